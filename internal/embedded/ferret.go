@@ -1,0 +1,90 @@
+// Package embedded runs the MongoDB-protocol server that Yinling uses when no
+// MongoDB URI is configured: FerretDB v1 on its SQLite backend, inside this
+// process, behind a write gate that makes single-document writes atomic.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Server is a running embedded database.
+type Server struct {
+	// URI is the MongoDB connection string clients use (it points at the
+	// write gate, never at FerretDB directly).
+	URI string
+
+	gate   *Gate
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Start runs FerretDB with its SQLite files in dir (created if missing) and a
+// write gate in front of it, both on loopback ports. The server runs until
+// Close is called.
+func Start(dir string, logger *slog.Logger) (*Server, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: (&url.URL{Scheme: "file", Path: abs + "/", OmitHost: true}).String(),
+		Logger:    logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	u, err := url.Parse(f.MongoDBURI())
+	if err != nil {
+		cancel()
+		<-done
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	gate, err := NewGate(u.Host)
+	if err != nil {
+		cancel()
+		<-done
+		return nil, err
+	}
+	return &Server{
+		URI:    "mongodb://" + gate.Addr() + "/",
+		gate:   gate,
+		cancel: cancel,
+		done:   done,
+	}, nil
+}
+
+// Close stops the gate and the database and waits up to ten seconds for
+// FerretDB to close its files.
+func (s *Server) Close() error {
+	err := s.gate.Close()
+	s.cancel()
+	select {
+	case <-s.done:
+	case <-time.After(10 * time.Second):
+		err = errors.Join(err, errors.New("embedded database: did not stop within 10s"))
+	}
+	return err
+}

@@ -1,0 +1,34 @@
+package media
+
+import (
+	"context"
+	"time"
+)
+
+// Asset is an uploaded file as the library records it.
+type Asset struct {
+	ID          string
+	Key         string // where the bytes are in the BlobStore
+	Filename    string // a safe display name, never used as a path
+	ContentType string
+	Size        int64
+	SHA256      string // hex of the stored bytes
+	Width       int    // images only
+	Height      int    // images only
+	Alt         string
+	CreatedBy   string
+	CreatedAt   time.Time
+}
+
+// IsImage reports whether the asset is one of the image types.
+func (a Asset) IsImage() bool { return kinds[a.ContentType] == kindImage }
+
+// AssetStore keeps asset records.
+//
+// Errors: Get of a missing id is fault.NotFound; a database that does not
+// answer is fault.Unavailable.
+type AssetStore interface {
+	InsertAsset(ctx context.Context, a Asset) error
+	GetAsset(ctx context.Context, id string) (Asset, error)
+	DeleteAsset(ctx context.Context, id string) error
+}

@@ -1,0 +1,125 @@
+package media
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+type kind int
+
+const (
+	kindImage kind = iota + 1
+	kindVideo
+	kindDocument
+)
+
+// kinds is the allowlist of stored types. Anything else is refused,
+// SVG and HTML above all (they can carry script).
+var kinds = map[string]kind{
+	"image/jpeg":      kindImage,
+	"image/png":       kindImage,
+	"image/webp":      kindImage,
+	"image/gif":       kindImage,
+	"video/mp4":       kindVideo,
+	"video/webm":      kindVideo,
+	"application/pdf": kindDocument,
+}
+
+// extensions maps the file-name endings we recognise to the type their
+// bytes must have.
+var extensions = map[string]string{
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".jfif": "image/jpeg",
+	".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
+	".pdf": "application/pdf",
+}
+
+// canonicalExt is the ending given to stored names of each type.
+var canonicalExt = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif",
+	"video/mp4": ".mp4", "video/webm": ".webm", "application/pdf": ".pdf",
+}
+
+// Sniff decides the type of an upload from its first bytes (at least 512
+// when the file has them). It returns fault.Unsupported when the bytes are
+// not of an allowed type.
+func Sniff(head []byte) (string, error) {
+	if len(head) >= 12 && string(head[4:8]) == "ftyp" {
+		// ISO base media: MP4 and its brands; QuickTime ("qt  ") is not MP4.
+		if string(head[8:12]) == "qt  " {
+			return "", fault.New(fault.Unsupported, "QuickTime (.mov) video is not accepted; export it as MP4")
+		}
+		return "video/mp4", nil
+	}
+	if len(head) >= 4 && bytes.Equal(head[:4], []byte{0x1a, 0x45, 0xdf, 0xa3}) {
+		if bytes.Contains(head[:min(len(head), 64)], []byte("webm")) {
+			return "video/webm", nil
+		}
+		return "", fault.New(fault.Unsupported, "Matroska video is not accepted; use MP4 or WebM")
+	}
+	ct := http.DetectContentType(head)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	if _, ok := kinds[ct]; !ok {
+		return "", fault.New(fault.Unsupported,
+			"this file type is not accepted (found %s); allowed are JPEG, PNG, WebP, GIF, MP4, WebM and PDF", ct)
+	}
+	return ct, nil
+}
+
+// CheckName verifies that what the client said of the file (its name and
+// the part's Content-Type) agrees with the sniffed type. A file whose bytes
+// are not what its name says is refused with fault.Unsupported.
+func CheckName(filename, declaredType, sniffed string) error {
+	ext := strings.ToLower(path.Ext(filename))
+	if ext != "" {
+		want, known := extensions[ext]
+		if !known {
+			return fault.New(fault.Unsupported, "files ending in %q are not accepted", ext)
+		}
+		if want != sniffed {
+			return fault.New(fault.Unsupported, "the file is named %q but its bytes are %s", baseName(filename), sniffed)
+		}
+	}
+	if declaredType != "" {
+		dt, _, err := mime.ParseMediaType(declaredType)
+		if err == nil && dt != "application/octet-stream" && dt != sniffed && !(dt == "image/jpg" && sniffed == "image/jpeg") {
+			return fault.New(fault.Unsupported, "the file was sent as %s but its bytes are %s", dt, sniffed)
+		}
+	}
+	return nil
+}
+
+// SafeName turns a client's file name into a display name: no directories,
+// no control or quoting characters, at most 100 runes, and the ending of
+// its real type.
+func SafeName(filename, contentType string) string {
+	name := baseName(filename)
+	name = strings.TrimSuffix(name, path.Ext(name))
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20, r == 0x7f, strings.ContainsRune(`"\/:*?<>|;`, r):
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if r := []rune(name); len(r) > 100 {
+		name = string(r[:100])
+	}
+	if name == "" || name == "." || name == ".." {
+		name = "file"
+	}
+	return name + canonicalExt[contentType]
+}
+
+func baseName(filename string) string {
+	filename = strings.ReplaceAll(filename, "\\", "/")
+	return path.Base(filename)
+}
