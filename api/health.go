@@ -1,0 +1,38 @@
+package api
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// healthz answers while the process lives.
+func (h *handlers) healthz(c *fiber.Ctx) error {
+	return writeJSON(c, fiber.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz checks the database and the object store; 503 names what is down.
+func (h *handlers) readyz(c *fiber.Ctx) error {
+	var down []string
+	checks := map[string]string{}
+	for _, chk := range h.d.Ready {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+		err := chk.Probe(ctx)
+		cancel()
+		if err != nil {
+			down = append(down, chk.Name)
+			checks[chk.Name] = "down"
+		} else {
+			checks[chk.Name] = "ok"
+		}
+	}
+	if len(down) > 0 {
+		return &fault.Error{Kind: fault.Unavailable, RetryAfter: 5, Message: "not ready: " + strings.Join(down, " and ") + " not answering"}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return writeJSON(c, fiber.StatusOK, map[string]any{"status": "ready", "checks": checks})
+}

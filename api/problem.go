@@ -1,0 +1,91 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type      string             `json:"type"`
+	Title     string             `json:"title"`
+	Status    int                `json:"status"`
+	Detail    string             `json:"detail,omitempty"`
+	Errors    []fault.FieldError `json:"errors,omitempty"`
+	Current   *int64             `json:"current_version,omitempty"`
+	RequestID string             `json:"request_id,omitempty"`
+}
+
+// statusOf is the one table from error kinds to HTTP statuses.
+var statusOf = map[fault.Kind]int{
+	fault.Internal:     http.StatusInternalServerError,
+	fault.Invalid:      http.StatusBadRequest,
+	fault.Unauthorized: http.StatusUnauthorized,
+	fault.Forbidden:    http.StatusForbidden,
+	fault.NotFound:     http.StatusNotFound,
+	fault.Conflict:     http.StatusConflict,
+	fault.TooLarge:     http.StatusRequestEntityTooLarge,
+	fault.Unsupported:  http.StatusUnsupportedMediaType,
+	fault.RangeInvalid: http.StatusRequestedRangeNotSatisfiable,
+	fault.TooMany:      http.StatusTooManyRequests,
+	fault.Unavailable:  http.StatusServiceUnavailable,
+}
+
+// errorHandler turns every error a handler returns into problem+json. It
+// is the only place that maps errors to statuses, and the only place that
+// logs a failed request's cause.
+func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		p := problem{RequestID: requestID(c)}
+		var fe *fiber.Error
+		switch {
+		case errors.As(err, &fe):
+			// Fiber's own errors: unknown routes, body limits, bad methods.
+			p.Status, p.Detail = fe.Code, fe.Message
+			if fe.Code == http.StatusRequestEntityTooLarge {
+				p.Detail = "the request body is larger than allowed"
+			}
+		case errors.Is(err, context.DeadlineExceeded) && fault.As(err) == nil:
+			p.Status, p.Detail = http.StatusServiceUnavailable, "the request took too long; try again"
+			c.Set(fiber.HeaderRetryAfter, "5")
+		default:
+			f := fault.As(err)
+			if f == nil {
+				f = &fault.Error{Kind: fault.Internal}
+			}
+			p.Status = statusOf[f.Kind]
+			if f.Kind != fault.Internal {
+				p.Detail, p.Errors = f.Message, f.Fields
+			} else {
+				p.Detail = "something went wrong on our side; it has been logged"
+			}
+			if f.Kind == fault.Conflict && f.Current > 0 {
+				cur := f.Current
+				p.Current = &cur
+			}
+			if f.RetryAfter > 0 {
+				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(f.RetryAfter))
+			} else if f.Kind == fault.Unavailable {
+				c.Set(fiber.HeaderRetryAfter, "5")
+			}
+		}
+		if p.Status == 0 {
+			p.Status = http.StatusInternalServerError
+		}
+		p.Title = http.StatusText(p.Status)
+		p.Type = "about:blank"
+		if p.Status >= 500 {
+			logger.Error("request failed", "request_id", p.RequestID, "method", c.Method(),
+				"path", c.Path(), "status", p.Status, "err", err)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return sendJSON(c.Status(p.Status), "application/problem+json", p)
+	}
+}

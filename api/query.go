@@ -1,0 +1,66 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// listParams reads the query of a list request. Only the allowed
+// parameters may appear, each once; anything else is a 400, never ignored.
+func listParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
+	var p content.ListParams
+	var errs []fault.FieldError
+	seen := map[string]bool{}
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		key, val := string(k), strings.Clone(string(v))
+		if !contains(allowed, key) {
+			errs = append(errs, fault.FieldError{Field: key, Message: "unknown query parameter; allowed: " + strings.Join(allowed, ", ")})
+			return
+		}
+		if seen[key] {
+			errs = append(errs, fault.FieldError{Field: key, Message: "given more than once"})
+			return
+		}
+		seen[key] = true
+		switch key {
+		case "limit":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 || n > content.MaxLimit {
+				errs = append(errs, fault.FieldError{Field: "limit", Message: "must be a number from 1 to 100"})
+			}
+			p.Limit = n
+		case "cursor":
+			p.Cursor = val
+		case "column":
+			p.Column = val
+		case "tag":
+			p.Tag = val
+		case "status":
+			p.Status = val
+		case "trashed":
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				errs = append(errs, fault.FieldError{Field: "trashed", Message: "must be true or false"})
+			}
+			p.Trashed = b
+		}
+	})
+	if len(errs) > 0 {
+		return p, fault.Fields(errs...)
+	}
+	return p, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,61 @@
+// Command yinling is the Yinling server and its administration commands.
+//
+//	yinling [serve] [flags]        run the server (the default)
+//	yinling user add [flags] NAME  create a user; the password is read from stdin
+//	yinling version                print the version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "yinling:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: main only calls it, and tests call it too.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return runWith(ctx, args, getenv, os.Stdin, stdout)
+}
+
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout)
+	case "user":
+		return userCommand(ctx, args, getenv, stdin, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "yinling", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage:
+  yinling [serve] [flags]                       run the server (flags: yinling serve -h)
+  yinling user add [--role R]... [flags] NAME   create a user; password from stdin
+  yinling version                               print the version
+`

@@ -1,0 +1,54 @@
+package markdown
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// headingIDs makes heading ids that keep Chinese (goldmark's default keeps
+// only ASCII, turning every Chinese heading into "heading", "-", "--1").
+// Letters and digits of any script stay, ASCII is lower-cased, everything
+// else becomes one hyphen; repeats get "-1", "-2", ... so ids stay unique
+// within a document.
+type headingIDs struct {
+	used map[string]bool
+}
+
+func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+
+// Generate implements parser.IDs.
+func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
+	var b strings.Builder
+	dash := false
+	for _, r := range string(value) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			dash = true
+		}
+	}
+	base := b.String()
+	if r := []rune(base); len(r) > 80 {
+		base = string(r[:80])
+	}
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for n := 1; h.used[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	h.used[id] = true
+	return []byte(id)
+}
+
+// Put implements parser.IDs: ids written by hand are taken too.
+func (h *headingIDs) Put(value []byte) { h.used[string(value)] = true }

@@ -1,0 +1,100 @@
+// Package markdown turns the Markdown of stories (Chinese first) into safe
+// HTML. A Renderer is built once at start-up and is safe for concurrent use;
+// content is rendered when it is written and the HTML stored, so reading a
+// story never runs it.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+)
+
+// Renderer renders Markdown to sanitized HTML.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// New builds the pipeline: GFM (tables, strikethrough, task lists,
+// autolinks), the CJK extension with the CSS3 draft east-Asian line-break
+// style (no stray spaces after ，！：) and escaped spaces, heading ids that
+// keep Chinese, raw HTML off. The output is sanitized last by a policy that
+// allows images only from this site's media (mediaBase is the public base
+// URL, e.g. https://example.edu; relative /media/ paths are always allowed).
+func New(mediaBase string) (*Renderer, error) {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.NewCJK(
+				extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft),
+				extension.WithEscapedSpace(),
+			),
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		// html.WithUnsafe is deliberately absent: raw HTML in Markdown is
+		// dropped by goldmark and would be dropped again by the policy.
+		goldmark.WithRendererOptions(html.WithXHTML()),
+	)
+	policy, err := newPolicy(mediaBase)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{md: md, policy: policy}, nil
+}
+
+// Render converts one document. Heading ids are unique within it.
+func (r *Renderer) Render(src string) (string, error) {
+	var buf bytes.Buffer
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+		return "", fmt.Errorf("markdown: %w", err)
+	}
+	return strings.TrimSpace(r.policy.Sanitize(buf.String())), nil
+}
+
+func newPolicy(mediaBase string) (*bluemonday.Policy, error) {
+	p := bluemonday.NewPolicy()
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
+	p.AllowURLSchemes("http", "https", "mailto", "tel")
+	p.RequireNoReferrerOnLinks(true)
+	p.AllowElements("p", "br", "hr", "strong", "em", "del", "blockquote", "pre", "code",
+		"ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+		"h1", "h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("title").OnElements("a", "img")
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[\p{L}\p{N}_-]+$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]+$`)).OnElements("code")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
+
+	// Images only from our own media: an image from another host would
+	// tell that host who reads the page.
+	host := ""
+	if mediaBase != "" {
+		u, err := url.Parse(mediaBase)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("markdown: bad media base URL %q", mediaBase)
+		}
+		host = regexp.QuoteMeta(u.Scheme + "://" + u.Host)
+	}
+	src := `^/media/[a-z0-9]+(/[^\s"'<>]*)?$`
+	if host != "" {
+		src = `^(` + host + `)?/media/[a-z0-9]+(/[^\s"'<>]*)?$`
+	}
+	p.AllowAttrs("src").Matching(regexp.MustCompile(src)).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
+	return p, nil
+}

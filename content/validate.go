@@ -1,0 +1,105 @@
+package content
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// Limits of story fields.
+const (
+	MaxTitleLength   = 120     // characters
+	MaxSummaryLength = 500     // characters
+	MaxBodyBytes     = 200_000 // bytes of Markdown
+	MaxTags          = 10
+	MaxTagLength     = 20 // characters
+)
+
+// StoryInput is what an editor sends for a story.
+type StoryInput struct {
+	Title   string
+	Summary string
+	Body    string
+	Column  string
+	Tags    []string
+	Cover   string
+	Slug    string // create only; empty: made from the title
+}
+
+// normalize trims the input and checks every field, returning all field
+// errors at once.
+func (in *StoryInput) normalize() error {
+	var errs []fault.FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fault.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Summary = strings.TrimSpace(in.Summary)
+	in.Column = strings.TrimSpace(in.Column)
+	in.Cover = strings.TrimSpace(in.Cover)
+	in.Slug = strings.TrimSpace(in.Slug)
+
+	for _, f := range []struct{ field, v string }{{"title", in.Title}, {"summary", in.Summary}, {"body", in.Body}} {
+		if !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0) {
+			add(f.field, "must be valid text")
+		}
+	}
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		add("title", "is required")
+	case n > MaxTitleLength:
+		add("title", "must be at most %d characters (it has %d)", MaxTitleLength, n)
+	}
+	if n := utf8.RuneCountInString(in.Summary); n > MaxSummaryLength {
+		add("summary", "must be at most %d characters (it has %d)", MaxSummaryLength, n)
+	}
+	if len(in.Body) > MaxBodyBytes {
+		add("body", "must be at most %d KB", MaxBodyBytes/1000)
+	}
+	if in.Column != "" {
+		if _, ok := ColumnByKey(in.Column); !ok {
+			keys := make([]string, 0, len(Columns()))
+			for _, c := range Columns() {
+				keys = append(keys, c.Key)
+			}
+			add("column", "unknown column %q; one of %s", in.Column, strings.Join(keys, ", "))
+		}
+	}
+	if in.Cover != "" && !ident.Valid(in.Cover) {
+		add("cover", "is not a media id")
+	}
+	if in.Slug != "" && !validSlug(in.Slug) {
+		add("slug", "must be lower-case letters, digits and single hyphens, at most %d characters", MaxSlugLength)
+	}
+	tags := make([]string, 0, len(in.Tags))
+	seen := map[string]bool{}
+	for _, t := range in.Tags {
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+		switch n := utf8.RuneCountInString(t); {
+		case n == 0:
+			add("tags", "tags cannot be empty")
+			continue
+		case n > MaxTagLength:
+			add("tags", "tag %q is longer than %d characters", t, MaxTagLength)
+			continue
+		case !utf8.ValidString(t) || strings.ContainsAny(t, "/\\?#&<>\"'\x00"):
+			add("tags", "tag %q has characters that are not allowed", t)
+			continue
+		}
+		if !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > MaxTags {
+		add("tags", "at most %d tags", MaxTags)
+	}
+	in.Tags = tags
+	if len(errs) > 0 {
+		return fault.Fields(errs...)
+	}
+	return nil
+}

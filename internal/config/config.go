@@ -1,0 +1,208 @@
+// Package config reads Yinling's one Config from flags and YINLING_*
+// environment variables (a flag wins over its variable, the variable over
+// the default) and validates it, naming the variable of any bad value.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	Addr          string
+	BaseURL       string
+	DataDir       string
+	MongoURI      string
+	MongoDB       string
+	S3Endpoint    string
+	S3AccessKey   string
+	S3SecretKey   string
+	S3Bucket      string
+	S3TLS         bool
+	AdminUser     string
+	AdminPassword string
+	LogLevel      string
+	LogFormat     string
+	// UploadLimitMB is the largest upload, in MiB.
+	UploadLimitMB int64
+	// RequestTimeout bounds each request but uploads.
+	RequestTimeout time.Duration
+	// ShutdownTimeout is how long requests in flight may take to finish
+	// after SIGINT or SIGTERM.
+	ShutdownTimeout time.Duration
+}
+
+// Embedded reports whether the database runs inside the process.
+func (c Config) Embedded() bool { return c.MongoURI == "" }
+
+// EmbeddedS3 reports whether media go to the local-disk store.
+func (c Config) EmbeddedS3() bool { return c.S3Endpoint == "" }
+
+type setting struct {
+	env, flag, def, usage string
+	set               func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+func settings() []setting {
+	return []setting{
+		{"YINLING_ADDR", "addr", ":8080", "listen address (host:port)", func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return errors.New("must be host:port, like :8080 or 127.0.0.1:8080")
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"YINLING_BASE_URL", "base-url", "http://localhost:8080", "public URL of the site", func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return errors.New("must be an absolute http or https URL, like https://ltx.example.edu")
+			}
+			c.BaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_DATA_DIR", "data-dir", "./yinling-data", "folder of the embedded database and media", func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+		{"YINLING_MONGO_URI", "mongo-uri", "", "MongoDB connection string (empty: embedded database)", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
+				return errors.New("must start with mongodb:// or mongodb+srv://")
+			}
+			c.MongoURI = v
+			return nil
+		}},
+		{"YINLING_MONGO_DB", "mongo-db", "yinling", "MongoDB database name", func(c *Config, v string) error {
+			if v == "" || len(v) > 60 || strings.ContainsAny(v, `/\. "$`) {
+				return errors.New("must be a database name without / \\ . space \" or $")
+			}
+			c.MongoDB = v
+			return nil
+		}},
+		{"YINLING_S3_ENDPOINT", "s3-endpoint", "", "S3 endpoint host:port (empty: media on local disk)", func(c *Config, v string) error {
+			if v != "" {
+				if strings.Contains(v, "://") {
+					return errors.New("must be host:port without a scheme (use YINLING_S3_TLS for https)")
+				}
+			}
+			c.S3Endpoint = v
+			return nil
+		}},
+		{"YINLING_S3_ACCESS_KEY", "s3-access-key", "", "S3 access key", str(func(c *Config) *string { return &c.S3AccessKey })},
+		{"YINLING_S3_SECRET_KEY", "s3-secret-key", "", "S3 secret key", str(func(c *Config) *string { return &c.S3SecretKey })},
+		{"YINLING_S3_BUCKET", "s3-bucket", "yinling", "S3 bucket", func(c *Config, v string) error {
+			if !bucketPattern.MatchString(v) {
+				return errors.New("must be a bucket name: 3 to 63 lower-case letters, digits, '.' or '-'")
+			}
+			c.S3Bucket = v
+			return nil
+		}},
+		{"YINLING_S3_TLS", "s3-tls", "false", "use https for S3", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.S3TLS = b
+			return nil
+		}},
+		{"YINLING_ADMIN_USER", "admin-user", "admin", "first administrator's username (on an empty database)", str(func(c *Config) *string { return &c.AdminUser })},
+		{"YINLING_ADMIN_PASSWORD", "admin-password", "", "first administrator's password (on an empty database)", str(func(c *Config) *string { return &c.AdminPassword })},
+		{"YINLING_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return errors.New("must be debug, info, warn or error")
+		}},
+		{"YINLING_LOG_FORMAT", "log-format", "text", "text or json", func(c *Config, v string) error {
+			if v != "text" && v != "json" {
+				return errors.New("must be text or json")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"YINLING_UPLOAD_LIMIT_MB", "upload-limit-mb", "2048", "largest upload, in MiB", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 || n > 8192 {
+				return errors.New("must be a whole number of MiB from 1 to 8192")
+			}
+			c.UploadLimitMB = n
+			return nil
+		}},
+		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{"YINLING_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "time requests in flight get to finish at shutdown", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	}
+}
+
+func duration(p func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > time.Hour {
+			return errors.New("must be a duration like 30s or 2m, at most 1h")
+		}
+		*p(c) = d
+		return nil
+	}
+}
+
+// Load reads the configuration from args (the flags after the subcommand)
+// and getenv. Errors name the flag or variable at fault.
+func Load(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(output)
+	all := settings()
+	values := make([]*string, len(all))
+	for i, s := range all {
+		values[i] = fs.String(s.flag, "", s.usage+" ["+s.env+", default "+strconv.Quote(s.def)+"]")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var c Config
+	for i, s := range all {
+		v, source := s.def, s.env
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		if set[s.flag] {
+			v, source = *values[i], "--"+s.flag
+		}
+		if err := s.set(&c, v); err != nil {
+			return Config{}, fmt.Errorf("%s: %w (got %q)", source, err, redact(s.env, v))
+		}
+	}
+	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
+		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")
+	}
+	return c, nil
+}
+
+func redact(env, v string) string {
+	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") {
+		return "…"
+	}
+	return v
+}

@@ -1,0 +1,105 @@
+// Package mongostore keeps Yinling's documents in MongoDB (or the embedded
+// FerretDB) through the official driver. It implements the store interfaces
+// that content, content/account and media declare, and keeps driver types
+// out of them. It uses only what both MongoDB and FerretDB v1 do right:
+// single-document writes, simple filters and sorts, unique indexes.
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// Store is the database of one Yinling site.
+type Store struct {
+	db *mongo.Database
+}
+
+// Connect opens a client with majority write concern and journaling, as
+// durability asks; it does not wait for the server (see Ping).
+func Connect(uri string) (*mongo.Client, error) {
+	wc := writeconcern.Majority()
+	j := true
+	wc.Journal = &j
+	opts := options.Client().ApplyURI(uri).
+		SetWriteConcern(wc).
+		SetServerSelectionTimeout(5 * time.Second).
+		SetConnectTimeout(5 * time.Second)
+	cli, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongostore: connect: %w", err)
+	}
+	return cli, nil
+}
+
+// New uses the database; call EnsureIndexes once at start.
+func New(db *mongo.Database) *Store { return &Store{db: db} }
+
+// Collection names.
+const (
+	colStories  = "stories"
+	colAssets   = "assets"
+	colUsers    = "users"
+	colSessions = "sessions"
+	colSettings = "settings"
+)
+
+// EnsureIndexes creates the indexes the queries rely on (idempotent).
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	idx := map[string][]mongo.IndexModel{
+		colStories: {
+			{Keys: bson.D{{Key: "slug", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slug_unique")},
+			{Keys: bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("live_published")},
+			{Keys: bson.D{{Key: "live.tags", Value: 1}}, Options: options.Index().SetName("live_tags")},
+			{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("status")},
+		},
+		colUsers: {
+			{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true).SetName("username_unique")},
+		},
+		colSessions: {
+			{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user")},
+		},
+	}
+	for coll, models := range idx {
+		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
+			return dbFault(err, "create indexes on "+coll)
+		}
+	}
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.Client().Ping(ctx, nil); err != nil {
+		return dbFault(err, "ping")
+	}
+	return nil
+}
+
+// dbFault classifies a driver error: not found, duplicate key, and the
+// database being out of reach become faults; the rest stay internal errors
+// (logged, never shown to clients).
+func dbFault(err error, doing string) error {
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return fault.Wrap(fault.NotFound, err, "not found")
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("mongostore: %s: %w", doing, err)
+	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, mongo.ErrClientDisconnected), strings.Contains(err.Error(), "server selection"):
+		return &fault.Error{Kind: fault.Unavailable, Message: "the database is not answering", Err: err, RetryAfter: 5}
+	}
+	return fmt.Errorf("mongostore: %s: %w", doing, err)
+}
+
+func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }

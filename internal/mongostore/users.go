@@ -1,0 +1,146 @@
+package mongostore
+
+import (
+	"context"
+	"crypto/rand"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+type userDoc struct {
+	ID           string    `bson:"_id"`
+	Username     string    `bson:"username"`
+	DisplayName  string    `bson:"display_name"`
+	Roles        []string  `bson:"roles"`
+	PasswordHash string    `bson:"password_hash"`
+	Disabled     bool      `bson:"disabled"`
+	CreatedAt    time.Time `bson:"created_at"`
+	UpdatedAt    time.Time `bson:"updated_at"`
+}
+
+func (d userDoc) user() account.User {
+	u := account.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, PasswordHash: d.PasswordHash,
+		Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+	for _, r := range d.Roles {
+		u.Roles = append(u.Roles, account.Role(r))
+	}
+	return u
+}
+
+// InsertUser implements account.Store.
+func (s *Store) InsertUser(ctx context.Context, u account.User) error {
+	d := userDoc{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
+		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	for _, r := range u.Roles {
+		d.Roles = append(d.Roles, string(r))
+	}
+	_, err := s.db.Collection(colUsers).InsertOne(ctx, d)
+	if isDuplicate(err) {
+		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
+			Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
+	}
+	if err != nil {
+		return dbFault(err, "insert user")
+	}
+	return nil
+}
+
+// GetUser implements account.Store.
+func (s *Store) GetUser(ctx context.Context, id string) (account.User, error) {
+	return s.findUser(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// GetUserByName implements account.Store.
+func (s *Store) GetUserByName(ctx context.Context, username string) (account.User, error) {
+	return s.findUser(ctx, bson.D{{Key: "username", Value: username}})
+}
+
+func (s *Store) findUser(ctx context.Context, filter bson.D) (account.User, error) {
+	var d userDoc
+	if err := s.db.Collection(colUsers).FindOne(ctx, filter).Decode(&d); err != nil {
+		return account.User{}, notFoundAs(dbFault(err, "get user"), "no such user")
+	}
+	return d.user(), nil
+}
+
+// CountUsers implements account.Store.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	n, err := s.db.Collection(colUsers).CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, dbFault(err, "count users")
+	}
+	return n, nil
+}
+
+type sessionDoc struct {
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	CSRF      string    `bson:"csrf"`
+	CreatedAt time.Time `bson:"created_at"`
+	LastSeen  time.Time `bson:"last_seen"`
+	ExpiresAt time.Time `bson:"expires_at"`
+	Address   string    `bson:"address"`
+	UserAgent string    `bson:"user_agent"`
+}
+
+// InsertSession implements account.Store.
+func (s *Store) InsertSession(ctx context.Context, se account.Session) error {
+	if _, err := s.db.Collection(colSessions).InsertOne(ctx, sessionDoc(se)); err != nil {
+		return dbFault(err, "insert session")
+	}
+	return nil
+}
+
+// GetSession implements account.Store.
+func (s *Store) GetSession(ctx context.Context, id string) (account.Session, error) {
+	var d sessionDoc
+	if err := s.db.Collection(colSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return account.Session{}, notFoundAs(dbFault(err, "get session"), "no such session")
+	}
+	se := account.Session(d)
+	se.CreatedAt, se.LastSeen, se.ExpiresAt = se.CreatedAt.UTC(), se.LastSeen.UTC(), se.ExpiresAt.UTC()
+	return se, nil
+}
+
+// TouchSession implements account.Store.
+func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
+	_, err := s.db.Collection(colSessions).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "last_seen", Value: at}}}})
+	if err != nil {
+		return dbFault(err, "touch session")
+	}
+	return nil
+}
+
+// DeleteSession implements account.Store.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	if _, err := s.db.Collection(colSessions).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return dbFault(err, "delete session")
+	}
+	return nil
+}
+
+// Secret returns the site's secret of the given name, creating it (32
+// random bytes) on first use. Every instance sharing the database gets the
+// same secret, so cursors and signed URLs made by one are accepted by all.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh)
+	var d struct {
+		Value []byte `bson:"value"`
+	}
+	err := s.db.Collection(colSettings).FindOneAndUpdate(ctx,
+		bson.D{{Key: "_id", Value: "secret:" + name}},
+		bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "value", Value: fresh}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After),
+	).Decode(&d)
+	if err != nil {
+		return nil, dbFault(err, "read secret")
+	}
+	return d.Value, nil
+}
