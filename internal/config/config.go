@@ -49,7 +49,7 @@ func (c Config) EmbeddedS3() bool { return c.S3Endpoint == "" }
 
 type setting struct {
 	env, flag, def, usage string
-	set               func(c *Config, v string) error
+	set                   func(c *Config, v string) error
 }
 
 func str(p func(*Config) *string) func(*Config, string) error {

@@ -1,0 +1,254 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/internal/blobstore"
+	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/media"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const (
+	adminPassword = "correct-horse-battery"
+	baseURL       = "https://ltx.example.edu"
+)
+
+// site is one test's Yinling: its own database and bucket, the real app.
+type site struct {
+	t      testing.TB
+	app    *fiber.App
+	db     *mongo.Database
+	store  *mongostore.Store
+	blobs  media.BlobStore
+	token  string // the administrator's bearer token
+	limits int64
+}
+
+type siteOption func(*siteConfig)
+
+type siteConfig struct {
+	uploadLimit int64
+	store       *mongostore.Store
+	blobs       media.BlobStore
+}
+
+func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.uploadLimit = n } }
+
+// withStores replaces the real stores (used to plug in dead ones).
+func withStores(s *mongostore.Store, b media.BlobStore) siteOption {
+	return func(c *siteConfig) { c.store, c.blobs = s, b }
+}
+
+func newSite(t testing.TB, opts ...siteOption) *site {
+	t.Helper()
+	cfg := siteConfig{uploadLimit: 300 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ctx := context.Background()
+	db := testenv.Database(t)
+	store := mongostore.New(db)
+	if err := store.EnsureIndexes(ctx); err != nil {
+		t.Fatalf("indexes: %v", err)
+	}
+	srv, bucket := testenv.S3(t)
+	s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blobs media.BlobStore = s3
+	key, err := store.Secret(ctx, "cursor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := markdown.New(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewService(store, nil)
+	if _, err := accounts.Bootstrap(ctx, "admin", adminPassword); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	appStore, appBlobs := store, blobs
+	if cfg.store != nil {
+		appStore, appBlobs = cfg.store, cfg.blobs
+	}
+	lib := &media.Library{Blobs: appBlobs, Assets: appStore, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
+	app := api.New(api.Deps{
+		Stories:  content.NewStories(appStore, appStore, md, content.NewCursors(key), nil),
+		Accounts: account.NewService(appStore, nil),
+		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit,
+		Ready: []api.Check{{Name: "database", Probe: appStore.Ping}, {Name: "object store", Probe: appBlobs.Ping}},
+	})
+	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}
+	if cfg.store == nil {
+		s.token = s.login("admin", adminPassword)
+	}
+	return s
+}
+
+// listen serves the app on a loopback port (for requests that app.Test
+// cannot carry: bodies the server stops reading, streams of hundreds of
+// MB) and returns its base URL.
+func (s *site) listen() string {
+	s.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	go func() { _ = s.app.Listener(ln) }()
+	s.t.Cleanup(func() { _ = s.app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+// with returns the site reporting to t (for subtests).
+func (s *site) with(t testing.TB) *site {
+	c := *s
+	c.t = t
+	return &c
+}
+
+func (s *site) login(user, password string) string {
+	s.t.Helper()
+	r := s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": user, "password": password})
+	r.want(http.StatusCreated)
+	return r.field("token").(string)
+}
+
+// resp is an answer with its body read.
+type resp struct {
+	t      testing.TB
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) want(status int) resp {
+	r.t.Helper()
+	if r.status != status {
+		r.t.Fatalf("status %d, want %d; body: %s", r.status, status, r.body)
+	}
+	return r
+}
+
+func (r resp) json() map[string]any {
+	r.t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		r.t.Fatalf("answer is not a JSON object: %v: %s", err, r.body)
+	}
+	return m
+}
+
+func (r resp) field(name string) any { return r.json()[name] }
+
+// problem checks a problem+json answer and returns it.
+func (r resp) problem(status int) map[string]any {
+	r.t.Helper()
+	r.want(status)
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		r.t.Fatalf("content type %q, want application/problem+json; body %s", ct, r.body)
+	}
+	p := r.json()
+	if p["status"] != float64(status) || p["title"] == "" || p["detail"] == "" {
+		r.t.Fatalf("incomplete problem: %s", r.body)
+	}
+	for _, leak := range []string{"mongo", "connection", "dial tcp", "goroutine", "minio", "server selection"} {
+		if strings.Contains(strings.ToLower(string(r.body)), leak) {
+			r.t.Fatalf("problem leaks %q: %s", leak, r.body)
+		}
+	}
+	return p
+}
+
+// fieldErrors lists the fields named by a validation problem.
+func fieldErrors(p map[string]any) []string {
+	var out []string
+	errs, _ := p["errors"].([]any)
+	for _, e := range errs {
+		out = append(out, e.(map[string]any)["field"].(string))
+	}
+	return out
+}
+
+// do sends a request through the app in-process; body is JSON-encoded
+// unless it is a string or []byte (sent as is, as JSON).
+func (s *site) do(method, path, token string, body any, headers ...string) resp {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	return s.send(req)
+}
+
+func (s *site) send(req *http.Request) resp {
+	s.t.Helper()
+	res, err := s.app.Test(req, -1)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return resp{t: s.t, status: res.StatusCode, header: res.Header, body: b}
+}
+
+// createStory makes a draft and returns its JSON.
+func (s *site) createStory(fields map[string]any) map[string]any {
+	s.t.Helper()
+	body := map[string]any{"title": "银龄之窗：老教授的养生课", "body": "正文，\n第二行", "column": "silver-window", "tags": []string{"健康"}}
+	for k, v := range fields {
+		body[k] = v
+	}
+	return s.do("POST", "/api/admin/v1/stories", s.token, body).want(http.StatusCreated).json()
+}
+
+func (s *site) publish(id string) map[string]any {
+	s.t.Helper()
+	return s.do("POST", "/api/admin/v1/stories/"+id+"/publish", s.token, nil).want(http.StatusOK).json()
+}

@@ -1,0 +1,289 @@
+package api_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestStoryLifecycle(t *testing.T) {
+	s := newSite(t)
+	st := s.createStory(map[string]any{"title": "梧桐语讲坛 2024 秋季", "summary": "讲座回顾"})
+	id := st["id"].(string)
+	if st["slug"] != "wu-tong-yu-jiang-tan-2024-qiu-ji" || st["status"] != "draft" || st["version"] != float64(1) {
+		t.Fatalf("created = %v", st)
+	}
+	if st["body_html"] != "<p>正文，第二行</p>" {
+		t.Fatalf("body_html = %q", st["body_html"])
+	}
+
+	t.Run("a draft is not visible to readers", func(t *testing.T) {
+		s := s.with(t)
+		s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).problem(http.StatusNotFound)
+	})
+	t.Run("a second story with the same title gets its own slug", func(t *testing.T) {
+		s := s.with(t)
+		other := s.createStory(map[string]any{"title": "梧桐语讲坛 2024 秋季"})
+		if other["slug"] != "wu-tong-yu-jiang-tan-2024-qiu-ji-2" {
+			t.Fatalf("slug = %v", other["slug"])
+		}
+	})
+	t.Run("replace needs the version and bumps it", func(t *testing.T) {
+		s := s.with(t)
+		body := map[string]any{"title": "梧桐语讲坛 秋季回顾", "body": "## 回顾\n\n内容", "column": "culture", "tags": []string{"讲座"}}
+		s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).problem(http.StatusBadRequest)
+		body["version"] = 1
+		got := s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).want(http.StatusOK)
+		if got.field("version") != float64(2) || got.field("slug") != "wu-tong-yu-jiang-tan-2024-qiu-ji" || got.header.Get("ETag") != `"2"` {
+			t.Fatalf("after replace: %s", got.body)
+		}
+		p := s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).problem(http.StatusConflict)
+		if p["current_version"] != float64(2) {
+			t.Fatalf("stale replace: %v, want current_version 2", p)
+		}
+		delete(body, "version")
+		s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body, "If-Match", `"2"`).want(http.StatusOK)
+	})
+	t.Run("publish makes it readable with ETag and 304", func(t *testing.T) {
+		s := s.with(t)
+		s.publish(id)
+		r := s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).want(http.StatusOK)
+		if r.field("title") != "梧桐语讲坛 秋季回顾" || !strings.Contains(r.field("body_html").(string), `id="回顾"`) {
+			t.Fatalf("live story: %s", r.body)
+		}
+		if _, ok := r.json()["body"]; ok {
+			t.Fatal("readers see the Markdown source")
+		}
+		etag := r.header.Get("ETag")
+		if etag == "" || !strings.Contains(r.header.Get("Cache-Control"), "max-age") {
+			t.Fatalf("headers: %v", r.header)
+		}
+		s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil, "If-None-Match", etag).want(http.StatusNotModified)
+	})
+	t.Run("editing a published story leaves readers the published text", func(t *testing.T) {
+		s := s.with(t)
+		cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+		body := map[string]any{"title": "改过的标题", "body": "新的正文", "column": "culture", "version": cur["version"]}
+		r := s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).want(http.StatusOK)
+		if r.field("has_unpublished_changes") != true || r.field("status") != "published" {
+			t.Fatalf("after editing: %s", r.body)
+		}
+		live := s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).want(http.StatusOK)
+		if live.field("title") != "梧桐语讲坛 秋季回顾" {
+			t.Fatalf("readers see the unpublished edit: %s", live.body)
+		}
+		s.publish(id)
+		live = s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).want(http.StatusOK)
+		if live.field("title") != "改过的标题" {
+			t.Fatalf("republished: %s", live.body)
+		}
+	})
+	t.Run("a published story cannot be trashed", func(t *testing.T) {
+		s := s.with(t)
+		s.do("DELETE", "/api/admin/v1/stories/"+id, s.token, nil).problem(http.StatusConflict)
+	})
+	t.Run("unpublish hides it again", func(t *testing.T) {
+		s := s.with(t)
+		r := s.do("POST", "/api/admin/v1/stories/"+id+"/unpublish", s.token, nil).want(http.StatusOK)
+		if r.field("status") != "draft" || r.field("published_at") != nil {
+			t.Fatalf("unpublished: %s", r.body)
+		}
+		s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).problem(http.StatusNotFound)
+	})
+	t.Run("trash and restore", func(t *testing.T) {
+		s := s.with(t)
+		r := s.do("DELETE", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK)
+		if r.field("trashed_at") == nil {
+			t.Fatalf("trashed: %s", r.body)
+		}
+		list := s.do("GET", "/api/admin/v1/stories", s.token, nil).want(http.StatusOK).json()
+		for _, it := range list["items"].([]any) {
+			if it.(map[string]any)["id"] == id {
+				t.Fatal("a trashed story is in the normal list")
+			}
+		}
+		trash := s.do("GET", "/api/admin/v1/stories?trashed=true", s.token, nil).want(http.StatusOK).json()
+		if n := len(trash["items"].([]any)); n != 1 {
+			t.Fatalf("trash has %d items, want 1", n)
+		}
+		s.do("POST", "/api/admin/v1/stories/"+id+"/publish", s.token, nil).problem(http.StatusConflict)
+		s.do("POST", "/api/admin/v1/stories/"+id+"/restore", s.token, nil).want(http.StatusOK)
+		s.do("POST", "/api/admin/v1/stories/"+id+"/restore", s.token, nil).problem(http.StatusConflict)
+	})
+	t.Run("publishing an incomplete story lists what is missing", func(t *testing.T) {
+		s := s.with(t)
+		bare := s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": "只有标题"}).want(http.StatusCreated).json()
+		p := s.do("POST", "/api/admin/v1/stories/"+bare["id"].(string)+"/publish", s.token, nil).problem(http.StatusBadRequest)
+		if got := strings.Join(fieldErrors(p), ","); got != "body,column" {
+			t.Fatalf("missing fields = %s, want body,column", got)
+		}
+	})
+	t.Run("unknown ids are 404", func(t *testing.T) {
+		s := s.with(t)
+		s.do("GET", "/api/admin/v1/stories/nope", s.token, nil).problem(http.StatusNotFound)
+		s.do("GET", "/api/admin/v1/stories/06h2836hak9s5hv8r0h6gy4a", s.token, nil).problem(http.StatusNotFound)
+		s.do("POST", "/api/admin/v1/stories/06h2836hak9s5hv8r0h6gy4a/publish", s.token, nil).problem(http.StatusNotFound)
+	})
+}
+
+func TestReadersListsPaginateAndFilter(t *testing.T) {
+	s := newSite(t)
+	for i := 0; i < 7; i++ {
+		col := "culture"
+		tags := []string{"讲座"}
+		if i%2 == 1 {
+			col, tags = "people", []string{"人物"}
+		}
+		st := s.createStory(map[string]any{"title": fmt.Sprintf("第%d篇", i), "column": col, "tags": tags})
+		s.publish(st["id"].(string))
+	}
+	s.createStory(map[string]any{"title": "草稿"}) // never listed
+
+	var seen []string
+	cursor := ""
+	for page := 0; page < 10; page++ {
+		q := "/api/content/v1/stories?limit=3"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		r := s.do("GET", q, "", nil).want(http.StatusOK).json()
+		for _, it := range r["items"].([]any) {
+			seen = append(seen, it.(map[string]any)["title"].(string))
+		}
+		cursor = r["next_cursor"].(string)
+		if cursor == "" {
+			break
+		}
+	}
+	if got := strings.Join(seen, ","); got != "第6篇,第5篇,第4篇,第3篇,第2篇,第1篇,第0篇" {
+		t.Fatalf("pages = %s", got)
+	}
+	culture := s.do("GET", "/api/content/v1/stories?column=culture", "", nil).want(http.StatusOK).json()
+	if n := len(culture["items"].([]any)); n != 4 {
+		t.Fatalf("column=culture has %d items, want 4", n)
+	}
+	people := s.do("GET", "/api/content/v1/stories?tag="+url.QueryEscape("人物"), "", nil).want(http.StatusOK).json()
+	if n := len(people["items"].([]any)); n != 3 {
+		t.Fatalf("tag=人物 has %d items, want 3", n)
+	}
+	admin := s.do("GET", "/api/admin/v1/stories?status=draft", s.token, nil).want(http.StatusOK).json()
+	if n := len(admin["items"].([]any)); n != 1 {
+		t.Fatalf("admin status=draft has %d items, want 1", n)
+	}
+}
+
+func TestBadInputGetsClearProblems(t *testing.T) {
+	s := newSite(t)
+	st := s.createStory(nil)
+	id := st["id"].(string)
+	long := strings.Repeat("长", 121)
+	cases := []struct {
+		name, method, path, body string
+		headers                  []string
+		status                   int
+		field                    string
+	}{
+		{"malformed JSON", "POST", "/api/admin/v1/stories", `{"title": "x"`, nil, 400, ""},
+		{"not an object", "POST", "/api/admin/v1/stories", `["x"]`, nil, 400, ""},
+		{"trailing data", "POST", "/api/admin/v1/stories", `{"title":"x"} {"title":"y"}`, nil, 400, ""},
+		{"empty body", "POST", "/api/admin/v1/stories", ``, []string{"Content-Type", "application/json"}, 400, ""},
+		{"unknown field", "POST", "/api/admin/v1/stories", `{"title":"x","status":"published"}`, nil, 400, "status"},
+		{"wrong type", "POST", "/api/admin/v1/stories", `{"title":"x","tags":"健康"}`, nil, 400, "tags"},
+		{"operator injection", "POST", "/api/admin/v1/stories", `{"title":{"$gt":""}}`, nil, 400, "title"},
+		{"missing title", "POST", "/api/admin/v1/stories", `{"body":"x"}`, nil, 400, "title"},
+		{"title over its limit", "POST", "/api/admin/v1/stories", `{"title":"` + long + `"}`, nil, 400, "title"},
+		{"unknown column", "POST", "/api/admin/v1/stories", `{"title":"x","column":"sports"}`, nil, 400, "column"},
+		{"cover that does not exist", "POST", "/api/admin/v1/stories", `{"title":"x","cover":"06h2836hak9s5hv8r0h6gy4a"}`, nil, 400, "cover"},
+		{"bad slug", "POST", "/api/admin/v1/stories", `{"title":"x","slug":"Bad Slug!"}`, nil, 400, "slug"},
+		{"not JSON", "POST", "/api/admin/v1/stories", `title=x`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, ""},
+		{"bad If-Match", "PUT", "/api/admin/v1/stories/" + id, `{"title":"x"}`, []string{"If-Match", "abc"}, 400, "If-Match"},
+		{"version in a create", "POST", "/api/admin/v1/stories", `{"title":"x","version":3}`, nil, 400, "version"},
+		{"tampered cursor", "GET", "/api/admin/v1/stories?cursor=eyJpZCI6IngifQ.AAAA", ``, nil, 400, "cursor"},
+		{"garbage cursor", "GET", "/api/content/v1/stories?cursor=%%%", ``, nil, 400, ""},
+		{"unknown parameter", "GET", "/api/content/v1/stories?sort=title", ``, nil, 400, "sort"},
+		{"repeated parameter", "GET", "/api/content/v1/stories?tag=a&tag=b", ``, nil, 400, "tag"},
+		{"limit too large", "GET", "/api/content/v1/stories?limit=1000", ``, nil, 400, "limit"},
+		{"unknown status filter", "GET", "/api/admin/v1/stories?status=gone", ``, nil, 400, "status"},
+		{"unknown route", "GET", "/api/admin/v1/nothing", ``, nil, 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := s.with(t)
+			var body any
+			if c.body != "" {
+				body = c.body
+			}
+			p := s.do(c.method, c.path, s.token, body, c.headers...).problem(c.status)
+			if c.field != "" && !strings.Contains(strings.Join(fieldErrors(p), ","), c.field) {
+				t.Fatalf("errors %v do not name %s", p["errors"], c.field)
+			}
+		})
+	}
+	t.Run("a body over the JSON limit is 413", func(t *testing.T) {
+		s := s.with(t)
+		big := `{"title":"x","body":"` + strings.Repeat("a", 2<<20) + `"}`
+		req, _ := http.NewRequest("POST", s.listen()+"/api/admin/v1/stories", strings.NewReader(big))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+s.token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		resp{t: t, status: res.StatusCode, header: res.Header, body: b}.problem(http.StatusRequestEntityTooLarge)
+	})
+	t.Run("nothing was created by the bad requests", func(t *testing.T) {
+		s := s.with(t)
+		list := s.do("GET", "/api/admin/v1/stories", s.token, nil).want(http.StatusOK).json()
+		if n := len(list["items"].([]any)); n != 1 {
+			t.Fatalf("%d stories exist, want only the first", n)
+		}
+	})
+	t.Run("script in Markdown is rendered harmless", func(t *testing.T) {
+		s := s.with(t)
+		st := s.createStory(map[string]any{"body": "<script>alert(1)</script>\n\n[点我](javascript:alert(1)) [再点](javascript&colon;alert(1))"})
+		html := st["body_html"].(string)
+		if strings.Contains(html, "<script") || strings.Contains(strings.ToLower(html), "javascript") {
+			t.Fatalf("body_html = %q", html)
+		}
+	})
+}
+
+func TestConcurrentReplacesOfOneVersionHaveOneWinner(t *testing.T) {
+	s := newSite(t)
+	id := s.createStory(nil)["id"].(string)
+	var wg sync.WaitGroup
+	statuses := make([]int, 20)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := map[string]any{"title": fmt.Sprintf("版本 %d", i), "body": "x", "version": 1}
+			statuses[i] = s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).status
+		}()
+	}
+	wg.Wait()
+	won, lost := 0, 0
+	for _, st := range statuses {
+		switch st {
+		case http.StatusOK:
+			won++
+		case http.StatusConflict:
+			lost++
+		default:
+			t.Errorf("unexpected status %d", st)
+		}
+	}
+	if won != 1 || lost != 19 {
+		t.Fatalf("%d won and %d got 409; want exactly 1 and 19", won, lost)
+	}
+	final := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	if final["version"] != float64(2) {
+		t.Fatalf("final version %v, want 2", final["version"])
+	}
+}
