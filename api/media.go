@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -123,10 +124,16 @@ func (h *handlers) serveMedia(c *fiber.Ctx) error {
 	if ir := c.Get(fiber.HeaderIfRange); partial && ir != "" && ir != etag {
 		offset, length, partial = 0, a.Size, false
 	}
-	rc, err := h.d.Media.Open(c.UserContext(), a, offset, length)
+	// The bytes are sent after the handler returns, when the request's
+	// deadline context is already cancelled: the stream gets its own,
+	// ended when fasthttp closes the reader.
+	ctx, cancel := context.WithTimeout(context.Background(), h.d.UploadTimeout)
+	rc, err := h.d.Media.Open(ctx, a, offset, length)
 	if err != nil {
+		cancel()
 		return err
 	}
+	rc = cancelOnClose{rc, cancel}
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	if partial {
 		c.Status(fiber.StatusPartialContent)
@@ -139,6 +146,18 @@ func (h *handlers) serveMedia(c *fiber.Ctx) error {
 	}
 	// fasthttp closes rc (an io.Closer) when the body has been sent.
 	return c.SendStream(rc, int(length))
+}
+
+// cancelOnClose ends a context when the reader is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // parseRange reads a Range header of one range. It answers the offset and

@@ -86,6 +86,12 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 				"path", c.Path(), "status", p.Status, "err", err)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		if len(c.Request().Header.Peek(fiber.HeaderContentLength)) > 0 || len(c.Request().Header.Peek(fiber.HeaderTransferEncoding)) > 0 {
+			// The handler may have stopped reading the body (too large,
+			// wrong type): close the connection rather than read the rest
+			// of it as the next request.
+			c.Context().SetConnectionClose()
+		}
 		return sendJSON(c.Status(p.Status), "application/problem+json", p)
 	}
 }
