@@ -46,15 +46,19 @@ type siteOption func(*siteConfig)
 
 type siteConfig struct {
 	uploadLimit int64
-	store       *mongostore.Store
-	blobs       media.BlobStore
+	db          *mongo.Database
+	s3          *testenv.S3Server
+	bucket      string
 }
 
 func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.uploadLimit = n } }
 
-// withStores replaces the real stores (used to plug in dead ones).
-func withStores(s *mongostore.Store, b media.BlobStore) siteOption {
-	return func(c *siteConfig) { c.store, c.blobs = s, b }
+// withDatabase uses db instead of a fresh database of the shared server.
+func withDatabase(db *mongo.Database) siteOption { return func(c *siteConfig) { c.db = db } }
+
+// withS3 uses the bucket of srv instead of one of the shared server.
+func withS3(srv testenv.S3Server, bucket string) siteOption {
+	return func(c *siteConfig) { c.s3, c.bucket = &srv, bucket }
 }
 
 func newSite(t testing.TB, opts ...siteOption) *site {
@@ -64,12 +68,21 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		o(&cfg)
 	}
 	ctx := context.Background()
-	db := testenv.Database(t)
+	db := cfg.db
+	if db == nil {
+		db = testenv.Database(t)
+	}
 	store := mongostore.New(db)
 	if err := store.EnsureIndexes(ctx); err != nil {
 		t.Fatalf("indexes: %v", err)
 	}
-	srv, bucket := testenv.S3(t)
+	var srv testenv.S3Server
+	var bucket string
+	if cfg.s3 != nil {
+		srv, bucket = *cfg.s3, cfg.bucket
+	} else {
+		srv, bucket = testenv.S3(t)
+	}
 	s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: bucket})
 	if err != nil {
 		t.Fatal(err)
@@ -87,21 +100,15 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if _, err := accounts.Bootstrap(ctx, "admin", adminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	appStore, appBlobs := store, blobs
-	if cfg.store != nil {
-		appStore, appBlobs = cfg.store, cfg.blobs
-	}
-	lib := &media.Library{Blobs: appBlobs, Assets: appStore, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
+	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
 	app := api.New(api.Deps{
-		Stories:  content.NewStories(appStore, appStore, md, content.NewCursors(key), nil),
-		Accounts: account.NewService(appStore, nil),
+		Stories:  content.NewStories(store, store, md, content.NewCursors(key), nil),
+		Accounts: account.NewService(store, nil),
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit,
-		Ready: []api.Check{{Name: "database", Probe: appStore.Ping}, {Name: "object store", Probe: appBlobs.Ping}},
+		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}
-	if cfg.store == nil {
-		s.token = s.login("admin", adminPassword)
-	}
+	s.token = s.login("admin", adminPassword)
 	return s
 }
 

@@ -45,6 +45,9 @@ func NewS3(cfg S3Config) (*S3, error) {
 		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure: cfg.TLS,
 		Region: region,
+		// A store that does not answer should give a prompt 503, not ten
+		// retries with back-off.
+		MaxRetries: 3,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("s3 store: %w", err)

@@ -201,3 +201,42 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// PrivateMongo starts an embedded database for this test alone, so the test
+// may stop it (to see how the server copes); stop is idempotent and also
+// runs when the test ends. It returns a client connected to it.
+func PrivateMongo(t testing.TB) (client *mongo.Client, stop func()) {
+	t.Helper()
+	srv, err := embedded.Start(t.TempDir(), nil)
+	if err != nil {
+		t.Fatalf("testenv: start a private embedded database: %v", err)
+	}
+	var once sync.Once
+	stop = func() { once.Do(func() { _ = srv.Close() }) }
+	t.Cleanup(stop)
+	opts := options.Client().ApplyURI(srv.URI).SetServerSelectionTimeout(2 * time.Second).SetConnectTimeout(2 * time.Second)
+	client, err = mongo.Connect(opts)
+	if err != nil {
+		t.Fatalf("testenv: connect: %v", err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	return client, stop
+}
+
+// PrivateS3 starts an S3 server for this test alone (so the test may stop
+// it) with one bucket; stop is idempotent and also runs when the test ends.
+func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop func()) {
+	t.Helper()
+	gw, err := startGateway(t.TempDir() + "/s3")
+	if err != nil {
+		t.Fatalf("testenv: start a private S3 server: %v", err)
+	}
+	var once sync.Once
+	stop = func() { once.Do(gw.stop) }
+	t.Cleanup(stop)
+	bucket = "t-" + randomHex(8)
+	if err := makeBucket(gw.server, bucket); err != nil {
+		t.Fatalf("testenv: create bucket: %v", err)
+	}
+	return gw.server, bucket, stop
+}

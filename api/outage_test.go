@@ -1,0 +1,69 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/yinling-cms/yinling/internal/testenv"
+)
+
+func TestDatabaseStoppedWhileServing(t *testing.T) {
+	client, stop := testenv.PrivateMongo(t)
+	s := newSite(t, withDatabase(client.Database("outage")))
+	st := s.createStory(nil)
+	s.publish(st["id"].(string))
+	s.do("GET", "/readyz", "", nil).want(http.StatusOK)
+
+	stop()
+
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/content/v1/stories"},
+		{"GET", "/api/content/v1/stories/" + st["slug"].(string)},
+		{"GET", "/api/admin/v1/stories"},
+		{"POST", "/api/admin/v1/stories"},
+	} {
+		var body any
+		if c.method == "POST" {
+			body = map[string]any{"title": "停机时的稿件"}
+		}
+		r := s.do(c.method, c.path, s.token, body)
+		r.problem(http.StatusServiceUnavailable)
+		if r.header.Get("Retry-After") == "" {
+			t.Errorf("%s %s: no Retry-After", c.method, c.path)
+		}
+	}
+	p := s.do("GET", "/readyz", "", nil).problem(http.StatusServiceUnavailable)
+	if !strings.Contains(p["detail"].(string), "database") || strings.Contains(p["detail"].(string), "object store") {
+		t.Fatalf("readyz detail %q should name the database only", p["detail"])
+	}
+	s.do("GET", "/healthz", "", nil).want(http.StatusOK)
+}
+
+func TestObjectStoreStoppedWhileServing(t *testing.T) {
+	srv, bucket, stop := testenv.PrivateS3(t)
+	s := newSite(t, withS3(srv, bucket))
+	img := s.upload("a.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
+
+	stop()
+
+	r := s.upload("b.jpg", "", photoWithGPS(t), "")
+	r.problem(http.StatusServiceUnavailable)
+	n, err := s.db.Collection("assets").CountDocuments(context.Background(), bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d asset records after a failed upload, want only the first", n)
+	}
+	s.do("GET", "/media/"+img["id"].(string), "", nil).problem(http.StatusServiceUnavailable)
+	p := s.do("GET", "/readyz", "", nil).problem(http.StatusServiceUnavailable)
+	if !strings.Contains(p["detail"].(string), "object store") || strings.Contains(p["detail"].(string), "database") {
+		t.Fatalf("readyz detail %q should name the object store only", p["detail"])
+	}
+	// Stories do not need the object store.
+	s.createStory(nil)
+}
