@@ -82,6 +82,10 @@ func (h *handlers) uploadMedia(c *fiber.Ctx) error {
 			if err != nil {
 				return err
 			}
+			// Read what follows the file (the closing boundary, the end of
+			// a chunked body) so the connection stays in step for the next
+			// request; anything long after the file is not ours to keep.
+			_, _ = io.Copy(io.Discard, io.LimitReader(body, maxFieldSize))
 			c.Location(h.mediaURL(a.ID))
 			return writeJSON(c, fiber.StatusCreated, h.toAssetOut(a))
 		default:

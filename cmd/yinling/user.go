@@ -11,6 +11,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // userCommand runs `yinling user add`.
@@ -19,44 +20,23 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		return errors.New("usage: yinling user add [--role R]... [--display-name N] [server flags] USERNAME (password on stdin)")
 	}
 	args = args[1:]
-	// Our own flags come first; the rest are server flags (database, ...).
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var roles multiFlag
-	fs.Var(&roles, "role", "a role: admin, publisher, editor, organizer (repeatable)")
+	fs.Var(&roles, "role", "a role: admin, publisher, editor, organizer (repeatable; default editor)")
 	display := fs.String("display-name", "", "the name shown to others")
-	var rest []string
-	var username string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		if strings.HasPrefix(args[0], "-") {
-			// a server flag and its value
-			rest = append(rest, args[0])
-			args = args[1:]
-			if !strings.Contains(rest[len(rest)-1], "=") && len(args) > 0 {
-				rest = append(rest, args[0])
-				args = args[1:]
-			}
-			continue
-		}
-		if username != "" {
-			return fmt.Errorf("one username only (got %q and %q)", username, args[0])
-		}
-		username, args = args[0], args[1:]
+	serverFlags := config.AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	if username == "" {
-		return errors.New("the username is missing")
+	if fs.NArg() != 1 {
+		return errors.New("usage: yinling user add [--role R]... [--display-name N] [server flags] USERNAME (flags before the name; password on stdin)")
 	}
+	username := fs.Arg(0)
 	if len(roles) == 0 {
 		roles = multiFlag{"editor"}
 	}
-	cfg, err := config.Load("user add", rest, getenv, stdout)
+	cfg, err := serverFlags.Config(getenv)
 	if err != nil {
 		return err
 	}
@@ -75,6 +55,13 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		in.Roles = append(in.Roles, account.Role(r))
 	}
 	u, err := s.accounts.AddUser(ctx, in)
+	if fe := fault.As(err); fe != nil && len(fe.Fields) > 0 {
+		var msgs []string
+		for _, f := range fe.Fields {
+			msgs = append(msgs, f.Field+" "+f.Message)
+		}
+		return fmt.Errorf("%s: %s", fe.Message, strings.Join(msgs, "; "))
+	}
 	if err != nil {
 		return err
 	}

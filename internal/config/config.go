@@ -163,32 +163,35 @@ func duration(p func(*Config) *time.Duration) func(*Config, string) error {
 	}
 }
 
-// Load reads the configuration from args (the flags after the subcommand)
-// and getenv. Errors name the flag or variable at fault.
-func Load(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(output)
-	all := settings()
-	values := make([]*string, len(all))
-	for i, s := range all {
-		values[i] = fs.String(s.flag, "", s.usage+" ["+s.env+", default "+strconv.Quote(s.def)+"]")
+// Flags are the settings registered on a flag set.
+type Flags struct {
+	fs     *flag.FlagSet
+	values []*string
+}
+
+// AddFlags registers every setting as a flag of fs.
+func AddFlags(fs *flag.FlagSet) *Flags {
+	f := &Flags{fs: fs}
+	for _, s := range settings() {
+		f.values = append(f.values, fs.String(s.flag, "", s.usage+" ["+s.env+", default "+strconv.Quote(s.def)+"]"))
 	}
-	if err := fs.Parse(args); err != nil {
-		return Config{}, err
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
+	return f
+}
+
+// Config builds the configuration once fs has been parsed: a flag that was
+// given wins over its variable, the variable over the default. Errors name
+// the flag or variable at fault.
+func (f *Flags) Config(getenv func(string) string) (Config, error) {
 	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	var c Config
-	for i, s := range all {
+	for i, s := range settings() {
 		v, source := s.def, s.env
 		if e := getenv(s.env); e != "" {
 			v = e
 		}
 		if set[s.flag] {
-			v, source = *values[i], "--"+s.flag
+			v, source = *f.values[i], "--"+s.flag
 		}
 		if err := s.set(&c, v); err != nil {
 			return Config{}, fmt.Errorf("%s: %w (got %q)", source, err, redact(s.env, v))
@@ -198,6 +201,20 @@ func Load(name string, args []string, getenv func(string) string, output io.Writ
 		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")
 	}
 	return c, nil
+}
+
+// Load reads the configuration of a command that takes only these flags.
+func Load(name string, args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(output)
+	flags := AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return flags.Config(getenv)
 }
 
 func redact(env, v string) string {

@@ -54,28 +54,55 @@ const (
 	colSettings = "settings"
 )
 
-// EnsureIndexes creates the indexes the queries rely on (idempotent).
+// EnsureIndexes creates the indexes the queries rely on. It is
+// idempotent: indexes that exist (by name) are left alone. Asking FerretDB
+// v1 to create an index that exists after it restarted makes it panic and
+// drop the connection (seen here), so existing names are listed first.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	idx := map[string][]mongo.IndexModel{
-		colStories: {
-			{Keys: bson.D{{Key: "slug", Value: 1}}, Options: options.Index().SetUnique(true).SetName("slug_unique")},
-			{Keys: bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("live_published")},
-			{Keys: bson.D{{Key: "live.tags", Value: 1}}, Options: options.Index().SetName("live_tags")},
-			{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("status")},
-		},
-		colUsers: {
-			{Keys: bson.D{{Key: "username", Value: 1}}, Options: options.Index().SetUnique(true).SetName("username_unique")},
-		},
-		colSessions: {
-			{Keys: bson.D{{Key: "user_id", Value: 1}}, Options: options.Index().SetName("user")},
-		},
+	type index struct {
+		name   string
+		keys   bson.D
+		unique bool
 	}
-	for coll, models := range idx {
-		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
+	idx := map[string][]index{
+		colStories: {
+			{"slug_unique", bson.D{{Key: "slug", Value: 1}}, true},
+			{"live_published", bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
+			{"live_tags", bson.D{{Key: "live.tags", Value: 1}}, false},
+			{"status", bson.D{{Key: "status", Value: 1}}, false},
+		},
+		colUsers:    {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
+		colSessions: {{"user", bson.D{{Key: "user_id", Value: 1}}, false}},
+	}
+	for coll, wanted := range idx {
+		view := s.db.Collection(coll).Indexes()
+		specs, err := view.ListSpecifications(ctx)
+		if err != nil && !isNamespaceNotFound(err) {
+			return dbFault(err, "list indexes of "+coll)
+		}
+		have := map[string]bool{}
+		for _, sp := range specs {
+			have[sp.Name] = true
+		}
+		var missing []mongo.IndexModel
+		for _, ix := range wanted {
+			if !have[ix.name] {
+				missing = append(missing, mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetName(ix.name).SetUnique(ix.unique)})
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if _, err := view.CreateMany(ctx, missing); err != nil {
 			return dbFault(err, "create indexes on "+coll)
 		}
 	}
 	return nil
+}
+
+func isNamespaceNotFound(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 26
 }
 
 // Ping reports whether the database answers.
