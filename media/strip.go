@@ -2,6 +2,7 @@ package media
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -257,17 +258,19 @@ func stripWebP(r *bufio.Reader, w *bufio.Writer) error {
 			return malformed("truncated chunk", err)
 		}
 		n := int64(binary.LittleEndian.Uint32(ch[4:]))
-		if n > 1<<30 {
+		if n > MaxImageSize {
 			return malformed("chunk too long", nil)
 		}
-		padded := n + n%2
-		data := make([]byte, padded)
-		if _, err := io.ReadFull(r, data); err != nil {
-			if !(errors.Is(err, io.ErrUnexpectedEOF) && n%2 == 1) {
-				return malformed("truncated chunk", err)
-			}
+		// Grow the buffer as bytes arrive: a chunk header that lies about
+		// its size costs nothing.
+		var buf bytes.Buffer
+		if _, err := io.CopyN(&buf, r, n); err != nil {
+			return malformed("truncated chunk", err)
 		}
-		data = data[:n]
+		if n%2 == 1 {
+			_, _ = r.ReadByte() // padding; a missing last pad byte is tolerated
+		}
+		data := buf.Bytes()
 		fourCC := string(ch[:4])
 		switch fourCC {
 		case "EXIF":

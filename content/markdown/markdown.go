@@ -52,8 +52,17 @@ func New(mediaBase string) (*Renderer, error) {
 	return &Renderer{md: md, policy: policy}, nil
 }
 
-// Render converts one document. Heading ids are unique within it.
-func (r *Renderer) Render(src string) (string, error) {
+// Render converts one document. Heading ids are unique within it. Bytes
+// that are not UTF-8 become U+FFFD first: goldmark 1.8.7 panics on some of
+// them in its east-Asian line-break code (found by FuzzRenderIsSafe). Any
+// other panic inside goldmark comes back as an error, never a crash.
+func (r *Renderer) Render(src string) (html string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			html, err = "", fmt.Errorf("markdown: the renderer failed on this text: %v", p)
+		}
+	}()
+	src = strings.ToValidUTF8(src, "\uFFFD")
 	var buf bytes.Buffer
 	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {

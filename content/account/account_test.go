@@ -1,0 +1,88 @@
+package account
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+func TestPasswordHashing(t *testing.T) {
+	h := HashPassword("梧桐语讲坛-密码-2026")
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not argon2id with our parameters", h)
+	}
+	if h == HashPassword("梧桐语讲坛-密码-2026") {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	ok, err := VerifyPassword(h, "梧桐语讲坛-密码-2026")
+	if err != nil || !ok {
+		t.Fatalf("verify the right password: %v %v", ok, err)
+	}
+	if ok, _ := VerifyPassword(h, "梧桐语讲坛-密码-2027"); ok {
+		t.Fatal("a wrong password verified")
+	}
+	long := strings.Repeat("a", 100)
+	lh := HashPassword(long)
+	if ok, _ := VerifyPassword(lh, long[:72]); ok {
+		t.Fatal("the password was cut at 72 bytes, as bcrypt would")
+	}
+	for _, bad := range []string{"", "$argon2i$v=19$m=1,t=1,p=1$a$b", "$argon2id$v=19$m=x$a$b", "plain"} {
+		if _, err := VerifyPassword(bad, "x"); err == nil {
+			t.Errorf("VerifyPassword(%q) accepted a malformed hash", bad)
+		}
+	}
+}
+
+func TestPasswordRules(t *testing.T) {
+	for _, pw := range []string{"", "short", "七个字的密码码"} {
+		if err := CheckPassword(pw); !fault.Is(err, fault.Invalid) {
+			t.Errorf("CheckPassword(%q) = %v, want Invalid", pw, err)
+		}
+	}
+	for _, pw := range []string{"eight ch", "八个字符的长密码", strings.Repeat("x", MaxPasswordLength)} {
+		if err := CheckPassword(pw); err != nil {
+			t.Errorf("CheckPassword(%q) = %v", pw, err)
+		}
+	}
+	if err := CheckPassword(strings.Repeat("x", MaxPasswordLength+1)); err == nil {
+		t.Error("an over-long password was accepted")
+	}
+}
+
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func TestLimiter(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	l := NewLimiter(clock.now)
+	for i := 0; i < maxPerAccount; i++ {
+		if w := l.Wait("admin", "10.0.0.1"); w != 0 {
+			t.Fatalf("attempt %d already limited for %v", i+1, w)
+		}
+		l.Fail("admin", "10.0.0.1")
+	}
+	if w := l.Wait("admin", "10.0.0.2"); w <= 0 || w > limitWindow {
+		t.Fatalf("the account is not locked from another address: wait %v", w)
+	}
+	if w := l.Wait("editor", "10.0.0.1"); w != 0 {
+		t.Fatalf("another account from the same address is locked after 5 failures: %v", w)
+	}
+	clock.t = clock.t.Add(limitWindow + time.Second)
+	if w := l.Wait("admin", "10.0.0.1"); w != 0 {
+		t.Fatalf("still locked after the window: %v", w)
+	}
+	// Per address: many accounts from one address.
+	for i := 0; i < maxPerAddress; i++ {
+		l.Fail("user"+string(rune('a'+i)), "10.9.9.9")
+	}
+	if w := l.Wait("someone-new", "10.9.9.9"); w <= 0 {
+		t.Fatal("an address that failed 20 times is not limited")
+	}
+	l.Succeed("admin")
+	if w := l.Wait("admin", "10.0.0.3"); w != 0 {
+		t.Fatalf("success did not clear the account: %v", w)
+	}
+}

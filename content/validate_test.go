@@ -1,0 +1,72 @@
+package content
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+func fieldsOf(err error) string {
+	fe := fault.As(err)
+	if fe == nil {
+		return ""
+	}
+	var names []string
+	for _, f := range fe.Fields {
+		names = append(names, f.Field)
+	}
+	return strings.Join(names, ",")
+}
+
+func TestStoryInputNormalizes(t *testing.T) {
+	in := StoryInput{Title: "  标题  ", Tags: []string{" #健康 ", "健康", "讲座"}, Column: "culture"}
+	if err := in.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if in.Title != "标题" || strings.Join(in.Tags, ",") != "健康,讲座" {
+		t.Fatalf("normalized = %+v", in)
+	}
+}
+
+func TestStoryInputReportsEveryBadField(t *testing.T) {
+	in := StoryInput{
+		Title:   strings.Repeat("长", MaxTitleLength+1),
+		Summary: strings.Repeat("长", MaxSummaryLength+1),
+		Body:    strings.Repeat("a", MaxBodyBytes+1),
+		Column:  "sports",
+		Cover:   "../../etc/passwd",
+		Slug:    "Not A Slug",
+		Tags:    []string{"", strings.Repeat("标", MaxTagLength+1), "a/b"},
+	}
+	err := in.normalize()
+	if got := fieldsOf(err); got != "title,summary,body,column,cover,slug,tags,tags,tags" {
+		t.Fatalf("fields = %s (%v)", got, err)
+	}
+	in = StoryInput{Title: "x", Tags: make([]string, MaxTags+1)}
+	for i := range in.Tags {
+		in.Tags[i] = strings.Repeat("t", i+1)
+	}
+	if got := fieldsOf(in.normalize()); got != "tags" {
+		t.Fatalf("too many tags: fields = %s", got)
+	}
+	in = StoryInput{Title: "bad \xff utf8"}
+	if got := fieldsOf(in.normalize()); got != "title" {
+		t.Fatalf("invalid UTF-8: fields = %s", got)
+	}
+}
+
+func TestHasUnpublishedChanges(t *testing.T) {
+	s := Story{Title: "a", Tags: []string{"x"}}
+	if s.HasUnpublishedChanges() {
+		t.Fatal("a draft has no live copy to differ from")
+	}
+	s.Live = &LiveStory{Title: "a", Tags: []string{"x"}}
+	if s.HasUnpublishedChanges() {
+		t.Fatal("identical copies differ")
+	}
+	s.Tags = []string{"y"}
+	if !s.HasUnpublishedChanges() {
+		t.Fatal("a changed tag is not seen")
+	}
+}
