@@ -29,8 +29,11 @@ type Deps struct {
 	Stories  *content.Stories
 	Accounts *account.Service
 	Media    *media.Library
-	Ready    []Check
-	Logger   *slog.Logger
+	// Changes is the shared change counter; with it, content API answers
+	// are served from memory. Nil turns the read cache off.
+	Changes ChangeCounter
+	Ready   []Check
+	Logger  *slog.Logger
 	// BaseURL is the public URL of the site (links to media use it).
 	BaseURL string
 	// RequestTimeout bounds every request but uploads (default 30s).
@@ -73,7 +76,11 @@ func New(d Deps) *fiber.App {
 	app.Use(requestIDs())
 	app.Use(accessLog(d.Logger))
 	app.Use(securityHeaders())
-	routes(app, &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)})
+	h := &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}
+	if d.Changes != nil {
+		h.cache = newReadCache(d.Changes)
+	}
+	routes(app, h)
 	return app
 }
 
@@ -86,4 +93,5 @@ func isHTTPS(base string) bool {
 type handlers struct {
 	d             Deps
 	secureCookies bool
+	cache         *readCache // nil: no read cache
 }

@@ -49,7 +49,11 @@ type siteConfig struct {
 	db          *mongo.Database
 	s3          *testenv.S3Server
 	bucket      string
+	noCache     bool
 }
+
+// withoutReadCache turns the content API's read cache off.
+func withoutReadCache() siteOption { return func(c *siteConfig) { c.noCache = true } }
 
 func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.uploadLimit = n } }
 
@@ -101,8 +105,13 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Fatalf("bootstrap: %v", err)
 	}
 	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
+	var changes api.ChangeCounter = store
+	if cfg.noCache {
+		changes = nil
+	}
 	app := api.New(api.Deps{
-		Stories:  content.NewStories(store, store, md, content.NewCursors(key), nil),
+		Stories:  content.NewStories(store, store, store, md, content.NewCursors(key), nil),
+		Changes:  changes,
 		Accounts: account.NewService(store, nil),
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},

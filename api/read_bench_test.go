@@ -9,9 +9,9 @@ import (
 )
 
 // benchSite publishes n stories with the 3 KB Chinese benchmark text.
-func benchSite(b *testing.B, n int) (*site, string) {
+func benchSite(b *testing.B, n int, opts ...siteOption) (*site, string) {
 	b.Helper()
-	s := newSite(b)
+	s := newSite(b, opts...)
 	body, err := os.ReadFile("../content/markdown/testdata/bench-story.md.txt")
 	if err != nil {
 		b.Fatal(err)
@@ -40,14 +40,29 @@ func benchGet(b *testing.B, s *site, path string) {
 }
 
 // BenchmarkGetPublishedStory is GET /api/content/v1/stories/{slug} through
-// the Fiber app in-process, against the test database.
+// the Fiber app in-process, served from the read cache.
 func BenchmarkGetPublishedStory(b *testing.B) {
 	s, slug := benchSite(b, 1)
 	benchGet(b, s, "/api/content/v1/stories/"+slug)
 }
 
-// BenchmarkGetPageOf20Stories is GET /api/content/v1/stories?limit=20.
+// BenchmarkGetPageOf20Stories is GET /api/content/v1/stories?limit=20,
+// served from the read cache.
 func BenchmarkGetPageOf20Stories(b *testing.B) {
 	s, _ := benchSite(b, 25)
+	benchGet(b, s, "/api/content/v1/stories?limit=20")
+}
+
+// BenchmarkGetPublishedStoryUncached is GET /api/content/v1/stories/{slug}
+// with the read cache off: every request asks the database.
+func BenchmarkGetPublishedStoryUncached(b *testing.B) {
+	s, slug := benchSite(b, 1, withoutReadCache())
+	benchGet(b, s, "/api/content/v1/stories/"+slug)
+}
+
+// BenchmarkGetPageOf20StoriesUncached is GET /api/content/v1/stories?limit=20
+// with the read cache off: every request asks the database.
+func BenchmarkGetPageOf20StoriesUncached(b *testing.B) {
+	s, _ := benchSite(b, 25, withoutReadCache())
 	benchGet(b, s, "/api/content/v1/stories?limit=20")
 }

@@ -188,6 +188,7 @@ func (h *handlers) action(c *fiber.Ctx, do storyAction) error {
 	if err != nil {
 		return err
 	}
+	h.cache.invalidate()
 	return h.writeStory(c, fiber.StatusOK, s)
 }
 

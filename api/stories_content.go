@@ -58,15 +58,17 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := h.d.Stories.ListLive(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	out := listOut[publicStory]{Items: make([]publicStory, len(page.Items)), NextCursor: page.NextCursor}
-	for i, s := range page.Items {
-		out.Items[i] = h.toPublicStory(s, false)
-	}
-	return cacheableJSON(c, out)
+	return h.cacheable(c, func() (any, error) {
+		page, err := h.d.Stories.ListLive(c.UserContext(), p)
+		if err != nil {
+			return nil, err
+		}
+		out := listOut[publicStory]{Items: make([]publicStory, len(page.Items)), NextCursor: page.NextCursor}
+		for i, s := range page.Items {
+			out.Items[i] = h.toPublicStory(s, false)
+		}
+		return out, nil
+	})
 }
 
 func (h *handlers) getLiveStory(c *fiber.Ctx) error {
@@ -75,34 +77,47 @@ func (h *handlers) getLiveStory(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	s, err := h.d.Stories.GetLive(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	return cacheableJSON(c, h.toPublicStory(s, true))
+	slug := c.Params("slug")
+	return h.cacheable(c, func() (any, error) {
+		s, err := h.d.Stories.GetLive(c.UserContext(), slug)
+		if err != nil {
+			return nil, err
+		}
+		return h.toPublicStory(s, true), nil
+	})
 }
 
 func (h *handlers) listColumns(c *fiber.Ctx) error {
-	return cacheableJSON(c, map[string]any{"items": content.Columns()})
+	return h.cacheable(c, func() (any, error) { return map[string]any{"items": content.Columns()}, nil })
 }
 
-// cacheableJSON answers a public read with a strong ETag of its bytes,
-// 304 when the client has them, and a short shared cache lifetime.
-func cacheableJSON(c *fiber.Ctx, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode answer: %w", err)
+// cacheable answers a public read from the read cache, or builds it with
+// build and caches it. The answer has a strong ETag of its bytes (304 when
+// the client has them) and a short shared cache lifetime.
+func (h *handlers) cacheable(c *fiber.Ctx, build func() (any, error)) error {
+	key := c.Path() + "?" + string(c.Request().URI().QueryString())
+	e, gen, ok := h.cache.get(c.UserContext(), key)
+	if !ok {
+		v, err := build()
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode answer: %w", err)
+		}
+		sum := sha256.Sum256(b)
+		e = cacheEntry{etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: b}
+		h.cache.put(key, gen, e.etag, b)
 	}
-	sum := sha256.Sum256(b)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderETag, e.etag)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, etag) {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(b)
+	return c.Send(e.body)
 }
 
 func etagMatches(header, etag string) bool {

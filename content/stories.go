@@ -23,17 +23,25 @@ const (
 type Stories struct {
 	store    StoryStore
 	assets   AssetLookup
+	changes  ChangeNotifier
 	markdown *markdown.Renderer
 	cursors  *Cursors
 	now      func() time.Time
 }
 
 // NewStories wires the service. now may be nil (time.Now).
-func NewStories(store StoryStore, assets AssetLookup, md *markdown.Renderer, cursors *Cursors, now func() time.Time) *Stories {
+func NewStories(store StoryStore, assets AssetLookup, changes ChangeNotifier, md *markdown.Renderer, cursors *Cursors, now func() time.Time) *Stories {
 	if now == nil {
 		now = time.Now
 	}
-	return &Stories{store: store, assets: assets, markdown: md, cursors: cursors, now: now}
+	return &Stories{store: store, assets: assets, changes: changes, markdown: md, cursors: cursors, now: now}
+}
+
+// liveChanged tells the caches that readers' content changed. The change
+// itself is saved already; should the notice fail, caches still expire by
+// age (the API caps it at a minute), so the error is not the caller's.
+func (s *Stories) liveChanged(ctx context.Context) {
+	_ = s.changes.BumpChanges(ctx)
 }
 
 // Actor is who does something: the signed-in user.
@@ -197,6 +205,15 @@ func (s *Stories) change(ctx context.Context, actor Actor, id string, version in
 	return s.save(ctx, actor, st, st.Version)
 }
 
+// changeLive is change for steps that alter what readers see.
+func (s *Stories) changeLive(ctx context.Context, actor Actor, id string, version int64, fn func(*Story) error) (Story, error) {
+	st, err := s.change(ctx, actor, id, version, fn)
+	if err == nil {
+		s.liveChanged(ctx)
+	}
+	return st, err
+}
+
 // Trash moves a story to the trash. A published story must be unpublished
 // first (fault.Conflict), so nothing disappears from readers by accident.
 func (s *Stories) Trash(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
@@ -228,7 +245,7 @@ func (s *Stories) Restore(ctx context.Context, actor Actor, id string, version i
 // first and answers every missing field at once; nothing is published
 // half-way.
 func (s *Stories) Publish(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.change(ctx, actor, id, version, func(st *Story) error {
+	return s.changeLive(ctx, actor, id, version, func(st *Story) error {
 		if st.TrashedAt != nil {
 			return fault.New(fault.Conflict, "the story is in the trash; restore it first")
 		}
@@ -281,7 +298,7 @@ func (s *Stories) publishable(ctx context.Context, st Story) error {
 
 // Unpublish takes a story away from readers; it goes back to draft.
 func (s *Stories) Unpublish(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.change(ctx, actor, id, version, func(st *Story) error {
+	return s.changeLive(ctx, actor, id, version, func(st *Story) error {
 		if st.Live == nil {
 			return fault.New(fault.Conflict, "the story is not published")
 		}

@@ -112,6 +112,13 @@ type StoryStore interface {
 	ListStories(ctx context.Context, q StoryQuery) ([]Story, error)
 }
 
+// ChangeNotifier is told whenever what readers see has changed (a story
+// published or unpublished), so that caches of published content on every
+// instance can be dropped.
+type ChangeNotifier interface {
+	BumpChanges(ctx context.Context) error
+}
+
 // AssetLookup finds media assets; a story's cover must exist.
 type AssetLookup interface {
 	AssetExists(ctx context.Context, id string) (isImage bool, err error)

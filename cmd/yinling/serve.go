@@ -32,7 +32,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	app := api.New(api.Deps{
 		Stories: s.stories, Accounts: s.accounts, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
 		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,
-		Ready: []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},
+		Changes: s.store,
+		Ready:   []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
