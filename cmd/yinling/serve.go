@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"time"
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/media"
 )
 
 // serve runs the server until ctx ends (SIGINT or SIGTERM), then lets
@@ -53,6 +56,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
+	workers, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	go collectOrphans(workers, s.library, logger)
+
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	select {
@@ -65,4 +72,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// collectOrphans removes, a minute after start and then every hour,
+// objects that a crash left without their records.
+func collectOrphans(ctx context.Context, lib *media.Library, logger *slog.Logger) {
+	wait := time.Minute
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = time.Hour
+		n, err := lib.CollectOrphans(ctx, media.OrphanGrace)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("collecting orphaned media failed; will try again in an hour", "err", err)
+		case n > 0:
+			logger.Info("collected orphaned media objects", "count", n)
+		}
+	}
 }
