@@ -42,6 +42,9 @@ type Deps struct {
 	UploadTimeout time.Duration
 	// UploadLimit is the largest upload body, in bytes.
 	UploadLimit int64
+	// TrustedProxies (IPs or CIDRs) may name the client in X-Real-IP; the
+	// client address decides per-address sign-in limits.
+	TrustedProxies []string
 }
 
 // New builds the app.
@@ -68,9 +71,13 @@ func New(d Deps) *fiber.App {
 		ReadBufferSize:               16 << 10,
 		StrictRouting:                false,
 		CaseSensitive:                true,
-		// The reverse proxy in front sets the client address; trusting it
-		// is configured with the proxy (a later setting).
+		// X-Real-IP names the client only when a configured proxy sent it
+		// (the proxy overwrites it; X-Forwarded-For's first entry could be
+		// the client's own invention).
+		ProxyHeader:             "X-Real-IP",
 		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	app.Use(recover.New())
 	app.Use(requestIDs())

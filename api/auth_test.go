@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -141,4 +142,29 @@ func TestRolesLimitWhatStaffMayDo(t *testing.T) {
 	s.do("POST", "/api/admin/v1/stories/"+st["id"].(string)+"/publish", editor, nil).problem(http.StatusForbidden)
 	s.do("GET", "/api/admin/v1/stories", organizer, nil).problem(http.StatusForbidden)
 	s.do("POST", "/api/admin/v1/stories/"+st["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+}
+
+// TestSignInLimitPerAddressTrustsOnlyConfiguredProxies: 20 failures from one
+// client address lock that address; X-Real-IP names the client only when
+// the request comes from a trusted proxy.
+func TestSignInLimitPerAddressTrustsOnlyConfiguredProxies(t *testing.T) {
+	fail := func(s *site, user, realIP string) resp {
+		return s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": user, "password": "wrong-password"}, "X-Real-IP", realIP)
+	}
+	t.Run("behind a trusted proxy each client has its own limit", func(t *testing.T) {
+		s := newSite(t, withTrustedProxies("0.0.0.0/0"))
+		for i := 0; i < 20; i++ {
+			fail(s, fmt.Sprintf("user%d", i), "203.0.113.7").problem(http.StatusUnauthorized)
+		}
+		fail(s, "another", "203.0.113.7").problem(http.StatusTooManyRequests)
+		fail(s, "another", "198.51.100.20").problem(http.StatusUnauthorized)
+	})
+	t.Run("from anyone else the header is ignored", func(t *testing.T) {
+		s := newSite(t)
+		for i := 0; i < 20; i++ {
+			fail(s, fmt.Sprintf("user%d", i), fmt.Sprintf("203.0.113.%d", i)).problem(http.StatusUnauthorized)
+		}
+		// A made-up X-Real-IP does not escape the limit of the real address.
+		fail(s, "another", "198.51.100.20").problem(http.StatusTooManyRequests)
+	})
 }

@@ -50,7 +50,11 @@ type siteConfig struct {
 	s3          *testenv.S3Server
 	bucket      string
 	noCache     bool
+	proxies     []string
 }
+
+// withTrustedProxies trusts X-Real-IP from these addresses.
+func withTrustedProxies(p ...string) siteOption { return func(c *siteConfig) { c.proxies = p } }
 
 // withoutReadCache turns the content API's read cache off.
 func withoutReadCache() siteOption { return func(c *siteConfig) { c.noCache = true } }
@@ -113,7 +117,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Stories:  content.NewStories(store, store, store, md, content.NewCursors(key), nil),
 		Changes:  changes,
 		Accounts: account.NewService(store, nil),
-		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit,
+		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}

@@ -36,6 +36,10 @@ type Config struct {
 	UploadLimitMB int64
 	// RequestTimeout bounds each request but uploads.
 	RequestTimeout time.Duration
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
+	// proxies whose X-Real-IP header names the client; from anyone else the
+	// header is ignored.
+	TrustedProxies []string
 	// ShutdownTimeout is how long requests in flight may take to finish
 	// after SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration
@@ -148,6 +152,22 @@ func settings() []setting {
 			return nil
 		}},
 		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{"YINLING_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Real-IP is believed", func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				if net.ParseIP(p) == nil {
+					if _, _, err := net.ParseCIDR(p); err != nil {
+						return fmt.Errorf("%q is neither an IP address nor a CIDR", p)
+					}
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		}},
 		{"YINLING_SHUTDOWN_TIMEOUT", "shutdown-timeout", "30s", "time requests in flight get to finish at shutdown", duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
 	}
 }

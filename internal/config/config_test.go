@@ -47,6 +47,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"YINLING_S3_ENDPOINT": "127.0.0.1:9000"}, nil, "YINLING_S3_ACCESS_KEY"},
 		{map[string]string{"YINLING_S3_BUCKET": "No_Such"}, nil, "YINLING_S3_BUCKET"},
 		{nil, []string{"--log-format", "xml"}, "--log-format"},
+		{map[string]string{"YINLING_TRUSTED_PROXIES": "10.0.0.1, nginx"}, nil, "YINLING_TRUSTED_PROXIES"},
 	}
 	for _, c := range cases {
 		_, err := Load("serve", c.args, env(c.env), io.Discard)
@@ -60,5 +61,15 @@ func TestSecretsAreNotEchoed(t *testing.T) {
 	_, err := Load("serve", nil, env(map[string]string{"YINLING_MONGO_URI": "postgres://user:hunter2@x"}), io.Discard)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("err = %v; must not contain the secret", err)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load("serve", nil, env(map[string]string{"YINLING_TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12,"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.TrustedProxies, " ") != "10.0.0.1 172.16.0.0/12" {
+		t.Fatalf("trusted proxies = %v", c.TrustedProxies)
 	}
 }
