@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -51,7 +52,11 @@ type siteConfig struct {
 	bucket      string
 	noCache     bool
 	proxies     []string
+	timeout     time.Duration
 }
+
+// withRequestTimeout sets the deadline of every request.
+func withRequestTimeout(d time.Duration) siteOption { return func(c *siteConfig) { c.timeout = d } }
 
 // withTrustedProxies trusts X-Real-IP from these addresses.
 func withTrustedProxies(p ...string) siteOption { return func(c *siteConfig) { c.proxies = p } }
@@ -117,11 +122,13 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Stories:  content.NewStories(store, store, store, md, content.NewCursors(key), nil),
 		Changes:  changes,
 		Accounts: account.NewService(store, nil),
-		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
+		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, RequestTimeout: cfg.timeout,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}
-	s.token = s.login("admin", adminPassword)
+	if cfg.timeout == 0 {
+		s.token = s.login("admin", adminPassword)
+	}
 	return s
 }
 

@@ -64,3 +64,13 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// noQuery refuses any query parameter on routes that take none.
+func noQuery(c *fiber.Ctx) error {
+	if c.Context().QueryArgs().Len() > 0 {
+		if _, err := listParams(c); err != nil {
+			return err
+		}
+	}
+	return c.Next()
+}

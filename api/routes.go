@@ -17,8 +17,8 @@ func routes(app *fiber.App, h *handlers) {
 	// Content (delivery) API: published items only, cacheable.
 	content := app.Group("/api/content/v1", std)
 	content.Get("/stories", h.listLiveStories)
-	content.Get("/stories/:slug", h.getLiveStory)
-	content.Get("/columns", h.listColumns)
+	content.Get("/stories/:slug", noQuery, h.getLiveStory)
+	content.Get("/columns", noQuery, h.listColumns)
 
 	// Media bytes, for readers and staff alike.
 	app.Get("/media/:id", std, h.serveMedia)
@@ -36,7 +36,7 @@ func routes(app *fiber.App, h *handlers) {
 	stories := admin.Group("/stories", std, h.authenticate)
 	stories.Get("/", staff, h.listStories)
 	stories.Post("/", staff, h.createStory)
-	stories.Get("/:id", staff, h.getStory)
+	stories.Get("/:id", staff, noQuery, h.getStory)
 	stories.Put("/:id", staff, h.replaceStory)
 	stories.Delete("/:id", staff, h.trashStory)
 	stories.Post("/:id/restore", staff, h.restoreStory)
@@ -44,7 +44,7 @@ func routes(app *fiber.App, h *handlers) {
 	stories.Post("/:id/unpublish", publishers, h.unpublishStory)
 
 	admin.Post("/media", deadline(d.UploadTimeout), h.authenticate, staff, h.uploadMedia)
-	admin.Get("/media/:id", std, h.authenticate, staff, h.getMedia)
+	admin.Get("/media/:id", std, h.authenticate, staff, noQuery, h.getMedia)
 
 	// Anything else under the APIs is a problem+json 404, not HTML.
 	app.Use(func(c *fiber.Ctx) error {

@@ -72,11 +72,6 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getLiveStory(c *fiber.Ctx) error {
-	if len(c.Context().QueryArgs().QueryString()) > 0 {
-		if _, err := listParams(c); err != nil {
-			return err
-		}
-	}
 	slug := c.Params("slug")
 	return h.cacheable(c, func() (any, error) {
 		s, err := h.d.Stories.GetLive(c.UserContext(), slug)

@@ -1,0 +1,58 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+)
+
+func TestColumnsAreListed(t *testing.T) {
+	s := newSite(t)
+	r := s.do("GET", "/api/content/v1/columns", "", nil).want(http.StatusOK)
+	items := r.json()["items"].([]any)
+	first := items[0].(map[string]any)
+	if len(items) != 6 || first["key"] != "campus-news" || first["name"] != "校情在线" {
+		t.Fatalf("columns = %s", r.body)
+	}
+	if r.header.Get("ETag") == "" {
+		t.Fatal("no ETag")
+	}
+	s.do("GET", "/api/content/v1/columns?lang=en", "", nil).problem(http.StatusBadRequest)
+	s.do("GET", "/api/content/v1/stories/some-slug?preview=1", "", nil).problem(http.StatusBadRequest)
+}
+
+func TestMediaURLWithAFileName(t *testing.T) {
+	s := newSite(t)
+	a := s.upload("合影.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
+	u, err := url.Parse(a["url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.do("GET", u.EscapedPath(), "", nil).want(http.StatusOK)
+	if cd := r.header.Get("Content-Disposition"); cd == "" || r.header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("headers: %v", r.header)
+	}
+	s.do("HEAD", "/media/"+a["id"].(string), "", nil).want(http.StatusOK)
+}
+
+func TestEveryRequestHasADeadline(t *testing.T) {
+	s := newSite(t, withRequestTimeout(time.Nanosecond))
+	r := s.do("GET", "/api/content/v1/stories", "", nil)
+	r.problem(http.StatusServiceUnavailable)
+	if r.header.Get("X-Request-Id") == "" || r.json()["request_id"] != r.header.Get("X-Request-Id") {
+		t.Fatalf("request id missing or different: %v %s", r.header, r.body)
+	}
+}
+
+func TestRequestIDs(t *testing.T) {
+	s := newSite(t)
+	r := s.do("GET", "/healthz", "", nil, "X-Request-Id", "client-chosen-id-123").want(http.StatusOK)
+	if r.header.Get("X-Request-Id") != "client-chosen-id-123" {
+		t.Fatalf("a sane client id was not kept: %q", r.header.Get("X-Request-Id"))
+	}
+	r = s.do("GET", "/healthz", "", nil, "X-Request-Id", "<script>").want(http.StatusOK)
+	if r.header.Get("X-Request-Id") == "<script>" || r.header.Get("X-Request-Id") == "" {
+		t.Fatalf("an unsafe client id was echoed: %q", r.header.Get("X-Request-Id"))
+	}
+}
