@@ -14,6 +14,7 @@ import (
 )
 
 func TestEveryAdminRouteNeedsASession(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	n := 0
 	for _, r := range s.app.GetRoutes(true) {
@@ -49,6 +50,7 @@ func TestEveryAdminRouteNeedsASession(t *testing.T) {
 }
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	t.Run("a wrong password and an unknown user get the same answer", func(t *testing.T) {
 		s := s.with(t)
@@ -83,6 +85,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestSignInIsRateLimitedPerAccount(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 0; i < 5; i++ {
 		s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": "admin", "password": "guess-number-" + string(rune('a'+i))}).problem(http.StatusUnauthorized)
@@ -97,6 +100,7 @@ func TestSignInIsRateLimitedPerAccount(t *testing.T) {
 }
 
 func TestCookieSessionsNeedCSRFOnWrites(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	r := s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": "admin", "password": adminPassword}).want(http.StatusCreated)
 	setCookie := r.header.Get("Set-Cookie")
@@ -124,6 +128,7 @@ func TestCookieSessionsNeedCSRFOnWrites(t *testing.T) {
 }
 
 func TestRolesLimitWhatStaffMayDo(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	accounts := account.NewService(s.store, nil)
 	ctx := context.Background()
@@ -148,6 +153,7 @@ func TestRolesLimitWhatStaffMayDo(t *testing.T) {
 // client address lock that address; X-Real-IP names the client only when
 // the request comes from a trusted proxy.
 func TestSignInLimitPerAddressTrustsOnlyConfiguredProxies(t *testing.T) {
+	t.Parallel()
 	fail := func(s *site, user, realIP string) resp {
 		return s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": user, "password": "wrong-password"}, "X-Real-IP", realIP)
 	}

@@ -10,6 +10,7 @@ import (
 // database: an answer cached by one is dropped within the counter check
 // interval (1 s) after the other unpublishes the story.
 func TestReadCacheAgreesAcrossInstances(t *testing.T) {
+	t.Parallel()
 	a := newSite(t)
 	b := newSite(t, withDatabase(a.db))
 	st := a.createStory(nil)

@@ -109,6 +109,7 @@ func (s *site) upload(name, contentType string, data []byte, alt string) resp {
 }
 
 func TestPhotoUploadLosesItsGPSButKeepsItsOrientation(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	photo := photoWithGPS(t)
 	r := s.upload("家门口.jpg", "image/jpeg", photo, "老同志在家门口合影").want(http.StatusCreated)
@@ -181,6 +182,7 @@ func jpegOrientation(b []byte) int {
 }
 
 func TestPNGTextChunksAreRemoved(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	r := s.upload("图.png", "", pngWithText(t), "").want(http.StatusCreated).json()
 	stored := s.do("GET", "/media/"+r["id"].(string), "", nil).want(http.StatusOK)
@@ -193,6 +195,7 @@ func TestPNGTextChunksAreRemoved(t *testing.T) {
 }
 
 func TestBadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, withUploadLimit(1<<20))
 	photo := photoWithGPS(t)
 	pngBytes := pngWithText(t)
@@ -249,6 +252,7 @@ func TestBadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 }
 
 func TestStoryCoverMustBeAnExistingImage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	img := s.upload("cover.jpg", "", photoWithGPS(t), "封面").want(http.StatusCreated).json()
 	pdf := s.upload("doc.pdf", "", []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"), "").want(http.StatusCreated).json()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestColumnsAreListed(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	r := s.do("GET", "/api/content/v1/columns", "", nil).want(http.StatusOK)
 	items := r.json()["items"].([]any)
@@ -23,6 +24,7 @@ func TestColumnsAreListed(t *testing.T) {
 }
 
 func TestMediaURLWithAFileName(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := s.upload("合影.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
 	u, err := url.Parse(a["url"].(string))
@@ -37,6 +39,7 @@ func TestMediaURLWithAFileName(t *testing.T) {
 }
 
 func TestEveryRequestHasADeadline(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, withRequestTimeout(time.Nanosecond))
 	r := s.do("GET", "/api/content/v1/stories", "", nil)
 	r.problem(http.StatusServiceUnavailable)
@@ -46,6 +49,7 @@ func TestEveryRequestHasADeadline(t *testing.T) {
 }
 
 func TestRequestIDs(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	r := s.do("GET", "/healthz", "", nil, "X-Request-Id", "client-chosen-id-123").want(http.StatusOK)
 	if r.header.Get("X-Request-Id") != "client-chosen-id-123" {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDatabaseStoppedWhileServing(t *testing.T) {
+	t.Parallel()
 	client, stop := testenv.PrivateMongo(t)
 	s := newSite(t, withDatabase(client.Database("outage")))
 	st := s.createStory(nil)
@@ -55,6 +56,7 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 }
 
 func TestObjectStoreStoppedWhileServing(t *testing.T) {
+	t.Parallel()
 	srv, bucket, stop := testenv.PrivateS3(t)
 	s := newSite(t, withS3(srv, bucket))
 	img := s.upload("a.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()

@@ -7,6 +7,7 @@ import (
 )
 
 func TestParseRange(t *testing.T) {
+	t.Parallel()
 	const size = 100
 	cases := []struct {
 		header           string

@@ -11,6 +11,7 @@ import (
 )
 
 func TestStoryLifecycle(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	st := s.createStory(map[string]any{"title": "梧桐语讲坛 2024 秋季", "summary": "讲座回顾"})
 	id := st["id"].(string)
@@ -131,6 +132,7 @@ func TestStoryLifecycle(t *testing.T) {
 }
 
 func TestReadersListsPaginateAndFilter(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := 0; i < 7; i++ {
 		col := "culture"
@@ -177,6 +179,7 @@ func TestReadersListsPaginateAndFilter(t *testing.T) {
 }
 
 func TestBadInputGetsClearProblems(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	st := s.createStory(nil)
 	id := st["id"].(string)
@@ -255,6 +258,7 @@ func TestBadInputGetsClearProblems(t *testing.T) {
 }
 
 func TestConcurrentReplacesOfOneVersionHaveOneWinner(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	id := s.createStory(nil)["id"].(string)
 	var wg sync.WaitGroup

@@ -82,6 +82,7 @@ func streamUpload(t testing.TB, base, token string, n int64) (map[string]any, st
 }
 
 func TestUploadOf200MBRoundTrips(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Log("-short: uploading 20 MB instead of 200 MB")
 	}
