@@ -57,18 +57,14 @@ func (g *Gate) Close() error {
 	return err
 }
 
-func (g *Gate) track(c net.Conn, add bool) bool {
+func (g *Gate) track(c net.Conn, add bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if add {
-		if g.conns == nil {
-			return false
-		}
 		g.conns[c] = struct{}{}
 	} else {
 		delete(g.conns, c)
 	}
-	return true
 }
 
 func (g *Gate) accept() {

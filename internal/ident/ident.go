@@ -39,8 +39,8 @@ func Valid(s string) bool {
 	return true
 }
 
-// Token returns n random bytes as unpadded base64url-free base32 text,
-// for session and API tokens.
+// Token returns n random bytes as lower-case base32 text (the alphabet of
+// New), for session and API tokens.
 func Token(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
