@@ -15,6 +15,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -28,6 +29,7 @@ type Check struct {
 type Deps struct {
 	Stories  *content.Stories
 	Accounts *account.Service
+	Audit    audit.Log
 	Media    *media.Library
 	// Changes is the shared change counter; with it, content API answers
 	// are served from memory. Nil turns the read cache off.

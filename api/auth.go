@@ -7,16 +7,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
-)
-
-// Role shorthands for the route table.
-const (
-	roleAdmin     = account.RoleAdmin
-	rolePublisher = account.RolePublisher
-	roleEditor    = account.RoleEditor
 )
 
 const (
@@ -42,17 +35,26 @@ type userOut struct {
 	Username    string         `json:"username"`
 	DisplayName string         `json:"display_name"`
 	Roles       []account.Role `json:"roles"`
+	Disabled    bool           `json:"disabled"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
 }
 
 type sessionOut struct {
 	Token     string    `json:"token,omitempty"`
-	CSRFToken string    `json:"csrf_token"`
+	CSRFToken string    `json:"csrf_token,omitempty"`
 	ExpiresAt time.Time `json:"expires_at"`
+	Scope     string    `json:"scope"`
 	User      userOut   `json:"user"`
 }
 
 func toUserOut(u account.User) userOut {
-	return userOut{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.Roles}
+	roles := u.Roles
+	if roles == nil {
+		roles = []account.Role{}
+	}
+	return userOut{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: roles, Disabled: u.Disabled,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // login answers the token (for API clients) and sets an HttpOnly, SameSite
@@ -76,14 +78,16 @@ func (h *handlers) login(c *fiber.Ctx) error {
 		SameSite: fiber.CookieSameSiteStrictMode, Expires: signed.Session.ExpiresAt,
 	})
 	return writeJSON(c, fiber.StatusCreated, sessionOut{
-		Token: signed.Token, CSRFToken: signed.Session.CSRF, ExpiresAt: signed.Session.ExpiresAt, User: toUserOut(signed.User),
+		Token: signed.Token, CSRFToken: signed.Session.CSRF, ExpiresAt: signed.Session.ExpiresAt,
+		Scope: string(account.ScopeSession), User: toUserOut(signed.User),
 	})
 }
 
-// authenticate opens the session of the request: a bearer token, or the
-// session cookie. Cookie-authenticated writes must also carry the
-// session's CSRF token in X-CSRF-Token; bearer writes need not (a browser
-// never sends a bearer token by itself).
+// authenticate opens the session of the request: a bearer token (a session
+// token or an API token), or the session cookie. Cookie-authenticated
+// writes must also carry the session's CSRF token in X-CSRF-Token; bearer
+// writes need not (a browser never sends a bearer token by itself).
+// Read-only API tokens may not write.
 func (h *handlers) authenticate(c *fiber.Ctx) error {
 	token, fromCookie := "", false
 	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
@@ -102,15 +106,18 @@ func (h *handlers) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if fromCookie && !isSafeMethod(c.Method()) {
+	write := !isSafeMethod(c.Method())
+	if fromCookie && write {
 		got := c.Get(csrfHeader)
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
 			return fault.New(fault.Forbidden, "the CSRF token is missing or wrong; reload the page")
 		}
 	}
+	if sess.Scope == account.ScopeReadOnly && write {
+		return fault.New(fault.Forbidden, "this API token may only read")
+	}
 	c.Locals(localUser, user)
 	c.Locals(localSession, sess)
-	c.Locals("token", token)
 	return c.Next()
 }
 
@@ -118,17 +125,23 @@ func isSafeMethod(m string) bool {
 	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
 }
 
-// requireRole lets the request through when the user has any of the roles.
-func requireRole(roles ...account.Role) fiber.Handler {
+// require lets the request through when the user holds the permission.
+func require(p account.Permission) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		u := currentUser(c)
-		for _, r := range roles {
-			if u.Has(r) {
-				return c.Next()
-			}
+		if currentUser(c).Can(p) {
+			return c.Next()
 		}
 		return fault.New(fault.Forbidden, "your role does not allow this")
 	}
+}
+
+// sessionOnly keeps API tokens away from what only a person may do
+// (passwords, sessions, other tokens).
+func sessionOnly(c *fiber.Ctx) error {
+	if currentSession(c).TokenID != "" {
+		return fault.New(fault.Forbidden, "sign in as a person to do this; API tokens cannot")
+	}
+	return c.Next()
 }
 
 func currentUser(c *fiber.Ctx) account.User {
@@ -136,19 +149,24 @@ func currentUser(c *fiber.Ctx) account.User {
 	return u
 }
 
-func actor(c *fiber.Ctx) content.Actor {
+func currentSession(c *fiber.Ctx) account.Session {
+	s, _ := c.Locals(localSession).(account.Session)
+	return s
+}
+
+// actor is the signed-in user as the audit log and the services name them.
+func actor(c *fiber.Ctx) audit.Actor {
 	u := currentUser(c)
-	return content.Actor{UserID: u.ID, Username: u.Username}
+	return audit.Actor{ID: u.ID, Name: u.Username, Address: c.IP()}
 }
 
 func (h *handlers) currentSession(c *fiber.Ctx) error {
-	sess, _ := c.Locals(localSession).(account.Session)
-	return writeJSON(c, fiber.StatusOK, sessionOut{CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt, User: toUserOut(currentUser(c))})
+	sess := currentSession(c)
+	return writeJSON(c, fiber.StatusOK, sessionOut{CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt, Scope: string(sess.Scope), User: toUserOut(currentUser(c))})
 }
 
 func (h *handlers) logout(c *fiber.Ctx) error {
-	token, _ := c.Locals("token").(string)
-	if err := h.d.Accounts.Logout(c.UserContext(), token); err != nil {
+	if err := h.d.Accounts.Logout(c.UserContext(), actor(c), currentSession(c)); err != nil {
 		return err
 	}
 	c.ClearCookie(h.cookieName())

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
 )
 
 func TestEveryAdminRouteNeedsASession(t *testing.T) {
@@ -130,13 +131,13 @@ func TestCookieSessionsNeedCSRFOnWrites(t *testing.T) {
 func TestRolesLimitWhatStaffMayDo(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	accounts := account.NewService(s.store, nil)
+	accounts := account.NewService(s.store, s.store, nil)
 	ctx := context.Background()
 	for _, u := range []account.NewUser{
 		{Username: "editor1", Password: "editor-password", Roles: []account.Role{account.RoleEditor}},
 		{Username: "organizer1", Password: "organizer-password", Roles: []account.Role{account.RoleOrganizer}},
 	} {
-		if _, err := accounts.AddUser(ctx, u); err != nil {
+		if _, err := accounts.AddUser(ctx, audit.System, u); err != nil {
 			t.Fatal(err)
 		}
 	}

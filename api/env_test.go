@@ -109,7 +109,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.NewService(store, nil)
+	accounts := account.NewService(store, store, nil)
 	if _, err := accounts.Bootstrap(ctx, "admin", adminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
@@ -121,7 +121,8 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	app := api.New(api.Deps{
 		Stories:  content.NewStories(store, store, store, md, content.NewCursors(key), nil),
 		Changes:  changes,
-		Accounts: account.NewService(store, nil),
+		Accounts: account.NewService(store, store, nil),
+		Audit:    store,
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, RequestTimeout: cfg.timeout,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -44,11 +45,8 @@ func (s *Stories) liveChanged(ctx context.Context) {
 	_ = s.changes.BumpChanges(ctx)
 }
 
-// Actor is who does something: the signed-in user.
-type Actor struct {
-	UserID   string
-	Username string
-}
+// Actor is who does something: the signed-in user and their address.
+type Actor = audit.Actor
 
 func (s *Stories) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
@@ -72,7 +70,7 @@ func (s *Stories) Create(ctx context.Context, actor Actor, in StoryInput) (Story
 	st := Story{
 		ID: ident.New(), Title: in.Title, Summary: in.Summary, Body: in.Body, BodyHTML: html,
 		Column: in.Column, Tags: in.Tags, Cover: in.Cover,
-		Status: StatusDraft, Version: 1, Author: actor.UserID, UpdatedBy: actor.UserID,
+		Status: StatusDraft, Version: 1, Author: actor.ID, UpdatedBy: actor.ID,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	base := in.Slug
@@ -182,7 +180,7 @@ func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version i
 func (s *Stories) save(ctx context.Context, actor Actor, st Story, expect int64) (Story, error) {
 	st.Version = expect + 1
 	st.UpdatedAt = s.clock()
-	st.UpdatedBy = actor.UserID
+	st.UpdatedBy = actor.ID
 	if err := s.store.UpdateStory(ctx, st, expect); err != nil {
 		return Story{}, err
 	}

@@ -109,7 +109,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 		return nil, err
 	}
 	s.stories = content.NewStories(s.store, s.store, s.store, md, content.NewCursors(key), nil)
-	s.accounts = account.NewService(s.store, nil)
+	s.accounts = account.NewService(s.store, s.store, nil)
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")

@@ -1,7 +1,7 @@
-// Package account holds the staff of a Yinling site: users with roles,
-// passwords hashed with argon2id, and server-side sessions whose tokens are
-// stored only as hashes. Roles beyond admin, and the role x route matrix,
-// come with the editorial workflow.
+// Package account holds the staff of a Yinling site: users with roles (and
+// the permission table of those roles), passwords hashed with argon2id,
+// server-side sessions and named API tokens whose secrets are stored only
+// as hashes. Sign-ins, user changes and tokens are written to the audit log.
 package account
 
 import (
@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Role names what a user may do.
+// Role names what a user may do; see Permission for what each allows.
 type Role string
 
 // The roles.
@@ -22,11 +22,8 @@ const (
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
-	switch r {
-	case RoleAdmin, RolePublisher, RoleEditor, RoleOrganizer:
-		return true
-	}
-	return false
+	_, ok := grants[r]
+	return ok
 }
 
 // User is a member of staff.
@@ -51,8 +48,20 @@ func (u User) Has(r Role) bool {
 	return false
 }
 
+// Scope is what a session or token may do.
+type Scope string
+
+// The scopes: a signed-in person, or an API token that may only read, or
+// read and write.
+const (
+	ScopeSession   Scope = "session"
+	ScopeReadOnly  Scope = "read"
+	ScopeReadWrite Scope = "write"
+)
+
 // Session is a signed-in browser or client. The token itself is never
-// stored: ID is the SHA-256 of it.
+// stored: ID is the SHA-256 of it. An API token authenticates as a Session
+// too, with its scope and TokenID set.
 type Session struct {
 	ID        string // hex SHA-256 of the token
 	UserID    string
@@ -62,20 +71,49 @@ type Session struct {
 	ExpiresAt time.Time // absolute expiry
 	Address   string
 	UserAgent string
+	Scope     Scope
+	TokenID   string // set when an API token authenticated
 }
 
-// Store keeps users and sessions.
+// Token is a named, long-lived credential for an integration. Its secret is
+// shown once, at creation; only its hash is kept.
+type Token struct {
+	ID         string
+	UserID     string
+	Name       string
+	Scope      Scope // ScopeReadOnly or ScopeReadWrite
+	Hash       string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Store keeps users, sessions and tokens.
 //
-// Errors: missing users and sessions are fault.NotFound; InsertUser with a
-// taken username is fault.Conflict; a database that does not answer is
-// fault.Unavailable.
+// Errors: missing users, sessions and tokens are fault.NotFound; InsertUser
+// with a taken username is fault.Conflict; a database that does not answer
+// is fault.Unavailable.
 type Store interface {
 	InsertUser(ctx context.Context, u User) error
 	GetUser(ctx context.Context, id string) (User, error)
 	GetUserByName(ctx context.Context, username string) (User, error)
+	ListUsers(ctx context.Context) ([]User, error)
+	// UpdateUser replaces the user whose UpdatedAt is still expect
+	// (fault.Conflict otherwise).
+	UpdateUser(ctx context.Context, u User, expect time.Time) error
 	CountUsers(ctx context.Context) (int64, error)
+
 	InsertSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, id string) (Session, error)
+	ListSessions(ctx context.Context, userID string) ([]Session, error)
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of the user but except ("" none).
+	DeleteUserSessions(ctx context.Context, userID, except string) error
+
+	InsertToken(ctx context.Context, t Token) error
+	GetTokenByHash(ctx context.Context, hash string) (Token, error)
+	ListTokens(ctx context.Context, userID string) ([]Token, error)
+	RevokeToken(ctx context.Context, id string, at time.Time) error
+	TouchToken(ctx context.Context, id string, at time.Time) error
 }

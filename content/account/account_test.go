@@ -36,17 +36,17 @@ func TestPasswordHashing(t *testing.T) {
 }
 
 func TestPasswordRules(t *testing.T) {
-	for _, pw := range []string{"", "short", "七个字的密码码"} {
-		if err := CheckPassword(pw); !fault.Is(err, fault.Invalid) {
+	for _, pw := range []string{"", "short", "七个字的密码码", "password123", "12345678", "87654321", "aaaaaaaaaa", "abcdefghij", "WoAiNi1314", "wanglaoshi1"} {
+		if err := CheckPassword(pw, "wanglaoshi"); !fault.Is(err, fault.Invalid) {
 			t.Errorf("CheckPassword(%q) = %v, want Invalid", pw, err)
 		}
 	}
-	for _, pw := range []string{"eight ch", "八个字符的长密码", strings.Repeat("x", MaxPasswordLength)} {
-		if err := CheckPassword(pw); err != nil {
+	for _, pw := range []string{"eight ch", "八个字符的长密码", "wanglaoshi likes tea at 3pm", "correct-horse-battery"} {
+		if err := CheckPassword(pw, "wanglaoshi"); err != nil {
 			t.Errorf("CheckPassword(%q) = %v", pw, err)
 		}
 	}
-	if err := CheckPassword(strings.Repeat("x", MaxPasswordLength+1)); err == nil {
+	if err := CheckPassword(strings.Repeat("xy", MaxPasswordLength/2)+"z", ""); err == nil {
 		t.Error("an over-long password was accepted")
 	}
 }

@@ -29,8 +29,9 @@ const (
 	argonKeyLen  = 32
 )
 
-// CheckPassword applies the password rules; the error is fault.Invalid.
-func CheckPassword(pw string) error {
+// CheckPassword applies the password rules (length, not a common password,
+// not the username); the error is fault.Invalid.
+func CheckPassword(pw, username string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
@@ -39,6 +40,9 @@ func CheckPassword(pw string) error {
 		return fault.Fields(fault.FieldError{Field: "password", Message: fmt.Sprintf("must be at least %d characters", MinPasswordLength)})
 	case n > MaxPasswordLength:
 		return fault.Fields(fault.FieldError{Field: "password", Message: fmt.Sprintf("must be at most %d characters", MaxPasswordLength)})
+	}
+	if why := weakPassword(pw, username); why != "" {
+		return fault.Fields(fault.FieldError{Field: "password", Message: why})
 	}
 	return nil
 }

@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
 )
@@ -23,9 +23,11 @@ const (
 	touchEvery = time.Minute
 )
 
-// Service signs staff in and out and checks their sessions.
+// Service signs staff in and out, checks their sessions and tokens, and
+// manages users.
 type Service struct {
 	store   Store
+	audit   audit.Log
 	limiter *Limiter
 	now     func() time.Time
 	// dummyHash is verified against when a user does not exist, so the
@@ -34,59 +36,24 @@ type Service struct {
 }
 
 // NewService wires the service. now may be nil (time.Now).
-func NewService(store Store, now func() time.Time) *Service {
+func NewService(store Store, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, limiter: NewLimiter(now), now: now, dummyHash: HashPassword("not a password of anyone")}
+	return &Service{store: store, audit: log, limiter: NewLimiter(now), now: now,
+		dummyHash: HashPassword("not a password of anyone")}
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
-
-// NewUser is what creating a user takes.
-type NewUser struct {
-	Username    string
-	DisplayName string
-	Password    string
-	Roles       []Role
-}
-
-// AddUser creates a user. Errors: fault.Invalid; fault.Conflict when the
-// username is taken.
-func (s *Service) AddUser(ctx context.Context, in NewUser) (User, error) {
-	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
-	var errs []fault.FieldError
-	if !usernamePattern.MatchString(in.Username) {
-		errs = append(errs, fault.FieldError{Field: "username", Message: "2 to 32 lower-case letters, digits, '.', '_' or '-'"})
+// record appends to the audit log.
+func (s *Service) record(ctx context.Context, actor audit.Actor, action audit.Action, target, detail string) error {
+	err := s.audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: actor.ID, Actor: actor.Name,
+		Action: action, Target: target, Address: actor.Address, Detail: detail})
+	if err != nil {
+		return fmt.Errorf("account: audit %s: %w", action, err)
 	}
-	if err := CheckPassword(in.Password); err != nil {
-		errs = append(errs, fault.As(err).Fields...)
-	}
-	if len(in.Roles) == 0 {
-		errs = append(errs, fault.FieldError{Field: "roles", Message: "at least one role"})
-	}
-	for _, r := range in.Roles {
-		if !r.Valid() {
-			errs = append(errs, fault.FieldError{Field: "roles", Message: fmt.Sprintf("unknown role %q", r)})
-		}
-	}
-	if len(errs) > 0 {
-		return User{}, fault.Fields(errs...)
-	}
-	now := s.clock()
-	u := User{
-		ID: ident.New(), Username: in.Username, DisplayName: strings.TrimSpace(in.DisplayName),
-		Roles: in.Roles, PasswordHash: HashPassword(in.Password), CreatedAt: now, UpdatedAt: now,
-	}
-	if u.DisplayName == "" {
-		u.DisplayName = u.Username
-	}
-	if err := s.store.InsertUser(ctx, u); err != nil {
-		return User{}, err
-	}
-	return u, nil
+	return nil
 }
 
 // Bootstrap creates the first administrator when there are no users yet.
@@ -100,7 +67,7 @@ func (s *Service) Bootstrap(ctx context.Context, username, password string) (boo
 	if n > 0 || password == "" {
 		return false, nil
 	}
-	_, err = s.AddUser(ctx, NewUser{Username: username, Password: password, Roles: []Role{RoleAdmin}})
+	_, err = s.AddUser(ctx, audit.System, NewUser{Username: username, Password: password, Roles: []Role{RoleAdmin}})
 	if fault.Is(err, fault.Conflict) {
 		return false, nil // another instance bootstrapped at the same moment
 	}
@@ -111,7 +78,7 @@ func (s *Service) Bootstrap(ctx context.Context, username, password string) (boo
 type Credentials struct {
 	Username  string
 	Password  string
-	Address   string // the client's address, for rate limits
+	Address   string // the client's address, for rate limits and the audit log
 	UserAgent string
 }
 
@@ -123,15 +90,17 @@ type SignedIn struct {
 }
 
 // Login checks the credentials and opens a session. Failures are
-// rate-limited per account and per address separately; a wrong username
-// and a wrong password give the same answer, in the same time.
+// rate-limited per account and per address separately; a wrong username,
+// a wrong password and a disabled account give the same answer, in the
+// same time. A locked account says when it unlocks, the same way whether
+// or not it exists.
 //
 // Errors: fault.Unauthorized; fault.TooMany (with RetryAfter) while limited.
 func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	username := strings.ToLower(strings.TrimSpace(c.Username))
 	if wait := s.limiter.Wait(username, c.Address); wait > 0 {
 		return SignedIn{}, &fault.Error{Kind: fault.TooMany, RetryAfter: int(wait.Seconds()) + 1,
-			Message: fmt.Sprintf("too many failed sign-ins; try again after %s", s.now().Add(wait).Format(time.RFC3339))}
+			Message: fmt.Sprintf("too many failed sign-ins; try again after %s", s.now().Add(wait).UTC().Format(time.RFC3339))}
 	}
 	u, err := s.store.GetUserByName(ctx, username)
 	if err != nil && !fault.Is(err, fault.NotFound) {
@@ -144,6 +113,9 @@ func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	ok, verr := VerifyPassword(hash, c.Password)
 	if err != nil || verr != nil || !ok || u.Disabled {
 		s.limiter.Fail(username, c.Address)
+		// Best effort: a failed sign-in must not turn into a 503 that
+		// tells an attacker something.
+		_ = s.record(ctx, audit.Actor{ID: u.ID, Name: truncate(username, 64), Address: c.Address}, audit.SignInFailed, "", "")
 		return SignedIn{}, fault.New(fault.Unauthorized, "the username or password is wrong")
 	}
 	s.limiter.Succeed(username)
@@ -151,22 +123,30 @@ func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	now := s.clock()
 	sess := Session{
 		ID: hashToken(token), UserID: u.ID, CSRF: ident.Token(20), CreatedAt: now, LastSeen: now,
-		ExpiresAt: now.Add(MaxAge), Address: c.Address, UserAgent: truncate(c.UserAgent, 200),
+		ExpiresAt: now.Add(MaxAge), Address: c.Address, UserAgent: truncate(c.UserAgent, 200), Scope: ScopeSession,
 	}
 	if err := s.store.InsertSession(ctx, sess); err != nil {
+		return SignedIn{}, err
+	}
+	if err := s.record(ctx, audit.Actor{ID: u.ID, Name: u.Username, Address: c.Address}, audit.SignIn, "user:"+u.ID, ""); err != nil {
+		_ = s.store.DeleteSession(ctx, sess.ID)
 		return SignedIn{}, err
 	}
 	return SignedIn{Token: token, Session: sess, User: u}, nil
 }
 
-// Authenticate finds the session and user of a token. Expired sessions are
-// deleted; disabled users are refused.
+// Authenticate finds the session (or API token) and user of a token.
+// Expired sessions are deleted; disabled users and revoked tokens are
+// refused.
 //
-// Errors: fault.Unauthorized for any token that does not open a session.
+// Errors: fault.Unauthorized for any token that opens nothing.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, User, error) {
 	denied := fault.New(fault.Unauthorized, "sign in first")
 	if len(token) < 20 || len(token) > 200 {
 		return Session{}, User{}, denied
+	}
+	if strings.HasPrefix(token, tokenPrefix) {
+		return s.authenticateToken(ctx, token)
 	}
 	sess, err := s.store.GetSession(ctx, hashToken(token))
 	if fault.Is(err, fault.NotFound) {
@@ -180,12 +160,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, User
 		_ = s.store.DeleteSession(ctx, sess.ID)
 		return Session{}, User{}, fault.New(fault.Unauthorized, "the session has expired; sign in again")
 	}
-	u, err := s.store.GetUser(ctx, sess.UserID)
-	if fault.Is(err, fault.NotFound) || (err == nil && u.Disabled) {
-		_ = s.store.DeleteSession(ctx, sess.ID)
-		return Session{}, User{}, denied
-	}
+	u, err := s.activeUser(ctx, sess.UserID)
 	if err != nil {
+		if fault.Is(err, fault.Unauthorized) {
+			_ = s.store.DeleteSession(ctx, sess.ID)
+		}
 		return Session{}, User{}, err
 	}
 	if now.Sub(sess.LastSeen) > touchEvery {
@@ -194,12 +173,31 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, User
 		}
 		sess.LastSeen = now
 	}
+	if sess.Scope == "" {
+		sess.Scope = ScopeSession
+	}
 	return sess, u, nil
 }
 
-// Logout ends the session of a token (a token that opens nothing is fine).
-func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.store.DeleteSession(ctx, hashToken(token))
+// activeUser loads an enabled user; a missing or disabled one is
+// fault.Unauthorized.
+func (s *Service) activeUser(ctx context.Context, id string) (User, error) {
+	u, err := s.store.GetUser(ctx, id)
+	if fault.Is(err, fault.NotFound) || (err == nil && u.Disabled) {
+		return User{}, fault.New(fault.Unauthorized, "sign in first")
+	}
+	return u, err
+}
+
+// Logout ends the session the actor signed in with.
+func (s *Service) Logout(ctx context.Context, actor audit.Actor, sess Session) error {
+	if sess.TokenID != "" {
+		return fault.New(fault.Invalid, "an API token is revoked, not signed out")
+	}
+	if err := s.store.DeleteSession(ctx, sess.ID); err != nil {
+		return err
+	}
+	return s.record(ctx, actor, audit.SignOut, "user:"+sess.UserID, "")
 }
 
 func hashToken(token string) string {

@@ -52,6 +52,8 @@ const (
 	colUsers    = "users"
 	colSessions = "sessions"
 	colSettings = "settings"
+	colTokens   = "tokens"
+	colAudit    = "audit"
 )
 
 // EnsureIndexes creates the indexes the queries rely on. It is
@@ -73,6 +75,14 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		},
 		colUsers:    {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
 		colSessions: {{"user", bson.D{{Key: "user_id", Value: 1}}, false}},
+		colTokens: {
+			{"hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
+			{"user", bson.D{{Key: "user_id", Value: 1}}, false},
+		},
+		colAudit: {
+			{"actor", bson.D{{Key: "actor_id", Value: 1}, {Key: "_id", Value: -1}}, false},
+			{"target", bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: -1}}, false},
+		},
 	}
 	for coll, wanted := range idx {
 		view := s.db.Collection(coll).Indexes()

@@ -32,14 +32,18 @@ func (d userDoc) user() account.User {
 	return u
 }
 
-// InsertUser implements account.Store.
-func (s *Store) InsertUser(ctx context.Context, u account.User) error {
+func toUserDoc(u account.User) userDoc {
 	d := userDoc{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Roles: []string{}}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, string(r))
 	}
-	_, err := s.db.Collection(colUsers).InsertOne(ctx, d)
+	return d
+}
+
+// InsertUser implements account.Store.
+func (s *Store) InsertUser(ctx context.Context, u account.User) error {
+	_, err := s.db.Collection(colUsers).InsertOne(ctx, toUserDoc(u))
 	if isDuplicate(err) {
 		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
 			Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
@@ -68,6 +72,39 @@ func (s *Store) findUser(ctx context.Context, filter bson.D) (account.User, erro
 	return d.user(), nil
 }
 
+// ListUsers implements account.Store.
+func (s *Store) ListUsers(ctx context.Context) ([]account.User, error) {
+	cur, err := s.db.Collection(colUsers).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "username", Value: 1}}).SetLimit(10_000))
+	if err != nil {
+		return nil, dbFault(err, "list users")
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "list users")
+	}
+	out := make([]account.User, len(docs))
+	for i, d := range docs {
+		out[i] = d.user()
+	}
+	return out, nil
+}
+
+// UpdateUser implements account.Store.
+func (s *Store) UpdateUser(ctx context.Context, u account.User, expect time.Time) error {
+	d := toUserDoc(u)
+	res, err := s.db.Collection(colUsers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}, {Key: "updated_at", Value: expect}}, d)
+	if err != nil {
+		return dbFault(err, "update user")
+	}
+	if res.MatchedCount == 0 {
+		if _, err := s.GetUser(ctx, u.ID); err != nil {
+			return err
+		}
+		return fault.New(fault.Conflict, "the user was changed at the same moment; reload and try again")
+	}
+	return nil
+}
+
 // CountUsers implements account.Store.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	n, err := s.db.Collection(colUsers).CountDocuments(ctx, bson.D{})
@@ -86,11 +123,22 @@ type sessionDoc struct {
 	ExpiresAt time.Time `bson:"expires_at"`
 	Address   string    `bson:"address"`
 	UserAgent string    `bson:"user_agent"`
+	Scope     string    `bson:"scope"`
+}
+
+func toSessionDoc(se account.Session) sessionDoc {
+	return sessionDoc{ID: se.ID, UserID: se.UserID, CSRF: se.CSRF, CreatedAt: se.CreatedAt, LastSeen: se.LastSeen,
+		ExpiresAt: se.ExpiresAt, Address: se.Address, UserAgent: se.UserAgent, Scope: string(se.Scope)}
+}
+
+func (d sessionDoc) session() account.Session {
+	return account.Session{ID: d.ID, UserID: d.UserID, CSRF: d.CSRF, CreatedAt: d.CreatedAt.UTC(), LastSeen: d.LastSeen.UTC(),
+		ExpiresAt: d.ExpiresAt.UTC(), Address: d.Address, UserAgent: d.UserAgent, Scope: account.Scope(d.Scope)}
 }
 
 // InsertSession implements account.Store.
 func (s *Store) InsertSession(ctx context.Context, se account.Session) error {
-	if _, err := s.db.Collection(colSessions).InsertOne(ctx, sessionDoc(se)); err != nil {
+	if _, err := s.db.Collection(colSessions).InsertOne(ctx, toSessionDoc(se)); err != nil {
 		return dbFault(err, "insert session")
 	}
 	return nil
@@ -102,9 +150,37 @@ func (s *Store) GetSession(ctx context.Context, id string) (account.Session, err
 	if err := s.db.Collection(colSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return account.Session{}, notFoundAs(dbFault(err, "get session"), "no such session")
 	}
-	se := account.Session(d)
-	se.CreatedAt, se.LastSeen, se.ExpiresAt = se.CreatedAt.UTC(), se.LastSeen.UTC(), se.ExpiresAt.UTC()
-	return se, nil
+	return d.session(), nil
+}
+
+// ListSessions implements account.Store.
+func (s *Store) ListSessions(ctx context.Context, userID string) ([]account.Session, error) {
+	cur, err := s.db.Collection(colSessions).Find(ctx, bson.D{{Key: "user_id", Value: userID}},
+		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}).SetLimit(1000))
+	if err != nil {
+		return nil, dbFault(err, "list sessions")
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "list sessions")
+	}
+	out := make([]account.Session, len(docs))
+	for i, d := range docs {
+		out[i] = d.session()
+	}
+	return out, nil
+}
+
+// DeleteUserSessions implements account.Store.
+func (s *Store) DeleteUserSessions(ctx context.Context, userID, except string) error {
+	filter := bson.D{{Key: "user_id", Value: userID}}
+	if except != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$ne", Value: except}}})
+	}
+	if _, err := s.db.Collection(colSessions).DeleteMany(ctx, filter); err != nil {
+		return dbFault(err, "delete sessions")
+	}
+	return nil
 }
 
 // TouchSession implements account.Store.

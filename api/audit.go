@@ -1,0 +1,85 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+type auditOut struct {
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	ActorID string    `json:"actor_id"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	Target  string    `json:"target"`
+	Address string    `json:"address"`
+	Detail  string    `json:"detail"`
+}
+
+// listAudit pages through the audit log, newest first, filtered by actor,
+// action, target and time (from inclusive, to exclusive, RFC 3339).
+func (h *handlers) listAudit(c *fiber.Ctx) error {
+	q := audit.Query{Limit: 50}
+	var errs []fault.FieldError
+	allowed := []string{"actor", "action", "target", "from", "to", "limit", "cursor"}
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		key, val := string(k), strings.Clone(string(v))
+		switch key {
+		case "actor":
+			q.ActorID = val
+		case "action":
+			q.Action = audit.Action(val)
+		case "target":
+			q.Target = val
+		case "from", "to":
+			t, err := time.Parse(time.RFC3339, val)
+			if err != nil {
+				errs = append(errs, fault.FieldError{Field: key, Message: "must be an RFC 3339 time, like 2026-11-28T09:00:00+08:00"})
+			}
+			if key == "from" {
+				q.From = t
+			} else {
+				q.To = t
+			}
+		case "limit":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 || n > 100 {
+				errs = append(errs, fault.FieldError{Field: "limit", Message: "must be a number from 1 to 100"})
+			}
+			q.Limit = n
+		case "cursor":
+			if !ident.Valid(val) {
+				errs = append(errs, fault.FieldError{Field: "cursor", Message: "the cursor is not valid; start again from the first page"})
+			}
+			q.After = val
+		default:
+			errs = append(errs, fault.FieldError{Field: key, Message: "unknown query parameter; allowed: " + strings.Join(allowed, ", ")})
+		}
+	})
+	if len(errs) > 0 {
+		return fault.Fields(errs...)
+	}
+	limit := q.Limit
+	q.Limit++
+	entries, err := h.d.Audit.List(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	out := listOut[auditOut]{Items: []auditOut{}}
+	if len(entries) > limit {
+		entries = entries[:limit]
+		out.NextCursor = entries[limit-1].ID
+	}
+	for _, e := range entries {
+		out.Items = append(out.Items, auditOut{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+			Target: e.Target, Address: e.Address, Detail: e.Detail})
+	}
+	return writeJSON(c, fiber.StatusOK, out)
+}

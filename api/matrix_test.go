@@ -1,0 +1,107 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
+)
+
+// roleMatrix is who may call each admin route, written out by hand from
+// the role descriptions (not derived from the code it checks).
+// Every admin route must be here: a new route fails the test until it is.
+var roleMatrix = map[string]string{
+	// route                                    roles allowed (a: admin, p: publisher, e: editor, o: organizer)
+	"GET /api/admin/v1/session":                "apeo",
+	"DELETE /api/admin/v1/session":             "apeo",
+	"GET /api/admin/v1/sessions":               "apeo",
+	"DELETE /api/admin/v1/sessions":            "apeo",
+	"DELETE /api/admin/v1/sessions/:id":        "apeo",
+	"POST /api/admin/v1/password":              "apeo",
+	"GET /api/admin/v1/tokens":                 "apeo",
+	"POST /api/admin/v1/tokens":                "apeo",
+	"DELETE /api/admin/v1/tokens/:id":          "apeo",
+	"GET /api/admin/v1/stories":                "ape",
+	"POST /api/admin/v1/stories":               "ape",
+	"GET /api/admin/v1/stories/:id":            "ape",
+	"PUT /api/admin/v1/stories/:id":            "ape",
+	"DELETE /api/admin/v1/stories/:id":         "ape",
+	"POST /api/admin/v1/stories/:id/restore":   "ape",
+	"POST /api/admin/v1/stories/:id/publish":   "ap",
+	"POST /api/admin/v1/stories/:id/unpublish": "ap",
+	"POST /api/admin/v1/media":                 "apeo",
+	"GET /api/admin/v1/media/:id":              "apeo",
+	"GET /api/admin/v1/users":                  "a",
+	"POST /api/admin/v1/users":                 "a",
+	"GET /api/admin/v1/users/:id":              "a",
+	"PATCH /api/admin/v1/users/:id":            "a",
+	"POST /api/admin/v1/users/:id/password":    "a",
+	"GET /api/admin/v1/users/:id/sessions":     "a",
+	"DELETE /api/admin/v1/users/:id/sessions":  "a",
+	"GET /api/admin/v1/audit":                  "a",
+}
+
+var roleLetters = map[byte]account.Role{'a': account.RoleAdmin, 'p': account.RolePublisher, 'e': account.RoleEditor, 'o': account.RoleOrganizer}
+
+func TestRoleRouteMatrix(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	accounts := account.NewService(s.store, s.store, nil)
+	passwords := map[account.Role]string{}
+	for _, r := range account.Roles() {
+		pw := "matrix-password-for-" + string(r)
+		if _, err := accounts.AddUser(context.Background(), audit.System, account.NewUser{
+			Username: "matrix-" + string(r), Password: pw, Roles: []account.Role{r},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		passwords[r] = pw
+	}
+
+	var routes []string
+	seen := map[string]bool{}
+	for _, r := range s.app.GetRoutes(true) {
+		key := r.Method + " " + r.Path
+		if !strings.HasPrefix(r.Path, "/api/admin/v1/") || r.Method == "HEAD" || key == "POST /api/admin/v1/session" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		routes = append(routes, key)
+	}
+	sort.Strings(routes)
+	for _, key := range routes {
+		if _, ok := roleMatrix[key]; !ok {
+			t.Errorf("route %s is not in the role matrix: add it with the roles that may call it", key)
+		}
+	}
+	for key := range roleMatrix {
+		if !seen[key] {
+			t.Errorf("the role matrix names %s, which is not a route", key)
+		}
+	}
+
+	for _, key := range routes {
+		method, pattern, _ := strings.Cut(key, " ")
+		path := strings.NewReplacer(":id", "06h2836hak9s5hv8r0h6gy4a").Replace(pattern)
+		allowed := roleMatrix[key]
+		t.Run(key, func(t *testing.T) {
+			s := s.with(t)
+			s.do(method, path, "", "{}").problem(http.StatusUnauthorized)
+			for letter, role := range roleLetters {
+				token := s.login("matrix-"+string(role), passwords[role])
+				r := s.do(method, path, token, "{}")
+				may := strings.IndexByte(allowed, letter) >= 0
+				switch {
+				case may && (r.status == http.StatusUnauthorized || r.status == http.StatusForbidden):
+					t.Errorf("%s may call it, got %d: %s", role, r.status, r.body)
+				case !may && r.status != http.StatusForbidden:
+					t.Errorf("%s may not call it, got %d: %s", role, r.status, r.body)
+				}
+			}
+		})
+	}
+}

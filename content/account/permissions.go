@@ -1,0 +1,53 @@
+package account
+
+// Permission is one thing a role may do. Routes and services ask for
+// permissions, never for roles, so what each role may do is this one table.
+type Permission string
+
+// The permissions.
+const (
+	// Stories (and, with their issues, lectures and videos): read any item
+	// in the admin, create drafts, edit them, submit them for review, trash
+	// and restore them. Editors may edit only their own items, and only
+	// while draft or rejected (enforced by the workflow).
+	EditContent Permission = "content:edit"
+	// Approve, reject, publish, schedule, unpublish, archive any item, and
+	// take over edit locks.
+	PublishContent Permission = "content:publish"
+	// Lectures only: create, edit and submit sessions; change a published
+	// session's event status with a reason.
+	EditLectures Permission = "lectures:edit"
+	// Upload media and read the library.
+	UseMedia Permission = "media:use"
+	// Manage users, roles, everyone's sessions and tokens.
+	ManageUsers Permission = "users:manage"
+	// Read the audit log.
+	ReadAudit Permission = "audit:read"
+)
+
+// grants is who may do what. A user with several roles has the union.
+var grants = map[Role][]Permission{
+	RoleAdmin:     {EditContent, PublishContent, EditLectures, UseMedia, ManageUsers, ReadAudit},
+	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia},
+	RoleEditor:    {EditContent, UseMedia},
+	RoleOrganizer: {EditLectures, UseMedia},
+}
+
+// Can reports whether the user, if enabled, holds the permission through any
+// of their roles.
+func (u User) Can(p Permission) bool {
+	if u.Disabled {
+		return false
+	}
+	for _, r := range u.Roles {
+		for _, g := range grants[r] {
+			if g == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Roles lists every role, in the order the admin UI shows them.
+func Roles() []Role { return []Role{RoleAdmin, RolePublisher, RoleEditor, RoleOrganizer} }

@@ -1,0 +1,234 @@
+package account
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
+
+// MaxDisplayName is the longest display name, in characters.
+const MaxDisplayName = 40
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Username    string
+	DisplayName string
+	Password    string
+	Roles       []Role
+}
+
+func checkRoles(roles []Role) []fault.FieldError {
+	var errs []fault.FieldError
+	if len(roles) == 0 {
+		errs = append(errs, fault.FieldError{Field: "roles", Message: "at least one role"})
+	}
+	for _, r := range roles {
+		if !r.Valid() {
+			errs = append(errs, fault.FieldError{Field: "roles", Message: fmt.Sprintf("unknown role %q; one of admin, publisher, editor, organizer", r)})
+		}
+	}
+	return errs
+}
+
+func checkDisplayName(name string) []fault.FieldError {
+	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxDisplayName || strings.ContainsAny(name, "<>\x00") {
+		return []fault.FieldError{{Field: "display_name", Message: fmt.Sprintf("at most %d characters, no < or >", MaxDisplayName)}}
+	}
+	return nil
+}
+
+// AddUser creates a user. Errors: fault.Invalid; fault.Conflict when the
+// username is taken.
+func (s *Service) AddUser(ctx context.Context, actor audit.Actor, in NewUser) (User, error) {
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	var errs []fault.FieldError
+	if !usernamePattern.MatchString(in.Username) {
+		errs = append(errs, fault.FieldError{Field: "username", Message: "2 to 32 lower-case letters, digits, '.', '_' or '-'"})
+	}
+	if err := CheckPassword(in.Password, in.Username); err != nil {
+		errs = append(errs, fault.As(err).Fields...)
+	}
+	errs = append(errs, checkRoles(in.Roles)...)
+	errs = append(errs, checkDisplayName(in.DisplayName)...)
+	if len(errs) > 0 {
+		return User{}, fault.Fields(errs...)
+	}
+	now := s.clock()
+	u := User{
+		ID: ident.New(), Username: in.Username, DisplayName: in.DisplayName,
+		Roles: uniqueRoles(in.Roles), PasswordHash: HashPassword(in.Password), CreatedAt: now, UpdatedAt: now,
+	}
+	if u.DisplayName == "" {
+		u.DisplayName = u.Username
+	}
+	if err := s.store.InsertUser(ctx, u); err != nil {
+		return User{}, err
+	}
+	return u, s.record(ctx, actor, audit.UserCreated, "user:"+u.ID, fmt.Sprintf("%s with roles %v", u.Username, u.Roles))
+}
+
+func uniqueRoles(roles []Role) []Role {
+	out := make([]Role, 0, len(roles))
+	for _, r := range Roles() {
+		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ListUsers returns every user, by username.
+func (s *Service) ListUsers(ctx context.Context) ([]User, error) { return s.store.ListUsers(ctx) }
+
+// GetUser returns one user.
+func (s *Service) GetUser(ctx context.Context, id string) (User, error) {
+	if !ident.Valid(id) {
+		return User{}, fault.New(fault.NotFound, "no such user")
+	}
+	return s.store.GetUser(ctx, id)
+}
+
+// UserChange is a change to a user; nil fields stay as they are.
+type UserChange struct {
+	DisplayName *string
+	Roles       *[]Role
+	Disabled    *bool
+}
+
+// UpdateUser changes a user's display name, roles or disabled flag.
+// Disabling a user or changing their roles ends their sessions at once (a
+// session must never keep powers its user lost). The last enabled
+// administrator cannot be disabled or lose the role.
+func (s *Service) UpdateUser(ctx context.Context, actor audit.Actor, id string, ch UserChange) (User, error) {
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	before := u
+	var errs []fault.FieldError
+	if ch.DisplayName != nil {
+		name := strings.TrimSpace(*ch.DisplayName)
+		errs = append(errs, checkDisplayName(name)...)
+		if name == "" {
+			name = u.Username
+		}
+		u.DisplayName = name
+	}
+	if ch.Roles != nil {
+		errs = append(errs, checkRoles(*ch.Roles)...)
+		u.Roles = uniqueRoles(*ch.Roles)
+	}
+	if ch.Disabled != nil {
+		u.Disabled = *ch.Disabled
+	}
+	if len(errs) > 0 {
+		return User{}, fault.Fields(errs...)
+	}
+	if before.Has(RoleAdmin) && !before.Disabled && (!u.Has(RoleAdmin) || u.Disabled) {
+		if err := s.keepAnAdmin(ctx, u.ID); err != nil {
+			return User{}, err
+		}
+	}
+	u.UpdatedAt = s.clock()
+	if err := s.store.UpdateUser(ctx, u, before.UpdatedAt); err != nil {
+		return User{}, err
+	}
+	rolesChanged := !slices.Equal(before.Roles, u.Roles)
+	if u.Disabled || rolesChanged {
+		if err := s.store.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+			return User{}, err
+		}
+	}
+	return u, s.record(ctx, actor, audit.UserChanged, "user:"+u.ID, describeChange(before, u))
+}
+
+// keepAnAdmin refuses a change that would leave no enabled administrator.
+func (s *Service) keepAnAdmin(ctx context.Context, losing string) error {
+	users, err := s.store.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range users {
+		if o.ID != losing && o.Has(RoleAdmin) && !o.Disabled {
+			return nil
+		}
+	}
+	return fault.New(fault.Conflict, "this is the last enabled administrator; make someone else an administrator first")
+}
+
+func describeChange(a, b User) string {
+	var parts []string
+	if a.DisplayName != b.DisplayName {
+		parts = append(parts, fmt.Sprintf("display name %q -> %q", a.DisplayName, b.DisplayName))
+	}
+	if !slices.Equal(a.Roles, b.Roles) {
+		parts = append(parts, fmt.Sprintf("roles %v -> %v", a.Roles, b.Roles))
+	}
+	if a.Disabled != b.Disabled {
+		if b.Disabled {
+			parts = append(parts, "disabled")
+		} else {
+			parts = append(parts, "enabled")
+		}
+	}
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// ResetPassword sets a user's password and ends all their sessions.
+func (s *Service) ResetPassword(ctx context.Context, actor audit.Actor, id, password string) error {
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(password, u.Username); err != nil {
+		return err
+	}
+	before := u.UpdatedAt
+	u.PasswordHash = HashPassword(password)
+	u.UpdatedAt = s.clock()
+	if err := s.store.UpdateUser(ctx, u, before); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(ctx, u.ID, ""); err != nil {
+		return err
+	}
+	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, "")
+}
+
+// ChangeOwnPassword checks the current password, sets the new one and ends
+// the user's other sessions (the one in use, keep, stays).
+func (s *Service) ChangeOwnPassword(ctx context.Context, actor audit.Actor, keep, current, password string) error {
+	u, err := s.GetUser(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if ok, _ := VerifyPassword(u.PasswordHash, current); !ok {
+		return fault.Fields(fault.FieldError{Field: "current_password", Message: "is not your current password"})
+	}
+	if err := CheckPassword(password, u.Username); err != nil {
+		return err
+	}
+	before := u.UpdatedAt
+	u.PasswordHash = HashPassword(password)
+	u.UpdatedAt = s.clock()
+	if err := s.store.UpdateUser(ctx, u, before); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
+		return err
+	}
+	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, "own password")
+}

@@ -1,0 +1,74 @@
+package mongostore
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/content/audit"
+)
+
+type auditDoc struct {
+	ID      string    `bson:"_id"`
+	At      time.Time `bson:"at"`
+	ActorID string    `bson:"actor_id"`
+	Actor   string    `bson:"actor"`
+	Action  string    `bson:"action"`
+	Target  string    `bson:"target"`
+	Address string    `bson:"address"`
+	Detail  string    `bson:"detail"`
+}
+
+// Append implements audit.Log: an insert, never an update.
+func (s *Store) Append(ctx context.Context, e audit.Entry) error {
+	d := auditDoc{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+		Target: e.Target, Address: e.Address, Detail: e.Detail}
+	if _, err := s.db.Collection(colAudit).InsertOne(ctx, d); err != nil {
+		return dbFault(err, "append audit entry")
+	}
+	return nil
+}
+
+// List implements audit.Log, newest first (ids sort by time).
+func (s *Store) List(ctx context.Context, q audit.Query) ([]audit.Entry, error) {
+	filter := bson.D{}
+	if q.ActorID != "" {
+		filter = append(filter, bson.E{Key: "actor_id", Value: q.ActorID})
+	}
+	if q.Action != "" {
+		filter = append(filter, bson.E{Key: "action", Value: string(q.Action)})
+	}
+	if q.Target != "" {
+		filter = append(filter, bson.E{Key: "target", Value: q.Target})
+	}
+	at := bson.D{}
+	if !q.From.IsZero() {
+		at = append(at, bson.E{Key: "$gte", Value: q.From})
+	}
+	if !q.To.IsZero() {
+		at = append(at, bson.E{Key: "$lt", Value: q.To})
+	}
+	if len(at) > 0 {
+		filter = append(filter, bson.E{Key: "at", Value: at})
+	}
+	if q.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: q.After}}})
+	}
+	cur, err := s.db.Collection(colAudit).Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(q.Limit)))
+	if err != nil {
+		return nil, dbFault(err, "list audit entries")
+	}
+	var docs []auditDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "list audit entries")
+	}
+	out := make([]audit.Entry, len(docs))
+	for i, d := range docs {
+		out[i] = audit.Entry{ID: d.ID, At: d.At.UTC(), ActorID: d.ActorID, Actor: d.Actor, Action: audit.Action(d.Action),
+			Target: d.Target, Address: d.Address, Detail: d.Detail}
+	}
+	return out, nil
+}

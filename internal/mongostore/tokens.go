@@ -1,0 +1,83 @@
+package mongostore
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/content/account"
+)
+
+type tokenDoc struct {
+	ID         string     `bson:"_id"`
+	UserID     string     `bson:"user_id"`
+	Name       string     `bson:"name"`
+	Scope      string     `bson:"scope"`
+	Hash       string     `bson:"hash"`
+	CreatedAt  time.Time  `bson:"created_at"`
+	LastUsedAt *time.Time `bson:"last_used_at"`
+	RevokedAt  *time.Time `bson:"revoked_at"`
+}
+
+func (d tokenDoc) token() account.Token {
+	return account.Token{ID: d.ID, UserID: d.UserID, Name: d.Name, Scope: account.Scope(d.Scope), Hash: d.Hash,
+		CreatedAt: d.CreatedAt.UTC(), LastUsedAt: utcPtr(d.LastUsedAt), RevokedAt: utcPtr(d.RevokedAt)}
+}
+
+// InsertToken implements account.Store.
+func (s *Store) InsertToken(ctx context.Context, t account.Token) error {
+	d := tokenDoc{ID: t.ID, UserID: t.UserID, Name: t.Name, Scope: string(t.Scope), Hash: t.Hash,
+		CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+	if _, err := s.db.Collection(colTokens).InsertOne(ctx, d); err != nil {
+		return dbFault(err, "insert token")
+	}
+	return nil
+}
+
+// GetTokenByHash implements account.Store.
+func (s *Store) GetTokenByHash(ctx context.Context, hash string) (account.Token, error) {
+	var d tokenDoc
+	if err := s.db.Collection(colTokens).FindOne(ctx, bson.D{{Key: "hash", Value: hash}}).Decode(&d); err != nil {
+		return account.Token{}, notFoundAs(dbFault(err, "get token"), "no such token")
+	}
+	return d.token(), nil
+}
+
+// ListTokens implements account.Store.
+func (s *Store) ListTokens(ctx context.Context, userID string) ([]account.Token, error) {
+	cur, err := s.db.Collection(colTokens).Find(ctx, bson.D{{Key: "user_id", Value: userID}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(1000))
+	if err != nil {
+		return nil, dbFault(err, "list tokens")
+	}
+	var docs []tokenDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "list tokens")
+	}
+	out := make([]account.Token, len(docs))
+	for i, d := range docs {
+		out[i] = d.token()
+	}
+	return out, nil
+}
+
+// RevokeToken implements account.Store.
+func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error {
+	return s.setTokenTime(ctx, id, "revoked_at", at)
+}
+
+// TouchToken implements account.Store.
+func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
+	return s.setTokenTime(ctx, id, "last_used_at", at)
+}
+
+func (s *Store) setTokenTime(ctx context.Context, id, field string, at time.Time) error {
+	_, err := s.db.Collection(colTokens).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: at}}}})
+	if err != nil {
+		return dbFault(err, "update token")
+	}
+	return nil
+}
