@@ -28,6 +28,7 @@ type Check struct {
 // Deps is everything the app needs; cmd/yinling builds it.
 type Deps struct {
 	Stories  *content.Stories
+	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log
 	Media    *media.Library

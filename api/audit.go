@@ -78,8 +78,16 @@ func (h *handlers) listAudit(c *fiber.Ctx) error {
 		out.NextCursor = entries[limit-1].ID
 	}
 	for _, e := range entries {
-		out.Items = append(out.Items, auditOut{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
-			Target: e.Target, Address: e.Address, Detail: e.Detail})
+		out.Items = append(out.Items, toAuditOut(e))
 	}
 	return writeJSON(c, fiber.StatusOK, out)
 }
+
+func toAuditOut(e audit.Entry) auditOut {
+	return auditOut{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+		Target: e.Target, Address: e.Address, Detail: e.Detail}
+}
+
+// auditQueryFor selects the latest events about one target (an item's
+// history).
+func auditQueryFor(target string) audit.Query { return audit.Query{Target: target, Limit: 500} }

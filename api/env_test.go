@@ -46,14 +46,18 @@ type site struct {
 type siteOption func(*siteConfig)
 
 type siteConfig struct {
-	uploadLimit int64
-	db          *mongo.Database
-	s3          *testenv.S3Server
-	bucket      string
-	noCache     bool
-	proxies     []string
-	timeout     time.Duration
+	uploadLimit   int64
+	db            *mongo.Database
+	s3            *testenv.S3Server
+	bucket        string
+	noCache       bool
+	proxies       []string
+	timeout       time.Duration
+	keepRevisions int
 }
+
+// withKeepRevisions sets how many revisions are kept per item.
+func withKeepRevisions(n int) siteOption { return func(c *siteConfig) { c.keepRevisions = n } }
 
 // withRequestTimeout sets the deadline of every request.
 func withRequestTimeout(d time.Duration) siteOption { return func(c *siteConfig) { c.timeout = d } }
@@ -114,12 +118,17 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Fatalf("bootstrap: %v", err)
 	}
 	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
+	locks := content.NewLocks(store, store, nil)
 	var changes api.ChangeCounter = store
 	if cfg.noCache {
 		changes = nil
 	}
 	app := api.New(api.Deps{
-		Stories:  content.NewStories(store, store, store, md, content.NewCursors(key), nil),
+		Stories: content.NewStories(content.StoriesConfig{
+			Store: store, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+			Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.keepRevisions,
+		}),
+		Locks:    locks,
 		Changes:  changes,
 		Accounts: account.NewService(store, store, nil),
 		Audit:    store,

@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 )
 
@@ -17,10 +18,10 @@ func routes(app *fiber.App, h *handlers) {
 	app.Get("/readyz", std, h.readyz)
 
 	// Content (delivery) API: published items only, cacheable.
-	content := app.Group("/api/content/v1", std)
-	content.Get("/stories", h.listLiveStories)
-	content.Get("/stories/:slug", noQuery, h.getLiveStory)
-	content.Get("/columns", noQuery, h.listColumns)
+	delivery := app.Group("/api/content/v1", std)
+	delivery.Get("/stories", h.listLiveStories)
+	delivery.Get("/stories/:slug", noQuery, h.getLiveStory)
+	delivery.Get("/columns", noQuery, h.listColumns)
 
 	// Media bytes, for readers and staff alike.
 	app.Get("/media/:id", std, h.serveMedia)
@@ -53,8 +54,19 @@ func routes(app *fiber.App, h *handlers) {
 	admin.Put("/stories/:id", signedIn(edit, h.replaceStory)...)
 	admin.Delete("/stories/:id", signedIn(edit, h.trashStory)...)
 	admin.Post("/stories/:id/restore", signedIn(edit, h.restoreStory)...)
-	admin.Post("/stories/:id/publish", signedIn(publish, h.publishStory)...)
-	admin.Post("/stories/:id/unpublish", signedIn(publish, h.unpublishStory)...)
+	admin.Post("/stories/:id/submit", signedIn(edit, h.storyStep(content.ActSubmit))...)
+	for _, a := range []content.Action{content.ActApprove, content.ActReject, content.ActPublish, content.ActSchedule,
+		content.ActUnschedule, content.ActUnpublish, content.ActArchive} {
+		admin.Post("/stories/:id/"+string(a), signedIn(publish, h.storyStep(a))...)
+	}
+	admin.Get("/stories/:id/history", signedIn(edit, noQuery, h.storyHistory)...)
+	admin.Get("/stories/:id/revisions", signedIn(edit, noQuery, h.listStoryRevisions)...)
+	admin.Get("/stories/:id/revisions/compare", signedIn(edit, h.compareStoryRevisions)...)
+	admin.Get("/stories/:id/revisions/:n", signedIn(edit, noQuery, h.getStoryRevision)...)
+	admin.Post("/stories/:id/revisions/:n/restore", signedIn(edit, h.restoreStoryRevision)...)
+	admin.Get("/stories/:id/lock", signedIn(edit, noQuery, h.getStoryLock)...)
+	admin.Post("/stories/:id/lock", signedIn(edit, h.takeStoryLock)...)
+	admin.Delete("/stories/:id/lock", signedIn(edit, h.releaseStoryLock)...)
 
 	media := require(account.UseMedia)
 	admin.Post("/media", deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)

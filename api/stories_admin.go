@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
@@ -23,6 +24,8 @@ type storyIn struct {
 	Cover   string   `json:"cover"`
 	Slug    string   `json:"slug"`
 	Version *int64   `json:"version"`
+	// Note describes the change, in the revision history.
+	Note string `json:"note"`
 }
 
 func (in storyIn) input() content.StoryInput {
@@ -30,40 +33,59 @@ func (in storyIn) input() content.StoryInput {
 		Tags: in.Tags, Cover: in.Cover, Slug: in.Slug}
 }
 
-// actionIn is the optional body of a workflow action.
-type actionIn struct {
-	Version *int64 `json:"version"`
+// stepIn is the optional body of a workflow step.
+type stepIn struct {
+	Version   *int64     `json:"version"`
+	Note      string     `json:"note"`
+	At        *time.Time `json:"at"`
+	Unpublish bool       `json:"unpublish"`
+}
+
+type scheduleOut struct {
+	At        time.Time `json:"at"`
+	Unpublish bool      `json:"unpublish"`
 }
 
 // adminStory is a story as staff see it.
 type adminStory struct {
-	ID                    string     `json:"id"`
-	Slug                  string     `json:"slug"`
-	Title                 string     `json:"title"`
-	Summary               string     `json:"summary"`
-	Body                  string     `json:"body"`
-	BodyHTML              string     `json:"body_html"`
-	Column                string     `json:"column"`
-	Tags                  []string   `json:"tags"`
-	Cover                 string     `json:"cover"`
-	Status                string     `json:"status"`
-	Version               int64      `json:"version"`
-	Author                string     `json:"author"`
-	UpdatedBy             string     `json:"updated_by"`
-	CreatedAt             time.Time  `json:"created_at"`
-	UpdatedAt             time.Time  `json:"updated_at"`
-	PublishedAt           *time.Time `json:"published_at"`
-	TrashedAt             *time.Time `json:"trashed_at"`
-	HasUnpublishedChanges bool       `json:"has_unpublished_changes"`
-	URL                   string     `json:"url,omitempty"`
+	ID                    string       `json:"id"`
+	Slug                  string       `json:"slug"`
+	Title                 string       `json:"title"`
+	Summary               string       `json:"summary"`
+	Body                  string       `json:"body"`
+	BodyHTML              string       `json:"body_html"`
+	Column                string       `json:"column"`
+	Tags                  []string     `json:"tags"`
+	Cover                 string       `json:"cover"`
+	Status                string       `json:"status"`
+	Live                  bool         `json:"live"`
+	Version               int64        `json:"version"`
+	Revision              int64        `json:"revision"`
+	Author                string       `json:"author"`
+	UpdatedBy             string       `json:"updated_by"`
+	CreatedAt             time.Time    `json:"created_at"`
+	UpdatedAt             time.Time    `json:"updated_at"`
+	PublishedAt           *time.Time   `json:"published_at"`
+	TrashedAt             *time.Time   `json:"trashed_at"`
+	HasUnpublishedChanges bool         `json:"has_unpublished_changes"`
+	ReviewNote            string       `json:"review_note,omitempty"`
+	Schedule              *scheduleOut `json:"schedule"`
+	ScheduleError         string       `json:"schedule_error,omitempty"`
+	LateByMS              int64        `json:"late_by_ms,omitempty"`
+	URL                   string       `json:"url,omitempty"`
 }
 
 func (h *handlers) toAdminStory(s content.Story) adminStory {
 	out := adminStory{
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
-		Column: s.Column, Tags: nonNilTags(s.Tags), Cover: s.Cover, Status: string(s.Status), Version: s.Version,
-		Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-		PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt, HasUnpublishedChanges: s.HasUnpublishedChanges(),
+		Column: s.Column, Tags: nonNilTags(s.Tags), Cover: s.Cover, Status: string(s.Status), Live: s.Live != nil,
+		Version: s.Version, Revision: s.Revision, Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt,
+		UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt,
+		HasUnpublishedChanges: s.HasUnpublishedChanges(), ReviewNote: s.ReviewNote, ScheduleError: s.ScheduleError,
+		LateByMS: s.LateBy.Milliseconds(),
+	}
+	if sc := s.Schedule; sc != nil {
+		out.Schedule = &scheduleOut{At: sc.At, Unpublish: sc.Unpublish}
 	}
 	if s.Live != nil && s.TrashedAt == nil {
 		out.URL = strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug
@@ -81,6 +103,12 @@ func nonNilTags(t []string) []string {
 type listOut[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`
+}
+
+// editor is the signed-in user as the workflow sees them.
+func editor(c *fiber.Ctx) content.Actor {
+	a := actor(c)
+	return content.Actor{ID: a.ID, Name: a.Name, Address: a.Address, Publisher: currentUser(c).Can(account.PublishContent)}
 }
 
 func (h *handlers) listStories(c *fiber.Ctx) error {
@@ -107,7 +135,7 @@ func (h *handlers) createStory(c *fiber.Ctx) error {
 	if in.Version != nil {
 		return fault.Fields(fault.FieldError{Field: "version", Message: "a new story has no version yet"})
 	}
-	s, err := h.d.Stories.Create(c.UserContext(), actor(c), in.input())
+	s, err := h.d.Stories.Create(c.UserContext(), editor(c), in.input())
 	if err != nil {
 		return err
 	}
@@ -163,55 +191,78 @@ func (h *handlers) replaceStory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.d.Stories.Replace(c.UserContext(), actor(c), c.Params("id"), v, in.input())
+	s, err := h.d.Stories.Replace(c.UserContext(), editor(c), c.Params("id"), v, in.input(), in.Note)
 	if err != nil {
 		return err
 	}
 	return h.writeStory(c, fiber.StatusOK, s)
 }
 
-type storyAction func(*content.Stories, *fiber.Ctx, string, int64) (content.Story, error)
-
-// action runs a workflow step whose body (optional) may carry a version.
-func (h *handlers) action(c *fiber.Ctx, do storyAction) error {
-	var in actionIn
+// optionalBody decodes a JSON body when one was sent.
+func optionalBody(c *fiber.Ctx, v any) error {
 	if len(c.Request().Header.ContentType()) > 0 || c.Request().Header.ContentLength() > 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		return decodeJSON(c, v)
+	}
+	return nil
+}
+
+// storyStep runs a workflow step: the action is the last path segment.
+func (h *handlers) storyStep(action content.Action) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in stepIn
+		if err := optionalBody(c, &in); err != nil {
 			return err
 		}
+		v, err := version(c, in.Version, false)
+		if err != nil {
+			return err
+		}
+		step := content.StepInput{Action: action, Note: in.Note, Unpublish: in.Unpublish}
+		if action == content.ActSchedule {
+			if in.At == nil {
+				return fault.Fields(fault.FieldError{Field: "at", Message: "is required: when to publish, in RFC 3339 with an offset"})
+			}
+			step.At = *in.At
+		} else if in.At != nil || in.Unpublish {
+			return fault.Fields(fault.FieldError{Field: "at", Message: "only the schedule step takes a time"})
+		}
+		s, err := h.d.Stories.Act(c.UserContext(), editor(c), c.Params("id"), v, step)
+		if err != nil {
+			return err
+		}
+		h.cache.invalidate()
+		return h.writeStory(c, fiber.StatusOK, s)
+	}
+}
+
+func (h *handlers) trashStory(c *fiber.Ctx) error {
+	var in stepIn
+	if err := optionalBody(c, &in); err != nil {
+		return err
 	}
 	v, err := version(c, in.Version, false)
 	if err != nil {
 		return err
 	}
-	s, err := do(h.d.Stories, c, c.Params("id"), v)
+	s, err := h.d.Stories.Trash(c.UserContext(), editor(c), c.Params("id"), v)
 	if err != nil {
 		return err
 	}
-	h.cache.invalidate()
 	return h.writeStory(c, fiber.StatusOK, s)
 }
 
-func (h *handlers) trashStory(c *fiber.Ctx) error {
-	return h.action(c, func(s *content.Stories, c *fiber.Ctx, id string, v int64) (content.Story, error) {
-		return s.Trash(c.UserContext(), actor(c), id, v)
-	})
-}
-
 func (h *handlers) restoreStory(c *fiber.Ctx) error {
-	return h.action(c, func(s *content.Stories, c *fiber.Ctx, id string, v int64) (content.Story, error) {
-		return s.Restore(c.UserContext(), actor(c), id, v)
-	})
-}
-
-func (h *handlers) publishStory(c *fiber.Ctx) error {
-	return h.action(c, func(s *content.Stories, c *fiber.Ctx, id string, v int64) (content.Story, error) {
-		return s.Publish(c.UserContext(), actor(c), id, v)
-	})
-}
-
-func (h *handlers) unpublishStory(c *fiber.Ctx) error {
-	return h.action(c, func(s *content.Stories, c *fiber.Ctx, id string, v int64) (content.Story, error) {
-		return s.Unpublish(c.UserContext(), actor(c), id, v)
-	})
+	var in stepIn
+	if err := optionalBody(c, &in); err != nil {
+		return err
+	}
+	v, err := version(c, in.Version, false)
+	if err != nil {
+		return err
+	}
+	s, err := h.d.Stories.Restore(c.UserContext(), editor(c), c.Params("id"), v)
+	if err != nil {
+		return err
+	}
+	return h.writeStory(c, fiber.StatusOK, s)
 }

@@ -70,7 +70,7 @@ func TestStoryLifecycle(t *testing.T) {
 		cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
 		body := map[string]any{"title": "改过的标题", "body": "新的正文", "column": "culture", "version": cur["version"]}
 		r := s.do("PUT", "/api/admin/v1/stories/"+id, s.token, body).want(http.StatusOK)
-		if r.field("has_unpublished_changes") != true || r.field("status") != "published" {
+		if r.field("has_unpublished_changes") != true || r.field("status") != "draft" || r.field("live") != true {
 			t.Fatalf("after editing: %s", r.body)
 		}
 		live := s.do("GET", "/api/content/v1/stories/wu-tong-yu-jiang-tan-2024-qiu-ji", "", nil).want(http.StatusOK)

@@ -19,39 +19,62 @@ const (
 	MaxLimit     = 100
 )
 
+// StoriesConfig is what the story service is built from.
+type StoriesConfig struct {
+	Store     StoryStore
+	Assets    AssetLookup
+	Changes   ChangeNotifier
+	Revisions RevisionStore
+	Locks     *Locks
+	Audit     audit.Log
+	Markdown  *markdown.Renderer
+	Cursors   *Cursors
+	// KeepRevisions per story (0: DefaultKeepRevisions).
+	KeepRevisions int
+	// Now may be nil (time.Now).
+	Now func() time.Time
+}
+
 // Stories is the story service: every rule about stories lives here, the
 // HTTP layer only decodes and encodes.
 type Stories struct {
-	store    StoryStore
-	assets   AssetLookup
-	changes  ChangeNotifier
-	markdown *markdown.Renderer
-	cursors  *Cursors
-	now      func() time.Time
+	cfg StoriesConfig
 }
 
-// NewStories wires the service. now may be nil (time.Now).
-func NewStories(store StoryStore, assets AssetLookup, changes ChangeNotifier, md *markdown.Renderer, cursors *Cursors, now func() time.Time) *Stories {
-	if now == nil {
-		now = time.Now
+// NewStories wires the service.
+func NewStories(cfg StoriesConfig) *Stories {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
-	return &Stories{store: store, assets: assets, changes: changes, markdown: md, cursors: cursors, now: now}
+	if cfg.KeepRevisions <= 0 {
+		cfg.KeepRevisions = DefaultKeepRevisions
+	}
+	return &Stories{cfg: cfg}
 }
+
+func (s *Stories) clock() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
 
 // liveChanged tells the caches that readers' content changed. The change
 // itself is saved already; should the notice fail, caches still expire by
 // age (the API caps it at a minute), so the error is not the caller's.
 func (s *Stories) liveChanged(ctx context.Context) {
-	_ = s.changes.BumpChanges(ctx)
+	_ = s.cfg.Changes.BumpChanges(ctx)
 }
 
-// Actor is who does something: the signed-in user and their address.
-type Actor = audit.Actor
+// record appends a workflow event about a story to the audit log.
+func (s *Stories) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
+	a := actor.Audit()
+	err := s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name,
+		Action: action, Target: KindStories + ":" + id, Address: a.Address, Detail: detail})
+	if err != nil {
+		return fmt.Errorf("content: audit: %w", err)
+	}
+	return nil
+}
 
-func (s *Stories) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
-
-// Create makes a draft from the input. The slug is the input's, or made from
-// the title (pinyin for Chinese), with -2, -3, ... added when taken.
+// Create makes a draft from the input, and its first revision. The slug is
+// the input's, or made from the title (pinyin for Chinese), with -2, -3, ...
+// added when taken.
 //
 // Errors: fault.Invalid with field errors; fault.Conflict when an explicit
 // slug is taken.
@@ -62,16 +85,18 @@ func (s *Stories) Create(ctx context.Context, actor Actor, in StoryInput) (Story
 	if err := s.checkCover(ctx, in.Cover); err != nil {
 		return Story{}, err
 	}
-	html, err := s.markdown.Render(in.Body)
+	html, err := s.cfg.Markdown.Render(in.Body)
 	if err != nil {
 		return Story{}, err
 	}
 	now := s.clock()
 	st := Story{
 		ID: ident.New(), Title: in.Title, Summary: in.Summary, Body: in.Body, BodyHTML: html,
-		Column: in.Column, Tags: in.Tags, Cover: in.Cover,
-		Status: StatusDraft, Version: 1, Author: actor.ID, UpdatedBy: actor.ID,
-		CreatedAt: now, UpdatedAt: now,
+		Column: in.Column, Tags: in.Tags, Cover: in.Cover, Revision: 1,
+		Lifecycle: Lifecycle{Status: StatusDraft, Version: 1, Author: actor.ID, UpdatedBy: actor.ID, CreatedAt: now, UpdatedAt: now},
+	}
+	if err := s.cfg.Revisions.InsertRevision(ctx, s.revision(actor, st, "created")); err != nil {
+		return Story{}, err
 	}
 	base := in.Slug
 	if base == "" {
@@ -82,18 +107,32 @@ func (s *Stories) Create(ctx context.Context, actor Actor, in StoryInput) (Story
 	}
 	for attempt := 1; ; attempt++ {
 		st.Slug = slugCandidate(base, attempt)
-		err := s.store.InsertStory(ctx, st)
+		err := s.cfg.Store.InsertStory(ctx, st)
 		if err == nil {
 			return st, nil
 		}
-		if !errors.Is(err, ErrSlugTaken) {
+		if !errors.Is(err, ErrSlugTaken) || in.Slug != "" {
+			s.dropRevision(st.ID, 1)
+			if errors.Is(err, ErrSlugTaken) {
+				return Story{}, &fault.Error{Kind: fault.Conflict, Message: "the slug is taken",
+					Fields: []fault.FieldError{{Field: "slug", Message: "another story has this slug"}}}
+			}
 			return Story{}, err
 		}
-		if in.Slug != "" {
-			return Story{}, &fault.Error{Kind: fault.Conflict, Message: "the slug is taken",
-				Fields: []fault.FieldError{{Field: "slug", Message: "another story has this slug"}}}
-		}
 	}
+}
+
+// dropRevision removes a revision whose save failed, with its own deadline
+// (the request's may be what failed).
+func (s *Stories) dropRevision(id string, n int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = s.cfg.Revisions.DeleteRevisions(ctx, KindStories, id, []int64{n})
+}
+
+func (s *Stories) revision(actor Actor, st Story, note string) Revision {
+	return Revision{Kind: KindStories, ItemID: st.ID, Number: st.Revision, Fields: st.fields(),
+		AuthorID: actor.ID, AuthorName: actor.Name, At: st.UpdatedAt, Note: note}
 }
 
 // slugCandidate is base, then base-2 ... base-9, then base with a random
@@ -120,7 +159,7 @@ func (s *Stories) checkCover(ctx context.Context, cover string) error {
 	if cover == "" {
 		return nil
 	}
-	isImage, err := s.assets.AssetExists(ctx, cover)
+	isImage, err := s.cfg.Assets.AssetExists(ctx, cover)
 	if fault.Is(err, fault.NotFound) {
 		return fault.Fields(fault.FieldError{Field: "cover", Message: "no media with this id"})
 	}
@@ -138,16 +177,18 @@ func (s *Stories) Get(ctx context.Context, id string) (Story, error) {
 	if !ident.Valid(id) {
 		return Story{}, fault.New(fault.NotFound, "no such story")
 	}
-	return s.store.GetStory(ctx, id)
+	return s.cfg.Store.GetStory(ctx, id)
 }
 
-// Replace sets the editable fields of a story, based on version. The slug
-// does not change (links to it stay valid). A published story keeps its
-// live copy until it is published again.
+// Replace sets the editable fields of a story, based on version, and makes
+// a revision (with note, which may be empty). The slug does not change
+// (links to it stay valid). A published story keeps its live copy until it
+// is published again: its working copy becomes a draft beside it.
 //
-// Errors: fault.Conflict (with the current version) when version is stale;
-// fault.Invalid; fault.NotFound.
-func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version int64, in StoryInput) (Story, error) {
+// Errors: fault.Conflict (with the current version) when version is stale,
+// or while someone else holds the edit lock; fault.Forbidden when the actor
+// may not edit it now; fault.Invalid; fault.NotFound.
+func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version int64, in StoryInput, note string) (Story, error) {
 	if in.Slug != "" {
 		return Story{}, fault.Fields(fault.FieldError{Field: "slug", Message: "the slug is set when the story is created and cannot be changed"})
 	}
@@ -158,111 +199,111 @@ func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version i
 	if err != nil {
 		return Story{}, err
 	}
+	if err := checkEdit(actor, st.Lifecycle); err != nil {
+		return Story{}, err
+	}
 	if st.Version != version {
 		return Story{}, conflict(st.Version)
 	}
-	if st.TrashedAt != nil {
-		return Story{}, fault.New(fault.Conflict, "the story is in the trash; restore it first")
+	if err := s.cfg.Locks.checkSave(ctx, actor, KindStories, id); err != nil {
+		return Story{}, err
 	}
 	if err := s.checkCover(ctx, in.Cover); err != nil {
 		return Story{}, err
 	}
-	html, err := s.markdown.Render(in.Body)
+	html, err := s.cfg.Markdown.Render(in.Body)
 	if err != nil {
 		return Story{}, err
 	}
 	st.Title, st.Summary, st.Body, st.BodyHTML = in.Title, in.Summary, in.Body, html
 	st.Column, st.Tags, st.Cover = in.Column, in.Tags, in.Cover
-	return s.save(ctx, actor, st, version)
+	if st.Status == StatusPublished || st.Status == StatusArchived {
+		st.Status = StatusDraft
+	}
+	st.Version = version + 1
+	st.Revision = st.Version
+	st.UpdatedAt, st.UpdatedBy = s.clock(), actor.ID
+	// The revision goes first: its number is unique per story, so of two
+	// saves of one version only one gets this far.
+	if err := s.cfg.Revisions.InsertRevision(ctx, s.revision(actor, st, note)); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			cur, gerr := s.Get(ctx, id)
+			if gerr != nil {
+				return Story{}, gerr
+			}
+			return Story{}, conflict(cur.Version)
+		}
+		return Story{}, err
+	}
+	if err := s.cfg.Store.UpdateStory(ctx, st, version); err != nil {
+		s.dropRevision(id, st.Revision)
+		return Story{}, err
+	}
+	_ = prune(ctx, s.cfg.Revisions, KindStories, id, s.cfg.KeepRevisions) // a failed prune is retried by the next save
+	return st, nil
 }
 
-// save stores st as the next version after expect.
+// save stores st (changed by a workflow step, not its content) as the next
+// version after expect.
 func (s *Stories) save(ctx context.Context, actor Actor, st Story, expect int64) (Story, error) {
 	st.Version = expect + 1
 	st.UpdatedAt = s.clock()
 	st.UpdatedBy = actor.ID
-	if err := s.store.UpdateStory(ctx, st, expect); err != nil {
+	if err := s.cfg.Store.UpdateStory(ctx, st, expect); err != nil {
 		return Story{}, err
 	}
 	return st, nil
 }
 
-// change loads a story, checks the version when one is given (0: take the
-// current one), applies fn and saves.
-func (s *Stories) change(ctx context.Context, actor Actor, id string, version int64, fn func(*Story) error) (Story, error) {
+// Trash moves a story to the trash. A published story must be unpublished
+// first (fault.Conflict), so nothing disappears from readers by accident.
+func (s *Stories) Trash(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
 	st, err := s.Get(ctx, id)
 	if err != nil {
+		return Story{}, err
+	}
+	if err := checkEdit(actor, st.Lifecycle); err != nil {
 		return Story{}, err
 	}
 	if version != 0 && st.Version != version {
 		return Story{}, conflict(st.Version)
 	}
-	if err := fn(&st); err != nil {
+	if st.Live != nil {
+		return Story{}, fault.New(fault.Conflict, "the story is published; unpublish it before moving it to the trash")
+	}
+	now := s.clock()
+	st.TrashedAt, st.Schedule = &now, nil
+	if st.Status == StatusScheduled {
+		st.Status = StatusApproved
+	}
+	st, err = s.save(ctx, actor, st, st.Version)
+	if err != nil {
 		return Story{}, err
 	}
-	return s.save(ctx, actor, st, st.Version)
-}
-
-// changeLive is change for steps that alter what readers see.
-func (s *Stories) changeLive(ctx context.Context, actor Actor, id string, version int64, fn func(*Story) error) (Story, error) {
-	st, err := s.change(ctx, actor, id, version, fn)
-	if err == nil {
-		s.liveChanged(ctx)
-	}
-	return st, err
-}
-
-// Trash moves a story to the trash. A published story must be unpublished
-// first (fault.Conflict), so nothing disappears from readers by accident.
-func (s *Stories) Trash(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.change(ctx, actor, id, version, func(st *Story) error {
-		if st.TrashedAt != nil {
-			return fault.New(fault.Conflict, "the story is already in the trash")
-		}
-		if st.Live != nil {
-			return fault.New(fault.Conflict, "the story is published; unpublish it before moving it to the trash")
-		}
-		now := s.clock()
-		st.TrashedAt = &now
-		return nil
-	})
+	return st, s.record(ctx, actor, audit.Transition, id, "moved to the trash")
 }
 
 // Restore takes a story out of the trash.
 func (s *Stories) Restore(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.change(ctx, actor, id, version, func(st *Story) error {
-		if st.TrashedAt == nil {
-			return fault.New(fault.Conflict, "the story is not in the trash")
-		}
-		st.TrashedAt = nil
-		return nil
-	})
-}
-
-// Publish makes the working copy live. It checks the story is complete
-// first and answers every missing field at once; nothing is published
-// half-way.
-func (s *Stories) Publish(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.changeLive(ctx, actor, id, version, func(st *Story) error {
-		if st.TrashedAt != nil {
-			return fault.New(fault.Conflict, "the story is in the trash; restore it first")
-		}
-		if err := s.publishable(ctx, *st); err != nil {
-			return err
-		}
-		now := s.clock()
-		first := now
-		if st.PublishedAt != nil {
-			first = *st.PublishedAt
-		}
-		st.PublishedAt = &first
-		st.Status = StatusPublished
-		st.Live = &LiveStory{
-			Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column,
-			Tags: append([]string(nil), st.Tags...), Cover: st.Cover, PublishedAt: first, UpdatedAt: now,
-		}
-		return nil
-	})
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return Story{}, err
+	}
+	if st.TrashedAt == nil {
+		return Story{}, fault.New(fault.Conflict, "the story is not in the trash")
+	}
+	if !actor.Publisher && st.Author != actor.ID {
+		return Story{}, fault.New(fault.Forbidden, "editors may restore only their own items")
+	}
+	if version != 0 && st.Version != version {
+		return Story{}, conflict(st.Version)
+	}
+	st.TrashedAt = nil
+	st, err = s.save(ctx, actor, st, st.Version)
+	if err != nil {
+		return Story{}, err
+	}
+	return st, s.record(ctx, actor, audit.Restored, id, "out of the trash")
 }
 
 // publishable checks what a story needs before readers see it.
@@ -294,17 +335,6 @@ func (s *Stories) publishable(ctx context.Context, st Story) error {
 	return nil
 }
 
-// Unpublish takes a story away from readers; it goes back to draft.
-func (s *Stories) Unpublish(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	return s.changeLive(ctx, actor, id, version, func(st *Story) error {
-		if st.Live == nil {
-			return fault.New(fault.Conflict, "the story is not published")
-		}
-		st.Live, st.PublishedAt, st.Status = nil, nil, StatusDraft
-		return nil
-	})
-}
-
 // Page is one page of a list.
 type Page[T any] struct {
 	Items      []T
@@ -327,12 +357,16 @@ func (s *Stories) List(ctx context.Context, p ListParams) (Page[Story], error) {
 	if err != nil {
 		return Page[Story]{}, err
 	}
-	switch Status(p.Status) {
-	case "", StatusDraft, StatusPublished:
-		q.Status = Status(p.Status)
-	default:
-		return Page[Story]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
+	if p.Status != "" {
+		known := false
+		for _, st := range Statuses() {
+			known = known || string(st) == p.Status
+		}
+		if !known {
+			return Page[Story]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
+		}
 	}
+	q.Status = Status(p.Status)
 	q.Trashed = p.Trashed
 	return s.page(ctx, q, func(st Story) Position { return Position{ID: st.ID} })
 }
@@ -345,7 +379,7 @@ func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], erro
 		return Page[Story]{}, err
 	}
 	q.Published = true
-	return s.page(ctx, q, func(st Story) Position { return Position{Time: *st.PublishedAt, ID: st.ID} })
+	return s.page(ctx, q, func(st Story) Position { return Position{Time: st.Live.PublishedAt, ID: st.ID} })
 }
 
 func (s *Stories) query(p ListParams) (StoryQuery, error) {
@@ -362,7 +396,7 @@ func (s *Stories) query(p ListParams) (StoryQuery, error) {
 		}
 	}
 	if p.Cursor != "" {
-		pos, err := s.cursors.Decode(p.Cursor)
+		pos, err := s.cfg.Cursors.Decode(p.Cursor)
 		if err != nil {
 			return q, err
 		}
@@ -374,14 +408,14 @@ func (s *Stories) query(p ListParams) (StoryQuery, error) {
 func (s *Stories) page(ctx context.Context, q StoryQuery, pos func(Story) Position) (Page[Story], error) {
 	limit := q.Limit
 	q.Limit = limit + 1 // one more tells whether a next page exists
-	items, err := s.store.ListStories(ctx, q)
+	items, err := s.cfg.Store.ListStories(ctx, q)
 	if err != nil {
 		return Page[Story]{}, err
 	}
 	var next string
 	if len(items) > limit {
 		items = items[:limit]
-		next = s.cursors.Encode(pos(items[limit-1]))
+		next = s.cfg.Cursors.Encode(pos(items[limit-1]))
 	}
 	return Page[Story]{Items: items, NextCursor: next}, nil
 }
@@ -392,5 +426,5 @@ func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
 	if !validSlug(slug) {
 		return Story{}, fault.New(fault.NotFound, "no such story")
 	}
-	return s.store.GetLiveStory(ctx, slug)
+	return s.cfg.Store.GetLiveStory(ctx, slug)
 }

@@ -3,20 +3,14 @@ package content
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
-// Status is where an item is in its editorial life. The foundation knows
-// draft and published; the review workflow adds the states between.
-type Status string
-
-// The statuses.
-const (
-	StatusDraft     Status = "draft"
-	StatusPublished Status = "published"
-)
+// KindStories names stories in routes, revisions, locks and the audit log.
+const KindStories = "stories"
 
 // Story is a feature story (专题报道). The editable fields are the working
 // copy; Live is what readers see, a snapshot taken when it was published,
@@ -32,18 +26,10 @@ type Story struct {
 	Column   string
 	Tags     []string
 	Cover    string // a media id, or ""
-
-	Status    Status
-	Version   int64
-	Author    string // user id of the creator
-	UpdatedBy string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	// PublishedAt is when the story was first published (nil when not live).
-	PublishedAt *time.Time
-	// TrashedAt is set while the story is in the trash.
-	TrashedAt *time.Time
-	Live      *LiveStory
+	// Revision is the number of the revision the working copy is.
+	Revision int64
+	Lifecycle
+	Live *LiveStory
 }
 
 // LiveStory is the published snapshot of a story.
@@ -56,29 +42,30 @@ type LiveStory struct {
 	Cover       string
 	PublishedAt time.Time
 	UpdatedAt   time.Time // when this snapshot was taken
+	Revision    int64     // the revision it was taken from
 }
 
 // HasUnpublishedChanges reports whether the working copy differs from what
 // readers see.
 func (s Story) HasUnpublishedChanges() bool {
-	if s.Live == nil {
-		return false
-	}
-	l := s.Live
-	return l.Title != s.Title || l.Summary != s.Summary || l.BodyHTML != s.BodyHTML ||
-		l.Column != s.Column || l.Cover != s.Cover || !equalStrings(l.Tags, s.Tags)
+	return s.Live != nil && s.Live.Revision != s.Revision
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
+// fields is the story's editable content as a revision keeps it.
+func (s Story) fields() map[string]string {
+	return map[string]string{
+		"title": s.Title, "summary": s.Summary, "body": s.Body, "column": s.Column,
+		"tags": strings.Join(s.Tags, "\n"), "cover": s.Cover,
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
+}
+
+// storyInput turns revision fields back into an input.
+func storyInput(f map[string]string) StoryInput {
+	var tags []string
+	if f["tags"] != "" {
+		tags = strings.Split(f["tags"], "\n")
 	}
-	return true
+	return StoryInput{Title: f["title"], Summary: f["summary"], Body: f["body"], Column: f["column"], Tags: tags, Cover: f["cover"]}
 }
 
 // StoryQuery selects stories for a list. Lists are sorted newest first:
@@ -110,6 +97,11 @@ type StoryStore interface {
 	// UpdateStory replaces the story whose version is expect with s.
 	UpdateStory(ctx context.Context, s Story, expect int64) error
 	ListStories(ctx context.Context, q StoryQuery) ([]Story, error)
+	// DueStories lists untrashed stories whose schedule is at or before t.
+	DueStories(ctx context.Context, t time.Time, limit int) ([]Story, error)
+	// TrashedBefore lists stories trashed before t.
+	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]Story, error)
+	DeleteStory(ctx context.Context, id string, expect int64) error
 }
 
 // ChangeNotifier is told whenever what readers see has changed (a story
@@ -126,5 +118,5 @@ type AssetLookup interface {
 
 // conflict makes the stale-version error.
 func conflict(current int64) error {
-	return &fault.Error{Kind: fault.Conflict, Message: "the story was changed by someone else; reload it and apply your changes again", Current: current}
+	return &fault.Error{Kind: fault.Conflict, Message: "the item was changed by someone else; reload it and apply your changes again", Current: current}
 }

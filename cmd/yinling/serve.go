@@ -33,7 +33,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	app := api.New(api.Deps{
-		Stories: s.stories, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
+		Stories: s.stories, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
 		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20, TrustedProxies: cfg.TrustedProxies,
 		Changes: s.store,
 		Ready:   []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},

@@ -27,6 +27,7 @@ type site struct {
 	store    *mongostore.Store
 	blobs    media.BlobStore
 	stories  *content.Stories
+	locks    *content.Locks
 	accounts *account.Service
 	library  *media.Library
 	closers  []func() error
@@ -108,7 +109,11 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err != nil {
 		return nil, err
 	}
-	s.stories = content.NewStories(s.store, s.store, s.store, md, content.NewCursors(key), nil)
+	s.locks = content.NewLocks(s.store, s.store, nil)
+	s.stories = content.NewStories(content.StoriesConfig{
+		Store: s.store, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.KeepRevisions,
+	})
 	s.accounts = account.NewService(s.store, s.store, nil)
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}
 	if cfg.EmbeddedS3() {

@@ -36,6 +36,9 @@ type Config struct {
 	UploadLimitMB int64
 	// RequestTimeout bounds each request but uploads.
 	RequestTimeout time.Duration
+	// KeepRevisions is how many revisions of an item are kept (published
+	// ones are kept always).
+	KeepRevisions int
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
 	// proxies whose X-Real-IP header names the client; from anyone else the
 	// header is ignored.
@@ -152,6 +155,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10_000 {
+				return errors.New("must be a whole number from 1 to 10000")
+			}
+			c.KeepRevisions = n
+			return nil
+		}},
 		{"YINLING_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Real-IP is believed", func(c *Config, v string) error {
 			c.TrustedProxies = nil
 			for _, p := range strings.Split(v, ",") {

@@ -47,13 +47,16 @@ func New(db *mongo.Database) *Store { return &Store{db: db} }
 
 // Collection names.
 const (
-	colStories  = "stories"
-	colAssets   = "assets"
-	colUsers    = "users"
-	colSessions = "sessions"
-	colSettings = "settings"
-	colTokens   = "tokens"
-	colAudit    = "audit"
+	colStories   = "stories"
+	colAssets    = "assets"
+	colUsers     = "users"
+	colSessions  = "sessions"
+	colSettings  = "settings"
+	colTokens    = "tokens"
+	colAudit     = "audit"
+	colRevisions = "revisions"
+	colLocks     = "locks"
+	colLeases    = "leases"
 )
 
 // EnsureIndexes creates the indexes the queries rely on. It is
@@ -72,9 +75,12 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{"live_published", bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
 			{"live_tags", bson.D{{Key: "live.tags", Value: 1}}, false},
 			{"status", bson.D{{Key: "status", Value: 1}}, false},
+			{"schedule_at", bson.D{{Key: "schedule.at", Value: 1}}, false},
+			{"trashed_at", bson.D{{Key: "trashed_at", Value: 1}}, false},
 		},
-		colUsers:    {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
-		colSessions: {{"user", bson.D{{Key: "user_id", Value: 1}}, false}},
+		colRevisions: {{"item", bson.D{{Key: "kind", Value: 1}, {Key: "item_id", Value: 1}, {Key: "number", Value: -1}}, false}},
+		colUsers:     {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
+		colSessions:  {{"user", bson.D{{Key: "user_id", Value: 1}}, false}},
 		colTokens: {
 			{"hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
 			{"user", bson.D{{Key: "user_id", Value: 1}}, false},

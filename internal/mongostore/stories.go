@@ -31,6 +31,17 @@ type storyDoc struct {
 	PublishedAt *time.Time `bson:"published_at"`
 	TrashedAt   *time.Time `bson:"trashed_at"`
 	Live        *liveDoc   `bson:"live"`
+	Revision    int64      `bson:"revision"`
+	ReviewNote  string     `bson:"review_note"`
+	Schedule    *schedDoc  `bson:"schedule"`
+	SchedError  string     `bson:"schedule_error"`
+	LateByMS    int64      `bson:"late_by_ms"`
+}
+
+type schedDoc struct {
+	At        time.Time `bson:"at"`
+	Unpublish bool      `bson:"unpublish"`
+	By        string    `bson:"by"`
 }
 
 type liveDoc struct {
@@ -42,6 +53,7 @@ type liveDoc struct {
 	Cover       string    `bson:"cover"`
 	PublishedAt time.Time `bson:"published_at"`
 	UpdatedAt   time.Time `bson:"updated_at"`
+	Revision    int64     `bson:"revision"`
 }
 
 func toStoryDoc(s content.Story) storyDoc {
@@ -49,11 +61,15 @@ func toStoryDoc(s content.Story) storyDoc {
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
 		Column: s.Column, Tags: nonNil(s.Tags), Cover: s.Cover, Status: string(s.Status), Version: s.Version,
 		Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-		PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt,
+		PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt, Revision: s.Revision, ReviewNote: s.ReviewNote,
+		SchedError: s.ScheduleError, LateByMS: s.LateBy.Milliseconds(),
+	}
+	if sc := s.Schedule; sc != nil {
+		d.Schedule = &schedDoc{At: sc.At, Unpublish: sc.Unpublish, By: sc.By}
 	}
 	if l := s.Live; l != nil {
 		d.Live = &liveDoc{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
-			Tags: nonNil(l.Tags), Cover: l.Cover, PublishedAt: l.PublishedAt, UpdatedAt: l.UpdatedAt}
+			Tags: nonNil(l.Tags), Cover: l.Cover, PublishedAt: l.PublishedAt, UpdatedAt: l.UpdatedAt, Revision: l.Revision}
 	}
 	return d
 }
@@ -61,13 +77,20 @@ func toStoryDoc(s content.Story) storyDoc {
 func (d storyDoc) story() content.Story {
 	s := content.Story{
 		ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary, Body: d.Body, BodyHTML: d.BodyHTML,
-		Column: d.Column, Tags: d.Tags, Cover: d.Cover, Status: content.Status(d.Status), Version: d.Version,
-		Author: d.Author, UpdatedBy: d.UpdatedBy, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
-		PublishedAt: utcPtr(d.PublishedAt), TrashedAt: utcPtr(d.TrashedAt),
+		Column: d.Column, Tags: d.Tags, Cover: d.Cover, Revision: d.Revision,
+		Lifecycle: content.Lifecycle{
+			Status: content.Status(d.Status), Version: d.Version, Author: d.Author, UpdatedBy: d.UpdatedBy,
+			CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
+			PublishedAt: utcPtr(d.PublishedAt), TrashedAt: utcPtr(d.TrashedAt), ReviewNote: d.ReviewNote,
+			ScheduleError: d.SchedError, LateBy: time.Duration(d.LateByMS) * time.Millisecond,
+		},
+	}
+	if sc := d.Schedule; sc != nil {
+		s.Schedule = &content.Schedule{At: sc.At.UTC(), Unpublish: sc.Unpublish, By: sc.By}
 	}
 	if l := d.Live; l != nil {
 		s.Live = &content.LiveStory{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
-			Tags: l.Tags, Cover: l.Cover, PublishedAt: l.PublishedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC()}
+			Tags: l.Tags, Cover: l.Cover, PublishedAt: l.PublishedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Revision: l.Revision}
 	}
 	return s
 }
@@ -134,7 +157,62 @@ func (s *Store) UpdateStory(ctx context.Context, st content.Story, expect int64)
 		return err
 	}
 	return &fault.Error{Kind: fault.Conflict, Current: cur.Version,
-		Message: "the story was changed by someone else; reload it and apply your changes again"}
+		Message: "the item was changed by someone else; reload it and apply your changes again"}
+}
+
+// DueStories implements content.StoryStore.
+func (s *Store) DueStories(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return s.findStories(ctx, bson.D{{Key: "schedule.at", Value: bson.D{{Key: "$lte", Value: t}}}, {Key: "trashed_at", Value: nil}},
+		bson.D{{Key: "schedule.at", Value: 1}}, limit)
+}
+
+// TrashedBefore implements content.StoryStore.
+func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return s.findStories(ctx, bson.D{{Key: "trashed_at", Value: bson.D{{Key: "$lt", Value: t}}}},
+		bson.D{{Key: "trashed_at", Value: 1}}, limit)
+}
+
+func (s *Store) findStories(ctx context.Context, filter, sort bson.D, limit int) ([]content.Story, error) {
+	cur, err := s.db.Collection(colStories).Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, dbFault(err, "find stories")
+	}
+	var docs []storyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "find stories")
+	}
+	out := make([]content.Story, len(docs))
+	for i, d := range docs {
+		out[i] = d.story()
+	}
+	return out, nil
+}
+
+// DeleteStory implements content.StoryStore: the story goes for good, with
+// its revisions and lock.
+func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error {
+	res, err := s.db.Collection(colStories).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expect}})
+	if err != nil {
+		return dbFault(err, "delete story")
+	}
+	if res.DeletedCount == 0 {
+		return conflictOrMissing(ctx, s, id)
+	}
+	if _, err := s.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: content.KindStories}, {Key: "item_id", Value: id}}); err != nil {
+		return dbFault(err, "delete revisions")
+	}
+	if _, err := s.db.Collection(colLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: lockID(content.KindStories, id)}}); err != nil {
+		return dbFault(err, "delete lock")
+	}
+	return nil
+}
+
+func conflictOrMissing(ctx context.Context, s *Store, id string) error {
+	cur, err := s.GetStory(ctx, id)
+	if err != nil {
+		return err
+	}
+	return &fault.Error{Kind: fault.Conflict, Current: cur.Version, Message: "the item was changed by someone else"}
 }
 
 // ListStories implements content.StoryStore.
