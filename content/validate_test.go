@@ -57,16 +57,16 @@ func TestStoryInputReportsEveryBadField(t *testing.T) {
 }
 
 func TestHasUnpublishedChanges(t *testing.T) {
-	s := Story{Title: "a", Tags: []string{"x"}}
+	s := Story{Title: "a", Revision: 3}
 	if s.HasUnpublishedChanges() {
 		t.Fatal("a draft has no live copy to differ from")
 	}
-	s.Live = &LiveStory{Title: "a", Tags: []string{"x"}}
+	s.Live = &LiveStory{Title: "a", Revision: 3}
 	if s.HasUnpublishedChanges() {
-		t.Fatal("identical copies differ")
+		t.Fatal("the live copy of this revision differs")
 	}
-	s.Tags = []string{"y"}
+	s.Revision = 4
 	if !s.HasUnpublishedChanges() {
-		t.Fatal("a changed tag is not seen")
+		t.Fatal("a newer working revision is not seen")
 	}
 }

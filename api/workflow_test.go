@@ -1,0 +1,229 @@
+package api_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// staff signs in users of each role and returns their tokens.
+func (s *site) staff(roles ...string) map[string]string {
+	s.t.Helper()
+	tokens := map[string]string{}
+	for _, r := range roles {
+		name := strings.ReplaceAll(r, ":", "-")
+		role, _, _ := strings.Cut(r, ":")
+		s.createUser(name, "password-of-"+name, role)
+		tokens[r] = s.login(name, "password-of-"+name)
+	}
+	return tokens
+}
+
+func TestReviewWorkflow(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("editor", "editor:2", "publisher")
+	ed, ed2, pub := tk["editor"], tk["editor:2"], tk["publisher"]
+	st := s.do("POST", "/api/admin/v1/stories", ed, map[string]any{"title": "乐老学院合唱团获奖", "body": "初稿", "column": "culture"}).want(http.StatusCreated).json()
+	id := st["id"].(string)
+	step := func(token, action string, body any) resp {
+		return s.do("POST", "/api/admin/v1/stories/"+id+"/"+action, token, body)
+	}
+	edit := func(token string, body map[string]any) resp {
+		cur := s.do("GET", "/api/admin/v1/stories/"+id, token, nil).want(http.StatusOK).json()
+		body["version"] = cur["version"]
+		return s.do("PUT", "/api/admin/v1/stories/"+id, token, body)
+	}
+
+	s.do("PUT", "/api/admin/v1/stories/"+id, ed2, map[string]any{"title": "x", "version": 1}).problem(http.StatusForbidden)
+	step(ed2, "submit", nil).problem(http.StatusForbidden)
+	if step(ed, "submit", map[string]any{"note": "请审阅"}).want(http.StatusOK).field("status") != "in_review" {
+		t.Fatal("submit did not put it in review")
+	}
+	edit(ed, map[string]any{"title": "改标题", "body": "x", "column": "culture"}).problem(http.StatusForbidden)
+	step(ed, "approve", nil).problem(http.StatusForbidden)
+	step(pub, "reject", nil).problem(http.StatusBadRequest)
+	r := step(pub, "reject", map[string]any{"note": "请补充获奖时间"}).want(http.StatusOK).json()
+	if r["status"] != "rejected" || r["review_note"] != "请补充获奖时间" {
+		t.Fatalf("after reject: %v", r)
+	}
+	edit(ed, map[string]any{"title": "乐老学院合唱团获奖", "body": "二〇二六年十一月，合唱团获得一等奖。", "column": "culture"}).want(http.StatusOK)
+	step(ed, "submit", nil).want(http.StatusOK)
+	step(pub, "approve", nil).want(http.StatusOK)
+	step(pub, "publish", map[string]any{"note": "发布"}).want(http.StatusOK)
+	step(pub, "publish", nil).problem(http.StatusConflict) // nothing new to publish
+	live := s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).want(http.StatusOK).json()
+	if !strings.Contains(live["body_html"].(string), "一等奖") {
+		t.Fatalf("live: %v", live)
+	}
+
+	// The author edits the published story: a draft beside the live copy.
+	r = edit(ed, map[string]any{"title": "乐老学院合唱团获一等奖", "body": "更新", "column": "culture"}).want(http.StatusOK).json()
+	if r["status"] != "draft" || r["live"] != true || r["has_unpublished_changes"] != true {
+		t.Fatalf("edited published story: %v", r)
+	}
+	live = s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).want(http.StatusOK).json()
+	if live["title"] != "乐老学院合唱团获奖" {
+		t.Fatal("readers see the unpublished edit")
+	}
+
+	hist := s.do("GET", "/api/admin/v1/stories/"+id+"/history", ed, nil).want(http.StatusOK).json()["items"].([]any)
+	var details []string
+	for _, h := range hist {
+		e := h.(map[string]any)
+		details = append(details, e["detail"].(string))
+		if e["actor"] == "" || e["at"] == nil {
+			t.Fatalf("history entry without actor or time: %v", e)
+		}
+	}
+	want := []string{
+		"publish: approved -> published: 发布",
+		"approve: in_review -> approved",
+		"submit: rejected -> in_review",
+		"reject: in_review -> rejected: 请补充获奖时间",
+		"submit: draft -> in_review: 请审阅",
+	}
+	if got := strings.Join(details, " | "); got != strings.Join(want, " | ") {
+		t.Fatalf("history:\n got %s\nwant %s", got, strings.Join(want, " | "))
+	}
+}
+
+func TestPublishersScheduleArchiveAndUnschedule(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	id := s.createStory(nil)["id"].(string)
+	path := "/api/admin/v1/stories/" + id
+	s.do("POST", path+"/schedule", s.token, nil).problem(http.StatusBadRequest)
+	s.do("POST", path+"/schedule", s.token, map[string]any{"at": time.Now().Add(-time.Hour)}).problem(http.StatusBadRequest)
+	at := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+	r := s.do("POST", path+"/schedule", s.token, map[string]any{"at": at}).want(http.StatusOK).json()
+	if r["status"] != "scheduled" || r["schedule"].(map[string]any)["at"] != at.Format("2006-01-02T15:04:05.999Z07:00") {
+		t.Fatalf("scheduled: %v", r)
+	}
+	if r := s.do("POST", path+"/unschedule", s.token, nil).want(http.StatusOK).json(); r["status"] != "approved" || r["schedule"] != nil {
+		t.Fatalf("unscheduled: %v", r)
+	}
+	s.do("POST", path+"/publish", s.token, nil).want(http.StatusOK)
+	s.do("POST", path+"/schedule", s.token, map[string]any{"at": at, "unpublish": true}).want(http.StatusOK)
+	r = s.do("POST", path+"/archive", s.token, nil).want(http.StatusOK).json()
+	if r["status"] != "archived" || r["live"] != false || r["schedule"] != nil {
+		t.Fatalf("archived: %v", r)
+	}
+	s.do("GET", "/api/content/v1/stories/"+r["slug"].(string), "", nil).problem(http.StatusNotFound)
+	s.do("POST", path+"/archive", s.token, nil).problem(http.StatusConflict)
+	s.do("POST", path+"/publish", s.token, nil).want(http.StatusOK)
+	s.do("POST", path+"/explode", s.token, nil).problem(http.StatusNotFound)
+}
+
+func TestRevisions(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withKeepRevisions(3))
+	st := s.createStory(map[string]any{"title": "第一版", "body": "一\n二\n三"})
+	id := st["id"].(string)
+	path := "/api/admin/v1/stories/" + id
+	put := func(title, body, note string) map[string]any {
+		cur := s.do("GET", path, s.token, nil).want(http.StatusOK).json()
+		return s.do("PUT", path, s.token, map[string]any{"title": title, "body": body, "column": "silver-window", "version": cur["version"], "note": note}).want(http.StatusOK).json()
+	}
+	put("第二版", "一\n贰\n三", "改第二行")
+	s.publish(id) // revision 2 is published: it is never pruned
+	put("第三版", "一\n贰\n三\n四", "")
+	put("第四版", "一\n贰\n三\n四\n五", "")
+	last := put("第五版", "五", "")
+
+	revs := s.do("GET", path+"/revisions", s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	var numbers []string
+	for _, r := range revs {
+		m := r.(map[string]any)
+		numbers = append(numbers, formatNumber(m["number"].(float64)))
+		if m["fields"] != nil {
+			t.Fatal("the list carries whole snapshots")
+		}
+	}
+	if got := strings.Join(numbers, ","); got != formatNumber(last["revision"].(float64))+",5,4,2" {
+		t.Fatalf("kept revisions %s (keep 3 and the published one)", got)
+	}
+	two := s.do("GET", path+"/revisions/2", s.token, nil).want(http.StatusOK).json()
+	if two["note"] != "改第二行" || two["published"] != true || two["fields"].(map[string]any)["title"] != "第二版" {
+		t.Fatalf("revision 2: %v", two)
+	}
+	s.do("GET", path+"/revisions/1", s.token, nil).problem(http.StatusNotFound) // pruned
+
+	cmp := s.do("GET", path+"/revisions/compare?from=2&to=5", s.token, nil).want(http.StatusOK).json()
+	fields := cmp["fields"].([]any)
+	if len(fields) != 1 || fields[0].(map[string]any)["field"] != "title" {
+		t.Fatalf("changed fields: %v", fields)
+	}
+	var diff []string
+	for _, l := range cmp["body"].([]any) {
+		m := l.(map[string]any)
+		diff = append(diff, m["op"].(string)+m["text"].(string))
+	}
+	if got := strings.Join(diff, "|"); got != " 一| 贰| 三|+四|+五" {
+		t.Fatalf("body diff: %s", got)
+	}
+	s.do("GET", path+"/revisions/compare?from=2", s.token, nil).problem(http.StatusBadRequest)
+
+	restored := s.do("POST", path+"/revisions/2/restore", s.token, map[string]any{"version": last["version"]}).want(http.StatusOK).json()
+	if restored["title"] != "第二版" || restored["body"] != "一\n贰\n三" || restored["revision"].(float64) <= last["revision"].(float64) {
+		t.Fatalf("restored: %v", restored)
+	}
+	newest := s.do("GET", path+"/revisions/"+formatNumber(restored["revision"].(float64)), s.token, nil).want(http.StatusOK).json()
+	if newest["note"] != "restored from revision 2" {
+		t.Fatalf("the restore's revision: %v", newest)
+	}
+	s.do("POST", path+"/revisions/2/restore", s.token, map[string]any{"version": last["version"]}).problem(http.StatusConflict)
+}
+
+func formatNumber(f float64) string { return strconv.FormatInt(int64(f), 10) }
+
+func TestEditLocks(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("editor", "publisher")
+	ed, pub := tk["editor"], tk["publisher"]
+	st := s.do("POST", "/api/admin/v1/stories", ed, map[string]any{"title": "锁", "body": "x", "column": "people"}).want(http.StatusCreated).json()
+	path := "/api/admin/v1/stories/" + st["id"].(string)
+	s.do("GET", path+"/lock", ed, nil).problem(http.StatusNotFound)
+
+	l := s.do("POST", path+"/lock", ed, nil).want(http.StatusOK).json()
+	if l["mine"] != true || l["holder_name"] != "editor" {
+		t.Fatalf("lock: %v", l)
+	}
+	s.do("POST", path+"/lock", ed, nil).want(http.StatusOK) // heartbeat
+	seen := s.do("GET", path+"/lock", pub, nil).want(http.StatusOK).json()
+	if seen["mine"] != false || seen["holder_name"] != "editor" {
+		t.Fatalf("the publisher sees %v", seen)
+	}
+	body := map[string]any{"title": "锁", "body": "publisher's", "column": "people", "version": st["version"]}
+	p := s.do("PUT", path, pub, body).problem(http.StatusConflict)
+	if !strings.Contains(p["detail"].(string), "editor is editing") {
+		t.Fatalf("save under someone's lock: %v", p)
+	}
+	s.do("POST", path+"/lock", pub, nil).problem(http.StatusConflict)
+	s.do("POST", path+"/lock", pub, map[string]any{"takeover": true}).want(http.StatusOK)
+
+	body["body"] = "editor's"
+	p = s.do("PUT", path, ed, body).problem(http.StatusConflict)
+	if !strings.Contains(p["detail"].(string), "taken over by publisher") {
+		t.Fatalf("the previous holder's save: %v", p)
+	}
+	s.do("POST", path+"/lock", ed, nil).problem(http.StatusConflict)
+	s.do("DELETE", path+"/lock", ed, nil).problem(http.StatusConflict)
+	body["body"] = "publisher's"
+	s.do("PUT", path, pub, body).want(http.StatusOK)
+	s.do("DELETE", path+"/lock", pub, nil).want(http.StatusNoContent)
+	s.do("GET", path+"/lock", pub, nil).problem(http.StatusNotFound)
+
+	t.Run("editors cannot take over", func(t *testing.T) {
+		s := s.with(t)
+		s.do("POST", path+"/lock", pub, nil).want(http.StatusOK)
+		s.do("POST", path+"/lock", ed, map[string]any{"takeover": true}).problem(http.StatusForbidden)
+	})
+	audit := s.do("GET", "/api/admin/v1/audit?action=lock_taken_over", s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	if len(audit) != 1 {
+		t.Fatalf("takeovers in the audit log: %v", audit)
+	}
+}
