@@ -33,7 +33,9 @@ type RevisionStore interface {
 	GetRevision(ctx context.Context, kind, itemID string, number int64) (Revision, error)
 	// ListRevisions returns an item's revisions, newest first.
 	ListRevisions(ctx context.Context, kind, itemID string) ([]Revision, error)
-	MarkRevisionPublished(ctx context.Context, kind, itemID string, number int64) error
+	// MarkRevisionsPublished marks revisions (item id -> number) as
+	// published, in one write; missing ones are skipped.
+	MarkRevisionsPublished(ctx context.Context, kind string, revisions map[string]int64) error
 	DeleteRevisions(ctx context.Context, kind, itemID string, numbers []int64) error
 }
 

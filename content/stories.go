@@ -63,13 +63,16 @@ func (s *Stories) liveChanged(ctx context.Context) {
 
 // record appends a workflow event about a story to the audit log.
 func (s *Stories) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
-	a := actor.Audit()
-	err := s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name,
-		Action: action, Target: KindStories + ":" + id, Address: a.Address, Detail: detail})
-	if err != nil {
+	if err := s.cfg.Audit.Append(ctx, s.entry(actor, action, id, detail)); err != nil {
 		return fmt.Errorf("content: audit: %w", err)
 	}
 	return nil
+}
+
+func (s *Stories) entry(actor Actor, action audit.Action, id, detail string) audit.Entry {
+	a := actor.Audit()
+	return audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name,
+		Action: action, Target: KindStories + ":" + id, Address: a.Address, Detail: detail}
 }
 
 // Create makes a draft from the input, and its first revision. The slug is

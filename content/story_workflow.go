@@ -67,6 +67,9 @@ func (s *Stories) Act(ctx context.Context, actor Actor, id string, version int64
 		if err := s.publish(ctx, &st, now); err != nil {
 			return Story{}, err
 		}
+		if err := s.cfg.Revisions.MarkRevisionsPublished(ctx, KindStories, map[string]int64{st.ID: st.Revision}); err != nil {
+			return Story{}, err
+		}
 	case ActSchedule:
 		if !in.At.After(now) {
 			return Story{}, fault.Fields(fault.FieldError{Field: "at", Message: "must be in the future"})
@@ -110,8 +113,9 @@ func (s *Stories) Act(ctx context.Context, actor Actor, id string, version int64
 	return st, s.record(ctx, actor, audit.Transition, id, detail)
 }
 
-// publish makes the working copy live, after checking it is complete; it
-// marks the revision published so pruning never removes it.
+// publish makes the working copy live, after checking it is complete.
+// The caller marks the revision published (so pruning never removes it)
+// before saving.
 func (s *Stories) publish(ctx context.Context, st *Story, now time.Time) error {
 	if err := s.publishable(ctx, *st); err != nil {
 		return err
@@ -119,9 +123,6 @@ func (s *Stories) publish(ctx context.Context, st *Story, now time.Time) error {
 	first := now
 	if st.PublishedAt != nil {
 		first = *st.PublishedAt
-	}
-	if err := s.cfg.Revisions.MarkRevisionPublished(ctx, KindStories, st.ID, st.Revision); err != nil && !fault.Is(err, fault.NotFound) {
-		return err
 	}
 	st.PublishedAt = &first
 	st.Live = &LiveStory{

@@ -7,10 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -57,8 +60,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	workers, stopWorkers := context.WithCancel(ctx)
-	defer stopWorkers()
-	go collectOrphans(workers, s.library, logger)
+	var running sync.WaitGroup
+	defer func() { stopWorkers(); running.Wait() }()
+	holder := ident.New()
+	fmt.Fprintf(stdout, "instance %s\n", holder)
+	startWorkers(workers, &running, s, holder, logger)
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -74,23 +80,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// collectOrphans removes, a minute after start and then every hour,
-// objects that a crash left without their records.
-func collectOrphans(ctx context.Context, lib *media.Library, logger *slog.Logger) {
-	wait := time.Minute
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = time.Hour
-		n, err := lib.CollectOrphans(ctx, media.OrphanGrace)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Warn("collecting orphaned media failed; will try again in an hour", "err", err)
-		case n > 0:
-			logger.Info("collected orphaned media objects", "count", n)
-		}
+// startWorkers starts the background jobs, each under a lease so that
+// with several instances one at a time runs it: scheduled publishing on
+// every tick, trash purging and orphaned-media collection hourly.
+func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
+	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
+	jobs := []*worker.Worker{
+		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: s.stories.RunDue},
+		{Name: "trash-purge", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
+			n, err := s.stories.PurgeTrash(ctx, time.Now().Add(-trashFor))
+			if n > 0 {
+				logger.Info("purged stories from the trash", "count", n)
+			}
+			return time.Time{}, err
+		}},
+		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
+			n, err := s.library.CollectOrphans(ctx, media.OrphanGrace)
+			if n > 0 {
+				logger.Info("collected orphaned media objects", "count", n)
+			}
+			return time.Time{}, err
+		}},
+	}
+	for _, w := range jobs {
+		w.Holder, w.Leases, w.Logger = holder, s.store, logger
+		wg.Add(1)
+		go func() { defer wg.Done(); w.Run(ctx) }()
 	}
 }

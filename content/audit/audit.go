@@ -26,6 +26,7 @@ const (
 	Transition     Action = "transition"
 	Restored       Action = "restored"
 	LockTakenOver  Action = "lock_taken_over"
+	Purged         Action = "purged"
 )
 
 // Actor is who does something: a signed-in user (or the command line,
@@ -65,6 +66,7 @@ type Query struct {
 // Log stores entries. Errors: a database that does not answer is
 // fault.Unavailable.
 type Log interface {
-	Append(ctx context.Context, e Entry) error
+	// Append stores the entries (one write for all of them).
+	Append(ctx context.Context, entries ...Entry) error
 	List(ctx context.Context, q Query) ([]Entry, error)
 }

@@ -36,6 +36,11 @@ type Config struct {
 	UploadLimitMB int64
 	// RequestTimeout bounds each request but uploads.
 	RequestTimeout time.Duration
+	// SchedulerTick is how often the scheduler looks for due items (and
+	// renews its lease); no scheduled step runs later than this.
+	SchedulerTick time.Duration
+	// TrashDays is how long trashed items stay restorable.
+	TrashDays int
 	// KeepRevisions is how many revisions of an item are kept (published
 	// ones are kept always).
 	KeepRevisions int
@@ -155,6 +160,22 @@ func settings() []setting {
 			return nil
 		}},
 		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},
+		{"YINLING_SCHEDULER_TICK", "scheduler-tick", "1s", "how often scheduled publishing looks for due items (at most this late)", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 50*time.Millisecond || d > time.Minute {
+				return errors.New("must be a duration from 50ms to 1m, like 1s")
+			}
+			c.SchedulerTick = d
+			return nil
+		}},
+		{"YINLING_TRASH_DAYS", "trash-days", "30", "days a trashed item stays restorable before it is purged", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 3650 {
+				return errors.New("must be a whole number of days from 1 to 3650")
+			}
+			c.TrashDays = n
+			return nil
+		}},
 		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 10_000 {

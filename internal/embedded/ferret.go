@@ -44,10 +44,16 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 	// FerretDB reports every connection at info level: keep its warnings.
 	logger = slog.New(minLevel{logger.Handler(), slog.LevelWarn})
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: (&url.URL{Scheme: "file", Path: abs + "/", OmitHost: true}).String(),
-		Logger:    logger,
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:  "sqlite",
+		// WAL with synchronous=NORMAL, as PocketBase runs SQLite: a commit
+		// survives the process being killed; only a power cut can take the
+		// last commits (never corrupting the files). With FULL, each
+		// serialized write waited for its own fsync (measured: scheduled
+		// publishing fell behind at 50 items a second).
+		SQLiteURL: (&url.URL{Scheme: "file", Path: abs + "/", OmitHost: true,
+			RawQuery: url.Values{"_pragma": {"synchronous(normal)"}}.Encode()}).String(),
+		Logger: logger,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embedded database: %w", err)

@@ -21,12 +21,18 @@ type auditDoc struct {
 	Detail  string    `bson:"detail"`
 }
 
-// Append implements audit.Log: an insert, never an update.
-func (s *Store) Append(ctx context.Context, e audit.Entry) error {
-	d := auditDoc{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
-		Target: e.Target, Address: e.Address, Detail: e.Detail}
-	if _, err := s.db.Collection(colAudit).InsertOne(ctx, d); err != nil {
-		return dbFault(err, "append audit entry")
+// Append implements audit.Log: inserts, never updates.
+func (s *Store) Append(ctx context.Context, entries ...audit.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	docs := make([]any, len(entries))
+	for i, e := range entries {
+		docs[i] = auditDoc{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+			Target: e.Target, Address: e.Address, Detail: e.Detail}
+	}
+	if _, err := s.db.Collection(colAudit).InsertMany(ctx, docs); err != nil {
+		return dbFault(err, "append audit entries")
 	}
 	return nil
 }

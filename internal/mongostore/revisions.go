@@ -75,15 +75,16 @@ func (s *Store) ListRevisions(ctx context.Context, kind, itemID string) ([]conte
 	return out, nil
 }
 
-// MarkRevisionPublished implements content.RevisionStore.
-func (s *Store) MarkRevisionPublished(ctx context.Context, kind, itemID string, n int64) error {
-	res, err := s.db.Collection(colRevisions).UpdateOne(ctx, bson.D{{Key: "_id", Value: revisionID(kind, itemID, n)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "published", Value: true}}}})
-	if err != nil {
-		return dbFault(err, "mark revision published")
-	}
-	if res.MatchedCount == 0 {
-		return fault.New(fault.NotFound, "no such revision")
+// MarkRevisionsPublished implements content.RevisionStore. One update by
+// _id each: FerretDB v1 answers those from its index, while an $in filter
+// makes it read the whole collection.
+func (s *Store) MarkRevisionsPublished(ctx context.Context, kind string, revisions map[string]int64) error {
+	for item, n := range revisions {
+		_, err := s.db.Collection(colRevisions).UpdateOne(ctx, bson.D{{Key: "_id", Value: revisionID(kind, item, n)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "published", Value: true}}}})
+		if err != nil {
+			return dbFault(err, "mark revision published")
+		}
 	}
 	return nil
 }

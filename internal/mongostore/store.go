@@ -57,6 +57,7 @@ const (
 	colRevisions = "revisions"
 	colLocks     = "locks"
 	colLeases    = "leases"
+	colClaims    = "claims"
 )
 
 // EnsureIndexes creates the indexes the queries rely on. It is
@@ -146,3 +147,11 @@ func dbFault(err error, doing string) error {
 }
 
 func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// notFoundAs gives a NotFound fault a message that names the thing.
+func notFoundAs(err error, message string) error {
+	if fe := fault.As(err); fe != nil && fe.Kind == fault.NotFound {
+		return fault.Wrap(fault.NotFound, fe.Err, message)
+	}
+	return err
+}

@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 type storyDoc struct {
@@ -141,23 +140,19 @@ func (s *Store) GetLiveStory(ctx context.Context, slug string) (content.Story, e
 	return d.story(), nil
 }
 
-// UpdateStory implements content.StoryStore with a conditional replace: the
-// document is replaced only if its version is still expect.
+// UpdateStory implements content.StoryStore: the story is replaced only if
+// its version is still expect. The check is a version claim (see
+// claimVersion), then a replace by _id.
 func (s *Store) UpdateStory(ctx context.Context, st content.Story, expect int64) error {
-	coll := s.db.Collection(colStories)
-	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}, {Key: "version", Value: expect}}, toStoryDoc(st))
-	if err != nil {
-		return dbFault(err, "update story")
-	}
-	if res.MatchedCount == 1 {
-		return nil
-	}
-	cur, err := s.GetStory(ctx, st.ID)
+	release, err := s.claimVersion(ctx, colStories, st.ID, expect+1)
 	if err != nil {
 		return err
 	}
-	return &fault.Error{Kind: fault.Conflict, Current: cur.Version,
-		Message: "the item was changed by someone else; reload it and apply your changes again"}
+	defer release()
+	if _, err := s.db.Collection(colStories).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}}, toStoryDoc(st)); err != nil {
+		return dbFault(err, "update story")
+	}
+	return nil
 }
 
 // DueStories implements content.StoryStore.
@@ -191,12 +186,13 @@ func (s *Store) findStories(ctx context.Context, filter, sort bson.D, limit int)
 // DeleteStory implements content.StoryStore: the story goes for good, with
 // its revisions and lock.
 func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error {
-	res, err := s.db.Collection(colStories).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expect}})
+	release, err := s.claimVersion(ctx, colStories, id, expect+1)
 	if err != nil {
-		return dbFault(err, "delete story")
+		return err
 	}
-	if res.DeletedCount == 0 {
-		return conflictOrMissing(ctx, s, id)
+	defer release()
+	if _, err := s.db.Collection(colStories).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return dbFault(err, "delete story")
 	}
 	if _, err := s.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: content.KindStories}, {Key: "item_id", Value: id}}); err != nil {
 		return dbFault(err, "delete revisions")
@@ -205,14 +201,6 @@ func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error 
 		return dbFault(err, "delete lock")
 	}
 	return nil
-}
-
-func conflictOrMissing(ctx context.Context, s *Store, id string) error {
-	cur, err := s.GetStory(ctx, id)
-	if err != nil {
-		return err
-	}
-	return &fault.Error{Kind: fault.Conflict, Current: cur.Version, Message: "the item was changed by someone else"}
 }
 
 // ListStories implements content.StoryStore.
@@ -271,12 +259,4 @@ func (s *Store) ListStories(ctx context.Context, q content.StoryQuery) ([]conten
 		out[i] = d.story()
 	}
 	return out, nil
-}
-
-// notFoundAs gives a NotFound fault a message that names the thing.
-func notFoundAs(err error, message string) error {
-	if fe := fault.As(err); fe != nil && fe.Kind == fault.NotFound {
-		return fault.Wrap(fault.NotFound, fe.Err, message)
-	}
-	return err
 }

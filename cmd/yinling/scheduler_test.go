@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/yinling-cms/yinling/internal/testenv"
+)
+
+// TestScheduledPublishingAcrossThreeInstances runs three servers on one
+// database, schedules 200 stories over a few seconds, and stops the
+// instance holding the scheduler's lease half-way. Every story must be
+// published exactly once; none later than the tick, but for those due
+// while the lease changed hands, which may wait one more tick.
+func TestScheduledPublishingAcrossThreeInstances(t *testing.T) {
+	const (
+		items = 200
+		tick  = time.Second
+	)
+	dbName := "sched_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "_")
+	env := func() map[string]string {
+		return map[string]string{
+			"YINLING_MONGO_URI": testenv.MongoURI(t), "YINLING_MONGO_DB": dbName,
+			"YINLING_ADMIN_PASSWORD": "correct-horse-battery", "YINLING_SCHEDULER_TICK": tick.String(),
+		}
+	}
+	type instance struct {
+		base, id string
+		stop     func() error
+	}
+	var inst []instance
+	for i := 0; i < 3; i++ {
+		base, out, stop := server(t, env())
+		m := regexp.MustCompile(`instance (\w+)`).FindStringSubmatch(out.String())
+		if m == nil {
+			t.Fatalf("no instance id in the start-up output:\n%s", out.String())
+		}
+		inst = append(inst, instance{base, m[1], stop})
+	}
+	_, login := call(t, "POST", inst[1].base+"/api/admin/v1/session", "", map[string]string{"username": "admin", "password": "correct-horse-battery"})
+	token := login["token"].(string)
+
+	ids := make([]string, items)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range ids {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories", token, map[string]any{
+				"title": fmt.Sprintf("定时发布 %d", i), "body": "正文", "column": "campus-news"})
+			if st != http.StatusCreated {
+				t.Errorf("create %d: %d %v", i, st, s)
+				return
+			}
+			ids[i] = s["id"].(string)
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	start := time.Now().Add(8 * time.Second).Truncate(time.Millisecond)
+	spread := 8 * time.Second
+	due := make([]time.Time, items)
+	for i := range ids {
+		due[i] = start.Add(spread * time.Duration(i) / items)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories/"+ids[i]+"/schedule", token, map[string]any{"at": due[i]}); st != http.StatusOK {
+				t.Errorf("schedule %d: %d %v", i, st, s)
+			}
+		}()
+	}
+	wg.Wait()
+	if time.Now().After(start) {
+		t.Fatalf("scheduling took too long; the first item was due before all were scheduled")
+	}
+
+	// Half-way through, stop the instance that holds the lease.
+	time.Sleep(time.Until(start.Add(spread / 2)))
+	client, err := testenv.Connect(testenv.MongoURI(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(context.Background())
+	var lease struct {
+		Holder string `bson:"holder"`
+	}
+	if err := client.Database(dbName).Collection("leases").FindOne(context.Background(), bson.M{"_id": "scheduler"}).Decode(&lease); err != nil {
+		t.Fatalf("read the scheduler's lease: %v", err)
+	}
+	stopped := -1
+	for i, in := range inst {
+		if in.id == lease.Holder {
+			stopped = i
+		}
+	}
+	if stopped < 0 {
+		t.Fatalf("the lease holder %q is none of the instances", lease.Holder)
+	}
+	stoppedAt := time.Now()
+	if err := inst[stopped].stop(); err != nil {
+		t.Fatalf("stop instance %d: %v", stopped, err)
+	}
+	survivor := inst[(stopped+1)%3]
+
+	time.Sleep(time.Until(start.Add(spread + 3*tick)))
+	var worst, worstNear time.Duration
+	defer func() { t.Logf("latest publication: %s; around the stop: %s", worst, worstNear) }()
+	for i, id := range ids {
+		st, s := call(t, "GET", survivor.base+"/api/admin/v1/stories/"+id, token, nil)
+		if st != 200 || s["status"] != "published" || s["live"] != true {
+			t.Errorf("story %d (due %s) is %v, live %v", i, due[i].Format("15:04:05.000"), s["status"], s["live"])
+			continue
+		}
+		late := time.Duration(s["late_by_ms"].(float64)) * time.Millisecond
+		bound := tick
+		if due[i].After(stoppedAt.Add(-tick)) && due[i].Before(stoppedAt.Add(2*tick)) {
+			bound = 2 * tick // the lease changed hands meanwhile
+			worstNear = max(worstNear, late)
+		} else {
+			worst = max(worst, late)
+		}
+		if late > bound {
+			t.Errorf("story %d was published %s late (bound %s)", i, late, bound)
+		}
+	}
+	n, err := client.Database(dbName).Collection("audit").CountDocuments(context.Background(),
+		bson.M{"action": "transition", "detail": bson.M{"$regex": "^publish \\(scheduled\\)"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != items {
+		t.Fatalf("%d scheduled publications recorded for %d stories: each must be published exactly once", n, items)
+	}
+	_ = client.Database(dbName).Drop(context.Background())
+}
