@@ -281,9 +281,30 @@ func TestUserAdd(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "password") {
 		t.Fatalf("a short password: err = %v", err)
 	}
-	base, _, _ := server(t, map[string]string{"YINLING_DATA_DIR": dir})
-	st, login := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "wanglaoshi", "password": "a-long-password"})
+	err = runWith(context.Background(), []string{"yinling", "user", "passwd", "--data-dir", dir, "wanglaoshi"},
+		envOf(nil), strings.NewReader("another-long-password\n"), io.Discard)
+	if err != nil {
+		t.Fatalf("user passwd: %v", err)
+	}
+	base, _, stop := server(t, map[string]string{"YINLING_DATA_DIR": dir})
+	if st, _ := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "wanglaoshi", "password": "a-long-password"}); st != 401 {
+		t.Fatalf("the old password still works: %d", st)
+	}
+	st, login := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "wanglaoshi", "password": "another-long-password"})
 	if st != 201 || login["user"].(map[string]any)["roles"].([]any)[0] != "editor" {
 		t.Fatalf("login as the new user: %d %v", st, login)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := runWith(context.Background(), []string{"yinling", "user", "disable", "--data-dir", dir, "wanglaoshi"}, envOf(nil), nil, io.Discard); err != nil {
+		t.Fatalf("user disable: %v", err)
+	}
+	if err := runWith(context.Background(), []string{"yinling", "user", "disable", "--data-dir", dir, "nobody"}, envOf(nil), nil, io.Discard); err == nil {
+		t.Fatal("disabling an unknown user succeeded")
+	}
+	base, _, _ = server(t, map[string]string{"YINLING_DATA_DIR": dir})
+	if st, _ := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "wanglaoshi", "password": "another-long-password"}); st != 401 {
+		t.Fatalf("a disabled user signed in: %d", st)
 	}
 }

@@ -82,17 +82,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // startWorkers starts the background jobs, each under a lease so that
 // with several instances one at a time runs it: scheduled publishing on
-// every tick, trash purging and orphaned-media collection hourly.
+// every tick; trash purging, forgetting old failed sign-ins and
+// orphaned-media collection hourly.
 func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: s.stories.RunDue},
-		{Name: "trash-purge", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
+		{Name: "housekeeping", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			n, err := s.stories.PurgeTrash(ctx, time.Now().Add(-trashFor))
 			if n > 0 {
 				logger.Info("purged stories from the trash", "count", n)
 			}
-			return time.Time{}, err
+			return time.Time{}, errors.Join(err, s.accounts.ForgetOldFailures(ctx))
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			n, err := s.library.CollectOrphans(ctx, media.OrphanGrace)

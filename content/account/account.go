@@ -88,7 +88,7 @@ type Token struct {
 	RevokedAt  *time.Time
 }
 
-// Store keeps users, sessions and tokens.
+// Store keeps users, sessions, tokens and failed sign-ins.
 //
 // Errors: missing users, sessions and tokens are fault.NotFound; InsertUser
 // with a taken username is fault.Conflict; a database that does not answer
@@ -116,4 +116,6 @@ type Store interface {
 	ListTokens(ctx context.Context, userID string) ([]Token, error)
 	RevokeToken(ctx context.Context, id string, at time.Time) error
 	TouchToken(ctx context.Context, id string, at time.Time) error
+
+	Attempts
 }

@@ -3,7 +3,6 @@ package account
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -48,41 +47,5 @@ func TestPasswordRules(t *testing.T) {
 	}
 	if err := CheckPassword(strings.Repeat("xy", MaxPasswordLength/2)+"z", ""); err == nil {
 		t.Error("an over-long password was accepted")
-	}
-}
-
-type fakeClock struct{ t time.Time }
-
-func (c *fakeClock) now() time.Time { return c.t }
-
-func TestLimiter(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
-	l := NewLimiter(clock.now)
-	for i := 0; i < maxPerAccount; i++ {
-		if w := l.Wait("admin", "10.0.0.1"); w != 0 {
-			t.Fatalf("attempt %d already limited for %v", i+1, w)
-		}
-		l.Fail("admin", "10.0.0.1")
-	}
-	if w := l.Wait("admin", "10.0.0.2"); w <= 0 || w > limitWindow {
-		t.Fatalf("the account is not locked from another address: wait %v", w)
-	}
-	if w := l.Wait("editor", "10.0.0.1"); w != 0 {
-		t.Fatalf("another account from the same address is locked after 5 failures: %v", w)
-	}
-	clock.t = clock.t.Add(limitWindow + time.Second)
-	if w := l.Wait("admin", "10.0.0.1"); w != 0 {
-		t.Fatalf("still locked after the window: %v", w)
-	}
-	// Per address: many accounts from one address.
-	for i := 0; i < maxPerAddress; i++ {
-		l.Fail("user"+string(rune('a'+i)), "10.9.9.9")
-	}
-	if w := l.Wait("someone-new", "10.9.9.9"); w <= 0 {
-		t.Fatal("an address that failed 20 times is not limited")
-	}
-	l.Succeed("admin")
-	if w := l.Wait("admin", "10.0.0.3"); w != 0 {
-		t.Fatalf("success did not clear the account: %v", w)
 	}
 }

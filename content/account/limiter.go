@@ -1,88 +1,82 @@
 package account
 
 import (
-	"sync"
+	"context"
 	"time"
 )
 
 // Sign-in limits: failures counted in a sliding window, per account and per
-// client address separately, so an attacker cannot dodge the account limit
-// by changing address, nor lock everyone out from one address for long.
+// client address separately, so an attacker can neither dodge the account
+// limit by changing address nor lock everyone out from one address for
+// long. The counts live in the database, so every instance sees them.
 const (
-	limitWindow     = 15 * time.Minute
-	maxPerAccount   = 5
-	maxPerAddress   = 20
-	maxTrackedKeys  = 100_000
-	accountPrefix   = "u:"
-	addressPrefix   = "a:"
-	lockoutDuration = limitWindow
+	limitWindow   = 15 * time.Minute
+	maxPerAccount = 5
+	maxPerAddress = 20
+	accountPrefix = "u:"
+	addressPrefix = "a:"
 )
 
-// Limiter counts failed sign-ins in this process. (Several instances each
-// count their own; the workflow issue moves the counts into the database.)
-type Limiter struct {
-	mu    sync.Mutex
-	now   func() time.Time
-	fails map[string][]time.Time
+// Attempts keeps failed sign-ins by key ("u:<username>", "a:<address>").
+type Attempts interface {
+	// RecordFailure notes a failure at t under each key.
+	RecordFailure(ctx context.Context, keys []string, t time.Time) error
+	// Failures returns the failures under key at or after since.
+	Failures(ctx context.Context, key string, since time.Time) ([]time.Time, error)
+	// ClearFailures forgets key's failures.
+	ClearFailures(ctx context.Context, key string) error
+	// ForgetFailuresBefore deletes keys whose last failure is before t.
+	ForgetFailuresBefore(ctx context.Context, t time.Time) error
 }
 
-// NewLimiter makes an empty limiter.
-func NewLimiter(now func() time.Time) *Limiter {
-	return &Limiter{now: now, fails: map[string][]time.Time{}}
+// Limiter decides whether a sign-in may be tried.
+type Limiter struct {
+	attempts Attempts
+	now      func() time.Time
+}
+
+// NewLimiter uses the shared attempt counts.
+func NewLimiter(attempts Attempts, now func() time.Time) *Limiter {
+	return &Limiter{attempts: attempts, now: now}
 }
 
 // Wait returns how long the account or address must wait before another
 // attempt (0: go ahead).
-func (l *Limiter) Wait(username, address string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *Limiter) Wait(ctx context.Context, username, address string) (time.Duration, error) {
 	now := l.now()
-	w := l.wait(accountPrefix+username, maxPerAccount, now)
-	if a := l.wait(addressPrefix+address, maxPerAddress, now); a > w {
-		w = a
+	a, err := l.wait(ctx, accountPrefix+username, maxPerAccount, now)
+	if err != nil {
+		return 0, err
 	}
-	return w
+	b, err := l.wait(ctx, addressPrefix+address, maxPerAddress, now)
+	if err != nil {
+		return 0, err
+	}
+	return max(a, b), nil
 }
 
-func (l *Limiter) wait(key string, max int, now time.Time) time.Duration {
-	fs := l.recent(key, now)
-	if len(fs) < max {
-		return 0
+func (l *Limiter) wait(ctx context.Context, key string, limit int, now time.Time) (time.Duration, error) {
+	fails, err := l.attempts.Failures(ctx, key, now.Add(-limitWindow))
+	if err != nil || len(fails) < limit {
+		return 0, err
 	}
-	return fs[len(fs)-max].Add(lockoutDuration).Sub(now)
-}
-
-func (l *Limiter) recent(key string, now time.Time) []time.Time {
-	fs := l.fails[key]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) > limitWindow {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(l.fails, key)
-	} else {
-		l.fails[key] = fs
-	}
-	return fs
+	// Locked until the failure that made the count reach the limit leaves
+	// the window.
+	return fails[len(fails)-limit].Add(limitWindow).Sub(now), nil
 }
 
 // Fail records a failed attempt.
-func (l *Limiter) Fail(username, address string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > maxTrackedKeys {
-		l.fails = map[string][]time.Time{} // under a flood, forget rather than grow
-	}
-	now := l.now()
-	for _, k := range []string{accountPrefix + username, addressPrefix + address} {
-		l.fails[k] = append(l.recent(k, now), now)
-	}
+func (l *Limiter) Fail(ctx context.Context, username, address string) error {
+	return l.attempts.RecordFailure(ctx, []string{accountPrefix + username, addressPrefix + address}, l.now())
 }
 
 // Succeed clears the account's failures.
-func (l *Limiter) Succeed(username string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, accountPrefix+username)
+func (l *Limiter) Succeed(ctx context.Context, username string) error {
+	return l.attempts.ClearFailures(ctx, accountPrefix+username)
+}
+
+// Forget deletes failure records older than the window (for a periodic
+// clean-up: nothing else removes them).
+func (l *Limiter) Forget(ctx context.Context) error {
+	return l.attempts.ForgetFailuresBefore(ctx, l.now().Add(-limitWindow))
 }

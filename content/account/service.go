@@ -40,7 +40,7 @@ func NewService(store Store, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, audit: log, limiter: NewLimiter(now), now: now,
+	return &Service{store: store, audit: log, limiter: NewLimiter(store, now), now: now,
 		dummyHash: HashPassword("not a password of anyone")}
 }
 
@@ -98,7 +98,11 @@ type SignedIn struct {
 // Errors: fault.Unauthorized; fault.TooMany (with RetryAfter) while limited.
 func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	username := strings.ToLower(strings.TrimSpace(c.Username))
-	if wait := s.limiter.Wait(username, c.Address); wait > 0 {
+	wait, err := s.limiter.Wait(ctx, username, c.Address)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	if wait > 0 {
 		return SignedIn{}, &fault.Error{Kind: fault.TooMany, RetryAfter: int(wait.Seconds()) + 1,
 			Message: fmt.Sprintf("too many failed sign-ins; try again after %s", s.now().Add(wait).UTC().Format(time.RFC3339))}
 	}
@@ -112,13 +116,17 @@ func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	}
 	ok, verr := VerifyPassword(hash, c.Password)
 	if err != nil || verr != nil || !ok || u.Disabled {
-		s.limiter.Fail(username, c.Address)
+		if err := s.limiter.Fail(ctx, username, c.Address); err != nil {
+			return SignedIn{}, err
+		}
 		// Best effort: a failed sign-in must not turn into a 503 that
 		// tells an attacker something.
 		_ = s.record(ctx, audit.Actor{ID: u.ID, Name: truncate(username, 64), Address: c.Address}, audit.SignInFailed, "", "")
 		return SignedIn{}, fault.New(fault.Unauthorized, "the username or password is wrong")
 	}
-	s.limiter.Succeed(username)
+	if err := s.limiter.Succeed(ctx, username); err != nil {
+		return SignedIn{}, err
+	}
 	token := ident.Token(32)
 	now := s.clock()
 	sess := Session{
@@ -188,6 +196,10 @@ func (s *Service) activeUser(ctx context.Context, id string) (User, error) {
 	}
 	return u, err
 }
+
+// ForgetOldFailures deletes failed sign-in records that no longer count
+// (for a periodic clean-up).
+func (s *Service) ForgetOldFailures(ctx context.Context) error { return s.limiter.Forget(ctx) }
 
 // Logout ends the session the actor signed in with.
 func (s *Service) Logout(ctx context.Context, actor audit.Actor, sess Session) error {

@@ -58,6 +58,7 @@ const (
 	colLocks     = "locks"
 	colLeases    = "leases"
 	colClaims    = "claims"
+	colAttempts  = "login_failures"
 )
 
 // EnsureIndexes creates the indexes the queries rely on. It is
@@ -147,6 +148,8 @@ func dbFault(err error, doing string) error {
 }
 
 func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+func isNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
 
 // notFoundAs gives a NotFound fault a message that names the thing.
 func notFoundAs(err error, message string) error {
