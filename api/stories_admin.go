@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -235,7 +236,9 @@ func (h *handlers) storyStep(action content.Action) fiber.Handler {
 	}
 }
 
-func (h *handlers) trashStory(c *fiber.Ctx) error {
+// trashOrRestore runs Trash or Restore, whose bodies (optional) may carry
+// a version.
+func (h *handlers) trashOrRestore(c *fiber.Ctx, do func(context.Context, content.Actor, string, int64) (content.Story, error)) error {
 	var in stepIn
 	if err := optionalBody(c, &in); err != nil {
 		return err
@@ -244,25 +247,13 @@ func (h *handlers) trashStory(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s, err := h.d.Stories.Trash(c.UserContext(), editor(c), c.Params("id"), v)
+	s, err := do(c.UserContext(), editor(c), c.Params("id"), v)
 	if err != nil {
 		return err
 	}
 	return h.writeStory(c, fiber.StatusOK, s)
 }
 
-func (h *handlers) restoreStory(c *fiber.Ctx) error {
-	var in stepIn
-	if err := optionalBody(c, &in); err != nil {
-		return err
-	}
-	v, err := version(c, in.Version, false)
-	if err != nil {
-		return err
-	}
-	s, err := h.d.Stories.Restore(c.UserContext(), editor(c), c.Params("id"), v)
-	if err != nil {
-		return err
-	}
-	return h.writeStory(c, fiber.StatusOK, s)
-}
+func (h *handlers) trashStory(c *fiber.Ctx) error { return h.trashOrRestore(c, h.d.Stories.Trash) }
+
+func (h *handlers) restoreStory(c *fiber.Ctx) error { return h.trashOrRestore(c, h.d.Stories.Restore) }

@@ -193,19 +193,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor audit.Actor, id, pass
 	if err != nil {
 		return err
 	}
-	if err := CheckPassword(password, u.Username); err != nil {
-		return err
-	}
-	before := u.UpdatedAt
-	u.PasswordHash = HashPassword(password)
-	u.UpdatedAt = s.clock()
-	if err := s.store.UpdateUser(ctx, u, before); err != nil {
-		return err
-	}
-	if err := s.store.DeleteUserSessions(ctx, u.ID, ""); err != nil {
-		return err
-	}
-	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, "")
+	return s.setPassword(ctx, actor, u, password, "", "")
 }
 
 // ChangeOwnPassword checks the current password, sets the new one and ends
@@ -218,6 +206,11 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, actor audit.Actor, keep
 	if ok, _ := VerifyPassword(u.PasswordHash, current); !ok {
 		return fault.Fields(fault.FieldError{Field: "current_password", Message: "is not your current password"})
 	}
+	return s.setPassword(ctx, actor, u, password, keep, "own password")
+}
+
+// setPassword stores a new password for u and ends u's sessions but keep.
+func (s *Service) setPassword(ctx context.Context, actor audit.Actor, u User, password, keep, detail string) error {
 	if err := CheckPassword(password, u.Username); err != nil {
 		return err
 	}
@@ -230,5 +223,5 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, actor audit.Actor, keep
 	if err := s.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
 		return err
 	}
-	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, "own password")
+	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, detail)
 }
