@@ -85,10 +85,7 @@ func (s *Stories) Create(ctx context.Context, actor Actor, in StoryInput) (Story
 	if err := in.normalize(); err != nil {
 		return Story{}, err
 	}
-	if err := s.checkCover(ctx, in.Cover); err != nil {
-		return Story{}, err
-	}
-	html, err := s.cfg.Markdown.Render(in.Body)
+	html, err := s.coverAndRender(ctx, in)
 	if err != nil {
 		return Story{}, err
 	}
@@ -158,6 +155,14 @@ func trimSlug(base string, room int) string {
 	return base
 }
 
+// coverAndRender checks the input's cover and renders its Markdown.
+func (s *Stories) coverAndRender(ctx context.Context, in StoryInput) (string, error) {
+	if err := s.checkCover(ctx, in.Cover); err != nil {
+		return "", err
+	}
+	return s.cfg.Markdown.Render(in.Body)
+}
+
 func (s *Stories) checkCover(ctx context.Context, cover string) error {
 	if cover == "" {
 		return nil
@@ -211,10 +216,7 @@ func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version i
 	if err := s.cfg.Locks.checkSave(ctx, actor, KindStories, id); err != nil {
 		return Story{}, err
 	}
-	if err := s.checkCover(ctx, in.Cover); err != nil {
-		return Story{}, err
-	}
-	html, err := s.cfg.Markdown.Render(in.Body)
+	html, err := s.coverAndRender(ctx, in)
 	if err != nil {
 		return Story{}, err
 	}
