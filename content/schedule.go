@@ -2,7 +2,6 @@ package content
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,33 +15,36 @@ var scheduler = Actor{Name: "scheduler", Publisher: true}
 // dueBatch is how many due items one run takes on.
 const dueBatch = 200
 
+// dueHorizon is how far ahead RunDue looks for the next due item.
+const dueHorizon = time.Hour
+
 // RunDue takes every scheduled step whose time has come: it publishes (or
-// unpublishes) each due story, recording how late it ran, and answers
-// when the next one is due (zero: none known). Overdue items from
+// unpublishes) each due item, recording how late it ran, and answers when
+// the next one is due (zero: none within the hour). Overdue items from
 // downtime are all taken on the next run.
 //
 // Each item is saved with a conditional update on its version, so even
 // two runners racing on one item publish it once: the loser sees a
-// conflict and leaves it. A story that is no longer publishable becomes
+// conflict and leaves it. An item that is no longer publishable becomes
 // schedule_failed with the reason, never silently unpublished.
-func (s *Stories) RunDue(ctx context.Context) (time.Time, error) {
+func (w *Workflow[T]) RunDue(ctx context.Context) (time.Time, error) {
 	for {
-		now := s.clock()
+		now := w.clock()
 		// One query finds what is due now and what comes next.
-		upcoming, err := s.cfg.Store.DueStories(ctx, now.Add(dueHorizon), dueBatch)
+		upcoming, err := w.kind.Store.Due(ctx, now.Add(dueHorizon), dueBatch)
 		if err != nil {
 			return time.Time{}, err
 		}
-		var due []Story
+		var due []T
 		var next time.Time
-		for _, st := range upcoming {
-			if st.Schedule.At.After(now) {
-				next = st.Schedule.At
+		for i := range upcoming {
+			if at := w.kind.Lifecycle(&upcoming[i]).Schedule.At; at.After(now) {
+				next = at
 				break
 			}
-			due = append(due, st)
+			due = append(due, upcoming[i])
 		}
-		if err := s.runBatch(ctx, due); err != nil {
+		if err := w.runBatch(ctx, due); err != nil {
 			return time.Time{}, err
 		}
 		if len(due) < dueBatch {
@@ -51,35 +53,32 @@ func (s *Stories) RunDue(ctx context.Context) (time.Time, error) {
 	}
 }
 
-// dueHorizon is how far ahead RunDue looks for the next due item.
-const dueHorizon = time.Hour
-
-// runBatch takes the scheduled steps of due stories.
-func (s *Stories) runBatch(ctx context.Context, due []Story) error {
-	// One write marks every revision about to go live, before any is
-	// saved (a mark without its publication only keeps it longer).
-	marks := map[string]int64{}
-	for _, st := range due {
-		if !st.Schedule.Unpublish {
-			marks[st.ID] = st.Revision
-		}
-	}
-	if err := s.cfg.Revisions.MarkRevisionsPublished(ctx, KindStories, marks); err != nil {
-		return err
-	}
-	var entries []audit.Entry
-	changed := false
-	var runErr error
+// runBatch takes the scheduled steps of due items.
+func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
 	// Stopping (ctx ending) is honoured between items; an item once begun
 	// is finished, so no save goes unrecorded because its answer was cut
 	// off.
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	for _, st := range due {
+	// One pass marks every revision about to go live, before any is saved
+	// (a mark without its publication only keeps it longer).
+	marks := map[string]int64{}
+	for i := range due {
+		if !w.kind.Lifecycle(&due[i]).Schedule.Unpublish {
+			marks[w.kind.ID(&due[i])] = w.kind.Revision(&due[i])
+		}
+	}
+	if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, marks); err != nil {
+		return err
+	}
+	var entries []audit.Entry
+	changed := false
+	var runErr error
+	for _, item := range due {
 		if ctx.Err() != nil {
 			break
 		}
-		entry, live, err := s.runScheduled(ictx, st)
+		entry, live, err := w.runScheduled(ictx, item)
 		if err != nil {
 			if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
 				continue // changed meanwhile: the next run sees it as it is now
@@ -91,56 +90,60 @@ func (s *Stories) runBatch(ctx context.Context, due []Story) error {
 		changed = changed || live
 	}
 	if changed {
-		s.liveChanged(ictx)
+		w.liveChanged(ictx)
 	}
 	// The steps are saved: their records are written even when the run is
 	// being stopped (an instance shutting down mid-batch).
-	if err := s.cfg.Audit.Append(ictx, entries...); err != nil && runErr == nil {
+	if err := w.audit.Append(ictx, entries...); err != nil && runErr == nil {
 		runErr = fmt.Errorf("content: audit: %w", err)
 	}
 	return runErr
 }
 
-// runScheduled takes one story's scheduled step and answers its audit
+// runScheduled takes one item's scheduled step and answers its audit
 // entry and whether what readers see changed.
-func (s *Stories) runScheduled(ctx context.Context, st Story) (audit.Entry, bool, error) {
-	sc := st.Schedule
-	now := s.clock()
-	from := st.Status
+func (w *Workflow[T]) runScheduled(ctx context.Context, item T) (audit.Entry, bool, error) {
+	lc := w.kind.Lifecycle(&item)
+	sc := lc.Schedule
+	now := w.clock()
+	from := lc.Status
 	late := now.Sub(sc.At)
-	st.LateBy = late
+	lc.LateBy = late
 	detail := "publish (scheduled)"
 	live := true
 	switch {
 	case sc.Unpublish:
-		st.Live, st.PublishedAt, st.Schedule = nil, nil, nil
-		if st.Status == StatusPublished {
-			st.Status = StatusDraft
+		w.kind.GoDark(&item)
+		lc.PublishedAt, lc.Schedule = nil, nil
+		if lc.Status == StatusPublished {
+			lc.Status = StatusDraft
 		}
 		detail = "unpublish (scheduled)"
 	default:
-		if err := s.publish(ctx, &st, now); err != nil {
-			var fe *fault.Error
-			if !errors.As(err, &fe) || fe.Kind != fault.Invalid {
+		if err := w.publish(ctx, &item, now); err != nil {
+			fe, ok := errNotPublishable(err)
+			if !ok {
 				return audit.Entry{}, false, err
 			}
 			// Not publishable any more: say so on the item, never leave it
 			// silently unpublished.
-			st.Status, st.Schedule = StatusScheduleFailed, nil
-			st.ScheduleError = describeFields(fe)
+			lc.Status, lc.Schedule = StatusScheduleFailed, nil
+			lc.ScheduleError = describeFields(fe)
 			live = false
-			detail += ": " + st.ScheduleError
+			detail += ": " + lc.ScheduleError
 		} else {
-			st.Status = StatusPublished
+			lc.Status = StatusPublished
 		}
 	}
-	if _, err := s.save(ctx, scheduler, st, st.Version); err != nil {
+	saved, err := w.save(ctx, scheduler, item, lc.Version)
+	if err != nil {
 		return audit.Entry{}, false, err
 	}
 	if late > time.Second {
 		detail += fmt.Sprintf(", %s late", late.Round(time.Millisecond))
 	}
-	return s.entry(scheduler, audit.Transition, st.ID, fmt.Sprintf("%s: %s -> %s", detail, from, st.Status)), live, nil
+	status := w.kind.Lifecycle(&saved).Status
+	return w.entry(scheduler, audit.Transition, w.kind.ID(&saved), fmt.Sprintf("%s: %s -> %s", detail, from, status)), live, nil
 }
 
 func describeFields(fe *fault.Error) string {
@@ -155,24 +158,27 @@ func describeFields(fe *fault.Error) string {
 	return msg
 }
 
-// PurgeTrash deletes for good the stories that have been in the trash
-// since before cutoff, with their revisions; it returns how many.
-func (s *Stories) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
+// PurgeTrash deletes for good the items that have been in the trash since
+// before cutoff, with their revisions; it returns how many.
+func (w *Workflow[T]) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	for {
-		old, err := s.cfg.Store.TrashedBefore(ctx, cutoff, 100)
+		old, err := w.kind.Store.TrashedBefore(ctx, cutoff, 100)
 		if err != nil {
 			return n, err
 		}
-		for _, st := range old {
-			if err := s.cfg.Store.DeleteStory(ctx, st.ID, st.Version); err != nil {
+		for i := range old {
+			lc := w.kind.Lifecycle(&old[i])
+			id := w.kind.ID(&old[i])
+			if err := w.kind.Store.Delete(ctx, id, lc.Version); err != nil {
 				if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
 					continue // restored or purged meanwhile
 				}
 				return n, err
 			}
 			n++
-			if err := s.record(ctx, scheduler, audit.Purged, st.ID, fmt.Sprintf("%q, in the trash since %s", st.Title, st.TrashedAt.Format(time.RFC3339))); err != nil {
+			detail := fmt.Sprintf("%q, in the trash since %s", w.kind.Title(&old[i]), lc.TrashedAt.Format(time.RFC3339))
+			if err := w.record(ctx, scheduler, audit.Purged, id, detail); err != nil {
 				return n, err
 			}
 		}

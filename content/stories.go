@@ -35,9 +35,12 @@ type StoriesConfig struct {
 	Now func() time.Time
 }
 
-// Stories is the story service: every rule about stories lives here, the
-// HTTP layer only decodes and encodes.
+// Stories is the story service: what is particular to stories (slugs,
+// Markdown, covers, content saves with their revisions, lists) is here; the
+// editorial life every kind shares (steps, trash, schedule, revisions,
+// audit) is the embedded Workflow. The HTTP layer only decodes and encodes.
 type Stories struct {
+	*Workflow[Story]
 	cfg StoriesConfig
 }
 
@@ -49,30 +52,9 @@ func NewStories(cfg StoriesConfig) *Stories {
 	if cfg.KeepRevisions <= 0 {
 		cfg.KeepRevisions = DefaultKeepRevisions
 	}
-	return &Stories{cfg: cfg}
-}
-
-func (s *Stories) clock() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
-
-// liveChanged tells the caches that readers' content changed. The change
-// itself is saved already; should the notice fail, caches still expire by
-// age (the API caps it at a minute), so the error is not the caller's.
-func (s *Stories) liveChanged(ctx context.Context) {
-	_ = s.cfg.Changes.BumpChanges(ctx)
-}
-
-// record appends a workflow event about a story to the audit log.
-func (s *Stories) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
-	if err := s.cfg.Audit.Append(ctx, s.entry(actor, action, id, detail)); err != nil {
-		return fmt.Errorf("content: audit: %w", err)
-	}
-	return nil
-}
-
-func (s *Stories) entry(actor Actor, action audit.Action, id, detail string) audit.Entry {
-	a := actor.Audit()
-	return audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name,
-		Action: action, Target: KindStories + ":" + id, Address: a.Address, Detail: detail}
+	s := &Stories{cfg: cfg}
+	s.Workflow = NewWorkflow(s.storyKind(), cfg.Revisions, cfg.Locks, cfg.Audit, cfg.Changes, cfg.Now)
+	return s
 }
 
 // Create makes a draft from the input, and its first revision. The slug is
@@ -180,14 +162,6 @@ func (s *Stories) checkCover(ctx context.Context, cover string) error {
 	return nil
 }
 
-// Get returns a story by id, whatever its status (trashed ones too).
-func (s *Stories) Get(ctx context.Context, id string) (Story, error) {
-	if !ident.Valid(id) {
-		return Story{}, fault.New(fault.NotFound, "no such story")
-	}
-	return s.cfg.Store.GetStory(ctx, id)
-}
-
 // Replace sets the editable fields of a story, based on version, and makes
 // a revision (with note, which may be empty). The slug does not change
 // (links to it stay valid). A published story keeps its live copy until it
@@ -246,69 +220,6 @@ func (s *Stories) Replace(ctx context.Context, actor Actor, id string, version i
 	}
 	_ = prune(ctx, s.cfg.Revisions, KindStories, id, s.cfg.KeepRevisions) // a failed prune is retried by the next save
 	return st, nil
-}
-
-// save stores st (changed by a workflow step, not its content) as the next
-// version after expect.
-func (s *Stories) save(ctx context.Context, actor Actor, st Story, expect int64) (Story, error) {
-	st.Version = expect + 1
-	st.UpdatedAt = s.clock()
-	st.UpdatedBy = actor.ID
-	if err := s.cfg.Store.UpdateStory(ctx, st, expect); err != nil {
-		return Story{}, err
-	}
-	return st, nil
-}
-
-// Trash moves a story to the trash. A published story must be unpublished
-// first (fault.Conflict), so nothing disappears from readers by accident.
-func (s *Stories) Trash(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	st, err := s.Get(ctx, id)
-	if err != nil {
-		return Story{}, err
-	}
-	if err := checkEdit(actor, st.Lifecycle); err != nil {
-		return Story{}, err
-	}
-	if version != 0 && st.Version != version {
-		return Story{}, conflict(st.Version)
-	}
-	if st.Live != nil {
-		return Story{}, fault.New(fault.Conflict, "the story is published; unpublish it before moving it to the trash")
-	}
-	now := s.clock()
-	st.TrashedAt, st.Schedule = &now, nil
-	if st.Status == StatusScheduled {
-		st.Status = StatusApproved
-	}
-	st, err = s.save(ctx, actor, st, st.Version)
-	if err != nil {
-		return Story{}, err
-	}
-	return st, s.record(ctx, actor, audit.Transition, id, "moved to the trash")
-}
-
-// Restore takes a story out of the trash.
-func (s *Stories) Restore(ctx context.Context, actor Actor, id string, version int64) (Story, error) {
-	st, err := s.Get(ctx, id)
-	if err != nil {
-		return Story{}, err
-	}
-	if st.TrashedAt == nil {
-		return Story{}, fault.New(fault.Conflict, "the story is not in the trash")
-	}
-	if !actor.Publisher && st.Author != actor.ID {
-		return Story{}, fault.New(fault.Forbidden, "editors may restore only their own items")
-	}
-	if version != 0 && st.Version != version {
-		return Story{}, conflict(st.Version)
-	}
-	st.TrashedAt = nil
-	st, err = s.save(ctx, actor, st, st.Version)
-	if err != nil {
-		return Story{}, err
-	}
-	return st, s.record(ctx, actor, audit.Restored, id, "out of the trash")
 }
 
 // publishable checks what a story needs before readers see it.

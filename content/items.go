@@ -1,0 +1,336 @@
+package content
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// ItemStore is what the shared workflow needs of a kind's store.
+//
+// Errors: a missing item is fault.NotFound; Update and Delete with a stale
+// version are fault.Conflict carrying the current version.
+type ItemStore[T any] interface {
+	Get(ctx context.Context, id string) (T, error)
+	// Update replaces the item whose version is expect.
+	Update(ctx context.Context, item T, expect int64) error
+	// Due lists untrashed items whose schedule is at or before until,
+	// soonest first.
+	Due(ctx context.Context, until time.Time, limit int) ([]T, error)
+	// TrashedBefore lists items trashed before t.
+	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]T, error)
+	// Delete removes the item for good, with its revisions and lock.
+	Delete(ctx context.Context, id string, expect int64) error
+}
+
+// Kind tells the shared workflow how to handle one kind of item (stories;
+// lectures and videos with their issues): the rules, locks, revisions,
+// scheduling, trash and audit records are the same for every kind.
+type Kind[T any] struct {
+	Name  string // "stories": in routes, revisions, locks and the audit log
+	Noun  string // "story": in messages
+	Store ItemStore[T]
+	// Lifecycle gives the item's editorial state (to read and change).
+	Lifecycle func(*T) *Lifecycle
+	ID        func(*T) string
+	Title     func(*T) string
+	// Revision is the number of the revision the working copy is.
+	Revision func(*T) int64
+	// Live reports whether readers see the item; Changed whether the
+	// working copy differs from what they see.
+	Live    func(*T) bool
+	Changed func(*T) bool
+	// Publishable checks the item is complete (fault.Invalid with fields).
+	Publishable func(ctx context.Context, item T) error
+	// GoLive makes the working copy what readers see; first is the first
+	// publication's time.
+	GoLive func(item *T, first, now time.Time)
+	// GoDark takes the item away from readers.
+	GoDark func(item *T)
+}
+
+// Workflow is the editorial life every kind shares: the steps of the
+// workflow table, trash, scheduled steps, revisions and audit records.
+type Workflow[T any] struct {
+	kind      Kind[T]
+	revisions RevisionStore
+	locks     *Locks
+	audit     audit.Log
+	changes   ChangeNotifier
+	now       func() time.Time
+}
+
+// NewWorkflow wires the workflow of one kind. now may be nil (time.Now).
+func NewWorkflow[T any](kind Kind[T], revisions RevisionStore, locks *Locks, log audit.Log, changes ChangeNotifier, now func() time.Time) *Workflow[T] {
+	if now == nil {
+		now = time.Now
+	}
+	return &Workflow[T]{kind: kind, revisions: revisions, locks: locks, audit: log, changes: changes, now: now}
+}
+
+func (w *Workflow[T]) clock() time.Time { return w.now().UTC().Truncate(time.Millisecond) }
+
+// liveChanged tells the caches that readers' content changed. The change
+// itself is saved already; should the notice fail, caches still expire by
+// age (the API caps it at a minute), so the error is not the caller's.
+func (w *Workflow[T]) liveChanged(ctx context.Context) { _ = w.changes.BumpChanges(ctx) }
+
+// record appends an event about an item to the audit log.
+func (w *Workflow[T]) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
+	if err := w.audit.Append(ctx, w.entry(actor, action, id, detail)); err != nil {
+		return fmt.Errorf("content: audit: %w", err)
+	}
+	return nil
+}
+
+func (w *Workflow[T]) entry(actor Actor, action audit.Action, id, detail string) audit.Entry {
+	a := actor.Audit()
+	return audit.Entry{ID: ident.New(), At: w.clock(), ActorID: a.ID, Actor: a.Name,
+		Action: action, Target: w.kind.Name + ":" + id, Address: a.Address, Detail: detail}
+}
+
+// Get returns an item by id, whatever its status (trashed ones too).
+func (w *Workflow[T]) Get(ctx context.Context, id string) (T, error) {
+	if !ident.Valid(id) {
+		var zero T
+		return zero, fault.New(fault.NotFound, "no such %s", w.kind.Noun)
+	}
+	return w.kind.Store.Get(ctx, id)
+}
+
+// save stores item (changed by a workflow step, not its content) as the
+// next version after expect.
+func (w *Workflow[T]) save(ctx context.Context, actor Actor, item T, expect int64) (T, error) {
+	lc := w.kind.Lifecycle(&item)
+	lc.Version = expect + 1
+	lc.UpdatedAt = w.clock()
+	lc.UpdatedBy = actor.ID
+	if err := w.kind.Store.Update(ctx, item, expect); err != nil {
+		var zero T
+		return zero, err
+	}
+	return item, nil
+}
+
+// MaxNoteLength is the longest note of a workflow step, in characters.
+const MaxNoteLength = 1000
+
+// StepInput is a workflow step as a client asks for it.
+type StepInput struct {
+	Action Action
+	Note   string
+	// At is the time of a schedule step.
+	At time.Time
+	// Unpublish makes a schedule step take the item away at At.
+	Unpublish bool
+}
+
+// Act takes a workflow step (submit, approve, reject, publish, schedule,
+// unschedule, unpublish, archive), checking the table of who may take which
+// step from where, and records it (who, when, the note) in the audit log.
+// version 0 means the current one.
+//
+// Errors: fault.Forbidden, fault.Conflict (wrong state or stale version),
+// fault.Invalid (a reject without a note, a schedule in the past, an item
+// not ready to publish, with its fields).
+func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version int64, in StepInput) (T, error) {
+	var zero T
+	in.Note = strings.TrimSpace(in.Note)
+	if !utf8.ValidString(in.Note) || utf8.RuneCountInString(in.Note) > MaxNoteLength {
+		return zero, fault.Fields(fault.FieldError{Field: "note", Message: fmt.Sprintf("at most %d characters", MaxNoteLength)})
+	}
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	lc := w.kind.Lifecycle(&item)
+	if version != 0 && lc.Version != version {
+		return zero, conflict(lc.Version)
+	}
+	wasLive := w.kind.Live(&item)
+	to, err := checkStep(actor, *lc, wasLive, in.Action)
+	if err != nil {
+		return zero, err
+	}
+	from := lc.Status
+	now := w.clock()
+	switch in.Action {
+	case ActReject:
+		if in.Note == "" {
+			return zero, fault.Fields(fault.FieldError{Field: "note", Message: "say what should change: the writer reads it"})
+		}
+		lc.ReviewNote, lc.Schedule = in.Note, nil
+	case ActSubmit, ActApprove:
+		lc.ScheduleError = ""
+	case ActPublish:
+		if lc.Status == StatusPublished && !w.kind.Changed(&item) {
+			return zero, fault.New(fault.Conflict, "the %s is published already and has no changes", w.kind.Noun)
+		}
+		if err := w.publish(ctx, &item, now); err != nil {
+			return zero, err
+		}
+		if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, map[string]int64{id: w.kind.Revision(&item)}); err != nil {
+			return zero, err
+		}
+	case ActSchedule:
+		if !in.At.After(now) {
+			return zero, fault.Fields(fault.FieldError{Field: "at", Message: "must be in the future"})
+		}
+		if in.Unpublish {
+			if !wasLive {
+				return zero, fault.New(fault.Conflict, "the %s is not published, so its unpublishing cannot be scheduled", w.kind.Noun)
+			}
+			to = lc.Status // the working copy keeps its state; readers lose the item at At
+		} else if err := w.kind.Publishable(ctx, item); err != nil {
+			return zero, err
+		}
+		lc.Schedule = &Schedule{At: in.At.UTC().Truncate(time.Millisecond), Unpublish: in.Unpublish, By: actor.ID}
+		lc.ScheduleError = ""
+	case ActUnschedule:
+		lc.Schedule, lc.ScheduleError = nil, ""
+	case ActUnpublish, ActArchive:
+		w.kind.GoDark(&item)
+		lc.PublishedAt = nil
+		if lc.Schedule != nil && lc.Schedule.Unpublish {
+			lc.Schedule = nil
+		}
+	}
+	lc.Status = to
+	item, err = w.save(ctx, actor, item, lc.Version)
+	if err != nil {
+		return zero, err
+	}
+	lc = w.kind.Lifecycle(&item)
+	if wasLive != w.kind.Live(&item) || in.Action == ActPublish {
+		w.liveChanged(ctx)
+	}
+	detail := fmt.Sprintf("%s: %s -> %s", in.Action, from, lc.Status)
+	if lc.Schedule != nil && in.Action == ActSchedule {
+		detail += " at " + lc.Schedule.At.Format(time.RFC3339)
+		if lc.Schedule.Unpublish {
+			detail += " (unpublish)"
+		}
+	}
+	if in.Note != "" {
+		detail += ": " + in.Note
+	}
+	return item, w.record(ctx, actor, audit.Transition, id, detail)
+}
+
+// publish makes the working copy live, after checking it is complete. The
+// caller marks the revision published (so pruning never removes it).
+func (w *Workflow[T]) publish(ctx context.Context, item *T, now time.Time) error {
+	if err := w.kind.Publishable(ctx, *item); err != nil {
+		return err
+	}
+	lc := w.kind.Lifecycle(item)
+	first := now
+	if lc.PublishedAt != nil {
+		first = *lc.PublishedAt
+	}
+	lc.PublishedAt = &first
+	w.kind.GoLive(item, first, now)
+	lc.Schedule, lc.ScheduleError, lc.ReviewNote = nil, "", ""
+	return nil
+}
+
+// Trash moves an item to the trash. A published item must be unpublished
+// first (fault.Conflict), so nothing disappears from readers by accident.
+func (w *Workflow[T]) Trash(ctx context.Context, actor Actor, id string, version int64) (T, error) {
+	var zero T
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	lc := w.kind.Lifecycle(&item)
+	if err := checkEdit(actor, *lc); err != nil {
+		return zero, err
+	}
+	if version != 0 && lc.Version != version {
+		return zero, conflict(lc.Version)
+	}
+	if w.kind.Live(&item) {
+		return zero, fault.New(fault.Conflict, "the %s is published; unpublish it before moving it to the trash", w.kind.Noun)
+	}
+	now := w.clock()
+	lc.TrashedAt, lc.Schedule = &now, nil
+	if lc.Status == StatusScheduled {
+		lc.Status = StatusApproved
+	}
+	item, err = w.save(ctx, actor, item, lc.Version)
+	if err != nil {
+		return zero, err
+	}
+	return item, w.record(ctx, actor, audit.Transition, id, "moved to the trash")
+}
+
+// Restore takes an item out of the trash.
+func (w *Workflow[T]) Restore(ctx context.Context, actor Actor, id string, version int64) (T, error) {
+	var zero T
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	lc := w.kind.Lifecycle(&item)
+	if lc.TrashedAt == nil {
+		return zero, fault.New(fault.Conflict, "the %s is not in the trash", w.kind.Noun)
+	}
+	if !actor.Publisher && lc.Author != actor.ID {
+		return zero, fault.New(fault.Forbidden, "editors may restore only their own items")
+	}
+	if version != 0 && lc.Version != version {
+		return zero, conflict(lc.Version)
+	}
+	lc.TrashedAt = nil
+	item, err = w.save(ctx, actor, item, lc.Version)
+	if err != nil {
+		return zero, err
+	}
+	return item, w.record(ctx, actor, audit.Restored, id, "out of the trash")
+}
+
+// Revisions lists an item's revisions, newest first.
+func (w *Workflow[T]) Revisions(ctx context.Context, id string) ([]Revision, error) {
+	if _, err := w.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	return w.revisions.ListRevisions(ctx, w.kind.Name, id)
+}
+
+// Revision returns one revision of an item.
+func (w *Workflow[T]) Revision(ctx context.Context, id string, n int64) (Revision, error) {
+	if _, err := w.Get(ctx, id); err != nil {
+		return Revision{}, err
+	}
+	return w.revisions.GetRevision(ctx, w.kind.Name, id, n)
+}
+
+// Compare shows what changed from revision a to revision b, listing
+// changed fields in order.
+func (w *Workflow[T]) Compare(ctx context.Context, id string, a, b int64, order []string) (Comparison, error) {
+	ra, err := w.Revision(ctx, id, a)
+	if err != nil {
+		return Comparison{}, err
+	}
+	rb, err := w.Revision(ctx, id, b)
+	if err != nil {
+		return Comparison{}, err
+	}
+	return compare(ra, rb, order), nil
+}
+
+// errNotPublishable tells whether err is a publishability failure.
+func errNotPublishable(err error) (*fault.Error, bool) {
+	var fe *fault.Error
+	if errors.As(err, &fe) && fe.Kind == fault.Invalid {
+		return fe, true
+	}
+	return nil, false
+}
