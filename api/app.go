@@ -45,6 +45,9 @@ type Deps struct {
 	UploadTimeout time.Duration
 	// UploadLimit is the largest upload body, in bytes.
 	UploadLimit int64
+	// CORSOrigins may read the content API from a browser ("*": anyone);
+	// credentials are never allowed.
+	CORSOrigins []string
 	// TrustedProxies (IPs or CIDRs) may name the client in X-Real-IP; the
 	// client address decides per-address sign-in limits.
 	TrustedProxies []string

@@ -52,6 +52,7 @@ type siteConfig struct {
 	bucket        string
 	noCache       bool
 	proxies       []string
+	origins       []string
 	timeout       time.Duration
 	keepRevisions int
 }
@@ -61,6 +62,9 @@ func withKeepRevisions(n int) siteOption { return func(c *siteConfig) { c.keepRe
 
 // withRequestTimeout sets the deadline of every request.
 func withRequestTimeout(d time.Duration) siteOption { return func(c *siteConfig) { c.timeout = d } }
+
+// withCORS lets these origins read the content API.
+func withCORS(o ...string) siteOption { return func(c *siteConfig) { c.origins = o } }
 
 // withTrustedProxies trusts X-Real-IP from these addresses.
 func withTrustedProxies(p ...string) siteOption { return func(c *siteConfig) { c.proxies = p } }
@@ -132,7 +136,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Changes:  changes,
 		Accounts: account.NewService(store, store, nil),
 		Audit:    store,
-		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, RequestTimeout: cfg.timeout,
+		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}

@@ -18,7 +18,7 @@ func routes(app *fiber.App, h *handlers) {
 	app.Get("/readyz", std, h.readyz)
 
 	// Content (delivery) API: published items only, cacheable.
-	delivery := app.Group("/api/content/v1", std)
+	delivery := app.Group("/api/content/v1", cors(d.CORSOrigins), std)
 	delivery.Get("/stories", h.listLiveStories)
 	delivery.Get("/stories/:slug", noQuery, h.getLiveStory)
 	delivery.Get("/columns", noQuery, h.listColumns)

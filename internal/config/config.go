@@ -44,6 +44,8 @@ type Config struct {
 	// KeepRevisions is how many revisions of an item are kept (published
 	// ones are kept always).
 	KeepRevisions int
+	// CORSOrigins may read the content API from browsers on other sites.
+	CORSOrigins []string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
 	// proxies whose X-Real-IP header names the client; from anyone else the
 	// header is ignored.
@@ -182,6 +184,23 @@ func settings() []setting {
 				return errors.New("must be a whole number from 1 to 10000")
 			}
 			c.KeepRevisions = n
+			return nil
+		}},
+		{"YINLING_CORS_ORIGINS", "cors-origins", "", "comma-separated origins (https://front.example.edu) that may read the content API from a browser, or *", func(c *Config, v string) error {
+			c.CORSOrigins = nil
+			for _, o := range strings.Split(v, ",") {
+				o = strings.TrimSpace(o)
+				if o == "" {
+					continue
+				}
+				if o != "*" {
+					u, err := url.Parse(o)
+					if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+						return fmt.Errorf("%q is not an origin like https://front.example.edu", o)
+					}
+				}
+				c.CORSOrigins = append(c.CORSOrigins, strings.TrimSuffix(o, "/"))
+			}
 			return nil
 		}},
 		{"YINLING_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Real-IP is believed", func(c *Config, v string) error {

@@ -48,6 +48,8 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"YINLING_S3_BUCKET": "No_Such"}, nil, "YINLING_S3_BUCKET"},
 		{nil, []string{"--log-format", "xml"}, "--log-format"},
 		{map[string]string{"YINLING_TRUSTED_PROXIES": "10.0.0.1, nginx"}, nil, "YINLING_TRUSTED_PROXIES"},
+		{map[string]string{"YINLING_CORS_ORIGINS": "front.example.edu"}, nil, "YINLING_CORS_ORIGINS"},
+		{map[string]string{"YINLING_CORS_ORIGINS": "https://x.example/path"}, nil, "YINLING_CORS_ORIGINS"},
 	}
 	for _, c := range cases {
 		_, err := Load("serve", c.args, env(c.env), io.Discard)

@@ -1,0 +1,42 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestCORSOnTheContentAPI(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withCORS("https://front.example.edu"))
+	get := func(path, origin string) resp {
+		return s.do("GET", path, "", nil, "Origin", origin)
+	}
+	r := get("/api/content/v1/stories", "https://front.example.edu").want(http.StatusOK)
+	if r.header.Get("Access-Control-Allow-Origin") != "https://front.example.edu" || r.header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Fatalf("allowed origin: %v", r.header)
+	}
+	r = get("/api/content/v1/stories", "https://evil.example").want(http.StatusOK)
+	if r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("another origin was allowed: %v", r.header)
+	}
+	pre := s.do("OPTIONS", "/api/content/v1/stories", "", nil, "Origin", "https://front.example.edu", "Access-Control-Request-Method", "GET")
+	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Methods") != "GET, HEAD" {
+		t.Fatalf("preflight: %d %v", pre.status, pre.header)
+	}
+	// The admin API never answers other origins.
+	r = s.do("GET", "/api/admin/v1/stories", s.token, nil, "Origin", "https://front.example.edu").want(http.StatusOK)
+	if r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("the admin API allowed an origin: %v", r.header)
+	}
+
+	anyone := newSite(t, withCORS("*"))
+	r = anyone.do("GET", "/api/content/v1/columns", "", nil, "Origin", "https://anywhere.example").want(http.StatusOK)
+	if r.header.Get("Access-Control-Allow-Origin") != "*" || r.header.Get("Access-Control-Allow-Credentials") != "" {
+		t.Fatalf("wildcard: %v", r.header)
+	}
+	closed := newSite(t)
+	r = closed.do("GET", "/api/content/v1/columns", "", nil, "Origin", "https://front.example.edu").want(http.StatusOK)
+	if r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("no origins configured, yet: %v", r.header)
+	}
+}
