@@ -87,9 +87,10 @@ func New(d Deps) *fiber.App {
 	})
 	app.Use(recover.New())
 	app.Use(requestIDs())
-	app.Use(accessLog(d.Logger))
+	m := newMetrics()
+	app.Use(accessLog(d.Logger, m))
 	app.Use(securityHeaders())
-	h := &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}
+	h := &handlers{d: d, secureCookies: isHTTPS(d.BaseURL), metrics: m}
 	if d.Changes != nil {
 		h.cache = newReadCache(d.Changes)
 	}
@@ -107,4 +108,5 @@ type handlers struct {
 	d             Deps
 	secureCookies bool
 	cache         *readCache // nil: no read cache
+	metrics       *metrics
 }

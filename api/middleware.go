@@ -61,8 +61,9 @@ func securityHeaders() fiber.Handler {
 	}
 }
 
-// accessLog writes one line per request, after the error handler ran.
-func accessLog(logger *slog.Logger) fiber.Handler {
+// accessLog writes one line per request, after the error handler ran, and
+// counts it in the metrics.
+func accessLog(logger *slog.Logger, m *metrics) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -73,8 +74,10 @@ func accessLog(logger *slog.Logger) fiber.Handler {
 				_ = c.SendStatus(fiber.StatusInternalServerError)
 			}
 		}
+		took := time.Since(start)
+		m.observe(c.Path(), c.Response().StatusCode(), took)
 		logger.Info("request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
-			"status", c.Response().StatusCode(), "duration_ms", time.Since(start).Milliseconds())
+			"status", c.Response().StatusCode(), "duration_ms", took.Milliseconds())
 		return nil
 	}
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,5 +59,27 @@ func TestRequestIDs(t *testing.T) {
 	r = s.do("GET", "/healthz", "", nil, "X-Request-Id", "<script>").want(http.StatusOK)
 	if r.header.Get("X-Request-Id") == "<script>" || r.header.Get("X-Request-Id") == "" {
 		t.Fatalf("an unsafe client id was echoed: %q", r.header.Get("X-Request-Id"))
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.do("GET", "/api/content/v1/stories", "", nil).want(http.StatusOK)
+	s.do("GET", "/api/content/v1/stories/nope", "", nil).problem(http.StatusNotFound)
+	r := s.do("GET", "/metrics", "", nil).want(http.StatusOK)
+	body := string(r.body)
+	for _, want := range []string{
+		`yinling_http_requests_total{surface="content",code="2xx"} 1`,
+		`yinling_http_requests_total{surface="content",code="4xx"} 1`,
+		`yinling_http_request_seconds_count{surface="admin"}`,
+		"go_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "/api/") || strings.Contains(body, "nope") {
+		t.Fatal("metrics carry paths")
 	}
 }

@@ -16,6 +16,7 @@ func routes(app *fiber.App, h *handlers) {
 	// Operations.
 	app.Get("/healthz", h.healthz)
 	app.Get("/readyz", std, h.readyz)
+	app.Get("/metrics", h.serveMetrics)
 
 	// Content (delivery) API: published items only, cacheable.
 	delivery := app.Group("/api/content/v1", cors(d.CORSOrigins), std)
