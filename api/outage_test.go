@@ -14,7 +14,7 @@ import (
 
 func TestDatabaseStoppedWhileServing(t *testing.T) {
 	t.Parallel()
-	client, stop := testenv.PrivateMongo(t)
+	client, stop, restart := testenv.PrivateMongo(t)
 	s := newSite(t, withDatabase(client.Database("outage")))
 	st := s.createStory(nil)
 	s.publish(st["id"].(string))
@@ -53,6 +53,22 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 		t.Fatalf("readyz detail %q should name the database only", p["detail"])
 	}
 	s.do("GET", "/healthz", "", nil).want(http.StatusOK)
+
+	// The database comes back: the server recovers by itself, and what it
+	// acknowledged before is there.
+	restart()
+	deadline := time.Now().Add(30 * time.Second)
+	for s.do("GET", "/readyz", "", nil).status != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not recover within 30 s of the database coming back")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	got := s.do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.token, nil).want(http.StatusOK).json()
+	if got["live"] != true {
+		t.Fatalf("the published story after the outage: %v", got)
+	}
+	s.createStory(map[string]any{"title": "恢复之后"})
 }
 
 func TestObjectStoreStoppedWhileServing(t *testing.T) {

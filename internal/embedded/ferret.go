@@ -31,6 +31,12 @@ type Server struct {
 // write gate in front of it, both on loopback ports. The server runs until
 // Close is called.
 func Start(dir string, logger *slog.Logger) (*Server, error) {
+	return StartOn(dir, "127.0.0.1:0", logger)
+}
+
+// StartOn is Start with the gate listening on addr (a server restarted on
+// the address its clients know is found again by their drivers).
+func StartOn(dir, addr string, logger *slog.Logger) (*Server, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
@@ -70,7 +76,7 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		<-done
 		return nil, fmt.Errorf("embedded database: %w", err)
 	}
-	gate, err := NewGate(u.Host)
+	gate, err := NewGate(addr, u.Host)
 	if err != nil {
 		cancel()
 		<-done

@@ -30,9 +30,10 @@ type Gate struct {
 	wg    sync.WaitGroup
 }
 
-// NewGate listens on a loopback port and forwards to upstream (host:port).
-func NewGate(upstream string) (*Gate, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// NewGate listens on addr (a loopback address; port 0 picks one) and
+// forwards to upstream (host:port).
+func NewGate(addr, upstream string) (*Gate, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("write gate: listen: %w", err)
 	}

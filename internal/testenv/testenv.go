@@ -203,16 +203,39 @@ func randomHex(n int) string {
 }
 
 // PrivateMongo starts an embedded database for this test alone, so the test
-// may stop it (to see how the server copes); stop is idempotent and also
-// runs when the test ends. It returns a client connected to it.
-func PrivateMongo(t testing.TB) (client *mongo.Client, stop func()) {
+// may stop it (to see how the server copes) and start it again on the same
+// folder and address; stop is idempotent and also runs when the test ends.
+// It returns a client connected to it.
+func PrivateMongo(t testing.TB) (client *mongo.Client, stop, restart func()) {
 	t.Helper()
-	srv, err := embedded.Start(t.TempDir(), nil)
+	dir := t.TempDir()
+	srv, err := embedded.Start(dir, nil)
 	if err != nil {
 		t.Fatalf("testenv: start a private embedded database: %v", err)
 	}
-	var once sync.Once
-	stop = func() { once.Do(func() { _ = srv.Close() }) }
+	addr := strings.TrimSuffix(strings.TrimPrefix(srv.URI, "mongodb://"), "/")
+	var mu sync.Mutex
+	running := true
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			_ = srv.Close()
+			running = false
+		}
+	}
+	restart = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			return
+		}
+		again, err := embedded.StartOn(dir, addr, nil)
+		if err != nil {
+			t.Fatalf("testenv: restart the private database on %s: %v", addr, err)
+		}
+		srv, running = again, true
+	}
 	t.Cleanup(stop)
 	opts := options.Client().ApplyURI(srv.URI).SetServerSelectionTimeout(2 * time.Second).SetConnectTimeout(2 * time.Second)
 	client, err = mongo.Connect(opts)
@@ -220,7 +243,7 @@ func PrivateMongo(t testing.TB) (client *mongo.Client, stop func()) {
 		t.Fatalf("testenv: connect: %v", err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	return client, stop
+	return client, stop, restart
 }
 
 // PrivateS3 starts an S3 server for this test alone (so the test may stop
