@@ -97,8 +97,8 @@ func CheckName(filename, declaredType, sniffed string) error {
 }
 
 // SafeName turns a client's file name into a display name: no directories,
-// no control or quoting characters, at most 100 runes, and the ending of
-// its real type.
+// no control or quoting characters, no leading dots, valid UTF-8, at most
+// 100 runes, and the ending of its real type.
 func SafeName(filename, contentType string) string {
 	name := baseName(filename)
 	name = strings.TrimSuffix(name, path.Ext(name))
@@ -109,7 +109,7 @@ func SafeName(filename, contentType string) string {
 		}
 		return r
 	}, name)
-	name = strings.TrimSpace(name)
+	name = strings.TrimLeft(strings.TrimSpace(strings.ToValidUTF8(name, "")), ". ")
 	if r := []rune(name); len(r) > 100 {
 		name = string(r[:100])
 	}

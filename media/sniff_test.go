@@ -1,7 +1,9 @@
 package media
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -83,4 +85,19 @@ func TestSafeName(t *testing.T) {
 			t.Errorf("SafeName(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+func FuzzSafeNameIsSafe(f *testing.F) {
+	for _, s := range []string{"../../etc/passwd", "a\x00b.jpg", `C:\x\y.png`, "合影.JPEG", "\"quoted\";.gif", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := SafeName(name, "image/png")
+		if !strings.HasSuffix(got, ".png") || strings.ContainsAny(got, "/\\\"\r\n\x00;") || strings.HasPrefix(got, ".") {
+			t.Fatalf("SafeName(%q) = %q", name, got)
+		}
+		if utf8.RuneCountInString(got) > 104 {
+			t.Fatalf("SafeName(%q) is %d characters long", name, utf8.RuneCountInString(got))
+		}
+	})
 }
