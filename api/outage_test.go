@@ -73,7 +73,7 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 
 func TestObjectStoreStoppedWhileServing(t *testing.T) {
 	t.Parallel()
-	srv, bucket, stop := testenv.PrivateS3(t)
+	srv, bucket, stop, restart := testenv.PrivateS3(t)
 	s := newSite(t, withS3(srv, bucket))
 	img := s.upload("a.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
 
@@ -95,4 +95,10 @@ func TestObjectStoreStoppedWhileServing(t *testing.T) {
 	}
 	// Stories do not need the object store.
 	s.createStory(nil)
+
+	// The object store comes back: uploads and downloads work again.
+	restart()
+	s.do("GET", "/media/"+img["id"].(string), "", nil).want(http.StatusOK)
+	s.upload("c.jpg", "", photoWithGPS(t), "").want(http.StatusCreated)
+	s.do("GET", "/readyz", "", nil).want(http.StatusOK)
 }

@@ -247,19 +247,41 @@ func PrivateMongo(t testing.TB) (client *mongo.Client, stop, restart func()) {
 }
 
 // PrivateS3 starts an S3 server for this test alone (so the test may stop
-// it) with one bucket; stop is idempotent and also runs when the test ends.
-func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop func()) {
+// it, and start it again on the same folder and address) with one bucket;
+// stop is idempotent and also runs when the test ends.
+func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop, restart func()) {
 	t.Helper()
-	gw, err := startGateway(t.TempDir() + "/s3")
+	dir := t.TempDir() + "/s3"
+	gw, err := startGateway(dir)
 	if err != nil {
 		t.Fatalf("testenv: start a private S3 server: %v", err)
 	}
-	var once sync.Once
-	stop = func() { once.Do(gw.stop) }
+	var mu sync.Mutex
+	running := true
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			gw.stop()
+			running = false
+		}
+	}
+	restart = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			return
+		}
+		again, err := startGatewayOn(dir, gw.server.Endpoint)
+		if err != nil {
+			t.Fatalf("testenv: restart the private S3 server: %v", err)
+		}
+		gw, running = again, true
+	}
 	t.Cleanup(stop)
 	bucket = "t-" + randomHex(8)
 	if err := makeBucket(gw.server, bucket); err != nil {
 		t.Fatalf("testenv: create bucket: %v", err)
 	}
-	return gw.server, bucket, stop
+	return gw.server, bucket, stop, restart
 }

@@ -78,7 +78,10 @@ func versityBinary() (string, error) {
 	return exe, nil
 }
 
-func startGateway(dir string) (*gateway, error) {
+func startGateway(dir string) (*gateway, error) { return startGatewayOn(dir, "") }
+
+// startGatewayOn starts the gateway on addr ("" picks a free port).
+func startGatewayOn(dir, fixed string) (*gateway, error) {
 	exe, err := versityBinary()
 	if err != nil {
 		return nil, err
@@ -88,7 +91,10 @@ func startGateway(dir string) (*gateway, error) {
 	}
 	const access, secret = "yinlingtest", "yinlingtestsecret"
 	for attempt := 0; attempt < 5; attempt++ {
-		addr, err := freePort()
+		addr, err := fixed, error(nil)
+		if addr == "" {
+			addr, err = freePort()
+		}
 		if err != nil {
 			return nil, err
 		}
