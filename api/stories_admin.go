@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -76,6 +77,22 @@ type adminStory struct {
 	URL                   string       `json:"url,omitempty"`
 }
 
+// adminStoryItem is a story in an admin list: the story without its texts
+// (read one story for those).
+type adminStoryItem struct {
+	adminStory
+}
+
+// MarshalJSON leaves body and body_html out.
+func (a adminStoryItem) MarshalJSON() ([]byte, error) {
+	type item adminStory // no methods: no recursion
+	return json.Marshal(struct {
+		item
+		Body     string `json:"body,omitempty"`
+		BodyHTML string `json:"body_html,omitempty"`
+	}{item: item(a.adminStory)})
+}
+
 func (h *handlers) toAdminStory(s content.Story) adminStory {
 	out := adminStory{
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
@@ -121,9 +138,9 @@ func (h *handlers) listStories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[adminStory]{Items: make([]adminStory, len(page.Items)), NextCursor: page.NextCursor}
+	out := listOut[adminStoryItem]{Items: make([]adminStoryItem, len(page.Items)), NextCursor: page.NextCursor}
 	for i, s := range page.Items {
-		out.Items[i] = h.toAdminStory(s)
+		out.Items[i] = adminStoryItem{h.toAdminStory(s)}
 	}
 	return writeJSON(c, fiber.StatusOK, out)
 }

@@ -176,6 +176,15 @@ func TestReadersListsPaginateAndFilter(t *testing.T) {
 	if n := len(admin["items"].([]any)); n != 1 {
 		t.Fatalf("admin status=draft has %d items, want 1", n)
 	}
+	item := admin["items"].([]any)[0].(map[string]any)
+	if _, ok := item["body"]; ok || item["title"] != "草稿" || item["version"] == nil {
+		t.Fatalf("an admin list item: %v (no texts, the rest there)", item)
+	}
+	for _, it := range s.do("GET", "/api/content/v1/stories", "", nil).want(http.StatusOK).json()["items"].([]any) {
+		if _, ok := it.(map[string]any)["body_html"]; ok {
+			t.Fatal("a reader's list item carries the text")
+		}
+	}
 }
 
 func TestBadInputGetsClearProblems(t *testing.T) {

@@ -69,7 +69,8 @@ func storyInput(f map[string]string) StoryInput {
 }
 
 // StoryQuery selects stories for a list. Lists are sorted newest first:
-// by id (creation) for the admin, by publication time for readers.
+// by id (creation) for the admin, by publication time for readers. Listed
+// stories come without Body, BodyHTML and Live.BodyHTML.
 type StoryQuery struct {
 	Published bool   // only live stories (readers' lists); filters apply to the live copy
 	Status    Status // admin: only this status ("" any)

@@ -241,11 +241,10 @@ func (s *Store) ListStories(ctx context.Context, q content.StoryQuery) ([]conten
 			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: a.ID}}})
 		}
 	}
-	opts := options.Find().SetSort(sort).SetLimit(int64(q.Limit))
-	if q.Published {
-		// Readers' lists never need the Markdown or the working copy's HTML.
-		opts.SetProjection(bson.D{{Key: "body", Value: 0}, {Key: "body_html", Value: 0}, {Key: "live.body_html", Value: 0}})
-	}
+	// Lists never carry the texts: a page of 20 long stories would be
+	// megabytes; an item is read whole by its id or slug.
+	opts := options.Find().SetSort(sort).SetLimit(int64(q.Limit)).
+		SetProjection(bson.D{{Key: "body", Value: 0}, {Key: "body_html", Value: 0}, {Key: "live.body_html", Value: 0}})
 	cur, err := s.db.Collection(colStories).Find(ctx, filter, opts)
 	if err != nil {
 		return nil, dbFault(err, "list stories")
