@@ -45,7 +45,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("YINLING_ADDR: listen on %s: %w", cfg.Addr, err)
 	}
-	fmt.Fprintf(stdout, "Yinling %s\n%s", version, describeMode(cfg))
+	holder := ident.New() // this instance, in leases
+	fmt.Fprintf(stdout, "Yinling %s, instance %s\n%s", version, holder, describeMode(cfg))
 	fmt.Fprintf(stdout, "listening on %s — site %s\n", ln.Addr(), cfg.BaseURL)
 	switch {
 	case created:
@@ -62,8 +63,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	workers, stopWorkers := context.WithCancel(ctx)
 	var running sync.WaitGroup
 	defer func() { stopWorkers(); running.Wait() }()
-	holder := ident.New()
-	fmt.Fprintf(stdout, "instance %s\n", holder)
 	startWorkers(workers, &running, s, holder, logger)
 
 	served := make(chan error, 1)
