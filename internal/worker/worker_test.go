@@ -61,7 +61,7 @@ func TestOneWorkerRunsAndAnotherTakesOver(t *testing.T) {
 	for i := range cancels {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancels[i] = cancel
-		w := &worker.Worker{Name: "job", Holder: string(rune('a' + i)), Every: 50 * time.Millisecond, Leases: store,
+		w := &worker.Worker{Name: "job", Holder: string(rune('a' + i)), Every: 200 * time.Millisecond, Leases: store,
 			Job: func(ctx context.Context) (time.Time, error) {
 				if running.Add(1) > 1 {
 					overlaps.Add(1)
@@ -74,7 +74,7 @@ func TestOneWorkerRunsAndAnotherTakesOver(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Run(ctx) }()
 	}
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(time.Second)
 	first := -1
 	for i := range runsBy {
 		if runsBy[i].Load() > 0 {
@@ -89,7 +89,7 @@ func TestOneWorkerRunsAndAnotherTakesOver(t *testing.T) {
 	}
 	cancels[first]()
 	before := runsBy[first].Load()
-	time.Sleep(600 * time.Millisecond)
+	time.Sleep(time.Second)
 	others := 0
 	for i := range runsBy {
 		if i != first {
