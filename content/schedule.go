@@ -53,13 +53,11 @@ func (w *Workflow[T]) RunDue(ctx context.Context) (time.Time, error) {
 	}
 }
 
+// auditFlush is how many scheduled steps' records are written at once.
+const auditFlush = 25
+
 // runBatch takes the scheduled steps of due items.
 func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
-	// Stopping (ctx ending) is honoured between items; an item once begun
-	// is finished, so no save goes unrecorded because its answer was cut
-	// off.
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
 	// One pass marks every revision about to go live, before any is saved
 	// (a mark without its publication only keeps it longer).
 	marks := map[string]int64{}
@@ -71,14 +69,34 @@ func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
 	if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, marks); err != nil {
 		return err
 	}
+	// Stopping (ctx ending) is honoured between items; an item once begun
+	// is finished, and saved steps have their records written, each on a
+	// context of its own: no save goes unrecorded because the run was
+	// stopped or its answer cut off.
+	detached := context.WithoutCancel(ctx)
 	var entries []audit.Entry
+	flush := func() error {
+		if len(entries) == 0 {
+			return nil
+		}
+		fctx, cancel := context.WithTimeout(detached, 30*time.Second)
+		defer cancel()
+		err := w.audit.Append(fctx, entries...)
+		entries = entries[:0]
+		if err != nil {
+			return fmt.Errorf("content: audit: %w", err)
+		}
+		return nil
+	}
 	changed := false
 	var runErr error
 	for _, item := range due {
 		if ctx.Err() != nil {
 			break
 		}
+		ictx, cancel := context.WithTimeout(detached, 30*time.Second)
 		entry, live, err := w.runScheduled(ictx, item)
+		cancel()
 		if err != nil {
 			if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
 				continue // changed meanwhile: the next run sees it as it is now
@@ -88,14 +106,20 @@ func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
 		}
 		entries = append(entries, entry)
 		changed = changed || live
+		if len(entries) >= auditFlush {
+			if err := flush(); err != nil {
+				runErr = err
+				break
+			}
+		}
 	}
 	if changed {
-		w.liveChanged(ictx)
+		cctx, cancel := context.WithTimeout(detached, 10*time.Second)
+		w.liveChanged(cctx)
+		cancel()
 	}
-	// The steps are saved: their records are written even when the run is
-	// being stopped (an instance shutting down mid-batch).
-	if err := w.audit.Append(ictx, entries...); err != nil && runErr == nil {
-		runErr = fmt.Errorf("content: audit: %w", err)
+	if err := flush(); err != nil && runErr == nil {
+		runErr = err
 	}
 	return runErr
 }

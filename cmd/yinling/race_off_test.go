@@ -2,6 +2,6 @@
 
 package main
 
-// raceEnabled is true in builds with the race detector, which run about
-// ten times slower: timing-driven tests scale their settings by it.
+// raceEnabled is true in builds with the race detector, which run many
+// times slower: timing-driven tests check only what does not depend on it.
 const raceEnabled = false
