@@ -125,11 +125,7 @@ func (h *handlers) restoreStoryRevision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in stepIn
-	if err := optionalBody(c, &in); err != nil {
-		return err
-	}
-	v, err := version(c, in.Version, true)
+	_, v, err := stepBody(c, true)
 	if err != nil {
 		return err
 	}

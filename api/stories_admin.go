@@ -224,14 +224,21 @@ func optionalBody(c *fiber.Ctx, v any) error {
 	return nil
 }
 
+// stepBody reads the optional body of a step and the version it is based
+// on (body or If-Match; 0: none given, or required).
+func stepBody(c *fiber.Ctx, required bool) (stepIn, int64, error) {
+	var in stepIn
+	if err := optionalBody(c, &in); err != nil {
+		return in, 0, err
+	}
+	v, err := version(c, in.Version, required)
+	return in, v, err
+}
+
 // storyStep runs a workflow step: the action is the last path segment.
 func (h *handlers) storyStep(action content.Action) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var in stepIn
-		if err := optionalBody(c, &in); err != nil {
-			return err
-		}
-		v, err := version(c, in.Version, false)
+		in, v, err := stepBody(c, false)
 		if err != nil {
 			return err
 		}
@@ -256,11 +263,7 @@ func (h *handlers) storyStep(action content.Action) fiber.Handler {
 // trashOrRestore runs Trash or Restore, whose bodies (optional) may carry
 // a version.
 func (h *handlers) trashOrRestore(c *fiber.Ctx, do func(context.Context, content.Actor, string, int64) (content.Story, error)) error {
-	var in stepIn
-	if err := optionalBody(c, &in); err != nil {
-		return err
-	}
-	v, err := version(c, in.Version, false)
+	_, v, err := stepBody(c, false)
 	if err != nil {
 		return err
 	}

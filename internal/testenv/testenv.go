@@ -202,6 +202,37 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// switchable is a server a test may stop and start again: stop is
+// idempotent, start does nothing while it runs.
+type switchable struct {
+	mu      sync.Mutex
+	running bool
+	halt    func()
+	launch  func() (halt func(), err error)
+}
+
+func (sw *switchable) stop() {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.running {
+		sw.halt()
+		sw.running = false
+	}
+}
+
+func (sw *switchable) restart(t testing.TB) {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.running {
+		return
+	}
+	halt, err := sw.launch()
+	if err != nil {
+		t.Fatalf("testenv: restart: %v", err)
+	}
+	sw.halt, sw.running = halt, true
+}
+
 // PrivateMongo starts an embedded database for this test alone, so the test
 // may stop it (to see how the server copes) and start it again on the same
 // folder and address; stop is idempotent and also runs when the test ends.
@@ -214,36 +245,21 @@ func PrivateMongo(t testing.TB) (client *mongo.Client, stop, restart func()) {
 		t.Fatalf("testenv: start a private embedded database: %v", err)
 	}
 	addr := strings.TrimSuffix(strings.TrimPrefix(srv.URI, "mongodb://"), "/")
-	var mu sync.Mutex
-	running := true
-	stop = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if running {
-			_ = srv.Close()
-			running = false
-		}
-	}
-	restart = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if running {
-			return
-		}
+	sw := &switchable{running: true, halt: func() { _ = srv.Close() }, launch: func() (func(), error) {
 		again, err := embedded.StartOn(dir, addr, nil)
 		if err != nil {
-			t.Fatalf("testenv: restart the private database on %s: %v", addr, err)
+			return nil, err
 		}
-		srv, running = again, true
-	}
-	t.Cleanup(stop)
+		return func() { _ = again.Close() }, nil
+	}}
+	t.Cleanup(sw.stop)
 	opts := options.Client().ApplyURI(srv.URI).SetServerSelectionTimeout(2 * time.Second).SetConnectTimeout(2 * time.Second)
 	client, err = mongo.Connect(opts)
 	if err != nil {
 		t.Fatalf("testenv: connect: %v", err)
 	}
 	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
-	return client, stop, restart
+	return client, sw.stop, func() { sw.restart(t) }
 }
 
 // PrivateS3 starts an S3 server for this test alone (so the test may stop
@@ -256,32 +272,17 @@ func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop, restart func())
 	if err != nil {
 		t.Fatalf("testenv: start a private S3 server: %v", err)
 	}
-	var mu sync.Mutex
-	running := true
-	stop = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if running {
-			gw.stop()
-			running = false
-		}
-	}
-	restart = func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if running {
-			return
-		}
+	sw := &switchable{running: true, halt: gw.stop, launch: func() (func(), error) {
 		again, err := startGatewayOn(dir, gw.server.Endpoint)
 		if err != nil {
-			t.Fatalf("testenv: restart the private S3 server: %v", err)
+			return nil, err
 		}
-		gw, running = again, true
-	}
-	t.Cleanup(stop)
+		return again.stop, nil
+	}}
+	t.Cleanup(sw.stop)
 	bucket = "t-" + randomHex(8)
 	if err := makeBucket(gw.server, bucket); err != nil {
 		t.Fatalf("testenv: create bucket: %v", err)
 	}
-	return gw.server, bucket, stop, restart
+	return gw.server, bucket, sw.stop, func() { sw.restart(t) }
 }
