@@ -105,7 +105,12 @@ func TestPublishersScheduleArchiveAndUnschedule(t *testing.T) {
 	if r := s.do("POST", path+"/unschedule", s.token, nil).want(http.StatusOK).json(); r["status"] != "approved" || r["schedule"] != nil {
 		t.Fatalf("unscheduled: %v", r)
 	}
+	s.do("POST", path+"/unschedule", s.token, nil).problem(http.StatusConflict) // nothing scheduled
 	s.do("POST", path+"/publish", s.token, nil).want(http.StatusOK)
+	s.do("POST", path+"/schedule", s.token, map[string]any{"at": at, "unpublish": true}).want(http.StatusOK)
+	if r := s.do("POST", path+"/unschedule", s.token, nil).want(http.StatusOK).json(); r["status"] != "published" || r["live"] != true || r["schedule"] != nil {
+		t.Fatalf("cancelling a planned unpublishing: %v", r)
+	}
 	s.do("POST", path+"/schedule", s.token, map[string]any{"at": at, "unpublish": true}).want(http.StatusOK)
 	r = s.do("POST", path+"/archive", s.token, nil).want(http.StatusOK).json()
 	if r["status"] != "archived" || r["live"] != false || r["schedule"] != nil {

@@ -194,6 +194,12 @@ func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version i
 		lc.Schedule = &Schedule{At: in.At.UTC().Truncate(time.Millisecond), Unpublish: in.Unpublish, By: actor.ID}
 		lc.ScheduleError = ""
 	case ActUnschedule:
+		switch {
+		case lc.Schedule == nil && lc.Status != StatusScheduleFailed:
+			return zero, fault.New(fault.Conflict, "nothing is scheduled for this %s", w.kind.Noun)
+		case lc.Schedule != nil && lc.Schedule.Unpublish:
+			to = lc.Status // cancelling an unpublishing leaves the working copy as it is
+		}
 		lc.Schedule, lc.ScheduleError = nil, ""
 	case ActUnpublish, ActArchive:
 		w.kind.GoDark(&item)

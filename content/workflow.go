@@ -40,7 +40,9 @@ var workflow = []step{
 	{action: ActReject, from: []Status{StatusInReview, StatusApproved, StatusScheduled, StatusScheduleFailed}, to: StatusRejected, publisher: true},
 	{action: ActPublish, from: []Status{StatusDraft, StatusInReview, StatusApproved, StatusRejected, StatusScheduled, StatusScheduleFailed, StatusArchived}, to: StatusPublished, publisher: true},
 	{action: ActSchedule, from: []Status{StatusDraft, StatusInReview, StatusApproved, StatusRejected, StatusScheduled, StatusScheduleFailed, StatusPublished}, to: StatusScheduled, publisher: true},
-	{action: ActUnschedule, from: []Status{StatusScheduled, StatusScheduleFailed}, to: StatusApproved, publisher: true},
+	// from nil: a scheduled unpublishing is cancelled whatever the status
+	// (Act checks that something is scheduled).
+	{action: ActUnschedule, to: StatusApproved, publisher: true},
 	{action: ActUnpublish, needsLive: true, to: StatusDraft, publisher: true},
 	{action: ActArchive, needsLive: true, to: StatusArchived, publisher: true},
 }

@@ -39,7 +39,7 @@ func TestWorkflowTable(t *testing.T) {
 		{"a publisher publishes an approved item", publisher, StatusApproved, false, ActPublish, ok(StatusPublished)},
 		{"a publisher schedules an approved item", publisher, StatusApproved, false, ActSchedule, ok(StatusScheduled)},
 		{"a scheduled item is unscheduled", publisher, StatusScheduled, false, ActUnschedule, ok(StatusApproved)},
-		{"a draft cannot be unscheduled", publisher, StatusDraft, false, ActUnschedule, no(fault.Conflict)},
+		{"a published item's planned unpublishing can be cancelled", publisher, StatusPublished, true, ActUnschedule, ok(StatusApproved)},
 		{"a live item is unpublished", publisher, StatusPublished, true, ActUnpublish, ok(StatusDraft)},
 		{"an item that is not live cannot be unpublished", publisher, StatusDraft, false, ActUnpublish, no(fault.Conflict)},
 		{"a live item is archived", publisher, StatusPublished, true, ActArchive, ok(StatusArchived)},
