@@ -47,8 +47,11 @@ func StartOn(dir, addr string, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	// FerretDB reports every connection at info level: keep its warnings.
-	logger = slog.New(minLevel{logger.Handler(), slog.LevelWarn})
+	// FerretDB reports every connection at info level, and dumps whole wire
+	// messages as warnings for commands it lacks (endSessions, listIndexes
+	// of a new collection): keep its errors only. Failures reach our own
+	// logs through the driver's errors.
+	logger = slog.New(minLevel{logger.Handler(), slog.LevelError})
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:  "sqlite",
