@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -71,24 +72,15 @@ func TestImportsPointTheRightWay(t *testing.T) {
 				t.Errorf("%s imports %s: nothing imports cmd", p.ImportPath, imp)
 			case domain && under(imp, "api"):
 				t.Errorf("%s imports %s: the domain never imports api", p.ImportPath, imp)
-			case domain && under(imp, "internal") && !contains(leaves, imp) && !under(p.ImportPath, "media/blobtest"):
+			case domain && under(imp, "internal") && !slices.Contains(leaves, imp) && !under(p.ImportPath, "media/blobtest"):
 				t.Errorf("%s imports %s: the domain may use only the leaf packages %v of internal", p.ImportPath, imp, leaves)
 			case under(p.ImportPath, "media") && under(imp, "content"):
 				t.Errorf("%s imports %s: media stands below content", p.ImportPath, imp)
 			case under(p.ImportPath, "api") && (under(imp, "internal/mongostore") || under(imp, "internal/blobstore") || under(imp, "internal/embedded")):
 				t.Errorf("%s imports %s: api reaches storage only through the domain's interfaces", p.ImportPath, imp)
-			case contains(leaves, p.ImportPath):
+			case slices.Contains(leaves, p.ImportPath):
 				t.Errorf("%s imports %s: leaf packages import only the standard library", p.ImportPath, imp)
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

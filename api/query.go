@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ func listParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
 	seen := map[string]bool{}
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
 		key, val := string(k), strings.Clone(string(v))
-		if !contains(allowed, key) {
+		if !slices.Contains(allowed, key) {
 			errs = append(errs, fault.FieldError{Field: key, Message: "unknown query parameter; allowed: " + strings.Join(allowed, ", ")})
 			return
 		}
@@ -54,15 +55,6 @@ func listParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
 		return p, fault.Fields(errs...)
 	}
 	return p, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // noQuery refuses any query parameter on routes that take none.

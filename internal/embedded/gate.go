@@ -1,6 +1,7 @@
 package embedded
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -211,7 +212,7 @@ func classify(msg []byte) (write, moreToCome bool) {
 				return false, moreToCome
 			}
 			name := msg[p+5:]
-			if i := indexByte(name, 0); i >= 0 {
+			if i := bytes.IndexByte(name, 0); i >= 0 {
 				return writeCommands[strings.ToLower(string(name[:i]))], moreToCome
 			}
 			return false, moreToCome
@@ -226,13 +227,4 @@ func classify(msg []byte) (write, moreToCome bool) {
 		}
 	}
 	return false, moreToCome
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
