@@ -50,53 +50,31 @@ func TestScheduledPublishingAcrossThreeInstances(t *testing.T) {
 	token := login["token"].(string)
 
 	ids := make([]string, items)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i := range ids {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories", token, map[string]any{
-				"title": fmt.Sprintf("定时发布 %d", i), "body": "正文", "column": "campus-news"})
-			if st != http.StatusCreated {
-				t.Errorf("create %d: %d %v", i, st, s)
-				return
-			}
-			ids[i] = s["id"].(string)
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	inParallel(t, items, func(i int) {
+		st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories", token, map[string]any{
+			"title": fmt.Sprintf("定时发布 %d", i), "body": "正文", "column": "campus-news"})
+		if st != http.StatusCreated {
+			t.Errorf("create %d: %d %v", i, st, s)
+			return
+		}
+		ids[i] = s["id"].(string)
+	})
 	// The plan spreads the items over a few seconds from a start just
 	// ahead; an item scheduled late (a slow machine) is due two seconds
 	// after its own request instead, so every item is in the future when it
 	// is scheduled and the spread stays about the same.
 	start := time.Now().Add(8 * time.Second).Truncate(time.Millisecond)
 	due := make([]time.Time, items)
-	for i := range ids {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			at := start.Add(spread * time.Duration(i) / items)
-			if soonest := time.Now().Add(2 * time.Second).Truncate(time.Millisecond); at.Before(soonest) {
-				at = soonest
-			}
-			due[i] = at
-			if st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories/"+ids[i]+"/schedule", token, map[string]any{"at": at}); st != http.StatusOK {
-				t.Errorf("schedule %d: %d %v", i, st, s)
-			}
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	inParallel(t, items, func(i int) {
+		at := start.Add(spread * time.Duration(i) / items)
+		if soonest := time.Now().Add(2 * time.Second).Truncate(time.Millisecond); at.Before(soonest) {
+			at = soonest
+		}
+		due[i] = at
+		if st, s := call(t, "POST", inst[i%3].base+"/api/admin/v1/stories/"+ids[i]+"/schedule", token, map[string]any{"at": at}); st != http.StatusOK {
+			t.Errorf("schedule %d: %d %v", i, st, s)
+		}
+	})
 	last := due[0]
 	for _, d := range due {
 		if d.After(last) {
@@ -172,4 +150,25 @@ func TestScheduledPublishingAcrossThreeInstances(t *testing.T) {
 		t.Fatalf("%d scheduled publications recorded for %d stories: each must be published exactly once", n, items)
 	}
 	_ = client.Database(dbName).Drop(context.Background())
+}
+
+// inParallel runs fn(0) ... fn(n-1), eight at a time, and stops the test
+// if any of them failed.
+func inParallel(t *testing.T, n int, fn func(i int)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
 }
