@@ -7,16 +7,12 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/internal/record"
 )
 
 // maxKeptFailures bounds a key's list of failure times.
 const maxKeptFailures = 50
-
-type attemptsDoc struct {
-	ID    string      `bson:"_id"`
-	Times []time.Time `bson:"t"`
-	Last  time.Time   `bson:"last"`
-}
 
 // RecordFailure implements account.Attempts with a plain $push per key
 // (atomic on MongoDB and, through the write gate, on FerretDB).
@@ -35,7 +31,7 @@ func (s *Store) RecordFailure(ctx context.Context, keys []string, t time.Time) e
 
 // Failures implements account.Attempts.
 func (s *Store) Failures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
-	var d attemptsDoc
+	var d record.Attempts
 	err := s.db.Collection(colAttempts).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
 	if err != nil {
 		if isNotFound(err) {

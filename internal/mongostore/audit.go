@@ -2,24 +2,13 @@ package mongostore
 
 import (
 	"context"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/record"
 )
-
-type auditDoc struct {
-	ID      string    `bson:"_id"`
-	At      time.Time `bson:"at"`
-	ActorID string    `bson:"actor_id"`
-	Actor   string    `bson:"actor"`
-	Action  string    `bson:"action"`
-	Target  string    `bson:"target"`
-	Address string    `bson:"address"`
-	Detail  string    `bson:"detail"`
-}
 
 // Append implements audit.Log: inserts, never updates.
 func (s *Store) Append(ctx context.Context, entries ...audit.Entry) error {
@@ -28,8 +17,7 @@ func (s *Store) Append(ctx context.Context, entries ...audit.Entry) error {
 	}
 	docs := make([]any, len(entries))
 	for i, e := range entries {
-		docs[i] = auditDoc{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
-			Target: e.Target, Address: e.Address, Detail: e.Detail}
+		docs[i] = record.FromAudit(e)
 	}
 	if _, err := s.db.Collection(colAudit).InsertMany(ctx, docs); err != nil {
 		return dbFault(err, "append audit entries")
@@ -67,14 +55,13 @@ func (s *Store) List(ctx context.Context, q audit.Query) ([]audit.Entry, error) 
 	if err != nil {
 		return nil, dbFault(err, "list audit entries")
 	}
-	var docs []auditDoc
+	var docs []record.Audit
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list audit entries")
 	}
 	out := make([]audit.Entry, len(docs))
 	for i, d := range docs {
-		out[i] = audit.Entry{ID: d.ID, At: d.At.UTC(), ActorID: d.ActorID, Actor: d.Actor, Action: audit.Action(d.Action),
-			Target: d.Target, Address: d.Address, Detail: d.Detail}
+		out[i] = d.Entry()
 	}
 	return out, nil
 }

@@ -2,43 +2,18 @@ package mongostore
 
 import (
 	"context"
-	"strconv"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/record"
 )
-
-type revisionDoc struct {
-	ID         string            `bson:"_id"` // kind:item:number, so a number is taken once
-	Kind       string            `bson:"kind"`
-	ItemID     string            `bson:"item_id"`
-	Number     int64             `bson:"number"`
-	Fields     map[string]string `bson:"fields"`
-	AuthorID   string            `bson:"author_id"`
-	AuthorName string            `bson:"author_name"`
-	At         time.Time         `bson:"at"`
-	Note       string            `bson:"note"`
-	Published  bool              `bson:"published"`
-}
-
-func revisionID(kind, itemID string, n int64) string {
-	return kind + ":" + itemID + ":" + strconv.FormatInt(n, 10)
-}
-
-func (d revisionDoc) revision() content.Revision {
-	return content.Revision{Kind: d.Kind, ItemID: d.ItemID, Number: d.Number, Fields: d.Fields, AuthorID: d.AuthorID,
-		AuthorName: d.AuthorName, At: d.At.UTC(), Note: d.Note, Published: d.Published}
-}
 
 // InsertRevision implements content.RevisionStore.
 func (s *Store) InsertRevision(ctx context.Context, r content.Revision) error {
-	d := revisionDoc{ID: revisionID(r.Kind, r.ItemID, r.Number), Kind: r.Kind, ItemID: r.ItemID, Number: r.Number,
-		Fields: r.Fields, AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: r.At, Note: r.Note, Published: r.Published}
-	_, err := s.db.Collection(colRevisions).InsertOne(ctx, d)
+	_, err := s.db.Collection(colRevisions).InsertOne(ctx, record.FromRevision(r))
 	if isDuplicate(err) {
 		return fault.New(fault.Conflict, "revision %d exists", r.Number)
 	}
@@ -50,11 +25,11 @@ func (s *Store) InsertRevision(ctx context.Context, r content.Revision) error {
 
 // GetRevision implements content.RevisionStore.
 func (s *Store) GetRevision(ctx context.Context, kind, itemID string, n int64) (content.Revision, error) {
-	var d revisionDoc
-	if err := s.db.Collection(colRevisions).FindOne(ctx, bson.D{{Key: "_id", Value: revisionID(kind, itemID, n)}}).Decode(&d); err != nil {
+	var d record.Revision
+	if err := s.db.Collection(colRevisions).FindOne(ctx, bson.D{{Key: "_id", Value: record.RevisionID(kind, itemID, n)}}).Decode(&d); err != nil {
 		return content.Revision{}, notFoundAs(dbFault(err, "get revision"), "no such revision")
 	}
-	return d.revision(), nil
+	return d.Revision(), nil
 }
 
 // ListRevisions implements content.RevisionStore.
@@ -64,13 +39,13 @@ func (s *Store) ListRevisions(ctx context.Context, kind, itemID string) ([]conte
 	if err != nil {
 		return nil, dbFault(err, "list revisions")
 	}
-	var docs []revisionDoc
+	var docs []record.Revision
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list revisions")
 	}
 	out := make([]content.Revision, len(docs))
 	for i, d := range docs {
-		out[i] = d.revision()
+		out[i] = d.Revision()
 	}
 	return out, nil
 }
@@ -80,7 +55,7 @@ func (s *Store) ListRevisions(ctx context.Context, kind, itemID string) ([]conte
 // makes it read the whole collection.
 func (s *Store) MarkRevisionsPublished(ctx context.Context, kind string, revisions map[string]int64) error {
 	for item, n := range revisions {
-		_, err := s.db.Collection(colRevisions).UpdateOne(ctx, bson.D{{Key: "_id", Value: revisionID(kind, item, n)}},
+		_, err := s.db.Collection(colRevisions).UpdateOne(ctx, bson.D{{Key: "_id", Value: record.RevisionID(kind, item, n)}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "published", Value: true}}}})
 		if err != nil {
 			return dbFault(err, "mark revision published")
@@ -93,7 +68,7 @@ func (s *Store) MarkRevisionsPublished(ctx context.Context, kind string, revisio
 func (s *Store) DeleteRevisions(ctx context.Context, kind, itemID string, numbers []int64) error {
 	ids := make(bson.A, len(numbers))
 	for i, n := range numbers {
-		ids[i] = revisionID(kind, itemID, n)
+		ids[i] = record.RevisionID(kind, itemID, n)
 	}
 	if _, err := s.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
 		return dbFault(err, "delete revisions")

@@ -8,29 +8,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/internal/record"
 )
-
-type tokenDoc struct {
-	ID         string     `bson:"_id"`
-	UserID     string     `bson:"user_id"`
-	Name       string     `bson:"name"`
-	Scope      string     `bson:"scope"`
-	Hash       string     `bson:"hash"`
-	CreatedAt  time.Time  `bson:"created_at"`
-	LastUsedAt *time.Time `bson:"last_used_at"`
-	RevokedAt  *time.Time `bson:"revoked_at"`
-}
-
-func (d tokenDoc) token() account.Token {
-	return account.Token{ID: d.ID, UserID: d.UserID, Name: d.Name, Scope: account.Scope(d.Scope), Hash: d.Hash,
-		CreatedAt: d.CreatedAt.UTC(), LastUsedAt: utcPtr(d.LastUsedAt), RevokedAt: utcPtr(d.RevokedAt)}
-}
 
 // InsertToken implements account.Store.
 func (s *Store) InsertToken(ctx context.Context, t account.Token) error {
-	d := tokenDoc{ID: t.ID, UserID: t.UserID, Name: t.Name, Scope: string(t.Scope), Hash: t.Hash,
-		CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
-	if _, err := s.db.Collection(colTokens).InsertOne(ctx, d); err != nil {
+	if _, err := s.db.Collection(colTokens).InsertOne(ctx, record.FromToken(t)); err != nil {
 		return dbFault(err, "insert token")
 	}
 	return nil
@@ -38,11 +21,11 @@ func (s *Store) InsertToken(ctx context.Context, t account.Token) error {
 
 // GetTokenByHash implements account.Store.
 func (s *Store) GetTokenByHash(ctx context.Context, hash string) (account.Token, error) {
-	var d tokenDoc
+	var d record.Token
 	if err := s.db.Collection(colTokens).FindOne(ctx, bson.D{{Key: "hash", Value: hash}}).Decode(&d); err != nil {
 		return account.Token{}, notFoundAs(dbFault(err, "get token"), "no such token")
 	}
-	return d.token(), nil
+	return d.Token(), nil
 }
 
 // ListTokens implements account.Store.
@@ -52,13 +35,13 @@ func (s *Store) ListTokens(ctx context.Context, userID string) ([]account.Token,
 	if err != nil {
 		return nil, dbFault(err, "list tokens")
 	}
-	var docs []tokenDoc
+	var docs []record.Token
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list tokens")
 	}
 	out := make([]account.Token, len(docs))
 	for i, d := range docs {
-		out[i] = d.token()
+		out[i] = d.Token()
 	}
 	return out, nil
 }

@@ -10,40 +10,12 @@ import (
 
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/record"
 )
-
-type userDoc struct {
-	ID           string    `bson:"_id"`
-	Username     string    `bson:"username"`
-	DisplayName  string    `bson:"display_name"`
-	Roles        []string  `bson:"roles"`
-	PasswordHash string    `bson:"password_hash"`
-	Disabled     bool      `bson:"disabled"`
-	CreatedAt    time.Time `bson:"created_at"`
-	UpdatedAt    time.Time `bson:"updated_at"`
-}
-
-func (d userDoc) user() account.User {
-	u := account.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, PasswordHash: d.PasswordHash,
-		Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
-	for _, r := range d.Roles {
-		u.Roles = append(u.Roles, account.Role(r))
-	}
-	return u
-}
-
-func toUserDoc(u account.User) userDoc {
-	d := userDoc{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Roles: []string{}}
-	for _, r := range u.Roles {
-		d.Roles = append(d.Roles, string(r))
-	}
-	return d
-}
 
 // InsertUser implements account.Store.
 func (s *Store) InsertUser(ctx context.Context, u account.User) error {
-	_, err := s.db.Collection(colUsers).InsertOne(ctx, toUserDoc(u))
+	_, err := s.db.Collection(colUsers).InsertOne(ctx, record.FromUser(u))
 	if isDuplicate(err) {
 		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
 			Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
@@ -65,11 +37,11 @@ func (s *Store) GetUserByName(ctx context.Context, username string) (account.Use
 }
 
 func (s *Store) findUser(ctx context.Context, filter bson.D) (account.User, error) {
-	var d userDoc
+	var d record.User
 	if err := s.db.Collection(colUsers).FindOne(ctx, filter).Decode(&d); err != nil {
 		return account.User{}, notFoundAs(dbFault(err, "get user"), "no such user")
 	}
-	return d.user(), nil
+	return d.User(), nil
 }
 
 // ListUsers implements account.Store.
@@ -78,20 +50,20 @@ func (s *Store) ListUsers(ctx context.Context) ([]account.User, error) {
 	if err != nil {
 		return nil, dbFault(err, "list users")
 	}
-	var docs []userDoc
+	var docs []record.User
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list users")
 	}
 	out := make([]account.User, len(docs))
 	for i, d := range docs {
-		out[i] = d.user()
+		out[i] = d.User()
 	}
 	return out, nil
 }
 
 // UpdateUser implements account.Store.
 func (s *Store) UpdateUser(ctx context.Context, u account.User, expect time.Time) error {
-	d := toUserDoc(u)
+	d := record.FromUser(u)
 	res, err := s.db.Collection(colUsers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}, {Key: "updated_at", Value: expect}}, d)
 	if err != nil {
 		return dbFault(err, "update user")
@@ -114,31 +86,9 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-type sessionDoc struct {
-	ID        string    `bson:"_id"`
-	UserID    string    `bson:"user_id"`
-	CSRF      string    `bson:"csrf"`
-	CreatedAt time.Time `bson:"created_at"`
-	LastSeen  time.Time `bson:"last_seen"`
-	ExpiresAt time.Time `bson:"expires_at"`
-	Address   string    `bson:"address"`
-	UserAgent string    `bson:"user_agent"`
-	Scope     string    `bson:"scope"`
-}
-
-func toSessionDoc(se account.Session) sessionDoc {
-	return sessionDoc{ID: se.ID, UserID: se.UserID, CSRF: se.CSRF, CreatedAt: se.CreatedAt, LastSeen: se.LastSeen,
-		ExpiresAt: se.ExpiresAt, Address: se.Address, UserAgent: se.UserAgent, Scope: string(se.Scope)}
-}
-
-func (d sessionDoc) session() account.Session {
-	return account.Session{ID: d.ID, UserID: d.UserID, CSRF: d.CSRF, CreatedAt: d.CreatedAt.UTC(), LastSeen: d.LastSeen.UTC(),
-		ExpiresAt: d.ExpiresAt.UTC(), Address: d.Address, UserAgent: d.UserAgent, Scope: account.Scope(d.Scope)}
-}
-
 // InsertSession implements account.Store.
 func (s *Store) InsertSession(ctx context.Context, se account.Session) error {
-	if _, err := s.db.Collection(colSessions).InsertOne(ctx, toSessionDoc(se)); err != nil {
+	if _, err := s.db.Collection(colSessions).InsertOne(ctx, record.FromSession(se)); err != nil {
 		return dbFault(err, "insert session")
 	}
 	return nil
@@ -146,11 +96,11 @@ func (s *Store) InsertSession(ctx context.Context, se account.Session) error {
 
 // GetSession implements account.Store.
 func (s *Store) GetSession(ctx context.Context, id string) (account.Session, error) {
-	var d sessionDoc
+	var d record.Session
 	if err := s.db.Collection(colSessions).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return account.Session{}, notFoundAs(dbFault(err, "get session"), "no such session")
 	}
-	return d.session(), nil
+	return d.Session(), nil
 }
 
 // ListSessions implements account.Store.
@@ -160,13 +110,13 @@ func (s *Store) ListSessions(ctx context.Context, userID string) ([]account.Sess
 	if err != nil {
 		return nil, dbFault(err, "list sessions")
 	}
-	var docs []sessionDoc
+	var docs []record.Session
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list sessions")
 	}
 	out := make([]account.Session, len(docs))
 	for i, d := range docs {
-		out[i] = d.session()
+		out[i] = d.Session()
 	}
 	return out, nil
 }

@@ -1,0 +1,182 @@
+package storetest
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+)
+
+// corpus inserts 30 stories: every third published (some at the same
+// instant, so ties are broken by id), every fifth trashed, columns and
+// tags varied, and the live copy's column different from the working
+// copy's on a few. It returns them in insertion order (ids ascending).
+func corpus(t *testing.T, s Store) []content.Story {
+	t.Helper()
+	base := time.Now().Add(-time.Hour)
+	var out []content.Story
+	for i := range 30 {
+		st := newStory(fmt.Sprintf("list-%02d", i), base.Add(time.Duration(i)*time.Second))
+		st.Column = []string{"campus-news", "silver-window"}[i%2]
+		st.Tags = []string{fmt.Sprintf("t%d", i%3), "all"}
+		if i%4 == 0 {
+			st.Status = content.StatusInReview
+		}
+		if i%3 == 0 {
+			st = published(st, base.Add(time.Duration(i/6)*time.Minute)) // pairs share an instant
+			if i%9 == 0 {
+				st.Column = "culture" // the working copy moved; readers still see the live column
+			}
+		}
+		if i%5 == 0 { // 0 and 15 are live: trashed, readers must not see them
+			st.TrashedAt = &st.CreatedAt
+		}
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b content.Story) int { return cmpString(a.ID, b.ID) })
+	for _, st := range out {
+		mustInsert(t, s, st)
+	}
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// pageAll reads a whole list in pages of n, as the service does.
+func pageAll(t *testing.T, s Store, q content.StoryQuery, n int) []content.Story {
+	t.Helper()
+	var all []content.Story
+	q.Limit = n
+	for range 100 {
+		page, err := s.ListStories(ctxFor(t), q)
+		if err != nil {
+			t.Fatalf("list %+v: %v", q, err)
+		}
+		all = append(all, page...)
+		if len(page) < n {
+			return all
+		}
+		last := page[len(page)-1]
+		q.After = &content.Position{ID: last.ID}
+		if q.Published {
+			q.After.Time = last.Live.PublishedAt
+		}
+	}
+	t.Fatal("the list does not end")
+	return nil
+}
+
+// wantAdmin is the admin list of a filter: newest id first.
+func wantAdmin(all []content.Story, keep func(content.Story) bool) []string {
+	ids := []string{}
+	for i := len(all) - 1; i >= 0; i-- {
+		if keep(all[i]) {
+			ids = append(ids, all[i].ID)
+		}
+	}
+	return ids
+}
+
+// wantLive is the readers' list of a filter: latest publication first,
+// then the greater id.
+func wantLive(all []content.Story, keep func(content.Story) bool) []string {
+	var live []content.Story
+	for _, st := range all {
+		if st.Live != nil && st.TrashedAt == nil && keep(st) {
+			live = append(live, st)
+		}
+	}
+	slices.SortFunc(live, func(a, b content.Story) int {
+		if c := b.Live.PublishedAt.Compare(a.Live.PublishedAt); c != 0 {
+			return c
+		}
+		return cmpString(b.ID, a.ID)
+	})
+	return storyIDs(live)
+}
+
+var listTests = []test{
+	{"admin lists: newest first, paged by cursor, filtered by status, trash, column and tag", func(t *testing.T, s Store) {
+		all := corpus(t, s)
+		cases := []struct {
+			name string
+			q    content.StoryQuery
+			keep func(content.Story) bool
+		}{
+			{"all untrashed", content.StoryQuery{}, func(st content.Story) bool { return st.TrashedAt == nil }},
+			{"the trash", content.StoryQuery{Trashed: true}, func(st content.Story) bool { return st.TrashedAt != nil }},
+			{"in review", content.StoryQuery{Status: content.StatusInReview}, func(st content.Story) bool {
+				return st.TrashedAt == nil && st.Status == content.StatusInReview
+			}},
+			{"a column", content.StoryQuery{Column: "campus-news"}, func(st content.Story) bool {
+				return st.TrashedAt == nil && st.Column == "campus-news"
+			}},
+			{"a tag", content.StoryQuery{Tag: "t1"}, func(st content.Story) bool {
+				return st.TrashedAt == nil && slices.Contains(st.Tags, "t1")
+			}},
+			{"a column and a tag", content.StoryQuery{Column: "silver-window", Tag: "t2"}, func(st content.Story) bool {
+				return st.TrashedAt == nil && st.Column == "silver-window" && slices.Contains(st.Tags, "t2")
+			}},
+		}
+		for _, c := range cases {
+			for _, n := range []int{4, 100} {
+				got := storyIDs(pageAll(t, s, c.q, n))
+				if want := wantAdmin(all, c.keep); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, pages of %d:\n got %v\nwant %v", c.name, n, got, want)
+				}
+			}
+		}
+	}},
+	{"readers' lists: live and untrashed only, by publication time then id, filtered on the live copy", func(t *testing.T, s Store) {
+		all := corpus(t, s)
+		liveCol := func(st content.Story) string { return st.Live.Column }
+		cases := []struct {
+			name string
+			q    content.StoryQuery
+			keep func(content.Story) bool
+		}{
+			{"all", content.StoryQuery{Published: true}, func(content.Story) bool { return true }},
+			{"a column (the live one)", content.StoryQuery{Published: true, Column: "campus-news"}, func(st content.Story) bool {
+				return liveCol(st) == "campus-news"
+			}},
+			{"a tag", content.StoryQuery{Published: true, Tag: "t0"}, func(st content.Story) bool { return slices.Contains(st.Live.Tags, "t0") }},
+			{"a column nobody reads yet", content.StoryQuery{Published: true, Column: "culture"}, func(content.Story) bool { return false }},
+		}
+		for _, c := range cases {
+			for _, n := range []int{1, 3, 100} {
+				got := storyIDs(pageAll(t, s, c.q, n))
+				if want := wantLive(all, c.keep); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, pages of %d:\n got %v\nwant %v", c.name, n, got, want)
+				}
+			}
+		}
+	}},
+	{"listed stories come without their texts", func(t *testing.T, s Store) {
+		corpus(t, s)
+		for _, q := range []content.StoryQuery{{Limit: 50}, {Published: true, Limit: 50}} {
+			list, err := s.ListStories(ctxFor(t), q)
+			if err != nil || len(list) == 0 {
+				t.Fatalf("list: %d, %v", len(list), err)
+			}
+			for _, st := range list {
+				if st.Body != "" || st.BodyHTML != "" || (st.Live != nil && st.Live.BodyHTML != "") {
+					t.Fatalf("%s carries its texts in a list", st.Slug)
+				}
+				if st.Title == "" || st.Slug == "" || len(st.Tags) == 0 {
+					t.Fatalf("%s lost its metadata in a list: %+v", st.Slug, st)
+				}
+			}
+		}
+	}},
+}

@@ -1,0 +1,118 @@
+// Package storetest is the conformance suite every document store of
+// Yinling passes: the embedded SQLite store and the MongoDB store run the
+// same behaviours, concurrency included, so the code above them may rely
+// on exactly what this suite checks and nothing more. Each store's own
+// tests call Run with a constructor that gives every test a fresh, empty
+// store (its own database file, or its own MongoDB database).
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Store is everything the domain asks of a document store.
+type Store interface {
+	content.StoryStore
+	content.RevisionStore
+	content.LockStore
+	content.ChangeNotifier
+	content.AssetLookup
+	content.PlaceStore
+	account.Store
+	audit.Log
+	media.AssetStore
+	// Changes returns the change counter BumpChanges raises (0 at first).
+	Changes(ctx context.Context) (int64, error)
+	// Secret returns the named site secret, made on first use; every
+	// caller gets the same bytes.
+	Secret(ctx context.Context, name string) ([]byte, error)
+	// AcquireLease and ReleaseLease are worker.Leases.
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Run runs the suite. open returns an empty store for one test; the
+// subtests run in parallel.
+func Run(t *testing.T, open func(t *testing.T) Store) {
+	groups := []struct {
+		name  string
+		tests []test
+	}{
+		{"stories", storyTests},
+		{"story lists", listTests},
+		{"revisions and locks", editorialTests},
+		{"accounts", accountTests},
+		{"audit and assets", recordTests},
+		{"coordination", coordinationTests},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			for _, tc := range g.tests {
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
+					tc.run(t, open(t))
+				})
+			}
+		})
+	}
+}
+
+type test struct {
+	name string
+	run  func(t *testing.T, s Store)
+}
+
+func ctxFor(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// race runs f n times at once and returns how many calls reported true
+// (errors fail the test).
+func race(t *testing.T, n int, f func(i int) (bool, error)) int {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		wins  int
+		start = make(chan struct{})
+		errs  []error
+	)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ok, err := f(i)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if ok {
+				wins++
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for _, err := range errs {
+		t.Errorf("racer: %v", err)
+	}
+	return wins
+}
+
+// ms is a time at the millisecond precision both stores keep.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -1,0 +1,21 @@
+package mongostore
+
+import (
+	"context"
+	"testing"
+
+	"github.com/yinling-cms/yinling/content/storetest"
+	"github.com/yinling-cms/yinling/internal/testenv"
+)
+
+// TestConformance runs the store suite on the MongoDB-protocol server of
+// the test environment (embedded FerretDB, or YINLING_TEST_MONGO_URI).
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		s := New(testenv.Database(t))
+		if err := s.EnsureIndexes(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

@@ -1,0 +1,33 @@
+package record
+
+import (
+	"time"
+
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Asset is a media asset's record at rest (its bytes are in the object
+// store under Key).
+type Asset struct {
+	ID          string    `bson:"_id" json:"id"`
+	Key         string    `bson:"key" json:"key"`
+	Filename    string    `bson:"filename" json:"filename"`
+	ContentType string    `bson:"content_type" json:"content_type"`
+	Size        int64     `bson:"size" json:"size"`
+	SHA256      string    `bson:"sha256" json:"sha256"`
+	Width       int       `bson:"width,omitempty" json:"width,omitempty"`
+	Height      int       `bson:"height,omitempty" json:"height,omitempty"`
+	Alt         string    `bson:"alt" json:"alt"`
+	CreatedBy   string    `bson:"created_by" json:"created_by"`
+	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
+}
+
+// FromAsset gives the record of an asset.
+func FromAsset(a media.Asset) Asset { return Asset(a) }
+
+// Asset gives the domain's asset.
+func (d Asset) Asset() media.Asset {
+	a := media.Asset(d)
+	a.CreatedAt = a.CreatedAt.UTC()
+	return a
+}
