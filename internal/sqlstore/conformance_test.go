@@ -1,0 +1,24 @@
+package sqlstore
+
+import (
+	"context"
+	"testing"
+
+	"github.com/yinling-cms/yinling/content/storetest"
+)
+
+// openTemp opens a store on a database file in the test's own folder.
+func openTemp(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// TestConformance runs the store suite on a real database file.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTemp(t) })
+}

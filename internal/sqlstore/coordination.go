@@ -1,0 +1,106 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// AcquireLease implements worker.Leases with one upsert: the lease is
+// taken when missing, expired or already the holder's.
+func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
+	now := time.Now().UTC()
+	n, err := s.exec(ctx, "take lease", `INSERT INTO leases(name, holder, expires_at) VALUES (?, ?, ?)
+		ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+		WHERE leases.holder = excluded.holder OR leases.expires_at < ?`, name, holder, millis(now.Add(ttl)), millis(now))
+	return n == 1, err
+}
+
+// ReleaseLease implements worker.Leases.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	_, err := s.exec(ctx, "release lease", "DELETE FROM leases WHERE name = ? AND holder = ?", name, holder)
+	return err
+}
+
+// changesName is the settings row of the change counter.
+const changesName = "changes"
+
+// Changes returns the site's change counter: it goes up whenever what
+// readers see changes (0 before the first change).
+func (s *Store) Changes(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, "SELECT n FROM settings WHERE name = ?", changesName).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, dbFault(err, "read changes")
+	}
+	return n, nil
+}
+
+// BumpChanges implements content.ChangeNotifier.
+func (s *Store) BumpChanges(ctx context.Context) error {
+	_, err := s.exec(ctx, "bump changes", "INSERT INTO settings(name, n) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET n = n + 1", changesName)
+	return err
+}
+
+// Secret returns the site's secret of the given name, creating it (32
+// random bytes) on first use; every caller gets the same bytes.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	_, _ = rand.Read(fresh)
+	var value []byte
+	err := s.w.QueryRowContext(ctx, `INSERT INTO settings(name, value) VALUES (?, ?)
+		ON CONFLICT(name) DO UPDATE SET value = value RETURNING value`, "secret:"+name, fresh).Scan(&value)
+	if err != nil {
+		return nil, dbFault(err, "read secret")
+	}
+	return value, nil
+}
+
+// TakePlace implements content.PlaceStore with one conditional upsert.
+func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int64, bool, error) {
+	if capacity < 1 {
+		n, err := s.placesTaken(ctx, key)
+		return n, false, err
+	}
+	var n int64
+	err := s.w.QueryRowContext(ctx, `INSERT INTO places(key, n) VALUES (?, 1)
+		ON CONFLICT(key) DO UPDATE SET n = n + 1 WHERE n < ? RETURNING n`, key, capacity).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		n, err := s.placesTaken(ctx, key)
+		return n, false, err
+	}
+	if err != nil {
+		return 0, false, dbFault(err, "take a place")
+	}
+	return n, true, nil
+}
+
+func (s *Store) placesTaken(ctx context.Context, key string) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, "SELECT n FROM places WHERE key = ?", key).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, dbFault(err, "count places")
+	}
+	return n, nil
+}
+
+// ReleasePlace implements content.PlaceStore.
+func (s *Store) ReleasePlace(ctx context.Context, key string) (int64, error) {
+	var n int64
+	err := s.w.QueryRowContext(ctx, "UPDATE places SET n = n - 1 WHERE key = ? AND n > 0 RETURNING n", key).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, dbFault(err, "release a place")
+	}
+	return n, nil
+}

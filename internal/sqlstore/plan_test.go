@@ -1,0 +1,107 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+)
+
+// plan is SQLite's query plan of a statement, one step a line.
+func plan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", query, err)
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		steps = append(steps, detail)
+	}
+	return strings.Join(steps, "\n")
+}
+
+// TestListsUseIndexes holds every query on a request path or in a
+// periodic job to an index walk in its sort order: no scan of a table
+// and no sort, so their cost does not grow with the corpus.
+func TestListsUseIndexes(t *testing.T) {
+	s := openTemp(t)
+	after := &content.Position{Time: time.Now(), ID: "06h36qb17yt48jk5vrzzdsdn"}
+	var queries []struct {
+		name  string
+		query string
+		args  []any
+	}
+	add := func(name, query string, args ...any) {
+		queries = append(queries, struct {
+			name  string
+			query string
+			args  []any
+		}{name, query, args})
+	}
+	for _, q := range []struct {
+		name string
+		q    content.StoryQuery
+	}{
+		{"readers' list", content.StoryQuery{Published: true}},
+		{"readers' list, a deep page", content.StoryQuery{Published: true, After: after}},
+		{"readers' column", content.StoryQuery{Published: true, Column: "campus-news", After: after}},
+		{"readers' tag", content.StoryQuery{Published: true, Tag: "西迁", After: after}},
+		{"admin list", content.StoryQuery{After: after}},
+		{"admin trash", content.StoryQuery{Trashed: true}},
+		{"admin status", content.StoryQuery{Status: content.StatusInReview, After: after}},
+		{"admin column", content.StoryQuery{Column: "campus-news"}},
+		{"admin tag", content.StoryQuery{Tag: "西迁", After: after}},
+	} {
+		q.q.Limit = 21
+		query, args := listQuery(q.q)
+		add(q.name, query, args...)
+	}
+	add("a live story by slug", "SELECT meta FROM stories WHERE "+liveBySlug, "x")
+	add("due stories", dueQuery, 1, 25)
+	add("trashed before", trashedQuery, 1, 25)
+	add("revisions of an item", revisionSelect+"WHERE kind = ? AND item_id = ? ORDER BY number DESC LIMIT 10000", "stories", "x")
+	add("sessions of a user", "SELECT doc FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1000", "u")
+	add("tokens of a user", "SELECT doc FROM tokens WHERE user_id = ? ORDER BY id DESC LIMIT 1000", "u")
+	add("failures of a key", "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at, seq", "k", 1)
+	add("audit by actor", "SELECT doc FROM audit WHERE 1 AND actor_id = ? ORDER BY id DESC LIMIT 20", "u")
+	add("audit by target, a page", "SELECT doc FROM audit WHERE 1 AND target = ? AND id < ? ORDER BY id DESC LIMIT 20", "t", "x")
+	for _, q := range queries {
+		p := plan(t, s, q.query, q.args...)
+		for _, line := range strings.Split(p, "\n") {
+			scan := strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, "USING INDEX") && !strings.Contains(line, "USING COVERING INDEX")
+			if scan || strings.Contains(line, "TEMP B-TREE") {
+				t.Errorf("%s: the plan scans or sorts:\n%s", q.name, p)
+				break
+			}
+		}
+	}
+}
+
+func TestASecondProcessOnTheFolderIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), dir); !errors.Is(err, ErrInUse) {
+		t.Fatalf("second open: %v, want ErrInUse", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("open after the first closed: %v", err)
+	}
+	_ = again.Close()
+}

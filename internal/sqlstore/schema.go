@@ -1,0 +1,166 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// schema is the database's tables and indexes, version by version: a
+// database is brought up to date by running the steps after its
+// user_version, each in one transaction. Never change a step that has
+// shipped; add one.
+//
+// Every list, lookup and periodic query has its index: readers' lists on
+// (listed_at, id) of live, untrashed stories (partial indexes), the admin's
+// on (trashed, ..., id), tag filters through story_tags with the sort key
+// copied in, the scheduler's due-query on due_at, the slug check on
+// the unique slug.
+var schema = []string{
+	`
+CREATE TABLE stories (
+	id TEXT PRIMARY KEY,
+	slug TEXT NOT NULL UNIQUE,
+	version INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	column_key TEXT NOT NULL,
+	trashed INTEGER NOT NULL,
+	trashed_at INTEGER,
+	due_at INTEGER,
+	listed_at INTEGER,
+	listed_column TEXT,
+	meta TEXT NOT NULL,
+	body TEXT NOT NULL,
+	body_html TEXT NOT NULL,
+	live_body_html TEXT NOT NULL
+) STRICT;
+CREATE INDEX stories_admin ON stories(trashed, id);
+CREATE INDEX stories_admin_status ON stories(trashed, status, id);
+CREATE INDEX stories_admin_column ON stories(trashed, column_key, id);
+CREATE INDEX stories_listed ON stories(listed_at, id) WHERE listed_at IS NOT NULL;
+CREATE INDEX stories_listed_column ON stories(listed_column, listed_at, id) WHERE listed_at IS NOT NULL;
+CREATE INDEX stories_due ON stories(due_at, id) WHERE due_at IS NOT NULL;
+CREATE INDEX stories_trashed ON stories(trashed_at, id) WHERE trashed_at IS NOT NULL;
+
+-- listed_at and listed_column are the live copy's publication time and
+-- column while readers see the story (live and untrashed), NULL otherwise;
+-- due_at is the schedule's time while the story is untrashed. Derived on
+-- every write, so each list's index holds exactly the rows it lists.
+
+-- Tags of the working copy (live = 0, sort_at = 0) and of the live copy
+-- while readers see the story (live = 1, sort_at = its listed_at).
+CREATE TABLE story_tags (
+	tag TEXT NOT NULL,
+	live INTEGER NOT NULL,
+	sort_at INTEGER NOT NULL,
+	story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+	PRIMARY KEY (tag, live, sort_at, story_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX story_tags_story ON story_tags(story_id);
+
+CREATE TABLE revisions (
+	kind TEXT NOT NULL,
+	item_id TEXT NOT NULL,
+	number INTEGER NOT NULL,
+	published INTEGER NOT NULL,
+	doc TEXT NOT NULL,
+	PRIMARY KEY (kind, item_id, number)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE locks (
+	id TEXT PRIMARY KEY,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE users (
+	id TEXT PRIMARY KEY,
+	username TEXT NOT NULL UNIQUE,
+	updated_at INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sessions (
+	id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id, created_at);
+
+CREATE TABLE tokens (
+	id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	hash TEXT NOT NULL UNIQUE,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tokens_user ON tokens(user_id, id);
+
+CREATE TABLE login_failures (
+	key TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	seq INTEGER PRIMARY KEY AUTOINCREMENT
+) STRICT;
+CREATE INDEX login_failures_key ON login_failures(key, at);
+CREATE INDEX login_failures_at ON login_failures(at);
+
+CREATE TABLE audit (
+	id TEXT PRIMARY KEY,
+	at INTEGER NOT NULL,
+	actor_id TEXT NOT NULL,
+	action TEXT NOT NULL,
+	target TEXT NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX audit_actor ON audit(actor_id, id);
+CREATE INDEX audit_action ON audit(action, id);
+CREATE INDEX audit_target ON audit(target, id);
+
+CREATE TABLE assets (
+	id TEXT PRIMARY KEY,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE leases (
+	name TEXT PRIMARY KEY,
+	holder TEXT NOT NULL,
+	expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Named values: the change counter, the readiness probe, secrets.
+CREATE TABLE settings (
+	name TEXT PRIMARY KEY,
+	n INTEGER NOT NULL DEFAULT 0,
+	value BLOB
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE places (
+	key TEXT PRIMARY KEY,
+	n INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
+}
+
+// migrate runs the schema steps the database has not had yet.
+func (s *Store) migrate(ctx context.Context) error {
+	var have int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return dbFault(err, "read the schema version")
+	}
+	if have > len(schema) {
+		return fmt.Errorf("sqlstore: the database has schema version %d, newer than this program knows (%d): run the newer Yinling", have, len(schema))
+	}
+	for v := have; v < len(schema); v++ {
+		err := s.tx(ctx, "update the schema", func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, schema[v]); err != nil {
+				return fmt.Errorf("sqlstore: schema step %d: %w", v+1, err)
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+// Package sqlstore keeps Yinling's documents in one SQLite database file:
+// the embedded default, used when no MongoDB URI is configured. It goes
+// through modernc.org/sqlite (pure Go, no cgo) and implements the same
+// store interfaces as internal/mongostore, held to the same conformance
+// suite (content/storetest).
+//
+// Each collection is a table of its own: the columns every query filters
+// or sorts on, each behind an index, and the record (internal/record) as
+// JSON; the long texts of stories sit in columns of their own so lists
+// never read them. Writes go through one connection, so they are applied
+// one at a time in the order they come (SQLite allows one writer anyway)
+// and a step that writes several rows does so in one transaction; reads
+// use a pool of read-only connections beside it (WAL lets them run while
+// a write is under way).
+//
+// Durability: WAL with synchronous=NORMAL. A commit survives the process
+// being killed; a power cut or an operating-system crash can lose the last
+// commits before the WAL was last synced (at most the transactions since
+// the last checkpoint), never corrupting the file. FULL would sync the WAL
+// on every commit and cost each write a disk flush.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// FileName is the database file's name in the data folder.
+const FileName = "yinling.db"
+
+// Store is the database of one Yinling site.
+type Store struct {
+	w      *sql.DB // the one writing connection
+	r      *sql.DB // read-only connections
+	unlock func() error
+}
+
+// Open opens (creating when missing) the database in dir and brings its
+// schema up to date. It holds an exclusive lock on the folder while open:
+// a second process opening the same folder gets an error saying so.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	path, err := filepath.Abs(filepath.Join(dir, FileName))
+	if err != nil {
+		_ = unlock()
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	s := &Store{unlock: unlock}
+	if s.w, err = openDB(path, false, 1); err == nil {
+		s.r, err = openDB(path, true, max(4, 2*runtime.NumCPU()))
+	}
+	if err == nil {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	dsn := (&url.URL{Scheme: "file", Path: path, OmitHost: true, RawQuery: q.Encode()}).String()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// Close closes the database and gives up the folder's lock.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.r, s.w} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if s.unlock != nil {
+		errs = append(errs, s.unlock())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers (and can be written: a file
+// made read-only or a full disk make it unready).
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
+		return dbFault(err, "ping")
+	}
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO settings(name, n) VALUES('ping', 0) ON CONFLICT(name) DO UPDATE SET n = n + 1"); err != nil {
+		return dbFault(err, "ping")
+	}
+	return nil
+}
+
+// SQLite's result codes this package tells apart
+// (https://sqlite.org/rescode.html).
+const (
+	codeBusy       = 5
+	codeLocked     = 6
+	codeNoMem      = 7
+	codeReadOnly   = 8
+	codeIOErr      = 10
+	codeCorrupt    = 11
+	codeFull       = 13
+	codeCantOpen   = 14
+	codeConstraint = 19
+	codeUnique     = 2067 // SQLITE_CONSTRAINT_UNIQUE
+	codePrimaryKey = 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
+)
+
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()
+	}
+	return 0
+}
+
+// isDuplicate reports whether err is a unique or primary-key violation.
+func isDuplicate(err error) bool {
+	c := sqliteCode(err)
+	return c == codeUnique || c == codePrimaryKey
+}
+
+// dbFault classifies an error: no rows is NotFound; a database that cannot
+// be reached or written (busy past the timeout, read-only, disk full, I/O
+// errors) is Unavailable with a message that says which; the rest stay
+// internal errors (logged, never shown to clients).
+func dbFault(err error, doing string) error {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fault.Wrap(fault.NotFound, err, "not found")
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("sqlstore: %s: %w", doing, err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return unavailable(err, "the database is not answering")
+	}
+	switch sqliteCode(err) & 0xff {
+	case codeBusy, codeLocked:
+		return unavailable(err, "the database is busy")
+	case codeFull:
+		return unavailable(err, "the database cannot be written: the disk is full")
+	case codeReadOnly, codeCantOpen:
+		return unavailable(err, "the database cannot be written: its file is read-only or cannot be opened")
+	case codeIOErr, codeNoMem:
+		return unavailable(err, "the database cannot be read or written (an I/O error)")
+	case codeCorrupt:
+		return unavailable(err, "the database file is damaged; restore it from an export")
+	}
+	return fmt.Errorf("sqlstore: %s: %w", doing, err)
+}
+
+func unavailable(err error, message string) error {
+	return &fault.Error{Kind: fault.Unavailable, Message: message, Err: err, RetryAfter: 5}
+}
+
+// notFoundAs gives a NotFound fault a message that names the thing.
+func notFoundAs(err error, message string) error {
+	if fe := fault.As(err); fe != nil && fe.Kind == fault.NotFound {
+		return fault.Wrap(fault.NotFound, fe.Err, message)
+	}
+	return err
+}
+
+// tx runs f in one write transaction, committed when f returns nil.
+func (s *Store) tx(ctx context.Context, doing string, f func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return dbFault(err, doing)
+	}
+	if err := f(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return dbFault(err, doing)
+	}
+	return nil
+}
+
+// millis is t as stored in an indexed column: milliseconds since the epoch.
+func millis(t time.Time) int64 { return t.UTC().UnixMilli() }
+
+// nullMillis is millis of t, or NULL.
+func nullMillis(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return millis(*t)
+}
