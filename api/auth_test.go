@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 func TestEveryAdminRouteNeedsASession(t *testing.T) {
@@ -64,16 +63,15 @@ func TestSignIn(t *testing.T) {
 	t.Run("the password is stored as argon2id, the session token only as a hash", func(t *testing.T) {
 		s := s.with(t)
 		token := s.login("admin", adminPassword)
-		var u bson.M
-		if err := s.db.Collection("users").FindOne(context.Background(), bson.M{"username": "admin"}).Decode(&u); err != nil {
+		u, err := s.store.GetUserByName(context.Background(), "admin")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(u["password_hash"].(string), "$argon2id$") {
-			t.Fatalf("password hash %q", u["password_hash"])
+		if !strings.HasPrefix(u.PasswordHash, "$argon2id$") {
+			t.Fatalf("password hash %q", u.PasswordHash)
 		}
-		n, err := s.db.Collection("sessions").CountDocuments(context.Background(), bson.M{"_id": token})
-		if err != nil || n != 0 {
-			t.Fatalf("a session is stored under the raw token (n=%d, err=%v)", n, err)
+		if _, err := s.store.GetSession(context.Background(), token); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("a session is stored under the raw token (err=%v)", err)
 		}
 	})
 	t.Run("sign out ends the session", func(t *testing.T) {
@@ -90,7 +88,7 @@ func TestSignIn(t *testing.T) {
 func TestSignInIsRateLimitedPerAccount(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	other := newSite(t, withDatabase(s.db))
+	other := newSite(t, withStore(s.store))
 	for i := 0; i < 5; i++ {
 		s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": "admin", "password": "guess-number-" + string(rune('a'+i))}).problem(http.StatusUnauthorized)
 	}

@@ -12,7 +12,7 @@ import (
 func TestReadCacheAgreesAcrossInstances(t *testing.T) {
 	t.Parallel()
 	a := newSite(t)
-	b := newSite(t, withDatabase(a.db))
+	b := newSite(t, withStore(a.store))
 	st := a.createStory(nil)
 	a.publish(st["id"].(string))
 	path := "/api/content/v1/stories/" + st["slug"].(string)

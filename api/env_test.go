@@ -13,15 +13,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -36,8 +35,7 @@ const (
 type site struct {
 	t      testing.TB
 	app    *fiber.App
-	db     *mongo.Database
-	store  *mongostore.Store
+	store  teststore.Store
 	blobs  media.BlobStore
 	token  string // the administrator's bearer token
 	limits int64
@@ -47,7 +45,7 @@ type siteOption func(*siteConfig)
 
 type siteConfig struct {
 	uploadLimit   int64
-	db            *mongo.Database
+	store         teststore.Store
 	s3            *testenv.S3Server
 	bucket        string
 	noCache       bool
@@ -74,8 +72,9 @@ func withoutReadCache() siteOption { return func(c *siteConfig) { c.noCache = tr
 
 func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.uploadLimit = n } }
 
-// withDatabase uses db instead of a fresh database of the shared server.
-func withDatabase(db *mongo.Database) siteOption { return func(c *siteConfig) { c.db = db } }
+// withStore uses store instead of a fresh one (two instances sharing a
+// database).
+func withStore(store teststore.Store) siteOption { return func(c *siteConfig) { c.store = store } }
 
 // withS3 uses the bucket of srv instead of one of the shared server.
 func withS3(srv testenv.S3Server, bucket string) siteOption {
@@ -89,13 +88,9 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		o(&cfg)
 	}
 	ctx := context.Background()
-	db := cfg.db
-	if db == nil {
-		db = testenv.Database(t)
-	}
-	store := mongostore.New(db)
-	if err := store.EnsureIndexes(ctx); err != nil {
-		t.Fatalf("indexes: %v", err)
+	store := cfg.store
+	if store == nil {
+		store = teststore.Open(t)
 	}
 	var srv testenv.S3Server
 	var bucket string
@@ -139,7 +134,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
-	s := &site{t: t, app: app, db: db, store: store, blobs: blobs, limits: cfg.uploadLimit}
+	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}

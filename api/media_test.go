@@ -16,8 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 const gpsMarker = "LAT34.2531N-LON108.9865E-HOME"
@@ -241,7 +239,7 @@ func TestBadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := s.db.Collection("assets").CountDocuments(context.Background(), bson.M{})
+		n, err := s.store.Count(context.Background(), "assets")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -22,7 +22,7 @@ func newLibrary(t *testing.T) *media.Library {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &media.Library{Blobs: s3, Assets: mongostore.New(testenv.Database(t)), MaxSize: 10 << 20, TempDir: t.TempDir()}
+	return &media.Library{Blobs: s3, Assets: teststore.Open(t), MaxSize: 10 << 20, TempDir: t.TempDir()}
 }
 
 func TestCollectOrphansRemovesOnlyObjectsWithoutRecords(t *testing.T) {

@@ -144,7 +144,7 @@ func TestServeEndToEnd(t *testing.T) {
 			if !strings.Contains(out.String(), "created the administrator") {
 				t.Fatalf("start-up did not say how to sign in:\n%s", out.String())
 			}
-			if env["YINLING_MONGO_URI"] == "" && !strings.Contains(out.String(), "embedded FerretDB") {
+			if env["YINLING_MONGO_URI"] == "" && !strings.Contains(out.String(), "embedded SQLite") {
 				t.Fatalf("start-up did not say the mode:\n%s", out.String())
 			}
 			if st, _ := call(t, "GET", base+"/readyz", "", nil); st != 200 {

@@ -7,24 +7,20 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"time"
-
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
-	"github.com/yinling-cms/yinling/internal/embedded"
-	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/media"
 )
 
 // site is every concrete part of a running Yinling, wired by hand.
 type site struct {
 	cfg      config.Config
-	store    *mongostore.Store
+	store    database
 	blobs    media.BlobStore
 	stories  *content.Stories
 	locks    *content.Locks
@@ -60,27 +56,12 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 			s.close()
 		}
 	}()
-	uri := cfg.MongoURI
-	if cfg.Embedded() {
-		srv, err := embedded.Start(filepath.Join(cfg.DataDir, "db"), logger.With("component", "ferretdb").WithGroup("ferretdb"))
-		if err != nil {
-			return nil, fmt.Errorf("start the embedded database: %w", err)
-		}
-		s.closers = append(s.closers, srv.Close)
-		uri = srv.URI
-	}
-	client, err := mongostore.Connect(uri)
+	db, closeDB, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	s.closers = append(s.closers, func() error { return client.Disconnect(context.Background()) })
-	if err := waitForDatabase(ctx, client); err != nil {
-		return nil, err
-	}
-	s.store = mongostore.New(client.Database(cfg.MongoDB))
-	if err := s.store.EnsureIndexes(ctx); err != nil {
-		return nil, fmt.Errorf("prepare the database: %w", err)
-	}
+	s.store = db
+	s.closers = append(s.closers, closeDB)
 
 	if cfg.EmbeddedS3() {
 		disk, err := blobstore.NewDisk(filepath.Join(cfg.DataDir, "media"))
@@ -123,28 +104,10 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	return s, nil
 }
 
-// waitForDatabase pings until the database answers, for up to 30 seconds
-// (a database starting beside us, as in a compose file, takes a moment).
-func waitForDatabase(ctx context.Context, client *mongo.Client) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		err := client.Ping(pctx, nil)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("the database does not answer: %w", err)
-		}
-		time.Sleep(time.Second)
-	}
-}
-
 func describeMode(cfg config.Config) string {
 	var b strings.Builder
 	if cfg.Embedded() {
-		fmt.Fprintf(&b, "database: embedded FerretDB (SQLite) in %s — a single node, for one machine\n", filepath.Join(cfg.DataDir, "db"))
+		fmt.Fprintf(&b, "database: embedded SQLite in %s — a single node, for one machine\n", filepath.Join(cfg.DataDir, "db", sqlstore.FileName))
 	} else {
 		fmt.Fprintf(&b, "database: MongoDB, database %q\n", cfg.MongoDB)
 	}

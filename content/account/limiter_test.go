@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 
 type fakeClock struct{ t time.Time }
@@ -15,7 +15,7 @@ type fakeClock struct{ t time.Time }
 func (c *fakeClock) now() time.Time { return c.t }
 
 func TestLimiter(t *testing.T) {
-	store := mongostore.New(testenv.Database(t))
+	store := teststore.Open(t)
 	ctx := context.Background()
 	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
 	l := account.NewLimiter(store, clock.now)

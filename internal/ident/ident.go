@@ -6,21 +6,49 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/binary"
+	"sync"
 	"time"
 )
 
 var enc = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
 // New returns a 24-character id: 6 bytes of milliseconds since the epoch,
-// then 9 random bytes, in lower-case Crockford base32. Ids made later sort
-// after ids made earlier (to the millisecond).
-func New() string {
+// then 9 random bytes, in lower-case Crockford base32. Ids made later in
+// this process sort after ids made earlier, within one millisecond too (the
+// random part then counts up from the previous id's, as ULID's monotonic
+// mode does); ids of different processes sort by their millisecond.
+func New() string { return last.next(time.Now()) }
+
+// monotonic remembers the last id made, so the next sorts after it.
+type monotonic struct {
+	mu   sync.Mutex
+	ms   uint64
+	rand [9]byte
+}
+
+var last monotonic //nolint:gochecknoglobals // ids are ordered per process: one sequence for all callers
+
+func (m *monotonic) next(now time.Time) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ms := uint64(now.UnixMilli())
+	if ms > m.ms {
+		m.ms = ms
+		_, _ = rand.Read(m.rand[:]) // crypto/rand.Read never fails (Go 1.24+)
+	} else {
+		// The same millisecond (or a clock that stepped back): count up.
+		for i := len(m.rand) - 1; i >= 0; i-- {
+			m.rand[i]++
+			if m.rand[i] != 0 {
+				break
+			}
+		}
+	}
 	var b [15]byte
-	ms := uint64(time.Now().UnixMilli())
 	var t [8]byte
-	binary.BigEndian.PutUint64(t[:], ms)
+	binary.BigEndian.PutUint64(t[:], m.ms)
 	copy(b[:6], t[2:])
-	_, _ = rand.Read(b[6:]) // crypto/rand.Read never fails (Go 1.24+)
+	copy(b[6:], m.rand[:])
 	return enc.EncodeToString(b[:])
 }
 

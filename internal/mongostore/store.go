@@ -158,3 +158,13 @@ func notFoundAs(err error, message string) error {
 	}
 	return err
 }
+
+// Count returns how many documents a collection holds (for export
+// manifests and tests; it reads the whole collection's index).
+func (s *Store) Count(ctx context.Context, collection string) (int64, error) {
+	n, err := s.db.Collection(collection).CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, dbFault(err, "count "+collection)
+	}
+	return n, nil
+}

@@ -221,3 +221,24 @@ func nullMillis(t *time.Time) any {
 	}
 	return millis(*t)
 }
+
+// tables are the collections as tables, by the names both stores use.
+var tables = map[string]string{
+	"stories": "stories", "revisions": "revisions", "locks": "locks", "users": "users", "sessions": "sessions",
+	"tokens": "tokens", "login_failures": "login_failures", "audit": "audit", "assets": "assets", "leases": "leases",
+	"settings": "settings", "places": "places",
+}
+
+// Count returns how many records a collection holds (for export
+// manifests and tests; it walks the whole table).
+func (s *Store) Count(ctx context.Context, collection string) (int64, error) {
+	table, ok := tables[collection]
+	if !ok {
+		return 0, fmt.Errorf("sqlstore: no collection %q", collection)
+	}
+	var n int64
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		return 0, dbFault(err, "count "+collection)
+	}
+	return n, nil
+}

@@ -7,15 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/internal/worker"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 func TestLeaseHasOneHolder(t *testing.T) {
-	store := mongostore.New(testenv.Database(t))
+	store := teststore.Open(t)
 	ctx := context.Background()
 	var got atomic.Int32
 	var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func TestLeaseHasOneHolder(t *testing.T) {
 // TestOneWorkerRunsAndAnotherTakesOver runs three workers of one job: runs
 // never overlap, and when the running one stops, another carries on.
 func TestOneWorkerRunsAndAnotherTakesOver(t *testing.T) {
-	store := mongostore.New(testenv.Database(t))
+	store := teststore.Open(t)
 	var running, overlaps atomic.Int32
 	runsBy := make([]atomic.Int32, 3)
 	cancels := make([]context.CancelFunc, 3)

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// database is what the site needs of its document store: the interfaces
+// the domain declares, the shared change counter and secrets, leases, and
+// a readiness probe. internal/sqlstore and internal/mongostore both give
+// it, held to one suite (content/storetest).
+type database interface {
+	content.StoryStore
+	content.RevisionStore
+	content.LockStore
+	content.ChangeNotifier
+	content.AssetLookup
+	content.PlaceStore
+	account.Store
+	audit.Log
+	media.AssetStore
+	Changes(ctx context.Context) (int64, error)
+	Secret(ctx context.Context, name string) ([]byte, error)
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+	Ping(ctx context.Context) error
+}
+
+// openDatabase opens the SQLite database in the data folder when no
+// MongoDB URI is configured, MongoDB otherwise; close releases it.
+func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (db database, close func() error, err error) {
+	if cfg.Embedded() {
+		s, err := sqlstore.Open(ctx, filepath.Join(cfg.DataDir, "db"))
+		if err != nil {
+			return nil, nil, fmt.Errorf("open the embedded database: %w", err)
+		}
+		return s, s.Close, nil
+	}
+	client, err := mongostore.Connect(cfg.MongoURI)
+	if err != nil {
+		return nil, nil, err
+	}
+	close = func() error { return client.Disconnect(context.Background()) }
+	if err := waitForDatabase(ctx, client, logger); err != nil {
+		_ = close()
+		return nil, nil, err
+	}
+	s := mongostore.New(client.Database(cfg.MongoDB))
+	if err := s.EnsureIndexes(ctx); err != nil {
+		_ = close()
+		return nil, nil, fmt.Errorf("prepare the database: %w", err)
+	}
+	return s, close, nil
+}
+
+// waitForDatabase pings until MongoDB answers, for up to 30 seconds (a
+// database starting beside us, as in a compose file, takes a moment).
+func waitForDatabase(ctx context.Context, client *mongo.Client, logger *slog.Logger) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := client.Ping(pctx, nil)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("the database does not answer: %w", err)
+		}
+		logger.Info("waiting for the database", "err", err)
+		time.Sleep(time.Second)
+	}
+}

@@ -1,0 +1,59 @@
+// Package teststore gives a test an empty document store of the kind the
+// test run asks for: the embedded SQLite store on a file in the test's own
+// folder (the default, as `yinling serve` runs without a MongoDB URI), or
+// with YINLING_TEST_STORE=mongo the Mongo store on a fresh database of the
+// test environment's MongoDB-protocol server (embedded FerretDB, or
+// YINLING_TEST_MONGO_URI). `.ci/run` runs the API and command suites both
+// ways.
+package teststore
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/yinling-cms/yinling/content/storetest"
+	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/internal/testenv"
+)
+
+// Store is what a test may use of a store: the domain's contract, and a
+// count of a collection's records.
+type Store interface {
+	storetest.Store
+	Count(ctx context.Context, collection string) (int64, error)
+}
+
+// Mongo reports whether this run uses the Mongo store.
+func Mongo() bool { return os.Getenv("YINLING_TEST_STORE") == "mongo" }
+
+// Name is the store this run uses, for messages.
+func Name() string {
+	if Mongo() {
+		return "mongo"
+	}
+	return "sqlite"
+}
+
+// Open returns an empty store for this test, closed or dropped when the
+// test ends.
+func Open(t testing.TB) Store {
+	t.Helper()
+	if v := os.Getenv("YINLING_TEST_STORE"); v != "" && v != "mongo" && v != "sqlite" {
+		t.Fatalf("teststore: YINLING_TEST_STORE=%q: want sqlite (the default) or mongo", v)
+	}
+	if Mongo() {
+		s := mongostore.New(testenv.Database(t))
+		if err := s.EnsureIndexes(context.Background()); err != nil {
+			t.Fatalf("teststore: indexes: %v", err)
+		}
+		return s
+	}
+	s, err := sqlstore.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatalf("teststore: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
