@@ -35,8 +35,11 @@ type Deps struct {
 	// Changes is the shared change counter; with it, content API answers
 	// are served from memory. Nil turns the read cache off.
 	Changes ChangeCounter
-	Ready   []Check
-	Logger  *slog.Logger
+	// ReadCacheBytes bounds the answers kept in memory (default
+	// DefaultReadCacheBytes).
+	ReadCacheBytes int64
+	Ready          []Check
+	Logger         *slog.Logger
 	// BaseURL is the public URL of the site (links to media use it).
 	BaseURL string
 	// RequestTimeout bounds every request but uploads (default 30s).
@@ -92,7 +95,7 @@ func New(d Deps) *fiber.App {
 	app.Use(securityHeaders())
 	h := &handlers{d: d, secureCookies: isHTTPS(d.BaseURL), metrics: m}
 	if d.Changes != nil {
-		h.cache = newReadCache(d.Changes)
+		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
 	}
 	routes(app, h)
 	return app

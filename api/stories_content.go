@@ -1,8 +1,7 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -58,8 +57,8 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.cacheable(c, func() (any, error) {
-		page, err := h.d.Stories.ListLive(c.UserContext(), p)
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		page, err := h.d.Stories.ListLive(ctx, p)
 		if err != nil {
 			return nil, err
 		}
@@ -72,9 +71,9 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 }
 
 func (h *handlers) getLiveStory(c *fiber.Ctx) error {
-	slug := c.Params("slug")
-	return h.cacheable(c, func() (any, error) {
-		s, err := h.d.Stories.GetLive(c.UserContext(), slug)
+	slug := strings.Clone(c.Params("slug")) // the build may outlive the handler
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		s, err := h.d.Stories.GetLive(ctx, slug)
 		if err != nil {
 			return nil, err
 		}
@@ -83,27 +82,28 @@ func (h *handlers) getLiveStory(c *fiber.Ctx) error {
 }
 
 func (h *handlers) listColumns(c *fiber.Ctx) error {
-	return h.cacheable(c, func() (any, error) { return map[string]any{"items": content.Columns()}, nil })
+	return h.cacheable(c, func(context.Context) (any, error) { return map[string]any{"items": content.Columns()}, nil })
 }
 
 // cacheable answers a public read from the read cache, or builds it with
-// build and caches it. The answer has a strong ETag of its bytes (304 when
-// the client has them) and a short shared cache lifetime.
-func (h *handlers) cacheable(c *fiber.Ctx, build func() (any, error)) error {
+// build (on the context it is given) and caches it. The answer has a strong
+// ETag of its bytes (304 when the client has them) and a short shared
+// cache lifetime.
+func (h *handlers) cacheable(c *fiber.Ctx, build func(ctx context.Context) (any, error)) error {
 	key := c.Path() + "?" + string(c.Request().URI().QueryString())
-	e, gen, ok := h.cache.get(c.UserContext(), key)
-	if !ok {
-		v, err := build()
+	e, err := h.cache.answer(c.UserContext(), key, func(ctx context.Context) ([]byte, error) {
+		v, err := build(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
-			return fmt.Errorf("encode answer: %w", err)
+			return nil, fmt.Errorf("encode answer: %w", err)
 		}
-		sum := sha256.Sum256(b)
-		e = cacheEntry{etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: b}
-		h.cache.put(key, gen, e.etag, b)
+		return b, nil
+	})
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderETag, e.etag)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")

@@ -34,6 +34,8 @@ type Config struct {
 	LogFormat     string
 	// UploadLimitMB is the largest upload, in MiB.
 	UploadLimitMB int64
+	// ReadCacheMB bounds the content API answers kept in memory, in MiB.
+	ReadCacheMB int64
 	// RequestTimeout bounds each request but uploads.
 	RequestTimeout time.Duration
 	// SchedulerTick is how often the scheduler looks for due items (and
@@ -159,6 +161,14 @@ func settings() []setting {
 				return errors.New("must be a whole number of MiB from 1 to 8192")
 			}
 			c.UploadLimitMB = n
+			return nil
+		}},
+		{"YINLING_READ_CACHE_MB", "read-cache-mb", "128", "memory for content API answers kept ready, in MiB", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 || n > 65536 {
+				return errors.New("must be a whole number of MiB from 1 to 65536")
+			}
+			c.ReadCacheMB = n
 			return nil
 		}},
 		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},

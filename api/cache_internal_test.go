@@ -1,0 +1,151 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// counter is a ChangeCounter the test moves by hand.
+type counter struct {
+	n     atomic.Int64
+	fail  atomic.Bool
+	calls atomic.Int64
+}
+
+func (c *counter) Changes(context.Context) (int64, error) {
+	c.calls.Add(1)
+	if c.fail.Load() {
+		return 0, errors.New("the database is not answering")
+	}
+	return c.n.Load(), nil
+}
+
+func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
+	rc := newReadCache(&counter{}, 1<<20)
+	var builds atomic.Int64
+	release := make(chan struct{})
+	build := func(context.Context) ([]byte, error) {
+		builds.Add(1)
+		<-release
+		return []byte(`{"items":[]}`), nil
+	}
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := rc.answer(context.Background(), "/stories?", build)
+			if err != nil || string(e.body) != `{"items":[]}` || e.etag == "" {
+				t.Errorf("answer = %q %q, %v", e.body, e.etag, err)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // let all fifty arrive and wait
+	close(release)
+	wg.Wait()
+	if n := builds.Load(); n != 1 {
+		t.Fatalf("%d builds for fifty concurrent misses, want 1", n)
+	}
+	if _, err := rc.answer(context.Background(), "/stories?", build); err != nil || builds.Load() != 1 {
+		t.Fatalf("a hit built again (%d builds, %v)", builds.Load(), err)
+	}
+}
+
+func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
+	rc := newReadCache(&counter{}, 64<<10)
+	body := make([]byte, 1000)
+	build := func(context.Context) ([]byte, error) { return body, nil }
+	for i := range 200 {
+		if _, err := rc.answer(context.Background(), fmt.Sprint("/k", i), build); err != nil {
+			t.Fatal(err)
+		}
+		if i >= 1 {
+			_, _ = rc.answer(context.Background(), "/k0", build) // kept warm
+		}
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.bytes > rc.maxBytes {
+		t.Fatalf("%d bytes kept, over the bound of %d", rc.bytes, rc.maxBytes)
+	}
+	if n := len(rc.entries); n < 50 || n > 64 {
+		t.Fatalf("%d entries kept; want the bound's worth (about 57), not a cleared cache", n)
+	}
+	for _, key := range []string{"/k0", "/k199", "/k150"} {
+		if _, ok := rc.entries[key]; !ok {
+			t.Errorf("%s was evicted; the recently used stay", key)
+		}
+	}
+	if _, ok := rc.entries["/k1"]; ok {
+		t.Error("/k1, the least recently used, is still there")
+	}
+}
+
+func TestReadCacheFollowsTheCounterAndSurvivesItsOutage(t *testing.T) {
+	c := &counter{}
+	rc := newReadCache(c, 1<<20)
+	now := time.Unix(1_800_000_000, 0)
+	rc.now = func() time.Time { return now }
+	version := "a"
+	build := func(context.Context) ([]byte, error) { return []byte(version), nil }
+	get := func() string {
+		t.Helper()
+		e, err := rc.answer(context.Background(), "/s", build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(e.body)
+	}
+	if get() != "a" {
+		t.Fatal("first build")
+	}
+	version = "b"
+	c.n.Add(1) // another instance published
+	if got := get(); got != "a" {
+		t.Fatalf("within the check interval the cached answer stands; got %q", got)
+	}
+	now = now.Add(cacheCheckEvery)
+	if got := get(); got != "b" {
+		t.Fatalf("after the interval the counter's move drops the answer; got %q", got)
+	}
+	c.fail.Store(true)
+	version = "c"
+	now = now.Add(5 * cacheCheckEvery)
+	if got := get(); got != "b" {
+		t.Fatalf("while the counter cannot be read the cached answer is served; got %q", got)
+	}
+	now = now.Add(cacheMaxAge)
+	if got := get(); got != "c" {
+		t.Fatalf("an answer older than the max age is rebuilt; got %q", got)
+	}
+	c.fail.Store(false)
+	calls := c.calls.Load()
+	rc.invalidate()
+	get()
+	if c.calls.Load() != calls+1 {
+		t.Fatal("invalidate did not make the next answer look at the counter")
+	}
+}
+
+func TestReadCacheBuildErrorsAreNotKept(t *testing.T) {
+	rc := newReadCache(&counter{}, 1<<20)
+	fail := true
+	build := func(context.Context) ([]byte, error) {
+		if fail {
+			return nil, errors.New("not found")
+		}
+		return []byte("ok"), nil
+	}
+	if _, err := rc.answer(context.Background(), "/x", build); err == nil {
+		t.Fatal("the build's error was not returned")
+	}
+	fail = false
+	if e, err := rc.answer(context.Background(), "/x", build); err != nil || string(e.body) != "ok" {
+		t.Fatalf("after a failed build: %q, %v", e.body, err)
+	}
+}
