@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// result is one load phase's outcome.
+type result struct {
+	reqs    int
+	non2xx  int
+	errs    int
+	elapsed time.Duration
+	lat     []time.Duration
+}
+
+func (r result) rate() float64 { return float64(r.reqs) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	return r.lat[min(len(r.lat)-1, int(float64(len(r.lat))*p))]
+}
+
+// load sends GETs of urls, rotating, from conns clients for d.
+func load(ctx context.Context, base string, urls []string, token string, conns int, d time.Duration) result {
+	client := newClient(conns)
+	defer client.CloseIdleConnections()
+	var next atomic.Int64
+	var mu sync.Mutex
+	var total result
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine result
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				u := urls[int(next.Add(1)-1)%len(urls)]
+				t0 := time.Now()
+				status, err := get(ctx, client, base+u, token)
+				mine.lat = append(mine.lat, time.Since(t0))
+				mine.reqs++
+				switch {
+				case err != nil:
+					mine.errs++
+				case status/100 != 2:
+					mine.non2xx++
+				}
+			}
+			mu.Lock()
+			total.reqs += mine.reqs
+			total.non2xx += mine.non2xx
+			total.errs += mine.errs
+			total.lat = append(total.lat, mine.lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	total.elapsed = time.Since(start)
+	slices.Sort(total.lat)
+	return total
+}
+
+func get(ctx context.Context, client *http.Client, url, token string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return 0, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	r, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, err = io.Copy(io.Discard, r.Body)
+	r.Body.Close()
+	return r.StatusCode, err
+}
+
+// sequential reads urls one after another from one client and returns
+// their latencies, sorted.
+func sequential(ctx context.Context, base string, urls []string, token string) result {
+	client := newClient(1)
+	defer client.CloseIdleConnections()
+	var r result
+	start := time.Now()
+	for _, u := range urls {
+		t0 := time.Now()
+		status, err := get(ctx, client, base+u, token)
+		r.lat = append(r.lat, time.Since(t0))
+		r.reqs++
+		if err != nil {
+			r.errs++
+		} else if status/100 != 2 {
+			r.non2xx++
+		}
+	}
+	r.elapsed = time.Since(start)
+	slices.Sort(r.lat)
+	return r
+}

@@ -1,0 +1,101 @@
+// Command yinling-bench measures what readers and editors meet: the real
+// yinling binary on loopback under concurrent load, at growing corpus
+// sizes, rotating over every slug, page and filter, with the same bytes
+// served from memory by a minimal Fiber server in the same run as the
+// ceiling each figure is compared with.
+//
+//	go run ./cmd/yinling-bench -stories 1000,10000 -conns 50 -duration 10s
+//
+// It builds the binary (or takes -binary), starts it on a fresh data folder
+// (embedded SQLite; -mongo-uri for the Mongo store), seeds stories through
+// the admin API with 8 clients (create, then publish), and after each size
+// runs every load phase against the server and against the ceiling. Cold
+// figures are one client's first reads after a publish has made every
+// cached answer stale. Results are a Markdown table on stdout.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "ceiling" {
+		if err := runCeiling(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "ceiling:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "yinling-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	binary   string
+	sizes    []int
+	conns    int
+	duration time.Duration
+	mongoURI string
+	cold     int
+}
+
+func run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("yinling-bench", flag.ContinueOnError)
+	var o options
+	sizes := fs.String("stories", "1000,10000", "comma-separated corpus sizes, ascending (the corpus grows between them)")
+	fs.StringVar(&o.binary, "binary", "", "the yinling binary (default: go build ./cmd/yinling)")
+	fs.IntVar(&o.conns, "conns", 50, "concurrent connections of each load phase")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
+	fs.StringVar(&o.mongoURI, "mongo-uri", "", "run the server on this MongoDB instead of the embedded SQLite")
+	fs.IntVar(&o.cold, "cold", 200, "cold reads measured per phase")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || (len(o.sizes) > 0 && n <= o.sizes[len(o.sizes)-1]) {
+			return fmt.Errorf("-stories %q: want ascending whole numbers", *sizes)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	tmp, err := os.MkdirTemp("", "yinling-bench-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if o.binary == "" {
+		if o.binary, err = build(ctx, tmp); err != nil {
+			return err
+		}
+	}
+	srv, err := startServer(ctx, o, tmp)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	fmt.Printf("# yinling-bench: %s, %d connections, %s a phase, store %s\n\n", time.Now().UTC().Format(time.RFC3339), o.conns, o.duration, srv.store)
+	var seeded []story
+	for _, n := range o.sizes {
+		rate, more, err := seed(ctx, srv, len(seeded), n-len(seeded))
+		if err != nil {
+			return err
+		}
+		seeded = append(seeded, more...)
+		fmt.Printf("## %d published stories\n\ncreate + publish (8 clients), stories %d-%d: %.0f stories/s\n\n", n, n-len(more)+1, n, rate)
+		if err := measure(ctx, o, srv, seeded, tmp); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/gob"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// phase is one kind of request, rotating over its URLs.
+type phase struct {
+	name  string
+	urls  []string
+	admin bool // needs the bearer token
+}
+
+// phases lists the requests of the benchmark for the seeded corpus:
+// every slug, every page of the readers' list (by its cursor), every
+// column and tag, and every page of the admin list.
+func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
+	slugs := make([]string, len(stories))
+	for i, st := range stories {
+		slugs[i] = "/api/content/v1/stories/" + st.slug
+	}
+	rand.Shuffle(len(slugs), func(i, j int) { slugs[i], slugs[j] = slugs[j], slugs[i] })
+	deep, err := pages(ctx, s, "/api/content/v1/stories")
+	if err != nil {
+		return nil, err
+	}
+	adminPages, err := pages(ctx, s, "/api/admin/v1/stories")
+	if err != nil {
+		return nil, err
+	}
+	var cols, tags []string
+	for _, c := range columns {
+		cols = append(cols, "/api/content/v1/stories?column="+c)
+	}
+	for i := range tagCount {
+		tags = append(tags, "/api/content/v1/stories?tag="+url.QueryEscape(fmt.Sprintf("话题%d", i)))
+	}
+	return []phase{
+		{name: "get one story (every slug)", urls: slugs},
+		{name: "list of 20, first page", urls: []string{"/api/content/v1/stories"}},
+		{name: "list of 20, every deeper page by cursor", urls: deep[1:]},
+		{name: "column filter (6 columns)", urls: cols},
+		{name: "tag filter (100 tags)", urls: tags},
+		{name: "admin list of 20, every page", urls: adminPages, admin: true},
+	}, nil
+}
+
+// pages walks a list to its end and returns the URL of every page.
+func pages(ctx context.Context, s *server, path string) ([]string, error) {
+	urls := []string{path}
+	for {
+		var page struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		if err := s.call(ctx, "GET", urls[len(urls)-1], nil, &page); err != nil {
+			return nil, err
+		}
+		if page.NextCursor == "" {
+			return urls, nil
+		}
+		urls = append(urls, path+"?cursor="+url.QueryEscape(page.NextCursor))
+	}
+}
+
+func measure(ctx context.Context, o options, s *server, stories []story, tmp string) error {
+	ps, err := phases(ctx, s, stories)
+	if err != nil {
+		return err
+	}
+	// Cold: a publish makes every cached answer stale; then one client's
+	// first reads of a sample, then the same again warm.
+	type coldWarm struct{ cold, warm result }
+	cw := make([]coldWarm, len(ps))
+	if _, _, err := seed(ctx, s, len(stories)+1_000_000, 1); err != nil {
+		return err
+	}
+	for i, p := range ps {
+		sample := p.urls
+		if len(sample) > o.cold {
+			sample = sample[:o.cold]
+		}
+		token := adminToken(s, p)
+		cw[i].cold = sequential(ctx, s.base, sample, token)
+		cw[i].warm = sequential(ctx, s.base, sample, token)
+	}
+	answers := map[string]answer{}
+	for _, p := range ps {
+		for _, u := range p.urls { // also warms the server's cache for the load phases
+			a, err := capture(ctx, s, u, adminToken(s, p))
+			if err != nil {
+				return err
+			}
+			answers[u] = a
+		}
+	}
+	ceil, err := startCeiling(ctx, tmp, answers)
+	if err != nil {
+		return err
+	}
+	defer ceil.stop()
+	fmt.Println("| request | yinling req/s | p50 | p99 | non-2xx | memory ceiling req/s | ratio | cold p50 / p99 (1 client) | warm p50 / p99 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	for i, p := range ps {
+		token := adminToken(s, p)
+		got := load(ctx, s.base, p.urls, token, o.conns, o.duration)
+		top := load(ctx, ceil.base, p.urls, "", o.conns, o.duration)
+		fmt.Printf("| %s | %.0f | %s | %s | %d | %.0f | %.0f%% | %s / %s | %s / %s |\n", p.name, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)),
+			got.non2xx+got.errs, top.rate(), 100*got.rate()/top.rate(),
+			ms(cw[i].cold.pct(0.5)), ms(cw[i].cold.pct(0.99)), ms(cw[i].warm.pct(0.5)), ms(cw[i].warm.pct(0.99)))
+		if cw[i].cold.non2xx+cw[i].cold.errs > 0 {
+			fmt.Printf("|  (%d of the cold reads failed) |\n", cw[i].cold.non2xx+cw[i].cold.errs)
+		}
+	}
+	fmt.Println()
+	return nil
+}
+
+func adminToken(s *server, p phase) string {
+	if p.admin {
+		return s.token
+	}
+	return ""
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func capture(ctx context.Context, s *server, u, token string) (answer, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", s.base+u, nil)
+	if err != nil {
+		return answer{}, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	r, err := s.http.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer r.Body.Close()
+	b, err := io.ReadAll(r.Body)
+	if err != nil || r.StatusCode != 200 || !json.Valid(b) {
+		return answer{}, fmt.Errorf("capture %s: %d, %v", u, r.StatusCode, err)
+	}
+	return answer{Status: r.StatusCode, ContentType: r.Header.Get("Content-Type"), ETag: r.Header.Get("ETag"), Body: b}, nil
+}
+
+// ceiling is the running memory server.
+type ceilingServer struct {
+	base string
+	cmd  *exec.Cmd
+}
+
+func startCeiling(ctx context.Context, tmp string, answers map[string]answer) (*ceilingServer, error) {
+	file := filepath.Join(tmp, "answers.gob")
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := gob.NewEncoder(f).Encode(answers); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, self, "ceiling", "-file", file, "-addr", addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &ceilingServer{base: "http://" + addr, cmd: cmd}
+	client := newClient(1)
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if r, err := client.Get(c.base + "/api/content/v1/stories"); err == nil {
+			r.Body.Close()
+			return c, nil
+		}
+		if time.Now().After(deadline) {
+			c.stop()
+			return nil, fmt.Errorf("the ceiling server did not start")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (c *ceilingServer) stop() {
+	_ = c.cmd.Process.Kill()
+	_ = c.cmd.Wait()
+}
