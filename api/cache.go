@@ -46,7 +46,7 @@ type readCache struct {
 	gen       int64
 	checkedAt time.Time
 	checking  bool
-	epoch     int64 // raised by invalidate: a look begun before it does not count
+	epoch     int64      // raised by invalidate: a look begun before it does not count
 	order     *list.List // of *cacheEntry, most recently used first
 	entries   map[string]*list.Element
 	bytes     int64

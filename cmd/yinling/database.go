@@ -63,6 +63,10 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		_ = close()
 		return nil, nil, fmt.Errorf("prepare the database: %w", err)
 	}
+	if err := s.CheckImport(ctx); err != nil {
+		_ = close()
+		return nil, nil, err
+	}
 	return s, close, nil
 }
 

@@ -2,6 +2,8 @@
 //
 //	yinling [serve] [flags]        run the server (the default)
 //	yinling user add [flags] NAME  create a user; the password is read from stdin
+//	yinling export [flags] PATH    write everything to a folder or archive
+//	yinling import [flags] PATH    load an export into an empty site
 //	yinling version                print the version
 package main
 
@@ -44,6 +46,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return serve(ctx, args, getenv, stdout)
 	case "user":
 		return userCommand(ctx, args, getenv, stdin, stdout)
+	case "export", "import":
+		return backupCommand(ctx, cmd, args, getenv, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "yinling", version)
 		return nil
@@ -57,5 +61,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 const usage = `usage:
   yinling [serve] [flags]                       run the server (flags: yinling serve -h)
   yinling user add [--role R]... [flags] NAME   create a user; password from stdin
+  yinling export [flags] PATH                   everything to a folder or PATH.tar[.gz]
+  yinling import [flags] PATH                   an export into an empty database and object store
   yinling version                               print the version
 `

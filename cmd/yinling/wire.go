@@ -63,24 +63,12 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.store = db
 	s.closers = append(s.closers, closeDB)
 
-	if cfg.EmbeddedS3() {
-		disk, err := blobstore.NewDisk(filepath.Join(cfg.DataDir, "media"))
-		if err != nil {
-			return nil, err
-		}
-		s.closers = append(s.closers, disk.Close)
-		s.blobs = disk
-	} else {
-		s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
-			SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, TLS: cfg.S3TLS})
-		if err != nil {
-			return nil, err
-		}
-		if err := s3.EnsureBucket(ctx); err != nil {
-			return nil, fmt.Errorf("prepare the object store at %s: %w", cfg.S3Endpoint, err)
-		}
-		s.blobs = s3
+	blobs, closeBlobs, err := openBlobs(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
+	s.blobs = blobs
+	s.closers = append(s.closers, closeBlobs)
 
 	key, err := s.store.Secret(ctx, "cursor")
 	if err != nil {
@@ -117,4 +105,25 @@ func describeMode(cfg config.Config) string {
 		fmt.Fprintf(&b, "media:    S3 at %s, bucket %q\n", cfg.S3Endpoint, cfg.S3Bucket)
 	}
 	return b.String()
+}
+
+// openBlobs opens the object store: local disk in the data folder when no
+// S3 endpoint is configured.
+func openBlobs(ctx context.Context, cfg config.Config) (media.BlobStore, func() error, error) {
+	if cfg.EmbeddedS3() {
+		disk, err := blobstore.NewDisk(filepath.Join(cfg.DataDir, "media"))
+		if err != nil {
+			return nil, nil, err
+		}
+		return disk, disk.Close, nil
+	}
+	s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, TLS: cfg.S3TLS})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s3.EnsureBucket(ctx); err != nil {
+		return nil, nil, fmt.Errorf("prepare the object store at %s: %w", cfg.S3Endpoint, err)
+	}
+	return s3, func() error { return nil }, nil
 }

@@ -5,13 +5,9 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-)
 
-type leaseDoc struct {
-	ID        string    `bson:"_id"`
-	Holder    string    `bson:"holder"`
-	ExpiresAt time.Time `bson:"expires_at"`
-}
+	"github.com/yinling-cms/yinling/internal/record"
+)
 
 // AcquireLease implements worker.Leases with one conditional update: the
 // lease is taken when it is free, expired or already the holder's. A
@@ -32,7 +28,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.
 	if res.MatchedCount == 1 {
 		return true, nil
 	}
-	_, err = coll.InsertOne(ctx, leaseDoc{ID: name, Holder: holder, ExpiresAt: now.Add(ttl)})
+	_, err = coll.InsertOne(ctx, record.Lease{ID: name, Holder: holder, ExpiresAt: now.Add(ttl)})
 	if isDuplicate(err) {
 		return false, nil
 	}

@@ -5,14 +5,11 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/internal/record"
 )
 
 const colPlaces = "places"
-
-type placesDoc struct {
-	ID string `bson:"_id"`
-	N  int64  `bson:"n"`
-}
 
 // TakePlace implements content.PlaceStore with one conditional
 // findOneAndUpdate ($inc where n < capacity): atomic on MongoDB and,
@@ -22,7 +19,7 @@ type placesDoc struct {
 func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int64, bool, error) {
 	coll := s.db.Collection(colPlaces)
 	for range 2 {
-		var d placesDoc
+		var d record.Places
 		err := coll.FindOneAndUpdate(ctx,
 			bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$lt", Value: capacity}}}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}},
@@ -42,7 +39,7 @@ func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int6
 		case capacity < 1:
 			return 0, false, nil
 		}
-		if _, err := coll.InsertOne(ctx, placesDoc{ID: key, N: 1}); err == nil {
+		if _, err := coll.InsertOne(ctx, record.Places{ID: key, N: 1}); err == nil {
 			return 1, true, nil
 		} else if !isDuplicate(err) {
 			return 0, false, dbFault(err, "take a place")
@@ -56,7 +53,7 @@ func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int6
 }
 
 func (s *Store) places(ctx context.Context, key string) (int64, error) {
-	var d placesDoc
+	var d record.Places
 	err := s.db.Collection(colPlaces).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
 	return d.N, err
 }
@@ -64,7 +61,7 @@ func (s *Store) places(ctx context.Context, key string) (int64, error) {
 // ReleasePlace implements content.PlaceStore: a conditional $inc of -1
 // where n > 0.
 func (s *Store) ReleasePlace(ctx context.Context, key string) (int64, error) {
-	var d placesDoc
+	var d record.Places
 	err := s.db.Collection(colPlaces).FindOneAndUpdate(ctx,
 		bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$gt", Value: int64(0)}}}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(-1)}}}},

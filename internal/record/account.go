@@ -31,7 +31,7 @@ func (d User) User() account.User {
 // FromUser gives the record of a user.
 func FromUser(u account.User) User {
 	d := User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, Roles: []string{}}
+		Disabled: u.Disabled, CreatedAt: ms(u.CreatedAt), UpdatedAt: ms(u.UpdatedAt), Roles: []string{}}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, string(r))
 	}
@@ -53,8 +53,8 @@ type Session struct {
 
 // FromSession gives the record of a session.
 func FromSession(se account.Session) Session {
-	return Session{ID: se.ID, UserID: se.UserID, CSRF: se.CSRF, CreatedAt: se.CreatedAt, LastSeen: se.LastSeen,
-		ExpiresAt: se.ExpiresAt, Address: se.Address, UserAgent: se.UserAgent, Scope: string(se.Scope)}
+	return Session{ID: se.ID, UserID: se.UserID, CSRF: se.CSRF, CreatedAt: ms(se.CreatedAt), LastSeen: ms(se.LastSeen),
+		ExpiresAt: ms(se.ExpiresAt), Address: se.Address, UserAgent: se.UserAgent, Scope: string(se.Scope)}
 }
 
 // Session gives the domain's session.
@@ -78,7 +78,7 @@ type Token struct {
 // FromToken gives the record of a token.
 func FromToken(t account.Token) Token {
 	return Token{ID: t.ID, UserID: t.UserID, Name: t.Name, Scope: string(t.Scope), Hash: t.Hash,
-		CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+		CreatedAt: ms(t.CreatedAt), LastUsedAt: msPtr(t.LastUsedAt), RevokedAt: msPtr(t.RevokedAt)}
 }
 
 // Token gives the domain's token.

@@ -24,3 +24,15 @@ func utcPtr(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// ms is t in UTC at the millisecond precision both stores keep, so a record
+// reads back (and exports) the same from either.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+func msPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := ms(*t)
+	return &u
+}

@@ -30,7 +30,7 @@ func RevisionID(kind, itemID string, n int64) string {
 // FromRevision gives the record of a revision.
 func FromRevision(r content.Revision) Revision {
 	return Revision{ID: RevisionID(r.Kind, r.ItemID, r.Number), Kind: r.Kind, ItemID: r.ItemID, Number: r.Number,
-		Fields: r.Fields, AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: r.At, Note: r.Note, Published: r.Published}
+		Fields: r.Fields, AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: ms(r.At), Note: r.Note, Published: r.Published}
 }
 
 // Revision gives the domain's revision.
@@ -59,7 +59,7 @@ func LockID(kind, itemID string) string { return kind + ":" + itemID }
 // FromLock gives the record of a lock.
 func FromLock(l content.Lock) Lock {
 	return Lock{ID: LockID(l.Kind, l.ItemID), Kind: l.Kind, ItemID: l.ItemID, HolderID: l.HolderID, HolderName: l.HolderName,
-		ExpiresAt: l.ExpiresAt, TakenFromID: l.TakenFromID, TakenFromName: l.TakenFromName, TakenAt: l.TakenAt, Version: l.Version}
+		ExpiresAt: ms(l.ExpiresAt), TakenFromID: l.TakenFromID, TakenFromName: l.TakenFromName, TakenAt: msPtr(l.TakenAt), Version: l.Version}
 }
 
 // Lock gives the domain's lock.
@@ -82,7 +82,7 @@ type Audit struct {
 
 // FromAudit gives the record of an audit entry.
 func FromAudit(e audit.Entry) Audit {
-	return Audit{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+	return Audit{ID: e.ID, At: ms(e.At), ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
 		Target: e.Target, Address: e.Address, Detail: e.Detail}
 }
 

@@ -23,7 +23,11 @@ type Asset struct {
 }
 
 // FromAsset gives the record of an asset.
-func FromAsset(a media.Asset) Asset { return Asset(a) }
+func FromAsset(a media.Asset) Asset {
+	d := Asset(a)
+	d.CreatedAt = ms(d.CreatedAt)
+	return d
+}
 
 // Asset gives the domain's asset.
 func (d Asset) Asset() media.Asset {

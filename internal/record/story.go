@@ -58,16 +58,16 @@ func FromStory(s content.Story) Story {
 	d := Story{
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
 		Column: s.Column, Tags: nonNil(s.Tags), Cover: s.Cover, Status: string(s.Status), Version: s.Version,
-		Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-		PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt, Revision: s.Revision, ReviewNote: s.ReviewNote,
+		Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: ms(s.CreatedAt), UpdatedAt: ms(s.UpdatedAt),
+		PublishedAt: msPtr(s.PublishedAt), TrashedAt: msPtr(s.TrashedAt), Revision: s.Revision, ReviewNote: s.ReviewNote,
 		SchedError: s.ScheduleError, LateByMS: s.LateBy.Milliseconds(),
 	}
 	if sc := s.Schedule; sc != nil {
-		d.Schedule = &Schedule{At: sc.At, Unpublish: sc.Unpublish, By: sc.By}
+		d.Schedule = &Schedule{At: ms(sc.At), Unpublish: sc.Unpublish, By: sc.By}
 	}
 	if l := s.Live; l != nil {
 		d.Live = &LiveStory{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
-			Tags: nonNil(l.Tags), Cover: l.Cover, PublishedAt: l.PublishedAt, UpdatedAt: l.UpdatedAt, Revision: l.Revision}
+			Tags: nonNil(l.Tags), Cover: l.Cover, PublishedAt: ms(l.PublishedAt), UpdatedAt: ms(l.UpdatedAt), Revision: l.Revision}
 	}
 	return d
 }

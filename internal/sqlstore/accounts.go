@@ -12,8 +12,11 @@ import (
 
 // InsertUser implements account.Store.
 func (s *Store) InsertUser(ctx context.Context, u account.User) error {
-	r := record.FromUser(u)
-	_, err := s.w.ExecContext(ctx, "INSERT INTO users(id, username, updated_at, doc) VALUES (?, ?, ?, ?)",
+	return insertUser(ctx, s.w, record.FromUser(u))
+}
+
+func insertUser(ctx context.Context, ex execer, r record.User) error {
+	_, err := ex.ExecContext(ctx, "INSERT INTO users(id, username, updated_at, doc) VALUES (?, ?, ?, ?)",
 		r.ID, r.Username, millis(r.UpdatedAt), encode(r))
 	if isDuplicate(err) {
 		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
@@ -84,10 +87,16 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 
 // InsertSession implements account.Store.
 func (s *Store) InsertSession(ctx context.Context, se account.Session) error {
-	r := record.FromSession(se)
-	_, err := s.exec(ctx, "insert session", "INSERT INTO sessions(id, user_id, created_at, doc) VALUES (?, ?, ?, ?)",
+	return insertSession(ctx, s.w, record.FromSession(se))
+}
+
+func insertSession(ctx context.Context, ex execer, r record.Session) error {
+	_, err := ex.ExecContext(ctx, "INSERT INTO sessions(id, user_id, created_at, doc) VALUES (?, ?, ?, ?)",
 		r.ID, r.UserID, millis(r.CreatedAt), encode(r))
-	return err
+	if err != nil {
+		return dbFault(err, "insert session")
+	}
+	return nil
 }
 
 // GetSession implements account.Store.
@@ -133,9 +142,15 @@ func (s *Store) DeleteSession(ctx context.Context, id string) error {
 
 // InsertToken implements account.Store.
 func (s *Store) InsertToken(ctx context.Context, t account.Token) error {
-	r := record.FromToken(t)
-	_, err := s.exec(ctx, "insert token", "INSERT INTO tokens(id, user_id, hash, doc) VALUES (?, ?, ?, ?)", r.ID, r.UserID, r.Hash, encode(r))
-	return err
+	return insertToken(ctx, s.w, record.FromToken(t))
+}
+
+func insertToken(ctx context.Context, ex execer, r record.Token) error {
+	_, err := ex.ExecContext(ctx, "INSERT INTO tokens(id, user_id, hash, doc) VALUES (?, ?, ?, ?)", r.ID, r.UserID, r.Hash, encode(r))
+	if err != nil {
+		return dbFault(err, "insert token")
+	}
+	return nil
 }
 
 // GetTokenByHash implements account.Store.

@@ -66,3 +66,8 @@ func (s *Store) exec(ctx context.Context, doing, query string, args ...any) (int
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+// execer is a connection or a transaction, for statements used in both.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

@@ -11,8 +11,12 @@ import (
 
 // InsertRevision implements content.RevisionStore.
 func (s *Store) InsertRevision(ctx context.Context, r content.Revision) error {
-	_, err := s.w.ExecContext(ctx, "INSERT INTO revisions(kind, item_id, number, published, doc) VALUES (?, ?, ?, ?, ?)",
-		r.Kind, r.ItemID, r.Number, boolInt(r.Published), encode(record.FromRevision(r)))
+	return insertRevision(ctx, s.w, record.FromRevision(r))
+}
+
+func insertRevision(ctx context.Context, ex execer, r record.Revision) error {
+	_, err := ex.ExecContext(ctx, "INSERT INTO revisions(kind, item_id, number, published, doc) VALUES (?, ?, ?, ?, ?)",
+		r.Kind, r.ItemID, r.Number, boolInt(r.Published), encode(r))
 	if isDuplicate(err) {
 		return fault.New(fault.Conflict, "revision %d exists", r.Number)
 	}

@@ -17,14 +17,20 @@ func (s *Store) Append(ctx context.Context, entries ...audit.Entry) error {
 	}
 	return s.tx(ctx, "append audit entries", func(tx *sql.Tx) error {
 		for _, e := range entries {
-			r := record.FromAudit(e)
-			if _, err := tx.ExecContext(ctx, "INSERT INTO audit(id, at, actor_id, action, target, doc) VALUES (?, ?, ?, ?, ?, ?)",
-				r.ID, millis(r.At), r.ActorID, r.Action, r.Target, encode(r)); err != nil {
-				return dbFault(err, "append audit entries")
+			if err := insertAudit(ctx, tx, record.FromAudit(e)); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+func insertAudit(ctx context.Context, ex execer, r record.Audit) error {
+	if _, err := ex.ExecContext(ctx, "INSERT INTO audit(id, at, actor_id, action, target, doc) VALUES (?, ?, ?, ?, ?, ?)",
+		r.ID, millis(r.At), r.ActorID, r.Action, r.Target, encode(r)); err != nil {
+		return dbFault(err, "append audit entries")
+	}
+	return nil
 }
 
 // List implements audit.Log, newest first (ids sort by time).
@@ -63,9 +69,14 @@ func (s *Store) List(ctx context.Context, q audit.Query) ([]audit.Entry, error) 
 
 // InsertAsset implements media.AssetStore.
 func (s *Store) InsertAsset(ctx context.Context, a media.Asset) error {
-	r := record.FromAsset(a)
-	_, err := s.exec(ctx, "insert asset", "INSERT INTO assets(id, doc) VALUES (?, ?)", r.ID, encode(r))
-	return err
+	return insertAsset(ctx, s.w, record.FromAsset(a))
+}
+
+func insertAsset(ctx context.Context, ex execer, r record.Asset) error {
+	if _, err := ex.ExecContext(ctx, "INSERT INTO assets(id, doc) VALUES (?, ?)", r.ID, encode(r)); err != nil {
+		return dbFault(err, "insert asset")
+	}
+	return nil
 }
 
 // GetAsset implements media.AssetStore.

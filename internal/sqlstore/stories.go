@@ -89,23 +89,25 @@ func writeTags(ctx context.Context, tx *sql.Tx, st content.Story) error {
 
 // InsertStory implements content.StoryStore.
 func (s *Store) InsertStory(ctx context.Context, st content.Story) error {
+	return s.tx(ctx, "insert story", func(tx *sql.Tx) error { return insertStory(ctx, tx, st) })
+}
+
+func insertStory(ctx context.Context, tx *sql.Tx, st content.Story) error {
 	row, err := splitStory(st)
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, "insert story", func(tx *sql.Tx) error {
-		args := append([]any{st.ID}, storyColumns(st)...)
-		args = append(args, row.meta, row.body, row.bodyHTML, row.liveBodyHTML)
-		_, err := tx.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, trashed_at,
-			due_at, listed_at, listed_column, meta, body, body_html, live_body_html) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
-		if isDuplicate(err) {
-			return fmt.Errorf("sqlstore: insert story: %w", content.ErrSlugTaken)
-		}
-		if err != nil {
-			return dbFault(err, "insert story")
-		}
-		return writeTags(ctx, tx, st)
-	})
+	args := append([]any{st.ID}, storyColumns(st)...)
+	args = append(args, row.meta, row.body, row.bodyHTML, row.liveBodyHTML)
+	_, err = tx.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, trashed_at,
+		due_at, listed_at, listed_column, meta, body, body_html, live_body_html) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if isDuplicate(err) {
+		return fmt.Errorf("sqlstore: insert story: %w", content.ErrSlugTaken)
+	}
+	if err != nil {
+		return dbFault(err, "insert story")
+	}
+	return writeTags(ctx, tx, st)
 }
 
 // GetStory implements content.StoryStore.

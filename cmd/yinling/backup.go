@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/yinling-cms/yinling/internal/backup"
+	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/sqlstore"
+)
+
+const backupUsage = `usage (server flags choose the database and object store):
+  yinling export [flags] PATH   write everything to a new folder, or to PATH.tar / PATH.tar.gz
+  yinling import [flags] PATH   load an export into an empty database and object store, and verify it`
+
+// backupCommand runs `yinling export` and `yinling import`. The server
+// must be stopped on the embedded database (the data folder is locked).
+func backupCommand(ctx context.Context, verb string, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	serverFlags := config.AddFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New(backupUsage)
+	}
+	path := fs.Arg(0)
+	cfg, err := serverFlags.Config(getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, io.Discard)
+	db, closeDB, err := openDatabase(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	blobs, closeBlobs, err := openBlobs(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeBlobs()
+	var (
+		src  backup.Source
+		dst  backup.Target
+		name string
+	)
+	switch s := db.(type) {
+	case *sqlstore.Store:
+		src, dst, name = s, backup.TargetOf(s), "sqlite"
+	case *mongostore.Store:
+		src, dst, name = s, backup.TargetOf(s), "mongodb"
+	default:
+		return fmt.Errorf("the store %T cannot be exported", db)
+	}
+	progress := backup.NewProgress(stdout)
+	if verb == "export" {
+		m, err := backup.Export(ctx, src, name, blobs, path, progress)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		fmt.Fprintf(stdout, "exported %s: %s to %s\n", name, summary(m), path)
+		return nil
+	}
+	m, err := backup.Import(ctx, dst, blobs, path, progress)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	fmt.Fprintf(stdout, "imported %s into %s and checked it\n", summary(m), name)
+	return nil
+}
+
+func summary(m backup.Manifest) string {
+	var records int64
+	for _, c := range m.Collections {
+		records += c.Count
+	}
+	var bytes int64
+	for _, e := range m.Media {
+		bytes += e.Bytes
+	}
+	return fmt.Sprintf("%d records in %d collections, %d media objects (%d bytes)", records, len(m.Collections), len(m.Media), bytes)
+}

@@ -1,0 +1,176 @@
+package backup
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// isArchive reports whether an export path names a tar archive, and
+// whether it is compressed.
+func isArchive(p string) (archive, compressed bool) {
+	switch {
+	case strings.HasSuffix(p, ".tar.gz"), strings.HasSuffix(p, ".tgz"):
+		return true, true
+	case strings.HasSuffix(p, ".tar"):
+		return true, false
+	}
+	return false, false
+}
+
+// writer puts the files of an export somewhere: a folder, or a tar
+// archive. Every file's size is known before it is written.
+type writer interface {
+	add(name string, size int64, r io.Reader) error
+	close() error
+}
+
+// createWriter makes the export's writer; the folder or archive must not
+// exist yet (an export never overwrites).
+func createWriter(p string) (writer, error) {
+	if _, err := os.Lstat(p); err == nil {
+		return nil, fmt.Errorf("%s exists; an export goes to a new folder or file", p)
+	}
+	archive, compressed := isArchive(p)
+	if !archive {
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			return nil, err
+		}
+		root, err := os.OpenRoot(p)
+		if err != nil {
+			return nil, err
+		}
+		return &dirWriter{root: root}, nil
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	w := &tarWriter{f: f}
+	var out io.Writer = f
+	if compressed {
+		w.gz = gzip.NewWriter(f)
+		out = w.gz
+	}
+	w.tw = tar.NewWriter(out)
+	return w, nil
+}
+
+type dirWriter struct{ root *os.Root }
+
+func (d *dirWriter) add(name string, size int64, r io.Reader) error {
+	if dir := path.Dir(name); dir != "." {
+		if err := d.root.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(f, r)
+	if err == nil && n != size {
+		err = fmt.Errorf("%s: wrote %d bytes, expected %d", name, n, size)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+func (d *dirWriter) close() error { return d.root.Close() }
+
+type tarWriter struct {
+	f  *os.File
+	gz *gzip.Writer
+	tw *tar.Writer
+}
+
+func (t *tarWriter) add(name string, size int64, r io.Reader) error {
+	if err := t.tw.WriteHeader(&tar.Header{Name: name, Size: size, Mode: 0o600, Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
+		return err
+	}
+	n, err := io.Copy(t.tw, r)
+	if err == nil && n != size {
+		err = fmt.Errorf("%s: wrote %d bytes, expected %d", name, n, size)
+	}
+	return err
+}
+
+func (t *tarWriter) close() error {
+	err := t.tw.Close()
+	if t.gz != nil {
+		err = errors.Join(err, t.gz.Close())
+	}
+	err = errors.Join(err, t.f.Sync())
+	return errors.Join(err, t.f.Close())
+}
+
+// walk calls f with every file of an export, in the order it holds them
+// (for a folder: the manifest's order is imposed by the caller, this walks
+// by name). Anything but regular files (symbolic links, devices, links out
+// of the folder) is refused, and so are names that are not local.
+func walk(p string, f func(name string, r io.Reader) error) error {
+	archive, compressed := isArchive(p)
+	if !archive {
+		root, err := os.OpenRoot(p)
+		if err != nil {
+			return err
+		}
+		defer root.Close()
+		return fs.WalkDir(root.FS(), ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if !d.Type().IsRegular() {
+				return fmt.Errorf("%s is not a regular file", name)
+			}
+			file, err := root.Open(name)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			return f(name, file)
+		})
+	}
+	file, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	var in io.Reader = file
+	if compressed {
+		gz, err := gzip.NewReader(file)
+		if err != nil {
+			return fmt.Errorf("%s is not a gzip file: %w", p, err)
+		}
+		defer gz.Close()
+		in = gz
+	}
+	tr := tar.NewReader(in)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s is damaged or cut short: %w", p, err)
+		}
+		if h.Typeflag == tar.TypeDir {
+			continue
+		}
+		if h.Typeflag != tar.TypeReg || !filepath.IsLocal(h.Name) {
+			return fmt.Errorf("%s holds %q, which is not a plain file with a local name", p, h.Name)
+		}
+		if err := f(path.Clean(h.Name), tr); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package record
+
+import "time"
+
+// Setting is a named value of the site: the change counter (N) or a
+// secret (Value).
+type Setting struct {
+	ID    string `bson:"_id" json:"id"`
+	N     int64  `bson:"n,omitempty" json:"n,omitempty"`
+	Value []byte `bson:"value,omitempty" json:"value,omitempty"`
+}
+
+// Places is a capacity counter: the places taken under a key.
+type Places struct {
+	ID string `bson:"_id" json:"id"`
+	N  int64  `bson:"n" json:"n"`
+}
+
+// Lease is a background job's lease.
+type Lease struct {
+	ID        string    `bson:"_id" json:"id"`
+	Holder    string    `bson:"holder" json:"holder"`
+	ExpiresAt time.Time `bson:"expires_at" json:"expires_at"`
+}
+
+// Exported lists the collections an export holds, in the order an import
+// loads them, each with a new empty record to decode one into. Left out
+// are the passing ones, gone within minutes anyway: edit locks, leases,
+// failed sign-ins (and the Mongo store's version claims).
+func Exported() []Collection {
+	return []Collection{
+		{"settings", func() any { return new(Setting) }},
+		{"users", func() any { return new(User) }},
+		{"sessions", func() any { return new(Session) }},
+		{"tokens", func() any { return new(Token) }},
+		{"assets", func() any { return new(Asset) }},
+		{"stories", func() any { return new(Story) }},
+		{"revisions", func() any { return new(Revision) }},
+		{"places", func() any { return new(Places) }},
+		{"audit", func() any { return new(Audit) }},
+	}
+}
+
+// Collection is an exported collection: its name in both stores and a
+// constructor of its record type.
+type Collection struct {
+	Name string
+	New  func() any
+}

@@ -1,0 +1,194 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/yinling-cms/yinling/internal/record"
+)
+
+// dumpQueries select each exported collection's rows in the order of the
+// records' ids (as the Mongo store sorts _id), for Dump.
+var dumpQueries = map[string]string{
+	"settings":  "SELECT name, n, value FROM settings WHERE name != 'ping' ORDER BY name",
+	"users":     "SELECT doc FROM users ORDER BY id",
+	"sessions":  "SELECT doc FROM sessions ORDER BY id",
+	"tokens":    "SELECT doc FROM tokens ORDER BY id",
+	"assets":    "SELECT doc FROM assets ORDER BY id",
+	"stories":   "SELECT meta, body, body_html, live_body_html FROM stories ORDER BY id",
+	"revisions": revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
+	"places":    "SELECT key, n FROM places ORDER BY key",
+	"audit":     "SELECT doc FROM audit ORDER BY id",
+}
+
+// Dump calls yield with every record of an exported collection (see
+// record.Exported) as JSON, in the order of their ids. It reads one
+// snapshot: writes made meanwhile are not seen.
+func (s *Store) Dump(ctx context.Context, collection string, yield func(doc []byte) error) error {
+	query, ok := dumpQueries[collection]
+	if !ok {
+		return fmt.Errorf("sqlstore: %q is not an exported collection", collection)
+	}
+	rows, err := s.r.QueryContext(ctx, query)
+	if err != nil {
+		return dbFault(err, "dump "+collection)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := scanRecord(collection, rows)
+		if err != nil {
+			return err
+		}
+		b, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("sqlstore: dump %s: %w", collection, err)
+		}
+		if err := yield(b); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return dbFault(err, "dump "+collection)
+	}
+	return nil
+}
+
+// scanRecord reads one row of a dump query as its record.
+func scanRecord(collection string, rows *sql.Rows) (any, error) {
+	switch collection {
+	case "settings":
+		var r record.Setting
+		if err := rows.Scan(&r.ID, &r.N, &r.Value); err != nil {
+			return nil, dbFault(err, "dump settings")
+		}
+		return r, nil
+	case "places":
+		var r record.Places
+		if err := rows.Scan(&r.ID, &r.N); err != nil {
+			return nil, dbFault(err, "dump places")
+		}
+		return r, nil
+	case "stories":
+		var meta string
+		var texts storyRow
+		if err := rows.Scan(&meta, &texts.body, &texts.bodyHTML, &texts.liveBodyHTML); err != nil {
+			return nil, dbFault(err, "dump stories")
+		}
+		st, err := decodeStory([]byte(meta), &texts)
+		if err != nil {
+			return nil, err
+		}
+		return record.FromStory(st), nil
+	}
+	var doc []byte
+	if err := rows.Scan(&doc); err != nil {
+		return nil, dbFault(err, "dump "+collection)
+	}
+	for _, c := range record.Exported() {
+		if c.Name == collection {
+			r := c.New()
+			if err := json.Unmarshal(doc, r); err != nil {
+				return nil, fmt.Errorf("sqlstore: dump %s: %w", collection, err)
+			}
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("sqlstore: %q is not an exported collection", collection)
+}
+
+// Import is an import under way: everything it loads is one transaction,
+// so the database has all of it after Commit and none of it otherwise
+// (a process killed mid-import leaves the database as it was).
+type Import struct {
+	tx *sql.Tx
+}
+
+// BeginImport starts an import. Other writes wait until it ends.
+func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, dbFault(err, "begin the import")
+	}
+	return &Import{tx: tx}, nil
+}
+
+// Load inserts records (JSON of the collection's record type).
+func (im *Import) Load(ctx context.Context, collection string, docs [][]byte) error {
+	for _, doc := range docs {
+		if err := im.load(ctx, collection, doc); err != nil {
+			return fmt.Errorf("sqlstore: import %s: %w", collection, err)
+		}
+	}
+	return nil
+}
+
+func (im *Import) load(ctx context.Context, collection string, doc []byte) error {
+	tx := im.tx
+	var err error
+	switch collection {
+	case "settings":
+		var r record.Setting
+		if err = json.Unmarshal(doc, &r); err == nil {
+			_, err = tx.ExecContext(ctx, "INSERT INTO settings(name, n, value) VALUES (?, ?, ?)", r.ID, r.N, r.Value)
+		}
+	case "places":
+		var r record.Places
+		if err = json.Unmarshal(doc, &r); err == nil {
+			_, err = tx.ExecContext(ctx, "INSERT INTO places(key, n) VALUES (?, ?)", r.ID, r.N)
+		}
+	case "users":
+		var r record.User
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertUser(ctx, tx, r)
+		}
+	case "sessions":
+		var r record.Session
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertSession(ctx, tx, r)
+		}
+	case "tokens":
+		var r record.Token
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertToken(ctx, tx, r)
+		}
+	case "assets":
+		var r record.Asset
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertAsset(ctx, tx, r)
+		}
+	case "stories":
+		var r record.Story
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertStory(ctx, tx, r.Story())
+		}
+	case "revisions":
+		var r record.Revision
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertRevision(ctx, tx, r)
+		}
+	case "audit":
+		var r record.Audit
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertAudit(ctx, tx, r)
+		}
+	default:
+		return fmt.Errorf("%q is not an exported collection", collection)
+	}
+	return err
+}
+
+// Commit makes the import's records the database's.
+func (im *Import) Commit(context.Context) error {
+	if err := im.tx.Commit(); err != nil {
+		return dbFault(err, "commit the import")
+	}
+	return nil
+}
+
+// Abort leaves the database as it was before the import.
+func (im *Import) Abort(context.Context) error {
+	_ = im.tx.Rollback()
+	return nil
+}
