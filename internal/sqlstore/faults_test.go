@@ -98,4 +98,3 @@ func TestAReadOnlyDatabaseIsUnavailable(t *testing.T) {
 	}
 	integrity(t, s)
 }
-
