@@ -35,7 +35,7 @@ const (
 type site struct {
 	t      testing.TB
 	app    *fiber.App
-	store  teststore.Store
+	store  *teststore.Store
 	blobs  media.BlobStore
 	token  string // the administrator's bearer token
 	limits int64
@@ -45,7 +45,7 @@ type siteOption func(*siteConfig)
 
 type siteConfig struct {
 	uploadLimit   int64
-	store         teststore.Store
+	store         *teststore.Store
 	s3            *testenv.S3Server
 	bucket        string
 	noCache       bool
@@ -74,7 +74,7 @@ func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.upload
 
 // withStore uses store instead of a fresh one (two instances sharing a
 // database).
-func withStore(store teststore.Store) siteOption { return func(c *siteConfig) { c.store = store } }
+func withStore(store *teststore.Store) siteOption { return func(c *siteConfig) { c.store = store } }
 
 // withS3 uses the bucket of srv instead of one of the shared server.
 func withS3(srv testenv.S3Server, bucket string) siteOption {
@@ -124,7 +124,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	app := api.New(api.Deps{
 		Stories: content.NewStories(content.StoriesConfig{
-			Store: store, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+			Store: store.Stories, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
 			Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.keepRevisions,
 		}),
 		Locks:    locks,

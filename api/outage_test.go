@@ -9,6 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 
 func TestDatabaseStoppedWhileServing(t *testing.T) {
@@ -21,7 +22,7 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 	if err := store.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s := newSite(t, withStore(store))
+	s := newSite(t, withStore(teststore.FromMongo(store)))
 	st := s.createStory(nil)
 	s.publish(st["id"].(string))
 	s.do("GET", "/readyz", "", nil).want(http.StatusOK)

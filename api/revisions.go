@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -11,19 +12,19 @@ import (
 )
 
 type revisionOut struct {
-	Number     int64             `json:"number"`
-	AuthorID   string            `json:"author_id"`
-	AuthorName string            `json:"author_name"`
-	At         time.Time         `json:"at"`
-	Note       string            `json:"note"`
-	Published  bool              `json:"published"`
-	Fields     map[string]string `json:"fields,omitempty"`
+	Number     int64           `json:"number"`
+	AuthorID   string          `json:"author_id"`
+	AuthorName string          `json:"author_name"`
+	At         time.Time       `json:"at"`
+	Note       string          `json:"note"`
+	Published  bool            `json:"published"`
+	Fields     json.RawMessage `json:"fields,omitempty"`
 }
 
 func toRevisionOut(r content.Revision, withFields bool) revisionOut {
 	out := revisionOut{Number: r.Number, AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: r.At, Note: r.Note, Published: r.Published}
 	if withFields {
-		out.Fields = r.Fields
+		out.Fields = r.Snapshot
 	}
 	return out
 }

@@ -23,7 +23,7 @@ func clockedStories(t *testing.T, s *site, clock *time.Time) *content.Stories {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return *clock }
-	return content.NewStories(content.StoriesConfig{Store: s.store, Assets: s.store, Changes: s.store, Revisions: s.store,
+	return content.NewStories(content.StoriesConfig{Store: s.store.Stories, Assets: s.store, Changes: s.store, Revisions: s.store,
 		Locks: content.NewLocks(s.store, s.store, now), Audit: s.store, Markdown: md, Cursors: content.NewCursors(key), Now: now})
 }
 
@@ -81,7 +81,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 	cur, _ = stories.Get(ctx, broken.ID)
 	expect := cur.Version
 	cur.Column, cur.Version = "", cur.Version+1
-	if err := s.store.UpdateStory(ctx, cur, expect); err != nil {
+	if err := s.store.Stories.Update(ctx, cur, expect); err != nil {
 		t.Fatal(err)
 	}
 

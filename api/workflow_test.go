@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -230,5 +231,31 @@ func TestEditLocks(t *testing.T) {
 	audit := s.do("GET", "/api/admin/v1/audit?action=lock_taken_over", s.token, nil).want(http.StatusOK).json()["items"].([]any)
 	if len(audit) != 1 {
 		t.Fatalf("takeovers in the audit log: %v", audit)
+	}
+}
+
+// TestRestoreKeepsFieldsAsTheyWere: revisions keep typed snapshots, so a
+// tag holding a line break (which split a tag in two when revisions were
+// flattened to text) comes back as it was.
+func TestRestoreKeepsFieldsAsTheyWere(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tags := []any{"西迁\n精神", "讲座", "银龄"}
+	st := s.createStory(map[string]any{"title": "标签", "body": "正文", "column": "culture", "tags": tags})
+	path := "/api/admin/v1/stories/" + st["id"].(string)
+	changed := s.do("PUT", path, s.token, map[string]any{"title": "标签", "body": "正文", "column": "culture", "tags": []string{"别的"},
+		"version": st["version"]}).want(http.StatusOK).json()
+	rev := s.do("GET", path+"/revisions/1", s.token, nil).want(http.StatusOK).json()
+	if got := rev["fields"].(map[string]any)["tags"]; !reflect.DeepEqual(got, tags) {
+		t.Fatalf("revision 1 keeps tags %#v, want %#v", got, tags)
+	}
+	restored := s.do("POST", path+"/revisions/1/restore", s.token, map[string]any{"version": changed["version"]}).want(http.StatusOK).json()
+	if !reflect.DeepEqual(restored["tags"], tags) {
+		t.Fatalf("restored tags %#v, want %#v", restored["tags"], tags)
+	}
+	cmp := s.do("GET", path+"/revisions/compare?from=1&to=2", s.token, nil).want(http.StatusOK).json()
+	f := cmp["fields"].([]any)
+	if len(f) != 1 || f[0].(map[string]any)["field"] != "tags" || f[0].(map[string]any)["to"] != `["别的"]` {
+		t.Fatalf("the comparison: %v", f)
 	}
 }

@@ -13,11 +13,17 @@ import (
 	"github.com/yinling-cms/yinling/internal/ident"
 )
 
-// ItemStore is what the shared workflow needs of a kind's store.
+// ItemStore is what the shared workflow needs of a kind's store; each
+// store (internal/sqlstore, internal/mongostore) has one per kind that
+// satisfies it directly.
 //
-// Errors: a missing item is fault.NotFound; Update and Delete with a stale
-// version are fault.Conflict carrying the current version.
+// Errors: a missing item is fault.NotFound; Insert of a taken slug wraps
+// ErrSlugTaken; Update and Delete with a stale version are fault.Conflict
+// carrying the current version; a database that does not answer is
+// fault.Unavailable.
 type ItemStore[T any] interface {
+	// Insert stores a new item.
+	Insert(ctx context.Context, item T) error
 	Get(ctx context.Context, id string) (T, error)
 	// Update replaces the item whose version is expect.
 	Update(ctx context.Context, item T, expect int64) error
@@ -30,19 +36,40 @@ type ItemStore[T any] interface {
 	Delete(ctx context.Context, id string, expect int64) error
 }
 
+// Head points into an item at what the shared workflow reads and sets.
+type Head struct {
+	ID   *string
+	Slug *string
+	// Revision is the number of the revision the working copy is.
+	Revision *int64
+	*Lifecycle
+}
+
 // Kind tells the shared workflow how to handle one kind of item (stories;
-// lectures and videos with their issues): the rules, locks, revisions,
-// scheduling, trash and audit records are the same for every kind.
-type Kind[T any] struct {
+// lectures and videos with their issues): the saves, rules, locks,
+// revisions, scheduling, trash and audit records are the same for every
+// kind. T is the item, F its editable fields: what an editor sends and
+// what a revision keeps.
+type Kind[T any, F any] struct {
 	Name  string // "stories": in routes, revisions, locks and the audit log
 	Noun  string // "story": in messages
 	Store ItemStore[T]
-	// Lifecycle gives the item's editorial state (to read and change).
-	Lifecycle func(*T) *Lifecycle
-	ID        func(*T) string
-	Title     func(*T) string
-	// Revision is the number of the revision the working copy is.
-	Revision func(*T) int64
+	Head  func(*T) Head
+	Title func(*T) string
+	// Fields returns the working copy's editable fields.
+	Fields func(*T) F
+	// Apply checks the fields an editor sent (all field errors at once),
+	// normalizes them (trimming, dropping duplicates) and makes them the
+	// working copy, with what is derived from them (rendered Markdown).
+	// creating says whether the item is new.
+	Apply func(ctx context.Context, item *T, in *F, creating bool) error
+	// NewSlug is the slug a new item asks for: one the editor gave
+	// (explicit), or a base made from its title that -2, -3 ... follow.
+	NewSlug func(in F) (slug string, explicit bool)
+	// FieldOrder lists the fields (their JSON names) in the order a
+	// comparison of revisions shows them; BodyField is compared line by line.
+	FieldOrder []string
+	BodyField  string
 	// Live reports whether readers see the item; Changed whether the
 	// working copy differs from what they see.
 	Live    func(*T) bool
@@ -56,48 +83,66 @@ type Kind[T any] struct {
 	GoDark func(item *T)
 }
 
-// Workflow is the editorial life every kind shares: the steps of the
-// workflow table, trash, scheduled steps, revisions and audit records.
-type Workflow[T any] struct {
-	kind      Kind[T]
+// Workflow is the editorial life every kind shares: creating and saving
+// with revisions, the steps of the workflow table, trash, scheduled steps,
+// edit locks and audit records.
+type Workflow[T any, F any] struct {
+	kind      Kind[T, F]
 	revisions RevisionStore
 	locks     *Locks
 	audit     audit.Log
 	changes   ChangeNotifier
+	keep      int
 	now       func() time.Time
 }
 
-// NewWorkflow wires the workflow of one kind. now may be nil (time.Now).
-func NewWorkflow[T any](kind Kind[T], revisions RevisionStore, locks *Locks, log audit.Log, changes ChangeNotifier, now func() time.Time) *Workflow[T] {
-	if now == nil {
-		now = time.Now
-	}
-	return &Workflow[T]{kind: kind, revisions: revisions, locks: locks, audit: log, changes: changes, now: now}
+// WorkflowConfig is what a workflow is built from beside its kind.
+type WorkflowConfig struct {
+	Revisions RevisionStore
+	Locks     *Locks
+	Audit     audit.Log
+	Changes   ChangeNotifier
+	// KeepRevisions per item (0: DefaultKeepRevisions).
+	KeepRevisions int
+	// Now may be nil (time.Now).
+	Now func() time.Time
 }
 
-func (w *Workflow[T]) clock() time.Time { return w.now().UTC().Truncate(time.Millisecond) }
+// NewWorkflow wires the workflow of one kind.
+func NewWorkflow[T any, F any](kind Kind[T, F], cfg WorkflowConfig) *Workflow[T, F] {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.KeepRevisions <= 0 {
+		cfg.KeepRevisions = DefaultKeepRevisions
+	}
+	return &Workflow[T, F]{kind: kind, revisions: cfg.Revisions, locks: cfg.Locks, audit: cfg.Audit, changes: cfg.Changes,
+		keep: cfg.KeepRevisions, now: cfg.Now}
+}
+
+func (w *Workflow[T, F]) clock() time.Time { return w.now().UTC().Truncate(time.Millisecond) }
 
 // liveChanged tells the caches that readers' content changed. The change
 // itself is saved already; should the notice fail, caches still expire by
 // age (the API caps it at a minute), so the error is not the caller's.
-func (w *Workflow[T]) liveChanged(ctx context.Context) { _ = w.changes.BumpChanges(ctx) }
+func (w *Workflow[T, F]) liveChanged(ctx context.Context) { _ = w.changes.BumpChanges(ctx) }
 
 // record appends an event about an item to the audit log.
-func (w *Workflow[T]) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
+func (w *Workflow[T, F]) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
 	if err := w.audit.Append(ctx, w.entry(actor, action, id, detail)); err != nil {
 		return fmt.Errorf("content: audit: %w", err)
 	}
 	return nil
 }
 
-func (w *Workflow[T]) entry(actor Actor, action audit.Action, id, detail string) audit.Entry {
+func (w *Workflow[T, F]) entry(actor Actor, action audit.Action, id, detail string) audit.Entry {
 	a := actor.Audit()
 	return audit.Entry{ID: ident.New(), At: w.clock(), ActorID: a.ID, Actor: a.Name,
 		Action: action, Target: w.kind.Name + ":" + id, Address: a.Address, Detail: detail}
 }
 
 // Get returns an item by id, whatever its status (trashed ones too).
-func (w *Workflow[T]) Get(ctx context.Context, id string) (T, error) {
+func (w *Workflow[T, F]) Get(ctx context.Context, id string) (T, error) {
 	if !ident.Valid(id) {
 		var zero T
 		return zero, fault.New(fault.NotFound, "no such %s", w.kind.Noun)
@@ -107,8 +152,8 @@ func (w *Workflow[T]) Get(ctx context.Context, id string) (T, error) {
 
 // save stores item (changed by a workflow step, not its content) as the
 // next version after expect.
-func (w *Workflow[T]) save(ctx context.Context, actor Actor, item T, expect int64) (T, error) {
-	lc := w.kind.Lifecycle(&item)
+func (w *Workflow[T, F]) save(ctx context.Context, actor Actor, item T, expect int64) (T, error) {
+	lc := w.kind.Head(&item).Lifecycle
 	lc.Version = expect + 1
 	lc.UpdatedAt = w.clock()
 	lc.UpdatedBy = actor.ID
@@ -140,7 +185,7 @@ type StepInput struct {
 // Errors: fault.Forbidden, fault.Conflict (wrong state or stale version),
 // fault.Invalid (a reject without a note, a schedule in the past, an item
 // not ready to publish, with its fields).
-func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version int64, in StepInput) (T, error) {
+func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, version int64, in StepInput) (T, error) {
 	var zero T
 	in.Note = strings.TrimSpace(in.Note)
 	if !utf8.ValidString(in.Note) || utf8.RuneCountInString(in.Note) > MaxNoteLength {
@@ -150,7 +195,7 @@ func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version i
 	if err != nil {
 		return zero, err
 	}
-	lc := w.kind.Lifecycle(&item)
+	lc := w.kind.Head(&item).Lifecycle
 	if version != 0 && lc.Version != version {
 		return zero, conflict(lc.Version)
 	}
@@ -176,7 +221,7 @@ func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version i
 		if err := w.publish(ctx, &item, now); err != nil {
 			return zero, err
 		}
-		if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, map[string]int64{id: w.kind.Revision(&item)}); err != nil {
+		if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, map[string]int64{id: *w.kind.Head(&item).Revision}); err != nil {
 			return zero, err
 		}
 	case ActSchedule:
@@ -213,7 +258,7 @@ func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version i
 	if err != nil {
 		return zero, err
 	}
-	lc = w.kind.Lifecycle(&item)
+	lc = w.kind.Head(&item).Lifecycle
 	if wasLive != w.kind.Live(&item) || in.Action == ActPublish {
 		w.liveChanged(ctx)
 	}
@@ -232,11 +277,11 @@ func (w *Workflow[T]) Act(ctx context.Context, actor Actor, id string, version i
 
 // publish makes the working copy live, after checking it is complete. The
 // caller marks the revision published (so pruning never removes it).
-func (w *Workflow[T]) publish(ctx context.Context, item *T, now time.Time) error {
+func (w *Workflow[T, F]) publish(ctx context.Context, item *T, now time.Time) error {
 	if err := w.kind.Publishable(ctx, *item); err != nil {
 		return err
 	}
-	lc := w.kind.Lifecycle(item)
+	lc := w.kind.Head(item).Lifecycle
 	first := now
 	if lc.PublishedAt != nil {
 		first = *lc.PublishedAt
@@ -249,13 +294,13 @@ func (w *Workflow[T]) publish(ctx context.Context, item *T, now time.Time) error
 
 // Trash moves an item to the trash. A published item must be unpublished
 // first (fault.Conflict), so nothing disappears from readers by accident.
-func (w *Workflow[T]) Trash(ctx context.Context, actor Actor, id string, version int64) (T, error) {
+func (w *Workflow[T, F]) Trash(ctx context.Context, actor Actor, id string, version int64) (T, error) {
 	var zero T
 	item, err := w.Get(ctx, id)
 	if err != nil {
 		return zero, err
 	}
-	lc := w.kind.Lifecycle(&item)
+	lc := w.kind.Head(&item).Lifecycle
 	if err := checkEdit(actor, *lc); err != nil {
 		return zero, err
 	}
@@ -278,13 +323,13 @@ func (w *Workflow[T]) Trash(ctx context.Context, actor Actor, id string, version
 }
 
 // Restore takes an item out of the trash.
-func (w *Workflow[T]) Restore(ctx context.Context, actor Actor, id string, version int64) (T, error) {
+func (w *Workflow[T, F]) Restore(ctx context.Context, actor Actor, id string, version int64) (T, error) {
 	var zero T
 	item, err := w.Get(ctx, id)
 	if err != nil {
 		return zero, err
 	}
-	lc := w.kind.Lifecycle(&item)
+	lc := w.kind.Head(&item).Lifecycle
 	if lc.TrashedAt == nil {
 		return zero, fault.New(fault.Conflict, "the %s is not in the trash", w.kind.Noun)
 	}
@@ -300,36 +345,6 @@ func (w *Workflow[T]) Restore(ctx context.Context, actor Actor, id string, versi
 		return zero, err
 	}
 	return item, w.record(ctx, actor, audit.Restored, id, "out of the trash")
-}
-
-// Revisions lists an item's revisions, newest first.
-func (w *Workflow[T]) Revisions(ctx context.Context, id string) ([]Revision, error) {
-	if _, err := w.Get(ctx, id); err != nil {
-		return nil, err
-	}
-	return w.revisions.ListRevisions(ctx, w.kind.Name, id)
-}
-
-// Revision returns one revision of an item.
-func (w *Workflow[T]) Revision(ctx context.Context, id string, n int64) (Revision, error) {
-	if _, err := w.Get(ctx, id); err != nil {
-		return Revision{}, err
-	}
-	return w.revisions.GetRevision(ctx, w.kind.Name, id, n)
-}
-
-// Compare shows what changed from revision a to revision b, listing
-// changed fields in order.
-func (w *Workflow[T]) Compare(ctx context.Context, id string, a, b int64, order []string) (Comparison, error) {
-	ra, err := w.Revision(ctx, id, a)
-	if err != nil {
-		return Comparison{}, err
-	}
-	rb, err := w.Revision(ctx, id, b)
-	if err != nil {
-		return Comparison{}, err
-	}
-	return compare(ra, rb, order), nil
 }
 
 // errNotPublishable tells whether err is a publishability failure.

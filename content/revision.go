@@ -2,6 +2,8 @@ package content
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -12,10 +14,12 @@ const DefaultKeepRevisions = 50
 // Revision is a full snapshot of an item's editable fields, made by every
 // save. Its number is the item's version right after that save.
 type Revision struct {
-	Kind       string
-	ItemID     string
-	Number     int64
-	Fields     map[string]string // the kind's fields; "body" is Markdown
+	Kind   string
+	ItemID string
+	Number int64
+	// Snapshot is the kind's editable fields (its Kind's F) as JSON: typed
+	// when read back (lists stay lists, numbers numbers), whatever the kind.
+	Snapshot   []byte
 	AuthorID   string
 	AuthorName string
 	At         time.Time
@@ -61,7 +65,8 @@ func prune(ctx context.Context, store RevisionStore, kind, itemID string, keep i
 	return store.DeleteRevisions(ctx, kind, itemID, drop)
 }
 
-// FieldChange is one field that differs between two revisions.
+// FieldChange is one field that differs between two revisions: its
+// values as text (strings as they are, anything else as JSON).
 type FieldChange struct {
 	Field string
 	From  string
@@ -76,16 +81,48 @@ type Comparison struct {
 	Body     []DiffLine
 }
 
-func compare(a, b Revision, order []string) Comparison {
+// compare lists the fields that differ between two snapshots, in order,
+// and diffs the body field line by line.
+func compare(a, b Revision, order []string, body string) (Comparison, error) {
 	c := Comparison{From: a, To: b}
+	fa, err := snapshotFields(a)
+	if err != nil {
+		return c, err
+	}
+	fb, err := snapshotFields(b)
+	if err != nil {
+		return c, err
+	}
 	for _, f := range order {
-		if f == "body" {
+		if f == body {
 			continue
 		}
-		if a.Fields[f] != b.Fields[f] {
-			c.Fields = append(c.Fields, FieldChange{Field: f, From: a.Fields[f], To: b.Fields[f]})
+		if va, vb := fieldText(fa[f]), fieldText(fb[f]); va != vb {
+			c.Fields = append(c.Fields, FieldChange{Field: f, From: va, To: vb})
 		}
 	}
-	c.Body = DiffLines(a.Fields["body"], b.Fields["body"])
-	return c
+	if body != "" {
+		c.Body = DiffLines(fieldText(fa[body]), fieldText(fb[body]))
+	}
+	return c, nil
+}
+
+func snapshotFields(r Revision) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(r.Snapshot, &m); err != nil {
+		return nil, fmt.Errorf("content: revision %d of %s: %w", r.Number, r.ItemID, err)
+	}
+	return m, nil
+}
+
+// fieldText is a field's value as a comparison shows it.
+func fieldText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
 }

@@ -27,7 +27,7 @@ const dueHorizon = time.Hour
 // two runners racing on one item publish it once: the loser sees a
 // conflict and leaves it. An item that is no longer publishable becomes
 // schedule_failed with the reason, never silently unpublished.
-func (w *Workflow[T]) RunDue(ctx context.Context) (time.Time, error) {
+func (w *Workflow[T, F]) RunDue(ctx context.Context) (time.Time, error) {
 	for {
 		now := w.clock()
 		// One query finds what is due now and what comes next.
@@ -38,7 +38,7 @@ func (w *Workflow[T]) RunDue(ctx context.Context) (time.Time, error) {
 		var due []T
 		var next time.Time
 		for i := range upcoming {
-			if at := w.kind.Lifecycle(&upcoming[i]).Schedule.At; at.After(now) {
+			if at := w.kind.Head(&upcoming[i]).Schedule.At; at.After(now) {
 				next = at
 				break
 			}
@@ -57,13 +57,13 @@ func (w *Workflow[T]) RunDue(ctx context.Context) (time.Time, error) {
 const auditFlush = 25
 
 // runBatch takes the scheduled steps of due items.
-func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
+func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 	// One pass marks every revision about to go live, before any is saved
 	// (a mark without its publication only keeps it longer).
 	marks := map[string]int64{}
 	for i := range due {
-		if !w.kind.Lifecycle(&due[i]).Schedule.Unpublish {
-			marks[w.kind.ID(&due[i])] = w.kind.Revision(&due[i])
+		if h := w.kind.Head(&due[i]); !h.Schedule.Unpublish {
+			marks[*h.ID] = *h.Revision
 		}
 	}
 	if err := w.revisions.MarkRevisionsPublished(ctx, w.kind.Name, marks); err != nil {
@@ -126,8 +126,8 @@ func (w *Workflow[T]) runBatch(ctx context.Context, due []T) error {
 
 // runScheduled takes one item's scheduled step and answers its audit
 // entry and whether what readers see changed.
-func (w *Workflow[T]) runScheduled(ctx context.Context, item T) (audit.Entry, bool, error) {
-	lc := w.kind.Lifecycle(&item)
+func (w *Workflow[T, F]) runScheduled(ctx context.Context, item T) (audit.Entry, bool, error) {
+	lc := w.kind.Head(&item).Lifecycle
 	sc := lc.Schedule
 	now := w.clock()
 	from := lc.Status
@@ -166,8 +166,8 @@ func (w *Workflow[T]) runScheduled(ctx context.Context, item T) (audit.Entry, bo
 	if late > time.Second {
 		detail += fmt.Sprintf(", %s late", late.Round(time.Millisecond))
 	}
-	status := w.kind.Lifecycle(&saved).Status
-	return w.entry(scheduler, audit.Transition, w.kind.ID(&saved), fmt.Sprintf("%s: %s -> %s", detail, from, status)), live, nil
+	h := w.kind.Head(&saved)
+	return w.entry(scheduler, audit.Transition, *h.ID, fmt.Sprintf("%s: %s -> %s", detail, from, h.Status)), live, nil
 }
 
 func describeFields(fe *fault.Error) string {
@@ -184,7 +184,7 @@ func describeFields(fe *fault.Error) string {
 
 // PurgeTrash deletes for good the items that have been in the trash since
 // before cutoff, with their revisions; it returns how many.
-func (w *Workflow[T]) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
+func (w *Workflow[T, F]) PurgeTrash(ctx context.Context, cutoff time.Time) (int, error) {
 	n := 0
 	for {
 		old, err := w.kind.Store.TrashedBefore(ctx, cutoff, 100)
@@ -192,8 +192,8 @@ func (w *Workflow[T]) PurgeTrash(ctx context.Context, cutoff time.Time) (int, er
 			return n, err
 		}
 		for i := range old {
-			lc := w.kind.Lifecycle(&old[i])
-			id := w.kind.ID(&old[i])
+			h := w.kind.Head(&old[i])
+			lc, id := h.Lifecycle, *h.ID
 			if err := w.kind.Store.Delete(ctx, id, lc.Version); err != nil {
 				if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
 					continue // restored or purged meanwhile

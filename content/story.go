@@ -3,7 +3,6 @@ package content
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/internal/fault"
@@ -51,23 +50,6 @@ func (s Story) HasUnpublishedChanges() bool {
 	return s.Live != nil && s.Live.Revision != s.Revision
 }
 
-// fields is the story's editable content as a revision keeps it.
-func (s Story) fields() map[string]string {
-	return map[string]string{
-		"title": s.Title, "summary": s.Summary, "body": s.Body, "column": s.Column,
-		"tags": strings.Join(s.Tags, "\n"), "cover": s.Cover,
-	}
-}
-
-// storyInput turns revision fields back into an input.
-func storyInput(f map[string]string) StoryInput {
-	var tags []string
-	if f["tags"] != "" {
-		tags = strings.Split(f["tags"], "\n")
-	}
-	return StoryInput{Title: f["title"], Summary: f["summary"], Body: f["body"], Column: f["column"], Tags: tags, Cover: f["cover"]}
-}
-
 // StoryQuery selects stories for a list. Lists are sorted newest first:
 // by id (creation) for the admin, by publication time for readers. Listed
 // stories come without Body, BodyHTML and Live.BodyHTML.
@@ -81,28 +63,17 @@ type StoryQuery struct {
 	After     *Position
 }
 
-// ErrSlugTaken is returned (wrapped) by StoryStore.InsertStory when another
-// story has the slug.
+// ErrSlugTaken is returned (wrapped) by an ItemStore's Insert when another
+// item of the kind has the slug.
 var ErrSlugTaken = errors.New("slug taken")
 
-// StoryStore keeps stories.
-//
-// Errors: a missing story is fault.NotFound; UpdateStory with a stale
-// version is fault.Conflict carrying the current version; a database that
-// does not answer is fault.Unavailable.
+// StoryStore keeps stories: the store every kind has, and the lookups of
+// readers' and the admin's lists.
 type StoryStore interface {
-	InsertStory(ctx context.Context, s Story) error
-	GetStory(ctx context.Context, id string) (Story, error)
-	// GetLiveStory finds a published, untrashed story by slug.
-	GetLiveStory(ctx context.Context, slug string) (Story, error)
-	// UpdateStory replaces the story whose version is expect with s.
-	UpdateStory(ctx context.Context, s Story, expect int64) error
-	ListStories(ctx context.Context, q StoryQuery) ([]Story, error)
-	// DueStories lists untrashed stories whose schedule is at or before t.
-	DueStories(ctx context.Context, t time.Time, limit int) ([]Story, error)
-	// TrashedBefore lists stories trashed before t.
-	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]Story, error)
-	DeleteStory(ctx context.Context, id string, expect int64) error
+	ItemStore[Story]
+	// GetLive finds a published, untrashed story by slug.
+	GetLive(ctx context.Context, slug string) (Story, error)
+	List(ctx context.Context, q StoryQuery) ([]Story, error)
 }
 
 // ChangeNotifier is told whenever what readers see has changed (a story

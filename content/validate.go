@@ -18,15 +18,16 @@ const (
 	MaxTagLength     = 20 // characters
 )
 
-// StoryInput is what an editor sends for a story.
+// StoryInput is what an editor sends for a story; without its slug, it is
+// also what a revision of a story keeps.
 type StoryInput struct {
-	Title   string
-	Summary string
-	Body    string
-	Column  string
-	Tags    []string
-	Cover   string
-	Slug    string // create only; empty: made from the title
+	Title   string   `json:"title"`
+	Summary string   `json:"summary"`
+	Column  string   `json:"column"`
+	Tags    []string `json:"tags"`
+	Cover   string   `json:"cover"`
+	Body    string   `json:"body"`
+	Slug    string   `json:"-"` // create only; empty: made from the title
 }
 
 // normalize trims the input and checks every field, returning all field

@@ -9,8 +9,6 @@ import (
 
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
-	"github.com/yinling-cms/yinling/internal/mongostore"
-	"github.com/yinling-cms/yinling/internal/sqlstore"
 )
 
 const backupUsage = `usage (server flags choose the database and object store):
@@ -35,29 +33,17 @@ func backupCommand(ctx context.Context, verb string, args []string, getenv func(
 		return err
 	}
 	logger := newLogger(cfg, io.Discard)
-	db, closeDB, err := openDatabase(ctx, cfg, logger)
+	db, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer closeDB()
+	defer db.close()
 	blobs, closeBlobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer closeBlobs()
-	var (
-		src  backup.Source
-		dst  backup.Target
-		name string
-	)
-	switch s := db.(type) {
-	case *sqlstore.Store:
-		src, dst, name = s, backup.TargetOf(s), "sqlite"
-	case *mongostore.Store:
-		src, dst, name = s, backup.TargetOf(s), "mongodb"
-	default:
-		return fmt.Errorf("the store %T cannot be exported", db)
-	}
+	src, dst, name := db.source, db.target, db.name
 	progress := backup.NewProgress(stdout)
 	if verb == "export" {
 		m, err := backup.Export(ctx, src, name, blobs, path, progress)

@@ -12,6 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
@@ -21,9 +22,9 @@ import (
 // database is what the site needs of its document store: the interfaces
 // the domain declares, the shared change counter and secrets, leases, and
 // a readiness probe. internal/sqlstore and internal/mongostore both give
-// it, held to one suite (content/storetest).
+// it, held to one suite (content/storetest); the store of each kind comes
+// beside it (opened).
 type database interface {
-	content.StoryStore
 	content.RevisionStore
 	content.LockStore
 	content.ChangeNotifier
@@ -39,35 +40,46 @@ type database interface {
 	Ping(ctx context.Context) error
 }
 
+// opened is an open document store: the database, the store of each
+// kind, what export and import use of it, and how to close it.
+type opened struct {
+	db      database
+	stories content.StoryStore
+	source  backup.Source
+	target  backup.Target
+	name    string // "sqlite" or "mongodb"
+	close   func() error
+}
+
 // openDatabase opens the SQLite database in the data folder when no
-// MongoDB URI is configured, MongoDB otherwise; close releases it.
-func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (db database, close func() error, err error) {
+// MongoDB URI is configured, MongoDB otherwise.
+func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (opened, error) {
 	if cfg.Embedded() {
 		s, err := sqlstore.Open(ctx, filepath.Join(cfg.DataDir, "db"))
 		if err != nil {
-			return nil, nil, fmt.Errorf("open the embedded database: %w", err)
+			return opened{}, fmt.Errorf("open the embedded database: %w", err)
 		}
-		return s, s.Close, nil
+		return opened{db: s, stories: s.Stories(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
 	}
 	client, err := mongostore.Connect(cfg.MongoURI)
 	if err != nil {
-		return nil, nil, err
+		return opened{}, err
 	}
-	close = func() error { return client.Disconnect(context.Background()) }
+	closeClient := func() error { return client.Disconnect(context.Background()) }
 	if err := waitForDatabase(ctx, client, logger); err != nil {
-		_ = close()
-		return nil, nil, err
+		_ = closeClient()
+		return opened{}, err
 	}
 	s := mongostore.New(client.Database(cfg.MongoDB))
 	if err := s.EnsureIndexes(ctx); err != nil {
-		_ = close()
-		return nil, nil, fmt.Errorf("prepare the database: %w", err)
+		_ = closeClient()
+		return opened{}, fmt.Errorf("prepare the database: %w", err)
 	}
 	if err := s.CheckImport(ctx); err != nil {
-		_ = close()
-		return nil, nil, err
+		_ = closeClient()
+		return opened{}, err
 	}
-	return s, close, nil
+	return opened{db: s, stories: s.Stories(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
 }
 
 // waitForDatabase pings until MongoDB answers, for up to 30 seconds (a

@@ -56,12 +56,12 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 			s.close()
 		}
 	}()
-	db, closeDB, err := openDatabase(ctx, cfg, logger)
+	db, err := openDatabase(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	s.store = db
-	s.closers = append(s.closers, closeDB)
+	s.store = db.db
+	s.closers = append(s.closers, db.close)
 
 	blobs, closeBlobs, err := openBlobs(ctx, cfg)
 	if err != nil {
@@ -80,7 +80,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	}
 	s.locks = content.NewLocks(s.store, s.store, nil)
 	s.stories = content.NewStories(content.StoriesConfig{
-		Store: s.store, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Store: db.stories, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
 		Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.KeepRevisions,
 	})
 	s.accounts = account.NewService(s.store, s.store, nil)

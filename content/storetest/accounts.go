@@ -24,7 +24,7 @@ func session(userID string, created time.Time) account.Session {
 }
 
 var accountTests = []test{
-	{"users: read back by id and name, usernames unique, listed by name, counted", func(t *testing.T, s Store) {
+	{"users: read back by id and name, usernames unique, listed by name, counted", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		if n, err := s.CountUsers(ctx); err != nil || n != 0 {
 			t.Fatalf("count of none = %d, %v", n, err)
@@ -55,7 +55,7 @@ var accountTests = []test{
 			t.Fatalf("count = %d, want 2", n)
 		}
 	}},
-	{"a user is updated only from the state it was read in", func(t *testing.T, s Store) {
+	{"a user is updated only from the state it was read in", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		u := user("dora")
 		if err := s.InsertUser(ctx, u); err != nil {
@@ -77,7 +77,7 @@ var accountTests = []test{
 			t.Fatalf("update of a missing user: %v, want NotFound", err)
 		}
 	}},
-	{"sessions: read back, listed newest first, touched, ended one or all but one", func(t *testing.T, s Store) {
+	{"sessions: read back, listed newest first, touched, ended one or all but one", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := time.Now()
 		var mine []account.Session
@@ -128,7 +128,7 @@ var accountTests = []test{
 			t.Fatalf("another user's session went too: %v", err)
 		}
 	}},
-	{"tokens: found by hash, listed newest first, touched and revoked", func(t *testing.T, s Store) {
+	{"tokens: found by hash, listed newest first, touched and revoked", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		var toks []account.Token
 		for i := range 2 {
@@ -162,7 +162,7 @@ var accountTests = []test{
 			t.Fatalf("after touch and revoke: %+v", got)
 		}
 	}},
-	{"failed sign-ins: counted per key from a time, cleared, forgotten when old", func(t *testing.T, s Store) {
+	{"failed sign-ins: counted per key from a time, cleared, forgotten when old", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := ms(time.Now())
 		for i := range 3 {
@@ -196,7 +196,7 @@ var accountTests = []test{
 			t.Fatalf("recent key forgotten: %v", got)
 		}
 	}},
-	{"thirty failures recorded at once are all counted", func(t *testing.T, s Store) {
+	{"thirty failures recorded at once are all counted", func(t *testing.T, s Stores) {
 		now := time.Now()
 		race(t, 30, func(i int) (bool, error) {
 			return true, s.RecordFailure(ctxFor(t), []string{"u:racer"}, ms(now.Add(time.Duration(i)*time.Millisecond)))

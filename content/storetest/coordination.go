@@ -9,12 +9,12 @@ import (
 )
 
 var coordinationTests = []test{
-	{"the database answers a ping", func(t *testing.T, s Store) {
+	{"the database answers a ping", func(t *testing.T, s Stores) {
 		if err := s.Ping(ctxFor(t)); err != nil {
 			t.Fatal(err)
 		}
 	}},
-	{"a lease is held by one holder until it expires or is released", func(t *testing.T, s Store) {
+	{"a lease is held by one holder until it expires or is released", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		take := func(holder string, ttl time.Duration) bool {
 			t.Helper()
@@ -57,7 +57,7 @@ var coordinationTests = []test{
 			t.Fatal("a released lease was not free")
 		}
 	}},
-	{"twenty racers for a free lease: exactly one holds it", func(t *testing.T, s Store) {
+	{"twenty racers for a free lease: exactly one holds it", func(t *testing.T, s Stores) {
 		for round := range 3 {
 			name := fmt.Sprintf("job-%d", round)
 			wins := race(t, 20, func(i int) (bool, error) {
@@ -68,7 +68,7 @@ var coordinationTests = []test{
 			}
 		}
 	}},
-	{"the change counter starts at zero and counts every bump, concurrent ones too", func(t *testing.T, s Store) {
+	{"the change counter starts at zero and counts every bump, concurrent ones too", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		if n, err := s.Changes(ctx); err != nil || n != 0 {
 			t.Fatalf("first = %d, %v; want 0", n, err)
@@ -78,7 +78,7 @@ var coordinationTests = []test{
 			t.Fatalf("after 50 bumps = %d, %v", n, err)
 		}
 	}},
-	{"a secret is made once: every caller, concurrent ones too, gets the same bytes", func(t *testing.T, s Store) {
+	{"a secret is made once: every caller, concurrent ones too, gets the same bytes", func(t *testing.T, s Stores) {
 		var mu sync.Mutex
 		var seen [][]byte
 		race(t, 10, func(int) (bool, error) {
@@ -98,7 +98,7 @@ var coordinationTests = []test{
 			t.Fatalf("a second secret = %x, %v; want different bytes", other, err)
 		}
 	}},
-	{"a hundred people taking thirty places: exactly thirty get one", func(t *testing.T, s Store) {
+	{"a hundred people taking thirty places: exactly thirty get one", func(t *testing.T, s Stores) {
 		var mu sync.Mutex
 		counts := map[int64]bool{}
 		wins := race(t, 100, func(int) (bool, error) {

@@ -12,7 +12,7 @@ import (
 
 func revision(itemID string, n int64) content.Revision {
 	return content.Revision{Kind: content.KindStories, ItemID: itemID, Number: n,
-		Fields:   map[string]string{"title": "第" + string(rune('0'+n%10)) + "版", "tags": "a\nb", "body": "# 正文\n"},
+		Snapshot: []byte(`{"title":"第` + string(rune('0'+n%10)) + `版","tags":["a\nb","讲座"],"body":"# 正文\n"}`),
 		AuthorID: "u1", AuthorName: "编辑", At: ms(time.Now()), Note: "note"}
 }
 
@@ -22,7 +22,7 @@ func lock(itemID, holder string) content.Lock {
 }
 
 var editorialTests = []test{
-	{"revisions: read back, listed newest first, a number taken once", func(t *testing.T, s Store) {
+	{"revisions: read back, listed newest first, a number taken once", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		item := ident.New()
 		var revs []content.Revision
@@ -50,7 +50,7 @@ var editorialTests = []test{
 			t.Fatalf("list = %v, %v; want 3, 2, 1", list, err)
 		}
 	}},
-	{"twenty racers inserting one revision number: exactly one wins", func(t *testing.T, s Store) {
+	{"twenty racers inserting one revision number: exactly one wins", func(t *testing.T, s Stores) {
 		item := ident.New()
 		wins := race(t, 20, func(int) (bool, error) {
 			err := s.InsertRevision(ctxFor(t), revision(item, 7))
@@ -63,7 +63,7 @@ var editorialTests = []test{
 			t.Fatalf("%d winners, want 1", wins)
 		}
 	}},
-	{"revisions are marked published and deleted by number", func(t *testing.T, s Store) {
+	{"revisions are marked published and deleted by number", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		a, b := ident.New(), ident.New()
 		for _, id := range []string{a, b} {
@@ -88,7 +88,7 @@ var editorialTests = []test{
 			t.Fatalf("b: %+v; want 3 revisions, the newest published", list)
 		}
 	}},
-	{"locks: inserted once, changed and removed by their version", func(t *testing.T, s Store) {
+	{"locks: inserted once, changed and removed by their version", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		item := ident.New()
 		l := lock(item, "u1")
@@ -124,7 +124,7 @@ var editorialTests = []test{
 			t.Fatalf("after delete: %v, want NotFound", err)
 		}
 	}},
-	{"twenty racers taking a free lock: exactly one gets it", func(t *testing.T, s Store) {
+	{"twenty racers taking a free lock: exactly one gets it", func(t *testing.T, s Stores) {
 		item := ident.New()
 		wins := race(t, 20, func(i int) (bool, error) {
 			err := s.InsertLock(ctxFor(t), lock(item, ident.New()))

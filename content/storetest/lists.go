@@ -14,7 +14,7 @@ import (
 // instant, so ties are broken by id), every fifth trashed, columns and
 // tags varied, and the live copy's column different from the working
 // copy's on a few. It returns them in insertion order (ids ascending).
-func corpus(t *testing.T, s Store) []content.Story {
+func corpus(t *testing.T, s Stores) []content.Story {
 	t.Helper()
 	base := time.Now().Add(-time.Hour)
 	var out []content.Story
@@ -54,12 +54,12 @@ func cmpString(a, b string) int {
 }
 
 // pageAll reads a whole list in pages of n, as the service does.
-func pageAll(t *testing.T, s Store, q content.StoryQuery, n int) []content.Story {
+func pageAll(t *testing.T, s Stores, q content.StoryQuery, n int) []content.Story {
 	t.Helper()
 	var all []content.Story
 	q.Limit = n
 	for range 100 {
-		page, err := s.ListStories(ctxFor(t), q)
+		page, err := s.Stories.List(ctxFor(t), q)
 		if err != nil {
 			t.Fatalf("list %+v: %v", q, err)
 		}
@@ -107,7 +107,7 @@ func wantLive(all []content.Story, keep func(content.Story) bool) []string {
 }
 
 var listTests = []test{
-	{"admin lists: newest first, paged by cursor, filtered by status, trash, column and tag", func(t *testing.T, s Store) {
+	{"admin lists: newest first, paged by cursor, filtered by status, trash, column and tag", func(t *testing.T, s Stores) {
 		all := corpus(t, s)
 		cases := []struct {
 			name string
@@ -138,7 +138,7 @@ var listTests = []test{
 			}
 		}
 	}},
-	{"readers' lists: live and untrashed only, by publication time then id, filtered on the live copy", func(t *testing.T, s Store) {
+	{"readers' lists: live and untrashed only, by publication time then id, filtered on the live copy", func(t *testing.T, s Stores) {
 		all := corpus(t, s)
 		liveCol := func(st content.Story) string { return st.Live.Column }
 		cases := []struct {
@@ -162,10 +162,10 @@ var listTests = []test{
 			}
 		}
 	}},
-	{"listed stories come without their texts", func(t *testing.T, s Store) {
+	{"listed stories come without their texts", func(t *testing.T, s Stores) {
 		corpus(t, s)
 		for _, q := range []content.StoryQuery{{Limit: 50}, {Published: true, Limit: 50}} {
-			list, err := s.ListStories(ctxFor(t), q)
+			list, err := s.Stories.List(ctxFor(t), q)
 			if err != nil || len(list) == 0 {
 				t.Fatalf("list: %d, %v", len(list), err)
 			}

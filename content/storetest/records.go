@@ -12,7 +12,7 @@ import (
 )
 
 var recordTests = []test{
-	{"audit entries: listed newest first, filtered, paged after an id", func(t *testing.T, s Store) {
+	{"audit entries: listed newest first, filtered, paged after an id", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		base := ms(time.Now().Add(-time.Hour))
 		var all []audit.Entry
@@ -66,7 +66,7 @@ var recordTests = []test{
 			}
 		}
 	}},
-	{"assets: read back, told apart as images, deleted", func(t *testing.T, s Store) {
+	{"assets: read back, told apart as images, deleted", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		img := media.Asset{ID: ident.New(), Key: "assets/x", Filename: "西迁.jpg", ContentType: "image/jpeg", Size: 1234,
 			SHA256: "ab", Width: 640, Height: 480, Alt: "老教授合影", CreatedBy: "u1", CreatedAt: ms(time.Now())}

@@ -18,9 +18,9 @@ import (
 	"github.com/yinling-cms/yinling/media"
 )
 
-// Store is everything the domain asks of a document store.
+// Store is everything the domain asks of a document store but the stores
+// of each kind.
 type Store interface {
-	content.StoryStore
 	content.RevisionStore
 	content.LockStore
 	content.ChangeNotifier
@@ -41,9 +41,16 @@ type Store interface {
 	Ping(ctx context.Context) error
 }
 
+// Stores is a document store under test: the store of each kind, and
+// the rest.
+type Stores struct {
+	Store
+	Stories content.StoryStore
+}
+
 // Run runs the suite. open returns an empty store for one test; the
 // subtests run in parallel.
-func Run(t *testing.T, open func(t *testing.T) Store) {
+func Run(t *testing.T, open func(t *testing.T) Stores) {
 	groups := []struct {
 		name  string
 		tests []test
@@ -69,7 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 
 type test struct {
 	name string
-	run  func(t *testing.T, s Store)
+	run  func(t *testing.T, s Stores)
 }
 
 func ctxFor(t *testing.T) context.Context {

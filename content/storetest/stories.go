@@ -33,15 +33,15 @@ func published(st content.Story, at time.Time) content.Story {
 	return st
 }
 
-func mustInsert(t *testing.T, s Store, st content.Story) {
+func mustInsert(t *testing.T, s Stores, st content.Story) {
 	t.Helper()
-	if err := s.InsertStory(ctxFor(t), st); err != nil {
+	if err := s.Stories.Insert(ctxFor(t), st); err != nil {
 		t.Fatalf("insert %s: %v", st.Slug, err)
 	}
 }
 
 var storyTests = []test{
-	{"a story reads back exactly as inserted", func(t *testing.T, s Store) {
+	{"a story reads back exactly as inserted", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := time.Now()
 		st := published(newStory("exact", now), now)
@@ -49,7 +49,7 @@ var storyTests = []test{
 		st.Schedule = &content.Schedule{At: at, Unpublish: true, By: "pub-1"}
 		st.ReviewNote, st.ScheduleError, st.LateBy = "请补充照片", "missing cover", 1500*time.Millisecond
 		mustInsert(t, s, st)
-		got, err := s.GetStory(ctx, st.ID)
+		got, err := s.Stories.Get(ctx, st.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,24 +57,24 @@ var storyTests = []test{
 			t.Fatalf("got  %+v\nwant %+v", got, st)
 		}
 	}},
-	{"a missing story is NotFound", func(t *testing.T, s Store) {
-		if _, err := s.GetStory(ctxFor(t), ident.New()); !fault.Is(err, fault.NotFound) {
+	{"a missing story is NotFound", func(t *testing.T, s Stores) {
+		if _, err := s.Stories.Get(ctxFor(t), ident.New()); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("err = %v, want NotFound", err)
 		}
-		if _, err := s.GetLiveStory(ctxFor(t), "nothing"); !fault.Is(err, fault.NotFound) {
+		if _, err := s.Stories.GetLive(ctxFor(t), "nothing"); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("live: err = %v, want NotFound", err)
 		}
 	}},
-	{"slugs are unique: the second insert is ErrSlugTaken", func(t *testing.T, s Store) {
+	{"slugs are unique: the second insert is ErrSlugTaken", func(t *testing.T, s Stores) {
 		mustInsert(t, s, newStory("same", time.Now()))
-		err := s.InsertStory(ctxFor(t), newStory("same", time.Now()))
+		err := s.Stories.Insert(ctxFor(t), newStory("same", time.Now()))
 		if !errors.Is(err, content.ErrSlugTaken) {
 			t.Fatalf("err = %v, want ErrSlugTaken", err)
 		}
 	}},
-	{"twenty racers inserting one slug: exactly one wins", func(t *testing.T, s Store) {
+	{"twenty racers inserting one slug: exactly one wins", func(t *testing.T, s Stores) {
 		wins := race(t, 20, func(int) (bool, error) {
-			err := s.InsertStory(ctxFor(t), newStory("raced", time.Now()))
+			err := s.Stories.Insert(ctxFor(t), newStory("raced", time.Now()))
 			if errors.Is(err, content.ErrSlugTaken) {
 				return false, nil
 			}
@@ -84,7 +84,7 @@ var storyTests = []test{
 			t.Fatalf("%d winners, want 1", wins)
 		}
 	}},
-	{"the live story by slug is only a published, untrashed one", func(t *testing.T, s Store) {
+	{"the live story by slug is only a published, untrashed one", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := time.Now()
 		draft := newStory("draft", now)
@@ -95,46 +95,46 @@ var storyTests = []test{
 		for _, st := range []content.Story{draft, live, gone} {
 			mustInsert(t, s, st)
 		}
-		if got, err := s.GetLiveStory(ctx, "live"); err != nil || got.ID != live.ID || got.Live == nil || got.Live.BodyHTML == "" {
+		if got, err := s.Stories.GetLive(ctx, "live"); err != nil || got.ID != live.ID || got.Live == nil || got.Live.BodyHTML == "" {
 			t.Fatalf("live = %+v, %v; want the live story with its text", got, err)
 		}
 		for _, slug := range []string{"draft", "gone"} {
-			if _, err := s.GetLiveStory(ctx, slug); !fault.Is(err, fault.NotFound) {
+			if _, err := s.Stories.GetLive(ctx, slug); !fault.Is(err, fault.NotFound) {
 				t.Errorf("%s: err = %v, want NotFound", slug, err)
 			}
 		}
 	}},
-	{"an update needs the current version; a stale one is Conflict with the current version", func(t *testing.T, s Store) {
+	{"an update needs the current version; a stale one is Conflict with the current version", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		st := newStory("versions", time.Now())
 		mustInsert(t, s, st)
 		next := st
 		next.Title, next.Version, next.Tags = "第二版", 2, []string{"a\nb"}
-		if err := s.UpdateStory(ctx, next, 1); err != nil {
+		if err := s.Stories.Update(ctx, next, 1); err != nil {
 			t.Fatalf("update of the current version: %v", err)
 		}
 		stale := st
 		stale.Title, stale.Version = "过时", 2
-		err := s.UpdateStory(ctx, stale, 1)
+		err := s.Stories.Update(ctx, stale, 1)
 		if fe := fault.As(err); fe == nil || fe.Kind != fault.Conflict || fe.Current != 2 {
 			t.Fatalf("stale update: err = %v, want Conflict with current 2", err)
 		}
-		got, _ := s.GetStory(ctx, st.ID)
+		got, _ := s.Stories.Get(ctx, st.ID)
 		if got.Title != "第二版" || !reflect.DeepEqual(got.Tags, []string{"a\nb"}) {
 			t.Fatalf("stored %q %q, want the first update's", got.Title, got.Tags)
 		}
-		if err := s.UpdateStory(ctx, newStory("nobody", time.Now()), 1); !fault.Is(err, fault.NotFound) {
+		if err := s.Stories.Update(ctx, newStory("nobody", time.Now()), 1); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("update of a missing story: %v, want NotFound", err)
 		}
 	}},
-	{"twenty racers updating one version: exactly one wins, the rest Conflict", func(t *testing.T, s Store) {
+	{"twenty racers updating one version: exactly one wins, the rest Conflict", func(t *testing.T, s Stores) {
 		st := newStory("racers", time.Now())
 		mustInsert(t, s, st)
 		for round := int64(1); round <= 3; round++ {
 			wins := race(t, 20, func(i int) (bool, error) {
 				next := st
 				next.Title, next.Version = fmt.Sprintf("racer %d", i), round+1
-				err := s.UpdateStory(ctxFor(t), next, round)
+				err := s.Stories.Update(ctxFor(t), next, round)
 				if fault.Is(err, fault.Conflict) {
 					return false, nil
 				}
@@ -143,13 +143,13 @@ var storyTests = []test{
 			if wins != 1 {
 				t.Fatalf("round %d: %d winners, want 1", round, wins)
 			}
-			got, err := s.GetStory(ctxFor(t), st.ID)
+			got, err := s.Stories.Get(ctxFor(t), st.ID)
 			if err != nil || got.Version != round+1 {
 				t.Fatalf("round %d: version %d, %v; want %d", round, got.Version, err, round+1)
 			}
 		}
 	}},
-	{"due stories are the untrashed ones scheduled by then, soonest first", func(t *testing.T, s Store) {
+	{"due stories are the untrashed ones scheduled by then, soonest first", func(t *testing.T, s Stores) {
 		now := time.Now()
 		var want []string
 		for i, d := range []time.Duration{-time.Minute, -time.Hour, time.Hour, -2 * time.Minute} {
@@ -164,18 +164,18 @@ var storyTests = []test{
 			}
 		}
 		mustInsert(t, s, newStory("unscheduled", now))
-		got, err := s.DueStories(ctxFor(t), now, 10)
+		got, err := s.Stories.Due(ctxFor(t), now, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if ids := storyIDs(got); !reflect.DeepEqual(ids, want) {
 			t.Fatalf("due = %v, want %v", ids, want)
 		}
-		if got, _ := s.DueStories(ctxFor(t), now, 1); len(got) != 1 || got[0].ID != want[0] {
+		if got, _ := s.Stories.Due(ctxFor(t), now, 1); len(got) != 1 || got[0].ID != want[0] {
 			t.Fatalf("limit 1: %v", storyIDs(got))
 		}
 	}},
-	{"trashed before a time, oldest first", func(t *testing.T, s Store) {
+	{"trashed before a time, oldest first", func(t *testing.T, s Stores) {
 		now := ms(time.Now())
 		var want []string
 		for i, d := range []time.Duration{-2 * time.Hour, -3 * time.Hour, time.Hour} {
@@ -187,7 +187,7 @@ var storyTests = []test{
 				want = append([]string{st.ID}, want...)
 			}
 		}
-		got, err := s.TrashedBefore(ctxFor(t), now, 10)
+		got, err := s.Stories.TrashedBefore(ctxFor(t), now, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +195,7 @@ var storyTests = []test{
 			t.Fatalf("trashed = %v, want %v", ids, want)
 		}
 	}},
-	{"deleting a story takes its revisions and lock with it", func(t *testing.T, s Store) {
+	{"deleting a story takes its revisions and lock with it", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		st := newStory("delete-me", time.Now())
 		mustInsert(t, s, st)
@@ -209,13 +209,13 @@ var storyTests = []test{
 				t.Fatal(err)
 			}
 		}
-		if err := s.DeleteStory(ctx, st.ID, 2); !fault.Is(err, fault.Conflict) {
+		if err := s.Stories.Delete(ctx, st.ID, 2); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("delete with a stale version: %v, want Conflict", err)
 		}
-		if err := s.DeleteStory(ctx, st.ID, 1); err != nil {
+		if err := s.Stories.Delete(ctx, st.ID, 1); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.GetStory(ctx, st.ID); !fault.Is(err, fault.NotFound) {
+		if _, err := s.Stories.Get(ctx, st.ID); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("story after delete: %v", err)
 		}
 		if revs, _ := s.ListRevisions(ctx, content.KindStories, st.ID); len(revs) != 0 {

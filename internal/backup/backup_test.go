@@ -31,12 +31,12 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // site is a store and an object store of one kind.
 type site struct {
-	src    backup.Source
-	dst    backup.Target
-	blobs  media.BlobStore
-	name   string
-	seeder interface {
-		content.StoryStore
+	src     backup.Source
+	dst     backup.Target
+	blobs   media.BlobStore
+	name    string
+	stories content.StoryStore
+	seeder  interface {
 		content.RevisionStore
 		content.ChangeNotifier
 		content.PlaceStore
@@ -59,7 +59,7 @@ func sqliteSite(t *testing.T) site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = disk.Close() })
-	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s}
+	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s, stories: s.Stories()}
 }
 
 func mongoSite(t *testing.T) site {
@@ -73,7 +73,7 @@ func mongoSite(t *testing.T) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s}
+	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s, stories: s.Stories()}
 }
 
 // seed fills a site with some of everything an export holds.
@@ -109,10 +109,10 @@ func seed(t *testing.T, s site) {
 			story.Live = &content.LiveStory{Title: story.Title, BodyHTML: story.BodyHTML, Column: "culture", Tags: []string{"讲座"},
 				PublishedAt: now, UpdatedAt: now, Revision: 1}
 		}
-		must(st.InsertStory(ctx, story))
+		must(s.stories.Insert(ctx, story))
 		for n := int64(1); n <= 12; n++ { // 10, 11, 12 sort before 2 by id
 			must(st.InsertRevision(ctx, content.Revision{Kind: content.KindStories, ItemID: story.ID, Number: n,
-				Fields: map[string]string{"title": "t", "body": "b"}, AuthorID: "u", At: now, Published: n == 1}))
+				Snapshot: []byte(`{"title":"t","tags":["a"],"body":"b"}`), AuthorID: "u", At: now, Published: n == 1}))
 		}
 	}
 	must(st.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{}))

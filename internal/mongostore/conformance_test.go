@@ -11,11 +11,11 @@ import (
 // TestConformance runs the store suite on the MongoDB-protocol server of
 // the test environment (embedded FerretDB, or YINLING_TEST_MONGO_URI).
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store {
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		s := New(testenv.Database(t))
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		return s
+		return storetest.Stores{Store: s, Stories: s.Stories()}
 	})
 }

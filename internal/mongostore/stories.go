@@ -12,9 +12,15 @@ import (
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
-// InsertStory implements content.StoryStore.
-func (s *Store) InsertStory(ctx context.Context, st content.Story) error {
-	_, err := s.db.Collection(colStories).InsertOne(ctx, record.FromStory(st))
+// Stories is the store of stories (content.StoryStore).
+type Stories struct{ db *Store }
+
+// Stories returns the store of stories.
+func (s *Store) Stories() *Stories { return &Stories{db: s} }
+
+// Insert implements content.StoryStore.
+func (k *Stories) Insert(ctx context.Context, st content.Story) error {
+	_, err := k.db.db.Collection(colStories).InsertOne(ctx, record.FromStory(st))
 	if isDuplicate(err) {
 		return fmt.Errorf("mongostore: insert story: %w", content.ErrSlugTaken)
 	}
@@ -24,54 +30,54 @@ func (s *Store) InsertStory(ctx context.Context, st content.Story) error {
 	return nil
 }
 
-// GetStory implements content.StoryStore.
-func (s *Store) GetStory(ctx context.Context, id string) (content.Story, error) {
+// Get implements content.StoryStore.
+func (k *Stories) Get(ctx context.Context, id string) (content.Story, error) {
 	var d record.Story
-	if err := s.db.Collection(colStories).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+	if err := k.db.db.Collection(colStories).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
 		return content.Story{}, notFoundAs(dbFault(err, "get story"), "no such story")
 	}
 	return d.Story(), nil
 }
 
-// GetLiveStory implements content.StoryStore.
-func (s *Store) GetLiveStory(ctx context.Context, slug string) (content.Story, error) {
+// GetLive implements content.StoryStore.
+func (k *Stories) GetLive(ctx context.Context, slug string) (content.Story, error) {
 	var d record.Story
 	filter := bson.D{{Key: "slug", Value: slug}, {Key: "live", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "trashed_at", Value: nil}}
-	if err := s.db.Collection(colStories).FindOne(ctx, filter).Decode(&d); err != nil {
+	if err := k.db.db.Collection(colStories).FindOne(ctx, filter).Decode(&d); err != nil {
 		return content.Story{}, notFoundAs(dbFault(err, "get live story"), "no such story")
 	}
 	return d.Story(), nil
 }
 
-// UpdateStory implements content.StoryStore: the story is replaced only if
+// Update implements content.StoryStore: the story is replaced only if
 // its version is still expect. The check is a version claim (see
 // claimVersion), then a replace by _id.
-func (s *Store) UpdateStory(ctx context.Context, st content.Story, expect int64) error {
-	release, err := s.claimVersion(ctx, colStories, st.ID, expect+1)
+func (k *Stories) Update(ctx context.Context, st content.Story, expect int64) error {
+	release, err := k.db.claimVersion(ctx, colStories, st.ID, expect+1)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := s.db.Collection(colStories).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}}, record.FromStory(st)); err != nil {
+	if _, err := k.db.db.Collection(colStories).ReplaceOne(ctx, bson.D{{Key: "_id", Value: st.ID}}, record.FromStory(st)); err != nil {
 		return dbFault(err, "update story")
 	}
 	return nil
 }
 
-// DueStories implements content.StoryStore.
-func (s *Store) DueStories(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
-	return s.findStories(ctx, bson.D{{Key: "schedule.at", Value: bson.D{{Key: "$lte", Value: t}}}, {Key: "trashed_at", Value: nil}},
+// Due implements content.StoryStore.
+func (k *Stories) Due(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return k.findStories(ctx, bson.D{{Key: "schedule.at", Value: bson.D{{Key: "$lte", Value: t}}}, {Key: "trashed_at", Value: nil}},
 		bson.D{{Key: "schedule.at", Value: 1}}, limit)
 }
 
 // TrashedBefore implements content.StoryStore.
-func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
-	return s.findStories(ctx, bson.D{{Key: "trashed_at", Value: bson.D{{Key: "$lt", Value: t}}}},
+func (k *Stories) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return k.findStories(ctx, bson.D{{Key: "trashed_at", Value: bson.D{{Key: "$lt", Value: t}}}},
 		bson.D{{Key: "trashed_at", Value: 1}}, limit)
 }
 
-func (s *Store) findStories(ctx context.Context, filter, sort bson.D, limit int) ([]content.Story, error) {
-	cur, err := s.db.Collection(colStories).Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
+func (k *Stories) findStories(ctx context.Context, filter, sort bson.D, limit int) ([]content.Story, error) {
+	cur, err := k.db.db.Collection(colStories).Find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, dbFault(err, "find stories")
 	}
@@ -86,28 +92,28 @@ func (s *Store) findStories(ctx context.Context, filter, sort bson.D, limit int)
 	return out, nil
 }
 
-// DeleteStory implements content.StoryStore: the story goes for good, with
+// Delete implements content.StoryStore: the story goes for good, with
 // its revisions and lock.
-func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error {
-	release, err := s.claimVersion(ctx, colStories, id, expect+1)
+func (k *Stories) Delete(ctx context.Context, id string, expect int64) error {
+	release, err := k.db.claimVersion(ctx, colStories, id, expect+1)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := s.db.Collection(colStories).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+	if _, err := k.db.db.Collection(colStories).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return dbFault(err, "delete story")
 	}
-	if _, err := s.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: content.KindStories}, {Key: "item_id", Value: id}}); err != nil {
+	if _, err := k.db.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: content.KindStories}, {Key: "item_id", Value: id}}); err != nil {
 		return dbFault(err, "delete revisions")
 	}
-	if _, err := s.db.Collection(colLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: record.LockID(content.KindStories, id)}}); err != nil {
+	if _, err := k.db.db.Collection(colLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: record.LockID(content.KindStories, id)}}); err != nil {
 		return dbFault(err, "delete lock")
 	}
 	return nil
 }
 
-// ListStories implements content.StoryStore.
-func (s *Store) ListStories(ctx context.Context, q content.StoryQuery) ([]content.Story, error) {
+// List implements content.StoryStore.
+func (k *Stories) List(ctx context.Context, q content.StoryQuery) ([]content.Story, error) {
 	filter := bson.D{}
 	prefix := ""
 	if q.Published {
@@ -148,7 +154,7 @@ func (s *Store) ListStories(ctx context.Context, q content.StoryQuery) ([]conten
 	// megabytes; an item is read whole by its id or slug.
 	opts := options.Find().SetSort(sort).SetLimit(int64(q.Limit)).
 		SetProjection(bson.D{{Key: "body", Value: 0}, {Key: "body_html", Value: 0}, {Key: "live.body_html", Value: 0}})
-	cur, err := s.db.Collection(colStories).Find(ctx, filter, opts)
+	cur, err := k.db.db.Collection(colStories).Find(ctx, filter, opts)
 	if err != nil {
 		return nil, dbFault(err, "list stories")
 	}

@@ -10,16 +10,16 @@ import (
 
 // Revision is a saved snapshot of an item at rest.
 type Revision struct {
-	ID         string            `bson:"_id" json:"id"` // kind:item:number, so a number is taken once
-	Kind       string            `bson:"kind" json:"kind"`
-	ItemID     string            `bson:"item_id" json:"item_id"`
-	Number     int64             `bson:"number" json:"number"`
-	Fields     map[string]string `bson:"fields" json:"fields"`
-	AuthorID   string            `bson:"author_id" json:"author_id"`
-	AuthorName string            `bson:"author_name" json:"author_name"`
-	At         time.Time         `bson:"at" json:"at"`
-	Note       string            `bson:"note" json:"note"`
-	Published  bool              `bson:"published" json:"published"`
+	ID         string    `bson:"_id" json:"id"` // kind:item:number, so a number is taken once
+	Kind       string    `bson:"kind" json:"kind"`
+	ItemID     string    `bson:"item_id" json:"item_id"`
+	Number     int64     `bson:"number" json:"number"`
+	Snapshot   string    `bson:"snapshot" json:"snapshot"` // the kind's fields, as JSON
+	AuthorID   string    `bson:"author_id" json:"author_id"`
+	AuthorName string    `bson:"author_name" json:"author_name"`
+	At         time.Time `bson:"at" json:"at"`
+	Note       string    `bson:"note" json:"note"`
+	Published  bool      `bson:"published" json:"published"`
 }
 
 // RevisionID is the id of revision n of an item.
@@ -30,12 +30,12 @@ func RevisionID(kind, itemID string, n int64) string {
 // FromRevision gives the record of a revision.
 func FromRevision(r content.Revision) Revision {
 	return Revision{ID: RevisionID(r.Kind, r.ItemID, r.Number), Kind: r.Kind, ItemID: r.ItemID, Number: r.Number,
-		Fields: r.Fields, AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: ms(r.At), Note: r.Note, Published: r.Published}
+		Snapshot: string(r.Snapshot), AuthorID: r.AuthorID, AuthorName: r.AuthorName, At: ms(r.At), Note: r.Note, Published: r.Published}
 }
 
 // Revision gives the domain's revision.
 func (d Revision) Revision() content.Revision {
-	return content.Revision{Kind: d.Kind, ItemID: d.ItemID, Number: d.Number, Fields: d.Fields, AuthorID: d.AuthorID,
+	return content.Revision{Kind: d.Kind, ItemID: d.ItemID, Number: d.Number, Snapshot: []byte(d.Snapshot), AuthorID: d.AuthorID,
 		AuthorName: d.AuthorName, At: d.At.UTC(), Note: d.Note, Published: d.Published}
 }
 

@@ -20,5 +20,8 @@ func openTemp(t testing.TB) *Store {
 
 // TestConformance runs the store suite on a real database file.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store { return openTemp(t) })
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
+		s := openTemp(t)
+		return storetest.Stores{Store: s, Stories: s.Stories()}
+	})
 }

@@ -36,7 +36,7 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	before := story("before", "# 正文")
-	if err := s.InsertStory(ctx, before); err != nil {
+	if err := s.Stories().Insert(ctx, before); err != nil {
 		t.Fatal(err)
 	}
 	var pages int64
@@ -47,7 +47,7 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := story("too-big", strings.Repeat("西迁精神代代传。", 20000))
-	err := s.InsertStory(ctx, big)
+	err := s.Stories().Insert(ctx, big)
 	fe := fault.As(err)
 	if fe == nil || fe.Kind != fault.Unavailable || !strings.Contains(fe.Message, "disk is full") || fe.RetryAfter == 0 {
 		t.Fatalf("a write to a full database: %v, want Unavailable naming the full disk with a Retry-After", err)
@@ -55,17 +55,17 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 	if err := s.Ping(ctx); err != nil && !fault.Is(err, fault.Unavailable) {
 		t.Fatalf("ping of a full database: %v", err)
 	}
-	if _, err := s.GetStory(ctx, big.ID); !fault.Is(err, fault.NotFound) {
+	if _, err := s.Stories().Get(ctx, big.ID); !fault.Is(err, fault.NotFound) {
 		t.Fatalf("the refused story: %v, want NotFound (nothing half-written)", err)
 	}
-	if got, err := s.GetStory(ctx, before.ID); err != nil || got.Body != before.Body {
+	if got, err := s.Stories().Get(ctx, before.ID); err != nil || got.Body != before.Body {
 		t.Fatalf("the story from before: %v", err)
 	}
 	integrity(t, s)
 	if _, err := s.w.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.InsertStory(ctx, big); err != nil {
+	if err := s.Stories().Insert(ctx, big); err != nil {
 		t.Fatalf("with room again: %v", err)
 	}
 	integrity(t, s)
@@ -80,20 +80,20 @@ func TestAReadOnlyDatabaseIsUnavailable(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	st := story("kept", "# 正文")
-	if err := s.InsertStory(ctx, st); err != nil {
+	if err := s.Stories().Insert(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.w.ExecContext(ctx, "PRAGMA query_only = 1"); err != nil {
 		t.Fatal(err)
 	}
-	err := s.InsertStory(ctx, story("refused", "x"))
+	err := s.Stories().Insert(ctx, story("refused", "x"))
 	if fe := fault.As(err); fe == nil || fe.Kind != fault.Unavailable || !strings.Contains(fe.Message, "read-only") {
 		t.Fatalf("a write to a read-only database: %v, want Unavailable naming it", err)
 	}
 	if err := s.Ping(ctx); !fault.Is(err, fault.Unavailable) {
 		t.Fatalf("ping of a read-only database: %v, want Unavailable", err)
 	}
-	if _, err := s.GetStory(ctx, st.ID); err != nil {
+	if _, err := s.Stories().Get(ctx, st.ID); err != nil {
 		t.Fatalf("reads of a read-only database: %v", err)
 	}
 	integrity(t, s)

@@ -13,6 +13,12 @@ import (
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
+// Stories is the store of stories (content.StoryStore).
+type Stories struct{ db *Store }
+
+// Stories returns the store of stories.
+func (s *Store) Stories() *Stories { return &Stories{db: s} }
+
 // storyRow is a story split as the stories table keeps it: the record
 // without its texts as JSON, and the texts beside it.
 type storyRow struct {
@@ -87,9 +93,9 @@ func writeTags(ctx context.Context, tx *sql.Tx, st content.Story) error {
 	return nil
 }
 
-// InsertStory implements content.StoryStore.
-func (s *Store) InsertStory(ctx context.Context, st content.Story) error {
-	return s.tx(ctx, "insert story", func(tx *sql.Tx) error { return insertStory(ctx, tx, st) })
+// Insert implements content.StoryStore.
+func (k *Stories) Insert(ctx context.Context, st content.Story) error {
+	return k.db.tx(ctx, "insert story", func(tx *sql.Tx) error { return insertStory(ctx, tx, st) })
 }
 
 func insertStory(ctx context.Context, tx *sql.Tx, st content.Story) error {
@@ -110,23 +116,23 @@ func insertStory(ctx context.Context, tx *sql.Tx, st content.Story) error {
 	return writeTags(ctx, tx, st)
 }
 
-// GetStory implements content.StoryStore.
-func (s *Store) GetStory(ctx context.Context, id string) (content.Story, error) {
-	return s.getStory(ctx, "id = ?", id)
+// Get implements content.StoryStore.
+func (k *Stories) Get(ctx context.Context, id string) (content.Story, error) {
+	return k.getStory(ctx, "id = ?", id)
 }
 
 // liveBySlug finds a story readers see by its slug.
 const liveBySlug = "slug = ? AND listed_at IS NOT NULL"
 
-// GetLiveStory implements content.StoryStore.
-func (s *Store) GetLiveStory(ctx context.Context, slug string) (content.Story, error) {
-	return s.getStory(ctx, liveBySlug, slug)
+// GetLive implements content.StoryStore.
+func (k *Stories) GetLive(ctx context.Context, slug string) (content.Story, error) {
+	return k.getStory(ctx, liveBySlug, slug)
 }
 
-func (s *Store) getStory(ctx context.Context, where string, arg any) (content.Story, error) {
+func (k *Stories) getStory(ctx context.Context, where string, arg any) (content.Story, error) {
 	var meta []byte
 	var texts storyRow
-	err := s.r.QueryRowContext(ctx, "SELECT meta, body, body_html, live_body_html FROM stories WHERE "+where, arg).
+	err := k.db.r.QueryRowContext(ctx, "SELECT meta, body, body_html, live_body_html FROM stories WHERE "+where, arg).
 		Scan(&meta, &texts.body, &texts.bodyHTML, &texts.liveBodyHTML)
 	if err != nil {
 		return content.Story{}, notFoundAs(dbFault(err, "get story"), "no such story")
@@ -134,14 +140,14 @@ func (s *Store) getStory(ctx context.Context, where string, arg any) (content.St
 	return decodeStory(meta, &texts)
 }
 
-// UpdateStory implements content.StoryStore: one UPDATE conditional on
+// Update implements content.StoryStore: one UPDATE conditional on
 // the version, and the tag rows, in one transaction.
-func (s *Store) UpdateStory(ctx context.Context, st content.Story, expect int64) error {
+func (k *Stories) Update(ctx context.Context, st content.Story, expect int64) error {
 	row, err := splitStory(st)
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, "update story", func(tx *sql.Tx) error {
+	return k.db.tx(ctx, "update story", func(tx *sql.Tx) error {
 		args := append(storyColumns(st), row.meta, row.body, row.bodyHTML, row.liveBodyHTML, st.ID, expect)
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET slug = ?, version = ?, status = ?, column_key = ?, trashed = ?,
 			trashed_at = ?, due_at = ?, listed_at = ?, listed_column = ?, meta = ?, body = ?, body_html = ?, live_body_html = ?
@@ -179,18 +185,18 @@ const (
 		WHERE trashed_at IS NOT NULL AND trashed_at < ? ORDER BY trashed_at, id LIMIT ?`
 )
 
-// DueStories implements content.StoryStore.
-func (s *Store) DueStories(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
-	return s.findStories(ctx, dueQuery, millis(t), limit)
+// Due implements content.StoryStore.
+func (k *Stories) Due(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return k.findStories(ctx, dueQuery, millis(t), limit)
 }
 
 // TrashedBefore implements content.StoryStore.
-func (s *Store) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
-	return s.findStories(ctx, trashedQuery, millis(t), limit)
+func (k *Stories) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]content.Story, error) {
+	return k.findStories(ctx, trashedQuery, millis(t), limit)
 }
 
-func (s *Store) findStories(ctx context.Context, query string, args ...any) ([]content.Story, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+func (k *Stories) findStories(ctx context.Context, query string, args ...any) ([]content.Story, error) {
+	rows, err := k.db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbFault(err, "find stories")
 	}
@@ -214,10 +220,10 @@ func (s *Store) findStories(ctx context.Context, query string, args ...any) ([]c
 	return out, nil
 }
 
-// DeleteStory implements content.StoryStore: the story, its tags,
+// Delete implements content.StoryStore: the story, its tags,
 // revisions and lock go in one transaction.
-func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error {
-	return s.tx(ctx, "delete story", func(tx *sql.Tx) error {
+func (k *Stories) Delete(ctx context.Context, id string, expect int64) error {
+	return k.db.tx(ctx, "delete story", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM stories WHERE id = ? AND version = ?", id, expect)
 		if err != nil {
 			return dbFault(err, "delete story")
@@ -235,12 +241,12 @@ func (s *Store) DeleteStory(ctx context.Context, id string, expect int64) error 
 	})
 }
 
-// ListStories implements content.StoryStore. Every form of the query is
+// List implements content.StoryStore. Every form of the query is
 // answered from an index in its sort order: no scan, no sort, no count
 // (TestListsUseIndexes holds each form to that).
-func (s *Store) ListStories(ctx context.Context, q content.StoryQuery) ([]content.Story, error) {
+func (k *Stories) List(ctx context.Context, q content.StoryQuery) ([]content.Story, error) {
 	query, args := listQuery(q)
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := k.db.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbFault(err, "list stories")
 	}

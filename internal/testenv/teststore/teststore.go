@@ -20,9 +20,14 @@ import (
 
 // Store is what a test may use of a store: the domain's contract, and a
 // count of a collection's records.
-type Store interface {
-	storetest.Store
-	Count(ctx context.Context, collection string) (int64, error)
+type Store struct {
+	storetest.Stores
+	count func(ctx context.Context, collection string) (int64, error)
+}
+
+// Count returns how many records a collection holds.
+func (s *Store) Count(ctx context.Context, collection string) (int64, error) {
+	return s.count(ctx, collection)
 }
 
 // Mongo reports whether this run uses the Mongo store.
@@ -38,7 +43,7 @@ func Name() string {
 
 // Open returns an empty store for this test, closed or dropped when the
 // test ends.
-func Open(t testing.TB) Store {
+func Open(t testing.TB) *Store {
 	t.Helper()
 	if v := os.Getenv("YINLING_TEST_STORE"); v != "" && v != "mongo" && v != "sqlite" {
 		t.Fatalf("teststore: YINLING_TEST_STORE=%q: want sqlite (the default) or mongo", v)
@@ -48,12 +53,17 @@ func Open(t testing.TB) Store {
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatalf("teststore: indexes: %v", err)
 		}
-		return s
+		return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories()}, count: s.Count}
 	}
 	s, err := sqlstore.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("teststore: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories()}, count: s.Count}
+}
+
+// FromMongo wraps a Mongo store the test made itself (on a private server).
+func FromMongo(s *mongostore.Store) *Store {
+	return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories()}, count: s.Count}
 }

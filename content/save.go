@@ -1,0 +1,215 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// Create makes a draft of the fields, and its first revision. The slug is
+// the one asked for (NewSlug), with -2, -3, ... added to a base made from
+// the title while it is taken; an explicit slug that is taken is a
+// conflict.
+//
+// Errors: fault.Invalid with field errors; fault.Conflict when an explicit
+// slug is taken.
+func (w *Workflow[T, F]) Create(ctx context.Context, actor Actor, in F) (T, error) {
+	var item T
+	now := w.clock()
+	h := w.kind.Head(&item)
+	*h.ID, *h.Revision = ident.New(), 1
+	*h.Lifecycle = Lifecycle{Status: StatusDraft, Version: 1, Author: actor.ID, UpdatedBy: actor.ID, CreatedAt: now, UpdatedAt: now}
+	if err := w.kind.Apply(ctx, &item, &in, true); err != nil {
+		var zero T
+		return zero, err
+	}
+	rev, err := w.revision(actor, &item, "created")
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if err := w.revisions.InsertRevision(ctx, rev); err != nil {
+		var zero T
+		return zero, err
+	}
+	base, explicit := w.kind.NewSlug(in)
+	if base == "" {
+		base = w.kind.Noun
+	}
+	for attempt := 1; ; attempt++ {
+		*h.Slug = slugCandidate(base, attempt)
+		err := w.kind.Store.Insert(ctx, item)
+		if err == nil {
+			return item, nil
+		}
+		if !errors.Is(err, ErrSlugTaken) || explicit {
+			w.dropRevision(*h.ID, 1)
+			var zero T
+			if errors.Is(err, ErrSlugTaken) {
+				return zero, &fault.Error{Kind: fault.Conflict, Message: "the slug is taken",
+					Fields: []fault.FieldError{{Field: "slug", Message: "another " + w.kind.Noun + " has this slug"}}}
+			}
+			return zero, err
+		}
+	}
+}
+
+// Replace sets the editable fields of an item, based on version, and makes
+// a revision (with note, which may be empty). The slug does not change
+// (links to it stay valid). A published item keeps its live copy until it
+// is published again: its working copy becomes a draft beside it.
+//
+// Errors: fault.Conflict (with the current version) when version is stale,
+// or while someone else holds the edit lock; fault.Forbidden when the actor
+// may not edit it now; fault.Invalid; fault.NotFound.
+func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, version int64, in F, note string) (T, error) {
+	var zero T
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	h := w.kind.Head(&item)
+	if err := checkEdit(actor, *h.Lifecycle); err != nil {
+		return zero, err
+	}
+	if h.Version != version {
+		return zero, conflict(h.Version)
+	}
+	if err := w.locks.checkSave(ctx, actor, w.kind.Name, id); err != nil {
+		return zero, err
+	}
+	if err := w.kind.Apply(ctx, &item, &in, false); err != nil {
+		return zero, err
+	}
+	if h.Status == StatusPublished || h.Status == StatusArchived {
+		h.Status = StatusDraft
+	}
+	h.Version = version + 1
+	*h.Revision = h.Version
+	h.UpdatedAt, h.UpdatedBy = w.clock(), actor.ID
+	rev, err := w.revision(actor, &item, note)
+	if err != nil {
+		return zero, err
+	}
+	// The revision goes first: its number is unique per item, so of two
+	// saves of one version only one gets this far.
+	if err := w.revisions.InsertRevision(ctx, rev); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			cur, gerr := w.Get(ctx, id)
+			if gerr != nil {
+				return zero, gerr
+			}
+			return zero, conflict(w.kind.Head(&cur).Version)
+		}
+		return zero, err
+	}
+	if err := w.kind.Store.Update(ctx, item, version); err != nil {
+		w.dropRevision(id, *h.Revision)
+		return zero, err
+	}
+	_ = prune(ctx, w.revisions, w.kind.Name, id, w.keep) // a failed prune is retried by the next save
+	return item, nil
+}
+
+// revision is the snapshot of the item's working copy after a save.
+func (w *Workflow[T, F]) revision(actor Actor, item *T, note string) (Revision, error) {
+	snap, err := json.Marshal(w.kind.Fields(item))
+	if err != nil {
+		return Revision{}, fmt.Errorf("content: snapshot of a %s: %w", w.kind.Noun, err)
+	}
+	h := w.kind.Head(item)
+	return Revision{Kind: w.kind.Name, ItemID: *h.ID, Number: *h.Revision, Snapshot: snap,
+		AuthorID: actor.ID, AuthorName: actor.Name, At: h.UpdatedAt, Note: note}, nil
+}
+
+// dropRevision removes a revision whose save failed, with its own deadline
+// (the request's may be what failed).
+func (w *Workflow[T, F]) dropRevision(id string, n int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = w.revisions.DeleteRevisions(ctx, w.kind.Name, id, []int64{n})
+}
+
+// Revisions lists an item's revisions, newest first.
+func (w *Workflow[T, F]) Revisions(ctx context.Context, id string) ([]Revision, error) {
+	if _, err := w.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	return w.revisions.ListRevisions(ctx, w.kind.Name, id)
+}
+
+// Revision returns one revision of an item.
+func (w *Workflow[T, F]) Revision(ctx context.Context, id string, n int64) (Revision, error) {
+	if _, err := w.Get(ctx, id); err != nil {
+		return Revision{}, err
+	}
+	return w.revisions.GetRevision(ctx, w.kind.Name, id, n)
+}
+
+// Snapshot returns the fields revision n of an item kept.
+func (w *Workflow[T, F]) Snapshot(ctx context.Context, id string, n int64) (F, error) {
+	var f F
+	r, err := w.Revision(ctx, id, n)
+	if err != nil {
+		return f, err
+	}
+	if err := json.Unmarshal(r.Snapshot, &f); err != nil {
+		return f, fmt.Errorf("content: revision %d of %s: %w", n, id, err)
+	}
+	return f, nil
+}
+
+// Compare shows what changed from revision a to revision b.
+func (w *Workflow[T, F]) Compare(ctx context.Context, id string, a, b int64) (Comparison, error) {
+	ra, err := w.Revision(ctx, id, a)
+	if err != nil {
+		return Comparison{}, err
+	}
+	rb, err := w.Revision(ctx, id, b)
+	if err != nil {
+		return Comparison{}, err
+	}
+	return compare(ra, rb, w.kind.FieldOrder, w.kind.BodyField)
+}
+
+// RestoreRevision makes revision n the working copy again, as a new
+// revision (history is never rewritten), based on version.
+func (w *Workflow[T, F]) RestoreRevision(ctx context.Context, actor Actor, id string, version, n int64) (T, error) {
+	f, err := w.Snapshot(ctx, id, n)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	item, err := w.Replace(ctx, actor, id, version, f, "restored from revision "+strconv.FormatInt(n, 10))
+	if err != nil {
+		return item, err
+	}
+	return item, w.record(ctx, actor, audit.Restored, id, fmt.Sprintf("revision %d as revision %d", n, *w.kind.Head(&item).Revision))
+}
+
+// slugCandidate is base, then base-2 ... base-9, then base with a random
+// suffix (so a crowded title never loops for long).
+func slugCandidate(base string, attempt int) string {
+	switch {
+	case attempt == 1:
+		return base
+	case attempt < 10:
+		return trimSlug(base, 2) + "-" + strconv.Itoa(attempt)
+	default:
+		return trimSlug(base, 9) + "-" + ident.Token(5)[:8]
+	}
+}
+
+func trimSlug(base string, room int) string {
+	if len(base)+room > MaxSlugLength {
+		return base[:MaxSlugLength-room]
+	}
+	return base
+}
