@@ -37,30 +37,6 @@ func revisionNumber(c *fiber.Ctx, name string) (int64, error) {
 	return n, nil
 }
 
-func (h *handlers) listStoryRevisions(c *fiber.Ctx) error {
-	revs, err := h.d.Stories.Revisions(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	out := listOut[revisionOut]{Items: make([]revisionOut, len(revs))}
-	for i, r := range revs {
-		out.Items[i] = toRevisionOut(r, false)
-	}
-	return writeJSON(c, fiber.StatusOK, out)
-}
-
-func (h *handlers) getStoryRevision(c *fiber.Ctx) error {
-	n, err := revisionNumber(c, "n")
-	if err != nil {
-		return err
-	}
-	r, err := h.d.Stories.Revision(c.UserContext(), c.Params("id"), n)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, fiber.StatusOK, toRevisionOut(r, true))
-}
-
 type fieldChangeOut struct {
 	Field string `json:"field"`
 	From  string `json:"from"`
@@ -79,10 +55,8 @@ type comparisonOut struct {
 	Body   []diffLineOut    `json:"body"`
 }
 
-// compareStoryRevisions answers ?from=N&to=M: the changed fields and a
-// line diff of the Markdown.
-func (h *handlers) compareStoryRevisions(c *fiber.Ctx) error {
-	var from, to int64
+// comparePair reads ?from=N&to=M.
+func comparePair(c *fiber.Ctx) (from, to int64, err error) {
 	var errs []fault.FieldError
 	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
 		n, err := strconv.ParseInt(string(v), 10, 64)
@@ -104,12 +78,12 @@ func (h *handlers) compareStoryRevisions(c *fiber.Ctx) error {
 		errs = append(errs, fault.FieldError{Field: "from", Message: "give both from and to"})
 	}
 	if len(errs) > 0 {
-		return fault.Fields(errs...)
+		return 0, 0, fault.Fields(errs...)
 	}
-	cmp, err := h.d.Stories.Compare(c.UserContext(), c.Params("id"), from, to)
-	if err != nil {
-		return err
-	}
+	return from, to, nil
+}
+
+func toComparisonOut(cmp content.Comparison) comparisonOut {
 	out := comparisonOut{From: toRevisionOut(cmp.From, false), To: toRevisionOut(cmp.To, false),
 		Fields: []fieldChangeOut{}, Body: []diffLineOut{}}
 	for _, f := range cmp.Fields {
@@ -118,40 +92,7 @@ func (h *handlers) compareStoryRevisions(c *fiber.Ctx) error {
 	for _, l := range cmp.Body {
 		out.Body = append(out.Body, diffLineOut{Op: string(l.Op), Text: l.Text})
 	}
-	return writeJSON(c, fiber.StatusOK, out)
-}
-
-func (h *handlers) restoreStoryRevision(c *fiber.Ctx) error {
-	n, err := revisionNumber(c, "n")
-	if err != nil {
-		return err
-	}
-	_, v, err := stepBody(c, true)
-	if err != nil {
-		return err
-	}
-	s, err := h.d.Stories.RestoreRevision(c.UserContext(), editor(c), c.Params("id"), v, n)
-	if err != nil {
-		return err
-	}
-	return h.writeStory(c, fiber.StatusOK, s)
-}
-
-// storyHistory lists the workflow events of a story (from the audit log).
-func (h *handlers) storyHistory(c *fiber.Ctx) error {
-	id := c.Params("id")
-	if _, err := h.d.Stories.Get(c.UserContext(), id); err != nil {
-		return err
-	}
-	entries, err := h.d.Audit.List(c.UserContext(), auditQueryFor(content.KindStories+":"+id))
-	if err != nil {
-		return err
-	}
-	out := listOut[auditOut]{Items: []auditOut{}}
-	for _, e := range entries {
-		out.Items = append(out.Items, toAuditOut(e))
-	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return out
 }
 
 type lockIn struct {
@@ -170,39 +111,4 @@ type lockOut struct {
 func toLockOut(l content.Lock, me string) lockOut {
 	return lockOut{HolderID: l.HolderID, HolderName: l.HolderName, ExpiresAt: l.ExpiresAt, Mine: l.HolderID == me,
 		TakenFromName: l.TakenFromName, TakenAt: l.TakenAt}
-}
-
-// getStoryLock says who is editing the story (404: nobody).
-func (h *handlers) getStoryLock(c *fiber.Ctx) error {
-	if _, err := h.d.Stories.Get(c.UserContext(), c.Params("id")); err != nil {
-		return err
-	}
-	l, err := h.d.Locks.Get(c.UserContext(), content.KindStories, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
-}
-
-// takeStoryLock takes, renews (heartbeat) or takes over the edit lock.
-func (h *handlers) takeStoryLock(c *fiber.Ctx) error {
-	var in lockIn
-	if err := optionalBody(c, &in); err != nil {
-		return err
-	}
-	if _, err := h.d.Stories.Get(c.UserContext(), c.Params("id")); err != nil {
-		return err
-	}
-	l, err := h.d.Locks.Acquire(c.UserContext(), editor(c), content.KindStories, c.Params("id"), in.Takeover)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
-}
-
-func (h *handlers) releaseStoryLock(c *fiber.Ctx) error {
-	if err := h.d.Locks.Release(c.UserContext(), editor(c), content.KindStories, c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 )
 
@@ -49,25 +48,7 @@ func routes(app *fiber.App, h *handlers) {
 
 	edit := require(account.EditContent)
 	publish := require(account.PublishContent)
-	admin.Get("/stories", signedIn(edit, h.listStories)...)
-	admin.Post("/stories", signedIn(edit, h.createStory)...)
-	admin.Get("/stories/:id", signedIn(edit, noQuery, h.getStory)...)
-	admin.Put("/stories/:id", signedIn(edit, h.replaceStory)...)
-	admin.Delete("/stories/:id", signedIn(edit, h.trashStory)...)
-	admin.Post("/stories/:id/restore", signedIn(edit, h.restoreStory)...)
-	admin.Post("/stories/:id/submit", signedIn(edit, h.storyStep(content.ActSubmit))...)
-	for _, a := range []content.Action{content.ActApprove, content.ActReject, content.ActPublish, content.ActSchedule,
-		content.ActUnschedule, content.ActUnpublish, content.ActArchive} {
-		admin.Post("/stories/:id/"+string(a), signedIn(publish, h.storyStep(a))...)
-	}
-	admin.Get("/stories/:id/history", signedIn(edit, noQuery, h.storyHistory)...)
-	admin.Get("/stories/:id/revisions", signedIn(edit, noQuery, h.listStoryRevisions)...)
-	admin.Get("/stories/:id/revisions/compare", signedIn(edit, h.compareStoryRevisions)...)
-	admin.Get("/stories/:id/revisions/:n", signedIn(edit, noQuery, h.getStoryRevision)...)
-	admin.Post("/stories/:id/revisions/:n/restore", signedIn(edit, h.restoreStoryRevision)...)
-	admin.Get("/stories/:id/lock", signedIn(edit, noQuery, h.getStoryLock)...)
-	admin.Post("/stories/:id/lock", signedIn(edit, h.takeStoryLock)...)
-	admin.Delete("/stories/:id/lock", signedIn(edit, h.releaseStoryLock)...)
+	h.storiesAPI().bind(admin, signedIn, edit, publish)
 
 	media := require(account.UseMedia)
 	admin.Post("/media", deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)

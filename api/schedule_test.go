@@ -36,7 +36,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 	pub := content.Actor{ID: "p", Name: "publisher", Publisher: true}
 
 	mk := func(title, column string) content.Story {
-		st, err := stories.Create(ctx, pub, content.StoryInput{Title: title, Body: "正文", Column: column})
+		st, err := stories.Create(ctx, pub, content.StoryInput{Title: title, Body: "正文", Column: column}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,8 +132,8 @@ func TestTrashIsPurgedAfterItsTime(t *testing.T) {
 	stories := clockedStories(t, s, &clock)
 	ctx := context.Background()
 	ed := content.Actor{ID: "e", Name: "editor"}
-	old, _ := stories.Create(ctx, ed, content.StoryInput{Title: "旧稿"})
-	recent, _ := stories.Create(ctx, ed, content.StoryInput{Title: "新删的稿"})
+	old, _ := stories.Create(ctx, ed, content.StoryInput{Title: "旧稿"}, "")
+	recent, _ := stories.Create(ctx, ed, content.StoryInput{Title: "新删的稿"}, "")
 	if _, err := stories.Trash(ctx, ed, old.ID, 0); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -30,9 +29,17 @@ type storyIn struct {
 	Note string `json:"note"`
 }
 
-func (in storyIn) input() content.StoryInput {
-	return content.StoryInput{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column,
-		Tags: in.Tags, Cover: in.Cover, Slug: in.Slug}
+func (in storyIn) fields() content.StoryInput {
+	return content.StoryInput{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover}
+}
+func (in storyIn) slug() string    { return in.Slug }
+func (in storyIn) version() *int64 { return in.Version }
+func (in storyIn) note() string    { return in.Note }
+
+// storiesAPI is the admin API of stories.
+func (h *handlers) storiesAPI() kindAPI[content.Story, content.StoryInput, storyIn] {
+	return kindAPI[content.Story, content.StoryInput, storyIn]{h: h, name: content.KindStories, wf: h.d.Stories.Workflow,
+		out: func(s content.Story) any { return h.toAdminStory(s) }, list: h.listStories}
 }
 
 // stepIn is the optional body of a workflow step.
@@ -145,35 +152,6 @@ func (h *handlers) listStories(c *fiber.Ctx) error {
 	return writeJSON(c, fiber.StatusOK, out)
 }
 
-func (h *handlers) createStory(c *fiber.Ctx) error {
-	var in storyIn
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	if in.Version != nil {
-		return fault.Fields(fault.FieldError{Field: "version", Message: "a new story has no version yet"})
-	}
-	s, err := h.d.Stories.Create(c.UserContext(), editor(c), in.input())
-	if err != nil {
-		return err
-	}
-	c.Location("/api/admin/v1/stories/" + s.ID)
-	return h.writeStory(c, fiber.StatusCreated, s)
-}
-
-func (h *handlers) writeStory(c *fiber.Ctx, status int, s content.Story) error {
-	c.Set(fiber.HeaderETag, `"`+strconv.FormatInt(s.Version, 10)+`"`)
-	return writeJSON(c, status, h.toAdminStory(s))
-}
-
-func (h *handlers) getStory(c *fiber.Ctx) error {
-	s, err := h.d.Stories.Get(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	return h.writeStory(c, fiber.StatusOK, s)
-}
-
 // version reads the version a write is based on, from If-Match or the body;
 // required says whether it must be there. 0 means none given.
 func version(c *fiber.Ctx, body *int64, required bool) (int64, error) {
@@ -200,22 +178,6 @@ func version(c *fiber.Ctx, body *int64, required bool) (int64, error) {
 	return v, nil
 }
 
-func (h *handlers) replaceStory(c *fiber.Ctx) error {
-	var in storyIn
-	if err := decodeJSON(c, &in); err != nil {
-		return err
-	}
-	v, err := version(c, in.Version, true)
-	if err != nil {
-		return err
-	}
-	s, err := h.d.Stories.Replace(c.UserContext(), editor(c), c.Params("id"), v, in.input(), in.Note)
-	if err != nil {
-		return err
-	}
-	return h.writeStory(c, fiber.StatusOK, s)
-}
-
 // optionalBody decodes a JSON body when one was sent.
 func optionalBody(c *fiber.Ctx, v any) error {
 	if len(c.Request().Header.ContentType()) > 0 || c.Request().Header.ContentLength() > 0 {
@@ -234,46 +196,3 @@ func stepBody(c *fiber.Ctx, required bool) (stepIn, int64, error) {
 	v, err := version(c, in.Version, required)
 	return in, v, err
 }
-
-// storyStep runs a workflow step: the action is the last path segment.
-func (h *handlers) storyStep(action content.Action) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		in, v, err := stepBody(c, false)
-		if err != nil {
-			return err
-		}
-		step := content.StepInput{Action: action, Note: in.Note, Unpublish: in.Unpublish}
-		if action == content.ActSchedule {
-			if in.At == nil {
-				return fault.Fields(fault.FieldError{Field: "at", Message: "is required: when to publish, in RFC 3339 with an offset"})
-			}
-			step.At = *in.At
-		} else if in.At != nil || in.Unpublish {
-			return fault.Fields(fault.FieldError{Field: "at", Message: "only the schedule step takes a time"})
-		}
-		s, err := h.d.Stories.Act(c.UserContext(), editor(c), c.Params("id"), v, step)
-		if err != nil {
-			return err
-		}
-		h.cache.invalidate()
-		return h.writeStory(c, fiber.StatusOK, s)
-	}
-}
-
-// trashOrRestore runs Trash or Restore, whose bodies (optional) may carry
-// a version.
-func (h *handlers) trashOrRestore(c *fiber.Ctx, do func(context.Context, content.Actor, string, int64) (content.Story, error)) error {
-	_, v, err := stepBody(c, false)
-	if err != nil {
-		return err
-	}
-	s, err := do(c.UserContext(), editor(c), c.Params("id"), v)
-	if err != nil {
-		return err
-	}
-	return h.writeStory(c, fiber.StatusOK, s)
-}
-
-func (h *handlers) trashStory(c *fiber.Ctx) error { return h.trashOrRestore(c, h.d.Stories.Trash) }
-
-func (h *handlers) restoreStory(c *fiber.Ctx) error { return h.trashOrRestore(c, h.d.Stories.Restore) }

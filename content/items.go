@@ -61,11 +61,10 @@ type Kind[T any, F any] struct {
 	// Apply checks the fields an editor sent (all field errors at once),
 	// normalizes them (trimming, dropping duplicates) and makes them the
 	// working copy, with what is derived from them (rendered Markdown).
-	// creating says whether the item is new.
-	Apply func(ctx context.Context, item *T, in *F, creating bool) error
-	// NewSlug is the slug a new item asks for: one the editor gave
-	// (explicit), or a base made from its title that -2, -3 ... follow.
-	NewSlug func(in F) (slug string, explicit bool)
+	Apply func(ctx context.Context, item *T, in *F) error
+	// NewSlug makes the slug of a new item from its fields (pinyin of its
+	// title), before -2, -3 ... when taken.
+	NewSlug func(in F) string
 	// FieldOrder lists the fields (their JSON names) in the order a
 	// comparison of revisions shows them; BodyField is compared line by line.
 	FieldOrder []string

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/content/audit"
@@ -14,21 +15,33 @@ import (
 )
 
 // Create makes a draft of the fields, and its first revision. The slug is
-// the one asked for (NewSlug), with -2, -3, ... added to a base made from
-// the title while it is taken; an explicit slug that is taken is a
-// conflict.
+// the one given, or one made from the fields (NewSlug: pinyin of the
+// title) with -2, -3, ... added while it is taken; a given slug that is
+// taken is a conflict.
 //
-// Errors: fault.Invalid with field errors; fault.Conflict when an explicit
+// Errors: fault.Invalid with field errors; fault.Conflict when a given
 // slug is taken.
-func (w *Workflow[T, F]) Create(ctx context.Context, actor Actor, in F) (T, error) {
+func (w *Workflow[T, F]) Create(ctx context.Context, actor Actor, in F, slug string) (T, error) {
 	var item T
+	var fields []fault.FieldError // the slug's, reported with the fields'
+	if slug = strings.TrimSpace(slug); slug != "" && !validSlug(slug) {
+		fields = append(fields, fault.FieldError{Field: "slug",
+			Message: fmt.Sprintf("must be lower-case letters, digits and single hyphens, at most %d characters", MaxSlugLength)})
+	}
 	now := w.clock()
 	h := w.kind.Head(&item)
 	*h.ID, *h.Revision = ident.New(), 1
 	*h.Lifecycle = Lifecycle{Status: StatusDraft, Version: 1, Author: actor.ID, UpdatedBy: actor.ID, CreatedAt: now, UpdatedAt: now}
-	if err := w.kind.Apply(ctx, &item, &in, true); err != nil {
+	if err := w.kind.Apply(ctx, &item, &in); err != nil {
+		if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
+			fe.Fields = append(fe.Fields, fields...)
+		}
 		var zero T
 		return zero, err
+	}
+	if len(fields) > 0 {
+		var zero T
+		return zero, fault.Fields(fields...)
 	}
 	rev, err := w.revision(actor, &item, "created")
 	if err != nil {
@@ -39,7 +52,10 @@ func (w *Workflow[T, F]) Create(ctx context.Context, actor Actor, in F) (T, erro
 		var zero T
 		return zero, err
 	}
-	base, explicit := w.kind.NewSlug(in)
+	base, explicit := slug, slug != ""
+	if base == "" {
+		base = w.kind.NewSlug(in)
+	}
 	if base == "" {
 		base = w.kind.Noun
 	}
@@ -85,7 +101,7 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	if err := w.locks.checkSave(ctx, actor, w.kind.Name, id); err != nil {
 		return zero, err
 	}
-	if err := w.kind.Apply(ctx, &item, &in, false); err != nil {
+	if err := w.kind.Apply(ctx, &item, &in); err != nil {
 		return zero, err
 	}
 	if h.Status == StatusPublished || h.Status == StatusArchived {
@@ -117,6 +133,9 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	_ = prune(ctx, w.revisions, w.kind.Name, id, w.keep) // a failed prune is retried by the next save
 	return item, nil
 }
+
+// Head points into an item at its id, slug, revision and lifecycle.
+func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
 
 // revision is the snapshot of the item's working copy after a save.
 func (w *Workflow[T, F]) revision(actor Actor, item *T, note string) (Revision, error) {

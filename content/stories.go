@@ -50,11 +50,8 @@ func NewStories(cfg StoriesConfig) *Stories {
 }
 
 // apply checks an editor's fields and makes them the story's working copy,
-// with its Markdown rendered. The slug is given at creation only.
-func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput, creating bool) error {
-	if !creating && in.Slug != "" {
-		return fault.Fields(fault.FieldError{Field: "slug", Message: "the slug is set when the story is created and cannot be changed"})
-	}
+// with its Markdown rendered.
+func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
 	if err := in.normalize(); err != nil {
 		return err
 	}

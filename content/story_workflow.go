@@ -13,13 +13,8 @@ func (s *Stories) storyKind() Kind[Story, StoryInput] {
 		Fields: func(st *Story) StoryInput {
 			return StoryInput{Title: st.Title, Summary: st.Summary, Column: st.Column, Tags: st.Tags, Cover: st.Cover, Body: st.Body}
 		},
-		Apply: s.apply,
-		NewSlug: func(in StoryInput) (string, bool) {
-			if in.Slug != "" {
-				return in.Slug, true
-			}
-			return Slugify(in.Title), false
-		},
+		Apply:       s.apply,
+		NewSlug:     func(in StoryInput) string { return Slugify(in.Title) },
 		FieldOrder:  []string{"title", "summary", "column", "tags", "cover", "body"},
 		BodyField:   "body",
 		Live:        func(st *Story) bool { return st.Live != nil },

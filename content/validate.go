@@ -18,8 +18,8 @@ const (
 	MaxTagLength     = 20 // characters
 )
 
-// StoryInput is what an editor sends for a story; without its slug, it is
-// also what a revision of a story keeps.
+// StoryInput is what an editor sends for a story, and what a revision of
+// a story keeps.
 type StoryInput struct {
 	Title   string   `json:"title"`
 	Summary string   `json:"summary"`
@@ -27,7 +27,6 @@ type StoryInput struct {
 	Tags    []string `json:"tags"`
 	Cover   string   `json:"cover"`
 	Body    string   `json:"body"`
-	Slug    string   `json:"-"` // create only; empty: made from the title
 }
 
 // normalize trims the input and checks every field, returning all field
@@ -41,7 +40,6 @@ func (in *StoryInput) normalize() error {
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Column = strings.TrimSpace(in.Column)
 	in.Cover = strings.TrimSpace(in.Cover)
-	in.Slug = strings.TrimSpace(in.Slug)
 
 	for _, f := range []struct{ field, v string }{{"title", in.Title}, {"summary", in.Summary}, {"body", in.Body}} {
 		if !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0) {
@@ -71,9 +69,6 @@ func (in *StoryInput) normalize() error {
 	}
 	if in.Cover != "" && !ident.Valid(in.Cover) {
 		add("cover", "is not a media id")
-	}
-	if in.Slug != "" && !validSlug(in.Slug) {
-		add("slug", "must be lower-case letters, digits and single hyphens, at most %d characters", MaxSlugLength)
 	}
 	tags := make([]string, 0, len(in.Tags))
 	seen := map[string]bool{}

@@ -36,11 +36,10 @@ func TestStoryInputReportsEveryBadField(t *testing.T) {
 		Body:    strings.Repeat("a", MaxBodyBytes+1),
 		Column:  "sports",
 		Cover:   "../../etc/passwd",
-		Slug:    "Not A Slug",
 		Tags:    []string{"", strings.Repeat("标", MaxTagLength+1), "a/b"},
 	}
 	err := in.normalize()
-	if got := fieldsOf(err); got != "title,summary,body,column,cover,slug,tags,tags,tags" {
+	if got := fieldsOf(err); got != "title,summary,body,column,cover,tags,tags,tags" {
 		t.Fatalf("fields = %s (%v)", got, err)
 	}
 	in = StoryInput{Title: "x", Tags: make([]string, MaxTags+1)}
