@@ -1,18 +1,22 @@
-// Package api is the HTTP face of Yinling: the Fiber app with the routes of
-// every surface (content API, admin API, media, operations), its middleware
-// and the single mapping from domain errors to problem+json answers.
-// Handlers are thin: decode, call content/ or media/, encode.
+// Package api is the HTTP face of Yinling: the Fiber app that mounts every
+// surface, each a package of its own (api/delivery: the content API and
+// media bytes; api/admin: the admin API; api/ops: health, readiness and
+// metrics; the website and admin UI to come), on middleware and error
+// rendering they share (api/httpx). Handlers are thin: decode, call
+// content/ or media/, encode.
 package api
 
 import (
-	"context"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/yinling-cms/yinling/api/admin"
+	"github.com/yinling-cms/yinling/api/delivery"
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/ops"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
@@ -20,10 +24,7 @@ import (
 )
 
 // Check is one readiness check: a name an operator recognises and a probe.
-type Check struct {
-	Name  string
-	Probe func(ctx context.Context) error
-}
+type Check = ops.Check
 
 // Deps is everything the app needs; cmd/yinling builds it.
 type Deps struct {
@@ -34,9 +35,9 @@ type Deps struct {
 	Media    *media.Library
 	// Changes is the shared change counter; with it, content API answers
 	// are served from memory. Nil turns the read cache off.
-	Changes ChangeCounter
+	Changes delivery.ChangeCounter
 	// ReadCacheBytes bounds the answers kept in memory (default
-	// DefaultReadCacheBytes).
+	// delivery.DefaultReadCacheBytes).
 	ReadCacheBytes int64
 	Ready          []Check
 	Logger         *slog.Logger
@@ -69,7 +70,7 @@ func New(d Deps) *fiber.App {
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "yinling",
-		ErrorHandler:          errorHandler(d.Logger),
+		ErrorHandler:          httpx.ErrorHandler(d.Logger),
 		DisableStartupMessage: true,
 		// Bodies are streamed to handlers, never read whole by the server:
 		// uploads go from the socket to a spool file. JSON handlers read at
@@ -89,27 +90,15 @@ func New(d Deps) *fiber.App {
 		EnableIPValidation:      true,
 	})
 	app.Use(recover.New())
-	app.Use(requestIDs())
-	m := newMetrics()
-	app.Use(accessLog(d.Logger, m))
-	app.Use(securityHeaders())
-	h := &handlers{d: d, secureCookies: isHTTPS(d.BaseURL), metrics: m}
-	if d.Changes != nil {
-		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
-	}
-	routes(app, h)
+	app.Use(httpx.RequestIDs())
+	m := httpx.NewMetrics()
+	app.Use(httpx.AccessLog(d.Logger, m))
+	app.Use(httpx.SecurityHeaders())
+	reading := delivery.New(delivery.Deps{Stories: d.Stories, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
+		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
+		LiveChanged: reading.LiveChanged})
+	routes(app, ops.New(d.Ready, m, d.RequestTimeout), reading, mgmt)
 	return app
-}
-
-func isHTTPS(base string) bool {
-	u, err := url.Parse(base)
-	return err == nil && u.Scheme == "https"
-}
-
-// handlers holds the dependencies of every handler.
-type handlers struct {
-	d             Deps
-	secureCookies bool
-	cache         *readCache // nil: no read cache
-	metrics       *metrics
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/markdown"
@@ -118,7 +119,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
 	locks := content.NewLocks(store, store, nil)
-	var changes api.ChangeCounter = store
+	var changes delivery.ChangeCounter = store
 	if cfg.noCache {
 		changes = nil
 	}

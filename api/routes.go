@@ -3,69 +3,17 @@ package api
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/api/admin"
+	"github.com/yinling-cms/yinling/api/delivery"
+	"github.com/yinling-cms/yinling/api/ops"
 )
 
-// routes binds every route of every surface. Access is decided per group
-// on the matched route, so path variants (/x/, //x, %2F) cannot skip it.
-func routes(app *fiber.App, h *handlers) {
-	d := h.d
-	std := deadline(d.RequestTimeout)
-
-	// Operations.
-	app.Get("/healthz", h.healthz)
-	app.Get("/readyz", std, h.readyz)
-	app.Get("/metrics", h.serveMetrics)
-
-	// Content (delivery) API: published items only, cacheable.
-	delivery := app.Group("/api/content/v1", cors(d.CORSOrigins), std)
-	delivery.Get("/stories", h.listLiveStories)
-	delivery.Get("/stories/:slug", noQuery, h.getLiveStory)
-	delivery.Get("/columns", noQuery, h.listColumns)
-
-	// Media bytes, for readers and staff alike.
-	app.Get("/media/:id", std, h.serveMedia)
-	app.Get("/media/:id/:name", std, h.serveMedia)
-
-	// Admin API: every route but sign-in needs a session, and most a
-	// permission (account.Permission; the role table is in content/account).
-	// Chains are spelled out per route: a Fiber group's handlers become
-	// middleware for every path under its prefix.
-	admin := app.Group("/api/admin/v1", noStore())
-	admin.Post("/session", std, h.login)
-	signedIn := func(hs ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{std, h.authenticate}, hs...)
-	}
-	admin.Get("/session", signedIn(h.currentSession)...)
-	admin.Delete("/session", signedIn(sessionOnly, h.logout)...)
-	admin.Get("/sessions", signedIn(sessionOnly, h.listMySessions)...)
-	admin.Delete("/sessions", signedIn(sessionOnly, h.endMyOtherSessions)...)
-	admin.Delete("/sessions/:id", signedIn(sessionOnly, h.endMySession)...)
-	admin.Post("/password", signedIn(sessionOnly, h.changeOwnPassword)...)
-	admin.Get("/tokens", signedIn(sessionOnly, h.listTokens)...)
-	admin.Post("/tokens", signedIn(sessionOnly, h.createToken)...)
-	admin.Delete("/tokens/:id", signedIn(sessionOnly, h.revokeToken)...)
-
-	edit := require(account.EditContent)
-	publish := require(account.PublishContent)
-	h.storiesAPI().bind(admin, signedIn, edit, publish)
-
-	media := require(account.UseMedia)
-	admin.Post("/media", deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)
-	admin.Get("/media/:id", signedIn(media, noQuery, h.getMedia)...)
-
-	manage := require(account.ManageUsers)
-	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
-	admin.Post("/users", signedIn(manage, sessionOnly, h.createUser)...)
-	admin.Get("/users/:id", signedIn(manage, sessionOnly, noQuery, h.getUser)...)
-	admin.Patch("/users/:id", signedIn(manage, sessionOnly, h.updateUser)...)
-	admin.Post("/users/:id/password", signedIn(manage, sessionOnly, h.resetPassword)...)
-	admin.Get("/users/:id/sessions", signedIn(manage, sessionOnly, h.listUserSessions)...)
-	admin.Delete("/users/:id/sessions", signedIn(manage, sessionOnly, h.endUserSessions)...)
-
-	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
-
-	// Anything else under the APIs is a problem+json 404, not HTML.
+// routes mounts every surface; each binds all of its routes in one
+// function (its Routes). Anything else is a problem+json 404, not HTML.
+func routes(app *fiber.App, operations *ops.Surface, content *delivery.Surface, management *admin.Surface) {
+	operations.Routes(app)
+	content.Routes(app)
+	management.Routes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusNotFound, "no such route: "+c.Method()+" "+c.Path())
 	})

@@ -1,10 +1,11 @@
-package api
+package admin
 
 import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -40,7 +41,7 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 	p := "/" + k.name
 	admin.Get(p, signedIn(edit, k.list)...)
 	admin.Post(p, signedIn(edit, k.create)...)
-	admin.Get(p+"/:id", signedIn(edit, noQuery, k.get)...)
+	admin.Get(p+"/:id", signedIn(edit, httpx.NoQuery, k.get)...)
 	admin.Put(p+"/:id", signedIn(edit, k.replace)...)
 	admin.Delete(p+"/:id", signedIn(edit, k.trash)...)
 	admin.Post(p+"/:id/restore", signedIn(edit, k.restore)...)
@@ -51,12 +52,12 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 		}
 		admin.Post(p+"/:id/"+string(a), signedIn(perm, k.step(a))...)
 	}
-	admin.Get(p+"/:id/history", signedIn(edit, noQuery, k.history)...)
-	admin.Get(p+"/:id/revisions", signedIn(edit, noQuery, k.revisions)...)
+	admin.Get(p+"/:id/history", signedIn(edit, httpx.NoQuery, k.history)...)
+	admin.Get(p+"/:id/revisions", signedIn(edit, httpx.NoQuery, k.revisions)...)
 	admin.Get(p+"/:id/revisions/compare", signedIn(edit, k.compare)...)
-	admin.Get(p+"/:id/revisions/:n", signedIn(edit, noQuery, k.revision)...)
+	admin.Get(p+"/:id/revisions/:n", signedIn(edit, httpx.NoQuery, k.revision)...)
 	admin.Post(p+"/:id/revisions/:n/restore", signedIn(edit, k.restoreRevision)...)
-	admin.Get(p+"/:id/lock", signedIn(edit, noQuery, k.getLock)...)
+	admin.Get(p+"/:id/lock", signedIn(edit, httpx.NoQuery, k.getLock)...)
 	admin.Post(p+"/:id/lock", signedIn(edit, k.takeLock)...)
 	admin.Delete(p+"/:id/lock", signedIn(edit, k.releaseLock)...)
 }
@@ -64,12 +65,12 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 // write answers an item with its version as the ETag.
 func (k kindAPI[T, F, B]) write(c *fiber.Ctx, status int, item T) error {
 	c.Set(fiber.HeaderETag, `"`+strconv.FormatInt(k.wf.Head(&item).Version, 10)+`"`)
-	return writeJSON(c, status, k.out(item))
+	return httpx.WriteJSON(c, status, k.out(item))
 }
 
 func (k kindAPI[T, F, B]) create(c *fiber.Ctx) error {
 	var in B
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.version() != nil {
@@ -94,7 +95,7 @@ func (k kindAPI[T, F, B]) get(c *fiber.Ctx) error {
 
 func (k kindAPI[T, F, B]) replace(c *fiber.Ctx) error {
 	var in B
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.slug() != "" {
@@ -131,7 +132,7 @@ func (k kindAPI[T, F, B]) step(action content.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		k.h.cache.invalidate()
+		k.h.liveChanged()
 		return k.write(c, fiber.StatusOK, item)
 	}
 }
@@ -170,11 +171,11 @@ func (k kindAPI[T, F, B]) history(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[auditOut]{Items: []auditOut{}}
+	out := httpx.List[auditOut]{Items: []auditOut{}}
 	for _, e := range entries {
 		out.Items = append(out.Items, toAuditOut(e))
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func (k kindAPI[T, F, B]) revisions(c *fiber.Ctx) error {
@@ -182,11 +183,11 @@ func (k kindAPI[T, F, B]) revisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[revisionOut]{Items: make([]revisionOut, len(revs))}
+	out := httpx.List[revisionOut]{Items: make([]revisionOut, len(revs))}
 	for i, r := range revs {
 		out.Items[i] = toRevisionOut(r, false)
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func (k kindAPI[T, F, B]) revision(c *fiber.Ctx) error {
@@ -198,7 +199,7 @@ func (k kindAPI[T, F, B]) revision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toRevisionOut(r, true))
+	return httpx.WriteJSON(c, fiber.StatusOK, toRevisionOut(r, true))
 }
 
 // compare answers ?from=N&to=M: the changed fields and a line diff of the
@@ -212,7 +213,7 @@ func (k kindAPI[T, F, B]) compare(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toComparisonOut(cmp))
+	return httpx.WriteJSON(c, fiber.StatusOK, toComparisonOut(cmp))
 }
 
 func (k kindAPI[T, F, B]) restoreRevision(c *fiber.Ctx) error {
@@ -240,7 +241,7 @@ func (k kindAPI[T, F, B]) getLock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
+	return httpx.WriteJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
 }
 
 // takeLock takes, renews (heartbeat) or takes over the edit lock.
@@ -256,7 +257,7 @@ func (k kindAPI[T, F, B]) takeLock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
+	return httpx.WriteJSON(c, fiber.StatusOK, toLockOut(l, currentUser(c).ID))
 }
 
 func (k kindAPI[T, F, B]) releaseLock(c *fiber.Ctx) error {

@@ -1,8 +1,9 @@
-package api
+package admin
 
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -29,16 +30,16 @@ func (h *handlers) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[userOut]{Items: make([]userOut, len(users))}
+	out := httpx.List[userOut]{Items: make([]userOut, len(users))}
 	for i, u := range users {
 		out.Items[i] = toUserOut(u)
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func (h *handlers) createUser(c *fiber.Ctx) error {
 	var in newUserIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	u, err := h.d.Accounts.AddUser(c.UserContext(), actor(c), account.NewUser{
@@ -48,7 +49,7 @@ func (h *handlers) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/api/admin/v1/users/" + u.ID)
-	return writeJSON(c, fiber.StatusCreated, toUserOut(u))
+	return httpx.WriteJSON(c, fiber.StatusCreated, toUserOut(u))
 }
 
 func (h *handlers) getUser(c *fiber.Ctx) error {
@@ -56,12 +57,12 @@ func (h *handlers) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toUserOut(u))
+	return httpx.WriteJSON(c, fiber.StatusOK, toUserOut(u))
 }
 
 func (h *handlers) updateUser(c *fiber.Ctx) error {
 	var in userChangeIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.DisplayName == nil && in.Roles == nil && in.Disabled == nil {
@@ -73,12 +74,12 @@ func (h *handlers) updateUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, fiber.StatusOK, toUserOut(u))
+	return httpx.WriteJSON(c, fiber.StatusOK, toUserOut(u))
 }
 
 func (h *handlers) resetPassword(c *fiber.Ctx) error {
 	var in passwordIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if err := h.d.Accounts.ResetPassword(c.UserContext(), actor(c), c.Params("id"), in.Password); err != nil {

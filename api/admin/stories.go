@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/fault"
@@ -103,7 +104,7 @@ func (a adminStoryItem) MarshalJSON() ([]byte, error) {
 func (h *handlers) toAdminStory(s content.Story) adminStory {
 	out := adminStory{
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
-		Column: s.Column, Tags: nonNilTags(s.Tags), Cover: s.Cover, Status: string(s.Status), Live: s.Live != nil,
+		Column: s.Column, Tags: httpx.NonNil(s.Tags), Cover: s.Cover, Status: string(s.Status), Live: s.Live != nil,
 		Version: s.Version, Revision: s.Revision, Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt,
 		HasUnpublishedChanges: s.HasUnpublishedChanges(), ReviewNote: s.ReviewNote, ScheduleError: s.ScheduleError,
@@ -118,18 +119,6 @@ func (h *handlers) toAdminStory(s content.Story) adminStory {
 	return out
 }
 
-func nonNilTags(t []string) []string {
-	if t == nil {
-		return []string{}
-	}
-	return t
-}
-
-type listOut[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor"`
-}
-
 // editor is the signed-in user as the workflow sees them.
 func editor(c *fiber.Ctx) content.Actor {
 	a := actor(c)
@@ -137,7 +126,7 @@ func editor(c *fiber.Ctx) content.Actor {
 }
 
 func (h *handlers) listStories(c *fiber.Ctx) error {
-	p, err := listParams(c, "status", "trashed", "column", "tag", "limit", "cursor")
+	p, err := httpx.ListParams(c, "status", "trashed", "column", "tag", "limit", "cursor")
 	if err != nil {
 		return err
 	}
@@ -145,11 +134,11 @@ func (h *handlers) listStories(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[adminStoryItem]{Items: make([]adminStoryItem, len(page.Items)), NextCursor: page.NextCursor}
+	out := httpx.List[adminStoryItem]{Items: make([]adminStoryItem, len(page.Items)), NextCursor: page.NextCursor}
 	for i, s := range page.Items {
 		out.Items[i] = adminStoryItem{h.toAdminStory(s)}
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 // version reads the version a write is based on, from If-Match or the body;
@@ -181,7 +170,7 @@ func version(c *fiber.Ctx, body *int64, required bool) (int64, error) {
 // optionalBody decodes a JSON body when one was sent.
 func optionalBody(c *fiber.Ctx, v any) error {
 	if len(c.Request().Header.ContentType()) > 0 || c.Request().Header.ContentLength() > 0 {
-		return decodeJSON(c, v)
+		return httpx.DecodeJSON(c, v)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -16,10 +16,10 @@ const localRequestID = "request_id"
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
-// requestIDs gives every request an id: the client's X-Request-Id when it is
+// RequestIDs gives every request an id: the client's X-Request-Id when it is
 // sane, otherwise a new one. It is in the response header, in problem
 // bodies and in every log line of the request.
-func requestIDs() fiber.Handler {
+func RequestIDs() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id := c.Get(fiber.HeaderXRequestID)
 		if !requestIDPattern.MatchString(id) {
@@ -33,15 +33,16 @@ func requestIDs() fiber.Handler {
 	}
 }
 
-func requestID(c *fiber.Ctx) string {
+// RequestID is the id RequestIDs gave the request.
+func RequestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
 }
 
-// deadline gives the request a context that ends after d, so every database
+// Deadline gives the request a context that ends after d, so every database
 // and object-store call it makes has a timeout (Fiber's UserContext is
 // context.Background otherwise).
-func deadline(d time.Duration) fiber.Handler {
+func Deadline(d time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		defer cancel()
@@ -50,8 +51,8 @@ func deadline(d time.Duration) fiber.Handler {
 	}
 }
 
-// securityHeaders sets the headers every answer carries.
-func securityHeaders() fiber.Handler {
+// SecurityHeaders sets the headers every answer carries.
+func SecurityHeaders() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
@@ -61,9 +62,9 @@ func securityHeaders() fiber.Handler {
 	}
 }
 
-// accessLog writes one line per request, after the error handler ran, and
-// counts it in the metrics.
-func accessLog(logger *slog.Logger, m *metrics) fiber.Handler {
+// AccessLog writes one line per request, after the error handler ran, and
+// counts it in the Metrics.
+func AccessLog(logger *slog.Logger, m *Metrics) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -75,15 +76,15 @@ func accessLog(logger *slog.Logger, m *metrics) fiber.Handler {
 			}
 		}
 		took := time.Since(start)
-		m.observe(c.Path(), c.Response().StatusCode(), took)
-		logger.Info("request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
+		m.Observe(c.Path(), c.Response().StatusCode(), took)
+		logger.Info("request", "request_id", RequestID(c), "method", c.Method(), "path", c.Path(),
 			"status", c.Response().StatusCode(), "duration_ms", took.Milliseconds())
 		return nil
 	}
 }
 
-// noStore marks answers that must not be cached (the admin surface).
-func noStore() fiber.Handler {
+// NoStore marks answers that must not be cached (the admin surface).
+func NoStore() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()

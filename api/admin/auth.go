@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"crypto/subtle"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
@@ -61,7 +62,7 @@ func toUserOut(u account.User) userOut {
 // cookie (for the admin UI in a browser).
 func (h *handlers) login(c *fiber.Ctx) error {
 	var in loginIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Username == "" || in.Password == "" {
@@ -77,7 +78,7 @@ func (h *handlers) login(c *fiber.Ctx) error {
 		Name: h.cookieName(), Value: signed.Token, Path: "/", HTTPOnly: true, Secure: h.secureCookies,
 		SameSite: fiber.CookieSameSiteStrictMode, Expires: signed.Session.ExpiresAt,
 	})
-	return writeJSON(c, fiber.StatusCreated, sessionOut{
+	return httpx.WriteJSON(c, fiber.StatusCreated, sessionOut{
 		Token: signed.Token, CSRFToken: signed.Session.CSRF, ExpiresAt: signed.Session.ExpiresAt,
 		Scope: string(account.ScopeSession), User: toUserOut(signed.User),
 	})
@@ -162,7 +163,7 @@ func actor(c *fiber.Ctx) audit.Actor {
 
 func (h *handlers) currentSession(c *fiber.Ctx) error {
 	sess := currentSession(c)
-	return writeJSON(c, fiber.StatusOK, sessionOut{CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt, Scope: string(sess.Scope), User: toUserOut(currentUser(c))})
+	return httpx.WriteJSON(c, fiber.StatusOK, sessionOut{CSRFToken: sess.CSRF, ExpiresAt: sess.ExpiresAt, Scope: string(sess.Scope), User: toUserOut(currentUser(c))})
 }
 
 func (h *handlers) logout(c *fiber.Ctx) error {

@@ -1,4 +1,4 @@
-package api
+package delivery
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 )
 
@@ -35,7 +36,7 @@ type coverOut struct {
 func (h *handlers) toPublicStory(s content.Story, withBody bool) publicStory {
 	l := s.Live
 	out := publicStory{
-		ID: s.ID, Slug: s.Slug, Title: l.Title, Summary: l.Summary, Column: l.Column, Tags: nonNilTags(l.Tags),
+		ID: s.ID, Slug: s.Slug, Title: l.Title, Summary: l.Summary, Column: l.Column, Tags: httpx.NonNil(l.Tags),
 		PublishedAt: l.PublishedAt, UpdatedAt: l.UpdatedAt,
 		URL: strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug,
 	}
@@ -43,17 +44,13 @@ func (h *handlers) toPublicStory(s content.Story, withBody bool) publicStory {
 		out.BodyHTML = l.BodyHTML
 	}
 	if l.Cover != "" {
-		out.Cover = &coverOut{ID: l.Cover, URL: h.mediaURL(l.Cover)}
+		out.Cover = &coverOut{ID: l.Cover, URL: httpx.MediaURL(h.d.BaseURL, l.Cover)}
 	}
 	return out
 }
 
-func (h *handlers) mediaURL(id string) string {
-	return strings.TrimSuffix(h.d.BaseURL, "/") + "/media/" + id
-}
-
 func (h *handlers) listLiveStories(c *fiber.Ctx) error {
-	p, err := listParams(c, "column", "tag", "limit", "cursor")
+	p, err := httpx.ListParams(c, "column", "tag", "limit", "cursor")
 	if err != nil {
 		return err
 	}
@@ -62,7 +59,7 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		out := listOut[publicStory]{Items: make([]publicStory, len(page.Items)), NextCursor: page.NextCursor}
+		out := httpx.List[publicStory]{Items: make([]publicStory, len(page.Items)), NextCursor: page.NextCursor}
 		for i, s := range page.Items {
 			out.Items[i] = h.toPublicStory(s, false)
 		}

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"bytes"
@@ -17,9 +17,9 @@ import (
 // 200 KB; the rest is small).
 const maxJSONBody = 1 << 20
 
-// sendJSON encodes v (no HTML escaping needed: it is JSON, served as JSON
+// SendJSON encodes v (no HTML escaping needed: it is JSON, served as JSON
 // with nosniff) with the content type.
-func sendJSON(c *fiber.Ctx, contentType string, v any) error {
+func SendJSON(c *fiber.Ctx, contentType string, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode answer: %w", err)
@@ -28,13 +28,13 @@ func sendJSON(c *fiber.Ctx, contentType string, v any) error {
 	return c.Send(b)
 }
 
-func writeJSON(c *fiber.Ctx, status int, v any) error {
-	return sendJSON(c.Status(status), fiber.MIMEApplicationJSONCharsetUTF8, v)
+func WriteJSON(c *fiber.Ctx, status int, v any) error {
+	return SendJSON(c.Status(status), fiber.MIMEApplicationJSONCharsetUTF8, v)
 }
 
-// readBody reads at most limit bytes of the request body, from the stream
+// ReadBody reads at most limit bytes of the request body, from the stream
 // when the server streams bodies; a larger body is fault.TooLarge.
-func readBody(c *fiber.Ctx, limit int) ([]byte, error) {
+func ReadBody(c *fiber.Ctx, limit int) ([]byte, error) {
 	if n := c.Request().Header.ContentLength(); n > limit {
 		return nil, fault.New(fault.TooLarge, "the request body is larger than %d KB", limit>>10)
 	}
@@ -54,16 +54,16 @@ func readBody(c *fiber.Ctx, limit int) ([]byte, error) {
 	return b, nil
 }
 
-// decodeJSON decodes the request body into v strictly: the content type
+// DecodeJSON decodes the request body into v strictly: the content type
 // must be JSON, unknown fields and trailing data are refused, and a value
 // of the wrong type names its field. Operator injection ({"$gt": ""} where
 // a string belongs) fails here, as a wrong type.
-func decodeJSON(c *fiber.Ctx, v any) error {
+func DecodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, "application/json") {
 		return fault.New(fault.Unsupported, "send JSON with Content-Type: application/json")
 	}
-	body, err := readBody(c, maxJSONBody)
+	body, err := ReadBody(c, maxJSONBody)
 	if err != nil {
 		return err
 	}
@@ -116,3 +116,20 @@ func jsonType(kind string) string {
 	}
 	return "a value of the right type (" + kind + ")"
 }
+
+// List is a page of a list as every surface answers it.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// NonNil is s, or an empty list for nil (so JSON says [] rather than null).
+func NonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// MediaURL is the public URL of a media asset on the site at base.
+func MediaURL(base, id string) string { return strings.TrimSuffix(base, "/") + "/media/" + id }

@@ -1,4 +1,4 @@
-package api
+package admin
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -72,7 +73,7 @@ func (h *handlers) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[auditOut]{Items: []auditOut{}}
+	out := httpx.List[auditOut]{Items: []auditOut{}}
 	if len(entries) > limit {
 		entries = entries[:limit]
 		out.NextCursor = entries[limit-1].ID
@@ -80,7 +81,7 @@ func (h *handlers) listAudit(c *fiber.Ctx) error {
 	for _, e := range entries {
 		out.Items = append(out.Items, toAuditOut(e))
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func toAuditOut(e audit.Entry) auditOut {

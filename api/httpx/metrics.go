@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"fmt"
@@ -7,14 +7,12 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 )
 
-// metrics counts requests per surface and status class, with their total
+// Metrics counts requests per surface and status class, with their total
 // time, for GET /metrics in the Prometheus text format. Labels are few and
 // fixed (no paths, no ids), so the series stay bounded.
-type metrics struct {
+type Metrics struct {
 	start time.Time
 	mu    sync.Mutex
 	count map[[2]string]uint64
@@ -22,8 +20,8 @@ type metrics struct {
 	n     map[string]uint64
 }
 
-func newMetrics() *metrics {
-	return &metrics{start: time.Now(), count: map[[2]string]uint64{}, secs: map[string]float64{}, n: map[string]uint64{}}
+func NewMetrics() *Metrics {
+	return &Metrics{start: time.Now(), count: map[[2]string]uint64{}, secs: map[string]float64{}, n: map[string]uint64{}}
 }
 
 // surface names the part of the site a path belongs to.
@@ -35,13 +33,13 @@ func surface(path string) string {
 		return "admin"
 	case strings.HasPrefix(path, "/media/"):
 		return "media"
-	case path == "/healthz" || path == "/readyz" || path == "/metrics":
+	case path == "/healthz" || path == "/readyz" || path == "/Metrics":
 		return "operations"
 	}
 	return "other"
 }
 
-func (m *metrics) observe(path string, status int, d time.Duration) {
+func (m *Metrics) Observe(path string, status int, d time.Duration) {
 	s := surface(path)
 	class := fmt.Sprintf("%dxx", status/100)
 	m.mu.Lock()
@@ -51,8 +49,9 @@ func (m *metrics) observe(path string, status int, d time.Duration) {
 	m.mu.Unlock()
 }
 
-func (h *handlers) serveMetrics(c *fiber.Ctx) error {
-	m := h.metrics
+// Text renders the counts, the uptime, goroutines and heap in the
+// Prometheus text format.
+func (m *Metrics) Text() string {
 	var b strings.Builder
 	m.mu.Lock()
 	keys := make([][2]string, 0, len(m.count))
@@ -79,7 +78,5 @@ func (h *handlers) serveMetrics(c *fiber.Ctx) error {
 	fmt.Fprintf(&b, "# HELP yinling_up_seconds Seconds since the process started.\n# TYPE yinling_up_seconds gauge\nyinling_up_seconds %g\n", time.Since(m.start).Seconds())
 	fmt.Fprintf(&b, "# HELP go_goroutines Goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(&b, "# HELP go_memstats_heap_inuse_bytes Heap in use.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
-	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendString(b.String())
+	return b.String()
 }

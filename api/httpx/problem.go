@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -38,12 +38,12 @@ var statusOf = map[fault.Kind]int{
 	fault.Unavailable:  http.StatusServiceUnavailable,
 }
 
-// errorHandler turns every error a handler returns into problem+json. It
+// ErrorHandler turns every error a handler returns into problem+json. It
 // is the only place that maps errors to statuses, and the only place that
 // logs a failed request's cause.
-func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
+func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		p := problem{RequestID: requestID(c)}
+		p := problem{RequestID: RequestID(c)}
 		var fe *fiber.Error
 		switch {
 		case errors.As(err, &fe):
@@ -92,6 +92,6 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 			// of it as the next request.
 			c.Context().SetConnectionClose()
 		}
-		return sendJSON(c.Status(p.Status), "application/problem+json", p)
+		return SendJSON(c.Status(p.Status), "application/problem+json", p)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package ops
 
 import (
 	"context"
@@ -7,19 +7,20 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // healthz answers while the process lives.
 func (h *handlers) healthz(c *fiber.Ctx) error {
-	return writeJSON(c, fiber.StatusOK, map[string]string{"status": "ok"})
+	return httpx.WriteJSON(c, fiber.StatusOK, map[string]string{"status": "ok"})
 }
 
 // readyz checks the database and the object store; 503 names what is down.
 func (h *handlers) readyz(c *fiber.Ctx) error {
 	var down []string
 	checks := map[string]string{}
-	for _, chk := range h.d.Ready {
+	for _, chk := range h.ready {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 		err := chk.Probe(ctx)
 		cancel()
@@ -34,5 +35,13 @@ func (h *handlers) readyz(c *fiber.Ctx) error {
 		return &fault.Error{Kind: fault.Unavailable, RetryAfter: 5, Message: "not ready: " + strings.Join(down, " and ") + " not answering"}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return writeJSON(c, fiber.StatusOK, map[string]any{"status": "ready", "checks": checks})
+	return httpx.WriteJSON(c, fiber.StatusOK, map[string]any{"status": "ready", "checks": checks})
+}
+
+// serveMetrics answers the request counts and the process's figures in
+// the Prometheus text format.
+func (h *handlers) serveMetrics(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString(h.metrics.Text())
 }

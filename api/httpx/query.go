@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"slices"
@@ -11,9 +11,9 @@ import (
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
-// listParams reads the query of a list request. Only the allowed
+// ListParams reads the query of a list request. Only the allowed
 // parameters may appear, each once; anything else is a 400, never ignored.
-func listParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
+func ListParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
 	var p content.ListParams
 	var errs []fault.FieldError
 	seen := map[string]bool{}
@@ -57,10 +57,10 @@ func listParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
 	return p, nil
 }
 
-// noQuery refuses any query parameter on routes that take none.
-func noQuery(c *fiber.Ctx) error {
+// NoQuery refuses any query parameter on routes that take none.
+func NoQuery(c *fiber.Ctx) error {
 	if c.Context().QueryArgs().Len() > 0 {
-		if _, err := listParams(c); err != nil {
+		if _, err := ListParams(c); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,11 @@
-package api
+package admin
 
 import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/account"
 )
 
@@ -26,12 +27,12 @@ func (h *handlers) writeSessions(c *fiber.Ctx, userID string) error {
 		return err
 	}
 	cur := currentSession(c).ID
-	out := listOut[sessionListItem]{Items: make([]sessionListItem, len(sessions))}
+	out := httpx.List[sessionListItem]{Items: make([]sessionListItem, len(sessions))}
 	for i, s := range sessions {
 		out.Items[i] = sessionListItem{ID: s.ID, Current: s.ID == cur, CreatedAt: s.CreatedAt, LastSeen: s.LastSeen,
 			ExpiresAt: s.ExpiresAt, Address: s.Address, UserAgent: s.UserAgent}
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func (h *handlers) listMySessions(c *fiber.Ctx) error {
@@ -60,7 +61,7 @@ type ownPasswordIn struct {
 
 func (h *handlers) changeOwnPassword(c *fiber.Ctx) error {
 	var in ownPasswordIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if err := h.d.Accounts.ChangeOwnPassword(c.UserContext(), actor(c), currentSession(c).ID, in.CurrentPassword, in.Password); err != nil {
@@ -92,16 +93,16 @@ func (h *handlers) listTokens(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := listOut[tokenOut]{Items: make([]tokenOut, len(tokens))}
+	out := httpx.List[tokenOut]{Items: make([]tokenOut, len(tokens))}
 	for i, t := range tokens {
 		out.Items[i] = toTokenOut(t)
 	}
-	return writeJSON(c, fiber.StatusOK, out)
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
 func (h *handlers) createToken(c *fiber.Ctx) error {
 	var in tokenIn
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	secret, t, err := h.d.Accounts.CreateToken(c.UserContext(), actor(c), in.Name, in.Scope)
@@ -110,7 +111,7 @@ func (h *handlers) createToken(c *fiber.Ctx) error {
 	}
 	out := toTokenOut(t)
 	out.Token = secret
-	return writeJSON(c, fiber.StatusCreated, out)
+	return httpx.WriteJSON(c, fiber.StatusCreated, out)
 }
 
 func (h *handlers) revokeToken(c *fiber.Ctx) error {

@@ -1,0 +1,59 @@
+// Package admin is the admin (management) API: sign-in and sessions, API
+// tokens, users and roles, the audit log, media uploads, and every content
+// kind's items through one set of handlers bound per kind (kind.go).
+// Cookie-authenticated writes need the session's CSRF token; every route
+// but sign-in needs a session and a permission of the role table.
+package admin
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Deps is what the admin surface needs.
+type Deps struct {
+	Stories  *content.Stories
+	Locks    *content.Locks
+	Accounts *account.Service
+	Audit    audit.Log
+	Media    *media.Library
+	// BaseURL is the public URL of the site; https makes cookies Secure
+	// and __Host- prefixed.
+	BaseURL        string
+	RequestTimeout time.Duration
+	// UploadTimeout bounds an upload; UploadLimit is its largest body.
+	UploadTimeout time.Duration
+	UploadLimit   int64
+	// LiveChanged is told when a step changed what readers see, so this
+	// instance's read cache looks again at once (nil: nothing to tell).
+	LiveChanged func()
+}
+
+// Surface is the admin API.
+type Surface struct{ h *handlers }
+
+type handlers struct {
+	d             Deps
+	secureCookies bool
+}
+
+// New builds the surface.
+func New(d Deps) *Surface {
+	return &Surface{h: &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}}
+}
+
+func (h *handlers) liveChanged() {
+	if h.d.LiveChanged != nil {
+		h.d.LiveChanged()
+	}
+}
+
+func isHTTPS(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && u.Scheme == "https"
+}

@@ -1,0 +1,54 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content/account"
+)
+
+// Routes binds every route of the admin API. Access is decided per route
+// on the matched route, so path variants (/x/, //x, %2F) cannot skip it.
+func (s *Surface) Routes(app fiber.Router) {
+	h, d := s.h, s.h.d
+	std := httpx.Deadline(d.RequestTimeout)
+
+	// Admin API: every route but sign-in needs a session, and most a
+	// permission (account.Permission; the role table is in content/account).
+	// Chains are spelled out per route: a Fiber group's handlers become
+	// middleware for every path under its prefix.
+	admin := app.Group("/api/admin/v1", httpx.NoStore())
+	admin.Post("/session", std, h.login)
+	signedIn := func(hs ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{std, h.authenticate}, hs...)
+	}
+	admin.Get("/session", signedIn(h.currentSession)...)
+	admin.Delete("/session", signedIn(sessionOnly, h.logout)...)
+	admin.Get("/sessions", signedIn(sessionOnly, h.listMySessions)...)
+	admin.Delete("/sessions", signedIn(sessionOnly, h.endMyOtherSessions)...)
+	admin.Delete("/sessions/:id", signedIn(sessionOnly, h.endMySession)...)
+	admin.Post("/password", signedIn(sessionOnly, h.changeOwnPassword)...)
+	admin.Get("/tokens", signedIn(sessionOnly, h.listTokens)...)
+	admin.Post("/tokens", signedIn(sessionOnly, h.createToken)...)
+	admin.Delete("/tokens/:id", signedIn(sessionOnly, h.revokeToken)...)
+
+	edit := require(account.EditContent)
+	publish := require(account.PublishContent)
+	h.storiesAPI().bind(admin, signedIn, edit, publish)
+
+	media := require(account.UseMedia)
+	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)
+	admin.Get("/media/:id", signedIn(media, httpx.NoQuery, h.getMedia)...)
+
+	manage := require(account.ManageUsers)
+	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
+	admin.Post("/users", signedIn(manage, sessionOnly, h.createUser)...)
+	admin.Get("/users/:id", signedIn(manage, sessionOnly, httpx.NoQuery, h.getUser)...)
+	admin.Patch("/users/:id", signedIn(manage, sessionOnly, h.updateUser)...)
+	admin.Post("/users/:id/password", signedIn(manage, sessionOnly, h.resetPassword)...)
+	admin.Get("/users/:id/sessions", signedIn(manage, sessionOnly, h.listUserSessions)...)
+	admin.Delete("/users/:id/sessions", signedIn(manage, sessionOnly, h.endUserSessions)...)
+
+	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
+
+}

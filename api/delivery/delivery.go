@@ -1,0 +1,67 @@
+// Package delivery is the content (delivery) API and the media bytes:
+// published items only, read-only, answered from memory (an LRU of encoded
+// answers, bounded by bytes, kept fresh by a change counter in the
+// database) with ETags and Cache-Control, and CORS as configured.
+package delivery
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Deps is what the delivery surface needs.
+type Deps struct {
+	Stories *content.Stories
+	Media   *media.Library
+	// Changes is the shared change counter; with it, answers are served
+	// from memory. Nil turns the read cache off.
+	Changes ChangeCounter
+	// ReadCacheBytes bounds the answers kept (0: DefaultReadCacheBytes).
+	ReadCacheBytes int64
+	BaseURL        string
+	RequestTimeout time.Duration
+	// StreamTimeout bounds sending the bytes of one media object.
+	StreamTimeout time.Duration
+	// CORSOrigins may read the content API from a browser ("*": anyone).
+	CORSOrigins []string
+}
+
+// Surface is the delivery API.
+type Surface struct{ h *handlers }
+
+type handlers struct {
+	d     Deps
+	cache *readCache // nil: no read cache
+}
+
+// New builds the surface.
+func New(d Deps) *Surface {
+	h := &handlers{d: d}
+	if d.Changes != nil {
+		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
+	}
+	return &Surface{h: h}
+}
+
+// LiveChanged makes the next answer look at the change counter: called
+// after a change made through this instance, so its own readers see it at
+// once.
+func (s *Surface) LiveChanged() { s.h.cache.invalidate() }
+
+// Routes binds every route of the surface.
+func (s *Surface) Routes(app fiber.Router) {
+	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
+	api := app.Group("/api/content/v1", cors(h.d.CORSOrigins), std)
+	api.Get("/stories", h.listLiveStories)
+	api.Get("/stories/:slug", httpx.NoQuery, h.getLiveStory)
+	api.Get("/columns", httpx.NoQuery, h.listColumns)
+
+	// Media bytes, for readers and staff alike.
+	app.Get("/media/:id", std, h.serveMedia)
+	app.Get("/media/:id/:name", std, h.serveMedia)
+}
