@@ -72,24 +72,32 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		unique bool
 	}
 	idx := map[string][]index{
+		// Each list walks one of these in its sort order (readers' lists by
+		// publication time, the admin's by id), filters included.
 		colStories: {
 			{"slug_unique", bson.D{{Key: "slug", Value: 1}}, true},
 			{"live_published", bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
-			{"live_tags", bson.D{{Key: "live.tags", Value: 1}}, false},
-			{"status", bson.D{{Key: "status", Value: 1}}, false},
+			{"live_column", bson.D{{Key: "live.column", Value: 1}, {Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
+			{"live_tags", bson.D{{Key: "live.tags", Value: 1}, {Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
+			{"admin", bson.D{{Key: "trashed_at", Value: 1}, {Key: "_id", Value: -1}}, false},
+			{"admin_status", bson.D{{Key: "trashed_at", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: -1}}, false},
+			{"admin_column", bson.D{{Key: "trashed_at", Value: 1}, {Key: "column", Value: 1}, {Key: "_id", Value: -1}}, false},
+			{"admin_tags", bson.D{{Key: "trashed_at", Value: 1}, {Key: "tags", Value: 1}, {Key: "_id", Value: -1}}, false},
 			{"schedule_at", bson.D{{Key: "schedule.at", Value: 1}}, false},
 			{"trashed_at", bson.D{{Key: "trashed_at", Value: 1}}, false},
 		},
 		colRevisions: {{"item", bson.D{{Key: "kind", Value: 1}, {Key: "item_id", Value: 1}, {Key: "number", Value: -1}}, false}},
 		colUsers:     {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
-		colSessions:  {{"user", bson.D{{Key: "user_id", Value: 1}}, false}},
+		colSessions:  {{"user", bson.D{{Key: "user_id", Value: 1}, {Key: "created_at", Value: -1}}, false}},
 		colTokens: {
 			{"hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
-			{"user", bson.D{{Key: "user_id", Value: 1}}, false},
+			{"user", bson.D{{Key: "user_id", Value: 1}, {Key: "_id", Value: -1}}, false},
 		},
+		colAttempts: {{"last", bson.D{{Key: "last", Value: 1}}, false}},
 		colAudit: {
 			{"actor", bson.D{{Key: "actor_id", Value: 1}, {Key: "_id", Value: -1}}, false},
 			{"target", bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: -1}}, false},
+			{"action", bson.D{{Key: "action", Value: 1}, {Key: "_id", Value: -1}}, false},
 		},
 	}
 	for coll, wanted := range idx {
