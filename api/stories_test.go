@@ -300,3 +300,28 @@ func TestConcurrentReplacesOfOneVersionHaveOneWinner(t *testing.T) {
 		t.Fatalf("final version %v, want 2", final["version"])
 	}
 }
+
+// TestCostlyMarkdownIsRefusedNamingTheLimit: a save whose Markdown would
+// hold a CPU for tens of seconds (security.md class 11) is a 400 on the
+// body naming the limit, at once, and nothing is saved; a text of 47,500
+// identical headings (ten minutes before heading ids were made linear) is
+// saved.
+func TestCostlyMarkdownIsRefusedNamingTheLimit(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	for name, body := range map[string]string{
+		"deep quotes":    strings.Repeat(">", 150_000), // sent as \u003e each by the test client
+		"unclosed links": strings.Repeat("[a](", 47_500),
+	} {
+		p := s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": name, "body": body}).problem(http.StatusBadRequest)
+		errs, _ := p["errors"].([]any)
+		if len(errs) != 1 || errs[0].(map[string]any)["field"] != "body" || !strings.Contains(errs[0].(map[string]any)["message"].(string), "at most") {
+			t.Errorf("%s: %v", name, p)
+		}
+	}
+	list := s.do("GET", "/api/admin/v1/stories", s.token, nil).want(http.StatusOK).json()
+	if n := len(list["items"].([]any)); n != 0 {
+		t.Fatalf("%d stories saved from refused texts", n)
+	}
+	s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": "标题", "body": strings.Repeat("# a\n", 47_500)}).want(http.StatusCreated)
+}

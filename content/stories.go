@@ -58,7 +58,10 @@ func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
 	if err := s.checkCover(ctx, in.Cover); err != nil {
 		return err
 	}
-	html, err := s.cfg.Markdown.Render(in.Body)
+	html, err := s.cfg.Markdown.Render(ctx, in.Body)
+	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
+		return fault.Fields(fault.FieldError{Field: "body", Message: fe.Message})
+	}
 	if err != nil {
 		return err
 	}

@@ -12,12 +12,16 @@ import (
 // only ASCII, turning every Chinese heading into "heading", "-", "--1").
 // Letters and digits of any script stay, ASCII is lower-cased, everything
 // else becomes one hyphen; repeats get "-1", "-2", ... so ids stay unique
-// within a document.
+// within a document. Each base remembers the last number it gave, so a
+// document of n identical headings costs n steps, not n²/2 (10,000 "# a"
+// took 14 s when every id counted up from 1).
 type headingIDs struct {
-	used map[string]bool
+	used  map[string]bool
+	next  map[string]int
+	steps int // numbers tried, for the test that keeps this linear
 }
 
-func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}} }
+func newHeadingIDs() *headingIDs { return &headingIDs{used: map[string]bool{}, next: map[string]int{}} }
 
 // Generate implements parser.IDs.
 func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
@@ -43,8 +47,10 @@ func (h *headingIDs) Generate(value []byte, _ ast.NodeKind) []byte {
 		base = "section"
 	}
 	id := base
-	for n := 1; h.used[id]; n++ {
-		id = base + "-" + strconv.Itoa(n)
+	for h.used[id] {
+		h.steps++
+		h.next[base]++
+		id = base + "-" + strconv.Itoa(h.next[base])
 	}
 	h.used[id] = true
 	return []byte(id)

@@ -6,9 +6,11 @@ package markdown
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -16,12 +18,18 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
+
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // Renderer renders Markdown to sanitized HTML.
 type Renderer struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
+	// slots bounds the renders running at once: goldmark cannot be
+	// stopped once it runs, so a few costly saves may hold these, never
+	// every core (readers are served from what was rendered before).
+	slots chan struct{}
 }
 
 // New builds the pipeline: GFM (tables, strikethrough, task lists,
@@ -49,14 +57,28 @@ func New(mediaBase string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{md: md, policy: policy}, nil
+	return &Renderer{md: md, policy: policy, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}, nil
 }
 
 // Render converts one document. Heading ids are unique within it. Bytes
 // that are not UTF-8 become U+FFFD first: goldmark 1.8.7 panics on some of
 // them in its east-Asian line-break code (found by FuzzRenderIsSafe). Any
 // other panic inside goldmark comes back as an error, never a crash.
-func (r *Renderer) Render(src string) (html string, err error) {
+//
+// A text over the limits of limits.go is fault.Invalid naming the limit.
+// Renders run at most half the cores at a time; one that cannot start
+// before ctx ends is fault.Unavailable.
+func (r *Renderer) Render(ctx context.Context, src string) (html string, err error) {
+	if err := checkLimits(src); err != nil {
+		return "", err
+	}
+	select {
+	case r.slots <- struct{}{}:
+		defer func() { <-r.slots }()
+	case <-ctx.Done():
+		return "", &fault.Error{Kind: fault.Unavailable, Message: "the server is busy rendering other texts; save again in a moment",
+			RetryAfter: 5, Err: ctx.Err()}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			html, err = "", fmt.Errorf("markdown: the renderer failed on this text: %v", p)
@@ -64,8 +86,8 @@ func (r *Renderer) Render(src string) (html string, err error) {
 	}()
 	src = strings.ToValidUTF8(src, "\uFFFD")
 	var buf bytes.Buffer
-	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
-	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+	pctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
+	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(pctx)); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
 	return strings.TrimSpace(r.policy.Sanitize(buf.String())), nil

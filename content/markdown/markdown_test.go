@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := r.Render(string(src))
+			got, err := r.Render(context.Background(), string(src))
 			if err != nil {
 				t.Fatalf("render: %v", err)
 			}
@@ -61,7 +62,7 @@ func TestChineseRules(t *testing.T) {
 	r := newRenderer(t)
 	render := func(src string) string {
 		t.Helper()
-		out, err := r.Render(src)
+		out, err := r.Render(context.Background(), src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +107,7 @@ func TestScriptNeverSurvives(t *testing.T) {
 		"<https://example.com/\" onmouseover=\"alert(1)>",
 	}
 	for _, in := range inputs {
-		out, err := r.Render(in)
+		out, err := r.Render(context.Background(), in)
 		if err != nil {
 			t.Fatalf("render %q: %v", in, err)
 		}
@@ -164,7 +165,7 @@ func FuzzRenderIsSafe(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		out, err := r.Render(src)
+		out, err := r.Render(context.Background(), src)
 		if err != nil {
 			return
 		}
@@ -183,7 +184,7 @@ func BenchmarkRenderChineseStory(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Render(string(src)); err != nil {
+		if _, err := r.Render(context.Background(), string(src)); err != nil {
 			b.Fatal(err)
 		}
 	}
