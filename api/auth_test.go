@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/yinling-cms/yinling/content/account"
@@ -182,4 +183,46 @@ func TestSignInLimitPerAddressTrustsOnlyConfiguredProxies(t *testing.T) {
 		// A made-up X-Real-IP does not escape the limit of the real address.
 		fail(s, "another", "198.51.100.20").problem(http.StatusTooManyRequests)
 	})
+}
+
+// TestFailuresFromOneAddressDoNotLockTheOwnerOut: five wrong passwords
+// from an attacker's address lock that address out of the account; the
+// administrator signs in from another address at once (they were locked
+// out for 15 minutes).
+func TestFailuresFromOneAddressDoNotLockTheOwnerOut(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withTrustedProxies("0.0.0.0/0"))
+	try := func(password, ip string) resp {
+		return s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": "admin", "password": password}, "X-Real-IP", ip)
+	}
+	for range 5 {
+		try("wrong-password", "203.0.113.66").problem(http.StatusUnauthorized)
+	}
+	try(adminPassword, "203.0.113.66").problem(http.StatusTooManyRequests)
+	try(adminPassword, "198.51.100.4").want(http.StatusCreated)
+}
+
+// TestParallelWrongPasswordsMeetTheLimit: thirty wrong passwords for one
+// account sent at once get at most five answers of 401; the rest are told
+// to wait (all thirty got 401 when checking and recording were separate).
+func TestParallelWrongPasswordsMeetTheLimit(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := s.do("POST", "/api/admin/v1/session", "", map[string]string{"username": "admin", "password": fmt.Sprintf("guess-%d", i)})
+			mu.Lock()
+			counts[r.status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if counts[http.StatusUnauthorized] > 5 || counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests] != 30 {
+		t.Fatalf("answers %v; want at most five 401 and the rest 429", counts)
+	}
 }

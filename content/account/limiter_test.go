@@ -2,6 +2,8 @@ package account_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,63 +12,125 @@ import (
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 
-type fakeClock struct{ t time.Time }
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *fakeClock) now() time.Time { return c.t }
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
 
-func TestLimiter(t *testing.T) {
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// fail makes a failed attempt (reserved, let through, never succeeded) and
+// reports whether it was let through.
+func fail(t *testing.T, l *account.Limiter, user, addr string) bool {
+	t.Helper()
+	_, wait, err := l.Reserve(context.Background(), user, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wait == 0
+}
+
+func TestLimiterLocksTheAddressOutOfTheAccountNotTheOwner(t *testing.T) {
 	store := teststore.Open(t)
-	ctx := context.Background()
 	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
 	l := account.NewLimiter(store, clock.now)
-	wait := func(user, addr string) time.Duration {
-		t.Helper()
-		w, err := l.Wait(ctx, user, addr)
-		if err != nil {
-			t.Fatal(err)
+	for i := range 5 {
+		if !fail(t, l, "admin", "10.0.0.1") {
+			t.Fatalf("attempt %d from the attacker's address was refused already", i+1)
 		}
-		return w
+		clock.add(time.Second)
 	}
-	for i := 0; i < 5; i++ {
-		if w := wait("admin", "10.0.0.1"); w != 0 {
-			t.Fatalf("attempt %d already limited for %v", i+1, w)
+	if fail(t, l, "admin", "10.0.0.1") {
+		t.Fatal("a sixth attempt from the same address got through")
+	}
+	a, wait, err := l.Reserve(context.Background(), "admin", "10.0.0.2")
+	if err != nil || wait != 0 {
+		t.Fatalf("the owner at another address is locked out: wait %v, %v", wait, err)
+	}
+	if err := l.Succeeded(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	// Hammering while refused does not extend the lock.
+	for range 10 {
+		fail(t, l, "admin", "10.0.0.1")
+	}
+	clock.add(15 * time.Minute)
+	if !fail(t, l, "admin", "10.0.0.1") {
+		t.Fatal("still refused after the window, though refused attempts are not counted")
+	}
+}
+
+func TestLimiterLetsAtMostTheLimitOfParallelAttemptsThrough(t *testing.T) {
+	store := teststore.Open(t)
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	l := account.NewLimiter(store, clock.now)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	through := 0
+	start := make(chan struct{})
+	for range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, wait, err := l.Reserve(context.Background(), "admin", "10.0.0.9")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if wait == 0 {
+				mu.Lock()
+				through++
+				mu.Unlock()
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if through > 5 {
+		t.Fatalf("%d of 30 parallel attempts got through, want at most 5", through)
+	}
+}
+
+func TestLimiterLimitsAnAddressAndTheAccountAsAWhole(t *testing.T) {
+	store := teststore.Open(t)
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)}
+	l := account.NewLimiter(store, clock.now)
+	for i := range 20 {
+		if !fail(t, l, fmt.Sprintf("user%d", i), "10.9.9.9") {
+			t.Fatalf("attempt %d on another account refused", i+1)
 		}
-		if err := l.Fail(ctx, "admin", "10.0.0.1"); err != nil {
-			t.Fatal(err)
-		}
-		clock.t = clock.t.Add(time.Second)
 	}
-	if w := wait("admin", "10.0.0.2"); w <= 0 || w > 15*time.Minute {
-		t.Fatalf("the account is not locked from another address: wait %v", w)
-	}
-	if w := wait("editor", "10.0.0.1"); w != 0 {
-		t.Fatalf("another account from the same address is locked after 5 failures: %v", w)
-	}
-	clock.t = clock.t.Add(15 * time.Minute)
-	if w := wait("admin", "10.0.0.1"); w != 0 {
-		t.Fatalf("still locked after the window: %v", w)
-	}
-	// Per address: many accounts from one address.
-	for i := 0; i < 20; i++ {
-		if err := l.Fail(ctx, "user"+string(rune('a'+i)), "10.9.9.9"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if w := wait("someone-new", "10.9.9.9"); w <= 0 {
+	if fail(t, l, "someone-new", "10.9.9.9") {
 		t.Fatal("an address that failed 20 times is not limited")
 	}
-	if err := l.Succeed(ctx, "admin"); err != nil {
+	// Guessing spread over ten addresses: five each, fifty in all.
+	for a := range 10 {
+		for range 5 {
+			if !fail(t, l, "wang", fmt.Sprintf("10.1.0.%d", a)) {
+				t.Fatalf("address %d refused before its fifth attempt", a)
+			}
+		}
+	}
+	if fail(t, l, "wang", "10.2.0.1") {
+		t.Fatal("the account as a whole is not limited after 50 failures")
+	}
+	clock.add(2 * 15 * time.Minute)
+	if err := l.Forget(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if w := wait("admin", "10.0.0.3"); w != 0 {
-		t.Fatalf("success did not clear the account: %v", w)
-	}
-	clock.t = clock.t.Add(2 * 15 * time.Minute)
-	if err := l.Forget(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := store.Failures(ctx, "a:10.9.9.9", time.Time{}); len(n) != 0 {
-		t.Fatalf("old failures were not forgotten: %v", n)
+	if n, _ := store.Failures(context.Background(), "a:10.9.9.9", time.Time{}); len(n) != 0 {
+		t.Fatalf("old attempts were not forgotten: %v", n)
 	}
 }
 

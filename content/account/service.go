@@ -29,6 +29,7 @@ type Service struct {
 	store   Store
 	audit   audit.Log
 	limiter *Limiter
+	hashing *hashing
 	now     func() time.Time
 	// dummyHash is verified against when a user does not exist, so the
 	// answer takes as long as for a wrong password.
@@ -40,7 +41,7 @@ func NewService(store Store, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, audit: log, limiter: NewLimiter(store, now), now: now,
+	return &Service{store: store, audit: log, limiter: NewLimiter(store, now), hashing: newHashing(hashSlots()), now: now,
 		dummyHash: HashPassword("not a password of anyone")}
 }
 
@@ -98,7 +99,7 @@ type SignedIn struct {
 // Errors: fault.Unauthorized; fault.TooMany (with RetryAfter) while limited.
 func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	username := strings.ToLower(strings.TrimSpace(c.Username))
-	wait, err := s.limiter.Wait(ctx, username, c.Address)
+	attempt, wait, err := s.limiter.Reserve(ctx, username, c.Address)
 	if err != nil {
 		return SignedIn{}, err
 	}
@@ -108,23 +109,26 @@ func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 	}
 	u, err := s.store.GetUserByName(ctx, username)
 	if err != nil && !fault.Is(err, fault.NotFound) {
+		_ = s.limiter.Abandon(context.WithoutCancel(ctx), attempt)
 		return SignedIn{}, err
 	}
 	hash := s.dummyHash
 	if err == nil {
 		hash = u.PasswordHash
 	}
-	ok, verr := VerifyPassword(hash, c.Password)
+	ok, verr := s.hashing.verify(ctx, hash, c.Password)
+	if fault.Is(verr, fault.Unavailable) {
+		_ = s.limiter.Abandon(context.WithoutCancel(ctx), attempt)
+		return SignedIn{}, verr
+	}
 	if err != nil || verr != nil || !ok || u.Disabled {
-		if err := s.limiter.Fail(ctx, username, c.Address); err != nil {
-			return SignedIn{}, err
-		}
-		// Best effort: a failed sign-in must not turn into a 503 that
-		// tells an attacker something.
+		// The attempt stays recorded: it is the failure. Best effort: a
+		// failed sign-in must not turn into a 503 that tells an attacker
+		// something.
 		_ = s.record(ctx, audit.Actor{ID: u.ID, Name: truncate(username, 64), Address: c.Address}, audit.SignInFailed, "", "")
 		return SignedIn{}, fault.New(fault.Unauthorized, "the username or password is wrong")
 	}
-	if err := s.limiter.Succeed(ctx, username); err != nil {
+	if err := s.limiter.Succeeded(ctx, attempt); err != nil {
 		return SignedIn{}, err
 	}
 	token := ident.Token(32)

@@ -63,10 +63,14 @@ func (s *Service) AddUser(ctx context.Context, actor audit.Actor, in NewUser) (U
 	if len(errs) > 0 {
 		return User{}, fault.Fields(errs...)
 	}
+	hash, err := s.hashing.hash(ctx, in.Password)
+	if err != nil {
+		return User{}, err
+	}
 	now := s.clock()
 	u := User{
 		ID: ident.New(), Username: in.Username, DisplayName: in.DisplayName,
-		Roles: uniqueRoles(in.Roles), PasswordHash: HashPassword(in.Password), CreatedAt: now, UpdatedAt: now,
+		Roles: uniqueRoles(in.Roles), PasswordHash: hash, CreatedAt: now, UpdatedAt: now,
 	}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Username
@@ -203,7 +207,11 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, actor audit.Actor, keep
 	if err != nil {
 		return err
 	}
-	if ok, _ := VerifyPassword(u.PasswordHash, current); !ok {
+	ok, err := s.hashing.verify(ctx, u.PasswordHash, current)
+	if fault.Is(err, fault.Unavailable) {
+		return err
+	}
+	if !ok {
 		return fault.Fields(fault.FieldError{Field: "current_password", Message: "is not your current password"})
 	}
 	return s.setPassword(ctx, actor, u, password, keep, "own password")
@@ -215,7 +223,11 @@ func (s *Service) setPassword(ctx context.Context, actor audit.Actor, u User, pa
 		return err
 	}
 	before := u.UpdatedAt
-	u.PasswordHash = HashPassword(password)
+	hash, err := s.hashing.hash(ctx, password)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
 	u.UpdatedAt = s.clock()
 	if err := s.store.UpdateUser(ctx, u, before); err != nil {
 		return err

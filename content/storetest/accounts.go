@@ -162,29 +162,43 @@ var accountTests = []test{
 			t.Fatalf("after touch and revoke: %+v", got)
 		}
 	}},
-	{"failed sign-ins: counted per key from a time, cleared, forgotten when old", func(t *testing.T, s Stores) {
+	{"sign-in attempts: counted per key from a time, forgotten one by one, cleared, forgotten when old", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := ms(time.Now())
+		var ids []string
 		for i := range 3 {
-			if err := s.RecordFailure(ctx, []string{"u:ann", "a:192.0.2.1"}, now.Add(time.Duration(i-2)*time.Minute)); err != nil {
+			id := ident.New()
+			ids = append(ids, id)
+			if err := s.RecordAttempt(ctx, id, []string{"p:ann|192.0.2.1", "a:192.0.2.1"}, now.Add(time.Duration(i-2)*time.Minute)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := s.RecordFailure(ctx, []string{"u:old"}, now.Add(-time.Hour)); err != nil {
+		if err := s.RecordAttempt(ctx, ident.New(), []string{"u:old"}, now.Add(-time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.Failures(ctx, "u:ann", now.Add(-90*time.Second))
+		got, err := s.Failures(ctx, "p:ann|192.0.2.1", now.Add(-90*time.Second))
 		if err != nil || len(got) != 2 || !got[0].Before(got[1]) || !got[1].Equal(now) {
-			t.Fatalf("failures since 90 s ago = %v, %v; want the last two, oldest first", got, err)
+			t.Fatalf("attempts since 90 s ago = %v, %v; want the last two, oldest first", got, err)
 		}
 		if got, _ := s.Failures(ctx, "u:nobody", now.Add(-time.Hour)); len(got) != 0 {
 			t.Fatalf("unknown key: %v", got)
 		}
-		if err := s.ClearFailures(ctx, "u:ann"); err != nil {
+		if err := s.ForgetAttempt(ctx, ids[2]); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.Failures(ctx, "u:ann", time.Time{}); len(got) != 0 {
+		for _, key := range []string{"p:ann|192.0.2.1", "a:192.0.2.1"} {
+			if got, _ := s.Failures(ctx, key, time.Time{}); len(got) != 2 {
+				t.Fatalf("%s after forgetting one attempt: %v, want 2 left", key, got)
+			}
+		}
+		if err := s.ClearFailures(ctx, "p:ann|192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Failures(ctx, "p:ann|192.0.2.1", time.Time{}); len(got) != 0 {
 			t.Fatalf("after clear: %v", got)
+		}
+		if got, _ := s.Failures(ctx, "a:192.0.2.1", time.Time{}); len(got) != 2 {
+			t.Fatalf("clearing one key cleared another: %v", got)
 		}
 		if err := s.ForgetFailuresBefore(ctx, now.Add(-30*time.Minute)); err != nil {
 			t.Fatal(err)
@@ -192,17 +206,17 @@ var accountTests = []test{
 		if got, _ := s.Failures(ctx, "u:old", time.Time{}); len(got) != 0 {
 			t.Fatalf("old key not forgotten: %v", got)
 		}
-		if got, _ := s.Failures(ctx, "a:192.0.2.1", time.Time{}); len(got) != 3 {
-			t.Fatalf("recent key forgotten: %v", got)
+		if got, _ := s.Failures(ctx, "a:192.0.2.1", time.Time{}); len(got) != 2 {
+			t.Fatalf("recent attempts forgotten: %v", got)
 		}
 	}},
-	{"thirty failures recorded at once are all counted", func(t *testing.T, s Stores) {
+	{"thirty attempts recorded at once are all counted", func(t *testing.T, s Stores) {
 		now := time.Now()
 		race(t, 30, func(i int) (bool, error) {
-			return true, s.RecordFailure(ctxFor(t), []string{"u:racer"}, ms(now.Add(time.Duration(i)*time.Millisecond)))
+			return true, s.RecordAttempt(ctxFor(t), ident.New(), []string{"p:racer|x", "u:racer"}, ms(now.Add(time.Duration(i)*time.Millisecond)))
 		})
 		if got, err := s.Failures(ctxFor(t), "u:racer", now.Add(-time.Minute)); err != nil || len(got) != 30 {
-			t.Fatalf("%d failures counted (%v), want 30", len(got), err)
+			t.Fatalf("%d attempts counted (%v), want 30", len(got), err)
 		}
 	}},
 }

@@ -2,65 +2,63 @@ package mongostore
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"github.com/yinling-cms/yinling/internal/record"
 )
 
-// maxKeptFailures bounds a key's list of failure times.
-const maxKeptFailures = 50
+// attemptDoc is one sign-in attempt under one key.
+type attemptDoc struct {
+	ID      string    `bson:"_id"` // attempt:key
+	Attempt string    `bson:"attempt"`
+	Key     string    `bson:"key"`
+	At      time.Time `bson:"at"`
+}
 
-// RecordFailure implements account.Attempts with a plain $push per key
-// (atomic on MongoDB and, through the write gate, on FerretDB).
-func (s *Store) RecordFailure(ctx context.Context, keys []string, t time.Time) error {
-	coll := s.db.Collection(colAttempts)
-	for _, k := range keys {
-		_, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
-			bson.D{{Key: "$push", Value: bson.D{{Key: "t", Value: t}}}, {Key: "$set", Value: bson.D{{Key: "last", Value: t}}}},
-			options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return dbFault(err, "record a failed sign-in")
-		}
+// RecordAttempt implements account.Attempts: one document per key, in one
+// bulk insert.
+func (s *Store) RecordAttempt(ctx context.Context, id string, keys []string, t time.Time) error {
+	docs := make([]any, len(keys))
+	for i, k := range keys {
+		docs[i] = attemptDoc{ID: id + ":" + k, Attempt: id, Key: k, At: t}
+	}
+	if _, err := s.db.Collection(colAttempts).InsertMany(ctx, docs); err != nil {
+		return dbFault(err, "record a sign-in attempt")
+	}
+	return nil
+}
+
+// ForgetAttempt implements account.Attempts.
+func (s *Store) ForgetAttempt(ctx context.Context, id string) error {
+	if _, err := s.db.Collection(colAttempts).DeleteMany(ctx, bson.D{{Key: "attempt", Value: id}}); err != nil {
+		return dbFault(err, "forget a sign-in attempt")
 	}
 	return nil
 }
 
 // Failures implements account.Attempts.
 func (s *Store) Failures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
-	var d record.Attempts
-	err := s.db.Collection(colAttempts).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
+	cur, err := s.db.Collection(colAttempts).Find(ctx,
+		bson.D{{Key: "key", Value: key}, {Key: "at", Value: bson.D{{Key: "$gte", Value: since}}}},
+		options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetProjection(bson.D{{Key: "at", Value: 1}}))
 	if err != nil {
-		if isNotFound(err) {
-			return nil, nil
-		}
 		return nil, dbFault(err, "read failed sign-ins")
 	}
-	var out []time.Time
-	for _, t := range d.Times {
-		if !t.Before(since) {
-			out = append(out, t.UTC())
-		}
+	var docs []attemptDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "read failed sign-ins")
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Before(out[j]) })
-	if len(d.Times) > maxKeptFailures {
-		// Keep the list short: the recent ones are all that count.
-		keep := out
-		if len(keep) > maxKeptFailures {
-			keep = keep[len(keep)-maxKeptFailures:]
-		}
-		_, _ = s.db.Collection(colAttempts).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "t", Value: keep}}}})
+	out := make([]time.Time, len(docs))
+	for i, d := range docs {
+		out[i] = d.At.UTC()
 	}
 	return out, nil
 }
 
 // ClearFailures implements account.Attempts.
 func (s *Store) ClearFailures(ctx context.Context, key string) error {
-	if _, err := s.db.Collection(colAttempts).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}); err != nil {
+	if _, err := s.db.Collection(colAttempts).DeleteMany(ctx, bson.D{{Key: "key", Value: key}}); err != nil {
 		return dbFault(err, "clear failed sign-ins")
 	}
 	return nil
@@ -68,7 +66,7 @@ func (s *Store) ClearFailures(ctx context.Context, key string) error {
 
 // ForgetFailuresBefore implements account.Attempts.
 func (s *Store) ForgetFailuresBefore(ctx context.Context, t time.Time) error {
-	if _, err := s.db.Collection(colAttempts).DeleteMany(ctx, bson.D{{Key: "last", Value: bson.D{{Key: "$lt", Value: t}}}}); err != nil {
+	if _, err := s.db.Collection(colAttempts).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: t}}}}); err != nil {
 		return dbFault(err, "forget failed sign-ins")
 	}
 	return nil

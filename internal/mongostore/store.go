@@ -93,7 +93,11 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{"hash_unique", bson.D{{Key: "hash", Value: 1}}, true},
 			{"user", bson.D{{Key: "user_id", Value: 1}, {Key: "_id", Value: -1}}, false},
 		},
-		colAttempts: {{"last", bson.D{{Key: "last", Value: 1}}, false}},
+		colAttempts: {
+			{"key_at", bson.D{{Key: "key", Value: 1}, {Key: "at", Value: 1}}, false},
+			{"attempt", bson.D{{Key: "attempt", Value: 1}}, false},
+			{"at", bson.D{{Key: "at", Value: 1}}, false},
+		},
 		colAudit: {
 			{"actor", bson.D{{Key: "actor_id", Value: 1}, {Key: "_id", Value: -1}}, false},
 			{"target", bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: -1}}, false},

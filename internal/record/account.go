@@ -86,10 +86,3 @@ func (d Token) Token() account.Token {
 	return account.Token{ID: d.ID, UserID: d.UserID, Name: d.Name, Scope: account.Scope(d.Scope), Hash: d.Hash,
 		CreatedAt: d.CreatedAt.UTC(), LastUsedAt: utcPtr(d.LastUsedAt), RevokedAt: utcPtr(d.RevokedAt)}
 }
-
-// Attempts is the failed sign-ins under one key at rest.
-type Attempts struct {
-	ID    string      `bson:"_id" json:"id"`
-	Times []time.Time `bson:"t" json:"t"`
-	Last  time.Time   `bson:"last" json:"last"`
-}

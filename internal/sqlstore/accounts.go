@@ -190,30 +190,27 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 // jsonTime is t as encoding/json writes a time.Time.
 func jsonTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// maxKeptFailures bounds the failures kept per key: the recent ones are
-// all the limiter counts.
-const maxKeptFailures = 50
-
-// RecordFailure implements account.Attempts, one row per key.
-func (s *Store) RecordFailure(ctx context.Context, keys []string, t time.Time) error {
-	return s.tx(ctx, "record a failed sign-in", func(tx *sql.Tx) error {
+// RecordAttempt implements account.Attempts, one row per key.
+func (s *Store) RecordAttempt(ctx context.Context, id string, keys []string, t time.Time) error {
+	return s.tx(ctx, "record a sign-in attempt", func(tx *sql.Tx) error {
 		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO login_failures(key, at) VALUES (?, ?)", k, millis(t)); err != nil {
-				return dbFault(err, "record a failed sign-in")
-			}
-			// Keep the newest maxKeptFailures of the key (an index walk).
-			if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = ? AND seq IN
-				(SELECT seq FROM login_failures WHERE key = ? ORDER BY at DESC, seq DESC LIMIT -1 OFFSET ?)`, k, k, maxKeptFailures); err != nil {
-				return dbFault(err, "record a failed sign-in")
+			if _, err := tx.ExecContext(ctx, "INSERT INTO login_failures(attempt, key, at) VALUES (?, ?, ?)", id, k, millis(t)); err != nil {
+				return dbFault(err, "record a sign-in attempt")
 			}
 		}
 		return nil
 	})
 }
 
+// ForgetAttempt implements account.Attempts.
+func (s *Store) ForgetAttempt(ctx context.Context, id string) error {
+	_, err := s.exec(ctx, "forget a sign-in attempt", "DELETE FROM login_failures WHERE attempt = ?", id)
+	return err
+}
+
 // Failures implements account.Attempts.
 func (s *Store) Failures(ctx context.Context, key string, since time.Time) ([]time.Time, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at, seq", key, millis(since))
+	rows, err := s.r.QueryContext(ctx, "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at", key, millis(since))
 	if err != nil {
 		return nil, dbFault(err, "read failed sign-ins")
 	}

@@ -70,9 +70,10 @@ func TestListsUseIndexes(t *testing.T) {
 	add("due stories", dueQuery, 1, 25)
 	add("trashed before", trashedQuery, 1, 25)
 	add("revisions of an item", revisionSelect+"WHERE kind = ? AND item_id = ? ORDER BY number DESC LIMIT 10000", "stories", "x")
+	add("forget an attempt", "SELECT at FROM login_failures WHERE attempt = ?", "x")
 	add("sessions of a user", "SELECT doc FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1000", "u")
 	add("tokens of a user", "SELECT doc FROM tokens WHERE user_id = ? ORDER BY id DESC LIMIT 1000", "u")
-	add("failures of a key", "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at, seq", "k", 1)
+	add("failures of a key", "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at", "k", 1)
 	add("audit by actor", "SELECT doc FROM audit WHERE 1 AND actor_id = ? ORDER BY id DESC LIMIT 20", "u")
 	add("audit by target, a page", "SELECT doc FROM audit WHERE 1 AND target = ? AND id < ? ORDER BY id DESC LIMIT 20", "t", "x")
 	for _, q := range queries {

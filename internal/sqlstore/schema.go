@@ -96,11 +96,13 @@ CREATE TABLE tokens (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX tokens_user ON tokens(user_id, id);
 
+-- Sign-in attempts, one row per attempt and key.
 CREATE TABLE login_failures (
+	attempt TEXT NOT NULL,
 	key TEXT NOT NULL,
 	at INTEGER NOT NULL,
-	seq INTEGER PRIMARY KEY AUTOINCREMENT
-) STRICT;
+	PRIMARY KEY (attempt, key)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX login_failures_key ON login_failures(key, at);
 CREATE INDEX login_failures_at ON login_failures(at);
 
