@@ -8,10 +8,12 @@ package api
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"github.com/yinling-cms/yinling/api/admin"
 	"github.com/yinling-cms/yinling/api/delivery"
@@ -45,8 +47,15 @@ type Deps struct {
 	BaseURL string
 	// RequestTimeout bounds every request but uploads (default 30s).
 	RequestTimeout time.Duration
-	// UploadTimeout bounds an upload (default 1h).
+	// UploadTimeout bounds an upload, and sending one media object
+	// (default 1h).
 	UploadTimeout time.Duration
+	// HeaderTimeout bounds receiving a request's headers (default 10s);
+	// IdleTimeout how long a keep-alive connection may wait for its next
+	// request (default 60s). Reading a body and writing an answer get the
+	// request's deadline (uploads and media streams UploadTimeout).
+	HeaderTimeout time.Duration
+	IdleTimeout   time.Duration
 	// UploadLimit is the largest upload body, in bytes.
 	UploadLimit int64
 	// CORSOrigins may read the content API from a browser ("*": anyone);
@@ -64,6 +73,12 @@ func New(d Deps) *fiber.App {
 	}
 	if d.UploadTimeout == 0 {
 		d.UploadTimeout = time.Hour
+	}
+	if d.HeaderTimeout == 0 {
+		d.HeaderTimeout = 10 * time.Second
+	}
+	if d.IdleTimeout == 0 {
+		d.IdleTimeout = time.Minute
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
@@ -88,8 +103,14 @@ func New(d Deps) *fiber.App {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          d.TrustedProxies,
 		EnableIPValidation:      true,
+		// A half-sent header, a half-sent body and an idle connection are
+		// all closed in time (they stayed open past 100 s).
+		ReadTimeout: d.HeaderTimeout,
+		IdleTimeout: d.IdleTimeout,
 	})
+	app.Server().HeaderReceived = timeouts(d)
 	app.Use(recover.New())
+	app.Use(httpx.ReadBodies())
 	app.Use(httpx.RequestIDs())
 	m := httpx.NewMetrics()
 	app.Use(httpx.AccessLog(d.Logger, m))
@@ -101,4 +122,21 @@ func New(d Deps) *fiber.App {
 		LiveChanged: reading.LiveChanged})
 	routes(app, ops.New(d.Ready, m, d.RequestTimeout), reading, mgmt)
 	return app
+}
+
+// timeouts gives each request, once its headers are in, the time to read
+// its body and write its answer: the request deadline, or the upload
+// budget for uploads (reading) and media bytes (writing).
+func timeouts(d Deps) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		rc := fasthttp.RequestConfig{ReadTimeout: d.RequestTimeout, WriteTimeout: d.RequestTimeout}
+		path := string(h.RequestURI())
+		switch {
+		case h.IsPost() && strings.HasPrefix(path, "/api/admin/v1/media"):
+			rc.ReadTimeout = d.UploadTimeout
+		case (h.IsGet() || h.IsHead()) && strings.HasPrefix(path, "/media/"):
+			rc.WriteTimeout = d.UploadTimeout
+		}
+		return rc
+	}
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -38,5 +39,20 @@ func TestCORSOnTheContentAPI(t *testing.T) {
 	r = closed.do("GET", "/api/content/v1/columns", "", nil, "Origin", "https://front.example.edu").want(http.StatusOK)
 	if r.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("no origins configured, yet: %v", r.header)
+	}
+}
+
+// TestCachedAnswersKeepVaryOrigin: an answer served from the read cache
+// with CORS on says Vary: Origin as well as Accept-Encoding, so a shared
+// cache never hands one origin's CORS headers to another.
+func TestCachedAnswersKeepVaryOrigin(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withCORS("https://front.example.edu"))
+	for i := range 2 { // built, then from the cache
+		r := s.do("GET", "/api/content/v1/stories", "", nil, "Origin", "https://front.example.edu").want(http.StatusOK)
+		vary := strings.Join(r.header.Values("Vary"), ",")
+		if !strings.Contains(vary, "Origin") || !strings.Contains(vary, "Accept-Encoding") {
+			t.Fatalf("answer %d: Vary %q, want Origin and Accept-Encoding", i+1, vary)
+		}
 	}
 }

@@ -53,11 +53,18 @@ type siteConfig struct {
 	proxies       []string
 	origins       []string
 	timeout       time.Duration
+	headerTimeout time.Duration
+	idleTimeout   time.Duration
 	keepRevisions int
 }
 
 // withKeepRevisions sets how many revisions are kept per item.
 func withKeepRevisions(n int) siteOption { return func(c *siteConfig) { c.keepRevisions = n } }
+
+// withConnTimeouts sets how long headers may take and a connection idle.
+func withConnTimeouts(header, idle time.Duration) siteOption {
+	return func(c *siteConfig) { c.headerTimeout, c.idleTimeout = header, idle }
+}
 
 // withRequestTimeout sets the deadline of every request.
 func withRequestTimeout(d time.Duration) siteOption { return func(c *siteConfig) { c.timeout = d } }
@@ -133,6 +140,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Accounts: account.NewService(store, store, nil),
 		Audit:    store,
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
+		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit}

@@ -51,7 +51,7 @@ func (h *handlers) uploadMedia(c *fiber.Ctx) error {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return fault.New(fault.Unsupported, "send the file as multipart/form-data with a field named file")
 	}
-	var body io.Reader = c.Context().RequestBodyStream()
+	body := httpx.BodyStream(c)
 	if body == nil {
 		body = strings.NewReader(string(c.Body()))
 	}

@@ -104,7 +104,7 @@ func (h *handlers) cacheable(c *fiber.Ctx, build func(ctx context.Context) (any,
 	}
 	c.Set(fiber.HeaderETag, e.etag)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
-	c.Set(fiber.HeaderVary, "Accept-Encoding")
+	c.Vary(fiber.HeaderAcceptEncoding) // added to CORS's Vary: Origin, never in its place
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, e.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

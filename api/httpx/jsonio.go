@@ -39,7 +39,7 @@ func ReadBody(c *fiber.Ctx, limit int) ([]byte, error) {
 		return nil, fault.New(fault.TooLarge, "the request body is larger than %d KB", limit>>10)
 	}
 	var b []byte
-	if stream := c.Context().RequestBodyStream(); stream != nil {
+	if stream := BodyStream(c); stream != nil {
 		var err error
 		b, err = io.ReadAll(io.LimitReader(stream, int64(limit)+1))
 		if err != nil {

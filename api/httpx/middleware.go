@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -54,11 +56,17 @@ func Deadline(d time.Duration) fiber.Handler {
 // SecurityHeaders sets the headers every answer carries.
 func SecurityHeaders() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
-		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
-		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
+		setSecurityHeaders(c)
 		return c.Next()
+	}
+}
+
+func setSecurityHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	if len(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy)) == 0 {
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'")
 	}
 }
 
@@ -89,4 +97,69 @@ func NoStore() fiber.Handler {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
 	}
+}
+
+// maxDrain is how much of a body a handler left unread is read away so
+// the connection can carry the next request; with more left, it is closed.
+const maxDrain = 64 << 10
+
+// ReadBodies keeps a connection from reading a body's unread rest as the
+// next request: bodies stream to handlers, and a handler that refuses a
+// request (or a route that takes no body) may not read it. After the
+// handler, what is left of the body is read away, up to maxDrain; beyond
+// that, or on an error, the connection is closed after the answer.
+// Without it a GET whose body held a second request got two answers:
+// request smuggling behind a keep-alive proxy.
+//
+// Handlers read the body through BodyStream, which watches for its end:
+// fasthttp's chunked stream, read again after its end, waits for the next
+// request's bytes.
+func ReadBodies() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		req := c.Request()
+		stream := req.BodyStream()
+		if req.Header.ContentLength() == 0 || stream == nil {
+			return c.Next()
+		}
+		body := &watchedBody{r: stream}
+		c.Locals(localBody, body)
+		err := c.Next()
+		if !body.done {
+			n, derr := io.Copy(io.Discard, io.LimitReader(body, maxDrain+1))
+			if (derr != nil && !errors.Is(derr, io.EOF)) || n > maxDrain || !body.done {
+				c.Context().SetConnectionClose()
+			}
+		}
+		return err
+	}
+}
+
+const localBody = "body"
+
+// BodyStream is the request's body as handlers read it (nil: none).
+func BodyStream(c *fiber.Ctx) io.Reader {
+	if b, ok := c.Locals(localBody).(*watchedBody); ok {
+		return b
+	}
+	if s := c.Context().RequestBodyStream(); s != nil {
+		return s
+	}
+	return nil
+}
+
+// watchedBody notes when its reader has given all it has.
+type watchedBody struct {
+	r    io.Reader
+	done bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, io.EOF
+	}
+	n, err := b.r.Read(p)
+	if err != nil {
+		b.done = true
+	}
+	return n, err
 }

@@ -47,10 +47,19 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 		var fe *fiber.Error
 		switch {
 		case errors.As(err, &fe):
-			// Fiber's own errors: unknown routes, body limits, bad methods.
+			// Fiber's own errors: unknown routes, body limits, bad methods,
+			// and requests the server could not parse, whose messages hold
+			// the raw request (cookies too): those get a fixed answer.
 			p.Status, p.Detail = fe.Code, fe.Message
-			if fe.Code == http.StatusRequestEntityTooLarge {
+			switch fe.Code {
+			case http.StatusRequestEntityTooLarge:
 				p.Detail = "the request body is larger than allowed"
+			case http.StatusBadRequest:
+				p.Detail = "the request is malformed"
+				c.Context().SetConnectionClose()
+			case http.StatusRequestHeaderFieldsTooLarge:
+				p.Detail = "the request's headers are larger than allowed"
+				c.Context().SetConnectionClose()
 			}
 		case errors.Is(err, context.DeadlineExceeded) && fault.As(err) == nil:
 			p.Status, p.Detail = http.StatusServiceUnavailable, "the request took too long; try again"
@@ -86,6 +95,9 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 				"path", c.Path(), "status", p.Status, "err", err)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		// Errors the server meets before any middleware ran (a request it
+		// could not parse) carry the security headers too.
+		setSecurityHeaders(c)
 		if len(c.Request().Header.Peek(fiber.HeaderContentLength)) > 0 || len(c.Request().Header.Peek(fiber.HeaderTransferEncoding)) > 0 {
 			// The handler may have stopped reading the body (too large,
 			// wrong type): close the connection rather than read the rest
