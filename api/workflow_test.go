@@ -234,13 +234,18 @@ func TestEditLocks(t *testing.T) {
 	}
 }
 
-// TestRestoreKeepsFieldsAsTheyWere: revisions keep typed snapshots, so a
-// tag holding a line break (which split a tag in two when revisions were
-// flattened to text) comes back as it was.
+// TestRestoreKeepsFieldsAsTheyWere: revisions keep typed snapshots, so
+// tags come back as the list they were (revisions flattened them to text
+// joined by line breaks, and a tag holding one split in two on restore;
+// such tags are refused now too).
 func TestRestoreKeepsFieldsAsTheyWere(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	tags := []any{"西迁\n精神", "讲座", "银龄"}
+	p := s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": "标签", "tags": []string{"西迁\n精神"}}).problem(http.StatusBadRequest)
+	if errs, _ := p["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "tags" {
+		t.Fatalf("a tag with a line break: %v", p)
+	}
+	tags := []any{"西迁 精神", "讲座", "银龄"}
 	st := s.createStory(map[string]any{"title": "标签", "body": "正文", "column": "culture", "tags": tags})
 	path := "/api/admin/v1/stories/" + st["id"].(string)
 	changed := s.do("PUT", path, s.token, map[string]any{"title": "标签", "body": "正文", "column": "culture", "tags": []string{"别的"},
@@ -258,4 +263,17 @@ func TestRestoreKeepsFieldsAsTheyWere(t *testing.T) {
 	if len(f) != 1 || f[0].(map[string]any)["field"] != "tags" || f[0].(map[string]any)["to"] != `["别的"]` {
 		t.Fatalf("the comparison: %v", f)
 	}
+}
+
+// TestOnlyThoseWhoMayEditTakeTheLock: an editor cannot take the edit lock
+// of another editor's story (which blocked its author, who could not take
+// it back).
+func TestOnlyThoseWhoMayEditTakeTheLock(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("editor", "editor:two")
+	st := s.do("POST", "/api/admin/v1/stories", tk["editor"], map[string]any{"title": "我的稿子", "body": "x"}).want(http.StatusCreated).json()
+	path := "/api/admin/v1/stories/" + st["id"].(string) + "/lock"
+	s.do("POST", path, tk["editor:two"], nil).problem(http.StatusForbidden)
+	s.do("POST", path, tk["editor"], nil).want(http.StatusOK)
 }

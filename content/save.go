@@ -134,6 +134,22 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	return item, nil
 }
 
+// Lock takes, renews or takes over the edit lock of an item for actor,
+// who must be allowed to edit it now (an editor could take the lock of
+// another editor's story and block its author).
+//
+// Errors: fault.Forbidden, fault.NotFound, and those of Locks.Acquire.
+func (w *Workflow[T, F]) Lock(ctx context.Context, actor Actor, id string, takeover bool) (Lock, error) {
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return Lock{}, err
+	}
+	if err := checkEdit(actor, *w.kind.Head(&item).Lifecycle); err != nil {
+		return Lock{}, err
+	}
+	return w.locks.Acquire(ctx, actor, w.kind.Name, id, takeover)
+}
+
 // Head points into an item at its id, slug, revision and lifecycle.
 func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/plain"
 )
 
 // Limits of story fields.
@@ -41,10 +42,14 @@ func (in *StoryInput) normalize() error {
 	in.Column = strings.TrimSpace(in.Column)
 	in.Cover = strings.TrimSpace(in.Cover)
 
-	for _, f := range []struct{ field, v string }{{"title", in.Title}, {"summary", in.Summary}, {"body", in.Body}} {
-		if !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0) {
-			add(f.field, "must be valid text")
-		}
+	if !plain.Line(in.Title) {
+		add("title", "must be one line of text, without control or invisible characters")
+	}
+	if !plain.Text(in.Summary) {
+		add("summary", "must be text without control or invisible characters")
+	}
+	if !utf8.ValidString(in.Body) || strings.ContainsRune(in.Body, 0) {
+		add("body", "must be valid text")
 	}
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
@@ -81,7 +86,7 @@ func (in *StoryInput) normalize() error {
 		case n > MaxTagLength:
 			add("tags", "tag %q is longer than %d characters", t, MaxTagLength)
 			continue
-		case !utf8.ValidString(t) || strings.ContainsAny(t, "/\\?#&<>\"'\x00"):
+		case !plain.Line(t) || strings.ContainsAny(t, "/\\?#&<>\"'"):
 			add("tags", "tag %q has characters that are not allowed", t)
 			continue
 		}

@@ -250,10 +250,7 @@ func (k kindAPI[T, F, B]) takeLock(c *fiber.Ctx) error {
 	if err := optionalBody(c, &in); err != nil {
 		return err
 	}
-	if _, err := k.wf.Get(c.UserContext(), c.Params("id")); err != nil {
-		return err
-	}
-	l, err := k.h.d.Locks.Acquire(c.UserContext(), editor(c), k.name, c.Params("id"), in.Takeover)
+	l, err := k.wf.Lock(c.UserContext(), editor(c), c.Params("id"), in.Takeover)
 	if err != nil {
 		return err
 	}

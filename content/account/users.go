@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/plain"
 )
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
@@ -40,8 +41,8 @@ func checkRoles(roles []Role) []fault.FieldError {
 }
 
 func checkDisplayName(name string) []fault.FieldError {
-	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > MaxDisplayName || strings.ContainsAny(name, "<>\x00") {
-		return []fault.FieldError{{Field: "display_name", Message: fmt.Sprintf("at most %d characters, no < or >", MaxDisplayName)}}
+	if !plain.Line(name) || utf8.RuneCountInString(name) > MaxDisplayName || strings.ContainsAny(name, "<>") {
+		return []fault.FieldError{{Field: "display_name", Message: fmt.Sprintf("at most %d characters on one line, no < or >, no control or invisible characters", MaxDisplayName)}}
 	}
 	return nil
 }
