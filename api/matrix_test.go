@@ -56,6 +56,8 @@ var roleMatrix = map[string]string{
 	"POST /api/admin/v1/users/:id/password":               "a",
 	"GET /api/admin/v1/users/:id/sessions":                "a",
 	"DELETE /api/admin/v1/users/:id/sessions":             "a",
+	"GET /api/admin/v1/users/:id/tokens":                  "a",
+	"DELETE /api/admin/v1/users/:id/tokens/:token":        "a",
 	"GET /api/admin/v1/audit":                             "a",
 }
 

@@ -193,3 +193,43 @@ func TestAuditLog(t *testing.T) {
 		t.Fatal("from= does not filter")
 	}
 }
+
+// TestTokensEndWithTheCredentialsTheyCameFrom: a password reset, ending
+// all sessions and disabling the user revoke the user's API tokens (they
+// outlived all three, and came back when a disabled user was enabled
+// again); administrators list and revoke anyone's tokens.
+func TestTokensEndWithTheCredentialsTheyCameFrom(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	u := s.createUser("wang", "password-of-wang", "editor")
+	id := u["id"].(string)
+	newToken := func() string {
+		t.Helper()
+		session := s.login("wang", "password-of-wang")
+		tok := s.do("POST", "/api/admin/v1/tokens", session, map[string]any{"name": "构建", "scope": "read"}).want(http.StatusCreated).json()
+		s.do("GET", "/api/admin/v1/stories", tok["token"].(string), nil).want(http.StatusOK)
+		return tok["token"].(string)
+	}
+
+	tok := newToken()
+	listed := s.do("GET", "/api/admin/v1/users/"+id+"/tokens", s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	if len(listed) != 1 || listed[0].(map[string]any)["token"] != nil {
+		t.Fatalf("the admin's list of wang's tokens: %v (one, and never its secret)", listed)
+	}
+	s.do("DELETE", "/api/admin/v1/users/"+id+"/tokens/"+listed[0].(map[string]any)["id"].(string), s.token, nil).want(http.StatusNoContent)
+	s.do("GET", "/api/admin/v1/stories", tok, nil).problem(http.StatusUnauthorized)
+
+	tok = newToken()
+	s.do("POST", "/api/admin/v1/users/"+id+"/password", s.token, map[string]any{"password": "a-new-password-for-wang"}).want(http.StatusNoContent)
+	s.do("GET", "/api/admin/v1/stories", tok, nil).problem(http.StatusUnauthorized)
+	s.do("POST", "/api/admin/v1/users/"+id+"/password", s.token, map[string]any{"password": "password-of-wang"}).want(http.StatusNoContent)
+
+	tok = newToken()
+	s.do("DELETE", "/api/admin/v1/users/"+id+"/sessions", s.token, nil).want(http.StatusNoContent)
+	s.do("GET", "/api/admin/v1/stories", tok, nil).problem(http.StatusUnauthorized)
+
+	tok = newToken()
+	s.do("PATCH", "/api/admin/v1/users/"+id, s.token, map[string]any{"disabled": true}).want(http.StatusOK)
+	s.do("PATCH", "/api/admin/v1/users/"+id, s.token, map[string]any{"disabled": false}).want(http.StatusOK)
+	s.do("GET", "/api/admin/v1/stories", tok, nil).problem(http.StatusUnauthorized)
+}

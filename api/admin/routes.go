@@ -48,6 +48,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/users/:id/password", signedIn(manage, sessionOnly, h.resetPassword)...)
 	admin.Get("/users/:id/sessions", signedIn(manage, sessionOnly, h.listUserSessions)...)
 	admin.Delete("/users/:id/sessions", signedIn(manage, sessionOnly, h.endUserSessions)...)
+	admin.Get("/users/:id/tokens", signedIn(manage, sessionOnly, httpx.NoQuery, h.listUserTokens)...)
+	admin.Delete("/users/:id/tokens/:token", signedIn(manage, sessionOnly, h.revokeUserToken)...)
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 

@@ -104,3 +104,28 @@ func (h *handlers) endUserSessions(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// listUserTokens lists a user's open API tokens (their secrets are never
+// kept, so never shown).
+func (h *handlers) listUserTokens(c *fiber.Ctx) error {
+	if _, err := h.d.Accounts.GetUser(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	tokens, err := h.d.Accounts.ListTokens(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	out := httpx.List[tokenOut]{Items: make([]tokenOut, len(tokens))}
+	for i, t := range tokens {
+		out.Items[i] = toTokenOut(t)
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+// revokeUserToken revokes one of a user's API tokens.
+func (h *handlers) revokeUserToken(c *fiber.Ctx) error {
+	if err := h.d.Accounts.RevokeToken(c.UserContext(), actor(c), c.Params("id"), c.Params("token")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -37,10 +37,14 @@ func (s *Service) RevokeSession(ctx context.Context, actor audit.Actor, userID, 
 	return s.record(ctx, actor, audit.SessionRevoked, "user:"+userID, "one session")
 }
 
-// RevokeAllSessions ends every session of the user but except ("": all):
-// "sign out everywhere".
+// RevokeAllSessions ends every session of the user but except ("": all),
+// and revokes the user's API tokens: "sign out everywhere" leaves nothing
+// signed in but the session it was asked from.
 func (s *Service) RevokeAllSessions(ctx context.Context, actor audit.Actor, userID, except string) error {
 	if err := s.store.DeleteUserSessions(ctx, userID, except); err != nil {
+		return err
+	}
+	if err := s.revokeAllTokens(ctx, actor, userID, "all sessions ended"); err != nil {
 		return err
 	}
 	return s.record(ctx, actor, audit.SessionRevoked, "user:"+userID, "all sessions")

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -101,4 +102,25 @@ func (s *Service) authenticateToken(ctx context.Context, secret string) (Session
 		}
 	}
 	return Session{ID: "token:" + t.ID, UserID: u.ID, Scope: t.Scope, TokenID: t.ID, CreatedAt: t.CreatedAt, LastSeen: now}, u, nil
+}
+
+// revokeAllTokens revokes every open token of the user: a password reset,
+// "end everything" and disabling leave no credential of the old state
+// behind (tokens used to outlive them, and to come back when a disabled
+// user was enabled again). why says so in the audit log.
+func (s *Service) revokeAllTokens(ctx context.Context, actor audit.Actor, userID, why string) error {
+	tokens, err := s.ListTokens(ctx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.clock()
+	for _, t := range tokens {
+		if err := s.store.RevokeToken(ctx, t.ID, now); err != nil {
+			return err
+		}
+	}
+	if len(tokens) == 0 {
+		return nil
+	}
+	return s.record(ctx, actor, audit.TokenRevoked, "user:"+userID, fmt.Sprintf("all %d API tokens: %s", len(tokens), why))
 }

@@ -154,6 +154,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor audit.Actor, id string, 
 			return User{}, err
 		}
 	}
+	// A disabled user's tokens are revoked, not held: enabling the user
+	// again must not bring them back. (A role change keeps them: a token
+	// acts with its user's roles of the moment.)
+	if u.Disabled && !before.Disabled {
+		if err := s.revokeAllTokens(ctx, actor, u.ID, "user disabled"); err != nil {
+			return User{}, err
+		}
+	}
 	return u, s.record(ctx, actor, audit.UserChanged, "user:"+u.ID, describeChange(before, u))
 }
 
@@ -234,6 +242,9 @@ func (s *Service) setPassword(ctx context.Context, actor audit.Actor, u User, pa
 		return err
 	}
 	if err := s.store.DeleteUserSessions(ctx, u.ID, keep); err != nil {
+		return err
+	}
+	if err := s.revokeAllTokens(ctx, actor, u.ID, "password changed"); err != nil {
 		return err
 	}
 	return s.record(ctx, actor, audit.PasswordReset, "user:"+u.ID, detail)
