@@ -88,8 +88,12 @@ func toTokenOut(t account.Token) tokenOut {
 	return tokenOut{ID: t.ID, Name: t.Name, Scope: string(t.Scope), CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt}
 }
 
-func (h *handlers) listTokens(c *fiber.Ctx) error {
-	tokens, err := h.d.Accounts.ListTokens(c.UserContext(), currentUser(c).ID)
+func (h *handlers) listTokens(c *fiber.Ctx) error { return h.writeTokens(c, currentUser(c).ID) }
+
+// writeTokens answers a user's open API tokens (their secrets are never
+// kept, so never shown).
+func (h *handlers) writeTokens(c *fiber.Ctx, userID string) error {
+	tokens, err := h.d.Accounts.ListTokens(c.UserContext(), userID)
 	if err != nil {
 		return err
 	}

@@ -105,21 +105,12 @@ func (h *handlers) endUserSessions(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// listUserTokens lists a user's open API tokens (their secrets are never
-// kept, so never shown).
+// listUserTokens lists a user's open API tokens.
 func (h *handlers) listUserTokens(c *fiber.Ctx) error {
 	if _, err := h.d.Accounts.GetUser(c.UserContext(), c.Params("id")); err != nil {
 		return err
 	}
-	tokens, err := h.d.Accounts.ListTokens(c.UserContext(), c.Params("id"))
-	if err != nil {
-		return err
-	}
-	out := httpx.List[tokenOut]{Items: make([]tokenOut, len(tokens))}
-	for i, t := range tokens {
-		out.Items[i] = toTokenOut(t)
-	}
-	return httpx.WriteJSON(c, fiber.StatusOK, out)
+	return h.writeTokens(c, c.Params("id"))
 }
 
 // revokeUserToken revokes one of a user's API tokens.
