@@ -83,3 +83,23 @@ func TestMetrics(t *testing.T) {
 		t.Fatal("metrics carry paths")
 	}
 }
+
+// TestOnlyImagesAndVideosAreServedInline: a PDF is served as an
+// attachment (every file was inline), with the sandboxing CSP kept.
+func TestOnlyImagesAndVideosAreServedInline(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	pdf := s.upload("讲义.pdf", "", []byte("%PDF-1.4\n% 讲义\n"), "").want(http.StatusCreated).json()
+	r := s.do("GET", "/media/"+pdf["id"].(string), "", nil).want(http.StatusOK)
+	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+		t.Fatalf("a PDF is served %q", cd)
+	}
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
+		t.Fatalf("CSP %q", csp)
+	}
+	img := s.upload("合影.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
+	r = s.do("GET", "/media/"+img["id"].(string), "", nil).want(http.StatusOK)
+	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline") {
+		t.Fatalf("an image is served %q", cd)
+	}
+}

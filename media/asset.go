@@ -23,6 +23,10 @@ type Asset struct {
 // IsImage reports whether the asset is one of the image types.
 func (a Asset) IsImage() bool { return kinds[a.ContentType] == kindImage }
 
+// Inline reports whether the asset is shown in a page (images, and videos
+// for the player); anything else (PDF) is served as an attachment.
+func (a Asset) Inline() bool { k := kinds[a.ContentType]; return k == kindImage || k == kindVideo }
+
 // AssetStore keeps asset records.
 //
 // Errors: Get of a missing id is fault.NotFound; a database that does not

@@ -3,11 +3,15 @@ package media_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/png"
+	"strings"
 	"testing"
 
 	"github.com/yinling-cms/yinling/internal/blobstore"
+	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
@@ -50,5 +54,31 @@ func TestCollectOrphansRemovesOnlyObjectsWithoutRecords(t *testing.T) {
 	}
 	if _, err := lib.Blobs.Stat(ctx, kept.Key); err != nil {
 		t.Fatalf("the recorded object was removed: %v", err)
+	}
+}
+
+// TestHugeDeclaredImagesAreRefused: a small PNG that declares 100,000 x
+// 100,000 pixels is refused naming the limit, and nothing is stored.
+func TestHugeDeclaredImagesAreRefused(t *testing.T) {
+	lib := newLibrary(t)
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], 100_000)
+	binary.BigEndian.PutUint32(ihdr[4:], 100_000)
+	ihdr[8], ihdr[9] = 8, 2 // 8-bit RGB
+	var chunk bytes.Buffer
+	_ = binary.Write(&chunk, binary.BigEndian, uint32(len(ihdr)))
+	chunk.WriteString("IHDR")
+	chunk.Write(ihdr)
+	_ = binary.Write(&chunk, binary.BigEndian, crc32.ChecksumIEEE(append([]byte("IHDR"), ihdr...)))
+	b.Write(chunk.Bytes())
+	b.WriteString("\x00\x00\x00\x00IEND\xaeB`\x82")
+	_, err := lib.Store(context.Background(), media.Upload{Filename: "huge.png", Body: &b})
+	if fe := fault.As(err); fe == nil || fe.Kind != fault.Invalid || !strings.Contains(fe.Message, "megapixels") {
+		t.Fatalf("a 100,000 x 100,000 PNG: %v, want Invalid naming the limit", err)
+	}
+	if objects, _ := lib.Blobs.List(context.Background(), ""); len(objects) != 0 {
+		t.Fatalf("%d objects stored for a refused image", len(objects))
 	}
 }

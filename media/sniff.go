@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/plain"
 )
 
 type kind int
@@ -104,7 +105,7 @@ func SafeName(filename, contentType string) string {
 	name = strings.TrimSuffix(name, path.Ext(name))
 	name = strings.Map(func(r rune) rune {
 		switch {
-		case r < 0x20, r == 0x7f, strings.ContainsRune(`"\/:*?<>|;`, r):
+		case plain.Invisible(r), strings.ContainsRune(`"\/:*?<>|;`, r): // U+202E would turn "gpj.exe" into "exe.jpg"
 			return -1
 		}
 		return r

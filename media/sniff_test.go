@@ -79,6 +79,8 @@ func TestSafeName(t *testing.T) {
 		{"", "application/pdf", "file.pdf"},
 		{"..", "image/gif", "file.gif"},
 		{"clip", "video/mp4", "clip.mp4"},
+		{"讲义\u202Egpj.pdf", "application/pdf", "讲义gpj.pdf"}, // no right-to-left override
+		{"零\u200B宽\u0085.png", "image/png", "零宽.png"},       // no zero-width or C1 characters
 	}
 	for _, c := range cases {
 		if got := SafeName(c.in, c.ct); got != c.want {

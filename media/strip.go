@@ -20,7 +20,9 @@ import (
 // unchanged (GIF has no EXIF).
 //
 // It reads and writes in streams: only one metadata segment is held in
-// memory at a time. A malformed image is fault.Invalid.
+// memory at a time. WebP needs r to be an io.ReadSeeker (the RIFF header
+// states the size of what follows, so the chunks are measured before they
+// are copied). A malformed image is fault.Invalid.
 func StripMetadata(contentType string, r io.Reader, w io.Writer) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -31,7 +33,11 @@ func StripMetadata(contentType string, r io.Reader, w io.Writer) error {
 	case "image/png":
 		err = stripPNG(br, bw)
 	case "image/webp":
-		err = stripWebP(br, bw)
+		rs, ok := r.(io.ReadSeeker)
+		if !ok {
+			return errors.New("media: a WebP is stripped from a seekable source")
+		}
+		err = stripWebP(rs, bw)
 	default:
 		_, err = io.Copy(bw, br)
 	}
@@ -232,22 +238,25 @@ func writePNGChunk(w io.Writer, typ string, data []byte) {
 	w.Write(c[:])
 }
 
-// stripWebP rewrites the RIFF container without its EXIF and XMP chunks.
-// The RIFF header states the total size, so the kept chunks are held in
-// memory until the new size is known; images are capped at MaxImageSize
-// before they get here, which bounds what is held.
-func stripWebP(r *bufio.Reader, w *bufio.Writer) error {
+// stripWebP rewrites the RIFF container without its EXIF and XMP chunks,
+// in two passes over r: the first reads the chunk headers (and the small
+// VP8X and EXIF chunks) to learn the new size, the second copies the kept
+// chunks through. Nothing is held in memory but the chunks rewritten (the
+// old one-pass version held the whole image: three parallel 60 MB WebPs
+// took 330 MB).
+func stripWebP(r io.ReadSeeker, w *bufio.Writer) error {
 	var hdr [12]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil || string(hdr[:4]) != "RIFF" || string(hdr[8:12]) != "WEBP" {
 		return malformed("no WebP header", err)
 	}
 	type chunk struct {
 		fourCC string
-		data   []byte // held only for small chunks we rewrite or keep
+		off, n int64
+		data   []byte // set for the chunks written from memory
 	}
 	var chunks []chunk
 	var orientation uint16
-	total := 4 // "WEBP"
+	pos := int64(12)
 	for {
 		var ch [8]byte
 		_, err := io.ReadFull(r, ch[:])
@@ -257,24 +266,30 @@ func stripWebP(r *bufio.Reader, w *bufio.Writer) error {
 		if err != nil {
 			return malformed("truncated chunk", err)
 		}
+		pos += 8
 		n := int64(binary.LittleEndian.Uint32(ch[4:]))
 		if n > MaxImageSize {
 			return malformed("chunk too long", nil)
 		}
-		// Grow the buffer as bytes arrive: a chunk header that lies about
-		// its size costs nothing.
-		var buf bytes.Buffer
-		if _, err := io.CopyN(&buf, r, n); err != nil {
+		c := chunk{fourCC: string(ch[:4]), off: pos, n: n}
+		switch c.fourCC {
+		case "EXIF", "VP8X":
+			// Small: read to rewrite (VP8X's flags) or to keep the
+			// orientation; at most a megabyte of EXIF is looked at.
+			var buf bytes.Buffer
+			if _, err := io.CopyN(&buf, r, min(n, 1<<20)); err != nil {
+				return malformed("truncated chunk", err)
+			}
+			c.data = buf.Bytes()
+		}
+		pad := n % 2
+		if _, err := r.Seek(c.off+n+pad, io.SeekStart); err != nil {
 			return malformed("truncated chunk", err)
 		}
-		if n%2 == 1 {
-			_, _ = r.ReadByte() // padding; a missing last pad byte is tolerated
-		}
-		data := buf.Bytes()
-		fourCC := string(ch[:4])
-		switch fourCC {
+		pos = c.off + n + pad
+		switch c.fourCC {
 		case "EXIF":
-			tiff := data
+			tiff := c.data
 			if len(tiff) > 6 && string(tiff[:6]) == "Exif\x00\x00" {
 				tiff = tiff[6:]
 			}
@@ -283,11 +298,19 @@ func stripWebP(r *bufio.Reader, w *bufio.Writer) error {
 		case "XMP ":
 			continue
 		}
-		chunks = append(chunks, chunk{fourCC, data})
+		if c.fourCC != "VP8X" {
+			c.data = nil
+		}
+		chunks = append(chunks, c)
+	}
+	if end, err := r.Seek(0, io.SeekEnd); err != nil || end < pos-1 {
+		return malformed("truncated chunk", err)
 	}
 	if orientation > 1 {
-		chunks = append(chunks, chunk{"EXIF", minimalTIFF(orientation)})
+		t := minimalTIFF(orientation)
+		chunks = append(chunks, chunk{fourCC: "EXIF", n: int64(len(t)), data: t})
 	}
+	total := int64(4) // "WEBP"
 	for i, c := range chunks {
 		if c.fourCC == "VP8X" && len(c.data) >= 1 {
 			flags := c.data[0] &^ 0x0c // clear EXIF (0x08) and XMP (0x04)
@@ -296,22 +319,31 @@ func stripWebP(r *bufio.Reader, w *bufio.Writer) error {
 			}
 			chunks[i].data[0] = flags
 		}
-		total += 8 + len(c.data) + len(c.data)%2
+		total += 8 + c.n + c.n%2
+	}
+	if total > 1<<31 {
+		return fmt.Errorf("webp: too large")
 	}
 	binary.LittleEndian.PutUint32(hdr[4:8], uint32(total))
 	w.Write(hdr[:])
 	for _, c := range chunks {
 		var ch [8]byte
 		copy(ch[:4], c.fourCC)
-		binary.LittleEndian.PutUint32(ch[4:], uint32(len(c.data)))
+		binary.LittleEndian.PutUint32(ch[4:], uint32(c.n))
 		w.Write(ch[:])
-		w.Write(c.data)
-		if len(c.data)%2 == 1 {
+		if c.data != nil {
+			w.Write(c.data)
+		} else {
+			if _, err := r.Seek(c.off, io.SeekStart); err != nil {
+				return malformed("truncated chunk", err)
+			}
+			if _, err := io.CopyN(w, r, c.n); err != nil {
+				return malformed("truncated chunk", err)
+			}
+		}
+		if c.n%2 == 1 {
 			w.WriteByte(0)
 		}
-	}
-	if total > 1<<31 {
-		return fmt.Errorf("webp: too large")
 	}
 	return nil
 }

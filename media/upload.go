@@ -26,6 +26,11 @@ import (
 // metadata rewritten, which is cheap but not free.
 const MaxImageSize = 64 << 20
 
+// MaxPixels caps an image's width times height: a PNG of a few kilobytes
+// may declare 100,000 x 100,000 pixels, which renditions would have to
+// hold in memory (a 50-megapixel phone photo is the largest expected).
+const MaxPixels = 60_000_000
+
 // MaxAltLength is the longest alternative text, in characters.
 const MaxAltLength = 500
 
@@ -109,6 +114,9 @@ func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
 		cfg, _, err := image.DecodeConfig(io.NewSectionReader(spool, 0, n))
 		if err != nil {
 			return Asset{}, fault.Wrap(fault.Invalid, err, "the image cannot be read; it may be damaged")
+		}
+		if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+			return Asset{}, fault.New(fault.Invalid, "images may be at most %d megapixels; this one is %d x %d", MaxPixels/1_000_000, cfg.Width, cfg.Height)
 		}
 		a.Width, a.Height = cfg.Width, cfg.Height
 		clean, err := os.CreateTemp(l.TempDir, "clean-*")

@@ -27,7 +27,11 @@ func (h *handlers) serveMedia(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderAcceptRanges, "bytes")
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": a.Filename}))
+	disposition := "attachment"
+	if a.Inline() {
+		disposition = "inline"
+	}
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

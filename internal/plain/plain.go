@@ -25,12 +25,17 @@ func check(s string, breaks bool) bool {
 	for _, r := range s {
 		switch {
 		case breaks && (r == '\n' || r == '\t' || r == '\r'):
-		case unicode.IsControl(r), hidden(r):
+		case Invisible(r):
 			return false
 		}
 	}
 	return true
 }
+
+// Invisible reports whether r is a control character or one of the
+// characters that reorder or hide text: what a file name or a label must
+// not hold.
+func Invisible(r rune) bool { return unicode.IsControl(r) || hidden(r) }
 
 // hidden reports the format characters that reorder or hide text:
 // bidirectional embeddings, overrides and isolates, zero-width spaces and
