@@ -61,6 +61,8 @@ type Deps struct {
 	// CORSOrigins may read the content API from a browser ("*": anyone);
 	// credentials are never allowed.
 	CORSOrigins []string
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 	// TrustedProxies (IPs or CIDRs) may name the client in X-Real-IP; the
 	// client address decides per-address sign-in limits.
 	TrustedProxies []string
@@ -120,7 +122,7 @@ func New(d Deps) *fiber.App {
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
-	routes(app, ops.New(d.Ready, m, d.RequestTimeout), reading, mgmt)
+	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt)
 	return app
 }
 

@@ -54,12 +54,16 @@ type siteConfig struct {
 	origins       []string
 	timeout       time.Duration
 	headerTimeout time.Duration
+	metricsToken  string
 	idleTimeout   time.Duration
 	keepRevisions int
 }
 
 // withKeepRevisions sets how many revisions are kept per item.
 func withKeepRevisions(n int) siteOption { return func(c *siteConfig) { c.keepRevisions = n } }
+
+// withMetricsToken makes /metrics ask for a bearer token.
+func withMetricsToken(tok string) siteOption { return func(c *siteConfig) { c.metricsToken = tok } }
 
 // withConnTimeouts sets how long headers may take and a connection idle.
 func withConnTimeouts(header, idle time.Duration) siteOption {
@@ -140,7 +144,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Accounts: account.NewService(store, store, nil),
 		Audit:    store,
 		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
-		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
+		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, MetricsToken: cfg.metricsToken,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit}

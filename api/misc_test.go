@@ -103,3 +103,13 @@ func TestOnlyImagesAndVideosAreServedInline(t *testing.T) {
 		t.Fatalf("an image is served %q", cd)
 	}
 }
+
+// TestMetricsCanAskForAToken: with YINLING_METRICS_TOKEN set, /metrics
+// answers only the scraper that sends it.
+func TestMetricsCanAskForAToken(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withMetricsToken("scrape-token-0123456789"))
+	s.do("GET", "/metrics", "", nil).problem(http.StatusUnauthorized)
+	s.do("GET", "/metrics", "not-the-token", nil).problem(http.StatusUnauthorized)
+	s.do("GET", "/metrics", "scrape-token-0123456789", nil).want(http.StatusOK)
+}

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"crypto/subtle"
 	"strings"
 	"time"
 
@@ -41,6 +42,13 @@ func (h *handlers) readyz(c *fiber.Ctx) error {
 // serveMetrics answers the request counts and the process's figures in
 // the Prometheus text format.
 func (h *handlers) serveMetrics(c *fiber.Ctx) error {
+	if h.token != "" {
+		got := strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(h.token)) != 1 {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return fault.New(fault.Unauthorized, "the metrics need the configured token (YINLING_METRICS_TOKEN)")
+		}
+	}
 	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendString(h.metrics.Text())

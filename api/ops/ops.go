@@ -25,12 +25,13 @@ type handlers struct {
 	ready   []Check
 	metrics *httpx.Metrics
 	timeout time.Duration
+	token   string
 }
 
 // New builds the surface: ready are the readiness checks, metrics what
-// the access log counted.
-func New(ready []Check, metrics *httpx.Metrics, timeout time.Duration) *Surface {
-	return &Surface{h: &handlers{ready: ready, metrics: metrics, timeout: timeout}}
+// the access log counted, token (when set) the bearer token /metrics asks.
+func New(ready []Check, metrics *httpx.Metrics, timeout time.Duration, token string) *Surface {
+	return &Surface{h: &handlers{ready: ready, metrics: metrics, timeout: timeout, token: token}}
 }
 
 // Routes binds every route of the surface.

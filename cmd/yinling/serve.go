@@ -38,7 +38,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	app := api.New(api.Deps{
 		Stories: s.stories, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
 		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
-		Changes: s.store, ReadCacheBytes: cfg.ReadCacheMB << 20,
+		MetricsToken: cfg.MetricsToken,
+		Changes:      s.store, ReadCacheBytes: cfg.ReadCacheMB << 20,
 		Ready: []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

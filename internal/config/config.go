@@ -48,6 +48,8 @@ type Config struct {
 	KeepRevisions int
 	// CORSOrigins may read the content API from browsers on other sites.
 	CORSOrigins []string
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
 	// proxies whose X-Real-IP header names the client; from anyone else the
 	// header is ignored.
@@ -194,6 +196,13 @@ func settings() []setting {
 				return errors.New("must be a whole number from 1 to 10000")
 			}
 			c.KeepRevisions = n
+			return nil
+		}},
+		{"YINLING_METRICS_TOKEN", "metrics-token", "", "bearer token that GET /metrics requires (empty: open to anyone who reaches it)", func(c *Config, v string) error {
+			if v != "" && len(v) < 16 {
+				return errors.New("must be at least 16 characters, or empty")
+			}
+			c.MetricsToken = v
 			return nil
 		}},
 		{"YINLING_CORS_ORIGINS", "cors-origins", "", "comma-separated origins (https://front.example.edu) that may read the content API from a browser, or *", func(c *Config, v string) error {
