@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -164,8 +165,17 @@ func FuzzRenderIsSafe(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// While fuzzing (not in the seed run of go test), each input has a
+	// budget: a text goldmark needs seconds for is a finding, like the
+	// 190 KB ones that took it tens of seconds. The fuzzer's inputs are a
+	// few kilobytes, so the budget is generous on a busy machine.
+	fuzzing := flag.Lookup("test.fuzz") != nil && flag.Lookup("test.fuzz").Value.String() != ""
 	f.Fuzz(func(t *testing.T, src string) {
+		start := time.Now()
 		out, err := r.Render(context.Background(), src)
+		if took := time.Since(start); fuzzing && took > 2*time.Second {
+			t.Fatalf("render(%d bytes) took %v: a costly shape the limits do not bound", len(src), took)
+		}
 		if err != nil {
 			return
 		}
