@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -56,14 +55,20 @@ type scheduleOut struct {
 	Unpublish bool      `json:"unpublish"`
 }
 
-// adminStory is a story as staff see it.
+// adminStory is a story as staff see it: its list item and its texts.
 type adminStory struct {
+	adminStoryItem
+	Body     string `json:"body"`
+	BodyHTML string `json:"body_html"`
+}
+
+// adminStoryItem is a story in an admin list: the story without its texts
+// (read one story for those).
+type adminStoryItem struct {
 	ID                    string       `json:"id"`
 	Slug                  string       `json:"slug"`
 	Title                 string       `json:"title"`
 	Summary               string       `json:"summary"`
-	Body                  string       `json:"body"`
-	BodyHTML              string       `json:"body_html"`
 	Column                string       `json:"column"`
 	Tags                  []string     `json:"tags"`
 	Cover                 string       `json:"cover"`
@@ -85,25 +90,13 @@ type adminStory struct {
 	URL                   string       `json:"url,omitempty"`
 }
 
-// adminStoryItem is a story in an admin list: the story without its texts
-// (read one story for those).
-type adminStoryItem struct {
-	adminStory
-}
-
-// MarshalJSON leaves body and body_html out.
-func (a adminStoryItem) MarshalJSON() ([]byte, error) {
-	type item adminStory // no methods: no recursion
-	return json.Marshal(struct {
-		item
-		Body     string `json:"body,omitempty"`
-		BodyHTML string `json:"body_html,omitempty"`
-	}{item: item(a.adminStory)})
-}
-
 func (h *handlers) toAdminStory(s content.Story) adminStory {
-	out := adminStory{
-		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
+	return adminStory{adminStoryItem: h.toAdminStoryItem(s), Body: s.Body, BodyHTML: s.BodyHTML}
+}
+
+func (h *handlers) toAdminStoryItem(s content.Story) adminStoryItem {
+	out := adminStoryItem{
+		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary,
 		Column: s.Column, Tags: httpx.NonNil(s.Tags), Cover: s.Cover, Status: string(s.Status), Live: s.Live != nil,
 		Version: s.Version, Revision: s.Revision, Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt,
@@ -136,7 +129,7 @@ func (h *handlers) listStories(c *fiber.Ctx) error {
 	}
 	out := httpx.List[adminStoryItem]{Items: make([]adminStoryItem, len(page.Items)), NextCursor: page.NextCursor}
 	for i, s := range page.Items {
-		out.Items[i] = adminStoryItem{h.toAdminStory(s)}
+		out.Items[i] = h.toAdminStoryItem(s)
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
