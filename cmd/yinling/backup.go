@@ -6,17 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/sqlstore"
 )
 
 const backupUsage = `usage (server flags choose the database and object store):
   yinling export [flags] PATH   write everything to a new folder, or to PATH.tar / PATH.tar.gz
   yinling import [flags] PATH   load an export into an empty database and object store, and verify it`
 
-// backupCommand runs `yinling export` and `yinling import`. The server
-// must be stopped on the embedded database (the data folder is locked).
+// backupCommand runs `yinling export` and `yinling import`. On the
+// embedded database an export reads a snapshot beside a running server;
+// an import needs the server stopped (the data folder is locked).
 func backupCommand(ctx context.Context, verb string, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -33,8 +36,15 @@ func backupCommand(ctx context.Context, verb string, args []string, getenv func(
 		return err
 	}
 	logger := newLogger(cfg, io.Discard)
-	db, err := openDatabase(ctx, cfg, logger)
-	if err != nil {
+	var db opened
+	if verb == "export" && cfg.Embedded() {
+		// A snapshot, read beside a running server (WAL allows it).
+		snap, err := sqlstore.OpenSnapshot(ctx, filepath.Join(cfg.DataDir, "db"))
+		if err != nil {
+			return err
+		}
+		db = opened{source: snap, name: "sqlite", close: snap.Close}
+	} else if db, err = openDatabase(ctx, cfg, logger); err != nil {
 		return err
 	}
 	defer db.close()

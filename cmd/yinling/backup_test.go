@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
 
@@ -57,5 +58,40 @@ func TestMovingFromTheEmbeddedDefaultToMongoDB(t *testing.T) {
 	err = run(ctx, []string{"yinling", "export", archive}, envOf(embedded), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "exists") {
 		t.Fatalf("an export over an existing file: %v, want a refusal", err)
+	}
+}
+
+// TestExportWhileTheServerRuns: an export of the embedded database reads a
+// snapshot beside the process that holds the data folder (a server), so
+// backups need no downtime; an import there is refused, naming the lock.
+func TestExportWhileTheServerRuns(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	env := map[string]string{"YINLING_DATA_DIR": dir}
+	if err := runWith(ctx, []string{"yinling", "user", "add", "--role", "admin", "li"}, envOf(env),
+		strings.NewReader("a-long-password-for-li\n"), &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	server, err := sqlstore.Open(ctx, filepath.Join(dir, "db")) // holds the folder, as a running server does
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	out := filepath.Join(t.TempDir(), "backup")
+	var said bytes.Buffer
+	if err := run(ctx, []string{"yinling", "export", out}, envOf(env), &said); err != nil {
+		t.Fatalf("export beside the server: %v\n%s", err, said.String())
+	}
+	manifest, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil || !strings.Contains(string(manifest), `"name": "users"`) || !strings.Contains(said.String(), "exported sqlite") {
+		t.Fatalf("manifest %s, %v; said %q", manifest, err, said.String())
+	}
+	users, _ := os.ReadFile(filepath.Join(out, "collections", "users.jsonl"))
+	if !strings.Contains(string(users), `"username":"li"`) {
+		t.Fatalf("the export lacks the user: %s", users)
+	}
+	err = run(ctx, []string{"yinling", "import", out}, envOf(map[string]string{"YINLING_DATA_DIR": dir}), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("an import into the running server's folder: %v, want the lock named", err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // getDoc reads the one JSON document a query selects into a record of type
 // R (NotFound when there is none).
-func getDoc[R any](ctx context.Context, db *sql.DB, doing, query string, args ...any) (R, error) {
+func getDoc[R any](ctx context.Context, db querier, doing, query string, args ...any) (R, error) {
 	var r R
 	var doc []byte
 	if err := db.QueryRowContext(ctx, query, args...).Scan(&doc); err != nil {
@@ -22,7 +22,7 @@ func getDoc[R any](ctx context.Context, db *sql.DB, doing, query string, args ..
 }
 
 // listDocs reads the JSON documents a query selects, in its order.
-func listDocs[R any](ctx context.Context, db *sql.DB, doing, query string, args ...any) ([]R, error) {
+func listDocs[R any](ctx context.Context, db querier, doing, query string, args ...any) ([]R, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, dbFault(err, doing)
@@ -70,4 +70,10 @@ func (s *Store) exec(ctx context.Context, doing, query string, args ...any) (int
 // execer is a connection or a transaction, for statements used in both.
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// querier is the read pool, or the one read transaction of a snapshot.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

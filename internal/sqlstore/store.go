@@ -41,8 +41,9 @@ const FileName = "yinling.db"
 
 // Store is the database of one Yinling site.
 type Store struct {
-	w      *sql.DB // the one writing connection
-	r      *sql.DB // read-only connections
+	w      *sql.DB // the one writing connection (nil in a snapshot)
+	r      querier // read-only connections, or a snapshot's transaction
+	closeR func() error
 	unlock func() error
 }
 
@@ -64,7 +65,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	s := &Store{unlock: unlock}
 	if s.w, err = openDB(path, false, 1); err == nil {
-		s.r, err = openDB(path, true, max(4, 2*runtime.NumCPU()))
+		var r *sql.DB
+		r, err = openDB(path, true, max(4, 2*runtime.NumCPU()))
+		if err == nil {
+			s.r, s.closeR = r, r.Close
+		}
 	}
 	if err == nil {
 		err = s.migrate(ctx)
@@ -98,13 +103,45 @@ func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
 	return db, nil
 }
 
+// OpenSnapshot opens the database in dir to read one consistent snapshot
+// of it, for `yinling export`, while a server may be running on it: SQLite
+// in WAL lets readers of other processes read beside the writer, so the
+// folder's lock is not taken. Only reads (Dump, Count and the getters) may
+// be used on it; nothing can be written through it. Close ends the
+// snapshot.
+func OpenSnapshot(ctx context.Context, dir string) (*Store, error) {
+	path, err := filepath.Abs(filepath.Join(dir, FileName))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("sqlstore: no database at %s: %w", path, err)
+	}
+	db, err := openDB(path, true, 1)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err == nil {
+		// The snapshot begins with the transaction's first read.
+		var n int
+		err = tx.QueryRowContext(ctx, "SELECT count(*) FROM settings").Scan(&n)
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, dbFault(err, "open a snapshot")
+	}
+	return &Store{r: tx, closeR: func() error { return errors.Join(tx.Rollback(), db.Close()) }}, nil
+}
+
 // Close closes the database and gives up the folder's lock.
 func (s *Store) Close() error {
 	var errs []error
-	for _, db := range []*sql.DB{s.r, s.w} {
-		if db != nil {
-			errs = append(errs, db.Close())
-		}
+	if s.closeR != nil {
+		errs = append(errs, s.closeR())
+	}
+	if s.w != nil {
+		errs = append(errs, s.w.Close())
 	}
 	if s.unlock != nil {
 		errs = append(errs, s.unlock())
