@@ -196,7 +196,7 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 	}
 	lc := w.kind.Head(&item).Lifecycle
 	if version != 0 && lc.Version != version {
-		return zero, conflict(lc.Version)
+		return zero, VersionConflict(lc.Version)
 	}
 	wasLive := w.kind.Live(&item)
 	to, err := checkStep(actor, *lc, wasLive, in.Action)
@@ -304,7 +304,7 @@ func (w *Workflow[T, F]) Trash(ctx context.Context, actor Actor, id string, vers
 		return zero, err
 	}
 	if version != 0 && lc.Version != version {
-		return zero, conflict(lc.Version)
+		return zero, VersionConflict(lc.Version)
 	}
 	if w.kind.Live(&item) {
 		return zero, fault.New(fault.Conflict, "the %s is published; unpublish it before moving it to the trash", w.kind.Noun)
@@ -336,7 +336,7 @@ func (w *Workflow[T, F]) Restore(ctx context.Context, actor Actor, id string, ve
 		return zero, fault.New(fault.Forbidden, "editors may restore only their own items")
 	}
 	if version != 0 && lc.Version != version {
-		return zero, conflict(lc.Version)
+		return zero, VersionConflict(lc.Version)
 	}
 	lc.TrashedAt = nil
 	item, err = w.save(ctx, actor, item, lc.Version)

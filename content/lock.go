@@ -27,6 +27,16 @@ type Lock struct {
 	Version int64
 }
 
+// LockTaken is the error of InsertLock when the lock exists: someone took
+// it at the same moment.
+func LockTaken() error { return fault.New(fault.Conflict, "someone took the lock at the same moment") }
+
+// LockChanged is the error of UpdateLock and DeleteLock with a stale lock
+// version.
+func LockChanged() error {
+	return fault.New(fault.Conflict, "the lock changed at the same moment; try again")
+}
+
 // LockStore keeps edit locks.
 //
 // Errors: a missing lock is fault.NotFound; InsertLock of an existing lock

@@ -96,7 +96,7 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 		return zero, err
 	}
 	if h.Version != version {
-		return zero, conflict(h.Version)
+		return zero, VersionConflict(h.Version)
 	}
 	if err := w.locks.checkSave(ctx, actor, w.kind.Name, id); err != nil {
 		return zero, err
@@ -122,7 +122,7 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 			if gerr != nil {
 				return zero, gerr
 			}
-			return zero, conflict(w.kind.Head(&cur).Version)
+			return zero, VersionConflict(w.kind.Head(&cur).Version)
 		}
 		return zero, err
 	}

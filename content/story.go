@@ -88,7 +88,9 @@ type AssetLookup interface {
 	AssetExists(ctx context.Context, id string) (isImage bool, err error)
 }
 
-// conflict makes the stale-version error.
-func conflict(current int64) error {
+// VersionConflict is the error of a write based on a stale version
+// (fault.Conflict carrying the current one): the domain's, and the stores'
+// when their conditional write finds another version.
+func VersionConflict(current int64) error {
 	return &fault.Error{Kind: fault.Conflict, Message: "the item was changed by someone else; reload it and apply your changes again", Current: current}
 }

@@ -7,6 +7,8 @@ package account
 import (
 	"context"
 	"time"
+
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // Role names what a user may do; see Permission for what each allows.
@@ -86,6 +88,18 @@ type Token struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+}
+
+// UsernameTaken is the error of InsertUser when another user has the name.
+func UsernameTaken() error {
+	return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
+		Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
+}
+
+// UserChanged is the error of UpdateUser when the user was changed since
+// it was read.
+func UserChanged() error {
+	return fault.New(fault.Conflict, "the user was changed at the same moment; reload and try again")
 }
 
 // Store keeps users, sessions, tokens and failed sign-ins.

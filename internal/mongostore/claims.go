@@ -7,7 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/content"
 )
 
 // staleClaim is how old a claim must be before another writer may break
@@ -50,8 +50,7 @@ func (s *Store) claimVersion(ctx context.Context, coll, id string, next int64) (
 			}
 			if cur.Version != next-1 {
 				release()
-				return nil, &fault.Error{Kind: fault.Conflict, Current: cur.Version,
-					Message: "the item was changed by someone else; reload it and apply your changes again"}
+				return nil, content.VersionConflict(cur.Version)
 			}
 			return release, nil
 		}
@@ -73,6 +72,5 @@ func (s *Store) claimVersion(ctx context.Context, coll, id string, next int64) (
 	if err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
 		return nil, notFoundAs(dbFault(err, "read version"), "no such item")
 	}
-	return nil, &fault.Error{Kind: fault.Conflict, Current: cur.Version,
-		Message: "the item was changed by someone else; reload it and apply your changes again"}
+	return nil, content.VersionConflict(cur.Version)
 }

@@ -6,7 +6,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -23,7 +22,7 @@ func (s *Store) GetLock(ctx context.Context, kind, itemID string) (content.Lock,
 func (s *Store) InsertLock(ctx context.Context, l content.Lock) error {
 	_, err := s.db.Collection(colLocks).InsertOne(ctx, record.FromLock(l))
 	if isDuplicate(err) {
-		return fault.New(fault.Conflict, "someone took the lock at the same moment")
+		return content.LockTaken()
 	}
 	if err != nil {
 		return dbFault(err, "insert lock")
@@ -38,7 +37,7 @@ func (s *Store) UpdateLock(ctx context.Context, l content.Lock, expect int64) er
 		return dbFault(err, "update lock")
 	}
 	if res.MatchedCount == 0 {
-		return fault.New(fault.Conflict, "the lock changed at the same moment; try again")
+		return content.LockChanged()
 	}
 	return nil
 }
@@ -50,7 +49,7 @@ func (s *Store) DeleteLock(ctx context.Context, kind, itemID string, expect int6
 		return dbFault(err, "delete lock")
 	}
 	if res.DeletedCount == 0 {
-		return fault.New(fault.Conflict, "the lock changed at the same moment; try again")
+		return content.LockChanged()
 	}
 	return nil
 }

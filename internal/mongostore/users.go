@@ -17,8 +17,7 @@ import (
 func (s *Store) InsertUser(ctx context.Context, u account.User) error {
 	_, err := s.db.Collection(colUsers).InsertOne(ctx, record.FromUser(u))
 	if isDuplicate(err) {
-		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
-			Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
+		return account.UsernameTaken()
 	}
 	if err != nil {
 		return dbFault(err, "insert user")
@@ -72,7 +71,7 @@ func (s *Store) UpdateUser(ctx context.Context, u account.User, expect time.Time
 		if _, err := s.GetUser(ctx, u.ID); err != nil {
 			return err
 		}
-		return fault.New(fault.Conflict, "the user was changed at the same moment; reload and try again")
+		return account.UserChanged()
 	}
 	return nil
 }

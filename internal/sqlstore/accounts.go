@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -19,8 +18,7 @@ func insertUser(ctx context.Context, ex execer, r record.User) error {
 	_, err := ex.ExecContext(ctx, "INSERT INTO users(id, username, updated_at, doc) VALUES (?, ?, ?, ?)",
 		r.ID, r.Username, millis(r.UpdatedAt), encode(r))
 	if isDuplicate(err) {
-		return &fault.Error{Kind: fault.Conflict, Message: "the username is taken",
-			Fields: []fault.FieldError{{Field: "username", Message: "another user has this name"}}}
+		return account.UsernameTaken()
 	}
 	if err != nil {
 		return dbFault(err, "insert user")
@@ -71,7 +69,7 @@ func (s *Store) UpdateUser(ctx context.Context, u account.User, expect time.Time
 		if _, err := s.GetUser(ctx, u.ID); err != nil {
 			return err
 		}
-		return fault.New(fault.Conflict, "the user was changed at the same moment; reload and try again")
+		return account.UserChanged()
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (s *Store) InsertLock(ctx context.Context, l content.Lock) error {
 	r := record.FromLock(l)
 	_, err := s.w.ExecContext(ctx, "INSERT INTO locks(id, version, doc) VALUES (?, ?, ?)", r.ID, r.Version, encode(r))
 	if isDuplicate(err) {
-		return fault.New(fault.Conflict, "someone took the lock at the same moment")
+		return content.LockTaken()
 	}
 	if err != nil {
 		return dbFault(err, "insert lock")
@@ -107,7 +107,7 @@ func (s *Store) UpdateLock(ctx context.Context, l content.Lock, expect int64) er
 		return err
 	}
 	if n == 0 {
-		return fault.New(fault.Conflict, "the lock changed at the same moment; try again")
+		return content.LockChanged()
 	}
 	return nil
 }
@@ -119,7 +119,7 @@ func (s *Store) DeleteLock(ctx context.Context, kind, itemID string, expect int6
 		return err
 	}
 	if n == 0 {
-		return fault.New(fault.Conflict, "the lock changed at the same moment; try again")
+		return content.LockChanged()
 	}
 	return nil
 }

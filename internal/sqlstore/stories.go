@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -173,8 +172,7 @@ func versionConflict(ctx context.Context, tx *sql.Tx, table, id string) error {
 	if err != nil {
 		return notFoundAs(dbFault(err, "read version"), "no such item")
 	}
-	return &fault.Error{Kind: fault.Conflict, Current: cur,
-		Message: "the item was changed by someone else; reload it and apply your changes again"}
+	return content.VersionConflict(cur)
 }
 
 // The periodic queries (TestListsUseIndexes checks their plans).
