@@ -12,7 +12,7 @@ import (
 // dumpQueries select each exported collection's rows in the order of the
 // records' ids (as the Mongo store sorts _id), for Dump.
 var dumpQueries = map[string]string{
-	"settings":  "SELECT name, n, value FROM settings WHERE name != 'ping' ORDER BY name",
+	"settings":  "SELECT name, n, value FROM settings ORDER BY name",
 	"users":     "SELECT doc FROM users ORDER BY id",
 	"sessions":  "SELECT doc FROM sessions ORDER BY id",
 	"tokens":    "SELECT doc FROM tokens ORDER BY id",

@@ -129,7 +129,13 @@ CREATE TABLE leases (
 	expires_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
--- Named values: the change counter, the readiness probe, secrets.
+-- The readiness probe's write: one row, never data.
+CREATE TABLE probe (
+	id INTEGER PRIMARY KEY,
+	n INTEGER NOT NULL
+) STRICT;
+
+-- Named values: the change counter, secrets.
 CREATE TABLE settings (
 	name TEXT PRIMARY KEY,
 	n INTEGER NOT NULL DEFAULT 0,

@@ -156,7 +156,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
 		return dbFault(err, "ping")
 	}
-	if _, err := s.w.ExecContext(ctx, "INSERT INTO settings(name, n) VALUES('ping', 0) ON CONFLICT(name) DO UPDATE SET n = n + 1"); err != nil {
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO probe(id, n) VALUES(1, 1) ON CONFLICT(id) DO UPDATE SET n = n + 1"); err != nil {
 		return dbFault(err, "ping")
 	}
 	return nil
@@ -273,12 +273,8 @@ func (s *Store) Count(ctx context.Context, collection string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("sqlstore: no collection %q", collection)
 	}
-	query := "SELECT count(*) FROM " + table
-	if table == "settings" {
-		query += " WHERE name != 'ping'" // the readiness probe's row is not data
-	}
 	var n int64
-	if err := s.r.QueryRowContext(ctx, query).Scan(&n); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
 		return 0, dbFault(err, "count "+collection)
 	}
 	return n, nil
