@@ -36,6 +36,36 @@ type ItemStore[T any] interface {
 	Delete(ctx context.Context, id string, expect int64) error
 }
 
+// ListStore is the store of a kind that readers and the admin list: the
+// store every kind has, with the lookups of their lists.
+type ListStore[T any] interface {
+	ItemStore[T]
+	// GetLive finds a live, untrashed item by slug.
+	GetLive(ctx context.Context, slug string) (T, error)
+	List(ctx context.Context, q ItemQuery) ([]T, error)
+}
+
+// ItemQuery selects items of a kind for a list. The admin's lists run
+// newest first by id (creation); readers' lists by the live copy's sort
+// time (a story's publication, a lecture's start), newest first unless
+// Ascending. Listed items come without their long texts (a story's Body,
+// BodyHTML and live BodyHTML).
+type ItemQuery struct {
+	Published bool   // only live items (readers' lists); filters apply to the live copy
+	Status    Status // admin: only this status ("" any)
+	Trashed   bool   // admin: the trash instead of the rest
+	// Group is the kind's grouping: a story's column, a lecture's series.
+	Group string
+	Tag   string
+	// Ascending runs a readers' list from the earliest sort time (upcoming
+	// lectures); From bounds it: at or after From when ascending, before
+	// From otherwise (zero: no bound).
+	Ascending bool
+	From      time.Time
+	Limit     int
+	After     *Position
+}
+
 // Head points into an item at what the shared workflow reads and sets.
 type Head struct {
 	ID   *string

@@ -163,17 +163,17 @@ func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], erro
 	return s.page(ctx, q, func(st Story) Position { return Position{Time: st.Live.PublishedAt, ID: st.ID} })
 }
 
-func (s *Stories) query(p ListParams) (StoryQuery, error) {
-	q := StoryQuery{Column: p.Column, Tag: p.Tag, Limit: p.Limit}
+func (s *Stories) query(p ListParams) (ItemQuery, error) {
+	q := ItemQuery{Group: p.Column, Tag: p.Tag, Limit: p.Limit}
 	switch {
 	case q.Limit == 0:
 		q.Limit = DefaultLimit
 	case q.Limit < 1 || q.Limit > MaxLimit:
 		return q, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)})
 	}
-	if q.Column != "" {
-		if _, ok := ColumnByKey(q.Column); !ok {
-			return q, fault.Fields(fault.FieldError{Field: "column", Message: fmt.Sprintf("unknown column %q", q.Column)})
+	if q.Group != "" {
+		if _, ok := ColumnByKey(q.Group); !ok {
+			return q, fault.Fields(fault.FieldError{Field: "column", Message: fmt.Sprintf("unknown column %q", q.Group)})
 		}
 	}
 	if p.Cursor != "" {
@@ -186,7 +186,7 @@ func (s *Stories) query(p ListParams) (StoryQuery, error) {
 	return q, nil
 }
 
-func (s *Stories) page(ctx context.Context, q StoryQuery, pos func(Story) Position) (Page[Story], error) {
+func (s *Stories) page(ctx context.Context, q ItemQuery, pos func(Story) Position) (Page[Story], error) {
 	limit := q.Limit
 	q.Limit = limit + 1 // one more tells whether a next page exists
 	items, err := s.cfg.Store.List(ctx, q)

@@ -50,31 +50,12 @@ func (s Story) HasUnpublishedChanges() bool {
 	return s.Live != nil && s.Live.Revision != s.Revision
 }
 
-// StoryQuery selects stories for a list. Lists are sorted newest first:
-// by id (creation) for the admin, by publication time for readers. Listed
-// stories come without Body, BodyHTML and Live.BodyHTML.
-type StoryQuery struct {
-	Published bool   // only live stories (readers' lists); filters apply to the live copy
-	Status    Status // admin: only this status ("" any)
-	Trashed   bool   // admin: the trash instead of the rest
-	Column    string
-	Tag       string
-	Limit     int
-	After     *Position
-}
-
 // ErrSlugTaken is returned (wrapped) by an ItemStore's Insert when another
 // item of the kind has the slug.
 var ErrSlugTaken = errors.New("slug taken")
 
-// StoryStore keeps stories: the store every kind has, and the lookups of
-// readers' and the admin's lists.
-type StoryStore interface {
-	ItemStore[Story]
-	// GetLive finds a published, untrashed story by slug.
-	GetLive(ctx context.Context, slug string) (Story, error)
-	List(ctx context.Context, q StoryQuery) ([]Story, error)
-}
+// StoryStore keeps stories: the store every kind with readers' lists has.
+type StoryStore = ListStore[Story]
 
 // ChangeNotifier is told whenever what readers see has changed (a story
 // published or unpublished), so that caches of published content on every

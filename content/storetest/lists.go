@@ -54,7 +54,7 @@ func cmpString(a, b string) int {
 }
 
 // pageAll reads a whole list in pages of n, as the service does.
-func pageAll(t *testing.T, s Stores, q content.StoryQuery, n int) []content.Story {
+func pageAll(t *testing.T, s Stores, q content.ItemQuery, n int) []content.Story {
 	t.Helper()
 	var all []content.Story
 	q.Limit = n
@@ -111,21 +111,21 @@ var listTests = []test{
 		all := corpus(t, s)
 		cases := []struct {
 			name string
-			q    content.StoryQuery
+			q    content.ItemQuery
 			keep func(content.Story) bool
 		}{
-			{"all untrashed", content.StoryQuery{}, func(st content.Story) bool { return st.TrashedAt == nil }},
-			{"the trash", content.StoryQuery{Trashed: true}, func(st content.Story) bool { return st.TrashedAt != nil }},
-			{"in review", content.StoryQuery{Status: content.StatusInReview}, func(st content.Story) bool {
+			{"all untrashed", content.ItemQuery{}, func(st content.Story) bool { return st.TrashedAt == nil }},
+			{"the trash", content.ItemQuery{Trashed: true}, func(st content.Story) bool { return st.TrashedAt != nil }},
+			{"in review", content.ItemQuery{Status: content.StatusInReview}, func(st content.Story) bool {
 				return st.TrashedAt == nil && st.Status == content.StatusInReview
 			}},
-			{"a column", content.StoryQuery{Column: "campus-news"}, func(st content.Story) bool {
+			{"a column", content.ItemQuery{Group: "campus-news"}, func(st content.Story) bool {
 				return st.TrashedAt == nil && st.Column == "campus-news"
 			}},
-			{"a tag", content.StoryQuery{Tag: "t1"}, func(st content.Story) bool {
+			{"a tag", content.ItemQuery{Tag: "t1"}, func(st content.Story) bool {
 				return st.TrashedAt == nil && slices.Contains(st.Tags, "t1")
 			}},
-			{"a column and a tag", content.StoryQuery{Column: "silver-window", Tag: "t2"}, func(st content.Story) bool {
+			{"a column and a tag", content.ItemQuery{Group: "silver-window", Tag: "t2"}, func(st content.Story) bool {
 				return st.TrashedAt == nil && st.Column == "silver-window" && slices.Contains(st.Tags, "t2")
 			}},
 		}
@@ -143,15 +143,15 @@ var listTests = []test{
 		liveCol := func(st content.Story) string { return st.Live.Column }
 		cases := []struct {
 			name string
-			q    content.StoryQuery
+			q    content.ItemQuery
 			keep func(content.Story) bool
 		}{
-			{"all", content.StoryQuery{Published: true}, func(content.Story) bool { return true }},
-			{"a column (the live one)", content.StoryQuery{Published: true, Column: "campus-news"}, func(st content.Story) bool {
+			{"all", content.ItemQuery{Published: true}, func(content.Story) bool { return true }},
+			{"a column (the live one)", content.ItemQuery{Published: true, Group: "campus-news"}, func(st content.Story) bool {
 				return liveCol(st) == "campus-news"
 			}},
-			{"a tag", content.StoryQuery{Published: true, Tag: "t0"}, func(st content.Story) bool { return slices.Contains(st.Live.Tags, "t0") }},
-			{"a column nobody reads yet", content.StoryQuery{Published: true, Column: "culture"}, func(content.Story) bool { return false }},
+			{"a tag", content.ItemQuery{Published: true, Tag: "t0"}, func(st content.Story) bool { return slices.Contains(st.Live.Tags, "t0") }},
+			{"a column nobody reads yet", content.ItemQuery{Published: true, Group: "culture"}, func(content.Story) bool { return false }},
 		}
 		for _, c := range cases {
 			for _, n := range []int{1, 3, 100} {
@@ -162,9 +162,40 @@ var listTests = []test{
 			}
 		}
 	}},
+	{"readers' lists run either way from a bound (upcoming ascending, past descending)", func(t *testing.T, s Stores) {
+		all := corpus(t, s)
+		from := time.Now().Add(-time.Hour).Add(2 * time.Minute) // the live times run from base to base+4min
+		for _, c := range []struct {
+			name string
+			q    content.ItemQuery
+			keep func(content.Story) bool
+		}{
+			{"from the bound on, earliest first", content.ItemQuery{Published: true, Ascending: true, From: from},
+				func(st content.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+			{"before the bound, latest first", content.ItemQuery{Published: true, From: from},
+				func(st content.Story) bool { return st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+			{"earliest first with no bound, in a column", content.ItemQuery{Published: true, Ascending: true, Group: "campus-news"},
+				func(st content.Story) bool { return st.Live.Column == "campus-news" }},
+			{"from the bound on, a tag", content.ItemQuery{Published: true, Ascending: true, From: from, Tag: "all"},
+				func(st content.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+		} {
+			want := wantLive(all, c.keep)
+			if c.q.Ascending {
+				slices.Reverse(want)
+			}
+			if len(want) == 0 || len(want) == len(wantLive(all, func(content.Story) bool { return true })) && !c.q.From.IsZero() {
+				t.Fatalf("%s: the corpus does not test the bound (%d items)", c.name, len(want))
+			}
+			for _, n := range []int{2, 100} {
+				if got := storyIDs(pageAll(t, s, c.q, n)); !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, pages of %d:\n got %v\nwant %v", c.name, n, got, want)
+				}
+			}
+		}
+	}},
 	{"listed stories come without their texts", func(t *testing.T, s Stores) {
 		corpus(t, s)
-		for _, q := range []content.StoryQuery{{Limit: 50}, {Published: true, Limit: 50}} {
+		for _, q := range []content.ItemQuery{{Limit: 50}, {Published: true, Limit: 50}} {
 			list, err := s.Stories.List(ctxFor(t), q)
 			if err != nil || len(list) == 0 {
 				t.Fatalf("list: %d, %v", len(list), err)

@@ -10,6 +10,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
 
@@ -39,7 +40,7 @@ func TestVersionClaims(t *testing.T) {
 	}
 	// A writer that claimed version 3 and is still at work blocks others.
 	claims := s.db.Collection(colClaims)
-	key := colStories + ":" + st.ID + ":3"
+	key := record.StoryKind.Name + ":" + st.ID + ":3"
 	if _, err := claims.InsertOne(ctx, claimDoc{ID: key, At: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}

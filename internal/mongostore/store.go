@@ -47,7 +47,6 @@ func New(db *mongo.Database) *Store { return &Store{db: db} }
 
 // Collection names.
 const (
-	colStories   = "stories"
 	colAssets    = "assets"
 	colUsers     = "users"
 	colSessions  = "sessions"
@@ -61,31 +60,20 @@ const (
 	colAttempts  = "login_failures"
 )
 
+type index struct {
+	name   string
+	keys   bson.D
+	unique bool
+}
+
 // EnsureIndexes creates the indexes the queries rely on. It is
 // idempotent: indexes that exist (by name) are left alone. Asking FerretDB
 // v1 to create an index that exists after it restarted makes it panic and
 // drop the connection (seen here), so existing names are listed first.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	type index struct {
-		name   string
-		keys   bson.D
-		unique bool
-	}
 	idx := map[string][]index{
 		// Each list walks one of these in its sort order (readers' lists by
 		// publication time, the admin's by id), filters included.
-		colStories: {
-			{"slug_unique", bson.D{{Key: "slug", Value: 1}}, true},
-			{"live_published", bson.D{{Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
-			{"live_column", bson.D{{Key: "live.column", Value: 1}, {Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
-			{"live_tags", bson.D{{Key: "live.tags", Value: 1}, {Key: "live.published_at", Value: -1}, {Key: "_id", Value: -1}}, false},
-			{"admin", bson.D{{Key: "trashed_at", Value: 1}, {Key: "_id", Value: -1}}, false},
-			{"admin_status", bson.D{{Key: "trashed_at", Value: 1}, {Key: "status", Value: 1}, {Key: "_id", Value: -1}}, false},
-			{"admin_column", bson.D{{Key: "trashed_at", Value: 1}, {Key: "column", Value: 1}, {Key: "_id", Value: -1}}, false},
-			{"admin_tags", bson.D{{Key: "trashed_at", Value: 1}, {Key: "tags", Value: 1}, {Key: "_id", Value: -1}}, false},
-			{"schedule_at", bson.D{{Key: "schedule.at", Value: 1}}, false},
-			{"trashed_at", bson.D{{Key: "trashed_at", Value: 1}}, false},
-		},
 		colRevisions: {{"item", bson.D{{Key: "kind", Value: 1}, {Key: "item_id", Value: 1}, {Key: "number", Value: -1}}, false}},
 		colUsers:     {{"username_unique", bson.D{{Key: "username", Value: 1}}, true}},
 		colSessions:  {{"user", bson.D{{Key: "user_id", Value: 1}, {Key: "created_at", Value: -1}}, false}},
@@ -103,6 +91,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{"target", bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: -1}}, false},
 			{"action", bson.D{{Key: "action", Value: 1}, {Key: "_id", Value: -1}}, false},
 		},
+	}
+	for coll, paths := range s.kinds() {
+		idx[coll] = kindIndexes(paths)
 	}
 	for coll, wanted := range idx {
 		view := s.db.Collection(coll).Indexes()

@@ -17,7 +17,6 @@ var dumpQueries = map[string]string{
 	"sessions":  "SELECT doc FROM sessions ORDER BY id",
 	"tokens":    "SELECT doc FROM tokens ORDER BY id",
 	"assets":    "SELECT doc FROM assets ORDER BY id",
-	"stories":   "SELECT meta, body, body_html, live_body_html FROM stories ORDER BY id",
 	"revisions": revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
 	"places":    "SELECT key, n FROM places ORDER BY key",
 	"audit":     "SELECT doc FROM audit ORDER BY id",
@@ -28,16 +27,20 @@ var dumpQueries = map[string]string{
 // snapshot: writes made meanwhile are not seen.
 func (s *Store) Dump(ctx context.Context, collection string, yield func(doc []byte) error) error {
 	query, ok := dumpQueries[collection]
+	var args []any
+	if k := s.kind(collection); k != nil {
+		query, args, ok = "SELECT meta, texts FROM items WHERE kind = ? ORDER BY id", []any{collection}, true
+	}
 	if !ok {
 		return fmt.Errorf("sqlstore: %q is not an exported collection", collection)
 	}
-	rows, err := s.r.QueryContext(ctx, query)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return dbFault(err, "dump "+collection)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		rec, err := scanRecord(collection, rows)
+		rec, err := s.scanRecord(collection, rows)
 		if err != nil {
 			return err
 		}
@@ -56,7 +59,14 @@ func (s *Store) Dump(ctx context.Context, collection string, yield func(doc []by
 }
 
 // scanRecord reads one row of a dump query as its record.
-func scanRecord(collection string, rows *sql.Rows) (any, error) {
+func (s *Store) scanRecord(collection string, rows *sql.Rows) (any, error) {
+	if k := s.kind(collection); k != nil {
+		var meta, texts []byte
+		if err := rows.Scan(&meta, &texts); err != nil {
+			return nil, dbFault(err, "dump "+collection)
+		}
+		return k.dumpRecord(meta, texts)
+	}
 	switch collection {
 	case "settings":
 		var r record.Setting
@@ -70,17 +80,6 @@ func scanRecord(collection string, rows *sql.Rows) (any, error) {
 			return nil, dbFault(err, "dump places")
 		}
 		return r, nil
-	case "stories":
-		var meta string
-		var texts storyRow
-		if err := rows.Scan(&meta, &texts.body, &texts.bodyHTML, &texts.liveBodyHTML); err != nil {
-			return nil, dbFault(err, "dump stories")
-		}
-		st, err := decodeStory([]byte(meta), &texts)
-		if err != nil {
-			return nil, err
-		}
-		return record.FromStory(st), nil
 	}
 	var doc []byte
 	if err := rows.Scan(&doc); err != nil {
@@ -98,10 +97,21 @@ func scanRecord(collection string, rows *sql.Rows) (any, error) {
 	return nil, fmt.Errorf("sqlstore: %q is not an exported collection", collection)
 }
 
+// kind finds the kind an exported collection holds (nil: not a kind).
+func (s *Store) kind(collection string) itemKind {
+	for _, k := range s.kinds() {
+		if k.name() == collection {
+			return k
+		}
+	}
+	return nil
+}
+
 // Import is an import under way: everything it loads is one transaction,
 // so the database has all of it after Commit and none of it otherwise
 // (a process killed mid-import leaves the database as it was).
 type Import struct {
+	s  *Store
 	tx *sql.Tx
 }
 
@@ -111,7 +121,7 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	if err != nil {
 		return nil, dbFault(err, "begin the import")
 	}
-	return &Import{tx: tx}, nil
+	return &Import{s: s, tx: tx}, nil
 }
 
 // Load inserts records (JSON of the collection's record type).
@@ -126,6 +136,9 @@ func (im *Import) Load(ctx context.Context, collection string, docs [][]byte) er
 
 func (im *Import) load(ctx context.Context, collection string, doc []byte) error {
 	tx := im.tx
+	if k := im.s.kind(collection); k != nil {
+		return k.load(ctx, tx, doc)
+	}
 	var err error
 	switch collection {
 	case "settings":
@@ -157,11 +170,6 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 		var r record.Asset
 		if err = json.Unmarshal(doc, &r); err == nil {
 			err = insertAsset(ctx, tx, r)
-		}
-	case "stories":
-		var r record.Story
-		if err = json.Unmarshal(doc, &r); err == nil {
-			err = insertStory(ctx, tx, r.Story())
 		}
 	case "revisions":
 		var r record.Revision

@@ -50,25 +50,30 @@ func TestListsUseIndexes(t *testing.T) {
 	}
 	for _, q := range []struct {
 		name string
-		q    content.StoryQuery
+		q    content.ItemQuery
 	}{
-		{"readers' list", content.StoryQuery{Published: true}},
-		{"readers' list, a deep page", content.StoryQuery{Published: true, After: after}},
-		{"readers' column", content.StoryQuery{Published: true, Column: "campus-news", After: after}},
-		{"readers' tag", content.StoryQuery{Published: true, Tag: "西迁", After: after}},
-		{"admin list", content.StoryQuery{After: after}},
-		{"admin trash", content.StoryQuery{Trashed: true}},
-		{"admin status", content.StoryQuery{Status: content.StatusInReview, After: after}},
-		{"admin column", content.StoryQuery{Column: "campus-news"}},
-		{"admin tag", content.StoryQuery{Tag: "西迁", After: after}},
+		{"readers' list", content.ItemQuery{Published: true}},
+		{"readers' list, a deep page", content.ItemQuery{Published: true, After: after}},
+		{"readers' column", content.ItemQuery{Published: true, Group: "campus-news", After: after}},
+		{"readers' tag", content.ItemQuery{Published: true, Tag: "西迁", After: after}},
+		{"admin list", content.ItemQuery{After: after}},
+		{"admin trash", content.ItemQuery{Trashed: true}},
+		{"admin status", content.ItemQuery{Status: content.StatusInReview, After: after}},
+		{"admin column", content.ItemQuery{Group: "campus-news"}},
+		{"admin tag", content.ItemQuery{Tag: "西迁", After: after}},
+		{"upcoming", content.ItemQuery{Published: true, Ascending: true, From: time.Now()}},
+		{"upcoming, a page", content.ItemQuery{Published: true, Ascending: true, From: time.Now(), After: after}},
+		{"past of a group", content.ItemQuery{Published: true, Group: "s1", From: time.Now(), After: after}},
+		{"upcoming with a tag", content.ItemQuery{Published: true, Tag: "x", Ascending: true, From: time.Now(), After: after}},
 	} {
 		q.q.Limit = 21
-		query, args := listQuery(q.q)
+		query, args := listQuery("stories", q.q)
 		add(q.name, query, args...)
 	}
-	add("a live story by slug", "SELECT meta FROM stories WHERE "+liveBySlug, "x")
-	add("due stories", dueQuery, 1, 25)
-	add("trashed before", trashedQuery, 1, 25)
+	add("a live item by slug", "SELECT meta FROM items WHERE kind = ? AND "+liveBySlug, "stories", "x")
+	add("an item by id", "SELECT meta FROM items WHERE kind = ? AND id = ?", "stories", "x")
+	add("due items", dueQuery, "stories", 1, 25)
+	add("trashed before", trashedQuery, "stories", 1, 25)
 	add("revisions of an item", revisionSelect+"WHERE kind = ? AND item_id = ? ORDER BY number DESC LIMIT 10000", "stories", "x")
 	add("forget an attempt", "SELECT at FROM login_failures WHERE attempt = ?", "x")
 	add("sessions of a user", "SELECT doc FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1000", "u")

@@ -12,10 +12,10 @@ import (
 // shipped; add one.
 //
 // Every list, lookup and periodic query has its index: readers' lists on
-// (listed_at, id) of live, untrashed stories (partial indexes), the admin's
-// on (trashed, ..., id), tag filters through story_tags with the sort key
-// copied in, the scheduler's due-query on due_at, the slug check on
-// the unique slug.
+// (kind, listed_at, id) of live, untrashed items (partial indexes), the
+// admin's on (kind, trashed, ..., id), tag filters through item_tags with
+// the sort key copied in, the scheduler's due-query on due_at, the slug
+// check on the unique (kind, slug).
 var schema = []string{
 	`
 CREATE TABLE stories (
@@ -146,6 +146,61 @@ CREATE TABLE places (
 	key TEXT PRIMARY KEY,
 	n INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+`,
+	// Step 2: every kind of item in one table. A kind (stories now,
+	// lectures and videos next) is a value of the kind column; its lists
+	// walk the same indexes with the kind as their first key.
+	`
+CREATE TABLE items (
+	kind TEXT NOT NULL,
+	id TEXT NOT NULL,
+	slug TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	group_key TEXT NOT NULL,
+	trashed INTEGER NOT NULL,
+	trashed_at INTEGER,
+	due_at INTEGER,
+	listed_at INTEGER,
+	listed_group TEXT,
+	meta TEXT NOT NULL,
+	texts TEXT NOT NULL,
+	PRIMARY KEY (kind, id)
+) STRICT;
+CREATE UNIQUE INDEX items_slug ON items(kind, slug);
+CREATE INDEX items_admin ON items(kind, trashed, id);
+CREATE INDEX items_admin_status ON items(kind, trashed, status, id);
+CREATE INDEX items_admin_group ON items(kind, trashed, group_key, id);
+CREATE INDEX items_listed ON items(kind, listed_at, id) WHERE listed_at IS NOT NULL;
+CREATE INDEX items_listed_group ON items(kind, listed_group, listed_at, id) WHERE listed_at IS NOT NULL;
+CREATE INDEX items_due ON items(kind, due_at, id) WHERE due_at IS NOT NULL;
+CREATE INDEX items_trashed ON items(kind, trashed_at, id) WHERE trashed_at IS NOT NULL;
+
+-- group_key is the working copy's group (a story's column, a lecture's
+-- series); listed_at and listed_group the live copy's sort time and group
+-- while readers see the item (live and untrashed), NULL otherwise; due_at
+-- the schedule's time while the item is untrashed. meta is the record
+-- without its long texts, texts a JSON array of them. Derived on every
+-- write, so each list's index holds exactly the rows it lists.
+
+-- Tags of the working copy (live = 0, sort_at = 0) and of the live copy
+-- while readers see the item (live = 1, sort_at = its listed_at).
+CREATE TABLE item_tags (
+	kind TEXT NOT NULL,
+	tag TEXT NOT NULL,
+	live INTEGER NOT NULL,
+	sort_at INTEGER NOT NULL,
+	item_id TEXT NOT NULL,
+	PRIMARY KEY (kind, tag, live, sort_at, item_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX item_tags_item ON item_tags(kind, item_id);
+
+INSERT INTO items(kind, id, slug, version, status, group_key, trashed, trashed_at, due_at, listed_at, listed_group, meta, texts)
+	SELECT 'stories', id, slug, version, status, column_key, trashed, trashed_at, due_at, listed_at, listed_column, meta,
+		json_array(body, body_html, live_body_html) FROM stories;
+INSERT INTO item_tags(kind, tag, live, sort_at, item_id) SELECT 'stories', tag, live, sort_at, story_id FROM story_tags;
+DROP TABLE story_tags;
+DROP TABLE stories;
 `,
 }
 

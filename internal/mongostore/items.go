@@ -1,0 +1,211 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/record"
+)
+
+// Items is the store of one kind of item (content.ListStore): a
+// collection named for the kind holding its records as they are, indexed
+// on the paths its record.Kind names (see kindIndexes).
+type Items[T any, R any] struct {
+	db   *Store
+	kind record.Kind[T, R]
+}
+
+// Stories returns the store of stories.
+func (s *Store) Stories() *Items[content.Story, record.Story] { return itemsOf(s, record.StoryKind) }
+
+func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
+	return &Items[T, R]{db: s, kind: kind}
+}
+
+// kinds lists the paths of every kind's indexes, for EnsureIndexes.
+func (s *Store) kinds() map[string]record.Paths {
+	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths}
+}
+
+// kindIndexes are the indexes of a kind's collection: each list walks
+// one of them in its sort order (readers' lists by the live sort time, the
+// admin's by id), filters included.
+func kindIndexes(p record.Paths) []index {
+	desc := func(path string) bson.E { return bson.E{Key: path, Value: -1} }
+	asc := func(path string) bson.E { return bson.E{Key: path, Value: 1} }
+	id := desc("_id")
+	return []index{
+		{"slug_unique", bson.D{asc("slug")}, true},
+		{"live_at", bson.D{desc(p.LiveAt), id}, false},
+		{"live_group", bson.D{asc(p.LiveGroup), desc(p.LiveAt), id}, false},
+		{"live_tags", bson.D{asc(p.LiveTags), desc(p.LiveAt), id}, false},
+		{"admin", bson.D{asc("trashed_at"), id}, false},
+		{"admin_status", bson.D{asc("trashed_at"), asc("status"), id}, false},
+		{"admin_group", bson.D{asc("trashed_at"), asc(p.Group), id}, false},
+		{"admin_tags", bson.D{asc("trashed_at"), asc(p.Tags), id}, false},
+		{"schedule_at", bson.D{asc("schedule.at")}, false},
+		{"trashed_at", bson.D{asc("trashed_at")}, false},
+	}
+}
+
+func (k *Items[T, R]) coll() string { return k.kind.Name }
+
+// Insert implements content.ItemStore.
+func (k *Items[T, R]) Insert(ctx context.Context, item T) error {
+	_, err := k.db.db.Collection(k.coll()).InsertOne(ctx, k.kind.Record(item))
+	if isDuplicate(err) {
+		return fmt.Errorf("mongostore: insert %s: %w", k.kind.Name, content.ErrSlugTaken)
+	}
+	if err != nil {
+		return dbFault(err, "insert "+k.kind.Name)
+	}
+	return nil
+}
+
+// Get implements content.ItemStore.
+func (k *Items[T, R]) Get(ctx context.Context, id string) (T, error) {
+	return k.findOne(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// GetLive implements content.ListStore.
+func (k *Items[T, R]) GetLive(ctx context.Context, slug string) (T, error) {
+	return k.findOne(ctx, bson.D{{Key: "slug", Value: slug}, {Key: "live", Value: bson.D{{Key: "$ne", Value: nil}}}, {Key: "trashed_at", Value: nil}})
+}
+
+func (k *Items[T, R]) findOne(ctx context.Context, filter bson.D) (T, error) {
+	var r R
+	if err := k.db.db.Collection(k.coll()).FindOne(ctx, filter).Decode(&r); err != nil {
+		var zero T
+		return zero, notFoundAs(dbFault(err, "get "+k.kind.Name), "no such item")
+	}
+	return k.kind.Item(r), nil
+}
+
+// Update implements content.ItemStore: the item is replaced only if its
+// version is still expect. The check is a version claim (see
+// claimVersion), then a replace by _id.
+func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
+	r := k.kind.Record(item)
+	ix := k.kind.Index(item)
+	release, err := k.db.claimVersion(ctx, k.coll(), ix.ID, expect+1)
+	if err != nil {
+		return err
+	}
+	defer release()
+	_, err = k.db.db.Collection(k.coll()).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ix.ID}}, r)
+	if isDuplicate(err) {
+		return fmt.Errorf("mongostore: update %s: %w", k.kind.Name, content.ErrSlugTaken)
+	}
+	if err != nil {
+		return dbFault(err, "update "+k.kind.Name)
+	}
+	return nil
+}
+
+// Due implements content.ItemStore.
+func (k *Items[T, R]) Due(ctx context.Context, t time.Time, limit int) ([]T, error) {
+	return k.find(ctx, bson.D{{Key: "schedule.at", Value: bson.D{{Key: "$lte", Value: t}}}, {Key: "trashed_at", Value: nil}},
+		options.Find().SetSort(bson.D{{Key: "schedule.at", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// TrashedBefore implements content.ItemStore.
+func (k *Items[T, R]) TrashedBefore(ctx context.Context, t time.Time, limit int) ([]T, error) {
+	return k.find(ctx, bson.D{{Key: "trashed_at", Value: bson.D{{Key: "$lt", Value: t}}}},
+		options.Find().SetSort(bson.D{{Key: "trashed_at", Value: 1}}).SetLimit(int64(limit)))
+}
+
+func (k *Items[T, R]) find(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]T, error) {
+	cur, err := k.db.db.Collection(k.coll()).Find(ctx, filter, opts)
+	if err != nil {
+		return nil, dbFault(err, "find "+k.kind.Name)
+	}
+	var recs []R
+	if err := cur.All(ctx, &recs); err != nil {
+		return nil, dbFault(err, "find "+k.kind.Name)
+	}
+	out := make([]T, len(recs))
+	for i, r := range recs {
+		out[i] = k.kind.Item(r)
+	}
+	return out, nil
+}
+
+// Delete implements content.ItemStore: the item goes for good, with its
+// revisions and lock.
+func (k *Items[T, R]) Delete(ctx context.Context, id string, expect int64) error {
+	release, err := k.db.claimVersion(ctx, k.coll(), id, expect+1)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := k.db.db.Collection(k.coll()).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return dbFault(err, "delete "+k.kind.Name)
+	}
+	if _, err := k.db.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: k.kind.Name}, {Key: "item_id", Value: id}}); err != nil {
+		return dbFault(err, "delete revisions")
+	}
+	if _, err := k.db.db.Collection(colLocks).DeleteOne(ctx, bson.D{{Key: "_id", Value: record.LockID(k.kind.Name, id)}}); err != nil {
+		return dbFault(err, "delete lock")
+	}
+	return nil
+}
+
+// List implements content.ListStore.
+func (k *Items[T, R]) List(ctx context.Context, q content.ItemQuery) ([]T, error) {
+	p := k.kind.Paths
+	filter := bson.D{}
+	group, tags := p.Group, p.Tags
+	if q.Published {
+		group, tags = p.LiveGroup, p.LiveTags
+		filter = append(filter, bson.E{Key: "live", Value: bson.D{{Key: "$ne", Value: nil}}}, bson.E{Key: "trashed_at", Value: nil})
+	} else {
+		if q.Trashed {
+			filter = append(filter, bson.E{Key: "trashed_at", Value: bson.D{{Key: "$ne", Value: nil}}})
+		} else {
+			filter = append(filter, bson.E{Key: "trashed_at", Value: nil})
+		}
+		if q.Status != "" {
+			filter = append(filter, bson.E{Key: "status", Value: string(q.Status)})
+		}
+	}
+	if q.Group != "" {
+		filter = append(filter, bson.E{Key: group, Value: q.Group})
+	}
+	if q.Tag != "" {
+		filter = append(filter, bson.E{Key: tags, Value: q.Tag})
+	}
+	var sort bson.D
+	if q.Published {
+		dir, cmp, bound := -1, "$lt", "$lt"
+		if q.Ascending {
+			dir, cmp, bound = 1, "$gt", "$gte"
+		}
+		sort = bson.D{{Key: p.LiveAt, Value: dir}, {Key: "_id", Value: dir}}
+		if !q.From.IsZero() {
+			filter = append(filter, bson.E{Key: p.LiveAt, Value: bson.D{{Key: bound, Value: q.From}}})
+		}
+		if a := q.After; a != nil {
+			filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+				bson.D{{Key: p.LiveAt, Value: bson.D{{Key: cmp, Value: a.Time}}}},
+				bson.D{{Key: p.LiveAt, Value: a.Time}, {Key: "_id", Value: bson.D{{Key: cmp, Value: a.ID}}}},
+			}})
+		}
+	} else {
+		sort = bson.D{{Key: "_id", Value: -1}}
+		if a := q.After; a != nil {
+			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: a.ID}}})
+		}
+	}
+	// Lists never carry the long texts: a page of 20 long stories would be
+	// megabytes; an item is read whole by its id or slug.
+	project := bson.D{}
+	for _, path := range k.kind.TextPaths {
+		project = append(project, bson.E{Key: path, Value: 0})
+	}
+	return k.find(ctx, filter, options.Find().SetSort(sort).SetLimit(int64(q.Limit)).SetProjection(project))
+}

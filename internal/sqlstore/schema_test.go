@@ -1,0 +1,65 @@
+package sqlstore
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/record"
+)
+
+// TestStepTwoMovesStoriesIntoItems opens a database left at schema step 1
+// (stories in a table of their own) and finds its stories, texts, tags
+// and lists as they were.
+func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := openDB(filepath.Join(dir, FileName), false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, schema[0]+"; PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	st := content.Story{ID: "06h36qb17yt48jk5vrzzdsdn", Slug: "xi-qian", Title: "西迁", Body: "# 正文", BodyHTML: "<h1>正文</h1>",
+		Column: "culture", Tags: []string{"西迁", "讲座"},
+		Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 3, CreatedAt: at, UpdatedAt: at, PublishedAt: &at},
+		Live:      &content.LiveStory{Title: "西迁", BodyHTML: "<h1>旧</h1>", Column: "culture", Tags: []string{"西迁"}, PublishedAt: at, UpdatedAt: at}}
+	r := record.FromStory(st)
+	r.Body, r.BodyHTML, r.Live.BodyHTML = "", "", ""
+	_, err = db.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, listed_at, listed_column,
+		meta, body, body_html, live_body_html) VALUES (?, ?, 3, 'published', 'culture', 0, ?, 'culture', ?, ?, ?, ?)`,
+		st.ID, st.Slug, millis(at), encode(r), st.Body, st.BodyHTML, st.Live.BodyHTML)
+	if err == nil {
+		_, err = db.ExecContext(ctx, `INSERT INTO story_tags VALUES ('西迁', 0, 0, ?), ('讲座', 0, 0, ?), ('西迁', 1, ?, ?)`,
+			st.ID, st.ID, millis(at), st.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	got, err := s.Stories().GetLive(ctx, "xi-qian")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Body != st.Body || got.BodyHTML != st.BodyHTML || got.Live.BodyHTML != "<h1>旧</h1>" || !slices.Equal(got.Tags, st.Tags) {
+		t.Fatalf("after the step: %+v", got)
+	}
+	for _, q := range []content.ItemQuery{{Published: true, Tag: "西迁"}, {Tag: "讲座"}, {Published: true, Group: "culture"}} {
+		q.Limit = 10
+		list, err := s.Stories().List(ctx, q)
+		if err != nil || len(list) != 1 || list[0].ID != st.ID {
+			t.Errorf("list %+v after the step: %v, %v", q, list, err)
+		}
+	}
+}
