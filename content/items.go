@@ -58,10 +58,10 @@ type ItemQuery struct {
 	Group string
 	Tag   string
 	// Ascending runs a readers' list from the earliest sort time (upcoming
-	// lectures); From bounds it: at or after From when ascending, before
-	// From otherwise (zero: no bound).
+	// lectures). From and To bound it either way: sort times at or after
+	// From, and before To (zero: no bound).
 	Ascending bool
-	From      time.Time
+	From, To  time.Time
 	Limit     int
 	After     *Position
 }

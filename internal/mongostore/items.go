@@ -181,13 +181,20 @@ func (k *Items[T, R]) List(ctx context.Context, q content.ItemQuery) ([]T, error
 	}
 	var sort bson.D
 	if q.Published {
-		dir, cmp, bound := -1, "$lt", "$lt"
+		dir, cmp := -1, "$lt"
 		if q.Ascending {
-			dir, cmp, bound = 1, "$gt", "$gte"
+			dir, cmp = 1, "$gt"
 		}
 		sort = bson.D{{Key: p.LiveAt, Value: dir}, {Key: "_id", Value: dir}}
+		bounds := bson.D{}
 		if !q.From.IsZero() {
-			filter = append(filter, bson.E{Key: p.LiveAt, Value: bson.D{{Key: bound, Value: q.From}}})
+			bounds = append(bounds, bson.E{Key: "$gte", Value: q.From})
+		}
+		if !q.To.IsZero() {
+			bounds = append(bounds, bson.E{Key: "$lt", Value: q.To})
+		}
+		if len(bounds) > 0 {
+			filter = append(filter, bson.E{Key: p.LiveAt, Value: bounds})
 		}
 		if a := q.After; a != nil {
 			filter = append(filter, bson.E{Key: "$or", Value: bson.A{

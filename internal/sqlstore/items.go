@@ -332,12 +332,15 @@ func listQuery(kind string, q content.ItemQuery) (string, []any) {
 		if q.Tag != "" {
 			sortAt = "t.sort_at"
 		}
-		cmp, bound, dir := "<", "<", " DESC"
+		cmp, dir := "<", " DESC"
 		if q.Ascending {
-			cmp, bound, dir = ">", ">=", ""
+			cmp, dir = ">", ""
 		}
 		if !q.From.IsZero() {
-			where, args = append(where, sortAt+" "+bound+" ?"), append(args, millis(q.From))
+			where, args = append(where, sortAt+" >= ?"), append(args, millis(q.From))
+		}
+		if !q.To.IsZero() {
+			where, args = append(where, sortAt+" < ?"), append(args, millis(q.To))
 		}
 		if a := q.After; a != nil {
 			where = append(where, "("+sortAt+", "+id+") "+cmp+" (?, ?)")

@@ -63,7 +63,8 @@ func TestListsUseIndexes(t *testing.T) {
 		{"admin tag", content.ItemQuery{Tag: "西迁", After: after}},
 		{"upcoming", content.ItemQuery{Published: true, Ascending: true, From: time.Now()}},
 		{"upcoming, a page", content.ItemQuery{Published: true, Ascending: true, From: time.Now(), After: after}},
-		{"past of a group", content.ItemQuery{Published: true, Group: "s1", From: time.Now(), After: after}},
+		{"past of a group", content.ItemQuery{Published: true, Group: "s1", To: time.Now(), After: after}},
+		{"a range of a group", content.ItemQuery{Published: true, Group: "s1", Ascending: true, From: time.Now(), To: time.Now(), After: after}},
 		{"upcoming with a tag", content.ItemQuery{Published: true, Tag: "x", Ascending: true, From: time.Now(), After: after}},
 	} {
 		q.q.Limit = 21
