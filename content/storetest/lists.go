@@ -177,9 +177,13 @@ var listTests = []test{
 			{"before the bound, latest first", content.ItemQuery{Published: true, To: from},
 				func(st content.Story) bool { return st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
 			{"between the bounds, earliest first", content.ItemQuery{Published: true, Ascending: true, From: from, To: to},
-				func(st content.Story) bool { return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to)) }},
+				func(st content.Story) bool {
+					return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to))
+				}},
 			{"between the bounds, latest first", content.ItemQuery{Published: true, From: from, To: to},
-				func(st content.Story) bool { return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to)) }},
+				func(st content.Story) bool {
+					return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to))
+				}},
 			{"earliest first with no bound, in a column", content.ItemQuery{Published: true, Ascending: true, Group: "campus-news"},
 				func(st content.Story) bool { return st.Live.Column == "campus-news" }},
 			{"from the bound on, a tag", content.ItemQuery{Published: true, Ascending: true, From: from, Tag: "all"},
