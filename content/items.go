@@ -66,6 +66,24 @@ type ItemQuery struct {
 	After     *Position
 }
 
+// ListPage reads one page of a list: q.Limit items after q.After, and the
+// cursor of the next page when there is one (pos gives an item's position
+// in the list's order).
+func ListPage[T any](ctx context.Context, store ListStore[T], cursors *Cursors, q ItemQuery, pos func(T) Position) (Page[T], error) {
+	limit := q.Limit
+	q.Limit = limit + 1 // one more tells whether a next page exists
+	items, err := store.List(ctx, q)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	var next string
+	if len(items) > limit {
+		items = items[:limit]
+		next = cursors.Encode(pos(items[limit-1]))
+	}
+	return Page[T]{Items: items, NextCursor: next}, nil
+}
+
 // Head points into an item at what the shared workflow reads and sets.
 type Head struct {
 	ID   *string

@@ -13,9 +13,9 @@ const MaxSlugLength = 80
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// validSlug reports whether s may be used as a slug: lower-case ASCII words
-// joined by single hyphens.
-func validSlug(s string) bool { return len(s) <= MaxSlugLength && slugPattern.MatchString(s) }
+// ValidSlug reports whether s is a well-formed slug: lower-case letters,
+// digits and single hyphens, at most MaxSlugLength bytes.
+func ValidSlug(s string) bool { return len(s) <= MaxSlugLength && slugPattern.MatchString(s) }
 
 // Slugify makes a readable URL slug from a title: Chinese characters become
 // their pinyin (without tones), ASCII letters and digits are kept and

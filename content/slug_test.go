@@ -25,7 +25,7 @@ func TestSlugify(t *testing.T) {
 
 func TestSlugifyStaysShortAndValid(t *testing.T) {
 	got := Slugify(strings.Repeat("离退休工作高质量发展", 10))
-	if len(got) > MaxSlugLength || !validSlug(got) || strings.HasSuffix(got, "-") {
+	if len(got) > MaxSlugLength || !ValidSlug(got) || strings.HasSuffix(got, "-") {
 		t.Fatalf("long title gives %q (%d bytes)", got, len(got))
 	}
 }
@@ -39,7 +39,7 @@ func TestSlugCandidates(t *testing.T) {
 	}
 	long := strings.Repeat("a", MaxSlugLength)
 	for _, n := range []int{2, 9, 10, 25} {
-		if got := slugCandidate(long, n); !validSlug(got) {
+		if got := slugCandidate(long, n); !ValidSlug(got) {
 			t.Errorf("attempt %d on a full-length slug = %q (%d bytes), not valid", n, got, len(got))
 		}
 	}
@@ -51,7 +51,7 @@ func FuzzSlugifyIsAlwaysValid(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title string) {
 		got := Slugify(title)
-		if got != "" && !validSlug(got) {
+		if got != "" && !ValidSlug(got) {
 			t.Fatalf("Slugify(%q) = %q is not a valid slug", title, got)
 		}
 	})

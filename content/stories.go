@@ -187,24 +187,13 @@ func (s *Stories) query(p ListParams) (ItemQuery, error) {
 }
 
 func (s *Stories) page(ctx context.Context, q ItemQuery, pos func(Story) Position) (Page[Story], error) {
-	limit := q.Limit
-	q.Limit = limit + 1 // one more tells whether a next page exists
-	items, err := s.cfg.Store.List(ctx, q)
-	if err != nil {
-		return Page[Story]{}, err
-	}
-	var next string
-	if len(items) > limit {
-		items = items[:limit]
-		next = s.cfg.Cursors.Encode(pos(items[limit-1]))
-	}
-	return Page[Story]{Items: items, NextCursor: next}, nil
+	return ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, pos)
 }
 
 // GetLive returns a published story by slug for readers; a draft, trashed
 // or unpublished story is fault.NotFound.
 func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
-	if !validSlug(slug) {
+	if !ValidSlug(slug) {
 		return Story{}, fault.New(fault.NotFound, "no such story")
 	}
 	return s.cfg.Store.GetLive(ctx, slug)

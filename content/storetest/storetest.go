@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -45,7 +46,8 @@ type Store interface {
 // the rest.
 type Stores struct {
 	Store
-	Stories content.StoryStore
+	Stories  content.StoryStore
+	Lectures lectures.Store
 }
 
 // Run runs the suite. open returns an empty store for one test; the
@@ -57,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	}{
 		{"stories", storyTests},
 		{"story lists", listTests},
+		{"lectures", lectureTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},

@@ -18,6 +18,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -31,12 +32,13 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // site is a store and an object store of one kind.
 type site struct {
-	src     backup.Source
-	dst     backup.Target
-	blobs   media.BlobStore
-	name    string
-	stories content.StoryStore
-	seeder  interface {
+	src      backup.Source
+	dst      backup.Target
+	blobs    media.BlobStore
+	name     string
+	stories  content.StoryStore
+	lectures lectures.Store
+	seeder   interface {
 		content.RevisionStore
 		content.ChangeNotifier
 		content.PlaceStore
@@ -59,7 +61,7 @@ func sqliteSite(t *testing.T) site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = disk.Close() })
-	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s, stories: s.Stories()}
+	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s, stories: s.Stories(), lectures: s.Lectures()}
 }
 
 func mongoSite(t *testing.T) site {
@@ -73,7 +75,7 @@ func mongoSite(t *testing.T) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s, stories: s.Stories()}
+	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s, stories: s.Stories(), lectures: s.Lectures()}
 }
 
 // seed fills a site with some of everything an export holds.
@@ -114,6 +116,18 @@ func seed(t *testing.T, s site) {
 			must(st.InsertRevision(ctx, content.Revision{Kind: content.KindStories, ItemID: story.ID, Number: n,
 				Snapshot: []byte(`{"title":"t","tags":["a"],"body":"b"}`), AuthorID: "u", At: now, Published: n == 1}))
 		}
+	}
+	for i := range 5 {
+		at := now.Add(time.Duration(i) * 24 * time.Hour).Truncate(time.Millisecond)
+		end := at.Add(90 * time.Minute)
+		l := lectures.Lecture{ID: ident.New(), Slug: fmt.Sprintf("lecture-%d", i), BodyHTML: "<p>讲座</p>", Revision: 1,
+			Input: lectures.Input{Title: "梧桐语讲坛", Series: "wu-tong-yu", Speakers: []lectures.Speaker{{Name: "李教授", Bio: "退休教师"}},
+				Venue: lectures.Venue{Campus: "兴庆校区", Room: "报告厅"}, StartsAt: &at, EndsAt: &end, Capacity: 30,
+				Registration: lectures.Registration{Mode: lectures.RegistrationInternal, Waitlist: 10}, Body: "讲座"},
+			Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 2, Author: "u", CreatedAt: now, UpdatedAt: now},
+			Event:     lectures.Event{Status: lectures.EventRescheduled, Reason: "场地", Sequence: 1, PreviousStarts: []time.Time{now}}}
+		l.Live = &lectures.Live{Input: l.Input, BodyHTML: l.BodyHTML, PublishedAt: now, UpdatedAt: now, Revision: 1}
+		must(s.lectures.Insert(ctx, l))
 	}
 	must(st.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{}))
 	must(st.Append(ctx, audit.Entry{ID: ident.New(), At: now, ActorID: "u", Actor: "wang", Action: audit.SignIn, Target: "user:u"}))
@@ -173,7 +187,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 9 {
+	if len(m.Media) != 25 || len(m.Collections) != 10 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -23,13 +24,18 @@ type Items[T any, R any] struct {
 // Stories returns the store of stories.
 func (s *Store) Stories() *Items[content.Story, record.Story] { return itemsOf(s, record.StoryKind) }
 
+// Lectures returns the store of lectures.
+func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
+	return itemsOf(s, record.LectureKind)
+}
+
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
 }
 
 // kinds lists the paths of every kind's indexes, for EnsureIndexes.
 func (s *Store) kinds() map[string]record.Paths {
-	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths}
+	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths, record.LectureKind.Name: record.LectureKind.Paths}
 }
 
 // kindIndexes are the indexes of a kind's collection: each list walks

@@ -35,6 +35,7 @@ func Exported() []Collection {
 		{"tokens", func() any { return new(Token) }},
 		{"assets", func() any { return new(Asset) }},
 		{"stories", func() any { return new(Story) }},
+		{"lectures", func() any { return new(Lecture) }},
 		{"revisions", func() any { return new(Revision) }},
 		{"places", func() any { return new(Places) }},
 		{"audit", func() any { return new(Audit) }},

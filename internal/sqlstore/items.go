@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -25,6 +26,11 @@ type Items[T any, R any] struct {
 // Stories returns the store of stories.
 func (s *Store) Stories() *Items[content.Story, record.Story] { return itemsOf(s, record.StoryKind) }
 
+// Lectures returns the store of lectures.
+func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
+	return itemsOf(s, record.LectureKind)
+}
+
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
 }
@@ -37,7 +43,7 @@ type itemKind interface {
 }
 
 // kinds are the kinds the store keeps, for export and import.
-func (s *Store) kinds() []itemKind { return []itemKind{s.Stories()} }
+func (s *Store) kinds() []itemKind { return []itemKind{s.Stories(), s.Lectures()} }
 
 func (k *Items[T, R]) name() string { return k.kind.Name }
 

@@ -1,0 +1,147 @@
+package lectures
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// Shanghai is the time zone sessions are announced in.
+var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
+
+// Shanghai returns the zone sessions are announced in (China has kept
+// UTC+8 without daylight saving since 1991, so a fixed zone is exact and
+// needs no tz database on the server).
+func Shanghai() *time.Location { return shanghai }
+
+// LiveParams are a readers' list request as the client sent it. From and
+// To are dates (2026-12-30, a day in Asia/Shanghai) or instants (RFC 3339).
+type LiveParams struct {
+	Series   string
+	From, To string
+	// Upcoming lists what starts from today on (in Asia/Shanghai), earliest
+	// first; Past what started before now, latest first.
+	Upcoming, Past bool
+	Limit          int
+	Cursor         string
+}
+
+// ListLive returns a page of published sessions. Upcoming and a From
+// date run earliest first; the rest latest first. Drafts, trashed and
+// unpublished sessions never appear.
+func (s *Service) ListLive(ctx context.Context, p LiveParams) (content.Page[Lecture], error) {
+	q := content.ItemQuery{Published: true, Group: p.Series}
+	var errs fieldErrors
+	if p.Series != "" && !content.ValidSlug(p.Series) {
+		errs.add("series", "is not a series slug")
+	}
+	from, ok := parseDay(p.From, false)
+	if !ok {
+		errs.add("from", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
+	to, ok := parseDay(p.To, true)
+	if !ok {
+		errs.add("to", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
+	if p.Upcoming && p.Past {
+		errs.add("past", "a list is upcoming or past, not both")
+	}
+	if err := errs.err(); err != nil {
+		return content.Page[Lecture]{}, err
+	}
+	now := s.cfg.Now()
+	q.From, q.To = from, to
+	switch {
+	case p.Upcoming:
+		y, m, d := now.In(shanghai).Date()
+		if today := time.Date(y, m, d, 0, 0, 0, 0, shanghai); q.From.Before(today) {
+			q.From = today
+		}
+		q.Ascending = true
+	case p.Past:
+		if q.To.IsZero() || now.Before(q.To) {
+			q.To = now
+		}
+	default:
+		q.Ascending = !q.From.IsZero()
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
+		return content.Page[Lecture]{}, fault.Fields(fault.FieldError{Field: "to", Message: "must be after from"})
+	}
+	return s.page(ctx, q, p.Limit, p.Cursor, func(l Lecture) content.Position {
+		return content.Position{Time: *l.Live.StartsAt, ID: l.ID}
+	})
+}
+
+// parseDay reads a date (the start of that day in Asia/Shanghai, or of the
+// next day when end is set, so a To date includes its day) or an instant.
+// "" is the zero time.
+func parseDay(v string, end bool) (time.Time, bool) {
+	if v == "" {
+		return time.Time{}, true
+	}
+	if d, err := time.ParseInLocation("2006-01-02", v, shanghai); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, true
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	return t, err == nil
+}
+
+// AdminParams are an admin list request.
+type AdminParams struct {
+	Status  string
+	Trashed bool
+	Series  string
+	Limit   int
+	Cursor  string
+}
+
+// List returns a page of sessions for the admin, newest first.
+func (s *Service) List(ctx context.Context, p AdminParams) (content.Page[Lecture], error) {
+	var errs fieldErrors
+	if p.Status != "" && !slices.Contains(content.Statuses(), content.Status(p.Status)) {
+		errs.add("status", "unknown status %q", p.Status)
+	}
+	if p.Series != "" && !content.ValidSlug(p.Series) {
+		errs.add("series", "is not a series slug")
+	}
+	if err := errs.err(); err != nil {
+		return content.Page[Lecture]{}, err
+	}
+	q := content.ItemQuery{Status: content.Status(p.Status), Trashed: p.Trashed, Group: p.Series}
+	return s.page(ctx, q, p.Limit, p.Cursor, func(l Lecture) content.Position { return content.Position{ID: l.ID} })
+}
+
+func (s *Service) page(ctx context.Context, q content.ItemQuery, limit int, cursor string, pos func(Lecture) content.Position) (content.Page[Lecture], error) {
+	switch {
+	case limit == 0:
+		limit = content.DefaultLimit
+	case limit < 1 || limit > content.MaxLimit:
+		return content.Page[Lecture]{}, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", content.MaxLimit)})
+	}
+	if cursor != "" {
+		p, err := s.cfg.Cursors.Decode(cursor)
+		if err != nil {
+			return content.Page[Lecture]{}, err
+		}
+		q.After = &p
+	}
+	q.Limit = limit
+	return content.ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, pos)
+}
+
+// GetLive returns a published session by slug for readers; a draft,
+// trashed or unpublished one is fault.NotFound.
+func (s *Service) GetLive(ctx context.Context, slug string) (Lecture, error) {
+	if !content.ValidSlug(slug) {
+		return Lecture{}, fault.New(fault.NotFound, "no such lecture")
+	}
+	return s.cfg.Store.GetLive(ctx, slug)
+}

@@ -1,0 +1,191 @@
+package lectures
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// Store keeps lectures: readers' lists run by the live copy's start time,
+// grouped by series.
+type Store = content.ListStore[Lecture]
+
+// Config is what the lecture service is built from.
+type Config struct {
+	Store     Store
+	Assets    content.AssetLookup
+	Changes   content.ChangeNotifier
+	Revisions content.RevisionStore
+	Locks     *content.Locks
+	Audit     audit.Log
+	Markdown  *markdown.Renderer
+	Cursors   *content.Cursors
+	// KeepRevisions per lecture (0: content.DefaultKeepRevisions).
+	KeepRevisions int
+	// Now may be nil (time.Now).
+	Now func() time.Time
+}
+
+// Service is the lecture service: what is particular to lectures is here;
+// the editorial life every kind shares is the embedded Workflow.
+type Service struct {
+	*content.Workflow[Lecture, Input]
+	cfg Config
+}
+
+// New wires the service.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Service{cfg: cfg}
+	s.Workflow = content.NewWorkflow(s.kind(), content.WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks,
+		Audit: cfg.Audit, Changes: cfg.Changes, KeepRevisions: cfg.KeepRevisions, Now: cfg.Now})
+	return s
+}
+
+// kind describes lectures to the shared workflow.
+func (s *Service) kind() content.Kind[Lecture, Input] {
+	return content.Kind[Lecture, Input]{
+		Name: Kind, Noun: "lecture", Store: s.cfg.Store,
+		Head: func(l *Lecture) content.Head {
+			return content.Head{ID: &l.ID, Slug: &l.Slug, Revision: &l.Revision, Lifecycle: &l.Lifecycle}
+		},
+		Title:   func(l *Lecture) string { return l.Title },
+		Fields:  func(l *Lecture) Input { return l.Input },
+		Apply:   s.apply,
+		NewSlug: func(in Input) string { return content.Slugify(in.Title) },
+		FieldOrder: []string{"title", "summary", "series", "speakers", "venue", "online_url", "starts_at", "ends_at",
+			"capacity", "registration", "cover", "body"},
+		BodyField:   "body",
+		Live:        func(l *Lecture) bool { return l.Live != nil },
+		Changed:     func(l *Lecture) bool { return l.HasUnpublishedChanges() },
+		Publishable: s.publishable,
+		GoLive:      goLive,
+		GoDark:      func(l *Lecture) { l.Live = nil },
+	}
+}
+
+// apply checks an organizer's fields and makes them the working copy,
+// with its Markdown rendered.
+func (s *Service) apply(ctx context.Context, l *Lecture, in *Input) error {
+	if err := in.normalize(); err != nil {
+		return err
+	}
+	if err := s.checkMedia(ctx, *in); err != nil {
+		return err
+	}
+	html, err := s.cfg.Markdown.Render(ctx, in.Body)
+	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
+		return fault.Fields(fault.FieldError{Field: "body", Message: fe.Message})
+	}
+	if err != nil {
+		return err
+	}
+	l.Input, l.BodyHTML = *in, html
+	if l.Event.Status == "" {
+		l.Event.Status = EventScheduled
+	}
+	return nil
+}
+
+// checkMedia checks the cover and the speakers' photos are images of the
+// library.
+func (s *Service) checkMedia(ctx context.Context, in Input) error {
+	var errs fieldErrors
+	check := func(field, id string) error {
+		if id == "" {
+			return nil
+		}
+		isImage, err := s.cfg.Assets.AssetExists(ctx, id)
+		switch {
+		case fault.Is(err, fault.NotFound):
+			errs.add(field, "no media with this id")
+		case err != nil:
+			return err
+		case !isImage:
+			errs.add(field, "must be an image")
+		}
+		return nil
+	}
+	if err := check("cover", in.Cover); err != nil {
+		return err
+	}
+	for i, sp := range in.Speakers {
+		if err := check(fmt.Sprintf("speakers[%d].photo", i), sp.Photo); err != nil {
+			return err
+		}
+	}
+	return errs.err()
+}
+
+// publishable checks what a session needs before readers see it: a title,
+// a series, a time, and a place or an online address.
+func (s *Service) publishable(ctx context.Context, l Lecture) error {
+	var errs fieldErrors
+	if l.Title == "" {
+		errs.add("title", "is required to publish")
+	}
+	if l.Series == "" {
+		errs.add("series", "is required to publish")
+	}
+	if l.StartsAt == nil {
+		errs.add("starts_at", "is required to publish")
+	}
+	if l.Venue.IsZero() && l.OnlineURL == "" {
+		errs.add("venue", "give a venue or an online address to publish")
+	}
+	if err := s.checkMedia(ctx, l.Input); err != nil {
+		if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
+			errs = append(errs, fe.Fields...)
+		} else {
+			return err
+		}
+	}
+	if err := errs.err(); err != nil {
+		fe := fault.As(err)
+		fe.Message = "the lecture is not ready to publish"
+		return fe
+	}
+	return nil
+}
+
+// goLive makes the working copy what readers see. A publication that
+// moves an announced session (another time or place) is a change readers'
+// calendars must follow: it raises the sequence, and a new start keeps the
+// old one in PreviousStarts and makes the session rescheduled.
+func goLive(l *Lecture, first, now time.Time) {
+	if prev := l.Live; prev != nil {
+		moved := !sameTime(prev.StartsAt, l.StartsAt)
+		if moved || !sameTime(prev.EndsAt, l.EndsAt) || prev.Venue != l.Venue || prev.OnlineURL != l.OnlineURL {
+			l.Event.Sequence++
+			l.Event.ChangedAt = &now
+		}
+		if moved && prev.StartsAt != nil {
+			l.Event.PreviousStarts = append(l.Event.PreviousStarts, *prev.StartsAt)
+			if l.Event.Status == EventScheduled || l.Event.Status == EventPostponed {
+				l.Event.Status = EventRescheduled
+			}
+		}
+	}
+	l.Live = &Live{Input: cloneInput(l.Input), BodyHTML: l.BodyHTML, PublishedAt: first, UpdatedAt: now, Revision: l.Revision}
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// cloneInput copies the input's slices, so the live copy shares nothing
+// with the working copy.
+func cloneInput(in Input) Input {
+	in.Speakers = append([]Speaker{}, in.Speakers...)
+	return in
+}
