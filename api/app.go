@@ -22,6 +22,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -31,6 +32,7 @@ type Check = ops.Check
 // Deps is everything the app needs; cmd/yinling builds it.
 type Deps struct {
 	Stories  *content.Stories
+	Lectures *lectures.Service
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log
@@ -117,9 +119,9 @@ func New(d Deps) *fiber.App {
 	m := httpx.NewMetrics()
 	app.Use(httpx.AccessLog(d.Logger, m))
 	app.Use(httpx.SecurityHeaders())
-	reading := delivery.New(delivery.Deps{Stories: d.Stories, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
+	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
 	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt)

@@ -18,6 +18,7 @@ import (
 	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/testenv"
@@ -134,10 +135,15 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if cfg.noCache {
 		changes = nil
 	}
+	cursors := content.NewCursors(key)
 	app := api.New(api.Deps{
 		Stories: content.NewStories(content.StoriesConfig{
 			Store: store.Stories, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-			Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.keepRevisions,
+			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
+		}),
+		Lectures: lectures.New(lectures.Config{
+			Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
 		}),
 		Locks:    locks,
 		Changes:  changes,

@@ -12,12 +12,14 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
 )
 
 // Deps is what the admin surface needs.
 type Deps struct {
 	Stories  *content.Stories
+	Lectures *lectures.Service
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log

@@ -35,6 +35,9 @@ func (s *Surface) Routes(app fiber.Router) {
 	edit := require(account.EditContent)
 	publish := require(account.PublishContent)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
+	organize := require(account.EditLectures)
+	h.lecturesAPI().bind(admin, signedIn, organize, publish)
+	admin.Post("/lectures/:id/event", signedIn(organize, h.changeEvent)...)
 
 	media := require(account.UseMedia)
 	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)

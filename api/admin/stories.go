@@ -65,29 +65,14 @@ type adminStory struct {
 // adminStoryItem is a story in an admin list: the story without its texts
 // (read one story for those).
 type adminStoryItem struct {
-	ID                    string       `json:"id"`
-	Slug                  string       `json:"slug"`
-	Title                 string       `json:"title"`
-	Summary               string       `json:"summary"`
-	Column                string       `json:"column"`
-	Tags                  []string     `json:"tags"`
-	Cover                 string       `json:"cover"`
-	Status                string       `json:"status"`
-	Live                  bool         `json:"live"`
-	Version               int64        `json:"version"`
-	Revision              int64        `json:"revision"`
-	Author                string       `json:"author"`
-	UpdatedBy             string       `json:"updated_by"`
-	CreatedAt             time.Time    `json:"created_at"`
-	UpdatedAt             time.Time    `json:"updated_at"`
-	PublishedAt           *time.Time   `json:"published_at"`
-	TrashedAt             *time.Time   `json:"trashed_at"`
-	HasUnpublishedChanges bool         `json:"has_unpublished_changes"`
-	ReviewNote            string       `json:"review_note,omitempty"`
-	Schedule              *scheduleOut `json:"schedule"`
-	ScheduleError         string       `json:"schedule_error,omitempty"`
-	LateByMS              int64        `json:"late_by_ms,omitempty"`
-	URL                   string       `json:"url,omitempty"`
+	ID      string   `json:"id"`
+	Slug    string   `json:"slug"`
+	Title   string   `json:"title"`
+	Summary string   `json:"summary"`
+	Column  string   `json:"column"`
+	Tags    []string `json:"tags"`
+	Cover   string   `json:"cover"`
+	lifecycleOut
 }
 
 func (h *handlers) toAdminStory(s content.Story) adminStory {
@@ -95,21 +80,14 @@ func (h *handlers) toAdminStory(s content.Story) adminStory {
 }
 
 func (h *handlers) toAdminStoryItem(s content.Story) adminStoryItem {
-	out := adminStoryItem{
-		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary,
-		Column: s.Column, Tags: httpx.NonNil(s.Tags), Cover: s.Cover, Status: string(s.Status), Live: s.Live != nil,
-		Version: s.Version, Revision: s.Revision, Author: s.Author, UpdatedBy: s.UpdatedBy, CreatedAt: s.CreatedAt,
-		UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt, TrashedAt: s.TrashedAt,
-		HasUnpublishedChanges: s.HasUnpublishedChanges(), ReviewNote: s.ReviewNote, ScheduleError: s.ScheduleError,
-		LateByMS: s.LateBy.Milliseconds(),
-	}
-	if sc := s.Schedule; sc != nil {
-		out.Schedule = &scheduleOut{At: sc.At, Unpublish: sc.Unpublish}
-	}
-	if s.Live != nil && s.TrashedAt == nil {
-		out.URL = strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug
-	}
-	return out
+	return adminStoryItem{ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Column: s.Column,
+		Tags: httpx.NonNil(s.Tags), Cover: s.Cover,
+		lifecycleOut: toLifecycleOut(s.Lifecycle, s.Revision, s.Live != nil, s.HasUnpublishedChanges(), h.publicURL("stories", s.Slug))}
+}
+
+// publicURL is where readers find an item of a kind.
+func (h *handlers) publicURL(kind, slug string) string {
+	return strings.TrimSuffix(h.d.BaseURL, "/") + "/" + kind + "/" + slug
 }
 
 // editor is the signed-in user as the workflow sees them.

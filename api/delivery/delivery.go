@@ -11,13 +11,15 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
 )
 
 // Deps is what the delivery surface needs.
 type Deps struct {
-	Stories *content.Stories
-	Media   *media.Library
+	Stories  *content.Stories
+	Lectures *lectures.Service
+	Media    *media.Library
 	// Changes is the shared change counter; with it, answers are served
 	// from memory. Nil turns the read cache off.
 	Changes ChangeCounter
@@ -60,6 +62,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/stories", h.listLiveStories)
 	api.Get("/stories/:slug", httpx.NoQuery, h.getLiveStory)
 	api.Get("/columns", httpx.NoQuery, h.listColumns)
+	api.Get("/lectures", h.listLiveLectures)
+	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
 
 	// Media bytes, for readers and staff alike.
 	app.Get("/media/:id", std, h.serveMedia)

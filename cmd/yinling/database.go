@@ -12,6 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/mongostore"
@@ -43,12 +44,13 @@ type database interface {
 // opened is an open document store: the database, the store of each
 // kind, what export and import use of it, and how to close it.
 type opened struct {
-	db      database
-	stories content.StoryStore
-	source  backup.Source
-	target  backup.Target
-	name    string // "sqlite" or "mongodb"
-	close   func() error
+	db       database
+	stories  content.StoryStore
+	lectures lectures.Store
+	source   backup.Source
+	target   backup.Target
+	name     string // "sqlite" or "mongodb"
+	close    func() error
 }
 
 // openDatabase opens the SQLite database in the data folder when no
@@ -59,7 +61,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		if err != nil {
 			return opened{}, fmt.Errorf("open the embedded database: %w", err)
 		}
-		return opened{db: s, stories: s.Stories(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
+		return opened{db: s, stories: s.Stories(), lectures: s.Lectures(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
 	}
 	client, err := mongostore.Connect(cfg.MongoURI)
 	if err != nil {
@@ -79,7 +81,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		_ = closeClient()
 		return opened{}, err
 	}
-	return opened{db: s, stories: s.Stories(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
+	return opened{db: s, stories: s.Stories(), lectures: s.Lectures(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
 }
 
 // waitForDatabase pings until MongoDB answers, for up to 30 seconds (a

@@ -36,7 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	app := api.New(api.Deps{
-		Stories: s.stories, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
+		Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL,
 		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
 		MetricsToken: cfg.MetricsToken,
 		Changes:      s.store, ReadCacheBytes: cfg.ReadCacheMB << 20,
@@ -80,6 +80,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
+// earliest runs each kind's scheduled steps and answers the soonest next
+// one (zero: none within the hour). Every kind runs even if one fails.
+func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, error)) (time.Time, error) {
+	var next time.Time
+	var errs []error
+	for _, run := range runs {
+		at, err := run(ctx)
+		errs = append(errs, err)
+		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	}
+	return next, errors.Join(errs...)
+}
+
 // startWorkers starts the background jobs, each under a lease so that
 // with several instances one at a time runs it: scheduled publishing on
 // every tick; trash purging, forgetting old failed sign-ins and
@@ -87,13 +102,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	jobs := []*worker.Worker{
-		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: s.stories.RunDue},
+		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
+			return earliest(ctx, s.stories.RunDue, s.lectures.RunDue)
+		}},
 		{Name: "housekeeping", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
-			n, err := s.stories.PurgeTrash(ctx, time.Now().Add(-trashFor))
-			if n > 0 {
-				logger.Info("purged stories from the trash", "count", n)
+			cutoff := time.Now().Add(-trashFor)
+			errs := []error{s.accounts.ForgetOldFailures(ctx)}
+			for kind, purge := range map[string]func(context.Context, time.Time) (int, error){
+				"stories": s.stories.PurgeTrash, "lectures": s.lectures.PurgeTrash} {
+				n, err := purge(ctx, cutoff)
+				if n > 0 {
+					logger.Info("purged items from the trash", "kind", kind, "count", n)
+				}
+				errs = append(errs, err)
 			}
-			return time.Time{}, errors.Join(err, s.accounts.ForgetOldFailures(ctx))
+			return time.Time{}, errors.Join(errs...)
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			n, err := s.library.CollectOrphans(ctx, media.OrphanGrace)

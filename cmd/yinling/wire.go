@@ -10,6 +10,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
@@ -23,6 +24,7 @@ type site struct {
 	store    database
 	blobs    media.BlobStore
 	stories  *content.Stories
+	lectures *lectures.Service
 	locks    *content.Locks
 	accounts *account.Service
 	library  *media.Library
@@ -79,9 +81,14 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 		return nil, err
 	}
 	s.locks = content.NewLocks(s.store, s.store, nil)
+	cursors := content.NewCursors(key)
 	s.stories = content.NewStories(content.StoriesConfig{
 		Store: db.stories, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
-		Markdown: md, Cursors: content.NewCursors(key), KeepRevisions: cfg.KeepRevisions,
+		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
+	})
+	s.lectures = lectures.New(lectures.Config{
+		Store: db.lectures, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
 	})
 	s.accounts = account.NewService(s.store, s.store, nil)
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}

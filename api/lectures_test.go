@@ -1,0 +1,215 @@
+package api_test
+
+import (
+	"net/http"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+// lectureFields is a complete session starting in days from now at 15:00
+// Shanghai time, lasting 90 minutes.
+func lectureFields(title, series string, days int) map[string]any {
+	sh := time.FixedZone("CST", 8*3600)
+	y, m, d := time.Now().In(sh).AddDate(0, 0, days).Date()
+	start := time.Date(y, m, d, 15, 0, 0, 0, sh)
+	return map[string]any{
+		"title": title, "summary": "讲座介绍", "series": series,
+		"speakers":  []map[string]any{{"name": "李教授", "title": "教授", "bio": "退休教师，研究西迁史"}},
+		"venue":     map[string]any{"campus": "兴庆校区", "building": "图书馆", "room": "报告厅"},
+		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(90 * time.Minute).Format(time.RFC3339),
+		"capacity": 30, "registration": map[string]any{"mode": "internal", "waitlist": 10},
+		"body": "## 内容\n\n西迁精神的故事。",
+	}
+}
+
+func TestLectureLifecycleAndEvents(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("organizer", "publisher", "editor")
+	org, pub := tk["organizer"], tk["publisher"]
+
+	created := s.do("POST", "/api/admin/v1/lectures", org, lectureFields("梧桐语讲坛：西迁往事", "wu-tong-yu", 7)).want(http.StatusCreated).json()
+	id, slug := created["id"].(string), created["slug"].(string)
+	if slug != "wu-tong-yu-jiang-tan-xi-qian-wang-shi" || created["status"] != "draft" || created["event_status"] != "scheduled" ||
+		created["sequence"] != float64(0) || created["body_html"] != `<h2 id="内容">内容</h2>`+"\n"+`<p>西迁精神的故事。</p>` {
+		t.Fatalf("created: %v", created)
+	}
+	step := func(token, action string, body any) resp {
+		return s.do("POST", "/api/admin/v1/lectures/"+id+"/"+action, token, body)
+	}
+
+	t.Run("bad input gets every field error at once", func(t *testing.T) {
+		s := s.with(t)
+		bad := lectureFields("", "Not A Slug", 3)
+		bad["ends_at"] = bad["starts_at"]
+		bad["registration"] = map[string]any{"mode": "internal"}
+		bad["capacity"] = 0
+		bad["online_url"] = "javascript:alert(1)"
+		p := s.do("POST", "/api/admin/v1/lectures", org, bad).problem(http.StatusBadRequest)
+		got := fieldErrors(p)
+		slices.Sort(got)
+		if want := []string{"capacity", "ends_at", "online_url", "series", "title"}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("field errors %v, want %v: %v", got, want, p)
+		}
+		s.do("POST", "/api/admin/v1/lectures", org, map[string]any{"title": "x", "sequence": 3}).problem(http.StatusBadRequest)
+		s.do("POST", "/api/admin/v1/lectures", tk["editor"], lectureFields("编辑不能建讲座", "wu-tong-yu", 3)).problem(http.StatusForbidden)
+	})
+	t.Run("a draft is not visible to readers and cannot change as an event", func(t *testing.T) {
+		s := s.with(t)
+		s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).problem(http.StatusNotFound)
+		step(org, "event", map[string]any{"event_status": "cancelled", "reason": "天气"}).problem(http.StatusConflict)
+	})
+	t.Run("the organizer submits, a publisher publishes, readers see it in Shanghai time", func(t *testing.T) {
+		s := s.with(t)
+		step(org, "submit", nil).want(http.StatusOK)
+		step(org, "publish", nil).problem(http.StatusForbidden)
+		step(pub, "publish", nil).want(http.StatusOK)
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		start := r["starts_at"].(string)
+		if start[len(start)-6:] != "+08:00" || start[11:16] != "15:00" || r["event_status"] != "scheduled" || r["sequence"] != float64(0) {
+			t.Fatalf("live lecture: %v", r)
+		}
+		if r["calendar_url"] != baseURL+"/lectures/"+slug+".ics" || r["body_html"] == "" {
+			t.Fatalf("live lecture: %v", r)
+		}
+		up := s.do("GET", "/api/content/v1/lectures?upcoming=true", "", nil).want(http.StatusOK).json()
+		if items := up["items"].([]any); len(items) != 1 || items[0].(map[string]any)["slug"] != slug {
+			t.Fatalf("upcoming: %v", up)
+		}
+		if _, ok := up["items"].([]any)[0].(map[string]any)["body_html"]; ok {
+			t.Fatal("a list carries the description")
+		}
+	})
+	var firstStart string
+	t.Run("a reschedule reaches readers at once and raises the sequence", func(t *testing.T) {
+		s := s.with(t)
+		before := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		firstStart = before["starts_at"].(string)
+		step(org, "event", map[string]any{"event_status": "rescheduled", "reason": "场地调整"}).problem(http.StatusBadRequest)
+		step(org, "event", map[string]any{"event_status": "postponed"}).problem(http.StatusBadRequest)
+		newStart := time.Now().Add(10 * 24 * time.Hour).Truncate(time.Hour)
+		got := step(org, "event", map[string]any{"event_status": "rescheduled", "reason": "场地调整",
+			"starts_at": newStart.Format(time.RFC3339), "ends_at": newStart.Add(time.Hour).Format(time.RFC3339)}).want(http.StatusOK).json()
+		if got["sequence"] != float64(1) || got["event_status"] != "rescheduled" || got["has_unpublished_changes"] != false || got["status"] != "published" {
+			t.Fatalf("after the reschedule: %v", got)
+		}
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		prev := r["previous_starts"].([]any)
+		at, _ := time.Parse(time.RFC3339, r["starts_at"].(string))
+		if !at.Equal(newStart) || len(prev) != 1 || prev[0] != firstStart || r["status_reason"] != "场地调整" || r["sequence"] != float64(1) {
+			t.Fatalf("readers after the reschedule: %v", r)
+		}
+	})
+	t.Run("postponed, cancelled, and the same change twice is a conflict", func(t *testing.T) {
+		s := s.with(t)
+		step(org, "event", map[string]any{"event_status": "postponed", "reason": "主讲人生病"}).want(http.StatusOK)
+		got := step(org, "event", map[string]any{"event_status": "cancelled", "reason": "主讲人生病"}).want(http.StatusOK).json()
+		if got["sequence"] != float64(3) {
+			t.Fatalf("sequence after three changes: %v", got["sequence"])
+		}
+		step(org, "event", map[string]any{"event_status": "cancelled", "reason": "再次"}).problem(http.StatusConflict)
+		step(org, "event", map[string]any{"event_status": "cancelled", "reason": "版本", "version": 1}).problem(http.StatusConflict)
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		if r["event_status"] != "cancelled" || r["sequence"] != float64(3) {
+			t.Fatalf("readers after the cancellation: %v", r)
+		}
+		hist := s.do("GET", "/api/admin/v1/lectures/"+id+"/history", pub, nil).want(http.StatusOK).json()["items"].([]any)
+		if len(hist) < 5 {
+			t.Fatalf("history: %v", hist)
+		}
+	})
+	t.Run("moving online needs an address, and keeps it in both copies", func(t *testing.T) {
+		s := s.with(t)
+		step(org, "event", map[string]any{"event_status": "moved_online", "reason": "改为线上"}).problem(http.StatusBadRequest)
+		got := step(org, "event", map[string]any{"event_status": "moved_online", "reason": "改为线上",
+			"online_url": "https://meeting.tencent.com/dm/abc"}).want(http.StatusOK).json()
+		if got["online_url"] != "https://meeting.tencent.com/dm/abc" || got["sequence"] != float64(4) {
+			t.Fatalf("after moving online: %v", got)
+		}
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		if r["online_url"] != "https://meeting.tencent.com/dm/abc" || r["event_status"] != "moved_online" {
+			t.Fatalf("readers after moving online: %v", r)
+		}
+	})
+	t.Run("a publication that moves the session raises the sequence; one that does not, does not", func(t *testing.T) {
+		s := s.with(t)
+		cur := s.do("GET", "/api/admin/v1/lectures/"+id, pub, nil).want(http.StatusOK).json()
+		fields := lectureFields("梧桐语讲坛：西迁往事（修订）", "wu-tong-yu", 12)
+		fields["online_url"] = cur["online_url"]
+		fields["version"] = cur["version"]
+		saved := s.do("PUT", "/api/admin/v1/lectures/"+id, pub, fields).want(http.StatusOK).json()
+		s.do("POST", "/api/admin/v1/lectures/"+id+"/publish", pub, nil).want(http.StatusOK)
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		if r["sequence"] != float64(5) || len(r["previous_starts"].([]any)) != 2 || r["title"] != "梧桐语讲坛：西迁往事（修订）" {
+			t.Fatalf("after publishing a new time: %v", r)
+		}
+		fields["title"], fields["version"] = "只改标题", saved["version"].(float64)+1
+		s.do("PUT", "/api/admin/v1/lectures/"+id, pub, fields).want(http.StatusOK)
+		s.do("POST", "/api/admin/v1/lectures/"+id+"/publish", pub, nil).want(http.StatusOK)
+		r = s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		if r["sequence"] != float64(5) || r["title"] != "只改标题" {
+			t.Fatalf("after publishing a new title: %v", r)
+		}
+	})
+}
+
+func TestLectureLists(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	pub := s.staff("publisher")["publisher"]
+	slugs := map[int]string{}
+	for _, days := range []int{-20, -3, 2, 5, 9} {
+		series := "wu-tong-yu"
+		if days == 5 {
+			series = "le-lao"
+		}
+		l := s.do("POST", "/api/admin/v1/lectures", pub, lectureFields("讲座 "+time.Now().AddDate(0, 0, days).Format("0102"), series, days)).want(http.StatusCreated).json()
+		s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", pub, nil).want(http.StatusOK)
+		slugs[days] = l["slug"].(string)
+	}
+	list := func(query string) []string {
+		var out []string
+		next := ""
+		for range 10 {
+			q := query
+			if next != "" {
+				q += "&cursor=" + next
+			}
+			r := s.do("GET", "/api/content/v1/lectures?limit=2&"+q, "", nil).want(http.StatusOK).json()
+			for _, it := range r["items"].([]any) {
+				out = append(out, it.(map[string]any)["slug"].(string))
+			}
+			next, _ = r["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+		}
+		return out
+	}
+	sh := time.FixedZone("CST", 8*3600)
+	day := func(d int) string { return time.Now().In(sh).AddDate(0, 0, d).Format("2006-01-02") }
+	for _, c := range []struct {
+		query string
+		want  []string
+	}{
+		{"upcoming=true", []string{slugs[2], slugs[5], slugs[9]}},
+		{"past=true", []string{slugs[-3], slugs[-20]}},
+		{"upcoming=true&series=wu-tong-yu", []string{slugs[2], slugs[9]}},
+		{"from=" + day(-5) + "&to=" + day(5), []string{slugs[-3], slugs[2], slugs[5]}},
+		{"series=wu-tong-yu", []string{slugs[9], slugs[2], slugs[-3], slugs[-20]}},
+	} {
+		if got := list(c.query); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s:\n got %v\nwant %v", c.query, got, c.want)
+		}
+	}
+	for _, bad := range []string{"from=tomorrow", "upcoming=yes", "upcoming=true&past=true", "series=Bad_Slug", "sort=start",
+		"from=" + day(3) + "&to=" + day(1)} {
+		s.do("GET", "/api/content/v1/lectures?"+bad, "", nil).problem(http.StatusBadRequest)
+	}
+	admin := s.do("GET", "/api/admin/v1/lectures?series=le-lao", pub, nil).want(http.StatusOK).json()["items"].([]any)
+	if len(admin) != 1 || admin[0].(map[string]any)["slug"] != slugs[5] {
+		t.Fatalf("admin list of a series: %v", admin)
+	}
+}
