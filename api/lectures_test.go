@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	ical "github.com/emersion/go-ical"
 )
 
 // lectureFields is a complete session starting in days from now at 15:00
@@ -211,5 +215,67 @@ func TestLectureLists(t *testing.T) {
 	admin := s.do("GET", "/api/admin/v1/lectures?series=le-lao", pub, nil).want(http.StatusOK).json()["items"].([]any)
 	if len(admin) != 1 || admin[0].(map[string]any)["slug"] != slugs[5] {
 		t.Fatalf("admin list of a series: %v", admin)
+	}
+}
+
+func TestLectureCalendars(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	pub := s.staff("publisher")["publisher"]
+	var ids []string
+	for i, series := range []string{"wu-tong-yu", "le-lao"} {
+		l := s.do("POST", "/api/admin/v1/lectures", pub, lectureFields(fmt.Sprintf("讲座%d", i), series, 3+i)).want(http.StatusCreated).json()
+		s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", pub, nil).want(http.StatusOK)
+		ids = append(ids, l["id"].(string))
+	}
+	events := func(path string) (resp, []ical.Event) {
+		r := s.do("GET", path, "", nil).want(http.StatusOK)
+		if ct := r.header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
+			t.Fatalf("%s: content type %q", path, ct)
+		}
+		cal, err := ical.NewDecoder(bytes.NewReader(r.body)).Decode()
+		if err != nil {
+			t.Fatalf("%s does not parse: %v\n%s", path, err, r.body)
+		}
+		return r, cal.Events()
+	}
+	events("/lectures.ics")
+	time.Sleep(1100 * time.Millisecond) // Last-Modified is given once its second has passed
+	r, all := events("/lectures.ics")
+	if len(all) != 2 {
+		t.Fatalf("the feed has %d events", len(all))
+	}
+	etag, modified := r.header.Get("ETag"), r.header.Get("Last-Modified")
+	if modified == "" {
+		t.Fatal("no Last-Modified on the feed")
+	}
+	s.do("GET", "/lectures.ics", "", nil, "If-None-Match", etag).want(http.StatusNotModified)
+	s.do("GET", "/lectures.ics", "", nil, "If-Modified-Since", modified).want(http.StatusNotModified)
+	if _, one := events("/lectures/series/le-lao.ics"); len(one) != 1 {
+		t.Fatalf("the series feed has %d events", len(one))
+	}
+	l := s.do("GET", "/api/admin/v1/lectures/"+ids[0], pub, nil).want(http.StatusOK).json()
+	_, single := events("/lectures/" + l["slug"].(string) + ".ics")
+	uid := single[0].Props.Get("UID").Value
+	s.do("GET", "/lectures/no-such-lecture.ics", "", nil).problem(http.StatusNotFound)
+
+	s.do("POST", "/api/admin/v1/lectures/"+ids[0]+"/event", pub, map[string]any{"event_status": "cancelled", "reason": "暴雪"}).want(http.StatusOK)
+	r, all = events("/lectures.ics")
+	if r.header.Get("ETag") == etag {
+		t.Fatal("the feed kept its ETag after a cancellation")
+	}
+	s.do("GET", "/lectures.ics", "", nil, "If-None-Match", etag).want(http.StatusOK)
+	var found bool
+	for _, ev := range all {
+		if ev.Props.Get("UID").Value == uid {
+			found = true
+			seq, _ := ev.Props.Get("SEQUENCE").Int()
+			if ev.Props.Get("STATUS").Value != "CANCELLED" || seq != 1 {
+				t.Fatalf("the cancelled session: STATUS %s, SEQUENCE %d", ev.Props.Get("STATUS").Value, seq)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the cancelled session left the feed")
 	}
 }

@@ -87,7 +87,7 @@ func (rc *readCache) answer(ctx context.Context, key string, build func(ctx cont
 		if err != nil {
 			return cacheEntry{}, err
 		}
-		return newEntry(key, 0, time.Time{}, b), nil
+		return newEntry(key, 0, time.Now(), b), nil
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()

@@ -65,6 +65,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/lectures", h.listLiveLectures)
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
 
+	// Calendars (iCalendar feeds readers subscribe to). The website's
+	// pages will sit beside them under /lectures.
+	app.Get("/lectures.ics", std, httpx.NoQuery, h.calendarAll)
+	app.Get("/lectures/series/:series.ics", std, httpx.NoQuery, h.calendarSeries)
+	app.Get("/lectures/:slug.ics", std, httpx.NoQuery, h.calendarOne)
+
 	// Media bytes, for readers and staff alike.
 	app.Get("/media/:id", std, h.serveMedia)
 	app.Get("/media/:id/:name", std, h.serveMedia)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -83,12 +84,9 @@ func (h *handlers) listColumns(c *fiber.Ctx) error {
 }
 
 // cacheable answers a public read from the read cache, or builds it with
-// build (on the context it is given) and caches it. The answer has a strong
-// ETag of its bytes (304 when the client has them) and a short shared
-// cache lifetime.
+// build (on the context it is given) and caches it as JSON. See serveCached.
 func (h *handlers) cacheable(c *fiber.Ctx, build func(ctx context.Context) (any, error)) error {
-	key := c.Path() + "?" + string(c.Request().URI().QueryString())
-	e, err := h.cache.answer(c.UserContext(), key, func(ctx context.Context) ([]byte, error) {
+	return h.serveCached(c, fiber.MIMEApplicationJSONCharsetUTF8, func(ctx context.Context) ([]byte, error) {
 		v, err := build(ctx)
 		if err != nil {
 			return nil, err
@@ -99,16 +97,38 @@ func (h *handlers) cacheable(c *fiber.Ctx, build func(ctx context.Context) (any,
 		}
 		return b, nil
 	})
+}
+
+// serveCached answers a public read of contentType from the read cache,
+// or builds its bytes and caches them. The answer has a strong ETag of its
+// bytes and a Last-Modified from when it was built (304 when the client
+// has them) and a short shared cache lifetime.
+func (h *handlers) serveCached(c *fiber.Ctx, contentType string, build func(ctx context.Context) ([]byte, error)) error {
+	key := c.Path() + "?" + string(c.Request().URI().QueryString())
+	e, err := h.cache.answer(c.UserContext(), key, build)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, e.etag)
+	// Last-Modified has whole seconds: the second after the build, and only
+	// once that second has passed, so no later build can carry the same
+	// date (an answer rebuilt within a second would otherwise be 304 to
+	// a client holding the one before).
+	modified := e.built.UTC().Truncate(time.Second).Add(time.Second)
+	dated := !time.Now().Before(modified)
+	if dated {
+		c.Set(fiber.HeaderLastModified, modified.Format(http.TimeFormat))
+	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
 	c.Vary(fiber.HeaderAcceptEncoding) // added to CORS's Vary: Origin, never in its place
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, e.etag) {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
+		if etagMatches(inm, e.etag) {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+	} else if ims, err := http.ParseTime(c.Get(fiber.HeaderIfModifiedSince)); err == nil && dated && !modified.After(ims) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderContentType, contentType)
 	return c.Send(e.body)
 }
 
