@@ -128,6 +128,12 @@ type Kind[T any, F any] struct {
 	GoLive func(item *T, first, now time.Time)
 	// GoDark takes the item away from readers.
 	GoDark func(item *T)
+	// Saved, when set, is told of every save by a workflow step, a
+	// scheduled step or an amendment, with the item as it was read (a
+	// shallow copy) and as saved: what follows a change (telling a
+	// lecture's registrants) starts here. Its error is the caller's; the
+	// save stands.
+	Saved func(ctx context.Context, before, after T) error
 }
 
 // Workflow is the editorial life every kind shares: creating and saving
@@ -198,7 +204,8 @@ func (w *Workflow[T, F]) Get(ctx context.Context, id string) (T, error) {
 }
 
 // save stores item (changed by a workflow step, not its content) as the
-// next version after expect.
+// next version after expect. The caller tells the kind (saved) once its
+// own records are written.
 func (w *Workflow[T, F]) save(ctx context.Context, actor Actor, item T, expect int64) (T, error) {
 	lc := w.kind.Head(&item).Lifecycle
 	lc.Version = expect + 1
@@ -209,6 +216,14 @@ func (w *Workflow[T, F]) save(ctx context.Context, actor Actor, item T, expect i
 		return zero, err
 	}
 	return item, nil
+}
+
+// saved tells the kind of a save.
+func (w *Workflow[T, F]) saved(ctx context.Context, before, after T) error {
+	if w.kind.Saved == nil {
+		return nil
+	}
+	return w.kind.Saved(ctx, before, after)
 }
 
 // MaxNoteLength is the longest note of a workflow step, in characters.
@@ -239,6 +254,7 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 		return zero, fault.Fields(fault.FieldError{Field: "note", Message: fmt.Sprintf("at most %d characters", MaxNoteLength)})
 	}
 	item, err := w.Get(ctx, id)
+	before := item
 	if err != nil {
 		return zero, err
 	}
@@ -319,7 +335,7 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 	if in.Note != "" {
 		detail += ": " + in.Note
 	}
-	return item, w.record(ctx, actor, audit.Transition, id, detail)
+	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item))
 }
 
 // publish makes the working copy live, after checking it is complete. The

@@ -15,4 +15,7 @@ type PlaceStore interface {
 	// ReleasePlace gives one place back (never going below zero) and
 	// returns the number taken after.
 	ReleasePlace(ctx context.Context, key string) (int64, error)
+	// PlacesTaken returns the number taken under key (0 for a key never
+	// used).
+	PlacesTaken(ctx context.Context, key string) (int64, error)
 }

@@ -276,7 +276,7 @@ func (w *Workflow[T, F]) Amend(ctx context.Context, actor Actor, id string, vers
 	if h.Version != version {
 		return zero, VersionConflict(h.Version)
 	}
-	wasLive := w.kind.Live(&item)
+	wasLive, before := w.kind.Live(&item), item
 	detail, err := change(&item, version+1)
 	if err != nil {
 		return zero, err
@@ -314,5 +314,5 @@ func (w *Workflow[T, F]) Amend(ctx context.Context, actor Actor, id string, vers
 	if wasLive || w.kind.Live(&item) {
 		w.liveChanged(ctx)
 	}
-	return item, w.record(ctx, actor, audit.Transition, id, detail)
+	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item))
 }

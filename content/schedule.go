@@ -97,15 +97,17 @@ func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 		ictx, cancel := context.WithTimeout(detached, 30*time.Second)
 		entry, live, err := w.runScheduled(ictx, item)
 		cancel()
+		if entry.ID != "" { // saved (what follows the save may have failed)
+			entries = append(entries, entry)
+			changed = changed || live
+		}
 		if err != nil {
-			if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
+			if entry.ID == "" && (fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound)) {
 				continue // changed meanwhile: the next run sees it as it is now
 			}
 			runErr = err
 			break
 		}
-		entries = append(entries, entry)
-		changed = changed || live
 		if len(entries) >= auditFlush {
 			if err := flush(); err != nil {
 				runErr = err
@@ -125,8 +127,10 @@ func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 }
 
 // runScheduled takes one item's scheduled step and answers its audit
-// entry and whether what readers see changed.
+// entry (empty when nothing was saved) and whether what readers see
+// changed.
 func (w *Workflow[T, F]) runScheduled(ctx context.Context, item T) (audit.Entry, bool, error) {
+	before := item
 	lc := w.kind.Head(&item).Lifecycle
 	sc := lc.Schedule
 	now := w.clock()
@@ -167,7 +171,8 @@ func (w *Workflow[T, F]) runScheduled(ctx context.Context, item T) (audit.Entry,
 		detail += fmt.Sprintf(", %s late", late.Round(time.Millisecond))
 	}
 	h := w.kind.Head(&saved)
-	return w.entry(scheduler, audit.Transition, *h.ID, fmt.Sprintf("%s: %s -> %s", detail, from, h.Status)), live, nil
+	entry := w.entry(scheduler, audit.Transition, *h.ID, fmt.Sprintf("%s: %s -> %s", detail, from, h.Status))
+	return entry, live, w.saved(ctx, before, saved)
 }
 
 func describeFields(fe *fault.Error) string {

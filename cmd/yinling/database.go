@@ -31,6 +31,7 @@ type database interface {
 	content.ChangeNotifier
 	content.AssetLookup
 	content.PlaceStore
+	lectures.RegistrationStore
 	account.Store
 	audit.Log
 	media.AssetStore

@@ -87,12 +87,12 @@ type Input struct {
 	OnlineURL string    `json:"online_url" bson:"online_url"`
 	// StartsAt and EndsAt are instants (stored in UTC; shown in
 	// Asia/Shanghai). A draft may leave them unset.
-	StartsAt     *time.Time   `json:"starts_at" bson:"starts_at"`
-	EndsAt       *time.Time   `json:"ends_at" bson:"ends_at"`
-	Capacity     int          `json:"capacity" bson:"capacity"` // places; 0 with internal registration is not allowed
-	Registration Registration `json:"registration" bson:"registration"`
-	Cover        string       `json:"cover" bson:"cover"` // a media id, or ""
-	Body         string       `json:"body" bson:"body"`   // Markdown
+	StartsAt     *time.Time        `json:"starts_at" bson:"starts_at"`
+	EndsAt       *time.Time        `json:"ends_at" bson:"ends_at"`
+	Capacity     int               `json:"capacity" bson:"capacity"` // places; 0 with internal registration is not allowed
+	Registration RegistrationRules `json:"registration" bson:"registration"`
+	Cover        string            `json:"cover" bson:"cover"` // a media id, or ""
+	Body         string            `json:"body" bson:"body"`   // Markdown
 }
 
 // Speaker is one speaker of a session.
@@ -121,8 +121,8 @@ const (
 	RegistrationExternal = "external" // readers register at URL
 )
 
-// Registration is how readers sign up for a session.
-type Registration struct {
+// RegistrationRules are how readers sign up for a session.
+type RegistrationRules struct {
 	Mode string `json:"mode" bson:"mode"`
 	URL  string `json:"url" bson:"url"` // external registration only
 	// OpensAt and ClosesAt bound the window (nil: from publication; until

@@ -25,6 +25,12 @@ type Config struct {
 	Audit     audit.Log
 	Markdown  *markdown.Renderer
 	Cursors   *content.Cursors
+	// Registrations keep readers' registrations; Places counts them.
+	Registrations RegistrationStore
+	Places        content.PlaceStore
+	// KeepPersonalData is how long registrations are kept after their
+	// session ends (0: DefaultKeepPersonalData).
+	KeepPersonalData time.Duration
 	// KeepRevisions per lecture (0: content.DefaultKeepRevisions).
 	KeepRevisions int
 	// Now may be nil (time.Now).
@@ -42,6 +48,9 @@ type Service struct {
 func New(cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.KeepPersonalData <= 0 {
+		cfg.KeepPersonalData = DefaultKeepPersonalData
 	}
 	s := &Service{cfg: cfg}
 	s.Workflow = content.NewWorkflow(s.kind(), content.WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks,
@@ -68,7 +77,23 @@ func (s *Service) kind() content.Kind[Lecture, Input] {
 		Publishable: s.publishable,
 		GoLive:      goLive,
 		GoDark:      func(l *Lecture) { l.Live = nil },
+		Saved:       s.saved,
 	}
+}
+
+// saved marks every registrant to be told when a save changed the
+// session for them (its sequence rose: another time, place or status).
+func (s *Service) saved(ctx context.Context, before, after Lecture) error {
+	if after.Event.Sequence == before.Event.Sequence || after.Live == nil || s.cfg.Registrations == nil {
+		return nil
+	}
+	now := s.clock()
+	n := Notice{Kind: SessionChanged, Sequence: after.Event.Sequence, Status: after.Event.Status, Reason: after.Event.Reason,
+		StartsAt: after.Live.StartsAt, At: now}
+	if err := s.cfg.Registrations.MarkToTell(ctx, after.ID, n, s.purgeAt(after.Live.Input, now)); err != nil {
+		return fmt.Errorf("lectures: the change is saved, but its registrants could not be marked to be told: %w", err)
+	}
+	return nil
 }
 
 // apply checks an organizer's fields and makes them the working copy,

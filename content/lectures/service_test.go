@@ -64,6 +64,6 @@ func session(title string, start time.Time) lectures.Input {
 	return lectures.Input{Title: title, Summary: "西迁精神", Series: "wu-tong-yu",
 		Speakers: []lectures.Speaker{{Name: "李教授", Title: "教授"}},
 		Venue:    lectures.Venue{Campus: "兴庆校区", Building: "图书馆", Room: "报告厅", Address: "咸宁西路28号"},
-		StartsAt: &start, EndsAt: &end, Capacity: 30, Registration: lectures.Registration{Mode: lectures.RegistrationInternal},
+		StartsAt: &start, EndsAt: &end, Capacity: 30, Registration: lectures.RegistrationRules{Mode: lectures.RegistrationInternal},
 		Body: "讲座简介"}
 }

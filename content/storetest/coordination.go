@@ -132,5 +132,10 @@ var coordinationTests = []test{
 		if n, err := s.ReleasePlace(ctxFor(t), "lecture:never"); err != nil || n != 0 {
 			t.Fatalf("release below zero = %d, %v; want 0", n, err)
 		}
+		for key, want := range map[string]int64{"lecture:a": 30, "lecture:b": 1, "lecture:never": 0, "lecture:unknown": 0} {
+			if n, err := s.PlacesTaken(ctxFor(t), key); err != nil || n != want {
+				t.Errorf("places taken of %s = %d, %v; want %d", key, n, err, want)
+			}
+		}
 	}},
 }

@@ -22,7 +22,7 @@ func newLecture(slug, series string, start time.Time) lectures.Lecture {
 			Speakers:  []lectures.Speaker{{Name: "李教授", Title: "教授", Bio: "退休教师", Photo: ident.New()}},
 			Venue:     lectures.Venue{Campus: "兴庆校区", Building: "图书馆", Room: "报告厅", Address: "咸宁西路28号"},
 			OnlineURL: "https://meeting.example.cn/1", StartsAt: &start, EndsAt: &end, Capacity: 30,
-			Registration: lectures.Registration{Mode: lectures.RegistrationInternal, OpensAt: &opens, Waitlist: 10},
+			Registration: lectures.RegistrationRules{Mode: lectures.RegistrationInternal, OpensAt: &opens, Waitlist: 10},
 			Body:         "讲座简介"},
 		Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 3, Author: "organizer-1", UpdatedBy: "organizer-1",
 			CreatedAt: now, UpdatedAt: now, PublishedAt: &now},

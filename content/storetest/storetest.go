@@ -27,6 +27,7 @@ type Store interface {
 	content.ChangeNotifier
 	content.AssetLookup
 	content.PlaceStore
+	lectures.RegistrationStore
 	account.Store
 	audit.Log
 	media.AssetStore
@@ -60,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"stories", storyTests},
 		{"story lists", listTests},
 		{"lectures", lectureTests},
+		{"registrations", registrationTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},

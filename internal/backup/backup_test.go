@@ -42,6 +42,7 @@ type site struct {
 		content.RevisionStore
 		content.ChangeNotifier
 		content.PlaceStore
+		lectures.RegistrationStore
 		account.Store
 		audit.Log
 		media.AssetStore
@@ -123,11 +124,16 @@ func seed(t *testing.T, s site) {
 		l := lectures.Lecture{ID: ident.New(), Slug: fmt.Sprintf("lecture-%d", i), BodyHTML: "<p>讲座</p>", Revision: 1,
 			Input: lectures.Input{Title: "梧桐语讲坛", Series: "wu-tong-yu", Speakers: []lectures.Speaker{{Name: "李教授", Bio: "退休教师"}},
 				Venue: lectures.Venue{Campus: "兴庆校区", Room: "报告厅"}, StartsAt: &at, EndsAt: &end, Capacity: 30,
-				Registration: lectures.Registration{Mode: lectures.RegistrationInternal, Waitlist: 10}, Body: "讲座"},
+				Registration: lectures.RegistrationRules{Mode: lectures.RegistrationInternal, Waitlist: 10}, Body: "讲座"},
 			Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 2, Author: "u", CreatedAt: now, UpdatedAt: now},
 			Event:     lectures.Event{Status: lectures.EventRescheduled, Reason: "场地", Sequence: 1, PreviousStarts: []time.Time{now}}}
 		l.Live = &lectures.Live{Input: l.Input, BodyHTML: l.BodyHTML, PublishedAt: now, UpdatedAt: now, Revision: 1}
 		must(s.lectures.Insert(ctx, l))
+		reg := lectures.Registration{ID: ident.New(), LectureID: l.ID, CodeHash: lectures.HashCode(ident.Token(8)), Name: "王阿姨",
+			Phone: fmt.Sprintf("1381234567%d", i), Status: lectures.Confirmed, Seq: 1, Version: 2, CreatedAt: now, UpdatedAt: now,
+			PurgeAt: end.Add(30 * 24 * time.Hour),
+			Notice:  &lectures.Notice{Kind: lectures.SessionChanged, Sequence: 1, Status: lectures.EventRescheduled, StartsAt: &at, At: now}}
+		must(st.InsertRegistration(ctx, reg))
 	}
 	must(st.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{}))
 	must(st.Append(ctx, audit.Entry{ID: ident.New(), At: now, ActorID: "u", Actor: "wang", Action: audit.SignIn, Target: "user:u"}))
@@ -187,7 +193,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 10 {
+	if len(m.Media) != 25 || len(m.Collections) != 11 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

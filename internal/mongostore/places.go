@@ -58,6 +58,18 @@ func (s *Store) places(ctx context.Context, key string) (int64, error) {
 	return d.N, err
 }
 
+// PlacesTaken implements content.PlaceStore.
+func (s *Store) PlacesTaken(ctx context.Context, key string) (int64, error) {
+	n, err := s.places(ctx, key)
+	if isNotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, dbFault(err, "count places")
+	}
+	return n, nil
+}
+
 // ReleasePlace implements content.PlaceStore: a conditional $inc of -1
 // where n > 0.
 func (s *Store) ReleasePlace(ctx context.Context, key string) (int64, error) {

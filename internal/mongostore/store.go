@@ -92,6 +92,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			{"action", bson.D{{Key: "action", Value: 1}, {Key: "_id", Value: -1}}, false},
 		},
 	}
+	idx[colRegistrations] = registrationIndexes()
 	for coll, paths := range s.kinds() {
 		idx[coll] = kindIndexes(paths)
 	}
@@ -150,7 +151,15 @@ func dbFault(err error, doing string) error {
 	return fmt.Errorf("mongostore: %s: %w", doing, err)
 }
 
-func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+// isDuplicate reports a unique-index violation. FerretDB v1 reports one
+// met by an update or replace as an InternalError naming SQLite's
+// constraint (seen here), not as E11000: that is recognised too.
+func isDuplicate(err error) bool {
+	if err == nil {
+		return false
+	}
+	return mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
 
 func isNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
 

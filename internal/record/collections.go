@@ -36,6 +36,7 @@ func Exported() []Collection {
 		{"assets", func() any { return new(Asset) }},
 		{"stories", func() any { return new(Story) }},
 		{"lectures", func() any { return new(Lecture) }},
+		{"registrations", func() any { return new(Registration) }},
 		{"revisions", func() any { return new(Revision) }},
 		{"places", func() any { return new(Places) }},
 		{"audit", func() any { return new(Audit) }},

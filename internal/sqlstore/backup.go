@@ -12,14 +12,15 @@ import (
 // dumpQueries select each exported collection's rows in the order of the
 // records' ids (as the Mongo store sorts _id), for Dump.
 var dumpQueries = map[string]string{
-	"settings":  "SELECT name, n, value FROM settings ORDER BY name",
-	"users":     "SELECT doc FROM users ORDER BY id",
-	"sessions":  "SELECT doc FROM sessions ORDER BY id",
-	"tokens":    "SELECT doc FROM tokens ORDER BY id",
-	"assets":    "SELECT doc FROM assets ORDER BY id",
-	"revisions": revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
-	"places":    "SELECT key, n FROM places ORDER BY key",
-	"audit":     "SELECT doc FROM audit ORDER BY id",
+	"settings":      "SELECT name, n, value FROM settings ORDER BY name",
+	"users":         "SELECT doc FROM users ORDER BY id",
+	"sessions":      "SELECT doc FROM sessions ORDER BY id",
+	"tokens":        "SELECT doc FROM tokens ORDER BY id",
+	"assets":        "SELECT doc FROM assets ORDER BY id",
+	"revisions":     revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
+	"places":        "SELECT key, n FROM places ORDER BY key",
+	"audit":         "SELECT doc FROM audit ORDER BY id",
+	"registrations": "SELECT doc FROM registrations ORDER BY id",
 }
 
 // Dump calls yield with every record of an exported collection (see
@@ -175,6 +176,11 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 		var r record.Revision
 		if err = json.Unmarshal(doc, &r); err == nil {
 			err = insertRevision(ctx, tx, r)
+		}
+	case "registrations":
+		var r record.Registration
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertRegistration(ctx, tx, r)
 		}
 	case "audit":
 		var r record.Audit

@@ -92,6 +92,11 @@ func (s *Store) placesTaken(ctx context.Context, key string) (int64, error) {
 	return n, nil
 }
 
+// PlacesTaken implements content.PlaceStore.
+func (s *Store) PlacesTaken(ctx context.Context, key string) (int64, error) {
+	return s.placesTaken(ctx, key)
+}
+
 // ReleasePlace implements content.PlaceStore.
 func (s *Store) ReleasePlace(ctx context.Context, key string) (int64, error) {
 	var n int64

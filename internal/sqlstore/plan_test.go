@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
 )
 
 // plan is SQLite's query plan of a statement, one step a line.
@@ -76,6 +77,13 @@ func TestListsUseIndexes(t *testing.T) {
 	add("due items", dueQuery, "stories", 1, 25)
 	add("trashed before", trashedQuery, "stories", 1, 25)
 	add("revisions of an item", revisionSelect+"WHERE kind = ? AND item_id = ? ORDER BY number DESC LIMIT 10000", "stories", "x")
+	for _, st := range []lectures.RegistrationStatus{"", lectures.Waitlisted} {
+		query, args := registrationList(lectures.RegistrationQuery{LectureID: "l", Status: st, AfterSeq: 3, Limit: 20})
+		add("registrations of a session "+string(st), query, args...)
+	}
+	add("registrants to tell", toTellQuery, "x", 100)
+	add("registrations to purge", "SELECT id FROM registrations WHERE purge_at < ? ORDER BY purge_at LIMIT ?", 1, 100)
+	add("a registration by code", "SELECT doc FROM registrations WHERE code_hash = ?", "h")
 	add("forget an attempt", "SELECT at FROM login_failures WHERE attempt = ?", "x")
 	add("sessions of a user", "SELECT doc FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1000", "u")
 	add("tokens of a user", "SELECT doc FROM tokens WHERE user_id = ? ORDER BY id DESC LIMIT 1000", "u")

@@ -202,6 +202,26 @@ INSERT INTO item_tags(kind, tag, live, sort_at, item_id) SELECT 'stories', tag, 
 DROP TABLE story_tags;
 DROP TABLE stories;
 `,
+	// Step 3: readers' registrations for lecture sessions.
+	`
+CREATE TABLE registrations (
+	id TEXT PRIMARY KEY,
+	lecture_id TEXT NOT NULL,
+	code_hash TEXT NOT NULL UNIQUE,
+	-- the session and phone while active, unique: a number registers once
+	active_key TEXT NOT NULL UNIQUE,
+	status TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	purge_at INTEGER NOT NULL,
+	to_tell INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX registrations_lecture ON registrations(lecture_id, seq);
+CREATE INDEX registrations_lecture_status ON registrations(lecture_id, status, seq);
+CREATE INDEX registrations_to_tell ON registrations(to_tell, id) WHERE to_tell = 1;
+CREATE INDEX registrations_purge ON registrations(purge_at);
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

@@ -1,0 +1,350 @@
+package lectures
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// DefaultKeepPersonalData is how long after a session its registrations
+// (names and phone numbers) are kept when Config does not say.
+const DefaultKeepPersonalData = 30 * 24 * time.Hour
+
+// The counters of a session in the PlaceStore: confirmed places, places on
+// the waiting list, and arrivals (the order of registration).
+func placesKey(id string) string   { return "lecture:" + id }
+func waitingKey(id string) string  { return "lecture:" + id + ":waiting" }
+func arrivalsKey(id string) string { return "lecture:" + id + ":arrivals" }
+
+// RegistrationInput is a reader's registration as sent.
+type RegistrationInput struct {
+	Name, Phone, Note string
+	// Trap is the form's honeypot: a field people never see, so never
+	// fill; a script that fills it is refused.
+	Trap string
+}
+
+// Receipt is a new registration with its code, shown to the reader once.
+type Receipt struct {
+	Code string
+	Registration
+	// Position on the waiting list (1: next to get a place); 0 when
+	// confirmed.
+	Position int
+}
+
+// codeAlphabet has no letters people confuse when reading a code aloud or
+// typing it (no 0/O, 1/I/L).
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newCode is a registration code: 10 characters, about 49 bits.
+func newCode() string {
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b)
+}
+
+// Places is how many places a session has and has taken.
+type Places struct {
+	Capacity, Confirmed, Waitlist, Waiting int64
+}
+
+// Left is the places still free.
+func (p Places) Left() int64 { return max(p.Capacity-p.Confirmed, 0) }
+
+// Places counts a published session's places.
+func (s *Service) Places(ctx context.Context, l Lecture) (Places, error) {
+	p := Places{Capacity: int64(l.Live.Capacity), Waitlist: int64(l.Live.Registration.Waitlist)}
+	if l.Live.Registration.Mode != RegistrationInternal {
+		return p, nil
+	}
+	var err error
+	if p.Confirmed, err = s.cfg.Places.PlacesTaken(ctx, placesKey(l.ID)); err != nil {
+		return p, err
+	}
+	p.Waiting, err = s.cfg.Places.PlacesTaken(ctx, waitingKey(l.ID))
+	return p, err
+}
+
+// Register registers a reader for a published session: a confirmed place
+// while there are places, else a place on the waiting list while it has
+// room. The places are counted atomically in the store, so concurrent
+// registrations on any number of instances never take more than there are.
+//
+// Errors: fault.Invalid (fields; a filled honeypot); fault.Conflict when
+// registration is not open, the session and waiting list are full, or the
+// phone number is registered already; fault.NotFound.
+func (s *Service) Register(ctx context.Context, slug string, in RegistrationInput) (Receipt, error) {
+	if in.Trap != "" {
+		return Receipt{}, fault.New(fault.Invalid, "the registration could not be taken; please try again or call the office")
+	}
+	if err := checkRegistrant(&in.Name, &in.Phone, &in.Note); err != nil {
+		return Receipt{}, err
+	}
+	l, err := s.GetLive(ctx, slug)
+	if err != nil {
+		return Receipt{}, err
+	}
+	now := s.clock()
+	if err := registrationOpen(l, now); err != nil {
+		return Receipt{}, err
+	}
+	seq, _, err := s.cfg.Places.TakePlace(ctx, arrivalsKey(l.ID), math.MaxInt64)
+	if err != nil {
+		return Receipt{}, err
+	}
+	code := newCode()
+	r := Registration{ID: ident.New(), LectureID: l.ID, CodeHash: HashCode(code), Name: in.Name, Phone: in.Phone, Note: in.Note,
+		Status: Confirmed, Seq: seq, Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: s.purgeAt(l.Live.Input, now)}
+	held := placesKey(l.ID)
+	if _, ok, err := s.cfg.Places.TakePlace(ctx, held, int64(l.Live.Capacity)); err != nil {
+		return Receipt{}, err
+	} else if !ok {
+		r.Status, held = Waitlisted, waitingKey(l.ID)
+		_, ok, err := s.cfg.Places.TakePlace(ctx, held, int64(l.Live.Registration.Waitlist))
+		if err != nil {
+			return Receipt{}, err
+		}
+		if !ok {
+			if l.Live.Registration.Waitlist == 0 {
+				return Receipt{}, fault.New(fault.Conflict, "the session is full")
+			}
+			return Receipt{}, fault.New(fault.Conflict, "the session and its waiting list are full")
+		}
+	}
+	if err := s.cfg.Registrations.InsertRegistration(ctx, r); err != nil {
+		s.release(held)
+		if errors.Is(err, ErrAlreadyRegistered) {
+			return Receipt{}, &fault.Error{Kind: fault.Conflict, Message: "this phone number is registered for the session already",
+				Fields: []fault.FieldError{{Field: "phone", Message: "is registered for this session already"}}}
+		}
+		return Receipt{}, err
+	}
+	receipt := Receipt{Code: code, Registration: r}
+	if r.Status == Waitlisted {
+		// A place may have been freed while this one joined the list.
+		if err := s.settle(ctx, l); err != nil {
+			return Receipt{}, err
+		}
+		if receipt.Registration, err = s.cfg.Registrations.GetRegistration(ctx, r.ID); err != nil {
+			return Receipt{}, err
+		}
+		if receipt.Position, err = s.position(ctx, receipt.Registration); err != nil {
+			return Receipt{}, err
+		}
+	}
+	s.placesChanged(ctx)
+	return receipt, nil
+}
+
+// registrationOpen says why a session takes no registration now, if so.
+func registrationOpen(l Lecture, now time.Time) error {
+	rules := l.Live.Registration
+	switch {
+	case rules.Mode == RegistrationExternal:
+		return fault.New(fault.Conflict, "registration for this session is taken elsewhere: %s", rules.URL)
+	case rules.Mode != RegistrationInternal:
+		return fault.New(fault.Conflict, "this session takes no registration: just come along")
+	case l.Event.Status == EventCancelled:
+		return fault.New(fault.Conflict, "the session is cancelled")
+	case l.Event.Status == EventPostponed:
+		return fault.New(fault.Conflict, "the session is postponed: registration opens again with its new date")
+	case rules.OpensAt != nil && now.Before(*rules.OpensAt):
+		return fault.New(fault.Conflict, "registration opens at %s", rules.OpensAt.In(shanghai).Format("2006-01-02 15:04"))
+	}
+	closes := l.Live.StartsAt
+	if rules.ClosesAt != nil {
+		closes = rules.ClosesAt
+	}
+	if closes != nil && !now.Before(*closes) {
+		return fault.New(fault.Conflict, "registration has closed")
+	}
+	return nil
+}
+
+// position is a waiting registration's place in the queue (1: next).
+func (s *Service) position(ctx context.Context, r Registration) (int, error) {
+	if r.Status != Waitlisted {
+		return 0, nil
+	}
+	ahead, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: r.LectureID, Status: Waitlisted, Limit: MaxWaitlist})
+	if err != nil {
+		return 0, err
+	}
+	for i, a := range ahead {
+		if a.ID == r.ID {
+			return i + 1, nil
+		}
+	}
+	return 0, nil
+}
+
+func (s *Service) clock() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
+
+// purgeAt is when a registration's personal data goes: the configured
+// time after the session ends (or starts).
+func (s *Service) purgeAt(in Input, now time.Time) time.Time {
+	end := now
+	switch {
+	case in.EndsAt != nil:
+		end = *in.EndsAt
+	case in.StartsAt != nil:
+		end = *in.StartsAt
+	}
+	return end.Add(s.cfg.KeepPersonalData)
+}
+
+// release gives back a place taken for a registration that was not
+// stored, with its own deadline (the request's may be what failed).
+func (s *Service) release(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, _ = s.cfg.Places.ReleasePlace(ctx, key)
+}
+
+// placesChanged tells the caches that places left changed; they also
+// expire by age, so a failure is not the caller's.
+func (s *Service) placesChanged(ctx context.Context) { _ = s.cfg.Changes.BumpChanges(ctx) }
+
+// promoteNext gives the place a cancellation freed to the first on the
+// waiting list, with a notice to tell them; false when nobody waits. The
+// place passes from one to the other without going back to the counter,
+// so a new registration cannot take it first.
+func (s *Service) promoteNext(ctx context.Context, l Lecture) (bool, error) {
+	for range 10 {
+		first, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: l.ID, Status: Waitlisted, Limit: 1})
+		if err != nil || len(first) == 0 {
+			return false, err
+		}
+		r := first[0]
+		now := s.clock()
+		r.Status, r.Version, r.UpdatedAt = Confirmed, r.Version+1, now
+		var starts *time.Time
+		if l.Live != nil {
+			starts = l.Live.StartsAt
+		}
+		r.Notice = &Notice{Kind: PlaceConfirmed, Sequence: l.Event.Sequence, Status: l.Event.Status, StartsAt: starts, At: now}
+		err = s.cfg.Registrations.UpdateRegistration(ctx, r, r.Version-1)
+		if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
+			continue // cancelled or promoted meanwhile: the next one
+		}
+		if err != nil {
+			return false, err
+		}
+		_, err = s.cfg.Places.ReleasePlace(ctx, waitingKey(l.ID))
+		return true, err
+	}
+	return false, fault.New(fault.Unavailable, "the waiting list is changing too fast; try again")
+}
+
+// settle promotes from the waiting list while there are free places (a
+// place freed as someone joined the list, or a larger capacity).
+func (s *Service) settle(ctx context.Context, l Lecture) error {
+	for range 100 {
+		_, ok, err := s.cfg.Places.TakePlace(ctx, placesKey(l.ID), int64(l.Live.Capacity))
+		if err != nil || !ok {
+			return err
+		}
+		promoted, err := s.promoteNext(ctx, l)
+		if err != nil || !promoted {
+			s.release(placesKey(l.ID))
+			return err
+		}
+	}
+	return nil
+}
+
+// Lookup finds a registration by its code (readers see and cancel theirs
+// with it), with its session as readers see it.
+func (s *Service) Lookup(ctx context.Context, code string) (Registration, Lecture, int, error) {
+	r, err := s.cfg.Registrations.FindRegistration(ctx, HashCode(code))
+	if err != nil {
+		return Registration{}, Lecture{}, 0, notFound(err)
+	}
+	l, err := s.cfg.Store.Get(ctx, r.LectureID)
+	if err != nil {
+		return Registration{}, Lecture{}, 0, notFound(err)
+	}
+	pos, err := s.position(ctx, r)
+	return r, l, pos, err
+}
+
+func notFound(err error) error {
+	if fault.Is(err, fault.NotFound) {
+		return fault.New(fault.NotFound, "no registration with this code")
+	}
+	return err
+}
+
+// CancelByCode cancels a reader's registration; cancelling twice answers
+// the cancelled registration again.
+func (s *Service) CancelByCode(ctx context.Context, code string) (Registration, error) {
+	r, err := s.cfg.Registrations.FindRegistration(ctx, HashCode(code))
+	if err != nil {
+		return Registration{}, notFound(err)
+	}
+	return s.cancel(ctx, r)
+}
+
+// CancelRegistration cancels a registration for the office (a reader who
+// called), with an audit record.
+func (s *Service) CancelRegistration(ctx context.Context, actor content.Actor, lectureID, id string) (Registration, error) {
+	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
+	if err != nil || r.LectureID != lectureID {
+		return Registration{}, fault.New(fault.NotFound, "no such registration")
+	}
+	r, err = s.cancel(ctx, r)
+	if err != nil {
+		return r, err
+	}
+	a := actor.Audit()
+	return r, s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
+		Action: audit.Transition, Target: Kind + ":" + lectureID, Detail: "registration " + id + " cancelled"})
+}
+
+func (s *Service) cancel(ctx context.Context, r Registration) (Registration, error) {
+	if r.Status == Cancelled {
+		return r, nil
+	}
+	was, now := r.Status, s.clock()
+	r.Status, r.CancelledAt, r.UpdatedAt, r.Version, r.Notice = Cancelled, &now, now, r.Version+1, nil
+	if err := s.cfg.Registrations.UpdateRegistration(ctx, r, r.Version-1); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			return Registration{}, fault.New(fault.Conflict, "the registration changed meanwhile; look at it again")
+		}
+		return Registration{}, err
+	}
+	l, err := s.cfg.Store.Get(ctx, r.LectureID)
+	if err != nil {
+		return r, fmt.Errorf("lectures: the session of a cancelled registration: %w", err)
+	}
+	switch was {
+	case Confirmed:
+		promoted, err := s.promoteNext(ctx, l)
+		if err != nil {
+			return r, err
+		}
+		if !promoted {
+			if _, err := s.cfg.Places.ReleasePlace(ctx, placesKey(l.ID)); err != nil {
+				return r, err
+			}
+		}
+	case Waitlisted:
+		if _, err := s.cfg.Places.ReleasePlace(ctx, waitingKey(l.ID)); err != nil {
+			return r, err
+		}
+	}
+	s.placesChanged(ctx)
+	return r, nil
+}

@@ -1,0 +1,159 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/record"
+)
+
+const colRegistrations = "registrations"
+
+// registrationIndexes: the code and the active key are unique; a
+// session's registrations walk (lecture_id, status, seq).
+func registrationIndexes() []index {
+	return []index{
+		{"code_unique", bson.D{{Key: "code_hash", Value: 1}}, true},
+		{"active_unique", bson.D{{Key: "active_key", Value: 1}}, true},
+		{"lecture_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "seq", Value: 1}}, false},
+		{"lecture_status_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "status", Value: 1}, {Key: "seq", Value: 1}}, false},
+		{"to_tell", bson.D{{Key: "to_tell", Value: 1}, {Key: "_id", Value: 1}}, false},
+		{"purge_at", bson.D{{Key: "purge_at", Value: 1}}, false},
+	}
+}
+
+// InsertRegistration implements lectures.RegistrationStore.
+func (s *Store) InsertRegistration(ctx context.Context, r lectures.Registration) error {
+	_, err := s.db.Collection(colRegistrations).InsertOne(ctx, record.FromRegistration(r))
+	if isDuplicate(err) {
+		return fmt.Errorf("mongostore: insert registration: %w", lectures.ErrAlreadyRegistered)
+	}
+	if err != nil {
+		return dbFault(err, "insert registration")
+	}
+	return nil
+}
+
+// GetRegistration implements lectures.RegistrationStore.
+func (s *Store) GetRegistration(ctx context.Context, id string) (lectures.Registration, error) {
+	return s.oneRegistration(ctx, bson.D{{Key: "_id", Value: id}})
+}
+
+// FindRegistration implements lectures.RegistrationStore.
+func (s *Store) FindRegistration(ctx context.Context, codeHash string) (lectures.Registration, error) {
+	return s.oneRegistration(ctx, bson.D{{Key: "code_hash", Value: codeHash}})
+}
+
+func (s *Store) oneRegistration(ctx context.Context, filter bson.D) (lectures.Registration, error) {
+	var d record.Registration
+	if err := s.db.Collection(colRegistrations).FindOne(ctx, filter).Decode(&d); err != nil {
+		return lectures.Registration{}, notFoundAs(dbFault(err, "get registration"), "no such registration")
+	}
+	return d.Registration(), nil
+}
+
+// UpdateRegistration implements lectures.RegistrationStore: a replace
+// conditional on the version (MarkToTell raises versions too, so neither
+// overwrites the other).
+func (s *Store) UpdateRegistration(ctx context.Context, r lectures.Registration, expect int64) error {
+	coll := s.db.Collection(colRegistrations)
+	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expect}}, record.FromRegistration(r))
+	if isDuplicate(err) {
+		return fmt.Errorf("mongostore: update registration: %w", lectures.ErrAlreadyRegistered)
+	}
+	if err != nil {
+		return dbFault(err, "update registration")
+	}
+	if res.MatchedCount == 0 {
+		var cur struct {
+			Version int64 `bson:"version"`
+		}
+		if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&cur); err != nil {
+			return notFoundAs(dbFault(err, "read version"), "no such registration")
+		}
+		return content.VersionConflict(cur.Version)
+	}
+	return nil
+}
+
+// ListRegistrations implements lectures.RegistrationStore.
+func (s *Store) ListRegistrations(ctx context.Context, q lectures.RegistrationQuery) ([]lectures.Registration, error) {
+	filter := bson.D{{Key: "lecture_id", Value: q.LectureID}}
+	if q.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: string(q.Status)})
+	}
+	filter = append(filter, bson.E{Key: "seq", Value: bson.D{{Key: "$gt", Value: q.AfterSeq}}})
+	return s.findRegistrations(ctx, filter, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}).SetLimit(int64(q.Limit)))
+}
+
+func (s *Store) findRegistrations(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]lectures.Registration, error) {
+	cur, err := s.db.Collection(colRegistrations).Find(ctx, filter, opts)
+	if err != nil {
+		return nil, dbFault(err, "list registrations")
+	}
+	var docs []record.Registration
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, dbFault(err, "list registrations")
+	}
+	out := make([]lectures.Registration, len(docs))
+	for i, d := range docs {
+		out[i] = d.Registration()
+	}
+	return out, nil
+}
+
+// MarkToTell implements lectures.RegistrationStore with one updateMany.
+func (s *Store) MarkToTell(ctx context.Context, lectureID string, n lectures.Notice, purgeAt time.Time) error {
+	_, err := s.db.Collection(colRegistrations).UpdateMany(ctx,
+		bson.D{{Key: "lecture_id", Value: lectureID}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(lectures.Cancelled)}}}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "notice", Value: record.FromNotice(n)}, {Key: "to_tell", Value: true},
+				{Key: "purge_at", Value: purgeAt.UTC().Truncate(time.Millisecond)}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+		})
+	if err != nil {
+		return dbFault(err, "mark registrants to be told")
+	}
+	return nil
+}
+
+// ListToTell implements lectures.RegistrationStore.
+func (s *Store) ListToTell(ctx context.Context, after string, limit int) ([]lectures.Registration, error) {
+	return s.findRegistrations(ctx, bson.D{{Key: "to_tell", Value: true}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// PurgeRegistrations implements lectures.RegistrationStore: the ids
+// first (a bounded batch), then one deleteMany of them.
+func (s *Store) PurgeRegistrations(ctx context.Context, t time.Time, limit int) (int, error) {
+	coll := s.db.Collection(colRegistrations)
+	cur, err := coll.Find(ctx, bson.D{{Key: "purge_at", Value: bson.D{{Key: "$lt", Value: t}}}},
+		options.Find().SetSort(bson.D{{Key: "purge_at", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return 0, dbFault(err, "purge registrations")
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return 0, dbFault(err, "purge registrations")
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	in := bson.A{}
+	for _, d := range ids {
+		in = append(in, d.ID)
+	}
+	res, err := coll.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: in}}}})
+	if err != nil {
+		return 0, dbFault(err, "purge registrations")
+	}
+	return int(res.DeletedCount), nil
+}
