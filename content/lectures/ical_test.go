@@ -126,7 +126,7 @@ func TestCalendarFollowsRescheduleAndCancellation(t *testing.T) {
 	if first.seq != 0 || first.status != "CONFIRMED" || !strings.HasSuffix(first.uid, "@ltx.example.edu") {
 		t.Fatalf("as published: %+v", first)
 	}
-	f.now = f.now.Add(time.Hour)
+	f.advance(time.Hour)
 	later := start.Add(7 * 24 * time.Hour)
 	end := later.Add(time.Hour)
 	l, err := f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventRescheduled, Reason: "场地维修",
@@ -139,7 +139,7 @@ func TestCalendarFollowsRescheduleAndCancellation(t *testing.T) {
 		moved.summary != "【改期】乐老学院 书法课" {
 		t.Fatalf("after the reschedule: %+v", moved)
 	}
-	f.now = f.now.Add(time.Hour)
+	f.advance(time.Hour)
 	if l, err = f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventPostponed, Reason: "老师生病"}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,40 +2,54 @@ package lectures_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
-	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 
 const baseURL = "https://ltx.example.edu"
 
-// fixture is a lecture service on a real SQLite store in the test's
-// folder, with a clock the test moves.
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// fixture is a lecture service on a real store (SQLite on a file in the
+// test's folder; the Mongo store with YINLING_TEST_STORE=mongo), with a
+// clock the test moves.
 type fixture struct {
 	*lectures.Service
-	now time.Time
+	store *teststore.Store
+	mu    sync.Mutex
+	now   time.Time
+}
+
+func (f *fixture) clock() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fixture) advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := teststore.Open(t)
 	md, err := markdown.New(baseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{now: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
-	clock := func() time.Time { return f.now }
-	f.Service = lectures.New(lectures.Config{Store: s.Lectures(), Assets: s, Changes: s, Revisions: s,
-		Locks: content.NewLocks(s, s, clock), Audit: s, Markdown: md, Cursors: content.NewCursors([]byte("k")), Now: clock})
+	f := &fixture{store: s, now: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
+	f.Service = lectures.New(lectures.Config{Store: s.Lectures, Assets: s, Changes: s, Revisions: s,
+		Locks: content.NewLocks(s, s, f.clock), Audit: s, Markdown: md, Cursors: content.NewCursors([]byte("k")),
+		Registrations: s, Places: s, Now: f.clock})
 	return f
 }
 

@@ -98,6 +98,15 @@ var coordinationTests = []test{
 			t.Fatalf("a second secret = %x, %v; want different bytes", other, err)
 		}
 	}},
+	{"racers on a new counter with room for all: every one gets a place", func(t *testing.T, s Stores) {
+		wins := race(t, 50, func(int) (bool, error) {
+			_, ok, err := s.TakePlace(ctxFor(t), "lecture:fresh", 100)
+			return ok, err
+		})
+		if n, err := s.PlacesTaken(ctxFor(t), "lecture:fresh"); wins != 50 || err != nil || n != 50 {
+			t.Fatalf("%d of 50 got a place, %d counted (%v); a counter with room refused some", wins, n, err)
+		}
+	}},
 	{"a hundred people taking thirty places: exactly thirty get one", func(t *testing.T, s Stores) {
 		var mu sync.Mutex
 		counts := map[int64]bool{}

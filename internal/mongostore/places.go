@@ -15,10 +15,11 @@ const colPlaces = "places"
 // findOneAndUpdate ($inc where n < capacity): atomic on MongoDB and,
 // through the write gate, on FerretDB. A counter seen for the first time is
 // inserted; a duplicate key then means a racer inserted it first, and the
-// conditional update is tried again.
+// conditional update is tried again (so is one that found no counter that
+// a racer then inserted: a counter is full only when it says so).
 func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int64, bool, error) {
 	coll := s.db.Collection(colPlaces)
-	for range 2 {
+	for range 5 {
 		var d record.Places
 		err := coll.FindOneAndUpdate(ctx,
 			bson.D{{Key: "_id", Value: key}, {Key: "n", Value: bson.D{{Key: "$lt", Value: capacity}}}},
@@ -32,8 +33,10 @@ func (s *Store) TakePlace(ctx context.Context, key string, capacity int64) (int6
 		}
 		n, err := s.places(ctx, key)
 		switch {
-		case err == nil:
+		case err == nil && n >= capacity:
 			return n, false, nil // the counter exists and is full
+		case err == nil:
+			continue // inserted or freed since the update looked: look again
 		case !isNotFound(err):
 			return 0, false, dbFault(err, "take a place")
 		case capacity < 1:

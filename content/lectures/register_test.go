@@ -1,0 +1,236 @@
+package lectures_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// open publishes a session with capacity places and a waiting list, starting
+// in a week.
+func (f *fixture) open(t *testing.T, capacity, waitlist int) lectures.Lecture {
+	t.Helper()
+	in := session("乐老学院 太极拳", f.clock().Add(7*24*time.Hour))
+	in.Capacity, in.Registration = capacity, lectures.RegistrationRules{Mode: lectures.RegistrationInternal, Waitlist: waitlist}
+	return f.published(t, in)
+}
+
+func phone(i int) string { return fmt.Sprintf("138%08d", i) }
+
+func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 30, 100)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		receipts []lectures.Receipt
+		start    = make(chan struct{})
+	)
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			r, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)})
+			if err != nil {
+				t.Errorf("registration %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			receipts = append(receipts, r)
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	var confirmed, waiting []lectures.Receipt
+	for _, r := range receipts {
+		switch r.Status {
+		case lectures.Confirmed:
+			confirmed = append(confirmed, r)
+		case lectures.Waitlisted:
+			waiting = append(waiting, r)
+		}
+	}
+	if len(confirmed) != 30 || len(waiting) != 70 {
+		t.Fatalf("%d confirmed, %d waiting; want 30 and 70", len(confirmed), len(waiting))
+	}
+	stored, err := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 100)
+	if err != nil || len(stored) != 70 {
+		t.Fatalf("the waiting list holds %d, %v", len(stored), err)
+	}
+	for i := 1; i < len(stored); i++ {
+		if stored[i].Seq <= stored[i-1].Seq {
+			t.Fatal("the waiting list is not in order of arrival")
+		}
+	}
+	places, err := f.Places(ctx, mustLive(t, f, l.Slug))
+	if err != nil || places.Confirmed != 30 || places.Waiting != 70 || places.Left() != 0 {
+		t.Fatalf("places: %+v, %v", places, err)
+	}
+
+	// Cancelling confirmed places promotes the first waiting, in order.
+	for i := range 3 {
+		if _, err := f.CancelByCode(ctx, confirmed[i].Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range stored[:3] {
+		got, err := f.store.GetRegistration(ctx, r.ID)
+		if err != nil || got.Status != lectures.Confirmed || got.Notice == nil || got.Notice.Kind != lectures.PlaceConfirmed {
+			t.Fatalf("waiting #%d after three cancellations: %+v, %v", i+1, got, err)
+		}
+	}
+	if got, _ := f.store.GetRegistration(ctx, stored[3].ID); got.Status != lectures.Waitlisted {
+		t.Fatalf("the fourth waiting was promoted too: %+v", got)
+	}
+	_, _, pos, err := f.Lookup(ctx, findCode(receipts, stored[3].ID))
+	if err != nil || pos != 1 {
+		t.Fatalf("the fourth waiting is now at %d, %v; want 1", pos, err)
+	}
+	places, _ = f.Places(ctx, mustLive(t, f, l.Slug))
+	if places.Confirmed != 30 || places.Waiting != 67 {
+		t.Fatalf("places after promotions: %+v", places)
+	}
+}
+
+func mustLive(t *testing.T, f *fixture, slug string) lectures.Lecture {
+	t.Helper()
+	l, err := f.GetLive(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func findCode(rs []lectures.Receipt, id string) string {
+	for _, r := range rs {
+		if r.ID == id {
+			return r.Code
+		}
+	}
+	return ""
+}
+
+func TestRegistrationRules(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 2, 1)
+	reg := func(p string) (lectures.Receipt, error) {
+		return f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "张老师", Phone: p, Note: "带老伴"})
+	}
+	first, err := reg("138 1234 5678")
+	if err != nil || first.Status != lectures.Confirmed || first.Phone != "13812345678" || len(first.Code) != 10 {
+		t.Fatalf("first: %+v, %v", first, err)
+	}
+	if _, err := reg("+86 138-1234-5678"); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("the same phone written otherwise: %v", err)
+	}
+	if _, err := reg("12345"); !fault.Is(err, fault.Invalid) {
+		t.Fatalf("a bad phone: %v", err)
+	}
+	if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "机器人", Phone: phone(7), Trap: "http://spam"}); !fault.Is(err, fault.Invalid) {
+		t.Fatalf("the honeypot: %v", err)
+	}
+	if r, err := reg("029-88881234"); err != nil || r.Status != lectures.Confirmed {
+		t.Fatalf("a landline: %+v, %v", r, err)
+	}
+	wait, err := reg(phone(3))
+	if err != nil || wait.Status != lectures.Waitlisted || wait.Position != 1 {
+		t.Fatalf("the waiting list: %+v, %v", wait, err)
+	}
+	if _, err := reg(phone(4)); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("full with a full waiting list: %v", err)
+	}
+	// A waiting registrant who cancels frees the list, not a place.
+	if _, err := f.CancelByCode(ctx, wait.Code); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := f.CancelByCode(ctx, wait.Code); err != nil || again.Status != lectures.Cancelled {
+		t.Fatalf("cancelling twice: %+v, %v", again, err)
+	}
+	if r, err := reg(phone(3)); err != nil || r.Status != lectures.Waitlisted {
+		t.Fatalf("registering again after cancelling: %+v, %v", r, err)
+	}
+	if _, err := f.CancelByCode(ctx, "NOSUCHCODE"); !fault.Is(err, fault.NotFound) {
+		t.Fatalf("an unknown code: %v", err)
+	}
+
+	// A cancelled or postponed session takes no registration, and its
+	// registrants are marked to be told.
+	if _, err := f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventCancelled, Reason: "大雪"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg(phone(9)); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("registering for a cancelled session: %v", err)
+	}
+	told, err := f.Notices(ctx, "", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(told) != 3 { // two confirmed and the one waiting; not the cancelled
+		t.Fatalf("%d to tell, want 3", len(told))
+	}
+	for _, r := range told {
+		if r.Notice.Kind != lectures.SessionChanged || r.Notice.Status != lectures.EventCancelled || r.Notice.Reason != "大雪" {
+			t.Fatalf("notice: %+v", r.Notice)
+		}
+	}
+	if _, err := f.MarkTold(ctx, organizer, told[0].ID, told[0].Notice.Sequence+1); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("marking an older notice told: %v", err)
+	}
+	if _, err := f.MarkTold(ctx, organizer, told[0].ID, told[0].Notice.Sequence); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.Notices(ctx, "", 100); len(left) != 2 {
+		t.Fatalf("%d left to tell, want 2", len(left))
+	}
+}
+
+func TestRegistrationWindowAndPurge(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	start := f.clock().Add(48 * time.Hour)
+	opens := f.clock().Add(24 * time.Hour)
+	in := session("梧桐语讲坛 书画", start)
+	in.Registration.OpensAt = &opens
+	l := f.published(t, in)
+	_, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "李", Phone: phone(1)})
+	var fe *fault.Error
+	if !errors.As(err, &fe) || fe.Kind != fault.Conflict {
+		t.Fatalf("before it opens: %v", err)
+	}
+	f.advance(25 * time.Hour)
+	r, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "李", Phone: phone(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(90 * time.Minute).Add(lectures.DefaultKeepPersonalData); !r.PurgeAt.Equal(want) {
+		t.Fatalf("purge at %v, want %v", r.PurgeAt, want)
+	}
+	f.advance(24 * time.Hour)
+	if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "王", Phone: phone(2)}); !fault.Is(err, fault.Conflict) {
+		t.Fatalf("after the start: %v", err)
+	}
+	if n, err := f.PurgeRegistrations(ctx); err != nil || n != 0 {
+		t.Fatalf("purge before its time: %d, %v", n, err)
+	}
+	f.advance(lectures.DefaultKeepPersonalData) // the session ended half an hour after now: not yet
+	if n, err := f.PurgeRegistrations(ctx); err != nil || n != 0 {
+		t.Fatalf("purge just before its time: %d, %v", n, err)
+	}
+	f.advance(time.Hour)
+	if n, err := f.PurgeRegistrations(ctx); err != nil || n != 1 {
+		t.Fatalf("purge after its time: %d, %v", n, err)
+	}
+	if _, _, _, err := f.Lookup(ctx, r.Code); !fault.Is(err, fault.NotFound) {
+		t.Fatalf("a purged registration: %v", err)
+	}
+}

@@ -1,0 +1,130 @@
+package lectures
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"strconv"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// Registrations lists a session's registrations for the office, in order
+// of arrival after seq afterSeq (status "" for all).
+func (s *Service) Registrations(ctx context.Context, lectureID string, status RegistrationStatus, afterSeq int64, limit int) ([]Registration, error) {
+	if _, err := s.Get(ctx, lectureID); err != nil {
+		return nil, err
+	}
+	switch status {
+	case "", Confirmed, Waitlisted, Cancelled:
+	default:
+		return nil, fault.Fields(fault.FieldError{Field: "status", Message: "must be confirmed, waitlisted or cancelled"})
+	}
+	if limit == 0 {
+		limit = content.DefaultLimit
+	}
+	return s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: lectureID, Status: status, AfterSeq: afterSeq, Limit: limit})
+}
+
+// MayExport reports whether actor may export a session's registrations
+// with whole phone numbers: its organizer (who created it) and admins.
+func MayExport(l Lecture, actorID string, admin bool) bool { return admin || l.Author == actorID }
+
+// ExportCSV writes every registration of a session as CSV (UTF-8 with a
+// byte-order mark, so spreadsheet programs read the Chinese), whole phone
+// numbers included, and records the export in the audit log. The caller
+// has checked MayExport.
+func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture, w io.Writer) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间"})
+	words := map[RegistrationStatus]string{Confirmed: "已确认", Waitlisted: "候补", Cancelled: "已取消"}
+	n := 0
+	for after := int64(0); ; {
+		page, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: l.ID, AfterSeq: after, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, r := range page {
+			cancelled := ""
+			if r.CancelledAt != nil {
+				cancelled = r.CancelledAt.In(shanghai).Format("2006-01-02 15:04")
+			}
+			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), r.Phone, csvSafe(r.Note),
+				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled})
+			n++
+		}
+		if len(page) < 500 {
+			break
+		}
+		after = page[len(page)-1].Seq
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	a := actor.Audit()
+	return s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
+		Action: audit.Transition, Target: Kind + ":" + l.ID, Detail: "registrations exported (" + strconv.Itoa(n) + " rows, with phone numbers)"})
+}
+
+// csvSafe keeps a reader's text from being taken for a formula by a
+// spreadsheet program (CSV injection): a leading =, +, -, @ is quoted away.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+// Notices lists the registrations whose registrants must still be told of
+// something, by id after after.
+func (s *Service) Notices(ctx context.Context, after string, limit int) ([]Registration, error) {
+	if limit == 0 {
+		limit = content.DefaultLimit
+	}
+	return s.cfg.Registrations.ListToTell(ctx, after, limit)
+}
+
+// MarkTold records that a registrant was told of their notice (by staff
+// on the phone, or by a notifier), with an audit record. sequence is the
+// notice's, so a newer change that came meanwhile stays to be told.
+func (s *Service) MarkTold(ctx context.Context, actor content.Actor, id string, sequence int64) (Registration, error) {
+	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
+	if err != nil {
+		return Registration{}, err
+	}
+	if r.Notice == nil {
+		return r, nil
+	}
+	if r.Notice.Sequence != sequence {
+		return Registration{}, fault.New(fault.Conflict, "the session changed again since; tell them of the newest change")
+	}
+	r.Notice, r.Version, r.UpdatedAt = nil, r.Version+1, s.clock()
+	if err := s.cfg.Registrations.UpdateRegistration(ctx, r, r.Version-1); err != nil {
+		return Registration{}, err
+	}
+	a := actor.Audit()
+	return r, s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
+		Action: audit.Transition, Target: Kind + ":" + r.LectureID, Detail: "registrant of " + id + " told (sequence " +
+			strconv.FormatInt(sequence, 10) + ")"})
+}
+
+// PurgeRegistrations deletes the registrations (names and phone numbers)
+// whose sessions ended more than the configured time ago; it returns how
+// many went.
+func (s *Service) PurgeRegistrations(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := s.cfg.Registrations.PurgeRegistrations(ctx, s.clock(), 500)
+		total += n
+		if err != nil || n < 500 {
+			return total, err
+		}
+	}
+}
