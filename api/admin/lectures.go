@@ -1,13 +1,18 @@
 package admin
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // lectureIn is a session as an organizer sends it. Unknown fields are
@@ -115,4 +120,142 @@ func (h *handlers) changeEvent(c *fiber.Ctx) error {
 	}
 	h.liveChanged()
 	return h.lecturesAPI().write(c, fiber.StatusOK, l)
+}
+
+// registrationItem is a registration as the office sees it in a list: the
+// phone masked (the whole number only in the organizers' CSV export).
+type registrationItem struct {
+	ID          string                      `json:"id"`
+	LectureID   string                      `json:"lecture_id"`
+	Seq         int64                       `json:"seq"`
+	Status      lectures.RegistrationStatus `json:"status"`
+	Name        string                      `json:"name"`
+	Phone       string                      `json:"phone"`
+	Note        string                      `json:"note"`
+	CreatedAt   time.Time                   `json:"created_at"`
+	CancelledAt *time.Time                  `json:"cancelled_at"`
+	Notice      *noticeItem                 `json:"notice"`
+}
+
+type noticeItem struct {
+	Kind     lectures.NoticeKind  `json:"kind"`
+	Sequence int64                `json:"sequence"`
+	Status   lectures.EventStatus `json:"event_status"`
+	Reason   string               `json:"reason"`
+	StartsAt *time.Time           `json:"starts_at"`
+	At       time.Time            `json:"at"`
+}
+
+func toRegistrationItem(r lectures.Registration) registrationItem {
+	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
+		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt}
+	if n := r.Notice; n != nil {
+		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At}
+	}
+	return out
+}
+
+// listRegistrations is GET /lectures/{id}/registrations: a session's
+// registrations in order of arrival (?status=, ?after= the last seq seen).
+func (h *handlers) listRegistrations(c *fiber.Ctx) error {
+	q, err := httpx.QueryParams(c, "status", "after", "limit")
+	if err != nil {
+		return err
+	}
+	limit, err := q.Limit()
+	if err != nil {
+		return err
+	}
+	var after int64
+	if v, ok := q["after"]; ok {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return fault.Fields(fault.FieldError{Field: "after", Message: "must be the seq of the last registration seen"})
+		}
+	}
+	rs, err := h.d.Lectures.Registrations(c.UserContext(), c.Params("id"), lectures.RegistrationStatus(q["status"]), after, limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs))}
+	for i, r := range rs {
+		out.Items[i] = toRegistrationItem(r)
+	}
+	if n := len(rs); n > 0 && (n == limit || limit == 0 && n == content.DefaultLimit) {
+		out.NextCursor = strconv.FormatInt(rs[len(rs)-1].Seq, 10)
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+// exportRegistrations is GET /lectures/{id}/registrations.csv, for the
+// session's organizer and admins only: whole phone numbers.
+func (h *handlers) exportRegistrations(c *fiber.Ctx) error {
+	l, err := h.d.Lectures.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if !lectures.MayExport(l, u.ID, u.Can(account.ManageUsers)) {
+		return fault.New(fault.Forbidden, "only the session's organizer and administrators may export its registrations")
+	}
+	var buf bytes.Buffer
+	if err := h.d.Lectures.ExportCSV(c.UserContext(), editor(c), l, &buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="registrations-`+l.Slug+`.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+// cancelRegistration is DELETE /lectures/{id}/registrations/{registration}:
+// the office cancels for a reader (who called).
+func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
+	r, err := h.d.Lectures.CancelRegistration(c.UserContext(), editor(c), c.Params("id"), c.Params("registration"))
+	if err != nil {
+		return err
+	}
+	h.liveChanged()
+	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
+}
+
+// listNotifications is GET /notifications: who must still be told of a
+// change (?after= the last id seen).
+func (h *handlers) listNotifications(c *fiber.Ctx) error {
+	q, err := httpx.QueryParams(c, "after", "limit")
+	if err != nil {
+		return err
+	}
+	limit, err := q.Limit()
+	if err != nil {
+		return err
+	}
+	rs, err := h.d.Lectures.Notices(c.UserContext(), q["after"], limit)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs))}
+	for i, r := range rs {
+		out.Items[i] = toRegistrationItem(r)
+	}
+	if n := len(rs); n > 0 && (n == limit || limit == 0 && n == content.DefaultLimit) {
+		out.NextCursor = rs[n-1].ID
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+type toldIn struct {
+	Sequence int64 `json:"sequence"`
+}
+
+// markTold is POST /notifications/{registration}/told with the sequence of
+// the notice the registrant was told of.
+func (h *handlers) markTold(c *fiber.Ctx) error {
+	var in toldIn
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.d.Lectures.MarkTold(c.UserContext(), editor(c), c.Params("registration"), in.Sequence)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }

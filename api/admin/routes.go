@@ -38,6 +38,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	organize := require(account.EditLectures)
 	h.lecturesAPI().bind(admin, signedIn, organize, publish)
 	admin.Post("/lectures/:id/event", signedIn(organize, h.changeEvent)...)
+	admin.Get("/lectures/:id/registrations", signedIn(organize, h.listRegistrations)...)
+	admin.Get("/lectures/:id/registrations.csv", signedIn(require(account.ExportRegistrations), httpx.NoQuery, h.exportRegistrations)...)
+	admin.Delete("/lectures/:id/registrations/:registration", signedIn(organize, h.cancelRegistration)...)
+	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
+	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 
 	media := require(account.UseMedia)
 	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)

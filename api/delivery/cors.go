@@ -8,7 +8,7 @@ import (
 
 // cors lets the configured origins read the content API from a browser.
 // It never allows credentials (the content API has none to give), answers
-// only GET and HEAD, and names the origin it allows (Vary: Origin), except
+// GET and HEAD, and POST and DELETE (a reader's registration), and names the origin it allows (Vary: Origin), except
 // when "*" is configured for everyone. With no origins configured it adds
 // nothing, and browsers keep other sites out.
 func cors(origins []string) fiber.Handler {
@@ -36,8 +36,8 @@ func cors(origins []string) fiber.Handler {
 		}
 		c.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, X-Request-Id")
 		if c.Method() == fiber.MethodOptions {
-			c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD")
-			c.Set(fiber.HeaderAccessControlAllowHeaders, "If-None-Match")
+			c.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD, POST, DELETE")
+			c.Set(fiber.HeaderAccessControlAllowHeaders, "If-None-Match, Content-Type")
 			c.Set(fiber.HeaderAccessControlMaxAge, "600")
 			return c.SendStatus(fiber.StatusNoContent)
 		}

@@ -39,11 +39,14 @@ type Surface struct{ h *handlers }
 type handlers struct {
 	d     Deps
 	cache *readCache // nil: no read cache
+	// Per address: registrations, and looking up or cancelling one by code
+	// (codes cannot be guessed, and this keeps anyone from trying).
+	registering, lookingUp *addressLimit
 }
 
 // New builds the surface.
 func New(d Deps) *Surface {
-	h := &handlers{d: d}
+	h := &handlers{d: d, registering: newAddressLimit(10, 10*time.Minute), lookingUp: newAddressLimit(60, 10*time.Minute)}
 	if d.Changes != nil {
 		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
 	}
@@ -53,7 +56,9 @@ func New(d Deps) *Surface {
 // LiveChanged makes the next answer look at the change counter: called
 // after a change made through this instance, so its own readers see it at
 // once.
-func (s *Surface) LiveChanged() { s.h.cache.invalidate() }
+func (s *Surface) LiveChanged() { s.h.liveChanged() }
+
+func (h *handlers) liveChanged() { h.cache.invalidate() }
 
 // Routes binds every route of the surface.
 func (s *Surface) Routes(app fiber.Router) {
@@ -64,6 +69,9 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/columns", httpx.NoQuery, h.listColumns)
 	api.Get("/lectures", h.listLiveLectures)
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
+	api.Post("/lectures/:slug/registrations", httpx.NoQuery, h.register)
+	api.Get("/registrations/:code", httpx.NoQuery, h.getRegistration)
+	api.Delete("/registrations/:code", httpx.NoQuery, h.cancelRegistration)
 
 	// Calendars (iCalendar feeds readers subscribe to). The website's
 	// pages will sit beside them under /lectures.

@@ -14,17 +14,20 @@ import (
 // publicLecture is a session as readers see it: the live copy and its
 // event. Times are given in Asia/Shanghai (+08:00).
 type publicLecture struct {
-	ID             string               `json:"id"`
-	Slug           string               `json:"slug"`
-	Title          string               `json:"title"`
-	Summary        string               `json:"summary"`
-	Series         string               `json:"series"`
-	Speakers       []publicSpeaker      `json:"speakers"`
-	Venue          lectures.Venue       `json:"venue"`
-	OnlineURL      string               `json:"online_url,omitempty"`
-	StartsAt       time.Time            `json:"starts_at"`
-	EndsAt         *time.Time           `json:"ends_at"`
-	Capacity       int                  `json:"capacity"`
+	ID        string          `json:"id"`
+	Slug      string          `json:"slug"`
+	Title     string          `json:"title"`
+	Summary   string          `json:"summary"`
+	Series    string          `json:"series"`
+	Speakers  []publicSpeaker `json:"speakers"`
+	Venue     lectures.Venue  `json:"venue"`
+	OnlineURL string          `json:"online_url,omitempty"`
+	StartsAt  time.Time       `json:"starts_at"`
+	EndsAt    *time.Time      `json:"ends_at"`
+	Capacity  int             `json:"capacity"`
+	// PlacesLeft and WaitlistLeft are given when readers register here.
+	PlacesLeft     *int64               `json:"places_left,omitempty"`
+	WaitlistLeft   *int64               `json:"waitlist_left,omitempty"`
 	Registration   publicRegistration   `json:"registration"`
 	EventStatus    lectures.EventStatus `json:"event_status"`
 	StatusReason   string               `json:"status_reason,omitempty"`
@@ -50,6 +53,21 @@ type publicRegistration struct {
 	URL      string     `json:"url,omitempty"`
 	OpensAt  *time.Time `json:"opens_at"`
 	ClosesAt *time.Time `json:"closes_at"`
+}
+
+// withPlaces gives a session as readers see it with its places left.
+func (h *handlers) withPlaces(ctx context.Context, l lectures.Lecture, withBody bool) (publicLecture, error) {
+	out := h.toPublicLecture(l, withBody)
+	if l.Live.Registration.Mode != lectures.RegistrationInternal {
+		return out, nil
+	}
+	p, err := h.d.Lectures.Places(ctx, l)
+	if err != nil {
+		return out, err
+	}
+	left, wait := p.Left(), max(p.Waitlist-p.Waiting, 0)
+	out.PlacesLeft, out.WaitlistLeft = &left, &wait
+	return out, nil
 }
 
 func (h *handlers) toPublicLecture(l lectures.Lecture, withBody bool) publicLecture {
@@ -112,7 +130,9 @@ func (h *handlers) listLiveLectures(c *fiber.Ctx) error {
 		}
 		out := httpx.List[publicLecture]{Items: make([]publicLecture, len(page.Items)), NextCursor: page.NextCursor}
 		for i, l := range page.Items {
-			out.Items[i] = h.toPublicLecture(l, false)
+			if out.Items[i], err = h.withPlaces(ctx, l, false); err != nil {
+				return nil, err
+			}
 		}
 		return out, nil
 	})
@@ -125,6 +145,6 @@ func (h *handlers) getLiveLecture(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		return h.toPublicLecture(l, true), nil
+		return h.withPlaces(ctx, l, true)
 	})
 }

@@ -116,7 +116,11 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 				}
 				errs = append(errs, err)
 			}
-			return time.Time{}, errors.Join(errs...)
+			n, err := s.lectures.PurgeRegistrations(ctx)
+			if n > 0 {
+				logger.Info("deleted the registrations of past sessions", "count", n, "after_days", s.cfg.RegistrationDays)
+			}
+			return time.Time{}, errors.Join(append(errs, err)...)
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			n, err := s.library.CollectOrphans(ctx, media.OrphanGrace)

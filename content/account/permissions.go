@@ -17,6 +17,10 @@ const (
 	// Lectures only: create, edit and submit sessions; change a published
 	// session's event status with a reason.
 	EditLectures Permission = "lectures:edit"
+	// Download a session's registrations with whole phone numbers:
+	// administrators, and organizers for the sessions they organize (the
+	// lecture service checks which).
+	ExportRegistrations Permission = "registrations:export"
 	// Upload media and read the library.
 	UseMedia Permission = "media:use"
 	// Manage users, roles, everyone's sessions and tokens.
@@ -27,10 +31,10 @@ const (
 
 // grants is who may do what. A user with several roles has the union.
 var grants = map[Role][]Permission{
-	RoleAdmin:     {EditContent, PublishContent, EditLectures, UseMedia, ManageUsers, ReadAudit},
+	RoleAdmin:     {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ReadAudit},
 	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia},
 	RoleEditor:    {EditContent, UseMedia},
-	RoleOrganizer: {EditLectures, UseMedia},
+	RoleOrganizer: {EditLectures, ExportRegistrations, UseMedia},
 }
 
 // Can reports whether the user, if enabled, holds the permission through any

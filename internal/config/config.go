@@ -43,6 +43,9 @@ type Config struct {
 	SchedulerTick time.Duration
 	// TrashDays is how long trashed items stay restorable.
 	TrashDays int
+	// RegistrationDays is how long after its session a registration (a
+	// reader's name and phone number) is kept.
+	RegistrationDays int
 	// KeepRevisions is how many revisions of an item are kept (published
 	// ones are kept always).
 	KeepRevisions int
@@ -188,6 +191,14 @@ func settings() []setting {
 				return errors.New("must be a whole number of days from 1 to 3650")
 			}
 			c.TrashDays = n
+			return nil
+		}},
+		{"YINLING_REGISTRATION_DAYS", "registration-days", "30", "days after its session a registration (name, phone) is kept before it is deleted", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 3650 {
+				return errors.New("must be a whole number of days from 1 to 3650")
+			}
+			c.RegistrationDays = n
 			return nil
 		}},
 		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {

@@ -1,0 +1,68 @@
+package delivery
+
+import (
+	"sync"
+	"time"
+)
+
+// addressLimit counts requests per client address in fixed windows: at
+// most n per window per address. It lives in this instance's memory (with
+// several instances each counts on its own, which still stops a script
+// at one address) and is swept of ended windows once a window, and when
+// it holds maxAddresses, so a flood of addresses cannot grow it.
+type addressLimit struct {
+	n      int
+	window time.Duration
+	now    func() time.Time
+
+	mu      sync.Mutex
+	seen    map[string]*addressCount
+	sweptAt time.Time
+}
+
+type addressCount struct {
+	start time.Time
+	n     int
+}
+
+const maxAddresses = 100_000
+
+func newAddressLimit(n int, window time.Duration) *addressLimit {
+	return &addressLimit{n: n, window: window, now: time.Now, seen: map[string]*addressCount{}}
+}
+
+// allow counts one request from addr and reports whether it is within the
+// limit, and if not, how long until it is.
+func (l *addressLimit) allow(addr string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if now.Sub(l.sweptAt) >= l.window || len(l.seen) >= maxAddresses {
+		l.sweep(now)
+	}
+	c := l.seen[addr]
+	if c == nil || now.Sub(c.start) >= l.window {
+		c = &addressCount{start: now}
+		l.seen[addr] = c
+	}
+	if c.n >= l.n {
+		return false, c.start.Add(l.window).Sub(now)
+	}
+	c.n++
+	return true, 0
+}
+
+// sweep drops the windows that ended; should the table still be full (a
+// flood from that many addresses, which no per-address limit stops), it
+// starts afresh.
+func (l *addressLimit) sweep(now time.Time) {
+	for addr, c := range l.seen {
+		if now.Sub(c.start) >= l.window {
+			delete(l.seen, addr)
+		}
+	}
+	if len(l.seen) >= maxAddresses {
+		l.seen = map[string]*addressCount{}
+	}
+	l.sweptAt = now
+}

@@ -1,0 +1,119 @@
+package api_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestRegistrationsOverHTTP(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("organizer", "organizer:2", "publisher")
+	org, pub := tk["organizer"], tk["publisher"]
+	fields := lectureFields("乐老学院 太极拳入门", "le-lao", 5)
+	fields["capacity"] = 2
+	fields["registration"] = map[string]any{"mode": "internal", "waitlist": 1}
+	l := s.do("POST", "/api/admin/v1/lectures", org, fields).want(http.StatusCreated).json()
+	id, slug := l["id"].(string), l["slug"].(string)
+	regPath := "/api/content/v1/lectures/" + slug + "/registrations"
+	s.do("POST", regPath, "", map[string]any{"name": "王阿姨", "phone": "13812345678"}).problem(http.StatusNotFound) // a draft
+	s.do("POST", "/api/admin/v1/lectures/"+id+"/publish", pub, nil).want(http.StatusOK)
+
+	places := func() (float64, float64) {
+		r := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()
+		return r["places_left"].(float64), r["waitlist_left"].(float64)
+	}
+	if left, wait := places(); left != 2 || wait != 1 {
+		t.Fatalf("places before anyone registered: %v, %v", left, wait)
+	}
+	first := s.do("POST", regPath, "", map[string]any{"name": "王阿姨", "phone": "138 1234 5678", "note": "腿脚不便"}).want(http.StatusCreated)
+	if strings.Contains(string(first.body), "5678") || first.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("the answer shows the phone or may be cached: %s", first.body)
+	}
+	code := first.field("code").(string)
+	if first.field("status") != "confirmed" || len(code) != 10 {
+		t.Fatalf("first registration: %s", first.body)
+	}
+	p := s.do("POST", regPath, "", map[string]any{"name": "王阿姨", "phone": "+86 13812345678"}).problem(http.StatusConflict)
+	if got := fieldErrors(p); len(got) != 1 || got[0] != "phone" {
+		t.Fatalf("a second registration of the phone: %v", p)
+	}
+	s.do("POST", regPath, "", map[string]any{"name": "张", "phone": "123"}).problem(http.StatusBadRequest)
+	s.do("POST", regPath, "", map[string]any{"name": "张", "phone": "13900000001", "age": 70}).problem(http.StatusBadRequest)
+	s.do("POST", regPath, "", map[string]any{"name": "机器", "phone": "13900000002", "website": "http://spam.example"}).problem(http.StatusBadRequest)
+	s.do("POST", regPath, "", map[string]any{"name": "李老师", "phone": "029-88881234"}).want(http.StatusCreated)
+	if left, wait := places(); left != 0 || wait != 1 {
+		t.Fatalf("places after two registered: %v, %v", left, wait)
+	}
+	waiting := s.do("POST", regPath, "", map[string]any{"name": "赵", "phone": "13900000003"}).want(http.StatusCreated).json()
+	if waiting["status"] != "waitlisted" || waiting["position"] != float64(1) {
+		t.Fatalf("the waiting registration: %v", waiting)
+	}
+	s.do("POST", regPath, "", map[string]any{"name": "钱", "phone": "13900000004"}).problem(http.StatusConflict)
+
+	mine := s.do("GET", "/api/content/v1/registrations/"+code, "", nil).want(http.StatusOK)
+	if mine.field("status") != "confirmed" || strings.Contains(string(mine.body), "5678") || mine.field("code") != nil {
+		t.Fatalf("looking up a registration: %s", mine.body)
+	}
+	s.do("GET", "/api/content/v1/registrations/NOSUCHCODE", "", nil).problem(http.StatusNotFound)
+	if r := s.do("DELETE", "/api/content/v1/registrations/"+code, "", nil).want(http.StatusOK); r.field("status") != "cancelled" {
+		t.Fatalf("cancelling: %s", r.body)
+	}
+	promoted := s.do("GET", "/api/content/v1/registrations/"+waiting["code"].(string), "", nil).want(http.StatusOK).json()
+	if promoted["status"] != "confirmed" || promoted["notice"].(map[string]any)["kind"] != "place_confirmed" {
+		t.Fatalf("the first waiting after a cancellation: %v", promoted)
+	}
+
+	t.Run("the office sees masked phones; the organizer and admins export whole ones", func(t *testing.T) {
+		s := s.with(t)
+		list := s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations", org, nil).want(http.StatusOK)
+		if !strings.Contains(string(list.body), `"138****5678"`) || strings.Contains(string(list.body), "13812345678") {
+			t.Fatalf("the admin list: %s", list.body)
+		}
+		if n := len(list.json()["items"].([]any)); n != 3 {
+			t.Fatalf("%d registrations listed, want 3 (one cancelled)", n)
+		}
+		csv := s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations.csv", org, nil).want(http.StatusOK)
+		if !bytes.HasPrefix(csv.body, []byte("\uFEFF")) || !strings.Contains(string(csv.body), "13812345678") ||
+			!strings.Contains(string(csv.body), "029-88881234") || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("the export: %s", csv.body)
+		}
+		s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations.csv", s.token, nil).want(http.StatusOK) // the admin
+		s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations.csv", tk["organizer:2"], nil).problem(http.StatusForbidden)
+		s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations.csv", pub, nil).problem(http.StatusForbidden)
+	})
+	t.Run("a cancellation marks every registrant to be told", func(t *testing.T) {
+		s := s.with(t)
+		s.do("POST", "/api/admin/v1/lectures/"+id+"/event", org, map[string]any{"event_status": "cancelled", "reason": "场馆维修"}).want(http.StatusOK)
+		told := s.do("GET", "/api/admin/v1/notifications", org, nil).want(http.StatusOK).json()["items"].([]any)
+		if len(told) != 2 {
+			t.Fatalf("%d to tell, want 2: %v", len(told), told)
+		}
+		n := told[0].(map[string]any)
+		notice := n["notice"].(map[string]any)
+		if notice["event_status"] != "cancelled" || notice["reason"] != "场馆维修" || !strings.Contains(n["phone"].(string), "****") {
+			t.Fatalf("a notice: %v", n)
+		}
+		s.do("POST", "/api/admin/v1/notifications/"+n["id"].(string)+"/told", org, map[string]any{"sequence": notice["sequence"]}).want(http.StatusOK)
+		if left := s.do("GET", "/api/admin/v1/notifications", org, nil).want(http.StatusOK).json()["items"].([]any); len(left) != 1 {
+			t.Fatalf("%d left to tell, want 1", len(left))
+		}
+		s.do("POST", regPath, "", map[string]any{"name": "孙", "phone": "13900000005"}).problem(http.StatusConflict)
+	})
+	t.Run("an address that registers too often is refused for a while", func(t *testing.T) {
+		s := s.with(t)
+		var last resp
+		for range 12 {
+			last = s.do("POST", regPath, "", map[string]any{"name": "脚本", "phone": "13900000009"})
+			if last.status == http.StatusTooManyRequests {
+				break
+			}
+		}
+		last.problem(http.StatusTooManyRequests)
+		if last.header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After on 429")
+		}
+	})
+}
