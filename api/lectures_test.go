@@ -12,6 +12,15 @@ import (
 	ical "github.com/emersion/go-ical"
 )
 
+// series creates the lecture series the tests' sessions belong to.
+func (s *site) series(token string) {
+	s.t.Helper()
+	for slug, name := range map[string]string{"wu-tong-yu": "梧桐语讲坛", "le-lao": "乐老学院"} {
+		s.do("POST", "/api/admin/v1/series", token, map[string]any{"name": name, "slug": slug,
+			"venue": map[string]any{"campus": "兴庆校区"}}).want(http.StatusCreated)
+	}
+}
+
 // lectureFields is a complete session starting in days from now at 15:00
 // Shanghai time, lasting 90 minutes.
 func lectureFields(title, series string, days int) map[string]any {
@@ -33,6 +42,7 @@ func TestLectureLifecycleAndEvents(t *testing.T) {
 	s := newSite(t)
 	tk := s.staff("organizer", "publisher", "editor")
 	org, pub := tk["organizer"], tk["publisher"]
+	s.series(pub)
 
 	created := s.do("POST", "/api/admin/v1/lectures", org, lectureFields("梧桐语讲坛：西迁往事", "wu-tong-yu", 7)).want(http.StatusCreated).json()
 	id, slug := created["id"].(string), created["slug"].(string)
@@ -163,6 +173,7 @@ func TestLectureLists(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	pub := s.staff("publisher")["publisher"]
+	s.series(pub)
 	slugs := map[int]string{}
 	for _, days := range []int{-20, -3, 2, 5, 9} {
 		series := "wu-tong-yu"
@@ -222,6 +233,7 @@ func TestLectureCalendars(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	pub := s.staff("publisher")["publisher"]
+	s.series(pub)
 	var ids []string
 	for i, series := range []string{"wu-tong-yu", "le-lao"} {
 		l := s.do("POST", "/api/admin/v1/lectures", pub, lectureFields(fmt.Sprintf("讲座%d", i), series, 3+i)).want(http.StatusCreated).json()
@@ -278,4 +290,48 @@ func TestLectureCalendars(t *testing.T) {
 	if !found {
 		t.Fatal("the cancelled session left the feed")
 	}
+}
+
+func TestLectureSeries(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tk := s.staff("organizer", "organizer:2", "publisher")
+	org, org2, pub := tk["organizer"], tk["organizer:2"], tk["publisher"]
+	sr := s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "梧桐语讲坛", "description": "**每月**一讲",
+		"venue": map[string]any{"campus": "兴庆校区", "room": "报告厅"}}).want(http.StatusCreated).json()
+	if sr["slug"] != "wu-tong-yu-jiang-tan" || sr["description_html"] != "<p><strong>每月</strong>一讲</p>" || sr["version"] != float64(1) {
+		t.Fatalf("created: %v", sr)
+	}
+	id := sr["id"].(string)
+	s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "重名", "slug": "wu-tong-yu-jiang-tan"}).problem(http.StatusConflict)
+	s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "", "online_url": "ftp://x", "organizers": []string{"nobody"}}).problem(http.StatusBadRequest)
+	s.do("PUT", "/api/admin/v1/series/"+id, org2, map[string]any{"name": "别人的", "version": 1}).problem(http.StatusForbidden)
+	s.do("PUT", "/api/admin/v1/series/"+id, org, map[string]any{"name": "梧桐语讲坛（第二季）", "version": 2}).problem(http.StatusConflict)
+	up := s.do("PUT", "/api/admin/v1/series/"+id, org, map[string]any{"name": "梧桐语讲坛（第二季）", "description": "第二季",
+		"version": 1}).want(http.StatusOK).json()
+	if up["slug"] != "wu-tong-yu-jiang-tan" || up["version"] != float64(2) {
+		t.Fatalf("updated: %v", up)
+	}
+	pubList := s.do("GET", "/api/content/v1/series", "", nil).want(http.StatusOK).json()["items"].([]any)
+	if len(pubList) != 1 || pubList[0].(map[string]any)["name"] != "梧桐语讲坛（第二季）" {
+		t.Fatalf("readers' series: %v", pubList)
+	}
+	one := s.do("GET", "/api/content/v1/series/wu-tong-yu-jiang-tan", "", nil).want(http.StatusOK).json()
+	if one["calendar_url"] != baseURL+"/lectures/series/wu-tong-yu-jiang-tan.ics" || one["description_html"] != "<p>第二季</p>" {
+		t.Fatalf("readers' series: %v", one)
+	}
+	s.do("GET", "/api/content/v1/series/nope", "", nil).problem(http.StatusNotFound)
+
+	p := s.do("POST", "/api/admin/v1/lectures", org, lectureFields("讲座", "no-such-series", 3)).problem(http.StatusBadRequest)
+	if got := fieldErrors(p); len(got) != 1 || got[0] != "series" {
+		t.Fatalf("a session of an unknown series: %v", p)
+	}
+	l := s.do("POST", "/api/admin/v1/lectures", org, lectureFields("讲座", "wu-tong-yu-jiang-tan", 3)).want(http.StatusCreated).json()
+	s.do("DELETE", "/api/admin/v1/series/"+id, pub, nil).problem(http.StatusConflict)
+	s.do("DELETE", "/api/admin/v1/lectures/"+l["id"].(string), org, nil).want(http.StatusOK) // to the trash
+	s.do("DELETE", "/api/admin/v1/series/"+id, pub, nil).problem(http.StatusConflict)      // a trashed session still names it
+	empty := s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "空系列"}).want(http.StatusCreated).json()
+	s.do("DELETE", "/api/admin/v1/series/"+empty["id"].(string), org, nil).problem(http.StatusForbidden)
+	s.do("DELETE", "/api/admin/v1/series/"+empty["id"].(string), pub, nil).want(http.StatusNoContent)
+	s.do("GET", "/api/admin/v1/series/"+empty["id"].(string), pub, nil).problem(http.StatusNotFound)
 }

@@ -12,6 +12,7 @@ func TestRegistrationsOverHTTP(t *testing.T) {
 	s := newSite(t)
 	tk := s.staff("organizer", "organizer:2", "publisher")
 	org, pub := tk["organizer"], tk["publisher"]
+	s.series(pub)
 	fields := lectureFields("乐老学院 太极拳入门", "le-lao", 5)
 	fields["capacity"] = 2
 	fields["registration"] = map[string]any{"mode": "internal", "waitlist": 1}

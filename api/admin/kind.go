@@ -62,6 +62,13 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 	admin.Delete(p+"/:id/lock", signedIn(edit, k.releaseLock)...)
 }
 
+// slugFixed refuses a slug in a replace: links and references name it.
+func slugFixed() error {
+	return fault.Fields(fault.FieldError{Field: "slug", Message: "the slug is set when the item is created and cannot be changed"})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 // write answers an item with its version as the ETag.
 func (k kindAPI[T, F, B]) write(c *fiber.Ctx, status int, item T) error {
 	c.Set(fiber.HeaderETag, `"`+strconv.FormatInt(k.wf.Head(&item).Version, 10)+`"`)
@@ -99,7 +106,7 @@ func (k kindAPI[T, F, B]) replace(c *fiber.Ctx) error {
 		return err
 	}
 	if in.slug() != "" {
-		return fault.Fields(fault.FieldError{Field: "slug", Message: "the slug is set when the item is created and cannot be changed"})
+		return slugFixed()
 	}
 	v, err := version(c, in.version(), true)
 	if err != nil {

@@ -194,8 +194,12 @@ func (h *handlers) exportRegistrations(c *fiber.Ctx) error {
 		return err
 	}
 	u := currentUser(c)
-	if !lectures.MayExport(l, u.ID, u.Can(account.ManageUsers)) {
-		return fault.New(fault.Forbidden, "only the session's organizer and administrators may export its registrations")
+	may, err := h.d.Lectures.MayExport(c.UserContext(), l, u.ID, u.Can(account.ManageUsers))
+	if err != nil {
+		return err
+	}
+	if !may {
+		return fault.New(fault.Forbidden, "only the session's organizers and administrators may export its registrations")
 	}
 	var buf bytes.Buffer
 	if err := h.d.Lectures.ExportCSV(c.UserContext(), editor(c), l, &buf); err != nil {

@@ -41,6 +41,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/lectures/:id/registrations", signedIn(organize, h.listRegistrations)...)
 	admin.Get("/lectures/:id/registrations.csv", signedIn(require(account.ExportRegistrations), httpx.NoQuery, h.exportRegistrations)...)
 	admin.Delete("/lectures/:id/registrations/:registration", signedIn(organize, h.cancelRegistration)...)
+	admin.Get("/series", signedIn(organize, httpx.NoQuery, h.listSeries)...)
+	admin.Post("/series", signedIn(organize, h.createSeries)...)
+	admin.Get("/series/:id", signedIn(organize, httpx.NoQuery, h.getSeries)...)
+	admin.Put("/series/:id", signedIn(organize, h.updateSeries)...)
+	admin.Delete("/series/:id", signedIn(publish, h.deleteSeries)...)
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 

@@ -29,11 +29,20 @@ func (h *handlers) calendarSeries(c *fiber.Ctx) error {
 	if !content.ValidSlug(series) {
 		return fault.New(fault.NotFound, "no such series")
 	}
-	return h.calendar(c, series, "银龄讲座 · "+series)
+	return h.calendar(c, series, "")
 }
 
+// calendar serves the feed of every session, or of a series' (named for
+// it; a series that does not exist is 404).
 func (h *handlers) calendar(c *fiber.Ctx, series, name string) error {
 	return h.serveCached(c, calendarType, func(ctx context.Context) ([]byte, error) {
+		if series != "" {
+			sr, err := h.d.Lectures.SeriesBySlug(ctx, series)
+			if err != nil {
+				return nil, err
+			}
+			name = sr.Name
+		}
 		from := time.Now().Add(-lectures.CalendarKeep).UTC().Format(time.RFC3339)
 		var all []lectures.Lecture
 		p := lectures.LiveParams{Series: series, From: from, Limit: content.MaxLimit}

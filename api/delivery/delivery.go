@@ -69,6 +69,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/columns", httpx.NoQuery, h.listColumns)
 	api.Get("/lectures", h.listLiveLectures)
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
+	api.Get("/series", httpx.NoQuery, h.listSeries)
+	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)
 	api.Post("/lectures/:slug/registrations", httpx.NoQuery, h.register)
 	api.Get("/registrations/:code", httpx.NoQuery, h.getRegistration)
 	api.Delete("/registrations/:code", httpx.NoQuery, h.cancelRegistration)

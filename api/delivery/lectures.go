@@ -148,3 +148,55 @@ func (h *handlers) getLiveLecture(c *fiber.Ctx) error {
 		return h.withPlaces(ctx, l, true)
 	})
 }
+
+// publicSeries is a lecture series as readers see it.
+type publicSeries struct {
+	Slug            string         `json:"slug"`
+	Name            string         `json:"name"`
+	DescriptionHTML string         `json:"description_html,omitempty"`
+	Venue           lectures.Venue `json:"venue"`
+	OnlineURL       string         `json:"online_url,omitempty"`
+	Cover           *coverOut      `json:"cover"`
+	URL             string         `json:"url"`
+	LecturesURL     string         `json:"lectures_url"`
+	CalendarURL     string         `json:"calendar_url"`
+}
+
+func (h *handlers) toPublicSeries(s lectures.Series, withDescription bool) publicSeries {
+	base := strings.TrimSuffix(h.d.BaseURL, "/")
+	out := publicSeries{Slug: s.Slug, Name: s.Name, Venue: s.Venue, OnlineURL: s.OnlineURL,
+		URL: base + "/lectures/series/" + s.Slug, LecturesURL: base + "/api/content/v1/lectures?series=" + s.Slug,
+		CalendarURL: base + "/lectures/series/" + s.Slug + ".ics"}
+	if withDescription {
+		out.DescriptionHTML = s.DescriptionHTML
+	}
+	if s.Cover != "" {
+		out.Cover = &coverOut{ID: s.Cover, URL: httpx.MediaURL(h.d.BaseURL, s.Cover)}
+	}
+	return out
+}
+
+func (h *handlers) listSeries(c *fiber.Ctx) error {
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		all, err := h.d.Lectures.AllSeries(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := httpx.List[publicSeries]{Items: make([]publicSeries, len(all))}
+		for i, s := range all {
+			out.Items[i] = h.toPublicSeries(s, false)
+		}
+		return out, nil
+	})
+}
+
+func (h *handlers) getSeries(c *fiber.Ctx) error {
+	slug := strings.Clone(c.Params("slug"))
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		s, err := h.d.Lectures.SeriesBySlug(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		return h.toPublicSeries(s, true), nil
+	})
+}

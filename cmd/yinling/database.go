@@ -32,6 +32,7 @@ type database interface {
 	content.AssetLookup
 	content.PlaceStore
 	lectures.RegistrationStore
+	lectures.SeriesStore
 	account.Store
 	audit.Log
 	media.AssetStore

@@ -27,6 +27,10 @@ const (
 	Restored       Action = "restored"
 	LockTakenOver  Action = "lock_taken_over"
 	Purged         Action = "purged"
+	// Records without a workflow of their own (a lecture series).
+	Created Action = "created"
+	Updated Action = "updated"
+	Deleted Action = "deleted"
 )
 
 // Actor is who does something: a signed-in user (or the command line,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/yinling-cms/yinling/content"
@@ -29,9 +30,22 @@ func (s *Service) Registrations(ctx context.Context, lectureID string, status Re
 	return s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: lectureID, Status: status, AfterSeq: afterSeq, Limit: limit})
 }
 
-// MayExport reports whether actor may export a session's registrations
-// with whole phone numbers: its organizer (who created it) and admins.
-func MayExport(l Lecture, actorID string, admin bool) bool { return admin || l.Author == actorID }
+// MayExport reports whether a user may export a session's registrations
+// with whole phone numbers: administrators, who created the session, and
+// the organizers of its series.
+func (s *Service) MayExport(ctx context.Context, l Lecture, userID string, admin bool) (bool, error) {
+	if admin || l.Author == userID {
+		return true, nil
+	}
+	if l.Series == "" || s.cfg.Series == nil {
+		return false, nil
+	}
+	sr, err := s.cfg.Series.GetSeriesBySlug(ctx, l.Series)
+	if fault.Is(err, fault.NotFound) {
+		return false, nil
+	}
+	return err == nil && slices.Contains(sr.Organizers, userID), err
+}
 
 // ExportCSV writes every registration of a session as CSV (UTF-8 with a
 // byte-order mark, so spreadsheet programs read the Chinese), whole phone

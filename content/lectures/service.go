@@ -25,6 +25,8 @@ type Config struct {
 	Audit     audit.Log
 	Markdown  *markdown.Renderer
 	Cursors   *content.Cursors
+	// Series keeps the lecture series sessions belong to.
+	Series SeriesStore
 	// Registrations keep readers' registrations; Places counts them.
 	Registrations RegistrationStore
 	Places        content.PlaceStore
@@ -103,6 +105,9 @@ func (s *Service) apply(ctx context.Context, l *Lecture, in *Input) error {
 		return err
 	}
 	if err := s.checkMedia(ctx, *in); err != nil {
+		return err
+	}
+	if err := s.checkSeries(ctx, in.Series); err != nil {
 		return err
 	}
 	html, err := s.cfg.Markdown.Render(ctx, in.Body)

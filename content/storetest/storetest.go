@@ -28,6 +28,7 @@ type Store interface {
 	content.AssetLookup
 	content.PlaceStore
 	lectures.RegistrationStore
+	lectures.SeriesStore
 	account.Store
 	audit.Log
 	media.AssetStore
@@ -62,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"story lists", listTests},
 		{"lectures", lectureTests},
 		{"registrations", registrationTests},
+		{"series", seriesTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},

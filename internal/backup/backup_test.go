@@ -43,6 +43,8 @@ type site struct {
 		content.ChangeNotifier
 		content.PlaceStore
 		lectures.RegistrationStore
+		lectures.SeriesStore
+		lectures.SeriesStore
 		account.Store
 		audit.Log
 		media.AssetStore
@@ -118,6 +120,8 @@ func seed(t *testing.T, s site) {
 				Snapshot: []byte(`{"title":"t","tags":["a"],"body":"b"}`), AuthorID: "u", At: now, Published: n == 1}))
 		}
 	}
+	must(st.InsertSeries(ctx, lectures.Series{ID: ident.New(), Slug: "wu-tong-yu", Version: 1, CreatedAt: now, UpdatedAt: now,
+		SeriesInput: lectures.SeriesInput{Name: "梧桐语讲坛", Organizers: []string{"u"}}}))
 	for i := range 5 {
 		at := now.Add(time.Duration(i) * 24 * time.Hour).Truncate(time.Millisecond)
 		end := at.Add(90 * time.Minute)
@@ -193,7 +197,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 11 {
+	if len(m.Media) != 25 || len(m.Collections) != 12 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

@@ -35,6 +35,7 @@ func Exported() []Collection {
 		{"tokens", func() any { return new(Token) }},
 		{"assets", func() any { return new(Asset) }},
 		{"stories", func() any { return new(Story) }},
+		{"series", func() any { return new(Series) }},
 		{"lectures", func() any { return new(Lecture) }},
 		{"registrations", func() any { return new(Registration) }},
 		{"revisions", func() any { return new(Revision) }},

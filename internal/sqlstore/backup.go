@@ -21,6 +21,7 @@ var dumpQueries = map[string]string{
 	"places":        "SELECT key, n FROM places ORDER BY key",
 	"audit":         "SELECT doc FROM audit ORDER BY id",
 	"registrations": "SELECT doc FROM registrations ORDER BY id",
+	"series":        "SELECT doc FROM series ORDER BY id",
 }
 
 // Dump calls yield with every record of an exported collection (see
@@ -176,6 +177,11 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 		var r record.Revision
 		if err = json.Unmarshal(doc, &r); err == nil {
 			err = insertRevision(ctx, tx, r)
+		}
+	case "series":
+		var r record.Series
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertSeries(ctx, tx, r)
 		}
 	case "registrations":
 		var r record.Registration

@@ -222,6 +222,15 @@ CREATE INDEX registrations_lecture_status ON registrations(lecture_id, status, s
 CREATE INDEX registrations_to_tell ON registrations(to_tell, id) WHERE to_tell = 1;
 CREATE INDEX registrations_purge ON registrations(purge_at);
 `,
+	// Step 4: lecture series.
+	`
+CREATE TABLE series (
+	id TEXT PRIMARY KEY,
+	slug TEXT NOT NULL UNIQUE,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.
