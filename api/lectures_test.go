@@ -329,7 +329,7 @@ func TestLectureSeries(t *testing.T) {
 	l := s.do("POST", "/api/admin/v1/lectures", org, lectureFields("讲座", "wu-tong-yu-jiang-tan", 3)).want(http.StatusCreated).json()
 	s.do("DELETE", "/api/admin/v1/series/"+id, pub, nil).problem(http.StatusConflict)
 	s.do("DELETE", "/api/admin/v1/lectures/"+l["id"].(string), org, nil).want(http.StatusOK) // to the trash
-	s.do("DELETE", "/api/admin/v1/series/"+id, pub, nil).problem(http.StatusConflict)      // a trashed session still names it
+	s.do("DELETE", "/api/admin/v1/series/"+id, pub, nil).problem(http.StatusConflict)        // a trashed session still names it
 	empty := s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "空系列"}).want(http.StatusCreated).json()
 	s.do("DELETE", "/api/admin/v1/series/"+empty["id"].(string), org, nil).problem(http.StatusForbidden)
 	s.do("DELETE", "/api/admin/v1/series/"+empty["id"].(string), pub, nil).want(http.StatusNoContent)
