@@ -70,6 +70,21 @@ func TestLectureLifecycleAndEvents(t *testing.T) {
 		s.do("POST", "/api/admin/v1/lectures", org, map[string]any{"title": "x", "sequence": 3}).problem(http.StatusBadRequest)
 		s.do("POST", "/api/admin/v1/lectures", tk["editor"], lectureFields("编辑不能建讲座", "wu-tong-yu", 3)).problem(http.StatusForbidden)
 	})
+	t.Run("a rule makes a draft per session", func(t *testing.T) {
+		s := s.with(t)
+		tpl := lectureFields("乐老学院 书法", "le-lao", 0)
+		delete(tpl, "starts_at")
+		delete(tpl, "ends_at")
+		rule := map[string]any{"weekdays": []int{3}, "start": "15:00", "end": "16:30", "from": "2027-03-01", "count": 8,
+			"except": []string{"2027-03-31"}}
+		made := s.do("POST", "/api/admin/v1/lectures/generate", org, map[string]any{"template": tpl, "rule": rule}).want(http.StatusCreated).json()
+		items := made["items"].([]any)
+		if len(items) != 7 || items[0].(map[string]any)["starts_at"] != "2027-03-03T07:00:00Z" || items[0].(map[string]any)["status"] != "draft" {
+			t.Fatalf("generated: %v", made)
+		}
+		rule["count"] = 0
+		s.do("POST", "/api/admin/v1/lectures/generate", org, map[string]any{"template": tpl, "rule": rule}).problem(http.StatusBadRequest)
+	})
 	t.Run("a draft is not visible to readers and cannot change as an event", func(t *testing.T) {
 		s := s.with(t)
 		s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).problem(http.StatusNotFound)

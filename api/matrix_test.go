@@ -70,6 +70,7 @@ var roleMatrix = map[string]string{
 	"POST /api/admin/v1/lectures/:id/lock":                          "apo",
 	"DELETE /api/admin/v1/lectures/:id/lock":                        "apo",
 	"POST /api/admin/v1/lectures/:id/event":                         "apo",
+	"POST /api/admin/v1/lectures/generate":                          "apo",
 	"GET /api/admin/v1/lectures/:id/registrations":                  "apo",
 	"GET /api/admin/v1/lectures/:id/registrations.csv":              "ao",
 	"DELETE /api/admin/v1/lectures/:id/registrations/:registration": "apo",

@@ -263,3 +263,28 @@ func (h *handlers) markTold(c *fiber.Ctx) error {
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }
+
+// generateIn is a recurrence rule and the fields every session it makes
+// starts with.
+type generateIn struct {
+	Template lectures.Input      `json:"template"`
+	Rule     lectures.Recurrence `json:"rule"`
+}
+
+// generateLectures is POST /lectures/generate: a draft per occurrence of
+// the rule, each then edited on its own.
+func (h *handlers) generateLectures(c *fiber.Ctx) error {
+	var in generateIn
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	made, err := h.d.Lectures.Generate(c.UserContext(), editor(c), in.Template, in.Rule)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[adminLecture]{Items: make([]adminLecture, len(made))}
+	for i, l := range made {
+		out.Items[i] = h.toAdminLecture(l, false)
+	}
+	return httpx.WriteJSON(c, fiber.StatusCreated, out)
+}

@@ -36,6 +36,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	publish := require(account.PublishContent)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
 	organize := require(account.EditLectures)
+	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
 	h.lecturesAPI().bind(admin, signedIn, organize, publish)
 	admin.Post("/lectures/:id/event", signedIn(organize, h.changeEvent)...)
 	admin.Get("/lectures/:id/registrations", signedIn(organize, h.listRegistrations)...)
