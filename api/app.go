@@ -47,6 +47,9 @@ type Deps struct {
 	Logger         *slog.Logger
 	// BaseURL is the public URL of the site (links to media use it).
 	BaseURL string
+	// SiteName is the office's name (the publisher of events and
+	// calendars).
+	SiteName string
 	// RequestTimeout bounds every request but uploads (default 30s).
 	RequestTimeout time.Duration
 	// UploadTimeout bounds an upload, and sending one media object
@@ -120,7 +123,7 @@ func New(d Deps) *fiber.App {
 	app.Use(httpx.AccessLog(d.Logger, m))
 	app.Use(httpx.SecurityHeaders())
 	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
-		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
+		BaseURL: d.BaseURL, SiteName: d.SiteName, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})

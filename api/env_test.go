@@ -149,7 +149,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Changes:  changes,
 		Accounts: account.NewService(store, store, nil),
 		Audit:    store,
-		Media:    lib, BaseURL: baseURL, UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
+		Media:    lib, BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, MetricsToken: cfg.metricsToken,
 		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})

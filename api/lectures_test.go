@@ -103,6 +103,11 @@ func TestLectureLifecycleAndEvents(t *testing.T) {
 		if r["calendar_url"] != baseURL+"/lectures/"+slug+".ics" || r["body_html"] == "" {
 			t.Fatalf("live lecture: %v", r)
 		}
+		ld := r["json_ld"].(map[string]any)
+		if ld["eventStatus"] != "https://schema.org/EventScheduled" || ld["startDate"] != start ||
+			ld["organizer"].(map[string]any)["name"] != "离退休处" || ld["superEvent"].(map[string]any)["name"] != "梧桐语讲坛" {
+			t.Fatalf("json_ld: %v", ld)
+		}
 		up := s.do("GET", "/api/content/v1/lectures?upcoming=true", "", nil).want(http.StatusOK).json()
 		if items := up["items"].([]any); len(items) != 1 || items[0].(map[string]any)["slug"] != slug {
 			t.Fatalf("upcoming: %v", up)

@@ -20,7 +20,7 @@ const calendarType = "text/calendar; charset=utf-8"
 
 // calendarAll is /lectures.ics: every published session.
 func (h *handlers) calendarAll(c *fiber.Ctx) error {
-	return h.calendar(c, "", "银龄讲座")
+	return h.calendar(c, "", h.d.SiteName+" 讲座")
 }
 
 // calendarSeries is /lectures/series/{series}.ics.

@@ -26,6 +26,8 @@ type Deps struct {
 	// ReadCacheBytes bounds the answers kept (0: DefaultReadCacheBytes).
 	ReadCacheBytes int64
 	BaseURL        string
+	// SiteName is the office's name, publisher of events and calendars.
+	SiteName       string
 	RequestTimeout time.Duration
 	// StreamTimeout bounds sending the bytes of one media object.
 	StreamTimeout time.Duration

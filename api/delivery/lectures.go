@@ -9,6 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // publicLecture is a session as readers see it: the live copy and its
@@ -39,6 +40,9 @@ type publicLecture struct {
 	UpdatedAt      time.Time            `json:"updated_at"`
 	URL            string               `json:"url"`
 	CalendarURL    string               `json:"calendar_url"`
+	// JSONLD is the session as a schema.org Event, for a page to embed
+	// (one session's answer only).
+	JSONLD *lectures.JSONLD `json:"json_ld,omitempty"`
 }
 
 type publicSpeaker struct {
@@ -145,7 +149,21 @@ func (h *handlers) getLiveLecture(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		return h.withPlaces(ctx, l, true)
+		out, err := h.withPlaces(ctx, l, true)
+		if err != nil {
+			return nil, err
+		}
+		opts := lectures.JSONLDInput{BaseURL: h.d.BaseURL, Organizer: h.d.SiteName,
+			MediaURL: func(id string) string { return httpx.MediaURL(h.d.BaseURL, id) },
+			Full:     out.PlacesLeft != nil && *out.PlacesLeft == 0 && *out.WaitlistLeft == 0}
+		if sr, err := h.d.Lectures.SeriesBySlug(ctx, l.Live.Series); err == nil {
+			opts.Series = &sr
+		} else if !fault.Is(err, fault.NotFound) {
+			return nil, err
+		}
+		ld := lectures.EventJSONLD(l, opts)
+		out.JSONLD = &ld
+		return out, nil
 	})
 }
 

@@ -14,10 +14,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Config is every setting of the server.
 type Config struct {
+	// SiteName is the office's name, as pages, events and calendars name
+	// their publisher.
+	SiteName      string
 	Addr          string
 	BaseURL       string
 	DataDir       string
@@ -94,6 +98,14 @@ func settings() []setting {
 				return errors.New("must be an absolute http or https URL, like https://ltx.example.edu")
 			}
 			c.BaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_SITE_NAME", "site-name", "离退休处", "the office's name: the publisher of its pages, events and calendars", func(c *Config, v string) error {
+			v = strings.TrimSpace(v)
+			if v == "" || utf8.RuneCountInString(v) > 40 || strings.ContainsAny(v, "\r\n<>") {
+				return errors.New("must be one line of at most 40 characters")
+			}
+			c.SiteName = v
 			return nil
 		}},
 		{"YINLING_DATA_DIR", "data-dir", "./yinling-data", "folder of the embedded database and media", func(c *Config, v string) error {
