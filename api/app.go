@@ -50,6 +50,9 @@ type Deps struct {
 	// SiteName is the office's name (the publisher of events and
 	// calendars).
 	SiteName string
+	// RegistrationLimit is how many registrations one address may send in
+	// ten minutes (default 10).
+	RegistrationLimit int
 	// RequestTimeout bounds every request but uploads (default 30s).
 	RequestTimeout time.Duration
 	// UploadTimeout bounds an upload, and sending one media object
@@ -123,7 +126,7 @@ func New(d Deps) *fiber.App {
 	app.Use(httpx.AccessLog(d.Logger, m))
 	app.Use(httpx.SecurityHeaders())
 	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
-		BaseURL: d.BaseURL, SiteName: d.SiteName, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
+		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})

@@ -27,8 +27,11 @@ type Deps struct {
 	ReadCacheBytes int64
 	BaseURL        string
 	// SiteName is the office's name, publisher of events and calendars.
-	SiteName       string
-	RequestTimeout time.Duration
+	SiteName string
+	// RegistrationLimit is how many registrations one address may send in
+	// ten minutes (0: 10).
+	RegistrationLimit int
+	RequestTimeout    time.Duration
 	// StreamTimeout bounds sending the bytes of one media object.
 	StreamTimeout time.Duration
 	// CORSOrigins may read the content API from a browser ("*": anyone).
@@ -48,7 +51,11 @@ type handlers struct {
 
 // New builds the surface.
 func New(d Deps) *Surface {
-	h := &handlers{d: d, registering: newAddressLimit(10, 10*time.Minute), lookingUp: newAddressLimit(60, 10*time.Minute)}
+	if d.RegistrationLimit == 0 {
+		d.RegistrationLimit = 10
+	}
+	h := &handlers{d: d, registering: newAddressLimit(d.RegistrationLimit, 10*time.Minute),
+		lookingUp: newAddressLimit(max(60, d.RegistrationLimit*2), 10*time.Minute)}
 	if d.Changes != nil {
 		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
 	}

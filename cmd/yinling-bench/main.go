@@ -12,6 +12,10 @@
 // runs every load phase against the server and against the ceiling. Cold
 // figures are one client's first reads after a publish has made every
 // cached answer stale. Results are a Markdown table on stdout.
+//
+//	go run ./cmd/yinling-bench registrations -n 500 -capacity 300
+//
+// measures a burst of registrations for one session instead.
 package main
 
 import (
@@ -35,6 +39,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "registrations" {
+		if err := runRegistrations(ctx, os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "yinling-bench registrations:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "yinling-bench:", err)
 		os.Exit(1)
@@ -48,6 +59,7 @@ type options struct {
 	duration time.Duration
 	mongoURI string
 	cold     int
+	extraEnv []string // beside the server's usual settings
 }
 
 func run(ctx context.Context, args []string) error {

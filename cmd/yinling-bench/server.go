@@ -56,6 +56,7 @@ func startServer(ctx context.Context, o options, tmp string) (*server, error) {
 	cmd := exec.CommandContext(ctx, o.binary, "serve")
 	cmd.Env = append(os.Environ(), "YINLING_ADDR="+addr, "YINLING_DATA_DIR="+filepath.Join(tmp, "data"),
 		"YINLING_ADMIN_PASSWORD="+password, "YINLING_LOG_LEVEL=warn", "YINLING_BASE_URL=http://"+addr)
+	cmd.Env = append(cmd.Env, o.extraEnv...)
 	s := &server{base: "http://" + addr, cmd: cmd, store: "embedded SQLite", http: newClient(64)}
 	if o.mongoURI != "" {
 		cmd.Env = append(cmd.Env, "YINLING_MONGO_URI="+o.mongoURI, fmt.Sprintf("YINLING_MONGO_DB=bench_%d", time.Now().Unix()))

@@ -36,7 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	app := api.New(api.Deps{
-		Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
+		Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, RegistrationLimit: cfg.RegistrationLimit,
 		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
 		MetricsToken: cfg.MetricsToken,
 		Changes:      s.store, ReadCacheBytes: cfg.ReadCacheMB << 20,

@@ -50,6 +50,9 @@ type Config struct {
 	// RegistrationDays is how long after its session a registration (a
 	// reader's name and phone number) is kept.
 	RegistrationDays int
+	// RegistrationLimit is how many registrations one address may send in
+	// ten minutes.
+	RegistrationLimit int
 	// KeepRevisions is how many revisions of an item are kept (published
 	// ones are kept always).
 	KeepRevisions int
@@ -211,6 +214,14 @@ func settings() []setting {
 				return errors.New("must be a whole number of days from 1 to 3650")
 			}
 			c.RegistrationDays = n
+			return nil
+		}},
+		{"YINLING_REGISTRATION_LIMIT", "registration-limit", "10", "registrations one address may send in 10 minutes (a family, or a front desk registering for callers, may need more)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1_000_000 {
+				return errors.New("must be a whole number from 1 to 1000000")
+			}
+			c.RegistrationLimit = n
 			return nil
 		}},
 		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {
