@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ident"
 	"github.com/yinling-cms/yinling/internal/worker"
@@ -97,10 +98,14 @@ func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, err
 
 // startWorkers starts the background jobs, each under a lease so that
 // with several instances one at a time runs it: scheduled publishing on
-// every tick; trash purging, forgetting old failed sign-ins and
+// every tick; registrants' notices every minute; trash purging, deleting
+// past sessions' registrations, forgetting old failed sign-ins and
 // orphaned-media collection hourly.
 func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
+	// No SMS or WeChat notifier is configured yet: notices are logged once
+	// and wait for the office (GET /api/admin/v1/notifications).
+	notifier := &lectures.LogNotifier{Logger: logger}
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
 			return earliest(ctx, s.stories.RunDue, s.lectures.RunDue)
@@ -121,6 +126,13 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 				logger.Info("deleted the registrations of past sessions", "count", n, "after_days", s.cfg.RegistrationDays)
 			}
 			return time.Time{}, errors.Join(append(errs, err)...)
+		}},
+		{Name: "notify", Every: time.Minute, Job: func(ctx context.Context) (time.Time, error) {
+			n, err := s.lectures.NotifyPending(ctx, notifier)
+			if n > 0 {
+				logger.Info("registrants told of changes", "count", n)
+			}
+			return time.Time{}, err
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			n, err := s.library.CollectOrphans(ctx, media.OrphanGrace)

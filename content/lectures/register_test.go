@@ -1,13 +1,17 @@
 package lectures_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -232,5 +236,84 @@ func TestRegistrationWindowAndPurge(t *testing.T) {
 	}
 	if _, _, _, err := f.Lookup(ctx, r.Code); !fault.Is(err, fault.NotFound) {
 		t.Fatalf("a purged registration: %v", err)
+	}
+}
+
+func TestMorePlacesPromoteTheWaitingList(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 1, 5)
+	for i := range 4 {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, err := f.Get(ctx, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cur.Input
+	in.Capacity = 3
+	cur, err = f.Replace(ctx, publisher, l.ID, cur.Version, in, "more chairs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Act(ctx, publisher, l.ID, cur.Version, content.StepInput{Action: content.ActPublish}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.Places(ctx, mustLive(t, f, l.Slug))
+	if err != nil || p.Confirmed != 3 || p.Waiting != 1 {
+		t.Fatalf("places after the capacity grew: %+v, %v", p, err)
+	}
+	waiting, _ := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 10)
+	if len(waiting) != 1 || waiting[0].Seq != 4 {
+		t.Fatalf("still waiting: %+v", waiting)
+	}
+}
+
+// reachEveryone is a notifier that reaches everyone but the numbers it
+// is told to miss.
+type reachEveryone struct {
+	miss map[string]bool
+	told []string
+}
+
+func (n *reachEveryone) Notify(_ context.Context, r lectures.Registration, _ lectures.Lecture) (bool, error) {
+	if n.miss[r.Phone] {
+		return false, nil
+	}
+	n.told = append(n.told, r.Phone)
+	return true, nil
+}
+
+func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 5, 0)
+	for i := range 3 {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventPostponed, Reason: "暴雨"}); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	quiet := &lectures.LogNotifier{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	for range 2 {
+		if n, err := f.NotifyPending(ctx, quiet); err != nil || n != 0 {
+			t.Fatalf("the log notifier reached %d, %v", n, err)
+		}
+	}
+	if c := strings.Count(logs.String(), "to be told"); c != 3 || strings.Contains(logs.String(), phone(1)) {
+		t.Fatalf("the log notifier logged %d lines (want 3, each once, phones masked):\n%s", c, logs.String())
+	}
+	sms := &reachEveryone{miss: map[string]bool{phone(2): true}}
+	if n, err := f.NotifyPending(ctx, sms); err != nil || n != 2 {
+		t.Fatalf("reached %d, %v; want 2", n, err)
+	}
+	left, _ := f.Notices(ctx, "", 10)
+	if len(left) != 1 || left[0].Phone != phone(2) {
+		t.Fatalf("left to tell: %+v", left)
 	}
 }

@@ -83,10 +83,22 @@ func (s *Service) kind() content.Kind[Lecture, Input] {
 	}
 }
 
-// saved marks every registrant to be told when a save changed the
-// session for them (its sequence rose: another time, place or status).
+// saved follows a save: a larger capacity promotes from the waiting list;
+// a change for readers (the sequence rose: another time, place or status)
+// marks every registrant to be told.
 func (s *Service) saved(ctx context.Context, before, after Lecture) error {
-	if after.Event.Sequence == before.Event.Sequence || after.Live == nil || s.cfg.Registrations == nil {
+	if after.Live == nil || s.cfg.Registrations == nil {
+		return nil
+	}
+	if before.Live != nil && after.Live.Capacity > before.Live.Capacity {
+		// More places: the waiting list moves up now, not at the next
+		// registration.
+		if err := s.settle(ctx, after); err != nil {
+			return fmt.Errorf("lectures: the change is saved, but the waiting list could not move up: %w", err)
+		}
+		s.placesChanged(ctx)
+	}
+	if after.Event.Sequence == before.Event.Sequence {
 		return nil
 	}
 	now := s.clock()

@@ -1,0 +1,82 @@
+package lectures
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+
+	"github.com/yinling-cms/yinling/content"
+)
+
+// Notifier tells registrants of their notices: an SMS gateway, WeChat
+// template messages. Notify reports whether the registrant was reached;
+// only then is the notice marked told. One that is not stays on the
+// office's list (GET /notifications) for a person to call.
+type Notifier interface {
+	Notify(ctx context.Context, r Registration, l Lecture) (reached bool, err error)
+}
+
+// LogNotifier is the default notifier: it writes each notice to the log
+// once (the phone masked) and reaches no one, so every notice waits for
+// the office.
+type LogNotifier struct {
+	Logger *slog.Logger
+
+	mu     sync.Mutex
+	logged map[string]bool // registration id and sequence
+}
+
+// Notify implements Notifier.
+func (n *LogNotifier) Notify(_ context.Context, r Registration, l Lecture) (bool, error) {
+	key := r.ID + ":" + strconv.FormatInt(r.Notice.Sequence, 10) + string(r.Notice.Kind)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.logged == nil {
+		n.logged = map[string]bool{}
+	}
+	if n.logged[key] || n.Logger == nil {
+		return false, nil
+	}
+	n.logged[key] = true
+	title := l.Title
+	if l.Live != nil {
+		title = l.Live.Title
+	}
+	n.Logger.Info("a registrant is to be told (no notifier is configured: the office tells them)",
+		"lecture", title, "notice", string(r.Notice.Kind), "event_status", string(r.Notice.Status),
+		"registrant", r.Name, "phone", MaskPhone(r.Phone))
+	return false, nil
+}
+
+// notifier is the system actor of notices marked told by a notifier.
+var notifier = content.Actor{Name: "notifier"}
+
+// NotifyPending runs every pending notice through n and marks told those
+// it reached; it answers how many.
+func (s *Service) NotifyPending(ctx context.Context, n Notifier) (int, error) {
+	reached := 0
+	for after := ""; ; {
+		page, err := s.cfg.Registrations.ListToTell(ctx, after, 100)
+		if err != nil || len(page) == 0 {
+			return reached, err
+		}
+		for _, r := range page {
+			l, err := s.cfg.Store.Get(ctx, r.LectureID)
+			if err != nil {
+				return reached, err
+			}
+			ok, err := n.Notify(ctx, r, l)
+			if err != nil {
+				return reached, err
+			}
+			if ok {
+				if _, err := s.MarkTold(ctx, notifier, r.ID, r.Notice.Sequence); err != nil {
+					return reached, err
+				}
+				reached++
+			}
+		}
+		after = page[len(page)-1].ID
+	}
+}
