@@ -143,7 +143,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		}),
 		Lectures: lectures.New(lectures.Config{
 			Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Registrations: store, Places: store,
+			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Users: store, Registrations: store, Places: store,
 		}),
 		Locks:    locks,
 		Changes:  changes,

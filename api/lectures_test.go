@@ -325,6 +325,19 @@ func TestLectureSeries(t *testing.T) {
 	id := sr["id"].(string)
 	s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "重名", "slug": "wu-tong-yu-jiang-tan"}).problem(http.StatusConflict)
 	s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "", "online_url": "ftp://x", "organizers": []string{"nobody"}}).problem(http.StatusBadRequest)
+	me := s.do("GET", "/api/admin/v1/session", org, nil).want(http.StatusOK).json()["user"].(map[string]any)["id"].(string)
+	editorID := s.createUser("editor-in-series", "password-of-editor-in-series", "editor")["id"].(string)
+	p0 := s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "乐老学院", "organizers": []string{me, editorID}}).problem(http.StatusBadRequest)
+	if got := fieldErrors(p0); len(got) != 1 || got[0] != "organizers" {
+		t.Fatalf("an editor as an organizer: %v", p0)
+	}
+	named := s.do("POST", "/api/admin/v1/series", org, map[string]any{"name": "乐老学院", "organizers": []string{me},
+		"venue": map[string]any{"campus": "雁塔校区", "room": "活动室"}}).want(http.StatusCreated).json()
+	tpl := lectureFields("书法课", named["slug"].(string), 4)
+	delete(tpl, "venue")
+	if got := s.do("POST", "/api/admin/v1/lectures", org, tpl).want(http.StatusCreated).json(); got["venue"].(map[string]any)["campus"] != "雁塔校区" {
+		t.Fatalf("a session without a place did not take its series' venue: %v", got["venue"])
+	}
 	s.do("PUT", "/api/admin/v1/series/"+id, org2, map[string]any{"name": "别人的", "version": 1}).problem(http.StatusForbidden)
 	s.do("PUT", "/api/admin/v1/series/"+id, org, map[string]any{"name": "梧桐语讲坛（第二季）", "version": 2}).problem(http.StatusConflict)
 	up := s.do("PUT", "/api/admin/v1/series/"+id, org, map[string]any{"name": "梧桐语讲坛（第二季）", "description": "第二季",
@@ -333,7 +346,7 @@ func TestLectureSeries(t *testing.T) {
 		t.Fatalf("updated: %v", up)
 	}
 	pubList := s.do("GET", "/api/content/v1/series", "", nil).want(http.StatusOK).json()["items"].([]any)
-	if len(pubList) != 1 || pubList[0].(map[string]any)["name"] != "梧桐语讲坛（第二季）" {
+	if len(pubList) != 2 || pubList[1].(map[string]any)["name"] != "梧桐语讲坛（第二季）" {
 		t.Fatalf("readers' series: %v", pubList)
 	}
 	one := s.do("GET", "/api/content/v1/series/wu-tong-yu-jiang-tan", "", nil).want(http.StatusOK).json()

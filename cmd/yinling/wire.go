@@ -90,7 +90,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.lectures = lectures.New(lectures.Config{
 		Store: db.lectures, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
 		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
-		Series: s.store, Registrations: s.store, Places: s.store, KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
+		Series: s.store, Users: s.store, Registrations: s.store, Places: s.store, KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
 	})
 	s.accounts = account.NewService(s.store, s.store, nil)
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}

@@ -150,7 +150,7 @@ func (s *Service) Generate(ctx context.Context, actor content.Actor, template In
 	if err := check.normalize(); err != nil {
 		return nil, err
 	}
-	if err := s.checkSeries(ctx, check.Series); err != nil {
+	if _, err := s.checkSeries(ctx, check.Series); err != nil {
 		return nil, err
 	}
 	base := content.Slugify(check.Title)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -102,6 +103,9 @@ func (s *Service) seriesChanged(ctx context.Context) { _ = s.cfg.Changes.BumpCha
 
 func (s *Service) renderSeries(ctx context.Context, in *SeriesInput) (string, error) {
 	if err := in.normalize(); err != nil {
+		return "", err
+	}
+	if err := s.checkOrganizers(ctx, in.Organizers); err != nil {
 		return "", err
 	}
 	if in.Cover != "" {
@@ -237,14 +241,39 @@ func (s *Service) auditSeries(ctx context.Context, actor content.Actor, sr Serie
 		Action: action, Target: "series:" + sr.ID, Detail: detail + ": " + sr.Name})
 }
 
-// checkSeries checks a session's series exists.
-func (s *Service) checkSeries(ctx context.Context, slug string) error {
+// checkSeries checks a session's series exists, and answers it (nil for
+// a session of no series yet).
+func (s *Service) checkSeries(ctx context.Context, slug string) (*Series, error) {
 	if slug == "" || s.cfg.Series == nil {
+		return nil, nil
+	}
+	sr, err := s.cfg.Series.GetSeriesBySlug(ctx, slug)
+	if fault.Is(err, fault.NotFound) {
+		return nil, fault.Fields(fault.FieldError{Field: "series", Message: "no series with this slug; create the series first"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &sr, nil
+}
+
+// checkOrganizers checks a series' organizers are users who organize
+// lectures (the organizer role, or an administrator's).
+func (s *Service) checkOrganizers(ctx context.Context, ids []string) error {
+	if s.cfg.Users == nil {
 		return nil
 	}
-	_, err := s.cfg.Series.GetSeriesBySlug(ctx, slug)
-	if fault.Is(err, fault.NotFound) {
-		return fault.Fields(fault.FieldError{Field: "series", Message: "no series with this slug; create the series first"})
+	var errs fieldErrors
+	for _, id := range ids {
+		u, err := s.cfg.Users.GetUser(ctx, id)
+		switch {
+		case fault.Is(err, fault.NotFound):
+			errs.add("organizers", "no user with the id %s", id)
+		case err != nil:
+			return err
+		case !u.Can(account.EditLectures) || u.Disabled:
+			errs.add("organizers", "%s does not organize lectures (give them the organizer role first)", u.Username)
+		}
 	}
-	return err
+	return errs.err()
 }

@@ -6,10 +6,16 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
+
+// UserLookup finds users (account.Store has it).
+type UserLookup interface {
+	GetUser(ctx context.Context, id string) (account.User, error)
+}
 
 // Store keeps lectures: readers' lists run by the live copy's start time,
 // grouped by series.
@@ -27,6 +33,8 @@ type Config struct {
 	Cursors   *content.Cursors
 	// Series keeps the lecture series sessions belong to.
 	Series SeriesStore
+	// Users finds the users a series names as its organizers.
+	Users UserLookup
 	// Registrations keep readers' registrations; Places counts them.
 	Registrations RegistrationStore
 	Places        content.PlaceStore
@@ -119,8 +127,13 @@ func (s *Service) apply(ctx context.Context, l *Lecture, in *Input) error {
 	if err := s.checkMedia(ctx, *in); err != nil {
 		return err
 	}
-	if err := s.checkSeries(ctx, in.Series); err != nil {
+	sr, err := s.checkSeries(ctx, in.Series)
+	if err != nil {
 		return err
+	}
+	if sr != nil && in.Venue.IsZero() && in.OnlineURL == "" {
+		// A session that names no place takes its series' defaults.
+		in.Venue, in.OnlineURL = sr.Venue, sr.OnlineURL
 	}
 	html, err := s.cfg.Markdown.Render(ctx, in.Body)
 	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {

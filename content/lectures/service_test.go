@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{store: s, now: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
 	f.Service = lectures.New(lectures.Config{Store: s.Lectures, Assets: s, Changes: s, Revisions: s,
 		Locks: content.NewLocks(s, s, f.clock), Audit: s, Markdown: md, Cursors: content.NewCursors([]byte("k")),
-		Series: s, Registrations: s, Places: s, Now: f.clock})
+		Series: s, Users: s, Registrations: s, Places: s, Now: f.clock})
 	if _, err := f.CreateSeries(context.Background(), publisher, lectures.SeriesInput{Name: "梧桐语讲坛"}, "wu-tong-yu"); err != nil {
 		t.Fatal(err)
 	}
