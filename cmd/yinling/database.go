@@ -9,15 +9,11 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
-	"github.com/yinling-cms/yinling/media"
 )
 
 // database is what the site needs of its document store: the interfaces
@@ -25,34 +21,17 @@ import (
 // a readiness probe. internal/sqlstore and internal/mongostore both give
 // it, held to one suite (content/storetest); the store of each kind comes
 // beside it (opened).
-type database interface {
-	content.RevisionStore
-	content.LockStore
-	content.ChangeNotifier
-	content.AssetLookup
-	content.PlaceStore
-	lectures.RegistrationStore
-	lectures.SeriesStore
-	account.Store
-	audit.Log
-	media.AssetStore
-	Changes(ctx context.Context) (int64, error)
-	Secret(ctx context.Context, name string) ([]byte, error)
-	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	ReleaseLease(ctx context.Context, name, holder string) error
-	Ping(ctx context.Context) error
-}
+type database = docstore.Store
 
 // opened is an open document store: the database, the store of each
 // kind, what export and import use of it, and how to close it.
 type opened struct {
-	db       database
-	stories  content.StoryStore
-	lectures lectures.Store
-	source   backup.Source
-	target   backup.Target
-	name     string // "sqlite" or "mongodb"
-	close    func() error
+	db database
+	docstore.Kinds
+	source backup.Source
+	target backup.Target
+	name   string // "sqlite" or "mongodb"
+	close  func() error
 }
 
 // openDatabase opens the SQLite database in the data folder when no
@@ -63,7 +42,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		if err != nil {
 			return opened{}, fmt.Errorf("open the embedded database: %w", err)
 		}
-		return opened{db: s, stories: s.Stories(), lectures: s.Lectures(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
+		return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
 	}
 	client, err := mongostore.Connect(cfg.MongoURI)
 	if err != nil {
@@ -83,7 +62,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (
 		_ = closeClient()
 		return opened{}, err
 	}
-	return opened{db: s, stories: s.Stories(), lectures: s.Lectures(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
+	return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
 }
 
 // waitForDatabase pings until MongoDB answers, for up to 30 seconds (a

@@ -84,11 +84,11 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.locks = content.NewLocks(s.store, s.store, nil)
 	cursors := content.NewCursors(key)
 	s.stories = content.NewStories(content.StoriesConfig{
-		Store: db.stories, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Store: db.Stories, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
 		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
 	})
 	s.lectures = lectures.New(lectures.Config{
-		Store: db.lectures, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Store: db.Lectures, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
 		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
 		Series: s.store, Users: s.store, Registrations: s.store, Places: s.store, KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
 	})

@@ -12,44 +12,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/content/docstore"
 )
 
 // Store is everything the domain asks of a document store but the stores
 // of each kind.
-type Store interface {
-	content.RevisionStore
-	content.LockStore
-	content.ChangeNotifier
-	content.AssetLookup
-	content.PlaceStore
-	lectures.RegistrationStore
-	lectures.SeriesStore
-	account.Store
-	audit.Log
-	media.AssetStore
-	// Changes returns the change counter BumpChanges raises (0 at first).
-	Changes(ctx context.Context) (int64, error)
-	// Secret returns the named site secret, made on first use; every
-	// caller gets the same bytes.
-	Secret(ctx context.Context, name string) ([]byte, error)
-	// AcquireLease and ReleaseLease are worker.Leases.
-	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
-	ReleaseLease(ctx context.Context, name, holder string) error
-	// Ping reports whether the database answers.
-	Ping(ctx context.Context) error
-}
+type Store = docstore.Store
 
 // Stores is a document store under test: the store of each kind, and
 // the rest.
 type Stores struct {
 	Store
-	Stories  content.StoryStore
-	Lectures lectures.Store
+	docstore.Kinds
 }
 
 // Run runs the suite. open returns an empty store for one test; the

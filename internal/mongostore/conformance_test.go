@@ -16,6 +16,6 @@ func TestConformance(t *testing.T) {
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		return storetest.Stores{Store: s, Stories: s.Stories(), Lectures: s.Lectures()}
+		return storetest.Stores{Store: s, Kinds: s.Kinds()}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/record"
 )
@@ -28,6 +29,9 @@ func (s *Store) Stories() *Items[content.Story, record.Story] { return itemsOf(s
 func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
 	return itemsOf(s, record.LectureKind)
 }
+
+// Kinds returns the store of every kind.
+func (s *Store) Kinds() docstore.Kinds { return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures()} }
 
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}

@@ -22,6 +22,6 @@ func openTemp(t testing.TB) *Store {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		s := openTemp(t)
-		return storetest.Stores{Store: s, Stories: s.Stories(), Lectures: s.Lectures()}
+		return storetest.Stores{Store: s, Kinds: s.Kinds()}
 	})
 }

@@ -53,17 +53,17 @@ func Open(t testing.TB) *Store {
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatalf("teststore: indexes: %v", err)
 		}
-		return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories(), Lectures: s.Lectures()}, count: s.Count}
+		return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
 	}
 	s, err := sqlstore.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("teststore: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories(), Lectures: s.Lectures()}, count: s.Count}
+	return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
 }
 
 // FromMongo wraps a Mongo store the test made itself (on a private server).
 func FromMongo(s *mongostore.Store) *Store {
-	return &Store{Stores: storetest.Stores{Store: s, Stories: s.Stories(), Lectures: s.Lectures()}, count: s.Count}
+	return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
 }

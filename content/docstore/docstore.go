@@ -1,0 +1,48 @@
+// Package docstore names the document store as the domain asks for it:
+// the stores of each aggregate in one interface, which both
+// internal/sqlstore and internal/mongostore give (held to one suite,
+// content/storetest), and the stores of each kind beside it. The server
+// (cmd/yinling) and the suite both use it, so the list is written once.
+package docstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Store is everything the domain asks of a document store but the stores
+// of each kind (Kinds).
+type Store interface {
+	content.RevisionStore
+	content.LockStore
+	content.ChangeNotifier
+	content.AssetLookup
+	content.PlaceStore
+	lectures.RegistrationStore
+	lectures.SeriesStore
+	account.Store
+	audit.Log
+	media.AssetStore
+	// Changes returns the change counter BumpChanges raises (0 at first).
+	Changes(ctx context.Context) (int64, error)
+	// Secret returns the named site secret, made on first use; every
+	// caller gets the same bytes.
+	Secret(ctx context.Context, name string) ([]byte, error)
+	// AcquireLease and ReleaseLease are worker.Leases.
+	AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, name, holder string) error
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Kinds are the stores of each kind of item.
+type Kinds struct {
+	Stories  content.StoryStore
+	Lectures lectures.Store
+}
