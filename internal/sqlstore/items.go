@@ -33,7 +33,9 @@ func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
 }
 
 // Kinds returns the store of every kind.
-func (s *Store) Kinds() docstore.Kinds { return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures()} }
+func (s *Store) Kinds() docstore.Kinds {
+	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures()}
+}
 
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
