@@ -31,25 +31,36 @@ type Check = ops.Check
 
 // Deps is everything the app needs; cmd/yinling builds it.
 type Deps struct {
+	Services
+	Settings
+	// Changes is the shared change counter; with it, content API answers
+	// are served from memory. Nil turns the read cache off.
+	Changes delivery.ChangeCounter
+	// Ready are the readiness checks (the database, the object store).
+	Ready  []Check
+	Logger *slog.Logger
+}
+
+// Services are the domain's services the surfaces call.
+type Services struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log
 	Media    *media.Library
-	// Changes is the shared change counter; with it, content API answers
-	// are served from memory. Nil turns the read cache off.
-	Changes delivery.ChangeCounter
-	// ReadCacheBytes bounds the answers kept in memory (default
-	// delivery.DefaultReadCacheBytes).
-	ReadCacheBytes int64
-	Ready          []Check
-	Logger         *slog.Logger
+}
+
+// Settings are how the app behaves (from the configuration).
+type Settings struct {
 	// BaseURL is the public URL of the site (links to media use it).
 	BaseURL string
 	// SiteName is the office's name (the publisher of events and
 	// calendars).
 	SiteName string
+	// ReadCacheBytes bounds the answers kept in memory (default
+	// delivery.DefaultReadCacheBytes).
+	ReadCacheBytes int64
 	// RegistrationLimit is how many registrations one address may send in
 	// ten minutes (default 10).
 	RegistrationLimit int

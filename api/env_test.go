@@ -137,21 +137,25 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	cursors := content.NewCursors(key)
 	app := api.New(api.Deps{
-		Stories: content.NewStories(content.StoriesConfig{
-			Store: store.Stories, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
-		}),
-		Lectures: lectures.New(lectures.Config{
-			Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-			Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Users: store, Registrations: store, Places: store,
-		}),
-		Locks:    locks,
-		Changes:  changes,
-		Accounts: account.NewService(store, store, nil),
-		Audit:    store,
-		Media:    lib, BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies, CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout,
-		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, MetricsToken: cfg.metricsToken,
-		Ready: []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
+		Services: api.Services{
+			Stories: content.NewStories(content.StoriesConfig{
+				Store: store.Stories, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
+			}),
+			Lectures: lectures.New(lectures.Config{
+				Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Users: store, Registrations: store, Places: store,
+			}),
+			Locks:    locks,
+			Accounts: account.NewService(store, store, nil),
+			Audit:    store,
+			Media:    lib,
+		},
+		Settings: api.Settings{BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
+			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
+			MetricsToken: cfg.metricsToken},
+		Changes: changes,
+		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit}
 	if cfg.timeout == 0 {

@@ -37,11 +37,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	app := api.New(api.Deps{
-		Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store, Media: s.library, Logger: logger, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, RegistrationLimit: cfg.RegistrationLimit,
-		RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20, TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins,
-		MetricsToken: cfg.MetricsToken,
-		Changes:      s.store, ReadCacheBytes: cfg.ReadCacheMB << 20,
-		Ready: []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},
+		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
+			Media: s.library},
+		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
+			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,
+			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
+		Changes: s.store,
+		Ready:   []api.Check{{Name: "database", Probe: s.store.Ping}, {Name: "object store", Probe: s.blobs.Ping}},
+		Logger:  logger,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
