@@ -107,31 +107,42 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	if h.Status == StatusPublished || h.Status == StatusArchived {
 		h.Status = StatusDraft
 	}
-	h.Version = version + 1
-	*h.Revision = h.Version
-	h.UpdatedAt, h.UpdatedBy = w.clock(), actor.ID
-	rev, err := w.revision(actor, &item, note)
-	if err != nil {
-		return zero, err
-	}
-	// The revision goes first: its number is unique per item, so of two
-	// saves of one version only one gets this far.
-	if err := w.revisions.InsertRevision(ctx, rev); err != nil {
-		if fault.Is(err, fault.Conflict) {
-			cur, gerr := w.Get(ctx, id)
-			if gerr != nil {
-				return zero, gerr
-			}
-			return zero, VersionConflict(w.kind.Head(&cur).Version)
-		}
-		return zero, err
-	}
-	if err := w.kind.Store.Update(ctx, item, version); err != nil {
-		w.dropRevision(id, *h.Revision)
+	if err := w.saveRevision(ctx, actor, &item, version, note); err != nil {
 		return zero, err
 	}
 	_ = prune(ctx, w.revisions, w.kind.Name, id, w.keep) // a failed prune is retried by the next save
 	return item, nil
+}
+
+// saveRevision saves item, whose working copy changed, as the version
+// after version and its new revision (with note). The revision goes first:
+// its number is unique per item, so of two saves of one version only one
+// gets further; should the item's update then fail, the revision is
+// dropped again.
+func (w *Workflow[T, F]) saveRevision(ctx context.Context, actor Actor, item *T, version int64, note string) error {
+	h := w.kind.Head(item)
+	h.Version = version + 1
+	*h.Revision = h.Version
+	h.UpdatedAt, h.UpdatedBy = w.clock(), actor.ID
+	rev, err := w.revision(actor, item, note)
+	if err != nil {
+		return err
+	}
+	if err := w.revisions.InsertRevision(ctx, rev); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			cur, gerr := w.Get(ctx, *h.ID)
+			if gerr != nil {
+				return gerr
+			}
+			return VersionConflict(w.kind.Head(&cur).Version)
+		}
+		return err
+	}
+	if err := w.kind.Store.Update(ctx, *item, version); err != nil {
+		w.dropRevision(*h.ID, *h.Revision)
+		return err
+	}
+	return nil
 }
 
 // Lock takes, renews or takes over the edit lock of an item for actor,
@@ -281,25 +292,7 @@ func (w *Workflow[T, F]) Amend(ctx context.Context, actor Actor, id string, vers
 	if err != nil {
 		return zero, err
 	}
-	h.Version = version + 1
-	*h.Revision = h.Version
-	h.UpdatedAt, h.UpdatedBy = w.clock(), actor.ID
-	rev, err := w.revision(actor, &item, note)
-	if err != nil {
-		return zero, err
-	}
-	if err := w.revisions.InsertRevision(ctx, rev); err != nil {
-		if fault.Is(err, fault.Conflict) {
-			cur, gerr := w.Get(ctx, id)
-			if gerr != nil {
-				return zero, gerr
-			}
-			return zero, VersionConflict(w.kind.Head(&cur).Version)
-		}
-		return zero, err
-	}
-	if err := w.kind.Store.Update(ctx, item, version); err != nil {
-		w.dropRevision(id, *h.Revision)
+	if err := w.saveRevision(ctx, actor, &item, version, note); err != nil {
 		return zero, err
 	}
 	marked := true

@@ -86,12 +86,7 @@ func (in *SeriesInput) normalize() error {
 		}
 	}
 	in.Organizers = organizers
-	for _, p := range []struct {
-		field string
-		v     *string
-	}{{"venue.campus", &in.Venue.Campus}, {"venue.building", &in.Venue.Building}, {"venue.room", &in.Venue.Room}, {"venue.address", &in.Venue.Address}} {
-		errs.line(p.field, p.v, MaxVenueLength, false)
-	}
+	errs.venue(&in.Venue)
 	errs.webURL("online_url", &in.OnlineURL)
 	in.Cover = strings.TrimSpace(in.Cover)
 	errs.mediaID("cover", in.Cover)

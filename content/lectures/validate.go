@@ -52,6 +52,16 @@ func (e *fieldErrors) line(field string, v *string, max int, required bool) {
 	}
 }
 
+// venue checks each part of a venue.
+func (e *fieldErrors) venue(v *Venue) {
+	for _, p := range []struct {
+		field string
+		v     *string
+	}{{"venue.campus", &v.Campus}, {"venue.building", &v.Building}, {"venue.room", &v.Room}, {"venue.address", &v.Address}} {
+		e.line(p.field, p.v, MaxVenueLength, false)
+	}
+}
+
 // webURL checks an http(s) address.
 func (e *fieldErrors) webURL(field string, v *string) {
 	*v = strings.TrimSpace(*v)
@@ -104,12 +114,7 @@ func (in *Input) normalize() error {
 	if in.Speakers == nil {
 		in.Speakers = []Speaker{}
 	}
-	for _, p := range []struct {
-		field string
-		v     *string
-	}{{"venue.campus", &in.Venue.Campus}, {"venue.building", &in.Venue.Building}, {"venue.room", &in.Venue.Room}, {"venue.address", &in.Venue.Address}} {
-		errs.line(p.field, p.v, MaxVenueLength, false)
-	}
+	errs.venue(&in.Venue)
 	errs.webURL("online_url", &in.OnlineURL)
 	in.StartsAt, in.EndsAt = utcMillis(in.StartsAt), utcMillis(in.EndsAt)
 	switch {
