@@ -19,6 +19,7 @@ import (
 	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/ops"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
@@ -35,7 +36,7 @@ type Deps struct {
 	Settings
 	// Changes is the shared change counter; with it, content API answers
 	// are served from memory. Nil turns the read cache off.
-	Changes delivery.ChangeCounter
+	Changes readcache.ChangeCounter
 	// Ready are the readiness checks (the database, the object store).
 	Ready  []Check
 	Logger *slog.Logger
@@ -59,7 +60,7 @@ type Settings struct {
 	// calendars).
 	SiteName string
 	// ReadCacheBytes bounds the answers kept in memory (default
-	// delivery.DefaultReadCacheBytes).
+	// readcache.DefaultBytes).
 	ReadCacheBytes int64
 	// RegistrationLimit is how many registrations one address may send in
 	// ten minutes (default 10).
@@ -136,7 +137,11 @@ func New(d Deps) *fiber.App {
 	m := httpx.NewMetrics()
 	app.Use(httpx.AccessLog(d.Logger, m))
 	app.Use(httpx.SecurityHeaders())
-	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Changes: d.Changes, ReadCacheBytes: d.ReadCacheBytes,
+	var cache *readcache.Cache
+	if d.Changes != nil {
+		cache = readcache.New(d.Changes, d.ReadCacheBytes)
+	}
+	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,

@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api"
-	"github.com/yinling-cms/yinling/api/delivery"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
@@ -131,7 +131,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
 	locks := content.NewLocks(store, store, nil)
-	var changes delivery.ChangeCounter = store
+	var changes readcache.ChangeCounter = store
 	if cfg.noCache {
 		changes = nil
 	}

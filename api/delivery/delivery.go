@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
@@ -20,12 +21,10 @@ type Deps struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
 	Media    *media.Library
-	// Changes is the shared change counter; with it, answers are served
-	// from memory. Nil turns the read cache off.
-	Changes ChangeCounter
-	// ReadCacheBytes bounds the answers kept (0: DefaultReadCacheBytes).
-	ReadCacheBytes int64
-	BaseURL        string
+	// Cache keeps answers in memory (shared with the website); nil turns
+	// it off.
+	Cache   *readcache.Cache
+	BaseURL string
 	// SiteName is the office's name, publisher of events and calendars.
 	SiteName string
 	// RegistrationLimit is how many registrations one address may send in
@@ -43,7 +42,7 @@ type Surface struct{ h *handlers }
 
 type handlers struct {
 	d     Deps
-	cache *readCache // nil: no read cache
+	cache *readcache.Cache // nil: no read cache
 	// Per address: registrations, and looking up or cancelling one by code
 	// (codes cannot be guessed, and this keeps anyone from trying).
 	registering, lookingUp *addressLimit
@@ -56,9 +55,7 @@ func New(d Deps) *Surface {
 	}
 	h := &handlers{d: d, registering: newAddressLimit(d.RegistrationLimit, 10*time.Minute),
 		lookingUp: newAddressLimit(max(60, d.RegistrationLimit*2), 10*time.Minute)}
-	if d.Changes != nil {
-		h.cache = newReadCache(d.Changes, d.ReadCacheBytes)
-	}
+	h.cache = d.Cache
 	return &Surface{h: h}
 }
 
@@ -67,7 +64,7 @@ func New(d Deps) *Surface {
 // once.
 func (s *Surface) LiveChanged() { s.h.liveChanged() }
 
-func (h *handlers) liveChanged() { h.cache.invalidate() }
+func (h *handlers) liveChanged() { h.cache.Invalidate() }
 
 // Routes binds every route of the surface.
 func (s *Surface) Routes(app fiber.Router) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
@@ -32,7 +33,7 @@ func (h *handlers) serveMedia(c *fiber.Ctx) error {
 		disposition = "inline"
 	}
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename}))
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && etagMatches(inm, etag) {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && httpx.ETagMatches(inm, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	offset, length, partial, err := parseRange(c.Get(fiber.HeaderRange), a.Size)

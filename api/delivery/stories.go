@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 )
 
@@ -99,45 +99,9 @@ func (h *handlers) cacheable(c *fiber.Ctx, build func(ctx context.Context) (any,
 	})
 }
 
-// serveCached answers a public read of contentType from the read cache,
-// or builds its bytes and caches them. The answer has a strong ETag of its
-// bytes and a Last-Modified from when it was built (304 when the client
-// has them) and a short shared cache lifetime.
+// serveCached answers a public read of contentType from the read cache
+// (see readcache.Cache.Serve).
 func (h *handlers) serveCached(c *fiber.Ctx, contentType string, build func(ctx context.Context) ([]byte, error)) error {
 	key := c.Path() + "?" + string(c.Request().URI().QueryString())
-	e, err := h.cache.answer(c.UserContext(), key, build)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderETag, e.etag)
-	// Last-Modified has whole seconds: the second after the build, and only
-	// once that second has passed, so no later build can carry the same
-	// date (an answer rebuilt within a second would otherwise be 304 to
-	// a client holding the one before).
-	modified := e.built.UTC().Truncate(time.Second).Add(time.Second)
-	dated := !time.Now().Before(modified)
-	if dated {
-		c.Set(fiber.HeaderLastModified, modified.Format(http.TimeFormat))
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
-	c.Vary(fiber.HeaderAcceptEncoding) // added to CORS's Vary: Origin, never in its place
-	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
-		if etagMatches(inm, e.etag) {
-			return c.SendStatus(fiber.StatusNotModified)
-		}
-	} else if ims, err := http.ParseTime(c.Get(fiber.HeaderIfModifiedSince)); err == nil && dated && !modified.After(ims) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	c.Set(fiber.HeaderContentType, contentType)
-	return c.Send(e.body)
-}
-
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
+	return h.cache.Serve(c, key, readcache.Answer{ContentType: contentType}, build)
 }

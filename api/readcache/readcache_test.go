@@ -1,4 +1,4 @@
-package delivery
+package readcache
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func (c *counter) Changes(context.Context) (int64, error) {
 }
 
 func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
-	rc := newReadCache(&counter{}, 1<<20)
+	rc := New(&counter{}, 1<<20)
 	var builds atomic.Int64
 	release := make(chan struct{})
 	build := func(context.Context) ([]byte, error) {
@@ -39,9 +39,9 @@ func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e, err := rc.answer(context.Background(), "/stories?", build)
-			if err != nil || string(e.body) != `{"items":[]}` || e.etag == "" {
-				t.Errorf("answer = %q %q, %v", e.body, e.etag, err)
+			e, err := rc.Answer(context.Background(), "/stories?", build)
+			if err != nil || string(e.Body) != `{"items":[]}` || e.ETag == "" {
+				t.Errorf("answer = %q %q, %v", e.Body, e.ETag, err)
 			}
 		}()
 	}
@@ -51,21 +51,21 @@ func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
 	if n := builds.Load(); n != 1 {
 		t.Fatalf("%d builds for fifty concurrent misses, want 1", n)
 	}
-	if _, err := rc.answer(context.Background(), "/stories?", build); err != nil || builds.Load() != 1 {
+	if _, err := rc.Answer(context.Background(), "/stories?", build); err != nil || builds.Load() != 1 {
 		t.Fatalf("a hit built again (%d builds, %v)", builds.Load(), err)
 	}
 }
 
 func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
-	rc := newReadCache(&counter{}, 64<<10)
+	rc := New(&counter{}, 64<<10)
 	body := make([]byte, 1000)
 	build := func(context.Context) ([]byte, error) { return body, nil }
 	for i := range 200 {
-		if _, err := rc.answer(context.Background(), fmt.Sprint("/k", i), build); err != nil {
+		if _, err := rc.Answer(context.Background(), fmt.Sprint("/k", i), build); err != nil {
 			t.Fatal(err)
 		}
 		if i >= 1 {
-			_, _ = rc.answer(context.Background(), "/k0", build) // kept warm
+			_, _ = rc.Answer(context.Background(), "/k0", build) // kept warm
 		}
 	}
 	rc.mu.Lock()
@@ -88,18 +88,18 @@ func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
 
 func TestReadCacheFollowsTheCounterAndSurvivesItsOutage(t *testing.T) {
 	c := &counter{}
-	rc := newReadCache(c, 1<<20)
+	rc := New(c, 1<<20)
 	now := time.Unix(1_800_000_000, 0)
 	rc.now = func() time.Time { return now }
 	version := "a"
 	build := func(context.Context) ([]byte, error) { return []byte(version), nil }
 	get := func() string {
 		t.Helper()
-		e, err := rc.answer(context.Background(), "/s", build)
+		e, err := rc.Answer(context.Background(), "/s", build)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(e.body)
+		return string(e.Body)
 	}
 	if get() != "a" {
 		t.Fatal("first build")
@@ -125,7 +125,7 @@ func TestReadCacheFollowsTheCounterAndSurvivesItsOutage(t *testing.T) {
 	}
 	c.fail.Store(false)
 	calls := c.calls.Load()
-	rc.invalidate()
+	rc.Invalidate()
 	get()
 	if c.calls.Load() != calls+1 {
 		t.Fatal("invalidate did not make the next answer look at the counter")
@@ -133,7 +133,7 @@ func TestReadCacheFollowsTheCounterAndSurvivesItsOutage(t *testing.T) {
 }
 
 func TestReadCacheBuildErrorsAreNotKept(t *testing.T) {
-	rc := newReadCache(&counter{}, 1<<20)
+	rc := New(&counter{}, 1<<20)
 	fail := true
 	build := func(context.Context) ([]byte, error) {
 		if fail {
@@ -141,11 +141,11 @@ func TestReadCacheBuildErrorsAreNotKept(t *testing.T) {
 		}
 		return []byte("ok"), nil
 	}
-	if _, err := rc.answer(context.Background(), "/x", build); err == nil {
+	if _, err := rc.Answer(context.Background(), "/x", build); err == nil {
 		t.Fatal("the build's error was not returned")
 	}
 	fail = false
-	if e, err := rc.answer(context.Background(), "/x", build); err != nil || string(e.body) != "ok" {
-		t.Fatalf("after a failed build: %q, %v", e.body, err)
+	if e, err := rc.Answer(context.Background(), "/x", build); err != nil || string(e.Body) != "ok" {
+		t.Fatalf("after a failed build: %q, %v", e.Body, err)
 	}
 }

@@ -1,4 +1,6 @@
-package delivery
+// Package readcache keeps encoded answers of what readers see in memory:
+// the content API's JSON, the website's pages and feeds. See Cache.
+package readcache
 
 import (
 	"container/list"
@@ -26,18 +28,18 @@ const (
 	cacheBuildTime  = 30 * time.Second
 )
 
-// DefaultReadCacheBytes bounds the encoded answers kept when Deps does not
+// DefaultBytes bounds the encoded answers kept when Deps does not
 // say: room for every story of a 10,000-story site at about 6 KB each.
-const DefaultReadCacheBytes = 128 << 20
+const DefaultBytes = 128 << 20
 
-// readCache keeps encoded answers of the content API in memory, least
+// Cache keeps encoded answers of the content API in memory, least
 // recently used first out when they pass maxBytes (never all at once). An
 // answer is good while the change counter has not moved since it was
 // built and it is younger than cacheMaxAge. Concurrent misses of one key
 // wait for one build (no stampede on the database after a publish). When
 // the database does not answer, answers already cached are served until
 // they age out.
-type readCache struct {
+type Cache struct {
 	counter  ChangeCounter
 	now      func() time.Time
 	maxBytes int64
@@ -47,32 +49,34 @@ type readCache struct {
 	checkedAt time.Time
 	checking  bool
 	epoch     int64      // raised by invalidate: a look begun before it does not count
-	order     *list.List // of *cacheEntry, most recently used first
+	order     *list.List // of *Entry, most recently used first
 	entries   map[string]*list.Element
 	bytes     int64
 	flights   map[string]*flight
 }
 
-type cacheEntry struct {
+// Entry is an answer: its bytes, their strong ETag and when it was
+// built.
+type Entry struct {
 	key   string
 	gen   int64
-	built time.Time
-	etag  string
-	body  []byte
+	Built time.Time
+	ETag  string
+	Body  []byte
 }
 
 // flight is one build of an answer that concurrent misses wait for.
 type flight struct {
 	done  chan struct{}
-	entry cacheEntry
+	entry Entry
 	err   error
 }
 
-func newReadCache(counter ChangeCounter, maxBytes int64) *readCache {
+func New(counter ChangeCounter, maxBytes int64) *Cache {
 	if maxBytes <= 0 {
-		maxBytes = DefaultReadCacheBytes
+		maxBytes = DefaultBytes
 	}
-	return &readCache{counter: counter, now: time.Now, maxBytes: maxBytes, order: list.New(),
+	return &Cache{counter: counter, now: time.Now, maxBytes: maxBytes, order: list.New(),
 		entries: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
@@ -81,19 +85,19 @@ func newReadCache(counter ChangeCounter, maxBytes int64) *readCache {
 // The build runs on a context of its own, detached from the caller's (one
 // reader hanging up must not fail the others), with cacheBuildTime to do
 // its work.
-func (rc *readCache) answer(ctx context.Context, key string, build func(ctx context.Context) ([]byte, error)) (cacheEntry, error) {
+func (rc *Cache) Answer(ctx context.Context, key string, build func(ctx context.Context) ([]byte, error)) (Entry, error) {
 	if rc == nil {
 		b, err := build(ctx)
 		if err != nil {
-			return cacheEntry{}, err
+			return Entry{}, err
 		}
 		return newEntry(key, 0, time.Now(), b), nil
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()
 	if el, ok := rc.entries[key]; ok {
-		e := el.Value.(*cacheEntry)
-		if e.gen == rc.gen && rc.now().Sub(e.built) < cacheMaxAge {
+		e := el.Value.(*Entry)
+		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge {
 			rc.order.MoveToFront(el)
 			rc.mu.Unlock()
 			return *e, nil
@@ -111,13 +115,13 @@ func (rc *readCache) answer(ctx context.Context, key string, build func(ctx cont
 	case <-f.done:
 		return f.entry, f.err
 	case <-ctx.Done():
-		return cacheEntry{}, ctx.Err()
+		return Entry{}, ctx.Err()
 	}
 }
 
 // build makes one answer for everyone waiting on f and keeps it if the
 // counter has not moved meanwhile.
-func (rc *readCache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, error)) {
+func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, error)) {
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cacheBuildTime)
 	defer cancel()
 	b, err := build(bctx)
@@ -142,17 +146,17 @@ func (rc *readCache) build(ctx context.Context, key string, gen int64, f *flight
 	}
 }
 
-func newEntry(key string, gen int64, built time.Time, body []byte) cacheEntry {
+func newEntry(key string, gen int64, built time.Time, body []byte) Entry {
 	sum := sha256.Sum256(body)
-	return cacheEntry{key: key, gen: gen, built: built, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, body: body}
+	return Entry{key: key, gen: gen, Built: built, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Body: body}
 }
 
 // size is what an entry costs: its bytes and its key, plus the bookkeeping.
-func (e *cacheEntry) size() int64 { return int64(len(e.body)+len(e.key)+len(e.etag)) + 128 }
+func (e *Entry) size() int64 { return int64(len(e.Body)+len(e.key)+len(e.ETag)) + 128 }
 
 // remove drops an entry; rc.mu is held.
-func (rc *readCache) remove(el *list.Element) {
-	e := rc.order.Remove(el).(*cacheEntry)
+func (rc *Cache) remove(el *list.Element) {
+	e := rc.order.Remove(el).(*Entry)
 	delete(rc.entries, e.key)
 	rc.bytes -= e.size()
 }
@@ -161,7 +165,7 @@ func (rc *readCache) remove(el *list.Element) {
 // cacheCheckEvery; one look at a time, the others carry on with what they
 // know. On an error the old generation stands: what is cached is served
 // until it ages out.
-func (rc *readCache) refresh(ctx context.Context) {
+func (rc *Cache) refresh(ctx context.Context) {
 	rc.mu.Lock()
 	if rc.checking || rc.now().Sub(rc.checkedAt) < cacheCheckEvery {
 		rc.mu.Unlock()
@@ -184,7 +188,7 @@ func (rc *readCache) refresh(ctx context.Context) {
 
 // invalidate makes the next answer look at the counter (after a change
 // made through this instance, so its own readers see it at once).
-func (rc *readCache) invalidate() {
+func (rc *Cache) Invalidate() {
 	if rc == nil {
 		return
 	}
