@@ -1,0 +1,145 @@
+package themes
+
+import "time"
+
+// Page is what every page of a theme is rendered from: the site, the
+// reader's preferences, the page's metadata, and the page's own content
+// (only the fields of its type are set). The website builds it; the
+// templates read it.
+type Page struct {
+	Site  Site
+	Prefs Prefs
+	// Path is the page's path (forms return to it).
+	Path        string
+	Title       string
+	Description string
+	// Canonical is the page's absolute address; Image an absolute image
+	// address for link previews (WeChat, OpenGraph).
+	Canonical string
+	Image     string
+	// Type is OpenGraph's og:type (website, article).
+	Type    string
+	NoIndex bool
+	Menu    []MenuItem
+	// JSONLD is embedded as application/ld+json when set.
+	JSONLD any
+	// Feeds are the page's alternate feeds.
+	Feeds []Feed
+
+	Stories  []StoryCard
+	Story    *StoryView
+	Lectures []LectureCard
+	Past     []LectureCard
+	Lecture  *LectureView
+	Heading  string // a column's or tag's name
+	Intro    string
+	NextURL  string
+	Form     *RegistrationForm
+	Receipt  *Receipt
+	Error    *ErrorView
+}
+
+// Site is the site as pages name it.
+type Site struct {
+	Name    string
+	BaseURL string
+}
+
+// Prefs are the reader's display preferences (from cookies, so pages
+// arrive at the chosen size without a flash).
+type Prefs struct {
+	TextSize int  // 0 (standard) to MaxTextSize
+	Contrast bool // high contrast
+}
+
+// MaxTextSize is the largest text-size step.
+const MaxTextSize = 3
+
+// MenuItem is an entry of the site's menu.
+type MenuItem struct {
+	Name, URL string
+	Current   bool
+}
+
+// Feed is an alternate feed of a page.
+type Feed struct {
+	Title, URL, Type string
+}
+
+// Image is a picture with its text alternative.
+type Image struct {
+	URL, Alt      string
+	Width, Height int
+}
+
+// StoryCard is a story in a list.
+type StoryCard struct {
+	URL, Title, Summary string
+	Column              MenuItem
+	PublishedAt         time.Time
+	Cover               *Image
+}
+
+// StoryView is a story page.
+type StoryView struct {
+	StoryCard
+	BodyHTML  string
+	Tags      []MenuItem
+	UpdatedAt time.Time
+}
+
+// LectureCard is a session in a list.
+type LectureCard struct {
+	URL, Title, Summary, Series string
+	StartsAt                    time.Time
+	EndsAt                      *time.Time
+	// EventStatus is scheduled, postponed, rescheduled, cancelled or
+	// moved_online (the page shows it in words and colour).
+	EventStatus, StatusReason string
+	Place                     string
+	CalendarURL               string
+}
+
+// LectureView is a session page.
+type LectureView struct {
+	LectureCard
+	BodyHTML       string
+	Speakers       []Speaker
+	OnlineURL      string
+	PreviousStarts []time.Time
+	// Registration: "none", "internal", "external" (RegisterURL).
+	Registration string
+	RegisterURL  string
+	// Open says whether readers can register here now; Closed why not.
+	Open         bool
+	Closed       string
+	PlacesLeft   int64
+	WaitlistLeft int64
+	Cover        *Image
+}
+
+// Speaker is one speaker of a session.
+type Speaker struct {
+	Name, Title, Bio string
+	Photo            *Image
+}
+
+// RegistrationForm is the registration form as sent back with its errors.
+type RegistrationForm struct {
+	Name, Phone, Note string
+	Errors            map[string]string
+	Message           string
+}
+
+// Receipt is a registration as its reader sees it once it is taken.
+type Receipt struct {
+	Code, Status string
+	Position     int
+	Lecture      LectureCard
+}
+
+// ErrorView is an error page.
+type ErrorView struct {
+	Status         int
+	Title, Message string
+}
