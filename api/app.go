@@ -7,6 +7,7 @@
 package api
 
 import (
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -20,11 +21,13 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/ops"
 	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/api/site"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
 )
 
 // Check is one readiness check: a name an operator recognises and a probe.
@@ -50,6 +53,8 @@ type Services struct {
 	Accounts *account.Service
 	Audit    audit.Log
 	Media    *media.Library
+	// Theme renders the website (nil: the embedded default).
+	Theme *themes.Theme
 }
 
 // Settings are how the app behaves (from the configuration).
@@ -105,6 +110,13 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	if d.Theme == nil {
+		th, err := themes.Load(themes.Options{})
+		if err != nil {
+			panic(fmt.Sprintf("api: the embedded default theme does not load: %v", err)) // a build defect, caught by its tests
+		}
+		d.Theme = th
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "yinling",
 		ErrorHandler:          httpx.ErrorHandler(d.Logger),
@@ -146,7 +158,10 @@ func New(d Deps) *fiber.App {
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
-	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt)
+	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Theme: d.Theme, Cache: cache,
+		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout,
+		Logger: d.Logger, LiveChanged: reading.LiveChanged})
+	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt, website)
 	return app
 }
 

@@ -45,7 +45,7 @@ type handlers struct {
 	cache *readcache.Cache // nil: no read cache
 	// Per address: registrations, and looking up or cancelling one by code
 	// (codes cannot be guessed, and this keeps anyone from trying).
-	registering, lookingUp *addressLimit
+	registering, lookingUp *httpx.AddressLimit
 }
 
 // New builds the surface.
@@ -53,8 +53,8 @@ func New(d Deps) *Surface {
 	if d.RegistrationLimit == 0 {
 		d.RegistrationLimit = 10
 	}
-	h := &handlers{d: d, registering: newAddressLimit(d.RegistrationLimit, 10*time.Minute),
-		lookingUp: newAddressLimit(max(60, d.RegistrationLimit*2), 10*time.Minute)}
+	h := &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute),
+		lookingUp: httpx.NewAddressLimit(max(60, d.RegistrationLimit*2), 10*time.Minute)}
 	h.cache = d.Cache
 	return &Surface{h: h}
 }

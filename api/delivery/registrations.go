@@ -72,8 +72,8 @@ func (h *handlers) toRegistrationOut(r lectures.Registration, l lectures.Lecture
 }
 
 // limited answers 429 when the client's address passed its limit.
-func limited(l *addressLimit, c *fiber.Ctx) error {
-	if ok, wait := l.allow(c.IP()); !ok {
+func limited(l *httpx.AddressLimit, c *fiber.Ctx) error {
+	if ok, wait := l.Allow(c.IP()); !ok {
 		return &fault.Error{Kind: fault.TooMany, Message: "too many attempts from this address; please wait a little",
 			RetryAfter: int(wait.Seconds()) + 1}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
 )
 
 // site is every concrete part of a running Yinling, wired by hand.
@@ -29,6 +30,7 @@ type site struct {
 	locks    *content.Locks
 	accounts *account.Service
 	library  *media.Library
+	theme    *themes.Theme
 	closers  []func() error
 }
 
@@ -96,6 +98,9 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
+	}
+	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
+		return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 	}
 	ok = true
 	return s, nil

@@ -21,7 +21,9 @@ import (
 type Config struct {
 	// SiteName is the office's name, as pages, events and calendars name
 	// their publisher.
-	SiteName      string
+	SiteName string
+	// ThemeDir is a theme overlaying the default ("": the default).
+	ThemeDir      string
 	Addr          string
 	BaseURL       string
 	DataDir       string
@@ -109,6 +111,10 @@ func settings() []setting {
 				return errors.New("must be one line of at most 40 characters")
 			}
 			c.SiteName = v
+			return nil
+		}},
+		{"YINLING_THEME_DIR", "theme-dir", "", "a theme folder whose files overlay the default theme's (empty: the default)", func(c *Config, v string) error {
+			c.ThemeDir = v
 			return nil
 		}},
 		{"YINLING_DATA_DIR", "data-dir", "./yinling-data", "folder of the embedded database and media", func(c *Config, v string) error {

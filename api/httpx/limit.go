@@ -1,16 +1,16 @@
-package delivery
+package httpx
 
 import (
 	"sync"
 	"time"
 )
 
-// addressLimit counts requests per client address in fixed windows: at
+// AddressLimit counts requests per client address in fixed windows: at
 // most n per window per address. It lives in this instance's memory (with
 // several instances each counts on its own, which still stops a script
 // at one address) and is swept of ended windows once a window, and when
 // it holds maxAddresses, so a flood of addresses cannot grow it.
-type addressLimit struct {
+type AddressLimit struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
@@ -27,13 +27,14 @@ type addressCount struct {
 
 const maxAddresses = 100_000
 
-func newAddressLimit(n int, window time.Duration) *addressLimit {
-	return &addressLimit{n: n, window: window, now: time.Now, seen: map[string]*addressCount{}}
+// NewAddressLimit allows n requests per window per address.
+func NewAddressLimit(n int, window time.Duration) *AddressLimit {
+	return &AddressLimit{n: n, window: window, now: time.Now, seen: map[string]*addressCount{}}
 }
 
-// allow counts one request from addr and reports whether it is within the
+// Allow counts one request from addr and reports whether it is within the
 // limit, and if not, how long until it is.
-func (l *addressLimit) allow(addr string) (bool, time.Duration) {
+func (l *AddressLimit) Allow(addr string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -55,7 +56,7 @@ func (l *addressLimit) allow(addr string) (bool, time.Duration) {
 // sweep drops the windows that ended; should the table still be full (a
 // flood from that many addresses, which no per-address limit stops), it
 // starts afresh.
-func (l *addressLimit) sweep(now time.Time) {
+func (l *AddressLimit) sweep(now time.Time) {
 	for addr, c := range l.seen {
 		if now.Sub(c.start) >= l.window {
 			delete(l.seen, addr)

@@ -1,0 +1,288 @@
+package site
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// homeStories and homeLectures are how many of each the home page shows.
+const (
+	homeStories  = 10
+	homeLectures = 5
+	pageSize     = 20
+)
+
+// image gives a media id as a picture with its alt text from the media
+// library (an image without one gets an empty alt: decorative).
+func (h *handlers) image(ctx context.Context, id string) (*themes.Image, error) {
+	if id == "" {
+		return nil, nil
+	}
+	a, err := h.d.Media.Get(ctx, id)
+	if fault.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &themes.Image{URL: httpx.MediaURL(h.d.BaseURL, id), Alt: a.Alt, Width: a.Width, Height: a.Height}, nil
+}
+
+func columnItem(key string) themes.MenuItem {
+	if col, ok := content.ColumnByKey(key); ok {
+		return themes.MenuItem{Name: col.Name, URL: "/columns/" + col.Key}
+	}
+	return themes.MenuItem{}
+}
+
+func (h *handlers) storyCard(ctx context.Context, s content.Story) (themes.StoryCard, error) {
+	l := s.Live
+	cover, err := h.image(ctx, l.Cover)
+	return themes.StoryCard{URL: "/stories/" + s.Slug, Title: l.Title, Summary: l.Summary, Column: columnItem(l.Column),
+		PublishedAt: l.PublishedAt, Cover: cover}, err
+}
+
+func (h *handlers) storyCards(ctx context.Context, list []content.Story) ([]themes.StoryCard, error) {
+	out := make([]themes.StoryCard, 0, len(list))
+	for _, s := range list {
+		card, err := h.storyCard(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, card)
+	}
+	return out, nil
+}
+
+func lectureCard(l lectures.Lecture) themes.LectureCard {
+	lv := l.Live
+	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary, Series: lv.Series,
+		EndsAt: lv.EndsAt, EventStatus: string(l.Event.Status), StatusReason: l.Event.Reason, Place: lectures.Location(l),
+		CalendarURL: "/lectures/" + l.Slug + ".ics"}
+	if lv.StartsAt != nil {
+		card.StartsAt = *lv.StartsAt
+	}
+	return card
+}
+
+func lectureCards(list []lectures.Lecture) []themes.LectureCard {
+	out := make([]themes.LectureCard, 0, len(list))
+	for _, l := range list {
+		out = append(out, lectureCard(l))
+	}
+	return out
+}
+
+func (h *handlers) home(c *fiber.Ctx) error {
+	if len(c.Request().URI().QueryString()) > 0 {
+		return h.NotFoundPage(c)
+	}
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		stories, err := h.d.Stories.ListLive(ctx, content.ListParams{Limit: homeStories})
+		if err != nil {
+			return "", p, err
+		}
+		if p.Stories, err = h.storyCards(ctx, stories.Items); err != nil {
+			return "", p, err
+		}
+		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: homeLectures})
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures = lectureCards(upcoming.Items)
+		p.Title, p.Description = "首页", h.d.SiteName+"：新闻报道、讲座与活动"
+		return "home", p, nil
+	})
+}
+
+// NotFoundPage answers the theme's 404 page.
+func (h *handlers) NotFoundPage(c *fiber.Ctx) error {
+	return h.errorPage(c, fiber.StatusNotFound, "找不到这个页面", "地址可能有误，或者这个页面已经撤下。")
+}
+
+func (h *handlers) story(c *fiber.Ctx) error {
+	slug := strings.Clone(c.Params("slug"))
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		s, err := h.d.Stories.GetLive(ctx, slug)
+		if err != nil {
+			return "", p, err
+		}
+		card, err := h.storyCard(ctx, s)
+		if err != nil {
+			return "", p, err
+		}
+		view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
+		for _, tag := range s.Live.Tags {
+			view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
+		}
+		p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
+		if card.Cover != nil {
+			p.Image = card.Cover.URL
+		}
+		for i := range p.Menu {
+			p.Menu[i].Current = p.Menu[i].URL == card.Column.URL
+		}
+		p.JSONLD = articleJSONLD(h.d, s, p)
+		return "story", p, nil
+	})
+}
+
+// articleJSONLD is a story as a schema.org Article.
+func articleJSONLD(d Deps, s content.Story, p themes.Page) map[string]any {
+	ld := map[string]any{"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.Live.Title,
+		"description": s.Live.Summary, "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
+		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": p.Canonical,
+		"publisher": map[string]any{"@type": "Organization", "name": d.SiteName, "url": d.BaseURL + "/"}}
+	if p.Image != "" {
+		ld["image"] = []string{p.Image}
+	}
+	return ld
+}
+
+// listPage is a column's or a tag's page of stories, with the link to the
+// next page.
+func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.ListParams, self string) error {
+	q, err := httpx.QueryParams(c, "cursor")
+	if err != nil {
+		return h.failed(c, err)
+	}
+	params.Cursor, params.Limit = q["cursor"], pageSize
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		list, err := h.d.Stories.ListLive(ctx, params)
+		if err != nil {
+			return "", p, err
+		}
+		if len(list.Items) == 0 && params.Cursor == "" && page == "tag" {
+			return "", p, fault.New(fault.NotFound, "no such tag")
+		}
+		if p.Stories, err = h.storyCards(ctx, list.Items); err != nil {
+			return "", p, err
+		}
+		if list.NextCursor != "" {
+			p.NextURL = self + "?cursor=" + url.QueryEscape(list.NextCursor)
+		}
+		if params.Cursor != "" {
+			p.NoIndex = true // later pages: the first is the one to find
+		}
+		p.Heading, p.Title = heading, heading
+		return page, p, nil
+	})
+}
+
+func (h *handlers) column(c *fiber.Ctx) error {
+	col, ok := content.ColumnByKey(c.Params("column"))
+	if !ok {
+		return h.NotFoundPage(c)
+	}
+	return h.listPage(c, "column", col.Name, content.ListParams{Column: col.Key}, "/columns/"+col.Key)
+}
+
+func (h *handlers) tag(c *fiber.Ctx) error {
+	tag, err := url.PathUnescape(c.Params("tag"))
+	if err != nil || tag == "" {
+		return h.NotFoundPage(c)
+	}
+	tag = strings.Clone(tag)
+	return h.listPage(c, "tag", tag, content.ListParams{Tag: tag}, "/tags/"+url.PathEscape(tag))
+}
+
+func (h *handlers) lectureList(c *fiber.Ctx) error {
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
+		if err != nil {
+			return "", p, err
+		}
+		past, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Past: true, Limit: pageSize})
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures, p.Past = lectureCards(upcoming.Items), lectureCards(past.Items)
+		p.Title, p.Description = "讲座", h.d.SiteName+"的讲座：时间、地点与报名"
+		p.Feeds = append(p.Feeds, themes.Feed{Title: "讲座日历", URL: "/lectures.ics", Type: "text/calendar"})
+		return "lectures", p, nil
+	})
+}
+
+func (h *handlers) lecture(c *fiber.Ctx) error {
+	slug := strings.Clone(c.Params("slug"))
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		return h.lecturePage(ctx, p, slug, nil)
+	})
+}
+
+// lecturePage builds a session's page; form is the registration form sent
+// back with its errors (nil: an empty one).
+func (h *handlers) lecturePage(ctx context.Context, p themes.Page, slug string, form *themes.RegistrationForm) (string, themes.Page, error) {
+	l, err := h.d.Lectures.GetLive(ctx, slug)
+	if err != nil {
+		return "", p, err
+	}
+	lv := l.Live
+	view := &themes.LectureView{LectureCard: lectureCard(l), BodyHTML: lv.BodyHTML, OnlineURL: lv.OnlineURL,
+		PreviousStarts: l.Event.PreviousStarts, Registration: lv.Registration.Mode, RegisterURL: lv.Registration.URL}
+	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
+		return "", p, err
+	}
+	for _, sp := range lv.Speakers {
+		photo, err := h.image(ctx, sp.Photo)
+		if err != nil {
+			return "", p, err
+		}
+		view.Speakers = append(view.Speakers, themes.Speaker{Name: sp.Name, Title: sp.Title, Bio: sp.Bio, Photo: photo})
+	}
+	places, err := h.d.Lectures.Places(ctx, l)
+	if err != nil {
+		return "", p, err
+	}
+	view.PlacesLeft, view.WaitlistLeft = places.Left(), max(places.Waitlist-places.Waiting, 0)
+	if lv.Registration.Mode == lectures.RegistrationInternal {
+		view.Open, view.Closed = registrationState(l, places, time.Now())
+	}
+	p.Lecture, p.Form, p.Title, p.Description = view, form, lv.Title, lv.Summary
+	if view.Cover != nil {
+		p.Image = view.Cover.URL
+	}
+	opts := lectures.JSONLDInput{BaseURL: h.d.BaseURL, Organizer: h.d.SiteName, Full: view.PlacesLeft == 0 && view.WaitlistLeft == 0,
+		MediaURL: func(id string) string { return httpx.MediaURL(h.d.BaseURL, id) }}
+	if sr, err := h.d.Lectures.SeriesBySlug(ctx, lv.Series); err == nil {
+		opts.Series = &sr
+		view.Series = sr.Name
+	}
+	p.JSONLD = lectures.EventJSONLD(l, opts)
+	return "lecture", p, nil
+}
+
+// registrationState says whether a session takes registrations now, and
+// if not why, in the reader's words.
+func registrationState(l lectures.Lecture, places lectures.Places, now time.Time) (bool, string) {
+	rules := l.Live.Registration
+	switch {
+	case l.Event.Status == lectures.EventCancelled:
+		return false, "讲座已取消，不再报名。"
+	case l.Event.Status == lectures.EventPostponed:
+		return false, "讲座延期，新的时间确定后再开放报名。"
+	case rules.OpensAt != nil && now.Before(*rules.OpensAt):
+		return false, "报名将于 " + rules.OpensAt.In(lectures.Shanghai()).Format("1月2日 15:04") + " 开始。"
+	}
+	closes := l.Live.StartsAt
+	if rules.ClosesAt != nil {
+		closes = rules.ClosesAt
+	}
+	if closes != nil && !now.Before(*closes) {
+		return false, "报名已经结束。"
+	}
+	if places.Left() == 0 && places.Waiting >= places.Waitlist {
+		return false, "名额已满，候补也已满。"
+	}
+	return true, ""
+}

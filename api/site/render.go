@@ -1,0 +1,146 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// The preference cookies: the text-size step and high contrast. They are
+// not secrets and say nothing of the reader; a year long.
+const (
+	cookieText     = "yl_text"
+	cookieContrast = "yl_contrast"
+)
+
+const htmlType = "text/html; charset=utf-8"
+
+// prefs reads the reader's display preferences from their cookies.
+func prefs(c *fiber.Ctx) themes.Prefs {
+	var p themes.Prefs
+	if n, err := strconv.Atoi(c.Cookies(cookieText)); err == nil && n >= 0 && n <= themes.MaxTextSize {
+		p.TextSize = n
+	}
+	p.Contrast = c.Cookies(cookieContrast) == "1"
+	return p
+}
+
+// base is the frame of every page: the site, the reader's preferences,
+// the menu, the page's address.
+func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
+	path := c.Path()
+	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: prefs(c), Path: path, Title: title,
+		Canonical: h.d.BaseURL + path, Type: "website",
+		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
+	for _, col := range content.Columns() {
+		url := "/columns/" + col.Key
+		p.Menu = append(p.Menu, themes.MenuItem{Name: col.Name, URL: url, Current: path == url})
+	}
+	return p
+}
+
+// cachedPage answers a page from the read cache, or builds it (build
+// returns the page type and its data) and renders it with the theme. The
+// key holds the reader's preferences: each variant is a page of its own.
+// A build that fails answers the theme's error page, never cached.
+func (h *handlers) cachedPage(c *fiber.Ctx, build func(ctx context.Context, p themes.Page) (string, themes.Page, error)) error {
+	frame := h.base(c, "")
+	key := "site:" + c.Path() + "?" + string(c.Request().URI().QueryString()) + "#" +
+		strconv.Itoa(frame.Prefs.TextSize) + strconv.FormatBool(frame.Prefs.Contrast)
+	err := h.d.Cache.Serve(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
+		func(ctx context.Context) ([]byte, error) {
+			page, p, err := build(ctx, frame)
+			if err != nil {
+				return nil, err
+			}
+			var b bytes.Buffer
+			if err := h.d.Theme.Render(&b, page, p); err != nil {
+				return nil, err
+			}
+			return b.Bytes(), nil
+		})
+	if err != nil {
+		return h.failed(c, err)
+	}
+	return nil
+}
+
+// failed answers an error as the theme's page: a missing item 404, a
+// database that does not answer 503, anything unexpected 500 (logged).
+func (h *handlers) failed(c *fiber.Ctx, err error) error {
+	f := fault.As(err)
+	switch {
+	case f != nil && f.Kind == fault.NotFound:
+		return h.errorPage(c, fiber.StatusNotFound, "找不到这个页面", "地址可能有误，或者这个页面已经撤下。")
+	case f != nil && f.Kind == fault.Invalid:
+		return h.errorPage(c, fiber.StatusBadRequest, "地址有误", f.Message)
+	case f != nil && f.Kind == fault.Unavailable, errors.Is(err, context.DeadlineExceeded):
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return h.errorPage(c, fiber.StatusServiceUnavailable, "网站暂时忙不过来", "请稍等片刻，再刷新这个页面。")
+	case f != nil && f.Kind == fault.TooMany:
+		return h.errorPage(c, fiber.StatusTooManyRequests, "请求太频繁", "请过一会儿再试。")
+	case f != nil && f.Kind != fault.Internal:
+		return h.errorPage(c, fiber.StatusBadRequest, "请求有误", "请回到上一页再试一次。")
+	}
+	h.d.Logger.Error("website page failed", "path", c.Path(), "request_id", httpx.RequestID(c), "error", err)
+	return h.errorPage(c, fiber.StatusInternalServerError, "页面出错了", "我们已经记录了这个问题，请稍后再试。")
+}
+
+// errorPage renders the theme's error page with status. Should the
+// theme itself fail, a plain page in the same words stands in.
+func (h *handlers) errorPage(c *fiber.Ctx, status int, title, message string) error {
+	p := h.base(c, title)
+	p.NoIndex, p.Canonical = true, ""
+	p.Error = &themes.ErrorView{Status: status, Title: title, Message: message}
+	var b bytes.Buffer
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, htmlType)
+	c.Status(status)
+	if err := h.d.Theme.Render(&b, "error", p); err != nil {
+		h.d.Logger.Error("the theme's error page failed", "error", err)
+		return c.SendString(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>` + title + `</title><h1>` + title +
+			`</h1><p>` + message + `</p><p><a href="/">返回首页</a></p></html>`)
+	}
+	return c.Send(b.Bytes())
+}
+
+// sameSite keeps a redirect on this site: a path of ours, or "/".
+func sameSite(back string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") || strings.ContainsAny(back, "\r\n") {
+		return "/"
+	}
+	return back
+}
+
+// maxFormBody is the largest form a page sends (a registration: a name,
+// a phone number, a note).
+const maxFormBody = 16 << 10
+
+// formValues reads an urlencoded form body (bodies are streamed: Fiber's
+// FormValue would not see them).
+func formValues(c *fiber.Ctx) (url.Values, error) {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) {
+		return nil, fault.New(fault.Unsupported, "send the form as application/x-www-form-urlencoded")
+	}
+	body, err := httpx.ReadBody(c, maxFormBody)
+	if err != nil {
+		return nil, err
+	}
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fault.New(fault.Invalid, "the form is malformed")
+	}
+	return v, nil
+}

@@ -1,0 +1,81 @@
+// Package site is the public website: the theme's pages of what is
+// published (home, stories, columns, tags, lectures with registration),
+// served from the read cache, with HTML error pages of the theme. It
+// reads the same published-only services as the content API.
+package site
+
+import (
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// Deps is what the website needs.
+type Deps struct {
+	Stories  *content.Stories
+	Lectures *lectures.Service
+	Media    *media.Library
+	Theme    *themes.Theme
+	// Cache keeps rendered pages (shared with the content API); nil
+	// renders every request.
+	Cache    *readcache.Cache
+	BaseURL  string
+	SiteName string
+	// RegistrationLimit is how many registrations one address may send in
+	// ten minutes (0: 10).
+	RegistrationLimit int
+	RequestTimeout    time.Duration
+	Logger            *slog.Logger
+	// LiveChanged is told when a registration changed the places left.
+	LiveChanged func()
+}
+
+// Surface is the website.
+type Surface struct{ h *handlers }
+
+type handlers struct {
+	d           Deps
+	registering *httpx.AddressLimit
+}
+
+// New builds the surface.
+func New(d Deps) *Surface {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.RegistrationLimit == 0 {
+		d.RegistrationLimit = 10
+	}
+	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
+	return &Surface{h: &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute)}}
+}
+
+// Routes binds the website's routes. The content API's calendar feeds
+// (/lectures.ics, /lectures/{slug}.ics) are bound before these.
+func (s *Surface) Routes(app fiber.Router) {
+	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
+	app.Get("/", std, h.home)
+	app.Get("/stories/:slug", std, httpx.NoQuery, h.story)
+	app.Get("/columns/:column", std, h.column)
+	app.Get("/tags/:tag", std, h.tag)
+	app.Get("/lectures", std, httpx.NoQuery, h.lectureList)
+	app.Get("/lectures/:slug", std, httpx.NoQuery, h.lecture)
+	app.Post("/lectures/:slug/register", std, h.register)
+	app.Post("/settings", std, h.settings)
+	app.Get("/static/:hash/*", h.static)
+}
+
+// NotFound answers a page that is not there with the theme's 404 page
+// (for the website's paths; the APIs answer problem+json).
+func (s *Surface) NotFound(c *fiber.Ctx) error {
+	return s.h.errorPage(c, fiber.StatusNotFound, "找不到这个页面", "地址可能有误，或者这个页面已经撤下。")
+}

@@ -1,0 +1,138 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// form sends an urlencoded form, as a browser without JavaScript does.
+func (s *site) form(path string, values url.Values, headers ...string) resp {
+	s.t.Helper()
+	return s.do("POST", path, "", []byte(values.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, headers...)...)
+}
+
+func html(t *testing.T, r resp, wants ...string) string {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Fatalf("content type %q: %s", ct, r.body)
+	}
+	body := string(r.body)
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("the page lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.Logf("page:\n%s", body)
+	}
+	return body
+}
+
+func TestWebsitePages(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cover := s.upload("合影.jpg", "image/jpeg", photoWithGPS(t), "退休教师在梧桐树下合影").want(http.StatusCreated).json()
+	st := s.createStory(map[string]any{"title": "梧桐树下的西迁故事", "summary": "老教授讲述六十年前的西迁。",
+		"body": "## 出发\n\n一九五六年，**交大**西迁。", "column": "culture", "tags": []string{"西迁", "讲座"}, "cover": cover["id"]})
+	s.publish(st["id"].(string))
+	draft := s.createStory(map[string]any{"title": "还没发布的草稿"})
+
+	t.Run("a story page: the live copy, its picture's alt text, link previews and an Article", func(t *testing.T) {
+		s := s.with(t)
+		r := s.do("GET", "/stories/"+st["slug"].(string), "", nil).want(http.StatusOK)
+		html(t, r, `<html lang="zh-CN" class="text-0">`, "<h1>梧桐树下的西迁故事</h1>", `<h2 id="出发">出发</h2>`,
+			`alt="退休教师在梧桐树下合影"`, `<meta property="og:title" content="梧桐树下的西迁故事">`,
+			`<meta property="og:description" content="老教授讲述六十年前的西迁。">`, `<meta property="og:image" content="`+baseURL+`/media/`,
+			`<link rel="canonical" href="`+baseURL+`/stories/`+st["slug"].(string)+`">`, `"@type":"NewsArticle"`,
+			`href="/tags/%E8%A5%BF%E8%BF%81"`, `href="/columns/culture" aria-current="page"`, `data-read-aloud`)
+		s.do("GET", "/stories/"+st["slug"].(string), "", nil, "If-None-Match", r.header.Get("ETag")).want(http.StatusNotModified)
+		if !strings.Contains(r.header.Get("Vary"), "Cookie") {
+			t.Fatalf("Vary: %q", r.header.Get("Vary"))
+		}
+	})
+	t.Run("the home page, a column and a tag list it", func(t *testing.T) {
+		s := s.with(t)
+		for _, path := range []string{"/", "/columns/culture", "/tags/" + url.PathEscape("西迁")} {
+			html(t, s.do("GET", path, "", nil).want(http.StatusOK), "梧桐树下的西迁故事", `href="/stories/`+st["slug"].(string)+`"`)
+		}
+		html(t, s.do("GET", "/columns/people", "", nil).want(http.StatusOK), "这个栏目还没有报道")
+	})
+	t.Run("drafts, unknown columns, tags and paths are the theme's 404 page; the APIs keep problem+json", func(t *testing.T) {
+		s := s.with(t)
+		for _, path := range []string{"/stories/" + draft["slug"].(string), "/columns/nope", "/tags/" + url.PathEscape("没有"), "/no/such/page", "/?x=1"} {
+			r := s.do("GET", path, "", nil).want(http.StatusNotFound)
+			html(t, r, "找不到这个页面", `<meta name="robots" content="noindex">`, `lang="zh-CN"`)
+			if r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s: a 404 page may be cached", path)
+			}
+		}
+		s.do("GET", "/api/content/v1/nope", "", nil).problem(http.StatusNotFound)
+		s.do("DELETE", "/nope", "", nil).problem(http.StatusNotFound)
+	})
+	t.Run("the text size and contrast come from cookies set by a form that needs no script", func(t *testing.T) {
+		s := s.with(t)
+		r := s.form("/settings", url.Values{"text": {"3"}, "back": {"/columns/culture"}}).want(http.StatusSeeOther)
+		if r.header.Get("Location") != "/columns/culture" {
+			t.Fatalf("back to %q", r.header.Get("Location"))
+		}
+		cookie := r.header.Get("Set-Cookie")
+		if !strings.Contains(cookie, "yl_text=3") || !strings.Contains(cookie, "HttpOnly") || !strings.Contains(cookie, "SameSite=Lax") {
+			t.Fatalf("cookie: %s", cookie)
+		}
+		html(t, s.do("GET", "/", "", nil, "Cookie", "yl_text=3; yl_contrast=1").want(http.StatusOK), `<html lang="zh-CN" class="text-3 contrast">`,
+			`value="3" aria-pressed="true"`)
+		html(t, s.do("GET", "/", "", nil).want(http.StatusOK), `<html lang="zh-CN" class="text-0">`)
+		if r := s.form("/settings", url.Values{"text": {"1"}, "back": {"//evil.example/x"}}).want(http.StatusSeeOther); r.header.Get("Location") != "/" {
+			t.Fatalf("an off-site back went to %q", r.header.Get("Location"))
+		}
+		s.form("/settings", url.Values{"text": {"9"}}).want(http.StatusBadRequest)
+	})
+	t.Run("static files are fingerprinted and kept a year", func(t *testing.T) {
+		s := s.with(t)
+		page := string(s.do("GET", "/", "", nil).want(http.StatusOK).body)
+		i := strings.Index(page, `href="/static/`)
+		href := page[i+6 : i+6+strings.Index(page[i+6:], `"`)]
+		r := s.do("GET", href, "", nil).want(http.StatusOK)
+		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/css") || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Fatalf("%s: %q %q", href, r.header.Get("Content-Type"), r.header.Get("Cache-Control"))
+		}
+		s.do("GET", "/static/x/../../theme.json", "", nil).want(http.StatusNotFound)
+	})
+}
+
+func TestWebsiteLecturesAndRegistration(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.series(s.token)
+	fields := lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)
+	fields["capacity"] = 1
+	fields["registration"] = map[string]any{"mode": "internal", "waitlist": 1}
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, fields).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	path := "/lectures/" + l["slug"].(string)
+
+	html(t, s.do("GET", "/lectures", "", nil).want(http.StatusOK), "梧桐语讲坛：书法与养生", `class="status status-scheduled"`,
+		"如期举行", `href="`+path+`.ics"`)
+	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "梧桐语讲坛：书法与养生")
+	html(t, s.do("GET", path, "", nil).want(http.StatusOK), `action="`+path+`/register"`, "剩余名额：1", `"@type":"EducationEvent"`,
+		`name="website"`, "李教授", "梧桐语讲坛")
+
+	bad := s.form(path+"/register", url.Values{"name": {"王阿姨"}, "phone": {"123"}}).want(http.StatusBadRequest)
+	html(t, bad, "请填写手机号", `aria-invalid="true"`, `value="王阿姨"`)
+	ok := s.form(path+"/register", url.Values{"name": {"王阿姨"}, "phone": {"138 1234 5678"}, "note": {"带老伴"}}).want(http.StatusCreated)
+	body := html(t, ok, "报名成功", "您的报名码")
+	if strings.Contains(body, "5678") || ok.header.Get("Cache-Control") != "no-store" {
+		t.Fatal("the receipt shows the phone or may be cached")
+	}
+	again := s.form(path+"/register", url.Values{"name": {"王阿姨"}, "phone": {"13812345678"}}).want(http.StatusConflict)
+	html(t, again, "这个号码已经报过")
+	html(t, s.form(path+"/register", url.Values{"name": {"李"}, "phone": {"13900000001"}}).want(http.StatusCreated), "已登记候补", "候补第 1 位")
+	html(t, s.do("GET", path, "", nil).want(http.StatusOK), "名额已满，候补也已满")
+	s.form(path+"/register", url.Values{"name": {"机器"}, "phone": {"13900000002"}, "website": {"x"}}).want(http.StatusBadRequest)
+	s.form("/lectures/no-such-lecture/register", url.Values{"name": {"李"}, "phone": {"13900000003"}}).want(http.StatusNotFound)
+
+	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/event", s.token, map[string]any{"event_status": "cancelled", "reason": "大雪"}).want(http.StatusOK)
+	html(t, s.do("GET", path, "", nil).want(http.StatusOK), "已取消", "大雪", "讲座已取消，不再报名", `"eventStatus":"https://schema.org/EventCancelled"`)
+}
