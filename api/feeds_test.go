@@ -31,7 +31,7 @@ func TestFeedsParseEveryField(t *testing.T) {
 	parser := gofeed.NewParser()
 	for _, c := range []struct {
 		path, feedType, self string
-		items              int
+		items                int
 	}{
 		{"/feed.xml", "rss", "/feed.xml", 3},
 		{"/atom.xml", "atom", "/atom.xml", 3},
