@@ -1,0 +1,102 @@
+package themes_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/themes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the page tests")
+
+// fixture is the content every page type is rendered from in the golden
+// tests: fixed, so the pages are byte for byte the same on every run.
+func fixture() map[string]themes.Page {
+	at := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
+	start := time.Date(2026, 12, 9, 7, 0, 0, 0, time.UTC)
+	end := start.Add(90 * time.Minute)
+	base := themes.Page{Site: themes.Site{Name: "离退休处", BaseURL: "https://ltx.example.edu"}, Type: "website",
+		Menu: []themes.MenuItem{{Name: "校情在线", URL: "/columns/campus-news"}, {Name: "文化生活", URL: "/columns/culture"}},
+		Feeds: []themes.Feed{{Title: "离退休处 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
+	card := themes.StoryCard{URL: "/stories/xi-qian", Title: "梧桐树下的西迁故事", Summary: "老教授讲述六十年前的西迁，“交大”人的选择与坚守。",
+		Column: themes.MenuItem{Name: "文化生活", URL: "/columns/culture"}, PublishedAt: at,
+		Cover: &themes.Image{URL: "https://ltx.example.edu/media/06h3", Alt: "退休教师在梧桐树下合影", Width: 1200, Height: 800}}
+	lecture := themes.LectureCard{URL: "/lectures/shu-fa", Title: "梧桐语讲坛：书法与养生", Series: "梧桐语讲坛", StartsAt: start, EndsAt: &end,
+		EventStatus: "rescheduled", StatusReason: "场地调整", Place: "兴庆校区 图书馆 报告厅", CalendarURL: "/lectures/shu-fa.ics"}
+	with := func(path, title string, f func(p *themes.Page)) themes.Page {
+		p := base
+		p.Path, p.Title, p.Canonical = path, title, "https://ltx.example.edu"+path
+		f(&p)
+		return p
+	}
+	return map[string]themes.Page{
+		"home": with("/", "首页", func(p *themes.Page) {
+			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{lecture}
+		}),
+		"story": with("/stories/xi-qian", card.Title, func(p *themes.Page) {
+			p.Type, p.Description, p.Image = "article", card.Summary, card.Cover.URL
+			p.Story = &themes.StoryView{StoryCard: card, BodyHTML: `<h2 id="出发">出发</h2>` + "\n<p>一九五六年，<strong>交大</strong>西迁。</p>",
+				Tags: []themes.MenuItem{{Name: "西迁", URL: "/tags/%E8%A5%BF%E8%BF%81"}}, UpdatedAt: at}
+			p.JSONLD = map[string]string{"@context": "https://schema.org", "@type": "NewsArticle", "headline": card.Title}
+		}),
+		"column": with("/columns/culture", "文化生活", func(p *themes.Page) {
+			p.Heading, p.Stories, p.NextURL = "文化生活", []themes.StoryCard{card}, "/columns/culture?cursor=abc"
+		}),
+		"tag": with("/tags/%E8%A5%BF%E8%BF%81", "西迁", func(p *themes.Page) { p.Heading, p.Stories = "西迁", []themes.StoryCard{card} }),
+		"lectures": with("/lectures", "讲座", func(p *themes.Page) {
+			past := lecture
+			past.EventStatus, past.StatusReason = "cancelled", "大雪"
+			p.Lectures, p.Past = []themes.LectureCard{lecture}, []themes.LectureCard{past}
+		}),
+		"lecture": with("/lectures/shu-fa", lecture.Title, func(p *themes.Page) {
+			p.Lecture = &themes.LectureView{LectureCard: lecture, BodyHTML: "<p>书法与养生。</p>",
+				Speakers:       []themes.Speaker{{Name: "李教授", Title: "教授", Bio: "退休教师"}},
+				PreviousStarts: []time.Time{start.Add(-7 * 24 * time.Hour)}, Registration: "internal", Open: true, PlacesLeft: 12}
+			p.Form = &themes.RegistrationForm{Name: "王阿姨", Phone: "123", Errors: map[string]string{"phone": "请填写手机号（11位）或带区号的电话。"},
+				Message: "请检查下面标出的内容。"}
+		}),
+		"registered": with("/lectures/shu-fa/register", "报名成功", func(p *themes.Page) {
+			p.NoIndex = true
+			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: lecture}
+		}),
+		"error": with("/no/such", "找不到这个页面", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.Error = &themes.ErrorView{Status: 404, Title: "找不到这个页面", Message: "地址可能有误，或者这个页面已经撤下。"}
+		}),
+	}
+}
+
+// TestPagesMatchTheirGoldenFiles renders every page type from the fixture
+// and compares it with testdata/NAME.html (go test ./themes -update
+// rewrites them after a deliberate change; read the diff).
+func TestPagesMatchTheirGoldenFiles(t *testing.T) {
+	th := load(t, "")
+	pages := fixture()
+	for _, name := range themes.Pages {
+		p, ok := pages[name]
+		if !ok {
+			t.Fatalf("no fixture for the %s page", name)
+		}
+		got := render(t, th, name, p)
+		file := filepath.Join("testdata", name+".html")
+		if *update {
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%v (run go test ./themes -update to write it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("the %s page differs from %s:\n%s", name, file, got)
+		}
+	}
+}
