@@ -55,6 +55,8 @@ type Services struct {
 	Media    *media.Library
 	// Theme renders the website (nil: the embedded default).
 	Theme *themes.Theme
+	// Previews signs and checks preview links (nil: no previews).
+	Previews *content.Previews
 }
 
 // Settings are how the app behaves (from the configuration).
@@ -155,10 +157,10 @@ func New(d Deps) *fiber.App {
 	}
 	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
-	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Theme: d.Theme, Cache: cache,
+	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger, LiveChanged: reading.LiveChanged})
 	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt, website)

@@ -150,6 +150,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Accounts: account.NewService(store, store, nil),
 			Audit:    store,
 			Media:    lib,
+			Previews: content.NewPreviews(append([]byte("preview:"), key...), nil),
 		},
 		Settings: api.Settings{BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,

@@ -136,3 +136,51 @@ func TestWebsiteLecturesAndRegistration(t *testing.T) {
 	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/event", s.token, map[string]any{"event_status": "cancelled", "reason": "大雪"}).want(http.StatusOK)
 	html(t, s.do("GET", path, "", nil).want(http.StatusOK), "已取消", "大雪", "讲座已取消，不再报名", `"eventStatus":"https://schema.org/EventCancelled"`)
 }
+
+func TestPreviewLinks(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	st := s.createStory(map[string]any{"title": "已发布的标题", "body": "旧正文"})
+	id := st["id"].(string)
+	s.publish(id)
+	cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	s.do("PUT", "/api/admin/v1/stories/"+id, s.token, map[string]any{"title": "还在修改的标题", "body": "**新**正文", "column": "culture",
+		"version": cur["version"]}).want(http.StatusOK)
+
+	pv := s.do("POST", "/api/admin/v1/stories/"+id+"/preview", s.token, nil).want(http.StatusCreated).json()
+	link := strings.TrimPrefix(pv["url"].(string), baseURL)
+	if !strings.HasPrefix(link, "/preview/stories/"+id+"/") || pv["revision"] != cur["version"].(float64)+1 {
+		t.Fatalf("preview: %v", pv)
+	}
+	r := s.do("GET", link, "", nil).want(http.StatusOK)
+	html(t, r, "<h1>还在修改的标题</h1>", "<strong>新</strong>正文", `<meta name="robots" content="noindex">`)
+	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Robots-Tag") == "" || r.header.Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("preview headers: %v", r.header)
+	}
+	html(t, s.do("GET", "/stories/"+st["slug"].(string), "", nil).want(http.StatusOK), "<h1>已发布的标题</h1>")
+
+	old := s.do("POST", "/api/admin/v1/stories/"+id+"/preview", s.token, map[string]any{"revision": 1}).want(http.StatusCreated).json()
+	html(t, s.do("GET", strings.TrimPrefix(old["url"].(string), baseURL), "", nil).want(http.StatusOK), "<h1>已发布的标题</h1>", "旧正文")
+	s.do("POST", "/api/admin/v1/stories/"+id+"/preview", s.token, map[string]any{"revision": 99}).problem(http.StatusNotFound)
+
+	u, _ := url.Parse(link)
+	q := u.Query()
+	for _, bad := range []string{
+		strings.Replace(link, "sig="+q.Get("sig"), "sig=00"+q.Get("sig")[2:], 1), // another signature
+		strings.Replace(link, "/"+strings.Split(u.Path, "/")[4]+"?", "/1?", 1),   // another revision
+		strings.Replace(link, "exp="+q.Get("exp"), "exp="+q.Get("exp")+"0", 1),   // a longer life
+		strings.Replace(link, "/preview/stories/", "/preview/lectures/", 1),      // another kind
+		"/preview/stories/" + id + "/2",                                          // no signature
+	} {
+		html(t, s.do("GET", bad, "", nil).want(http.StatusNotFound), "找不到这个页面")
+	}
+	editor := s.staff("editor")["editor"]
+	s.do("POST", "/api/admin/v1/stories/"+id+"/preview", "", nil).problem(http.StatusUnauthorized)
+	s.do("POST", "/api/admin/v1/stories/"+id+"/preview", editor, nil).want(http.StatusCreated) // editors preview what they may read
+
+	s.series(s.token)
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("草稿讲座", "wu-tong-yu", 3)).want(http.StatusCreated).json()
+	lp := s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/preview", s.token, nil).want(http.StatusCreated).json()
+	html(t, s.do("GET", strings.TrimPrefix(lp["url"].(string), baseURL), "", nil).want(http.StatusOK), "<h1>草稿讲座</h1>", "这是预览：发布后才能报名")
+	s.do("GET", "/lectures/"+l["slug"].(string), "", nil).want(http.StatusNotFound)
+}

@@ -198,3 +198,31 @@ func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
 	}
 	return s.cfg.Store.GetLive(ctx, slug)
 }
+
+// Preview is revision n of a story (0: its working copy) as readers would
+// see it published: the revision's fields, its Markdown rendered, as the
+// live copy. Nothing is saved.
+func (s *Stories) Preview(ctx context.Context, id string, n int64) (Story, error) {
+	st, err := s.Get(ctx, id)
+	if err != nil {
+		return Story{}, err
+	}
+	if n != 0 && n != st.Revision {
+		f, err := s.Snapshot(ctx, id, n)
+		if err != nil {
+			return Story{}, err
+		}
+		if err := s.apply(ctx, &st, &f); err != nil {
+			return Story{}, err
+		}
+		st.Revision = n
+	}
+	now := time.Now().UTC()
+	published := now
+	if st.PublishedAt != nil {
+		published = *st.PublishedAt
+	}
+	st.Live = &LiveStory{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column, Tags: st.Tags,
+		Cover: st.Cover, PublishedAt: published, UpdatedAt: now, Revision: st.Revision}
+	return st, nil
+}

@@ -24,6 +24,8 @@ type Deps struct {
 	Accounts *account.Service
 	Audit    audit.Log
 	Media    *media.Library
+	// Previews signs preview links.
+	Previews *content.Previews
 	// BaseURL is the public URL of the site; https makes cookies Secure
 	// and __Host- prefixed.
 	BaseURL        string

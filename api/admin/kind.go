@@ -2,6 +2,8 @@ package admin
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,6 +59,7 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 	admin.Get(p+"/:id/revisions/compare", signedIn(edit, k.compare)...)
 	admin.Get(p+"/:id/revisions/:n", signedIn(edit, httpx.NoQuery, k.revision)...)
 	admin.Post(p+"/:id/revisions/:n/restore", signedIn(edit, k.restoreRevision)...)
+	admin.Post(p+"/:id/preview", signedIn(edit, k.preview)...)
 	admin.Get(p+"/:id/lock", signedIn(edit, httpx.NoQuery, k.getLock)...)
 	admin.Post(p+"/:id/lock", signedIn(edit, k.takeLock)...)
 	admin.Delete(p+"/:id/lock", signedIn(edit, k.releaseLock)...)
@@ -237,6 +240,49 @@ func (k kindAPI[T, F, B]) restoreRevision(c *fiber.Ctx) error {
 		return err
 	}
 	return k.write(c, fiber.StatusOK, item)
+}
+
+// previewIn asks for a preview of a revision (0 or none: the working
+// copy's).
+type previewIn struct {
+	Revision int64 `json:"revision"`
+}
+
+type previewOut struct {
+	URL       string    `json:"url"`
+	Revision  int64     `json:"revision"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// preview issues a signed, expiring link to a revision of the item as
+// readers would see it published.
+func (k kindAPI[T, F, B]) preview(c *fiber.Ctx) error {
+	var in previewIn
+	if err := optionalBody(c, &in); err != nil {
+		return err
+	}
+	if k.h.d.Previews == nil {
+		return fault.New(fault.Unavailable, "previews are not set up")
+	}
+	item, err := k.wf.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	head := k.wf.Head(&item)
+	n := in.Revision
+	switch {
+	case n < 0:
+		return fault.Fields(fault.FieldError{Field: "revision", Message: "must be a revision number"})
+	case n == 0:
+		n = *head.Revision
+	default:
+		if _, err := k.wf.Revision(c.UserContext(), *head.ID, n); err != nil {
+			return err
+		}
+	}
+	pv := k.h.d.Previews.Sign(k.name, *head.ID, n)
+	return httpx.WriteJSON(c, fiber.StatusCreated, previewOut{URL: strings.TrimSuffix(k.h.d.BaseURL, "/") + pv.Path(),
+		Revision: n, ExpiresAt: pv.ExpiresAt})
 }
 
 // getLock says who is editing the item (404: nobody).

@@ -117,24 +117,30 @@ func (h *handlers) story(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		card, err := h.storyCard(ctx, s)
-		if err != nil {
-			return "", p, err
-		}
-		view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
-		for _, tag := range s.Live.Tags {
-			view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
-		}
-		p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
-		if card.Cover != nil {
-			p.Image = card.Cover.URL
-		}
-		for i := range p.Menu {
-			p.Menu[i].Current = p.Menu[i].URL == card.Column.URL
-		}
-		p.JSONLD = articleJSONLD(h.d, s, p)
-		return "story", p, nil
+		return h.storyPage(ctx, p, s)
 	})
+}
+
+// storyPage builds a story's page from its live copy.
+func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story) (string, themes.Page, error) {
+	card, err := h.storyCard(ctx, s)
+	if err != nil {
+		return "", p, err
+	}
+	view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
+	for _, tag := range s.Live.Tags {
+		view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
+	}
+	p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
+	p.Canonical = h.d.BaseURL + card.URL
+	if card.Cover != nil {
+		p.Image = card.Cover.URL
+	}
+	for i := range p.Menu {
+		p.Menu[i].Current = p.Menu[i].URL == card.Column.URL
+	}
+	p.JSONLD = articleJSONLD(h.d, s, p)
+	return "story", p, nil
 }
 
 // articleJSONLD is a story as a schema.org Article.
@@ -216,18 +222,24 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 func (h *handlers) lecture(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
 	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		return h.lecturePage(ctx, p, slug, nil)
+		return h.lecturePageOf(ctx, p, slug, nil)
 	})
 }
 
-// lecturePage builds a session's page; form is the registration form sent
-// back with its errors (nil: an empty one).
-func (h *handlers) lecturePage(ctx context.Context, p themes.Page, slug string, form *themes.RegistrationForm) (string, themes.Page, error) {
+// lecturePageOf builds the page of the live session slug; form is the
+// registration form sent back with its errors (nil: an empty one).
+func (h *handlers) lecturePageOf(ctx context.Context, p themes.Page, slug string, form *themes.RegistrationForm) (string, themes.Page, error) {
 	l, err := h.d.Lectures.GetLive(ctx, slug)
 	if err != nil {
 		return "", p, err
 	}
+	return h.lecturePage(ctx, p, l, form)
+}
+
+// lecturePage builds a session's page from its live copy.
+func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Lecture, form *themes.RegistrationForm) (string, themes.Page, error) {
 	lv := l.Live
+	var err error
 	view := &themes.LectureView{LectureCard: lectureCard(l), BodyHTML: lv.BodyHTML, OnlineURL: lv.OnlineURL,
 		PreviousStarts: l.Event.PreviousStarts, Registration: lv.Registration.Mode, RegisterURL: lv.Registration.URL}
 	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
@@ -249,6 +261,7 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, slug string, 
 		view.Open, view.Closed = registrationState(l, places, time.Now())
 	}
 	p.Lecture, p.Form, p.Title, p.Description = view, form, lv.Title, lv.Summary
+	p.Canonical = h.d.BaseURL + view.URL
 	if view.Cover != nil {
 		p.Image = view.Cover.URL
 	}

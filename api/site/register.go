@@ -70,7 +70,7 @@ func (h *handlers) register(c *fiber.Ctx) error {
 	}
 	p := h.base(c, "")
 	p.Path = "/lectures/" + slug
-	page, p, perr := h.lecturePage(c.UserContext(), p, slug, form)
+	page, p, perr := h.lecturePageOf(c.UserContext(), p, slug, form)
 	if perr != nil {
 		return h.failed(c, perr)
 	}

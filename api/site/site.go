@@ -25,6 +25,8 @@ type Deps struct {
 	Lectures *lectures.Service
 	Media    *media.Library
 	Theme    *themes.Theme
+	// Previews checks preview links (nil: no previews).
+	Previews *content.Previews
 	// Cache keeps rendered pages (shared with the content API); nil
 	// renders every request.
 	Cache    *readcache.Cache
@@ -80,6 +82,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Post("/lectures/:slug/register", std, h.register)
 	app.Post("/settings", std, h.settings)
 	app.Get("/static/:hash/*", h.static)
+	app.Get("/preview/:kind/:id/:rev", std, h.preview)
 }
 
 // NotFound answers a page that is not there with the theme's 404 page

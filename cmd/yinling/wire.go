@@ -31,6 +31,7 @@ type site struct {
 	accounts *account.Service
 	library  *media.Library
 	theme    *themes.Theme
+	previews *content.Previews
 	closers  []func() error
 }
 
@@ -83,6 +84,11 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err != nil {
 		return nil, err
 	}
+	previewKey, err := s.store.Secret(ctx, "preview")
+	if err != nil {
+		return nil, err
+	}
+	s.previews = content.NewPreviews(previewKey, nil)
 	s.locks = content.NewLocks(s.store, s.store, nil)
 	cursors := content.NewCursors(key)
 	s.stories = content.NewStories(content.StoriesConfig{

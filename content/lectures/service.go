@@ -244,3 +244,30 @@ func cloneInput(in Input) Input {
 	in.Speakers = append([]Speaker{}, in.Speakers...)
 	return in
 }
+
+// Preview is revision n of a session (0: its working copy) as readers
+// would see it published: the revision's fields, its Markdown rendered,
+// as the live copy, with its event as it is. Nothing is saved.
+func (s *Service) Preview(ctx context.Context, id string, n int64) (Lecture, error) {
+	l, err := s.Get(ctx, id)
+	if err != nil {
+		return Lecture{}, err
+	}
+	if n != 0 && n != l.Revision {
+		in, err := s.Snapshot(ctx, id, n)
+		if err != nil {
+			return Lecture{}, err
+		}
+		if err := s.apply(ctx, &l, &in); err != nil {
+			return Lecture{}, err
+		}
+		l.Revision = n
+	}
+	now := s.clock()
+	published := now
+	if l.PublishedAt != nil {
+		published = *l.PublishedAt
+	}
+	l.Live = &Live{Input: cloneInput(l.Input), BodyHTML: l.BodyHTML, PublishedAt: published, UpdatedAt: now, Revision: l.Revision}
+	return l, nil
+}
