@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -45,6 +46,9 @@ func runCeiling(args []string) error {
 		c.Set(fiber.HeaderContentType, a.ContentType)
 		c.Set(fiber.HeaderETag, a.ETag)
 		c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
+		if strings.HasPrefix(a.ContentType, "text/html") {
+			c.Set(fiber.HeaderVary, "Accept-Encoding, Cookie")
+		}
 		return c.Status(a.Status).Send(a.Body)
 	})
 	return app.Listen(*addr)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,15 @@ func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
 	for i := range tagCount {
 		tags = append(tags, "/api/content/v1/stories?tag="+url.QueryEscape(fmt.Sprintf("话题%d", i)))
 	}
+	pagesOf := make([]string, len(stories))
+	for i, st := range stories {
+		pagesOf[i] = "/stories/" + st.slug
+	}
+	rand.Shuffle(len(pagesOf), func(i, j int) { pagesOf[i], pagesOf[j] = pagesOf[j], pagesOf[i] })
+	var colPages []string
+	for _, c := range columns {
+		colPages = append(colPages, "/columns/"+c)
+	}
 	return []phase{
 		{name: "get one story (every slug)", urls: slugs},
 		{name: "list of 20, first page", urls: []string{"/api/content/v1/stories"}},
@@ -53,6 +63,9 @@ func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
 		{name: "column filter (6 columns)", urls: cols},
 		{name: "tag filter (100 tags)", urls: tags},
 		{name: "admin list of 20, every page", urls: adminPages, admin: true},
+		{name: "website: story page (every story)", urls: pagesOf},
+		{name: "website: home page", urls: []string{"/"}},
+		{name: "website: column page (6 columns)", urls: colPages},
 	}, nil
 }
 
@@ -149,7 +162,8 @@ func capture(ctx context.Context, s *server, u, token string) (answer, error) {
 	}
 	defer r.Body.Close()
 	b, err := io.ReadAll(r.Body)
-	if err != nil || r.StatusCode != 200 || !json.Valid(b) {
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	if err != nil || r.StatusCode != 200 || isJSON && !json.Valid(b) || len(b) == 0 {
 		return answer{}, fmt.Errorf("capture %s: %d, %v", u, r.StatusCode, err)
 	}
 	return answer{Status: r.StatusCode, ContentType: r.Header.Get("Content-Type"), ETag: r.Header.Get("ETag"), Body: b}, nil

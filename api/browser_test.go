@@ -1,0 +1,280 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The browser tests drive Debian's Chromium headless (installed by
+// .ci/run): the pages at phone and desktop widths, the text-size control
+// and high contrast from the server's cookies, keyboard navigation, and an
+// axe-core audit of every page type. Without Chromium they are skipped,
+// unless YINLING_TEST_BROWSER=required (as .ci/run sets it) makes that a
+// failure. Screenshots go to YINLING_TEST_ARTIFACTS (default
+// .artifacts/browser in the repository).
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("YINLING_TEST_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("YINLING_TEST_BROWSER") == "required" {
+		t.Fatal("no Chromium: apt-get install -y chromium fonts-noto-cjk (YINLING_TEST_BROWSER=required)")
+	}
+	t.Skip("no Chromium here (apt-get install -y chromium fonts-noto-cjk); .ci/run installs it")
+	return ""
+}
+
+// axeSource is axe-core's script, installed from the npm registry by
+// .ci/run into .tools/axe.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	root, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := os.Getenv("YINLING_TEST_AXE")
+	if path == "" {
+		path = filepath.Join(filepath.Dir(strings.TrimSpace(string(root))), ".tools", "axe", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.Getenv("YINLING_TEST_BROWSER") == "required" {
+			t.Fatalf("axe-core: %v (npm install --prefix .tools/axe axe-core)", err)
+		}
+		t.Skipf("axe-core is not installed (%v); .ci/run installs it", err)
+	}
+	return string(b)
+}
+
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("YINLING_TEST_ARTIFACTS")
+	if dir == "" {
+		root, _ := exec.Command("go", "env", "GOMOD").Output()
+		dir = filepath.Join(filepath.Dir(strings.TrimSpace(string(root))), ".artifacts", "browser")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser starts a headless Chromium for the test.
+func browser(t *testing.T, exe string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox,
+		chromedp.Flag("lang", "zh-CN"), chromedp.Flag("disable-gpu", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, for as long as ctx
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// do runs steps in the tab, each test's steps within a minute.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eval evaluates a script in the tab.
+func eval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromedp.EvaluateOption) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr, opts...))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(artifacts(t), name+".png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// websiteFixture is a site with a story, a session and the pages of each
+// type, served on loopback.
+func websiteFixture(t *testing.T) (base string, pages map[string]string) {
+	s := newSite(t)
+	s.series(s.token)
+	cover := s.upload("合影.jpg", "image/jpeg", photoWithGPS(t), "退休教师在梧桐树下合影").want(http.StatusCreated).json()
+	st := s.createStory(map[string]any{"title": "梧桐树下的西迁故事", "summary": "老教授讲述六十年前的西迁。",
+		"body":   "## 出发\n\n一九五六年，**交大**西迁。\n\n## 扎根\n\n" + strings.Repeat("他们在西部扎下根来，培养了一代又一代学生。", 12),
+		"column": "culture", "tags": []string{"西迁"}, "cover": cover["id"]})
+	s.publish(st["id"].(string))
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	return s.listen(), map[string]string{
+		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
+		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
+	}
+}
+
+func TestBrowserPagesAtPhoneAndDesktopWidths(t *testing.T) {
+	exe := chromium(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	for _, width := range []int64{320, 375, 1280} {
+		for _, name := range []string{"home", "story", "lecture"} {
+			do(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(base+pages[name]))
+			overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`)
+			fontSize := eval[string](t, ctx, `getComputedStyle(document.querySelector("main p")).fontSize`)
+			screenshot(t, ctx, fmt.Sprintf("%s-%d", name, width))
+			if overflow {
+				t.Errorf("%s at %d px scrolls sideways", name, width)
+			}
+			if px := parsePx(fontSize); px < 18 {
+				t.Errorf("%s at %d px: text of %s", name, width, fontSize)
+			}
+		}
+	}
+}
+
+func parsePx(s string) float64 {
+	var v float64
+	_, _ = fmt.Sscanf(strings.TrimSuffix(s, "px"), "%g", &v)
+	return v
+}
+
+func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
+	exe := chromium(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	size := func() float64 {
+		return parsePx(eval[string](t, ctx, `getComputedStyle(document.querySelector(".story .body p")).fontSize`))
+	}
+	do(t, ctx, chromedp.EmulateViewport(375, 900), chromedp.Navigate(base+pages["story"]), chromedp.WaitVisible(chromedp.CSS(".story")))
+	if got := size(); got != 20 {
+		t.Fatalf("standard text is %g px, want 20", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name="text"][value="3"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[name="text"][value="3"][aria-pressed="true"]`)))
+	if got := size(); got != 32 {
+		t.Fatalf("the largest text is %g px, want 32", got)
+	}
+	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".story")))
+	if got := size(); got != 32 {
+		t.Fatalf("after a reload the text is %g px, want 32 (the cookie)", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name="contrast"]`)), chromedp.WaitVisible(chromedp.CSS(`html.contrast body`)))
+	bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
+	fg := eval[string](t, ctx, `getComputedStyle(document.body).color`)
+	if bg != "rgb(0, 0, 0)" || fg != "rgb(255, 255, 255)" {
+		t.Fatalf("high contrast: %s on %s", fg, bg)
+	}
+	screenshot(t, ctx, "story-375-largest-contrast")
+	targets := eval[[]map[string]any](t, ctx, `Array.from(document.querySelectorAll("header a, header button, .menu a, .button, button")).map(e => {
+		const r = e.getBoundingClientRect(); return {text: e.textContent.trim(), w: r.width, h: r.height, hidden: !!e.closest("[hidden]")} })`)
+	for _, tg := range targets {
+		if tg["hidden"] == true {
+			continue
+		}
+		if tg["w"].(float64) < 60 || tg["h"].(float64) < 60 {
+			t.Errorf("the control %q is %.0fx%.0f px, under 60x60", tg["text"], tg["w"], tg["h"])
+		}
+	}
+}
+
+func TestBrowserKeyboardReachesEveryLink(t *testing.T) {
+	exe := chromium(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	type focus struct {
+		Href    string `json:"href"`
+		Outline string `json:"outline"`
+		Skip    bool   `json:"skip"`
+	}
+	for _, name := range []string{"home", "story", "lecture"} {
+		do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+pages[name]))
+		links := eval[int](t, ctx, `document.querySelectorAll("a[href]").length`)
+		reached := map[string]bool{}
+		var firstIsSkip bool
+		for i := 0; i < links+40; i++ {
+			do(t, ctx, chromedp.KeyEvent("\t"))
+			focused := eval[focus](t, ctx, `(() => { const e = document.activeElement;
+				return {href: e.getAttribute("href") || "", outline: getComputedStyle(e).outlineStyle, skip: e.classList.contains("skip")} })()`)
+			if i == 0 {
+				firstIsSkip = focused.Skip
+			}
+			if focused.Href != "" {
+				reached[focused.Href] = true
+				if focused.Outline == "none" {
+					t.Errorf("%s: the focused link %s shows no focus outline", name, focused.Href)
+				}
+			}
+		}
+		if !firstIsSkip {
+			t.Errorf("%s: the first Tab does not reach the skip link", name)
+		}
+		hrefs := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("a[href]")).filter(a => !a.closest("[hidden]")).map(a => a.getAttribute("href"))`)
+		for _, h := range hrefs {
+			if !reached[h] {
+				t.Errorf("%s: the keyboard never reaches %s", name, h)
+			}
+		}
+	}
+}
+
+func TestBrowserAccessibilityAudit(t *testing.T) {
+	exe := chromium(t)
+	axe := axeSource(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	for name, path := range pages {
+		for _, contrast := range []bool{false, true} {
+			cookie := "yl_contrast=0"
+			if contrast {
+				cookie = "yl_contrast=1"
+			}
+			do(t, ctx, chromedp.EmulateViewport(375, 900), chromedp.Navigate(base+"/"))
+			eval[string](t, ctx, `document.cookie = "`+cookie+`; path=/"`)
+			do(t, ctx, chromedp.Navigate(base+path))
+			eval[bool](t, ctx, axe+";\ntrue")
+			raw := eval[string](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))))`,
+				chromedp.EvalAwaitPromise)
+			var violations []struct {
+				ID, Impact, Help string
+				Nodes            []string
+			}
+			if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+				t.Fatalf("%s: axe answered %q: %v", name, raw, err)
+			}
+			for _, v := range violations {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("%s (contrast %v): %s (%s): %s %v", name, contrast, v.ID, v.Impact, v.Help, v.Nodes)
+				}
+			}
+		}
+	}
+}
