@@ -136,10 +136,14 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		changes = nil
 	}
 	cursors := content.NewCursors(key)
+	columns := content.NewColumns(store, store.Stories, store, store, nil)
+	if err := columns.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
 	app := api.New(api.Deps{
 		Services: api.Services{
 			Stories: content.NewStories(content.StoriesConfig{
-				Store: store.Stories, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
+				Store: store.Stories, Columns: columns, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
 				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
 			}),
 			Lectures: lectures.New(lectures.Config{

@@ -95,6 +95,10 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/users/:id/tokens":                            "a",
 	"DELETE /api/admin/v1/users/:id/tokens/:token":                  "a",
 	"GET /api/admin/v1/audit":                                       "a",
+	"GET /api/admin/v1/columns":                                     "apeo",
+	"POST /api/admin/v1/columns":                                    "a",
+	"PUT /api/admin/v1/columns/:key":                                "a",
+	"DELETE /api/admin/v1/columns/:key":                             "a",
 }
 
 var roleLetters = map[byte]account.Role{'a': account.RoleAdmin, 'p': account.RolePublisher, 'e': account.RoleEditor, 'o': account.RoleOrganizer}
@@ -138,7 +142,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 
 	for _, key := range routes {
 		method, pattern, _ := strings.Cut(key, " ")
-		path := strings.NewReplacer(":id", "06h2836hak9s5hv8r0h6gy4a").Replace(pattern)
+		path := strings.NewReplacer(":id", "06h2836hak9s5hv8r0h6gy4a", ":key", "no-such-column").Replace(pattern)
 		allowed := roleMatrix[key]
 		t.Run(key, func(t *testing.T) {
 			s := s.with(t)

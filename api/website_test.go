@@ -184,3 +184,37 @@ func TestPreviewLinks(t *testing.T) {
 	html(t, s.do("GET", strings.TrimPrefix(lp["url"].(string), baseURL), "", nil).want(http.StatusOK), "<h1>草稿讲座</h1>", "这是预览：发布后才能报名")
 	s.do("GET", "/lectures/"+l["slug"].(string), "", nil).want(http.StatusNotFound)
 }
+
+func TestColumnsAreData(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cols := s.do("GET", "/api/content/v1/columns", "", nil).want(http.StatusOK).json()["items"].([]any)
+	if len(cols) != 6 || cols[0].(map[string]any)["name"] != "校情在线" {
+		t.Fatalf("the seed columns: %v", cols)
+	}
+	s.do("POST", "/api/admin/v1/columns", s.token, map[string]any{"key": "Bad Key", "name": ""}).problem(http.StatusBadRequest)
+	col := s.do("POST", "/api/admin/v1/columns", s.token, map[string]any{"key": "volunteers", "name": "志愿服务",
+		"description": "退休教师的志愿活动", "order": 5, "in_menu": true}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/columns", s.token, map[string]any{"key": "volunteers", "name": "重复"}).problem(http.StatusConflict)
+	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), `<a href="/columns/volunteers">志愿服务</a>`)
+	html(t, s.do("GET", "/columns/volunteers", "", nil).want(http.StatusOK), "<h1>志愿服务</h1>", "退休教师的志愿活动")
+
+	s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": "没有这个栏目", "column": "sports"}).problem(http.StatusBadRequest)
+	st := s.createStory(map[string]any{"title": "重阳节志愿服务", "column": "volunteers"})
+	s.publish(st["id"].(string))
+	s.do("DELETE", "/api/admin/v1/columns/volunteers", s.token, nil).problem(http.StatusConflict)
+
+	hidden := s.do("PUT", "/api/admin/v1/columns/volunteers", s.token, map[string]any{"name": "志愿服务", "order": 5, "in_menu": false,
+		"version": col["version"]}).want(http.StatusOK).json()
+	if hidden["in_menu"] != false || hidden["version"] != float64(2) {
+		t.Fatalf("hidden: %v", hidden)
+	}
+	page := html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "重阳节志愿服务")
+	if strings.Contains(page, `<a href="/columns/volunteers">`) {
+		t.Fatal("a hidden column is still in the menu")
+	}
+	html(t, s.do("GET", "/columns/volunteers", "", nil).want(http.StatusOK), "重阳节志愿服务") // its page stays
+	empty := s.do("POST", "/api/admin/v1/columns", s.token, map[string]any{"key": "empty", "name": "空栏目"}).want(http.StatusCreated).json()
+	s.do("DELETE", "/api/admin/v1/columns/empty", s.token, map[string]any{"version": empty["version"]}).want(http.StatusNoContent)
+	s.do("GET", "/columns/empty", "", nil).want(http.StatusNotFound)
+}

@@ -26,6 +26,8 @@ type StoriesConfig struct {
 	Audit     audit.Log
 	Markdown  *markdown.Renderer
 	Cursors   *Cursors
+	// Columns are the site's columns, which a story's must be one of.
+	Columns *Columns
 	// KeepRevisions per story (0: DefaultKeepRevisions).
 	KeepRevisions int
 	// Now may be nil (time.Now).
@@ -49,10 +51,16 @@ func NewStories(cfg StoriesConfig) *Stories {
 	return s
 }
 
+// Columns is the column catalog stories are checked against.
+func (s *Stories) Columns() *Columns { return s.cfg.Columns }
+
 // apply checks an editor's fields and makes them the story's working copy,
 // with its Markdown rendered.
 func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
 	if err := in.normalize(); err != nil {
+		return err
+	}
+	if err := s.cfg.Columns.check(ctx, "column", in.Column); err != nil {
 		return err
 	}
 	if err := s.checkCover(ctx, in.Cover); err != nil {
@@ -134,7 +142,7 @@ type ListParams struct {
 
 // List returns a page of stories for the admin, newest first.
 func (s *Stories) List(ctx context.Context, p ListParams) (Page[Story], error) {
-	q, err := s.query(p)
+	q, err := s.query(ctx, p)
 	if err != nil {
 		return Page[Story]{}, err
 	}
@@ -155,7 +163,7 @@ func (s *Stories) List(ctx context.Context, p ListParams) (Page[Story], error) {
 // ListLive returns a page of published stories for readers, most recently
 // published first. Drafts, trashed and unpublished stories never appear.
 func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], error) {
-	q, err := s.query(p)
+	q, err := s.query(ctx, p)
 	if err != nil {
 		return Page[Story]{}, err
 	}
@@ -163,7 +171,7 @@ func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], erro
 	return s.page(ctx, q, func(st Story) Position { return Position{Time: st.Live.PublishedAt, ID: st.ID} })
 }
 
-func (s *Stories) query(p ListParams) (ItemQuery, error) {
+func (s *Stories) query(ctx context.Context, p ListParams) (ItemQuery, error) {
 	q := ItemQuery{Group: p.Column, Tag: p.Tag, Limit: p.Limit}
 	switch {
 	case q.Limit == 0:
@@ -171,10 +179,8 @@ func (s *Stories) query(p ListParams) (ItemQuery, error) {
 	case q.Limit < 1 || q.Limit > MaxLimit:
 		return q, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)})
 	}
-	if q.Group != "" {
-		if _, ok := ColumnByKey(q.Group); !ok {
-			return q, fault.Fields(fault.FieldError{Field: "column", Message: fmt.Sprintf("unknown column %q", q.Group)})
-		}
+	if err := s.cfg.Columns.check(ctx, "column", q.Group); err != nil {
+		return q, err
 	}
 	if p.Cursor != "" {
 		pos, err := s.cfg.Cursors.Decode(p.Cursor)

@@ -63,14 +63,8 @@ func (in *StoryInput) normalize() error {
 	if len(in.Body) > MaxBodyBytes {
 		add("body", "must be at most %d KB", MaxBodyBytes/1000)
 	}
-	if in.Column != "" {
-		if _, ok := ColumnByKey(in.Column); !ok {
-			keys := make([]string, 0, len(Columns()))
-			for _, c := range Columns() {
-				keys = append(keys, c.Key)
-			}
-			add("column", "unknown column %q; one of %s", in.Column, strings.Join(keys, ", "))
-		}
+	if in.Column != "" && !ValidSlug(in.Column) {
+		add("column", "is not a column key")
 	}
 	if in.Cover != "" && !ident.Valid(in.Cover) {
 		add("cover", "is not a media id")

@@ -34,7 +34,7 @@ func TestStoryInputReportsEveryBadField(t *testing.T) {
 		Title:   strings.Repeat("长", MaxTitleLength+1),
 		Summary: strings.Repeat("长", MaxSummaryLength+1),
 		Body:    strings.Repeat("a", MaxBodyBytes+1),
-		Column:  "sports",
+		Column:  "Sports Page",
 		Cover:   "../../etc/passwd",
 		Tags:    []string{"", strings.Repeat("标", MaxTagLength+1), "a/b"},
 	}

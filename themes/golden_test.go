@@ -19,7 +19,7 @@ func fixture() map[string]themes.Page {
 	start := time.Date(2026, 12, 9, 7, 0, 0, 0, time.UTC)
 	end := start.Add(90 * time.Minute)
 	base := themes.Page{Site: themes.Site{Name: "离退休处", BaseURL: "https://ltx.example.edu"}, Type: "website",
-		Menu: []themes.MenuItem{{Name: "校情在线", URL: "/columns/campus-news"}, {Name: "文化生活", URL: "/columns/culture"}},
+		Menu:  []themes.MenuItem{{Name: "校情在线", URL: "/columns/campus-news"}, {Name: "文化生活", URL: "/columns/culture"}},
 		Feeds: []themes.Feed{{Title: "离退休处 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
 	card := themes.StoryCard{URL: "/stories/xi-qian", Title: "梧桐树下的西迁故事", Summary: "老教授讲述六十年前的西迁，“交大”人的选择与坚守。",
 		Column: themes.MenuItem{Name: "文化生活", URL: "/columns/culture"}, PublishedAt: at,

@@ -65,6 +65,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/users/:id/tokens", signedIn(manage, sessionOnly, httpx.NoQuery, h.listUserTokens)...)
 	admin.Delete("/users/:id/tokens/:token", signedIn(manage, sessionOnly, h.revokeUserToken)...)
 
+	admin.Get("/columns", signedIn(httpx.NoQuery, h.listAdminColumns)...)
+	columns := require(account.ManageColumns)
+	admin.Post("/columns", signedIn(columns, h.createColumn)...)
+	admin.Put("/columns/:key", signedIn(columns, h.updateColumn)...)
+	admin.Delete("/columns/:key", signedIn(columns, h.deleteColumn)...)
+
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 
 }

@@ -79,8 +79,28 @@ func (h *handlers) getLiveStory(c *fiber.Ctx) error {
 	})
 }
 
+// publicColumn is a column as readers see it.
+type publicColumn struct {
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	InMenu      bool   `json:"in_menu"`
+	URL         string `json:"url"`
+}
+
 func (h *handlers) listColumns(c *fiber.Ctx) error {
-	return h.cacheable(c, func(context.Context) (any, error) { return map[string]any{"items": content.Columns()}, nil })
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		cols, err := h.d.Stories.Columns().List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := httpx.List[publicColumn]{Items: []publicColumn{}}
+		for _, col := range cols {
+			out.Items = append(out.Items, publicColumn{Key: col.Key, Name: col.Name, Description: col.Description, InMenu: col.InMenu,
+				URL: strings.TrimSuffix(h.d.BaseURL, "/") + "/columns/" + col.Key})
+		}
+		return out, nil
+	})
 }
 
 // cacheable answers a public read from the read cache, or builds it with

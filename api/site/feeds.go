@@ -57,7 +57,11 @@ func (h *handlers) feedOf(ctx context.Context, params content.ListParams, title,
 	for _, s := range list.Items {
 		l := s.Live
 		it := feedItem{URL: h.d.BaseURL + "/stories/" + s.Slug, Title: l.Title, Summary: l.Summary, Published: l.PublishedAt, Updated: l.UpdatedAt}
-		if col, ok := content.ColumnByKey(l.Column); ok {
+		col, ok, err := h.d.Stories.Columns().Get(ctx, l.Column)
+		if err != nil {
+			return feed{}, err
+		}
+		if ok {
 			it.Categories = append(it.Categories, col.Name)
 		}
 		it.Categories = append(it.Categories, l.Tags...)
@@ -120,7 +124,10 @@ func (h *handlers) siteFeed(format string) fiber.Handler {
 
 // columnFeed is /columns/{key}/feed.{xml,atom,json}.
 func (h *handlers) columnFeed(c *fiber.Ctx) error {
-	col, ok := content.ColumnByKey(c.Params("column"))
+	col, ok, err := h.d.Stories.Columns().Get(c.UserContext(), c.Params("column"))
+	if err != nil {
+		return h.failed(c, err)
+	}
 	if !ok {
 		return h.NotFoundPage(c)
 	}

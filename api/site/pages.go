@@ -38,17 +38,22 @@ func (h *handlers) image(ctx context.Context, id string) (*themes.Image, error) 
 	return &themes.Image{URL: httpx.MediaURL(h.d.BaseURL, id), Alt: a.Alt, Width: a.Width, Height: a.Height}, nil
 }
 
-func columnItem(key string) themes.MenuItem {
-	if col, ok := content.ColumnByKey(key); ok {
-		return themes.MenuItem{Name: col.Name, URL: "/columns/" + col.Key}
+func (h *handlers) columnItem(ctx context.Context, key string) (themes.MenuItem, error) {
+	col, ok, err := h.d.Stories.Columns().Get(ctx, key)
+	if err != nil || !ok {
+		return themes.MenuItem{}, err
 	}
-	return themes.MenuItem{}
+	return themes.MenuItem{Name: col.Name, URL: "/columns/" + col.Key}, nil
 }
 
 func (h *handlers) storyCard(ctx context.Context, s content.Story) (themes.StoryCard, error) {
 	l := s.Live
 	cover, err := h.image(ctx, l.Cover)
-	return themes.StoryCard{URL: "/stories/" + s.Slug, Title: l.Title, Summary: l.Summary, Column: columnItem(l.Column),
+	if err != nil {
+		return themes.StoryCard{}, err
+	}
+	col, err := h.columnItem(ctx, l.Column)
+	return themes.StoryCard{URL: "/stories/" + s.Slug, Title: l.Title, Summary: l.Summary, Column: col,
 		PublishedAt: l.PublishedAt, Cover: cover}, err
 }
 
@@ -158,6 +163,10 @@ func articleJSONLD(d Deps, s content.Story, p themes.Page) map[string]any {
 // listPage is a column's or a tag's page of stories, with the link to the
 // next page.
 func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.ListParams, self string) error {
+	return h.listPageWithIntro(c, page, heading, "", params, self)
+}
+
+func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, params content.ListParams, self string) error {
 	q, err := httpx.QueryParams(c, "cursor")
 	if err != nil {
 		return h.failed(c, err)
@@ -180,17 +189,22 @@ func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.L
 		if params.Cursor != "" {
 			p.NoIndex = true // later pages: the first is the one to find
 		}
-		p.Heading, p.Title = heading, heading
+		p.Heading, p.Title, p.Intro = heading, heading, intro
+		p.Description = intro
 		return page, p, nil
 	})
 }
 
 func (h *handlers) column(c *fiber.Ctx) error {
-	col, ok := content.ColumnByKey(c.Params("column"))
+	col, ok, err := h.d.Stories.Columns().Get(c.UserContext(), c.Params("column"))
+	if err != nil {
+		return h.failed(c, err)
+	}
 	if !ok {
 		return h.NotFoundPage(c)
 	}
-	return h.listPage(c, "column", col.Name, content.ListParams{Column: col.Key}, "/columns/"+col.Key)
+	p := content.ListParams{Column: strings.Clone(col.Key)}
+	return h.listPageWithIntro(c, "column", col.Name, col.Description, p, "/columns/"+col.Key)
 }
 
 func (h *handlers) tag(c *fiber.Ctx) error {

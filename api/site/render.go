@@ -12,7 +12,6 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -43,7 +42,14 @@ func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
 	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: prefs(c), Path: path, Title: title,
 		Canonical: h.d.BaseURL + path, Type: "website",
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
-	for _, col := range content.Columns() {
+	cols, err := h.d.Stories.Columns().List(c.UserContext())
+	if err != nil {
+		h.d.Logger.Warn("the menu's columns could not be read", "error", err)
+	}
+	for _, col := range cols {
+		if !col.InMenu {
+			continue
+		}
 		url := "/columns/" + col.Key
 		p.Menu = append(p.Menu, themes.MenuItem{Name: col.Name, URL: url, Current: path == url})
 	}

@@ -28,7 +28,11 @@ type sitemapURL struct {
 // and every published story and session.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/lectures"}}
-	for _, col := range content.Columns() {
+	cols, err := h.d.Stories.Columns().List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, col := range cols {
 		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/columns/" + col.Key})
 	}
 	p := content.ListParams{Limit: content.MaxLimit}

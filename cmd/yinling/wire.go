@@ -91,8 +91,12 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.previews = content.NewPreviews(previewKey, nil)
 	s.locks = content.NewLocks(s.store, s.store, nil)
 	cursors := content.NewCursors(key)
+	columns := content.NewColumns(s.store, db.Stories, s.store, s.store, nil)
+	if err := columns.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed the columns: %w", err)
+	}
 	s.stories = content.NewStories(content.StoriesConfig{
-		Store: db.Stories, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
+		Store: db.Stories, Columns: columns, Assets: s.store, Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store,
 		Markdown: md, Cursors: cursors, KeepRevisions: cfg.KeepRevisions,
 	})
 	s.lectures = lectures.New(lectures.Config{

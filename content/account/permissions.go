@@ -25,13 +25,15 @@ const (
 	UseMedia Permission = "media:use"
 	// Manage users, roles, everyone's sessions and tokens.
 	ManageUsers Permission = "users:manage"
+	// Manage the site's columns (栏目): create, rename, order, hide, delete.
+	ManageColumns Permission = "columns:manage"
 	// Read the audit log.
 	ReadAudit Permission = "audit:read"
 )
 
 // grants is who may do what. A user with several roles has the union.
 var grants = map[Role][]Permission{
-	RoleAdmin:     {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ReadAudit},
+	RoleAdmin:     {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ManageColumns, ReadAudit},
 	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia},
 	RoleEditor:    {EditContent, UseMedia},
 	RoleOrganizer: {EditLectures, ExportRegistrations, UseMedia},

@@ -24,6 +24,7 @@ type Store interface {
 	content.ChangeNotifier
 	content.AssetLookup
 	content.PlaceStore
+	content.ColumnStore
 	lectures.RegistrationStore
 	lectures.SeriesStore
 	account.Store

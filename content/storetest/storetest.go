@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"lectures", lectureTests},
 		{"registrations", registrationTests},
 		{"series", seriesTests},
+		{"columns", columnTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},

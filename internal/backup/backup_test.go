@@ -42,6 +42,7 @@ type site struct {
 		content.RevisionStore
 		content.ChangeNotifier
 		content.PlaceStore
+		content.ColumnStore
 		lectures.RegistrationStore
 		lectures.SeriesStore
 		lectures.SeriesStore
@@ -120,6 +121,10 @@ func seed(t *testing.T, s site) {
 				Snapshot: []byte(`{"title":"t","tags":["a"],"body":"b"}`), AuthorID: "u", At: now, Published: n == 1}))
 		}
 	}
+	for _, c := range content.SeedColumns() {
+		c.CreatedAt, c.UpdatedAt = now, now
+		must(st.InsertColumn(ctx, c))
+	}
 	must(st.InsertSeries(ctx, lectures.Series{ID: ident.New(), Slug: "wu-tong-yu", Version: 1, CreatedAt: now, UpdatedAt: now,
 		SeriesInput: lectures.SeriesInput{Name: "梧桐语讲坛", Organizers: []string{"u"}}}))
 	for i := range 5 {
@@ -197,7 +202,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 12 {
+	if len(m.Media) != 25 || len(m.Collections) != 13 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

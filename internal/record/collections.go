@@ -1,6 +1,10 @@
 package record
 
-import "time"
+import (
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+)
 
 // Setting is a named value of the site: the change counter (N) or a
 // secret (Value).
@@ -30,6 +34,7 @@ type Lease struct {
 func Exported() []Collection {
 	return []Collection{
 		{"settings", func() any { return new(Setting) }},
+		{"columns", func() any { return new(Column) }},
 		{"users", func() any { return new(User) }},
 		{"sessions", func() any { return new(Session) }},
 		{"tokens", func() any { return new(Token) }},
@@ -49,4 +54,28 @@ func Exported() []Collection {
 type Collection struct {
 	Name string
 	New  func() any
+}
+
+// Column is a column (栏目) at rest, by its key.
+type Column struct {
+	Key         string    `bson:"_id" json:"key"`
+	Name        string    `bson:"name" json:"name"`
+	Description string    `bson:"description" json:"description"`
+	Order       int       `bson:"order" json:"order"`
+	InMenu      bool      `bson:"in_menu" json:"in_menu"`
+	Version     int64     `bson:"version" json:"version"`
+	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
+	UpdatedAt   time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// FromColumn gives the record of a column.
+func FromColumn(c content.Column) Column {
+	return Column{Key: c.Key, Name: c.Name, Description: c.Description, Order: c.Order, InMenu: c.InMenu, Version: c.Version,
+		CreatedAt: ms(c.CreatedAt), UpdatedAt: ms(c.UpdatedAt)}
+}
+
+// Column gives the domain's column.
+func (r Column) Column() content.Column {
+	return content.Column{Key: r.Key, Name: r.Name, Description: r.Description, Order: r.Order, InMenu: r.InMenu, Version: r.Version,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }

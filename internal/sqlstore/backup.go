@@ -22,6 +22,7 @@ var dumpQueries = map[string]string{
 	"audit":         "SELECT doc FROM audit ORDER BY id",
 	"registrations": "SELECT doc FROM registrations ORDER BY id",
 	"series":        "SELECT doc FROM series ORDER BY id",
+	"columns":       "SELECT doc FROM columns ORDER BY key",
 }
 
 // Dump calls yield with every record of an exported collection (see
@@ -177,6 +178,11 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 		var r record.Revision
 		if err = json.Unmarshal(doc, &r); err == nil {
 			err = insertRevision(ctx, tx, r)
+		}
+	case "columns":
+		var r record.Column
+		if err = json.Unmarshal(doc, &r); err == nil {
+			err = insertColumn(ctx, tx, r)
 		}
 	case "series":
 		var r record.Series

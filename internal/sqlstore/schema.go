@@ -231,6 +231,16 @@ CREATE TABLE series (
 	doc TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// Step 5: columns (栏目) as data.
+	`
+CREATE TABLE columns (
+	key TEXT PRIMARY KEY,
+	position INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX columns_position ON columns(position, key);
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

@@ -264,7 +264,7 @@ func nullMillis(t *time.Time) any {
 var tables = map[string]string{
 	"revisions": "revisions", "locks": "locks", "users": "users", "sessions": "sessions",
 	"tokens": "tokens", "login_failures": "login_failures", "audit": "audit", "assets": "assets", "leases": "leases",
-	"settings": "settings", "places": "places", "registrations": "registrations", "series": "series",
+	"settings": "settings", "places": "places", "registrations": "registrations", "series": "series", "columns": "columns",
 }
 
 // Count returns how many records a collection holds (for export
