@@ -155,7 +155,7 @@ func New(d Deps) *fiber.App {
 	if d.Changes != nil {
 		cache = readcache.New(d.Changes, d.ReadCacheBytes)
 	}
-	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Cache: cache,
+	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,6 +33,10 @@ var shanghai = time.FixedZone("CST", 8*3600)
 //	add a b         a + b
 //	seq n           0, 1, ..., n-1 (for loops)
 //	textSizes       the names of the text-size steps: 标准, 大, 较大, 特大
+//	srcset img      an Image's srcset: its renditions narrower than it
+//	                (?w=320, 640, 960, 1280) and itself at its width
+//	sized img w     the address of the rendition of width w (the image
+//	                itself when it is not wider)
 func (t *Theme) funcs(opts Options) template.FuncMap {
 	now := opts.Now
 	if now == nil {
@@ -89,6 +95,16 @@ func (t *Theme) funcs(opts Options) template.FuncMap {
 			}
 			return "如期举行"
 		},
+		"srcset": srcset,
+		"sized": func(img *Image, w int) string {
+			if img == nil {
+				return ""
+			}
+			if img.Width > w && slices.Contains(renditionWidths, w) {
+				return withWidth(img.URL, w)
+			}
+			return img.URL
+		},
 		"join":      strings.Join,
 		"textSizes": func() []string { return []string{"标准", "大", "较大", "特大"} },
 		"add":       func(a, b int) int { return a + b },
@@ -100,6 +116,25 @@ func (t *Theme) funcs(opts Options) template.FuncMap {
 			return out
 		},
 	}
+}
+
+// renditionWidths are media.RenditionWidths (themes imports no media:
+// the list is the website's contract with the media server, tested there).
+var renditionWidths = []int{320, 640, 960, 1280}
+
+func withWidth(url string, w int) string { return url + "?w=" + strconv.Itoa(w) }
+
+func srcset(img *Image) string {
+	if img == nil || img.Width == 0 {
+		return ""
+	}
+	var parts []string
+	for _, w := range renditionWidths {
+		if w < img.Width {
+			parts = append(parts, withWidth(img.URL, w)+" "+strconv.Itoa(w)+"w")
+		}
+	}
+	return strings.Join(append(parts, img.URL+" "+strconv.Itoa(img.Width)+"w"), ", ")
 }
 
 func asTime(v any) (time.Time, bool) {

@@ -21,6 +21,8 @@ type Deps struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
 	Media    *media.Library
+	// Renditions makes the images' smaller widths (nil: none).
+	Renditions *media.Renditions
 	// Cache keeps answers in memory (shared with the website); nil turns
 	// it off.
 	Cache   *readcache.Cache
