@@ -138,6 +138,7 @@ func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	return s.listen(), map[string]string{
 		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
 		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
+		"search": "/search?q=%E8%A5%BF%E8%BF%81",
 	}
 }
 

@@ -59,6 +59,17 @@ func TestWebsitePages(t *testing.T) {
 		}
 		html(t, s.do("GET", "/columns/people", "", nil).want(http.StatusOK), "这个栏目还没有报道")
 	})
+	t.Run("search finds a story by its title, summary or tag", func(t *testing.T) {
+		s := s.with(t)
+		for _, q := range []string{"西迁故事", "六十年前", "讲座", "梧桐 西迁"} {
+			html(t, s.do("GET", "/search?q="+url.QueryEscape(q), "", nil).want(http.StatusOK), `href="/stories/`+st["slug"].(string)+`"`,
+				`<meta name="robots" content="noindex">`)
+		}
+		html(t, s.do("GET", "/search?q="+url.QueryEscape("草稿"), "", nil).want(http.StatusOK), "没有找到相关报道")
+		html(t, s.do("GET", "/search", "", nil).want(http.StatusOK), "请在上面的搜索框里输入")
+		s.do("GET", "/search?q="+strings.Repeat("长", 101), "", nil).want(http.StatusBadRequest)
+		s.do("GET", "/search?query=x", "", nil).want(http.StatusBadRequest)
+	})
 	t.Run("drafts, unknown columns, tags and paths are the theme's 404 page; the APIs keep problem+json", func(t *testing.T) {
 		s := s.with(t)
 		for _, path := range []string{"/stories/" + draft["slug"].(string), "/columns/nope", "/tags/" + url.PathEscape("没有"), "/no/such/page", "/?x=1"} {

@@ -62,6 +62,10 @@ func fixture() map[string]themes.Page {
 			p.NoIndex = true
 			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: lecture}
 		}),
+		"search": with("/search", "搜索", func(p *themes.Page) {
+			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
+			p.Stories, p.Lectures = []themes.StoryCard{card}, nil
+		}),
 		"error": with("/no/such", "找不到这个页面", func(p *themes.Page) {
 			p.NoIndex, p.Canonical = true, ""
 			p.Error = &themes.ErrorView{Status: 404, Title: "找不到这个页面", Message: "地址可能有误，或者这个页面已经撤下。"}

@@ -32,6 +32,7 @@ type Page struct {
 	Past     []LectureCard
 	Lecture  *LectureView
 	Heading  string // a column's or tag's name
+	Query    string // what a search asked for
 	Intro    string
 	NextURL  string
 	Form     *RegistrationForm

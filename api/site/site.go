@@ -81,6 +81,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/lectures/:slug", std, httpx.NoQuery, h.lecture)
 	app.Post("/lectures/:slug/register", std, h.register)
 	app.Post("/settings", std, h.settings)
+	app.Get("/search", std, h.search)
 	app.Get("/static/:hash/*", h.static)
 	app.Get("/preview/:kind/:id/:rev", std, h.preview)
 }

@@ -1,0 +1,97 @@
+package site
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// Until the search issue gives the site a full-text index, /search looks
+// for the words in the titles and summaries of the latest searchStories
+// published stories and searchLectures sessions: a bounded walk, cached
+// per query like any page, so its cost does not grow with the corpus
+// (older items are not found).
+const (
+	searchStories  = 1000
+	searchLectures = 300
+	maxQuery       = 100
+	searchResults  = 50
+)
+
+func (h *handlers) search(c *fiber.Ctx) error {
+	q, err := httpx.QueryParams(c, "q")
+	if err != nil {
+		return h.failed(c, err)
+	}
+	query := strings.TrimSpace(q["q"])
+	if utf8.RuneCountInString(query) > maxQuery {
+		return h.errorPage(c, fiber.StatusBadRequest, "搜索词太长", "请少于100个字。")
+	}
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		p.Title, p.Heading, p.NoIndex = "搜索", query, true
+		p.Query = query
+		if query == "" {
+			return "search", p, nil
+		}
+		words := strings.Fields(strings.ToLower(query))
+		match := func(texts ...string) bool {
+			all := strings.ToLower(strings.Join(texts, " "))
+			for _, w := range words {
+				if !strings.Contains(all, w) {
+					return false
+				}
+			}
+			return true
+		}
+		params := content.ListParams{Limit: content.MaxLimit}
+		for seen := 0; seen < searchStories && len(p.Stories) < searchResults; {
+			page, err := h.d.Stories.ListLive(ctx, params)
+			if err != nil {
+				return "", p, err
+			}
+			for _, s := range page.Items {
+				if match(s.Live.Title, s.Live.Summary, strings.Join(s.Live.Tags, " ")) && len(p.Stories) < searchResults {
+					card, err := h.storyCard(ctx, s)
+					if err != nil {
+						return "", p, err
+					}
+					p.Stories = append(p.Stories, card)
+				}
+			}
+			seen += len(page.Items)
+			if page.NextCursor == "" {
+				break
+			}
+			params.Cursor = page.NextCursor
+		}
+		lp := lectures.LiveParams{Limit: content.MaxLimit}
+		for seen := 0; seen < searchLectures && len(p.Lectures) < searchResults; {
+			page, err := h.d.Lectures.ListLive(ctx, lp)
+			if err != nil {
+				return "", p, err
+			}
+			for _, l := range page.Items {
+				var speakers []string
+				for _, sp := range l.Live.Speakers {
+					speakers = append(speakers, sp.Name)
+				}
+				if match(l.Live.Title, l.Live.Summary, strings.Join(speakers, " ")) && len(p.Lectures) < searchResults {
+					p.Lectures = append(p.Lectures, lectureCard(l))
+				}
+			}
+			seen += len(page.Items)
+			if page.NextCursor == "" {
+				break
+			}
+			lp.Cursor = page.NextCursor
+		}
+		return "search", p, nil
+	})
+}
