@@ -24,6 +24,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -58,7 +59,11 @@ type siteConfig struct {
 	metricsToken  string
 	idleTimeout   time.Duration
 	keepRevisions int
+	theme         *themes.Theme
 }
+
+// withTheme renders the website with th.
+func withTheme(th *themes.Theme) siteOption { return func(c *siteConfig) { c.theme = th } }
 
 // withKeepRevisions sets how many revisions are kept per item.
 func withKeepRevisions(n int) siteOption { return func(c *siteConfig) { c.keepRevisions = n } }
@@ -155,6 +160,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Audit:    store,
 			Media:    lib,
 			Previews: content.NewPreviews(append([]byte("preview:"), key...), nil),
+			Theme:    cfg.theme,
 		},
 		Settings: api.Settings{BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,

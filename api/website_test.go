@@ -3,8 +3,12 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/yinling-cms/yinling/themes"
 )
 
 // form sends an urlencoded form, as a browser without JavaScript does.
@@ -228,4 +232,29 @@ func TestColumnsAreData(t *testing.T) {
 	empty := s.do("POST", "/api/admin/v1/columns", s.token, map[string]any{"key": "empty", "name": "空栏目"}).want(http.StatusCreated).json()
 	s.do("DELETE", "/api/admin/v1/columns/empty", s.token, map[string]any{"version": empty["version"]}).want(http.StatusNoContent)
 	s.do("GET", "/columns/empty", "", nil).want(http.StatusNotFound)
+}
+
+func TestARenderingErrorIsTheThemes500Page(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "layouts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Parses, then fails while rendering: the story has no 100th tag.
+	if err := os.WriteFile(filepath.Join(dir, "layouts", "story.html"), []byte(`{{define "main"}}{{index .Story.Tags 99}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	th, err := themes.Load(themes.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t, withTheme(th))
+	st := s.createStory(map[string]any{"title": "一篇报道"})
+	s.publish(st["id"].(string))
+	r := s.do("GET", "/stories/"+st["slug"].(string), "", nil).want(http.StatusInternalServerError)
+	body := html(t, r, "页面出错了", `lang="zh-CN"`)
+	if strings.Contains(body, "index out of range") || strings.Contains(body, "goroutine") {
+		t.Fatalf("the 500 page shows the error:\n%s", body)
+	}
+	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "一篇报道") // the rest of the site renders
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -306,5 +307,25 @@ func TestUserAdd(t *testing.T) {
 	base, _, _ = server(t, map[string]string{"YINLING_DATA_DIR": dir})
 	if st, _ := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "wanglaoshi", "password": "another-long-password"}); st != 401 {
 		t.Fatalf("a disabled user signed in: %d", st)
+	}
+}
+
+func TestABrokenThemeStopsTheServerNamingTheFileAndLine(t *testing.T) {
+	theme := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(theme, "layouts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(theme, "layouts", "home.html"), []byte("{{define \"main\"}}\n<p>{{.Title</p>\n{{end}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"YINLING_THEME_DIR": theme, "YINLING_DATA_DIR": t.TempDir(), "YINLING_ADDR": "127.0.0.1:0",
+		"YINLING_ADMIN_PASSWORD": "a-long-enough-password"}
+	err := run(context.Background(), []string{"yinling", "serve"}, envOf(env), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "YINLING_THEME_DIR") || !strings.Contains(err.Error(), "layouts/home.html:2") {
+		t.Fatalf("err = %v, want the variable, file and line named", err)
+	}
+	env["YINLING_THEME_DIR"] = filepath.Join(theme, "missing")
+	if err := run(context.Background(), []string{"yinling", "serve"}, envOf(env), io.Discard); err == nil || !strings.Contains(err.Error(), "YINLING_THEME_DIR") {
+		t.Fatalf("a missing theme folder: %v", err)
 	}
 }
