@@ -61,7 +61,7 @@ func TestWebsitePages(t *testing.T) {
 		for _, path := range []string{"/", "/columns/culture", "/tags/" + url.PathEscape("西迁")} {
 			html(t, s.do("GET", path, "", nil).want(http.StatusOK), "梧桐树下的西迁故事", `href="/stories/`+st["slug"].(string)+`"`)
 		}
-		html(t, s.do("GET", "/columns/people", "", nil).want(http.StatusOK), "这个栏目还没有报道")
+		html(t, s.do("GET", "/columns/people", "", nil).want(http.StatusOK), "这里还没有报道")
 	})
 	t.Run("search finds a story by its title, summary or tag", func(t *testing.T) {
 		s := s.with(t)
