@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
 
 const gpsMarker = "LAT34.2531N-LON108.9865E-HOME"
@@ -210,6 +212,7 @@ func TestBadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 		{"a known type with a foreign ending", "photo.exe", "", photo, http.StatusUnsupportedMediaType},
 		{"a damaged JPEG", "broken.jpg", "", photo[:300], http.StatusBadRequest},
 		{"an empty file", "empty.jpg", "", nil, http.StatusBadRequest},
+		{"an MP4 without its index (moov)", "clip.mp4", "", append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 4096)...), http.StatusBadRequest},
 		{"over the limit", "big.mp4", "", append([]byte("\x00\x00\x00\x18ftypmp42"), make([]byte, 2<<20)...), http.StatusRequestEntityTooLarge},
 	}
 	for _, c := range cases {
@@ -272,4 +275,13 @@ func TestStoryCoverMustBeAnExistingImage(t *testing.T) {
 	}
 	s.do("GET", "/media/06h2836hak9s5hv8r0h6gy4a", "", nil).problem(http.StatusNotFound)
 	s.do("GET", "/media/..%2F..%2Fetc%2Fpasswd", "", nil).problem(http.StatusNotFound)
+}
+
+func TestAVideoUploadIsMeasuredFromItsContainer(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	a := s.upload("竖屏.mp4", "video/mp4", probetest.MP4(1920, 1080, 90, 47_500), "").want(http.StatusCreated).json()
+	if a["content_type"] != "video/mp4" || a["width"] != float64(1080) || a["height"] != float64(1920) || a["duration_s"] != 47.5 {
+		t.Fatalf("the video asset: %v", a)
+	}
 }

@@ -14,12 +14,16 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
 
-// videoBytes is a reader of n bytes that sniff as MP4: an ftyp box, then
-// pseudo-random bytes from a fixed seed (the same n gives the same bytes).
+// videoBytes is a reader of an n-byte MP4 as a camera writes it: ftyp
+// and the mdat header, pseudo-random media data from a fixed seed (the same
+// n gives the same bytes), then the moov index.
 func videoBytes(n int64) io.Reader {
-	head := []byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom")
+	_, tail := probetest.MP4Parts(0, 1080, 1920, 0, 60_000)
+	head, _ := probetest.MP4Parts(n-int64(24+16+len(tail)), 1080, 1920, 0, 60_000)
 	rng := rand.New(rand.NewPCG(1, 2))
 	body := io.LimitReader(readerFunc(func(p []byte) (int, error) {
 		for i := 0; i+8 <= len(p); i += 8 {
@@ -29,8 +33,8 @@ func videoBytes(n int64) io.Reader {
 			}
 		}
 		return len(p) - len(p)%8, nil
-	}), n-int64(len(head)))
-	return io.MultiReader(bytes.NewReader(head), body)
+	}), n-int64(len(head)+len(tail)))
+	return io.MultiReader(bytes.NewReader(head), body, bytes.NewReader(tail))
 }
 
 type readerFunc func([]byte) (int, error)

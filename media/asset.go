@@ -13,11 +13,15 @@ type Asset struct {
 	ContentType string
 	Size        int64
 	SHA256      string // hex of the stored bytes
-	Width       int    // images only
-	Height      int    // images only
+	Width       int    // images, and videos as shown (after rotation)
+	Height      int    // images and videos
 	Alt         string
 	CreatedBy   string
 	CreatedAt   time.Time
+	// Videos only, read from the container (media/videoprobe).
+	DurationMS             int64
+	VideoCodec, AudioCodec string
+	Rotation               int // degrees players turn the coded picture
 }
 
 // IsImage reports whether the asset is one of the image types.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/media/videoprobe"
 )
 
 // MaxImageSize caps image uploads: images are parsed and have their
@@ -128,6 +129,17 @@ func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
 			return Asset{}, err
 		}
 		stored = clean
+	}
+
+	if kinds[ct] == kindVideo {
+		info, err := videoprobe.Probe(spool, n, ct)
+		if err != nil {
+			return Asset{}, fault.Fields(fault.FieldError{Field: "file",
+				Message: "the video cannot be read (" + strings.TrimPrefix(err.Error(), videoprobe.ErrUnreadable.Error()+": ") +
+					"); export it again as MP4 (H.264) or WebM"})
+		}
+		a.Width, a.Height = info.Displayed()
+		a.DurationMS, a.VideoCodec, a.AudioCodec, a.Rotation = info.Duration.Milliseconds(), info.VideoCodec, info.AudioCodec, info.Rotation
 	}
 
 	size, sum, err := hashFile(stored)

@@ -28,11 +28,17 @@ type assetOut struct {
 	Alt         string    `json:"alt"`
 	CreatedAt   time.Time `json:"created_at"`
 	URL         string    `json:"url"`
+	// Videos: read from the container.
+	DurationS  float64 `json:"duration_s,omitempty"`
+	VideoCodec string  `json:"video_codec,omitempty"`
+	AudioCodec string  `json:"audio_codec,omitempty"`
+	Rotation   int     `json:"rotation,omitempty"`
 }
 
 func (h *handlers) toAssetOut(a media.Asset) assetOut {
 	return assetOut{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
-		Width: a.Width, Height: a.Height, Alt: a.Alt, CreatedAt: a.CreatedAt,
+		Width: a.Width, Height: a.Height, Alt: a.Alt, CreatedAt: a.CreatedAt, DurationS: float64(a.DurationMS) / 1000,
+		VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec, Rotation: a.Rotation,
 		URL: httpx.MediaURL(h.d.BaseURL, a.ID) + "/" + url.PathEscape(a.Filename)}
 }
 

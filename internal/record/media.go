@@ -20,6 +20,10 @@ type Asset struct {
 	Alt         string    `bson:"alt" json:"alt"`
 	CreatedBy   string    `bson:"created_by" json:"created_by"`
 	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
+	DurationMS  int64     `bson:"duration_ms,omitempty" json:"duration_ms,omitempty"`
+	VideoCodec  string    `bson:"video_codec,omitempty" json:"video_codec,omitempty"`
+	AudioCodec  string    `bson:"audio_codec,omitempty" json:"audio_codec,omitempty"`
+	Rotation    int       `bson:"rotation,omitempty" json:"rotation,omitempty"`
 }
 
 // FromAsset gives the record of an asset.
