@@ -107,7 +107,8 @@ const maxDrain = 64 << 10
 // next request: bodies stream to handlers, and a handler that refuses a
 // request (or a route that takes no body) may not read it. After the
 // handler, what is left of the body is read away, up to maxDrain; beyond
-// that, or on an error, the connection is closed after the answer.
+// that (known from Content-Length at once), or on an error, the
+// connection is closed after the answer.
 // Without it a GET whose body held a second request got two answers:
 // request smuggling behind a keep-alive proxy.
 //
@@ -124,7 +125,11 @@ func ReadBodies() fiber.Handler {
 		body := &watchedBody{r: stream}
 		c.Locals(localBody, body)
 		err := c.Next()
-		if !body.done {
+		if !body.done && req.Header.ContentLength() > maxDrain {
+			// More left than is worth reading: answer now and close, rather
+			// than read 64 KB of a body that was refused first.
+			c.Context().SetConnectionClose()
+		} else if !body.done {
 			n, derr := io.Copy(io.Discard, io.LimitReader(body, maxDrain+1))
 			if (derr != nil && !errors.Is(derr, io.EOF)) || n > maxDrain || !body.done {
 				c.Context().SetConnectionClose()
