@@ -252,6 +252,32 @@ func TestBrowserAccessibilityAudit(t *testing.T) {
 	axe := axeSource(t)
 	base, pages := websiteFixture(t)
 	ctx := browser(t, exe)
+	audit := func(name string, contrast bool) {
+		t.Helper()
+		eval[bool](t, ctx, axe+";\ntrue")
+		raw := eval[string](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))))`,
+			chromedp.EvalAwaitPromise)
+		var violations []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+		if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+			t.Fatalf("%s: axe answered %q: %v", name, raw, err)
+		}
+		for _, v := range violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s (contrast %v): %s (%s): %s %v", name, contrast, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+	}
+	// The registration's receipt, and the form sent back with its errors.
+	do(t, ctx, chromedp.EmulateViewport(375, 900), chromedp.Navigate(base+pages["lecture"]),
+		chromedp.SendKeys(chromedp.CSS("#reg-name"), "王阿姨"), chromedp.SendKeys(chromedp.CSS("#reg-phone"), "123"),
+		chromedp.Submit(chromedp.CSS("form.register")), chromedp.WaitVisible(chromedp.CSS(".form-error")))
+	audit("the registration form with its errors", false)
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#reg-phone"), "13812345678"), chromedp.Submit(chromedp.CSS("form.register")),
+		chromedp.WaitVisible(chromedp.CSS(".code")))
+	audit("the registration's receipt", false)
 	for name, path := range pages {
 		for _, contrast := range []bool{false, true} {
 			cookie := "yl_contrast=0"
@@ -261,21 +287,7 @@ func TestBrowserAccessibilityAudit(t *testing.T) {
 			do(t, ctx, chromedp.EmulateViewport(375, 900), chromedp.Navigate(base+"/"))
 			eval[string](t, ctx, `document.cookie = "`+cookie+`; path=/"`)
 			do(t, ctx, chromedp.Navigate(base+path))
-			eval[bool](t, ctx, axe+";\ntrue")
-			raw := eval[string](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))))`,
-				chromedp.EvalAwaitPromise)
-			var violations []struct {
-				ID, Impact, Help string
-				Nodes            []string
-			}
-			if err := json.Unmarshal([]byte(raw), &violations); err != nil {
-				t.Fatalf("%s: axe answered %q: %v", name, raw, err)
-			}
-			for _, v := range violations {
-				if v.Impact == "serious" || v.Impact == "critical" {
-					t.Errorf("%s (contrast %v): %s (%s): %s %v", name, contrast, v.ID, v.Impact, v.Help, v.Nodes)
-				}
-			}
+			audit(name, contrast)
 		}
 	}
 }
