@@ -179,7 +179,7 @@ func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
 	if got := size(); got != 20 {
 		t.Fatalf("standard text is %g px, want 20", got)
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name="text"][value="3"]`)),
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.prefs-box summary`)), chromedp.Click(chromedp.CSS(`button[name="text"][value="3"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`button[name="text"][value="3"][aria-pressed="true"]`)))
 	if got := size(); got != 32 {
 		t.Fatalf("the largest text is %g px, want 32", got)
@@ -195,8 +195,9 @@ func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
 		t.Fatalf("high contrast: %s on %s", fg, bg)
 	}
 	screenshot(t, ctx, "story-375-largest-contrast")
-	targets := eval[[]map[string]any](t, ctx, `Array.from(document.querySelectorAll("header a, header button, .menu a, .button, button")).map(e => {
-		const r = e.getBoundingClientRect(); return {text: e.textContent.trim(), w: r.width, h: r.height, hidden: !!e.closest("[hidden]")} })`)
+	targets := eval[[]map[string]any](t, ctx, `Array.from(document.querySelectorAll("header a, header button, header summary, .menu a, .button, button")).map(e => {
+		const r = e.getBoundingClientRect(); return {text: e.textContent.trim(), w: r.width, h: r.height,
+		hidden: !!e.closest("[hidden]") || !!e.closest("details:not([open]) > :not(summary)")} })`)
 	for _, tg := range targets {
 		if tg["hidden"] == true {
 			continue
