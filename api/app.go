@@ -26,6 +26,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -49,6 +50,7 @@ type Deps struct {
 type Services struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
+	Videos   *videos.Service
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log
@@ -155,9 +157,9 @@ func New(d Deps) *fiber.App {
 	if d.Changes != nil {
 		cache = readcache.New(d.Changes, d.ReadCacheBytes)
 	}
-	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
+	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
 	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,

@@ -20,6 +20,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
@@ -155,6 +156,8 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 				Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
 				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Users: store, Registrations: store, Places: store,
 			}),
+			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Changes: store, Revisions: store, Locks: locks,
+				Audit: store, Cursors: cursors, KeepRevisions: cfg.keepRevisions}),
 			Locks:    locks,
 			Accounts: account.NewService(store, store, nil),
 			Audit:    store,

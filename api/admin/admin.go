@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -20,6 +21,7 @@ import (
 type Deps struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
+	Videos   *videos.Service
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log

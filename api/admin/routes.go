@@ -35,6 +35,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	edit := require(account.EditContent)
 	publish := require(account.PublishContent)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
+	h.videosAPI().bind(admin, signedIn, edit, publish)
 	organize := require(account.EditLectures)
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
 	h.lecturesAPI().bind(admin, signedIn, organize, publish)

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -20,6 +21,7 @@ import (
 type Deps struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
+	Videos   *videos.Service
 	Media    *media.Library
 	// Renditions makes the images' smaller widths (nil: none).
 	Renditions *media.Renditions
@@ -77,6 +79,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/columns", httpx.NoQuery, h.listColumns)
 	api.Get("/lectures", h.listLiveLectures)
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
+	api.Get("/videos", h.listLiveVideos)
+	api.Get("/videos/:slug", httpx.NoQuery, h.getLiveVideo)
 	api.Get("/series", httpx.NoQuery, h.listSeries)
 	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)
 	api.Post("/lectures/:slug/registrations", httpx.NoQuery, h.register)

@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	app := api.New(api.Deps{
-		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
+		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Videos: s.videos, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
 			Media: s.library, Theme: s.theme, Previews: s.previews},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,
@@ -111,13 +111,13 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 	notifier := &lectures.LogNotifier{Logger: logger}
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
-			return earliest(ctx, s.stories.RunDue, s.lectures.RunDue)
+			return earliest(ctx, s.stories.RunDue, s.lectures.RunDue, s.videos.RunDue)
 		}},
 		{Name: "housekeeping", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			cutoff := time.Now().Add(-trashFor)
 			errs := []error{s.accounts.ForgetOldFailures(ctx)}
 			for kind, purge := range map[string]func(context.Context, time.Time) (int, error){
-				"stories": s.stories.PurgeTrash, "lectures": s.lectures.PurgeTrash} {
+				"stories": s.stories.PurgeTrash, "lectures": s.lectures.PurgeTrash, "videos": s.videos.PurgeTrash} {
 				n, err := purge(ctx, cutoff)
 				if n > 0 {
 					logger.Info("purged items from the trash", "kind", kind, "count", n)

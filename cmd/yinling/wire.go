@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
@@ -27,6 +28,7 @@ type site struct {
 	blobs    media.BlobStore
 	stories  *content.Stories
 	lectures *lectures.Service
+	videos   *videos.Service
 	locks    *content.Locks
 	accounts *account.Service
 	library  *media.Library
@@ -109,6 +111,8 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
 	}
+	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Changes: s.store, Revisions: s.store, Locks: s.locks,
+		Audit: s.store, Cursors: cursors, KeepRevisions: cfg.KeepRevisions})
 	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
 		return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 	}

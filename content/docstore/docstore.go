@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -46,4 +47,5 @@ type Store interface {
 type Kinds struct {
 	Stories  content.StoryStore
 	Lectures lectures.Store
+	Videos   videos.Store
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"registrations", registrationTests},
 		{"series", seriesTests},
 		{"columns", columnTests},
+		{"videos", videoTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},

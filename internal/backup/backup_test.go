@@ -202,7 +202,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 13 {
+	if len(m.Media) != 25 || len(m.Collections) != 14 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -30,9 +31,12 @@ func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
 	return itemsOf(s, record.LectureKind)
 }
 
+// Videos returns the store of videos.
+func (s *Store) Videos() *Items[videos.Video, record.Video] { return itemsOf(s, record.VideoKind) }
+
 // Kinds returns the store of every kind.
 func (s *Store) Kinds() docstore.Kinds {
-	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures()}
+	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures(), Videos: s.Videos()}
 }
 
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
@@ -41,7 +45,8 @@ func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 
 // kinds lists the paths of every kind's indexes, for EnsureIndexes.
 func (s *Store) kinds() map[string]record.Paths {
-	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths, record.LectureKind.Name: record.LectureKind.Paths}
+	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths, record.LectureKind.Name: record.LectureKind.Paths,
+		record.VideoKind.Name: record.VideoKind.Paths}
 }
 
 // kindIndexes are the indexes of a kind's collection: each list walks

@@ -42,6 +42,7 @@ func Exported() []Collection {
 		{"stories", func() any { return new(Story) }},
 		{"series", func() any { return new(Series) }},
 		{"lectures", func() any { return new(Lecture) }},
+		{"videos", func() any { return new(Video) }},
 		{"registrations", func() any { return new(Registration) }},
 		{"revisions", func() any { return new(Revision) }},
 		{"places", func() any { return new(Places) }},

@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -32,9 +33,12 @@ func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
 	return itemsOf(s, record.LectureKind)
 }
 
+// Videos returns the store of videos.
+func (s *Store) Videos() *Items[videos.Video, record.Video] { return itemsOf(s, record.VideoKind) }
+
 // Kinds returns the store of every kind.
 func (s *Store) Kinds() docstore.Kinds {
-	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures()}
+	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures(), Videos: s.Videos()}
 }
 
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
@@ -49,7 +53,7 @@ type itemKind interface {
 }
 
 // kinds are the kinds the store keeps, for export and import.
-func (s *Store) kinds() []itemKind { return []itemKind{s.Stories(), s.Lectures()} }
+func (s *Store) kinds() []itemKind { return []itemKind{s.Stories(), s.Lectures(), s.Videos()} }
 
 func (k *Items[T, R]) name() string { return k.kind.Name }
 

@@ -1,0 +1,324 @@
+// Package videos is the domain of short-video entries (短视频): the video
+// and its cover, a caption with #话题 hashtags, and the channels it goes
+// to, through the editorial workflow every kind shares. Syndication to
+// the channels (the outbox) builds on it.
+package videos
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Kind names videos in routes, revisions, locks and the audit log.
+const Kind = "videos"
+
+// Channels a video may go to.
+const (
+	ChannelDouyin         = "douyin"
+	ChannelWeChatChannels = "wechat_channels"
+	ChannelWebhook        = "webhook"
+)
+
+// Limits of a video entry (Douyin's caption limit is 1,000 characters).
+const (
+	MaxCaption  = 1000
+	MaxHashtags = 10
+	MaxHashtag  = 20
+)
+
+// Input is what an editor sends for a video, and what a revision keeps.
+type Input struct {
+	Title    string   `json:"title" bson:"title"`
+	Caption  string   `json:"caption" bson:"caption"`
+	Hashtags []string `json:"hashtags" bson:"hashtags"` // without the #
+	Video    string   `json:"video" bson:"video"`       // a media id of a video
+	Cover    string   `json:"cover" bson:"cover"`       // a media id of an image, or ""
+	// CoverAtMS picks the cover from the video at this time when there is
+	// no cover image.
+	CoverAtMS int64    `json:"cover_at_ms" bson:"cover_at_ms"`
+	Channels  []string `json:"channels" bson:"channels"`
+}
+
+// Video is a short-video entry: the working copy (Input), and Live, what
+// readers see.
+type Video struct {
+	ID   string
+	Slug string
+	Input
+	// Revision is the number of the revision the working copy is.
+	Revision int64
+	content.Lifecycle
+	Live *Live
+}
+
+// Live is the published snapshot of a video entry.
+type Live struct {
+	Input
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+	Revision    int64
+}
+
+// HasUnpublishedChanges reports whether the working copy differs from
+// what readers see.
+func (v Video) HasUnpublishedChanges() bool { return v.Live != nil && v.Live.Revision != v.Revision }
+
+// Store keeps videos: readers' lists run by publication time.
+type Store = content.ListStore[Video]
+
+// MediaLookup finds assets (media.Library has it).
+type MediaLookup interface {
+	Get(ctx context.Context, id string) (media.Asset, error)
+}
+
+// Config is what the video service is built from.
+type Config struct {
+	Store     Store
+	Media     MediaLookup
+	Changes   content.ChangeNotifier
+	Revisions content.RevisionStore
+	Locks     *content.Locks
+	Audit     audit.Log
+	Cursors   *content.Cursors
+	// KeepRevisions per video (0: content.DefaultKeepRevisions).
+	KeepRevisions int
+	Now           func() time.Time
+}
+
+// Service is the video service; the editorial life is the embedded
+// Workflow.
+type Service struct {
+	*content.Workflow[Video, Input]
+	cfg Config
+}
+
+// New wires the service.
+func New(cfg Config) *Service {
+	s := &Service{cfg: cfg}
+	s.Workflow = content.NewWorkflow(content.Kind[Video, Input]{
+		Name: Kind, Noun: "video", Store: cfg.Store,
+		Head: func(v *Video) content.Head {
+			return content.Head{ID: &v.ID, Slug: &v.Slug, Revision: &v.Revision, Lifecycle: &v.Lifecycle}
+		},
+		Title:       func(v *Video) string { return v.Title },
+		Fields:      func(v *Video) Input { return v.Input },
+		Apply:       s.apply,
+		NewSlug:     func(in Input) string { return content.Slugify(in.Title) },
+		FieldOrder:  []string{"title", "caption", "hashtags", "video", "cover", "cover_at_ms", "channels"},
+		BodyField:   "caption",
+		Live:        func(v *Video) bool { return v.Live != nil },
+		Changed:     func(v *Video) bool { return v.HasUnpublishedChanges() },
+		Publishable: s.publishable,
+		GoLive: func(v *Video, first, now time.Time) {
+			in := v.Input
+			in.Hashtags, in.Channels = slices.Clone(in.Hashtags), slices.Clone(in.Channels)
+			v.Live = &Live{Input: in, PublishedAt: first, UpdatedAt: now, Revision: v.Revision}
+		},
+		GoDark: func(v *Video) { v.Live = nil },
+	}, content.WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks, Audit: cfg.Audit, Changes: cfg.Changes,
+		KeepRevisions: cfg.KeepRevisions, Now: cfg.Now})
+	return s
+}
+
+// normalize checks every field, all errors at once; a draft may lack the
+// video.
+func (in *Input) normalize() error {
+	var errs []fault.FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fault.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	in.Title, in.Caption = strings.TrimSpace(in.Title), strings.TrimSpace(in.Caption)
+	switch n := utf8.RuneCountInString(in.Title); {
+	case !plain.Line(in.Title):
+		add("title", "must be one line of text, without control or invisible characters")
+	case n == 0:
+		add("title", "is required")
+	case n > content.MaxTitleLength:
+		add("title", "must be at most %d characters (it has %d)", content.MaxTitleLength, n)
+	}
+	if !plain.Text(in.Caption) {
+		add("caption", "must be text without control or invisible characters")
+	} else if n := utf8.RuneCountInString(in.Caption); n > MaxCaption {
+		add("caption", "must be at most %d characters (it has %d)", MaxCaption, n)
+	}
+	tags := []string{}
+	for _, t := range in.Hashtags {
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+		switch n := utf8.RuneCountInString(t); {
+		case n == 0 || n > MaxHashtag || !plain.Line(t) || strings.ContainsAny(t, "# \t/\\?&<>\"'@"):
+			add("hashtags", "%q is not a hashtag: at most %d characters, no spaces or #", t, MaxHashtag)
+			continue
+		}
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > MaxHashtags {
+		add("hashtags", "at most %d hashtags", MaxHashtags)
+	}
+	in.Hashtags = tags
+	for _, f := range []struct{ field, id string }{{"video", in.Video}, {"cover", in.Cover}} {
+		if f.id != "" && !ident.Valid(f.id) {
+			add(f.field, "is not a media id")
+		}
+	}
+	if in.CoverAtMS < 0 {
+		add("cover_at_ms", "must not be negative")
+	}
+	channels := []string{}
+	for _, c := range in.Channels {
+		switch c {
+		case ChannelDouyin, ChannelWeChatChannels, ChannelWebhook:
+			if !slices.Contains(channels, c) {
+				channels = append(channels, c)
+			}
+		default:
+			add("channels", "unknown channel %q; one of douyin, wechat_channels, webhook", c)
+		}
+	}
+	in.Channels = channels
+	if len(errs) > 0 {
+		return fault.Fields(errs...)
+	}
+	return nil
+}
+
+func (s *Service) apply(ctx context.Context, v *Video, in *Input) error {
+	if err := in.normalize(); err != nil {
+		return err
+	}
+	if err := s.checkMedia(ctx, *in); err != nil {
+		return err
+	}
+	v.Input = *in
+	return nil
+}
+
+// checkMedia checks the video is a video and the cover an image, both of
+// the library, and the cover time within the video.
+func (s *Service) checkMedia(ctx context.Context, in Input) error {
+	var errs []fault.FieldError
+	check := func(field, id string, want func(media.Asset) bool, what string) (media.Asset, error) {
+		if id == "" {
+			return media.Asset{}, nil
+		}
+		a, err := s.cfg.Media.Get(ctx, id)
+		switch {
+		case fault.Is(err, fault.NotFound):
+			errs = append(errs, fault.FieldError{Field: field, Message: "no media with this id"})
+		case err != nil:
+			return a, err
+		case !want(a):
+			errs = append(errs, fault.FieldError{Field: field, Message: "must be " + what})
+		}
+		return a, nil
+	}
+	video, err := check("video", in.Video, func(a media.Asset) bool { return a.DurationMS > 0 }, "a video (MP4 or WebM)")
+	if err != nil {
+		return err
+	}
+	if _, err := check("cover", in.Cover, media.Asset.IsImage, "an image"); err != nil {
+		return err
+	}
+	if video.DurationMS > 0 && in.CoverAtMS > video.DurationMS {
+		errs = append(errs, fault.FieldError{Field: "cover_at_ms", Message: fmt.Sprintf("the video is %d ms long", video.DurationMS)})
+	}
+	if len(errs) > 0 {
+		return fault.Fields(errs...)
+	}
+	return nil
+}
+
+func (s *Service) publishable(ctx context.Context, v Video) error {
+	var errs []fault.FieldError
+	if v.Video == "" {
+		errs = append(errs, fault.FieldError{Field: "video", Message: "is required to publish"})
+	}
+	if v.Caption == "" {
+		errs = append(errs, fault.FieldError{Field: "caption", Message: "is required to publish"})
+	}
+	if err := s.checkMedia(ctx, v.Input); err != nil {
+		if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
+			errs = append(errs, fe.Fields...)
+		} else {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		e := fault.Fields(errs...)
+		e.Message = "the video is not ready to publish"
+		return e
+	}
+	return nil
+}
+
+// ListParams are a list request (admin: Status, Trashed; readers: Tag).
+type ListParams struct {
+	Status  string
+	Trashed bool
+	Tag     string
+	Limit   int
+	Cursor  string
+}
+
+func (s *Service) query(p ListParams) (content.ItemQuery, error) {
+	q := content.ItemQuery{Tag: p.Tag, Limit: p.Limit}
+	switch {
+	case q.Limit == 0:
+		q.Limit = content.DefaultLimit
+	case q.Limit < 1 || q.Limit > content.MaxLimit:
+		return q, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", content.MaxLimit)})
+	}
+	if p.Cursor != "" {
+		pos, err := s.cfg.Cursors.Decode(p.Cursor)
+		if err != nil {
+			return q, err
+		}
+		q.After = &pos
+	}
+	return q, nil
+}
+
+// List returns a page of videos for the admin, newest first.
+func (s *Service) List(ctx context.Context, p ListParams) (content.Page[Video], error) {
+	q, err := s.query(p)
+	if err != nil {
+		return content.Page[Video]{}, err
+	}
+	if p.Status != "" && !slices.Contains(content.Statuses(), content.Status(p.Status)) {
+		return content.Page[Video]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
+	}
+	q.Status, q.Trashed = content.Status(p.Status), p.Trashed
+	return content.ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, func(v Video) content.Position { return content.Position{ID: v.ID} })
+}
+
+// ListLive returns a page of published videos, latest first.
+func (s *Service) ListLive(ctx context.Context, p ListParams) (content.Page[Video], error) {
+	q, err := s.query(p)
+	if err != nil {
+		return content.Page[Video]{}, err
+	}
+	q.Published = true
+	return content.ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, func(v Video) content.Position {
+		return content.Position{Time: v.Live.PublishedAt, ID: v.ID}
+	})
+}
+
+// GetLive returns a published video by slug; anything else is NotFound.
+func (s *Service) GetLive(ctx context.Context, slug string) (Video, error) {
+	if !content.ValidSlug(slug) {
+		return Video{}, fault.New(fault.NotFound, "no such video")
+	}
+	return s.cfg.Store.GetLive(ctx, slug)
+}
