@@ -162,7 +162,7 @@ func New(d Deps) *fiber.App {
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
-	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
+	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger, LiveChanged: reading.LiveChanged})
 	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt, website)

@@ -2,10 +2,14 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mmcdole/gofeed"
 
 	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
@@ -52,4 +56,56 @@ func TestVideoEntries(t *testing.T) {
 	}
 	editor := s.staff("editor")["editor"]
 	s.do("POST", "/api/admin/v1/videos/"+id+"/unpublish", editor, nil).problem(http.StatusForbidden)
+}
+
+func TestVideoPagesAndMediaRSS(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
+	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	path := "/videos/" + v["slug"].(string)
+
+	html(t, s.do("GET", "/videos", "", nil).want(http.StatusOK), `href="`+path+`"`, "时长 1分05秒", `alt="登高合影"`)
+	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "最新短视频", `href="`+path+`"`)
+	html(t, s.do("GET", path, "", nil).want(http.StatusOK), `<video controls preload="metadata" playsinline poster="`,
+		`<source src="`+baseURL+`/media/`+clip["id"].(string)+`" type="video/mp4">`, `"@type":"VideoObject"`, `href="/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"`)
+	html(t, s.do("GET", "/videos?tag="+url.QueryEscape("重阳节"), "", nil).want(http.StatusOK), `href="`+path+`"`)
+	html(t, s.do("GET", "/videos?tag="+url.QueryEscape("没有"), "", nil).want(http.StatusOK), "还没有短视频")
+
+	r := s.do("GET", "/videos.xml", "", nil).want(http.StatusOK)
+	f, err := gofeed.NewParser().ParseString(string(r.body))
+	if err != nil {
+		t.Fatalf("the Media RSS feed does not parse: %v\n%s", err, r.body)
+	}
+	if len(f.Items) != 1 || f.Language != "zh-CN" {
+		t.Fatalf("feed: %+v", f)
+	}
+	it := f.Items[0]
+	m := it.Extensions["media"]
+	content := m["content"][0]
+	want := map[string]string{"url": baseURL + "/media/" + clip["id"].(string), "type": "video/mp4", "medium": "video", "duration": "65",
+		"width": "1080", "height": "1920", "fileSize": strconv.Itoa(int(clip["size"].(float64)))}
+	for k, w := range want {
+		if content.Attrs[k] != w {
+			t.Errorf("media:content %s = %q, want %q", k, content.Attrs[k], w)
+		}
+	}
+	if got := content.Children["title"][0].Value; got != "重阳登高" {
+		t.Errorf("media:title %q", got)
+	}
+	if got := content.Children["description"][0].Value; got != "老同志们登高望远" {
+		t.Errorf("media:description %q", got)
+	}
+	if th := content.Children["thumbnail"][0].Attrs; !strings.HasPrefix(th["url"], baseURL+"/media/"+cover["id"].(string)) || th["width"] != "720" {
+		t.Errorf("media:thumbnail %v", th)
+	}
+	if it.Title != "重阳登高" || it.Link != baseURL+path || it.PublishedParsed == nil {
+		t.Errorf("item: %+v", it)
+	}
+	if !strings.Contains(string(s.do("GET", "/sitemap.xml", "", nil).want(http.StatusOK).body), "<loc>"+baseURL+path+"</loc>") {
+		t.Error("the sitemap lacks the video")
+	}
 }

@@ -32,6 +32,7 @@ var shanghai = time.FixedZone("CST", 8*3600)
 //	join list sep   strings.Join
 //	add a b         a + b
 //	seq n           0, 1, ..., n-1 (for loops)
+//	minutes s       a duration in seconds as 1分05秒
 //	textSizes       the names of the text-size steps: 标准, 大, 较大, 特大
 //	srcset img      an Image's srcset: its renditions narrower than it
 //	                (?w=320, 640, 960, 1280) and itself at its width
@@ -104,6 +105,13 @@ func (t *Theme) funcs(opts Options) template.FuncMap {
 				return withWidth(img.URL, w)
 			}
 			return img.URL
+		},
+		"minutes": func(sec float64) string {
+			n := int(sec + 0.5)
+			if n >= 60 {
+				return fmt.Sprintf("%d分%02d秒", n/60, n%60)
+			}
+			return fmt.Sprintf("%d秒", n)
 		},
 		"join":      strings.Join,
 		"textSizes": func() []string { return []string{"标准", "大", "较大", "特大"} },

@@ -26,6 +26,10 @@ func fixture() map[string]themes.Page {
 		Cover: &themes.Image{URL: "https://ltx.example.edu/media/06h3", Alt: "退休教师在梧桐树下合影", Width: 1200, Height: 800}}
 	lecture := themes.LectureCard{URL: "/lectures/shu-fa", Title: "梧桐语讲坛：书法与养生", Series: "梧桐语讲坛", StartsAt: start, EndsAt: &end,
 		EventStatus: "rescheduled", StatusReason: "场地调整", Place: "兴庆校区 图书馆 报告厅", CalendarURL: "/lectures/shu-fa.ics"}
+	video := themes.VideoView{VideoCard: themes.VideoCard{URL: "/videos/deng-gao", Title: "重阳登高", DurationS: 65,
+		Poster: &themes.Image{URL: "https://ltx.example.edu/media/06h4", Alt: "登高合影", Width: 720, Height: 1280}, PublishedAt: at},
+		Caption: "老同志们登高望远 #重阳节", Hashtags: []themes.MenuItem{{Name: "重阳节", URL: "/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"}},
+		Source: "https://ltx.example.edu/media/06h5", Type: "video/mp4", Width: 1080, Height: 1920}
 	with := func(path, title string, f func(p *themes.Page)) themes.Page {
 		p := base
 		p.Path, p.Title, p.Canonical = path, title, "https://ltx.example.edu"+path
@@ -35,6 +39,7 @@ func fixture() map[string]themes.Page {
 	return map[string]themes.Page{
 		"home": with("/", "首页", func(p *themes.Page) {
 			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{lecture}
+			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"story": with("/stories/xi-qian", card.Title, func(p *themes.Page) {
 			p.Type, p.Description, p.Image = "article", card.Summary, card.Cover.URL
@@ -66,6 +71,10 @@ func fixture() map[string]themes.Page {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
 			p.Stories, p.Lectures = []themes.StoryCard{card}, nil
 		}),
+		"videos": with("/videos", "短视频", func(p *themes.Page) {
+			p.Videos = []themes.VideoCard{video.VideoCard}
+		}),
+		"video": with("/videos/deng-gao", video.Title, func(p *themes.Page) { p.Video = &video }),
 		"error": with("/no/such", "找不到这个页面", func(p *themes.Page) {
 			p.NoIndex, p.Canonical = true, ""
 			p.Error = &themes.ErrorView{Status: 404, Title: "找不到这个页面", Message: "地址可能有误，或者这个页面已经撤下。"}

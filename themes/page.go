@@ -31,6 +31,8 @@ type Page struct {
 	Lectures []LectureCard
 	Past     []LectureCard
 	Lecture  *LectureView
+	Videos   []VideoCard
+	Video    *VideoView
 	Heading  string // a column's or tag's name
 	Query    string // what a search asked for
 	Intro    string
@@ -137,6 +139,23 @@ type Receipt struct {
 	Code, Status string
 	Position     int
 	Lecture      LectureCard
+}
+
+// VideoCard is a video in a list.
+type VideoCard struct {
+	URL, Title  string
+	Poster      *Image
+	DurationS   float64
+	PublishedAt time.Time
+}
+
+// VideoView is a video's page: the player's source and poster.
+type VideoView struct {
+	VideoCard
+	Caption       string
+	Hashtags      []MenuItem
+	Source, Type  string
+	Width, Height int
 }
 
 // ErrorView is an error page.

@@ -36,7 +36,7 @@ import (
 var embedded embed.FS
 
 // Pages are the page types every theme renders (its layouts/NAME.html).
-var Pages = []string{"home", "story", "column", "tag", "lectures", "lecture", "registered", "search", "error"}
+var Pages = []string{"home", "story", "column", "tag", "lectures", "lecture", "registered", "search", "videos", "video", "error"}
 
 // Manifest is a theme's theme.json.
 type Manifest struct {

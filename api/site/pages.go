@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -19,6 +20,7 @@ import (
 const (
 	homeStories  = 10
 	homeLectures = 5
+	homeVideos   = 4
 	pageSize     = 20
 )
 
@@ -105,6 +107,13 @@ func (h *handlers) home(c *fiber.Ctx) error {
 			return "", p, err
 		}
 		p.Lectures = lectureCards(upcoming.Items)
+		latest, err := h.d.Videos.ListLive(ctx, videos.ListParams{Limit: homeVideos})
+		if err != nil {
+			return "", p, err
+		}
+		if p.Videos, err = h.videoCards(ctx, latest.Items); err != nil {
+			return "", p, err
+		}
 		p.Title, p.Description = "首页", h.d.SiteName+"：新闻报道、讲座与活动"
 		return "home", p, nil
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -23,6 +24,7 @@ import (
 type Deps struct {
 	Stories  *content.Stories
 	Lectures *lectures.Service
+	Videos   *videos.Service
 	Media    *media.Library
 	Theme    *themes.Theme
 	// Previews checks preview links (nil: no previews).
@@ -80,6 +82,9 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/lectures", std, httpx.NoQuery, h.lectureList)
 	app.Get("/lectures/:slug", std, httpx.NoQuery, h.lecture)
 	app.Post("/lectures/:slug/register", std, h.register)
+	app.Get("/videos", std, h.videoList)
+	app.Get("/videos.xml", std, h.videosFeed)
+	app.Get("/videos/:slug", std, httpx.NoQuery, h.video)
 	app.Post("/settings", std, h.settings)
 	app.Get("/search", std, h.search)
 	app.Get("/static/:hash/*", h.static)

@@ -12,6 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
 
@@ -27,7 +28,7 @@ type sitemapURL struct {
 // sitemapURLs lists every public page: the home page, columns, lectures
 // and every published story and session.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
-	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/lectures"}}
+	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
 	cols, err := h.d.Stories.Columns().List(ctx)
 	if err != nil {
 		return nil, err
@@ -62,6 +63,20 @@ func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 			break
 		}
 		lp.Cursor = page.NextCursor
+	}
+	vp := videos.ListParams{Limit: content.MaxLimit}
+	for {
+		page, err := h.d.Videos.ListLive(ctx, vp)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range page.Items {
+			urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/videos/" + v.Slug, LastMod: v.Live.UpdatedAt.UTC().Format(time.RFC3339)})
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		vp.Cursor = page.NextCursor
 	}
 	return urls, nil
 }

@@ -40,14 +40,10 @@ var VideoKind = Kind[videos.Video, Video]{
 		}
 		return ix
 	},
-	Texts: func(r *Video) []*string {
-		texts := []*string{&r.Caption}
-		if r.Live != nil {
-			texts = append(texts, &r.Live.Caption)
-		}
-		return texts
-	},
-	TextPaths: []string{"caption", "live.caption"},
+	// A caption is short (1,000 characters at most) and every list shows
+	// it (feeds, channels): it stays in the record.
+	Texts:     func(*Video) []*string { return nil },
+	TextPaths: nil,
 	Paths:     Paths{Group: "group", Tags: "hashtags", LiveAt: "live.published_at", LiveGroup: "live.group", LiveTags: "live.hashtags"},
 }
 
