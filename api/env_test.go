@@ -148,16 +148,13 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	app := api.New(api.Deps{
 		Services: api.Services{
-			Stories: content.NewStories(content.StoriesConfig{
-				Store: store.Stories, Columns: columns, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions,
-			}),
-			Lectures: lectures.New(lectures.Config{
-				Store: store.Lectures, Assets: store, Changes: store, Revisions: store, Locks: locks, Audit: store,
-				Markdown: md, Cursors: cursors, KeepRevisions: cfg.keepRevisions, Series: store, Users: store, Registrations: store, Places: store,
-			}),
-			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Changes: store, Revisions: store, Locks: locks,
-				Audit: store, Cursors: cursors, KeepRevisions: cfg.keepRevisions}),
+			Stories: content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
+				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
+			Lectures: lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
+				Series: store, Users: store, Registrations: store, Places: store,
+				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
+			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors,
+				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
 			Locks:    locks,
 			Accounts: account.NewService(store, store, nil),
 			Audit:    store,

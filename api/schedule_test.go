@@ -23,8 +23,8 @@ func clockedStories(t *testing.T, s *site, clock *time.Time) *content.Stories {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return *clock }
-	return content.NewStories(content.StoriesConfig{Store: s.store.Stories, Columns: content.NewColumns(s.store, s.store.Stories, s.store, s.store, nil), Assets: s.store, Changes: s.store, Revisions: s.store,
-		Locks: content.NewLocks(s.store, s.store, now), Audit: s.store, Markdown: md, Cursors: content.NewCursors(key), Now: now})
+	return content.NewStories(content.StoriesConfig{Store: s.store.Stories, Columns: content.NewColumns(s.store, s.store.Stories, s.store, s.store, nil), Assets: s.store, Markdown: md, Cursors: content.NewCursors(key),
+		WorkflowConfig: content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: content.NewLocks(s.store, s.store, now), Audit: s.store, Now: now}})
 }
 
 func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {

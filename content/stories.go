@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -18,20 +17,16 @@ const (
 
 // StoriesConfig is what the story service is built from.
 type StoriesConfig struct {
-	Store     StoryStore
-	Assets    AssetLookup
-	Changes   ChangeNotifier
-	Revisions RevisionStore
-	Locks     *Locks
-	Audit     audit.Log
-	Markdown  *markdown.Renderer
-	Cursors   *Cursors
+	// WorkflowConfig is what the editorial life every kind shares is
+	// built from: revisions, locks, audit log, change counter, revisions
+	// kept, clock.
+	WorkflowConfig
+	Store    StoryStore
+	Assets   AssetLookup
+	Markdown *markdown.Renderer
+	Cursors  *Cursors
 	// Columns are the site's columns, which a story's must be one of.
 	Columns *Columns
-	// KeepRevisions per story (0: DefaultKeepRevisions).
-	KeepRevisions int
-	// Now may be nil (time.Now).
-	Now func() time.Time
 }
 
 // Stories is the story service: what is particular to stories (their
@@ -46,8 +41,7 @@ type Stories struct {
 // NewStories wires the service.
 func NewStories(cfg StoriesConfig) *Stories {
 	s := &Stories{cfg: cfg}
-	s.Workflow = NewWorkflow(s.storyKind(), WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks, Audit: cfg.Audit,
-		Changes: cfg.Changes, KeepRevisions: cfg.KeepRevisions, Now: cfg.Now})
+	s.Workflow = NewWorkflow(s.storyKind(), cfg.WorkflowConfig)
 	return s
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -23,14 +22,14 @@ type Store = content.ListStore[Lecture]
 
 // Config is what the lecture service is built from.
 type Config struct {
-	Store     Store
-	Assets    content.AssetLookup
-	Changes   content.ChangeNotifier
-	Revisions content.RevisionStore
-	Locks     *content.Locks
-	Audit     audit.Log
-	Markdown  *markdown.Renderer
-	Cursors   *content.Cursors
+	// WorkflowConfig is what the editorial life every kind shares is
+	// built from: revisions, locks, audit log, change counter, revisions
+	// kept, clock.
+	content.WorkflowConfig
+	Store    Store
+	Assets   content.AssetLookup
+	Markdown *markdown.Renderer
+	Cursors  *content.Cursors
 	// Series keeps the lecture series sessions belong to.
 	Series SeriesStore
 	// Users finds the users a series names as its organizers.
@@ -41,10 +40,6 @@ type Config struct {
 	// KeepPersonalData is how long registrations are kept after their
 	// session ends (0: DefaultKeepPersonalData).
 	KeepPersonalData time.Duration
-	// KeepRevisions per lecture (0: content.DefaultKeepRevisions).
-	KeepRevisions int
-	// Now may be nil (time.Now).
-	Now func() time.Time
 }
 
 // Service is the lecture service: what is particular to lectures is here;
@@ -63,8 +58,7 @@ func New(cfg Config) *Service {
 		cfg.KeepPersonalData = DefaultKeepPersonalData
 	}
 	s := &Service{cfg: cfg}
-	s.Workflow = content.NewWorkflow(s.kind(), content.WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks,
-		Audit: cfg.Audit, Changes: cfg.Changes, KeepRevisions: cfg.KeepRevisions, Now: cfg.Now})
+	s.Workflow = content.NewWorkflow(s.kind(), cfg.WorkflowConfig)
 	return s
 }
 

@@ -47,9 +47,8 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{store: s, now: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)}
-	f.Service = lectures.New(lectures.Config{Store: s.Lectures, Assets: s, Changes: s, Revisions: s,
-		Locks: content.NewLocks(s, s, f.clock), Audit: s, Markdown: md, Cursors: content.NewCursors([]byte("k")),
-		Series: s, Users: s, Registrations: s, Places: s, Now: f.clock})
+	f.Service = lectures.New(lectures.Config{Store: s.Lectures, Assets: s, Markdown: md, Cursors: content.NewCursors([]byte("k")), Series: s, Users: s, Registrations: s, Places: s,
+		WorkflowConfig: content.WorkflowConfig{Changes: s, Revisions: s, Locks: content.NewLocks(s, s, f.clock), Audit: s, Now: f.clock}})
 	if _, err := f.CreateSeries(context.Background(), publisher, lectures.SeriesInput{Name: "梧桐语讲坛"}, "wu-tong-yu"); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
 	"github.com/yinling-cms/yinling/internal/plain"
@@ -84,16 +83,13 @@ type MediaLookup interface {
 
 // Config is what the video service is built from.
 type Config struct {
-	Store     Store
-	Media     MediaLookup
-	Changes   content.ChangeNotifier
-	Revisions content.RevisionStore
-	Locks     *content.Locks
-	Audit     audit.Log
-	Cursors   *content.Cursors
-	// KeepRevisions per video (0: content.DefaultKeepRevisions).
-	KeepRevisions int
-	Now           func() time.Time
+	// WorkflowConfig is what the editorial life every kind shares is
+	// built from: revisions, locks, audit log, change counter, revisions
+	// kept, clock.
+	content.WorkflowConfig
+	Store   Store
+	Media   MediaLookup
+	Cursors *content.Cursors
 }
 
 // Service is the video service; the editorial life is the embedded
@@ -126,8 +122,7 @@ func New(cfg Config) *Service {
 			v.Live = &Live{Input: in, PublishedAt: first, UpdatedAt: now, Revision: v.Revision}
 		},
 		GoDark: func(v *Video) { v.Live = nil },
-	}, content.WorkflowConfig{Revisions: cfg.Revisions, Locks: cfg.Locks, Audit: cfg.Audit, Changes: cfg.Changes,
-		KeepRevisions: cfg.KeepRevisions, Now: cfg.Now})
+	}, cfg.WorkflowConfig)
 	return s
 }
 
