@@ -66,6 +66,27 @@ type ItemQuery struct {
 	After     *Position
 }
 
+// Page sets where a list request starts: its page size (limit; 0 for
+// DefaultLimit, fault.Invalid outside 1..MaxLimit) and the position after
+// which it goes on (cursor, as Encode sealed it; "" for the first page).
+func (c *Cursors) Page(q *ItemQuery, limit int, cursor string) error {
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 1 || limit > MaxLimit:
+		return fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)})
+	}
+	q.Limit = limit
+	if cursor != "" {
+		pos, err := c.Decode(cursor)
+		if err != nil {
+			return err
+		}
+		q.After = &pos
+	}
+	return nil
+}
+
 // ListPage reads one page of a list: q.Limit items after q.After, and the
 // cursor of the next page when there is one (pos gives an item's position
 // in the list's order).

@@ -166,24 +166,11 @@ func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], erro
 }
 
 func (s *Stories) query(ctx context.Context, p ListParams) (ItemQuery, error) {
-	q := ItemQuery{Group: p.Column, Tag: p.Tag, Limit: p.Limit}
-	switch {
-	case q.Limit == 0:
-		q.Limit = DefaultLimit
-	case q.Limit < 1 || q.Limit > MaxLimit:
-		return q, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", MaxLimit)})
-	}
-	if err := s.cfg.Columns.check(ctx, "column", q.Group); err != nil {
+	q := ItemQuery{Group: p.Column, Tag: p.Tag}
+	if err := s.cfg.Cursors.Page(&q, p.Limit, p.Cursor); err != nil {
 		return q, err
 	}
-	if p.Cursor != "" {
-		pos, err := s.cfg.Cursors.Decode(p.Cursor)
-		if err != nil {
-			return q, err
-		}
-		q.After = &pos
-	}
-	return q, nil
+	return q, s.cfg.Columns.check(ctx, "column", q.Group)
 }
 
 func (s *Stories) page(ctx context.Context, q ItemQuery, pos func(Story) Position) (Page[Story], error) {

@@ -2,7 +2,6 @@ package lectures
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -120,20 +119,9 @@ func (s *Service) List(ctx context.Context, p AdminParams) (content.Page[Lecture
 }
 
 func (s *Service) page(ctx context.Context, q content.ItemQuery, limit int, cursor string, pos func(Lecture) content.Position) (content.Page[Lecture], error) {
-	switch {
-	case limit == 0:
-		limit = content.DefaultLimit
-	case limit < 1 || limit > content.MaxLimit:
-		return content.Page[Lecture]{}, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", content.MaxLimit)})
+	if err := s.cfg.Cursors.Page(&q, limit, cursor); err != nil {
+		return content.Page[Lecture]{}, err
 	}
-	if cursor != "" {
-		p, err := s.cfg.Cursors.Decode(cursor)
-		if err != nil {
-			return content.Page[Lecture]{}, err
-		}
-		q.After = &p
-	}
-	q.Limit = limit
 	return content.ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, pos)
 }
 

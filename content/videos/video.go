@@ -268,21 +268,9 @@ type ListParams struct {
 }
 
 func (s *Service) query(p ListParams) (content.ItemQuery, error) {
-	q := content.ItemQuery{Tag: p.Tag, Limit: p.Limit}
-	switch {
-	case q.Limit == 0:
-		q.Limit = content.DefaultLimit
-	case q.Limit < 1 || q.Limit > content.MaxLimit:
-		return q, fault.Fields(fault.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", content.MaxLimit)})
-	}
-	if p.Cursor != "" {
-		pos, err := s.cfg.Cursors.Decode(p.Cursor)
-		if err != nil {
-			return q, err
-		}
-		q.After = &pos
-	}
-	return q, nil
+	q := content.ItemQuery{Tag: p.Tag}
+	err := s.cfg.Cursors.Page(&q, p.Limit, p.Cursor)
+	return q, err
 }
 
 // List returns a page of videos for the admin, newest first.
