@@ -299,22 +299,16 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 }
 
 // registrationState says whether a session takes registrations now, and
-// if not why, in the reader's words.
+// if not why, in the reader's words (the rule is lectures.RegistrationClosed).
 func registrationState(l lectures.Lecture, places lectures.Places, now time.Time) (bool, string) {
-	rules := l.Live.Registration
-	switch {
-	case l.Event.Status == lectures.EventCancelled:
+	switch lectures.RegistrationClosed(l, now) {
+	case lectures.ClosedCancelled:
 		return false, "讲座已取消，不再报名。"
-	case l.Event.Status == lectures.EventPostponed:
+	case lectures.ClosedPostponed:
 		return false, "讲座延期，新的时间确定后再开放报名。"
-	case rules.OpensAt != nil && now.Before(*rules.OpensAt):
-		return false, "报名将于 " + rules.OpensAt.In(lectures.Shanghai()).Format("1月2日 15:04") + " 开始。"
-	}
-	closes := l.Live.StartsAt
-	if rules.ClosesAt != nil {
-		closes = rules.ClosesAt
-	}
-	if closes != nil && !now.Before(*closes) {
+	case lectures.ClosedNotYet:
+		return false, "报名将于 " + l.Live.Registration.OpensAt.In(lectures.Shanghai()).Format("1月2日 15:04") + " 开始。"
+	case lectures.ClosedOver, lectures.ClosedElsewhere, lectures.ClosedNone:
 		return false, "报名已经结束。"
 	}
 	if places.Left() == 0 && places.Waiting >= places.Waitlist {

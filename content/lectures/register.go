@@ -148,26 +148,62 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	return receipt, nil
 }
 
-// registrationOpen says why a session takes no registration now, if so.
-func registrationOpen(l Lecture, now time.Time) error {
+// Closed says why a session takes no registration here now ("": it
+// does).
+type Closed string
+
+// The reasons.
+const (
+	ClosedElsewhere Closed = "elsewhere" // external registration
+	ClosedNone      Closed = "none"      // no registration: come along
+	ClosedCancelled Closed = "cancelled"
+	ClosedPostponed Closed = "postponed"
+	ClosedNotYet    Closed = "not_yet" // before the window opens
+	ClosedOver      Closed = "over"    // after it closes (the start, by default)
+)
+
+// RegistrationClosed says whether a published session takes registration
+// here at now, and if not why: the one rule the service and the website
+// both follow.
+func RegistrationClosed(l Lecture, now time.Time) Closed {
 	rules := l.Live.Registration
 	switch {
 	case rules.Mode == RegistrationExternal:
-		return fault.New(fault.Conflict, "registration for this session is taken elsewhere: %s", rules.URL)
+		return ClosedElsewhere
 	case rules.Mode != RegistrationInternal:
-		return fault.New(fault.Conflict, "this session takes no registration: just come along")
+		return ClosedNone
 	case l.Event.Status == EventCancelled:
-		return fault.New(fault.Conflict, "the session is cancelled")
+		return ClosedCancelled
 	case l.Event.Status == EventPostponed:
-		return fault.New(fault.Conflict, "the session is postponed: registration opens again with its new date")
+		return ClosedPostponed
 	case rules.OpensAt != nil && now.Before(*rules.OpensAt):
-		return fault.New(fault.Conflict, "registration opens at %s", rules.OpensAt.In(shanghai).Format("2006-01-02 15:04"))
+		return ClosedNotYet
 	}
 	closes := l.Live.StartsAt
 	if rules.ClosesAt != nil {
 		closes = rules.ClosesAt
 	}
 	if closes != nil && !now.Before(*closes) {
+		return ClosedOver
+	}
+	return ""
+}
+
+// registrationOpen is RegistrationClosed as the service's error.
+func registrationOpen(l Lecture, now time.Time) error {
+	rules := l.Live.Registration
+	switch RegistrationClosed(l, now) {
+	case ClosedElsewhere:
+		return fault.New(fault.Conflict, "registration for this session is taken elsewhere: %s", rules.URL)
+	case ClosedNone:
+		return fault.New(fault.Conflict, "this session takes no registration: just come along")
+	case ClosedCancelled:
+		return fault.New(fault.Conflict, "the session is cancelled")
+	case ClosedPostponed:
+		return fault.New(fault.Conflict, "the session is postponed: registration opens again with its new date")
+	case ClosedNotYet:
+		return fault.New(fault.Conflict, "registration opens at %s", rules.OpensAt.In(shanghai).Format("2006-01-02 15:04"))
+	case ClosedOver:
 		return fault.New(fault.Conflict, "registration has closed")
 	}
 	return nil
