@@ -96,12 +96,8 @@ func (h *handlers) register(c *fiber.Ctx) error {
 		return err
 	}
 	h.liveChanged()
-	l, err := h.d.Lectures.GetLive(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
 	c.Location("/api/content/v1/registrations/" + rc.Code)
-	return httpx.WriteJSON(c, fiber.StatusCreated, h.toRegistrationOut(rc.Registration, l, rc.Position, rc.Code))
+	return httpx.WriteJSON(c, fiber.StatusCreated, h.toRegistrationOut(rc.Registration, rc.Lecture, rc.Position, rc.Code))
 }
 
 // getRegistration is GET /registrations/{code}.

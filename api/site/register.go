@@ -40,7 +40,7 @@ func (h *handlers) register(c *fiber.Ctx) error {
 		if h.d.LiveChanged != nil {
 			h.d.LiveChanged()
 		}
-		return h.receipt(c, slug, receipt)
+		return h.receipt(c, receipt)
 	}
 	f := fault.As(err)
 	switch {
@@ -77,11 +77,8 @@ func (h *handlers) register(c *fiber.Ctx) error {
 	return h.render(c, status, page, p)
 }
 
-func (h *handlers) receipt(c *fiber.Ctx, slug string, r lectures.Receipt) error {
-	l, err := h.d.Lectures.GetLive(c.UserContext(), slug)
-	if err != nil {
-		return h.failed(c, err)
-	}
+func (h *handlers) receipt(c *fiber.Ctx, r lectures.Receipt) error {
+	l := r.Lecture
 	p := h.base(c, "报名成功")
 	p.NoIndex = true
 	p.Receipt = &themes.Receipt{Code: r.Code, Status: string(r.Status), Position: r.Position, Lecture: lectureCard(l)}

@@ -39,6 +39,8 @@ type Receipt struct {
 	// Position on the waiting list (1: next to get a place); 0 when
 	// confirmed.
 	Position int
+	// Lecture is the session, as it was read to register.
+	Lecture Lecture
 }
 
 // codeAlphabet has no letters people confuse when reading a code aloud or
@@ -131,7 +133,7 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 		}
 		return Receipt{}, err
 	}
-	receipt := Receipt{Code: code, Registration: r}
+	receipt := Receipt{Code: code, Registration: r, Lecture: l}
 	if r.Status == Waitlisted {
 		// A place may have been freed while this one joined the list.
 		if err := s.settle(ctx, l); err != nil {
