@@ -38,11 +38,19 @@ func prefs(c *fiber.Ctx) themes.Prefs {
 // base is the frame of every page: the site, the reader's preferences,
 // the menu, the page's address.
 func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
-	path := c.Path()
-	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: prefs(c), Path: path, Title: title,
+	p := h.frame(c.UserContext(), strings.Clone(c.Path()), prefs(c))
+	p.Title = title
+	return p
+}
+
+// frame is base from what it needs of the request: the page's path (a
+// copy: a cached page's build may outlive the request's buffers) and the
+// reader's preferences.
+func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) themes.Page {
+	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path,
 		Canonical: h.d.BaseURL + path, Type: "website",
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
-	cols, err := h.d.Stories.Columns().List(c.UserContext())
+	cols, err := h.d.Stories.Columns().List(ctx)
 	if err != nil {
 		h.d.Logger.Warn("the menu's columns could not be read", "error", err)
 	}
@@ -61,12 +69,14 @@ func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
 // key holds the reader's preferences: each variant is a page of its own.
 // A build that fails answers the theme's error page, never cached.
 func (h *handlers) cachedPage(c *fiber.Ctx, build func(ctx context.Context, p themes.Page) (string, themes.Page, error)) error {
-	frame := h.base(c, "")
-	key := "site:" + c.Path() + "?" + string(c.Request().URI().QueryString()) + "#" +
-		strconv.Itoa(frame.Prefs.TextSize) + strconv.FormatBool(frame.Prefs.Contrast)
+	// Only what the key needs is read on every request; the frame (menu
+	// and all) is made when the page is built.
+	path, pr := strings.Clone(c.Path()), prefs(c)
+	key := "site:" + path + "?" + string(c.Request().URI().QueryString()) + "#" +
+		strconv.Itoa(pr.TextSize) + strconv.FormatBool(pr.Contrast)
 	err := h.d.Cache.Serve(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
 		func(ctx context.Context) ([]byte, error) {
-			page, p, err := build(ctx, frame)
+			page, p, err := build(ctx, h.frame(ctx, path, pr))
 			if err != nil {
 				return nil, err
 			}
