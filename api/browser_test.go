@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
 
 // The browser tests drive Debian's Chromium headless (installed by
@@ -126,7 +128,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // websiteFixture is a site with a story, a session and the pages of each
 // type, served on loopback.
 func websiteFixture(t *testing.T) (base string, pages map[string]string) {
-	s := newSite(t)
+	s := newSite(t, atLoopback(t))
 	s.series(s.token)
 	cover := s.upload("合影.jpg", "image/jpeg", photoWithGPS(t), "退休教师在梧桐树下合影").want(http.StatusCreated).json()
 	st := s.createStory(map[string]any{"title": "梧桐树下的西迁故事", "summary": "老教授讲述六十年前的西迁。",
@@ -135,7 +137,13 @@ func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	s.publish(st["id"].(string))
 	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
+	subs := s.upload("字幕.vtt", "text/vtt", []byte("WEBVTT\n\n00:00.000 --> 00:03.000\n重阳节，我们去登高\n"), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"], "subtitles": subs["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
 	return s.listen(), map[string]string{
+		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
 		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
 		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
 		"search": "/search?q=%E8%A5%BF%E8%BF%81",
@@ -147,7 +155,7 @@ func TestBrowserPagesAtPhoneAndDesktopWidths(t *testing.T) {
 	base, pages := websiteFixture(t)
 	ctx := browser(t, exe)
 	for _, width := range []int64{320, 375, 1280} {
-		for _, name := range []string{"home", "story", "lecture"} {
+		for _, name := range []string{"home", "story", "lecture", "video"} {
 			do(t, ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(base+pages[name]))
 			overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`)
 			fontSize := eval[string](t, ctx, `getComputedStyle(document.querySelector("main p")).fontSize`)
@@ -159,6 +167,26 @@ func TestBrowserPagesAtPhoneAndDesktopWidths(t *testing.T) {
 				t.Errorf("%s at %d px: text of %s", name, width, fontSize)
 			}
 		}
+	}
+}
+
+// TestBrowserVideoCaptionsLoad: the player's WebVTT track is fetched and
+// parsed by the browser, and its cue is the one uploaded.
+func TestBrowserVideoCaptionsLoad(t *testing.T) {
+	exe := chromium(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	do(t, ctx, chromedp.EmulateViewport(375, 900), chromedp.Navigate(base+pages["video"]))
+	cue := eval[string](t, ctx, `new Promise(ok => {
+		const track = document.querySelector("video track");
+		const done = () => { const c = track.track.cues; ok(c && c.length ? c[0].text : "no cues, mode " + track.track.mode); };
+		if (track.readyState === 2) return done();
+		track.addEventListener("load", done);
+		track.addEventListener("error", () => ok("the track did not load"));
+		setTimeout(() => ok("the track is in state " + track.readyState + ", mode " + track.track.mode), 20000);
+	})`, chromedp.EvalAwaitPromise)
+	if cue != "重阳节，我们去登高" {
+		t.Fatalf("the first cue is %q", cue)
 	}
 }
 

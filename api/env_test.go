@@ -43,6 +43,8 @@ type site struct {
 	blobs  media.BlobStore
 	token  string // the administrator's bearer token
 	limits int64
+	// listener, when set (atLoopback), is where listen serves.
+	listener net.Listener
 }
 
 type siteOption func(*siteConfig)
@@ -61,6 +63,19 @@ type siteConfig struct {
 	idleTimeout   time.Duration
 	keepRevisions int
 	theme         *themes.Theme
+	listener      net.Listener
+}
+
+// atLoopback listens on a loopback port from the start and makes that
+// address the public base URL, so a browser fetches media, tracks and
+// links from the server itself (listen then serves on it).
+func atLoopback(t testing.TB) siteOption {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	return func(c *siteConfig) { c.listener = ln }
 }
 
 // withTheme renders the website with th.
@@ -127,7 +142,11 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md, err := markdown.New(baseURL)
+	base := baseURL
+	if cfg.listener != nil {
+		base = "http://" + cfg.listener.Addr().String()
+	}
+	md, err := markdown.New(base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,13 +181,13 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Previews: content.NewPreviews(append([]byte("preview:"), key...), nil),
 			Theme:    cfg.theme,
 		},
-		Settings: api.Settings{BaseURL: baseURL, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
+		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 			MetricsToken: cfg.metricsToken},
 		Changes: changes,
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
-	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit}
+	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}
@@ -180,9 +199,12 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 // MB) and returns its base URL.
 func (s *site) listen() string {
 	s.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.t.Fatal(err)
+	ln := s.listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 	go func() { _ = s.app.Listener(ln) }()
 	s.t.Cleanup(func() { _ = s.app.Shutdown() })

@@ -63,15 +63,26 @@ func TestVideoPagesAndMediaRSS(t *testing.T) {
 	s := newSite(t)
 	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
 	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
-	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
-		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"]}).want(http.StatusCreated).json()
+	subs := s.upload("字幕.vtt", "text/vtt", []byte("WEBVTT\n\n00:00.000 --> 00:03.000\n重阳节，我们去登高\n"), "").want(http.StatusCreated).json()
+	fields := map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"], "subtitles": cover["id"]}
+	if p := s.do("POST", "/api/admin/v1/videos", s.token, fields).problem(http.StatusBadRequest); !slices.Equal(fieldErrors(p), []string{"subtitles"}) {
+		t.Fatalf("an image as subtitles: %v", p)
+	}
+	fields["subtitles"] = subs["id"]
+	v := s.do("POST", "/api/admin/v1/videos", s.token, fields).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
 	path := "/videos/" + v["slug"].(string)
+	subsURL := baseURL + "/media/" + subs["id"].(string)
+	if ct := s.do("GET", "/media/"+subs["id"].(string), "", nil).want(http.StatusOK).header.Get("Content-Type"); ct != "text/vtt" {
+		t.Fatalf("subtitles served as %q", ct)
+	}
 
 	html(t, s.do("GET", "/videos", "", nil).want(http.StatusOK), `href="`+path+`"`, "时长 1分05秒", `alt="登高合影"`)
 	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "最新短视频", `href="`+path+`"`)
 	html(t, s.do("GET", path, "", nil).want(http.StatusOK), `<video controls preload="metadata" playsinline poster="`,
-		`<source src="`+baseURL+`/media/`+clip["id"].(string)+`" type="video/mp4">`, `"@type":"VideoObject"`, `href="/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"`)
+		`<source src="`+baseURL+`/media/`+clip["id"].(string)+`" type="video/mp4">`, `"@type":"VideoObject"`, `href="/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"`,
+		`<track kind="captions" src="`+subsURL+`" srclang="zh-CN" label="中文字幕" default>`)
 	html(t, s.do("GET", "/videos?tag="+url.QueryEscape("重阳节"), "", nil).want(http.StatusOK), `href="`+path+`"`)
 	html(t, s.do("GET", "/videos?tag="+url.QueryEscape("没有"), "", nil).want(http.StatusOK), "还没有短视频")
 
@@ -98,6 +109,9 @@ func TestVideoPagesAndMediaRSS(t *testing.T) {
 	}
 	if got := content.Children["description"][0].Value; got != "老同志们登高望远" {
 		t.Errorf("media:description %q", got)
+	}
+	if st := content.Children["subTitle"][0].Attrs; st["href"] != subsURL || st["type"] != "text/vtt" || st["lang"] != "zh-CN" {
+		t.Errorf("media:subTitle %v", st)
 	}
 	if th := content.Children["thumbnail"][0].Attrs; !strings.HasPrefix(th["url"], baseURL+"/media/"+cover["id"].(string)) || th["width"] != "720" {
 		t.Errorf("media:thumbnail %v", th)

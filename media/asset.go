@@ -27,9 +27,16 @@ type Asset struct {
 // IsImage reports whether the asset is one of the image types.
 func (a Asset) IsImage() bool { return kinds[a.ContentType] == kindImage }
 
-// Inline reports whether the asset is shown in a page (images, and videos
-// for the player); anything else (PDF) is served as an attachment.
-func (a Asset) Inline() bool { k := kinds[a.ContentType]; return k == kindImage || k == kindVideo }
+// IsSubtitles reports whether the asset is a WebVTT subtitle file.
+func (a Asset) IsSubtitles() bool { return kinds[a.ContentType] == kindSubtitles }
+
+// Inline reports whether the asset is shown in a page (images, videos and
+// their subtitles for the player); anything else (PDF) is served as an
+// attachment.
+func (a Asset) Inline() bool {
+	k := kinds[a.ContentType]
+	return k == kindImage || k == kindVideo || k == kindSubtitles
+}
 
 // AssetStore keeps asset records.
 //

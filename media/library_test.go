@@ -82,3 +82,30 @@ func TestHugeDeclaredImagesAreRefused(t *testing.T) {
 		t.Fatalf("%d objects stored for a refused image", len(objects))
 	}
 }
+
+// TestSubtitlesAreCheckedBeforeStoring: a WebVTT file is kept as text/vtt
+// and shown inline (the player fetches it); SubRip renamed .vtt and a
+// WebVTT file without cues are refused and leave nothing.
+func TestSubtitlesAreCheckedBeforeStoring(t *testing.T) {
+	lib := newLibrary(t)
+	ctx := context.Background()
+	a, err := lib.Store(ctx, media.Upload{Filename: "字幕.vtt", ContentType: "text/vtt",
+		Body: strings.NewReader("WEBVTT\n\n00:00.500 --> 00:03.000\n欢迎收看\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ContentType != "text/vtt" || !a.IsSubtitles() || !a.Inline() || a.Filename != "字幕.vtt" {
+		t.Fatalf("stored %+v", a)
+	}
+	for name, body := range map[string]string{
+		"srt.vtt":   "1\n00:00:01,000 --> 00:00:04,000\n欢迎\n",
+		"empty.vtt": "WEBVTT\n\n",
+	} {
+		if _, err := lib.Store(ctx, media.Upload{Filename: name, Body: strings.NewReader(body)}); err == nil {
+			t.Errorf("%s was stored", name)
+		}
+	}
+	if objects, _ := lib.Blobs.List(ctx, ""); len(objects) != 1 {
+		t.Fatalf("%d objects stored, want only the good file's", len(objects))
+	}
+}

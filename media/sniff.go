@@ -17,6 +17,7 @@ const (
 	kindImage kind = iota + 1
 	kindVideo
 	kindDocument
+	kindSubtitles
 )
 
 // kinds is the allowlist of stored types. Anything else is refused,
@@ -29,6 +30,7 @@ var kinds = map[string]kind{
 	"video/mp4":       kindVideo,
 	"video/webm":      kindVideo,
 	"application/pdf": kindDocument,
+	"text/vtt":        kindSubtitles,
 }
 
 // extensions maps the file-name endings we recognise to the type their
@@ -37,13 +39,14 @@ var extensions = map[string]string{
 	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".jfif": "image/jpeg",
 	".png": "image/png", ".webp": "image/webp", ".gif": "image/gif",
 	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
-	".pdf": "application/pdf",
+	".pdf": "application/pdf", ".vtt": "text/vtt",
 }
 
 // canonicalExt is the ending given to stored names of each type.
 var canonicalExt = map[string]string{
 	"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif",
 	"video/mp4": ".mp4", "video/webm": ".webm", "application/pdf": ".pdf",
+	"text/vtt": ".vtt",
 }
 
 // Sniff decides the type of an upload from its first bytes (at least 512
@@ -63,13 +66,16 @@ func Sniff(head []byte) (string, error) {
 		}
 		return "", fault.New(fault.Unsupported, "Matroska video is not accepted; use MP4 or WebM")
 	}
+	if isWebVTT(head) {
+		return "text/vtt", nil
+	}
 	ct := http.DetectContentType(head)
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}
 	if _, ok := kinds[ct]; !ok {
 		return "", fault.New(fault.Unsupported,
-			"this file type is not accepted (found %s); allowed are JPEG, PNG, WebP, GIF, MP4, WebM and PDF", ct)
+			"this file type is not accepted (found %s); allowed are JPEG, PNG, WebP, GIF, MP4, WebM, PDF and WebVTT subtitles", ct)
 	}
 	return ct, nil
 }

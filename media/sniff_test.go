@@ -21,6 +21,8 @@ func TestSniff(t *testing.T) {
 		{"mp4", "\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00", "video/mp4"},
 		{"webm", "\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm", "video/webm"},
 		{"pdf", "%PDF-1.7\n", "application/pdf"},
+		{"webvtt", "WEBVTT\n\n00:01.000 --> 00:04.000\n你好", "text/vtt"},
+		{"webvtt with BOM and header text", "\xef\xbb\xbfWEBVTT - 讲座字幕\r\n", "text/vtt"},
 	}
 	for _, c := range cases {
 		got, err := Sniff([]byte(c.head))
@@ -36,6 +38,8 @@ func TestSniff(t *testing.T) {
 		"exe":       "MZ\x90\x00\x03\x00\x00\x00",
 		"zip":       "PK\x03\x04\x14\x00",
 		"text":      "hello",
+		"webvttx":   "WEBVTTX\n",
+		"srt":       "1\n00:00:01,000 --> 00:00:04,000\n你好\n",
 	}
 	for name, head := range refused {
 		if _, err := Sniff([]byte(head)); !fault.Is(err, fault.Unsupported) {
@@ -102,4 +106,31 @@ func FuzzSafeNameIsSafe(f *testing.F) {
 			t.Fatalf("SafeName(%q) is %d characters long", name, utf8.RuneCountInString(got))
 		}
 	})
+}
+
+func TestCheckWebVTT(t *testing.T) {
+	good := []string{
+		"WEBVTT\n\n00:01.000 --> 00:04.000\n老同志们好\n",
+		"\xef\xbb\xbfWEBVTT 字幕\r\n\r\nintro\r\n00:00:01.000 --> 00:00:04.500 align:start line:90%\r\n<v 王老师>欢迎</v>\r\n\r\n01:00:00.000 --> 01:00:02.000\r\n再见\r\n",
+	}
+	for _, s := range good {
+		if err := CheckWebVTT(strings.NewReader(s)); err != nil {
+			t.Errorf("CheckWebVTT(%q) = %v", s, err)
+		}
+	}
+	bad := map[string]string{
+		"no header":       "00:01.000 --> 00:04.000\nhi\n",
+		"no cue":          "WEBVTT\n\nNOTE nothing here\n",
+		"srt commas":      "WEBVTT\n\n00:00:01,000 --> 00:00:04,000\nhi\n",
+		"backwards":       "WEBVTT\n\n00:05.000 --> 00:04.000\nhi\n",
+		"sixty seconds":   "WEBVTT\n\n00:60.000 --> 01:04.000\nhi\n",
+		"not utf-8 (GBK)": "WEBVTT\n\n00:01.000 --> 00:04.000\n\xc4\xe3\xba\xc3\n",
+		"missing end":     "WEBVTT\n\n00:01.000 -->\nhi\n",
+	}
+	for name, s := range bad {
+		err := CheckWebVTT(strings.NewReader(s))
+		if fe := fault.As(err); fe == nil || fe.Kind != fault.Invalid || len(fe.Fields) != 1 || fe.Fields[0].Field != "file" {
+			t.Errorf("%s: CheckWebVTT = %v, want a field error on file", name, err)
+		}
+	}
 }

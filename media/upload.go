@@ -131,6 +131,14 @@ func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
 		stored = clean
 	}
 
+	if kinds[ct] == kindSubtitles {
+		if n > MaxSubtitleSize {
+			return Asset{}, fault.New(fault.TooLarge, "subtitles may be at most %d MB", MaxSubtitleSize>>20)
+		}
+		if err := CheckWebVTT(io.NewSectionReader(spool, 0, n)); err != nil {
+			return Asset{}, err
+		}
+	}
 	if kinds[ct] == kindVideo {
 		info, err := videoprobe.Probe(spool, n, ct)
 		if err != nil {

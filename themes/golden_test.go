@@ -29,7 +29,8 @@ func fixture() map[string]themes.Page {
 	video := themes.VideoView{VideoCard: themes.VideoCard{URL: "/videos/deng-gao", Title: "重阳登高", DurationS: 65,
 		Poster: &themes.Image{URL: "https://ltx.example.edu/media/06h4", Alt: "登高合影", Width: 720, Height: 1280}, PublishedAt: at},
 		Caption: "老同志们登高望远 #重阳节", Hashtags: []themes.MenuItem{{Name: "重阳节", URL: "/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"}},
-		Source: "https://ltx.example.edu/media/06h5", Type: "video/mp4", Width: 1080, Height: 1920}
+		Source: "https://ltx.example.edu/media/06h5", Type: "video/mp4", Width: 1080, Height: 1920,
+		Subtitles: "https://ltx.example.edu/media/06h6"}
 	with := func(path, title string, f func(p *themes.Page)) themes.Page {
 		p := base
 		p.Path, p.Title, p.Canonical = path, title, "https://ltx.example.edu"+path

@@ -156,6 +156,8 @@ type VideoView struct {
 	Hashtags      []MenuItem
 	Source, Type  string
 	Width, Height int
+	// Subtitles is the URL of WebVTT captions, or "".
+	Subtitles string
 }
 
 // ErrorView is an error page.

@@ -32,6 +32,9 @@ func (h *handlers) videoView(ctx context.Context, v videos.Video) (themes.VideoV
 		view.DurationS, view.Width, view.Height = float64(a.DurationMS)/1000, a.Width, a.Height
 		view.Source, view.Type = httpx.MediaURL(h.d.BaseURL, l.Video), a.ContentType
 	}
+	if l.Subtitles != "" {
+		view.Subtitles = httpx.MediaURL(h.d.BaseURL, l.Subtitles)
+	}
 	poster, err := h.image(ctx, l.Cover)
 	if err != nil {
 		return view, a, err
@@ -134,6 +137,11 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 		Width  int    `xml:"width,attr,omitempty"`
 		Height int    `xml:"height,attr,omitempty"`
 	}
+	type sub struct {
+		Type string `xml:"type,attr"`
+		Lang string `xml:"lang,attr"`
+		Href string `xml:"href,attr"`
+	}
 	type mcontent struct {
 		URL      string `xml:"url,attr"`
 		Type     string `xml:"type,attr"`
@@ -146,6 +154,7 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 		Desc     text   `xml:"media:description"`
 		Thumb    *thumb `xml:"media:thumbnail,omitempty"`
 		Keywords string `xml:"media:keywords,omitempty"`
+		SubTitle *sub   `xml:"media:subTitle,omitempty"`
 	}
 	type guid struct {
 		Permalink bool   `xml:"isPermaLink,attr"`
@@ -185,6 +194,9 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 			Content: mcontent{URL: view.Source, Type: a.ContentType, Medium: "video", Duration: a.DurationMS / 1000, FileSize: a.Size,
 				Width: a.Width, Height: a.Height, Title: text{Type: "plain", Value: view.Title}, Desc: text{Type: "plain", Value: view.Caption},
 				Keywords: strings.Join(v.Live.Hashtags, ",")}}
+		if view.Subtitles != "" {
+			it.Content.SubTitle = &sub{Type: "text/vtt", Lang: "zh-CN", Href: view.Subtitles}
+		}
 		if view.Poster != nil {
 			it.Content.Thumb = &thumb{URL: view.Poster.URL, Width: view.Poster.Width, Height: view.Poster.Height}
 		}

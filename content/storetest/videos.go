@@ -18,7 +18,7 @@ var videoTests = []test{
 		for i, tag := range []string{"重阳节", "太极拳", "重阳节"} {
 			at := now.Add(time.Duration(i) * time.Minute)
 			in := videos.Input{Title: "短视频", Caption: "#重阳节 老同志们登高", Hashtags: []string{tag}, Video: ident.New(), Cover: ident.New(),
-				CoverAtMS: 1500, Channels: []string{videos.ChannelDouyin, videos.ChannelWeChatChannels}}
+				CoverAtMS: 1500, Subtitles: ident.New(), Channels: []string{videos.ChannelDouyin, videos.ChannelWeChatChannels}}
 			v := videos.Video{ID: ident.New(), Slug: "v" + string(rune('a'+i)), Input: in, Revision: 1,
 				Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 2, Author: "u", CreatedAt: now, UpdatedAt: now, PublishedAt: &at},
 				Live:      &videos.Live{Input: in, PublishedAt: at, UpdatedAt: at, Revision: 1}}

@@ -45,7 +45,9 @@ type Input struct {
 	Cover    string   `json:"cover" bson:"cover"`       // a media id of an image, or ""
 	// CoverAtMS picks the cover from the video at this time when there is
 	// no cover image.
-	CoverAtMS int64    `json:"cover_at_ms" bson:"cover_at_ms"`
+	CoverAtMS int64 `json:"cover_at_ms" bson:"cover_at_ms"`
+	// Subtitles is a media id of WebVTT captions (Chinese), or "".
+	Subtitles string   `json:"subtitles" bson:"subtitles"`
 	Channels  []string `json:"channels" bson:"channels"`
 }
 
@@ -111,7 +113,7 @@ func New(cfg Config) *Service {
 		Fields:      func(v *Video) Input { return v.Input },
 		Apply:       s.apply,
 		NewSlug:     func(in Input) string { return content.Slugify(in.Title) },
-		FieldOrder:  []string{"title", "caption", "hashtags", "video", "cover", "cover_at_ms", "channels"},
+		FieldOrder:  []string{"title", "caption", "hashtags", "video", "cover", "cover_at_ms", "subtitles", "channels"},
 		BodyField:   "caption",
 		Live:        func(v *Video) bool { return v.Live != nil },
 		Changed:     func(v *Video) bool { return v.HasUnpublishedChanges() },
@@ -163,7 +165,7 @@ func (in *Input) normalize() error {
 		add("hashtags", "at most %d hashtags", MaxHashtags)
 	}
 	in.Hashtags = tags
-	for _, f := range []struct{ field, id string }{{"video", in.Video}, {"cover", in.Cover}} {
+	for _, f := range []struct{ field, id string }{{"video", in.Video}, {"cover", in.Cover}, {"subtitles", in.Subtitles}} {
 		if f.id != "" && !ident.Valid(f.id) {
 			add(f.field, "is not a media id")
 		}
@@ -224,6 +226,9 @@ func (s *Service) checkMedia(ctx context.Context, in Input) error {
 		return err
 	}
 	if _, err := check("cover", in.Cover, media.Asset.IsImage, "an image"); err != nil {
+		return err
+	}
+	if _, err := check("subtitles", in.Subtitles, media.Asset.IsSubtitles, "WebVTT subtitles (.vtt)"); err != nil {
 		return err
 	}
 	if video.DurationMS > 0 && in.CoverAtMS > video.DurationMS {
