@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -28,6 +29,7 @@ type Store interface {
 	content.ColumnStore
 	lectures.RegistrationStore
 	lectures.SeriesStore
+	syndication.Store
 	account.Store
 	audit.Log
 	media.AssetStore

@@ -19,6 +19,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -45,7 +46,7 @@ type site struct {
 		content.ColumnStore
 		lectures.RegistrationStore
 		lectures.SeriesStore
-		lectures.SeriesStore
+		syndication.Store
 		account.Store
 		audit.Log
 		media.AssetStore
@@ -144,6 +145,14 @@ func seed(t *testing.T, s site) {
 			Notice:  &lectures.Notice{Kind: lectures.SessionChanged, Sequence: 1, Status: lectures.EventRescheduled, StartsAt: &at, At: now}}
 		must(st.InsertRegistration(ctx, reg))
 	}
+	for i, state := range []syndication.State{syndication.Done, syndication.WaitingPerson} {
+		_, err := st.InsertJob(ctx, syndication.Job{ID: ident.New(), Key: fmt.Sprint("videos/v/", i), Kind: "videos", EntryID: "v", Channel: "douyin",
+			Action: syndication.ActionPost, Revision: 1, Payload: []byte(`{"title":"重阳"}`), State: state, NextAt: now, Version: 1,
+			Steps: []syndication.Step{{Name: "uploaded", Value: "v0200", At: now}}, CreatedAt: now, UpdatedAt: now})
+		must(err)
+	}
+	must(st.PutAccount(ctx, syndication.Account{Channel: "douyin", OpenID: "o", AccessToken: "act", AccessExpiresAt: now,
+		RefreshToken: "rft", RefreshExpiresAt: now, AuthorizedAt: now, UpdatedAt: now, Version: 1}, 0))
 	must(st.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{}))
 	must(st.Append(ctx, audit.Entry{ID: ident.New(), At: now, ActorID: "u", Actor: "wang", Action: audit.SignIn, Target: "user:u"}))
 	must(st.BumpChanges(ctx))
@@ -202,7 +211,7 @@ func TestExportImportRoundTripsBetweenTheStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Media) != 25 || len(m.Collections) != 14 {
+	if len(m.Media) != 25 || len(m.Collections) != 16 {
 		t.Fatalf("manifest has %d media, %d collections", len(m.Media), len(m.Collections))
 	}
 	// Into MongoDB + S3, as an archive, and out again.

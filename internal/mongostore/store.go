@@ -94,6 +94,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	}
 	idx[colRegistrations] = registrationIndexes()
 	idx[colSeries] = []index{{"slug_unique", bson.D{{Key: "slug", Value: 1}}, true}}
+	idx[colJobs] = jobIndexes()
 	for coll, paths := range s.kinds() {
 		idx[coll] = kindIndexes(paths)
 	}

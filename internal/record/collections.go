@@ -47,6 +47,8 @@ func Exported() []Collection {
 		{"revisions", func() any { return new(Revision) }},
 		{"places", func() any { return new(Places) }},
 		{"audit", func() any { return new(Audit) }},
+		{"jobs", func() any { return new(Job) }},
+		{"channel_accounts", func() any { return new(ChannelAccount) }},
 	}
 }
 

@@ -12,17 +12,19 @@ import (
 // dumpQueries select each exported collection's rows in the order of the
 // records' ids (as the Mongo store sorts _id), for Dump.
 var dumpQueries = map[string]string{
-	"settings":      "SELECT name, n, value FROM settings ORDER BY name",
-	"users":         "SELECT doc FROM users ORDER BY id",
-	"sessions":      "SELECT doc FROM sessions ORDER BY id",
-	"tokens":        "SELECT doc FROM tokens ORDER BY id",
-	"assets":        "SELECT doc FROM assets ORDER BY id",
-	"revisions":     revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
-	"places":        "SELECT key, n FROM places ORDER BY key",
-	"audit":         "SELECT doc FROM audit ORDER BY id",
-	"registrations": "SELECT doc FROM registrations ORDER BY id",
-	"series":        "SELECT doc FROM series ORDER BY id",
-	"columns":       "SELECT doc FROM columns ORDER BY key",
+	"settings":         "SELECT name, n, value FROM settings ORDER BY name",
+	"users":            "SELECT doc FROM users ORDER BY id",
+	"sessions":         "SELECT doc FROM sessions ORDER BY id",
+	"tokens":           "SELECT doc FROM tokens ORDER BY id",
+	"assets":           "SELECT doc FROM assets ORDER BY id",
+	"revisions":        revisionSelect + "ORDER BY kind || ':' || item_id || ':' || number",
+	"places":           "SELECT key, n FROM places ORDER BY key",
+	"audit":            "SELECT doc FROM audit ORDER BY id",
+	"registrations":    "SELECT doc FROM registrations ORDER BY id",
+	"series":           "SELECT doc FROM series ORDER BY id",
+	"columns":          "SELECT doc FROM columns ORDER BY key",
+	"jobs":             "SELECT doc FROM jobs ORDER BY id",
+	"channel_accounts": "SELECT doc FROM channel_accounts ORDER BY channel",
 }
 
 // Dump calls yield with every record of an exported collection (see
@@ -188,6 +190,16 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 		var r record.Series
 		if err = json.Unmarshal(doc, &r); err == nil {
 			err = insertSeries(ctx, tx, r)
+		}
+	case "jobs":
+		var r record.Job
+		if err = json.Unmarshal(doc, &r); err == nil {
+			_, err = insertJob(ctx, tx, r)
+		}
+	case "channel_accounts":
+		var r record.ChannelAccount
+		if err = json.Unmarshal(doc, &r); err == nil {
+			_, err = tx.ExecContext(ctx, "INSERT INTO channel_accounts(channel, version, doc) VALUES (?, ?, ?)", r.Channel, r.Version, encode(r))
 		}
 	case "registrations":
 		var r record.Registration

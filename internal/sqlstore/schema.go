@@ -241,6 +241,28 @@ CREATE TABLE columns (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX columns_position ON columns(position, key);
 `,
+	// Step 6: the syndication outbox and channel accounts.
+	`
+CREATE TABLE jobs (
+	id TEXT PRIMARY KEY,
+	key TEXT NOT NULL UNIQUE,
+	kind TEXT NOT NULL,
+	entry_id TEXT NOT NULL,
+	state TEXT NOT NULL,
+	next_at INTEGER NOT NULL,
+	lease_until INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX jobs_due ON jobs(next_at, id) WHERE state = 'queued';
+CREATE INDEX jobs_entry ON jobs(kind, entry_id, id);
+CREATE INDEX jobs_state ON jobs(state, id);
+CREATE TABLE channel_accounts (
+	channel TEXT PRIMARY KEY,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

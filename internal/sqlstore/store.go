@@ -265,6 +265,7 @@ var tables = map[string]string{
 	"revisions": "revisions", "locks": "locks", "users": "users", "sessions": "sessions",
 	"tokens": "tokens", "login_failures": "login_failures", "audit": "audit", "assets": "assets", "leases": "leases",
 	"settings": "settings", "places": "places", "registrations": "registrations", "series": "series", "columns": "columns",
+	"jobs": "jobs", "channel_accounts": "channel_accounts",
 }
 
 // Count returns how many records a collection holds (for export

@@ -1,0 +1,101 @@
+package syndication
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// Get returns a job.
+func (o *Outbox) Get(ctx context.Context, id string) (Job, error) {
+	if !ident.Valid(id) {
+		return Job{}, fault.New(fault.NotFound, "no such job")
+	}
+	return o.cfg.Store.GetJob(ctx, id)
+}
+
+// List returns jobs, newest first (at most 200).
+func (o *Outbox) List(ctx context.Context, q JobQuery) ([]Job, error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 200
+	}
+	return o.cfg.Store.ListJobs(ctx, q)
+}
+
+// Retry runs a failed, cancelled or waiting job again now, its attempts
+// counted afresh; the steps it finished stay done.
+func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
+	return o.change(ctx, id, func(j *Job) error {
+		if j.State == Done {
+			return fault.New(fault.Conflict, "the job is done; there is nothing to retry")
+		}
+		if j.State == Queued && j.LeaseUntil.After(o.now()) {
+			return fault.New(fault.Conflict, "the job is running; cancel it first or wait")
+		}
+		j.State, j.Attempts, j.NextAt, j.DoneBy, j.LeaseHolder = Queued, 0, o.now(), by, ""
+		return nil
+	})
+}
+
+// Cancel stops a job that has not ended. A delivery under way stops at
+// its next step.
+func (o *Outbox) Cancel(ctx context.Context, id, by string) (Job, error) {
+	return o.change(ctx, id, func(j *Job) error {
+		if !j.Open() {
+			return fault.New(fault.Conflict, "the job has ended (%s)", j.State)
+		}
+		j.State, j.DoneBy, j.LeaseHolder = Cancelled, by, ""
+		return nil
+	})
+}
+
+// MaxNoteLength is the longest note a person leaves on a job.
+const MaxNoteLength = 500
+
+// MarkDone records that a person did a job's work by hand: posted it on
+// 视频号 (postURL, the post's https address, required for a post) or took
+// a post down.
+func (o *Outbox) MarkDone(ctx context.Context, id, postURL, note, by string) (Job, error) {
+	postURL, note = strings.TrimSpace(postURL), strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > MaxNoteLength {
+		return Job{}, fault.Fields(fault.FieldError{Field: "note", Message: fmt.Sprintf("at most %d characters", MaxNoteLength)})
+	}
+	return o.change(ctx, id, func(j *Job) error {
+		if j.State != WaitingPerson {
+			return fault.New(fault.Conflict, "the job is not waiting for a person (%s)", j.State)
+		}
+		if j.Action == ActionPost {
+			u, err := url.Parse(postURL)
+			if err != nil || u.Scheme != "https" || u.Host == "" || len(postURL) > 2000 {
+				return fault.Fields(fault.FieldError{Field: "post_url", Message: "the post's https:// address is required"})
+			}
+			j.PostURL = postURL
+		}
+		if note != "" {
+			j.Note = note
+		}
+		j.State, j.DoneBy, j.LastError = Done, by, ""
+		return nil
+	})
+}
+
+func (o *Outbox) change(ctx context.Context, id string, f func(*Job) error) (Job, error) {
+	j, err := o.Get(ctx, id)
+	if err != nil {
+		return Job{}, err
+	}
+	expect := j.Version
+	if err := f(&j); err != nil {
+		return Job{}, err
+	}
+	j.Version, j.UpdatedAt = expect+1, o.now()
+	if err := o.cfg.Store.UpdateJob(ctx, j, expect); err != nil {
+		return Job{}, err
+	}
+	return j, nil
+}
