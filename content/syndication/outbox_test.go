@@ -53,7 +53,9 @@ func done(context.Context, *syndication.Run) (syndication.Outcome, error) {
 }
 
 func failing(msg string) func(context.Context, *syndication.Run) (syndication.Outcome, error) {
-	return func(context.Context, *syndication.Run) (syndication.Outcome, error) { return syndication.Outcome{}, errors.New(msg) }
+	return func(context.Context, *syndication.Run) (syndication.Outcome, error) {
+		return syndication.Outcome{}, errors.New(msg)
+	}
 }
 
 func newOutbox(t *testing.T, ch syndication.Channel, c *clock) (*syndication.Outbox, *teststore.Store) {
