@@ -1,0 +1,37 @@
+package syndication
+
+import (
+	"strings"
+)
+
+// Post is what a post job delivers: a video entry as it was published.
+type Post struct {
+	Title     string   `json:"title"`
+	Caption   string   `json:"caption"`
+	Hashtags  []string `json:"hashtags"`
+	Video     string   `json:"video"`               // media id
+	Cover     string   `json:"cover,omitempty"`     // media id of an image
+	CoverAtMS int64    `json:"cover_at_ms"`         // the frame when there is no cover image
+	Subtitles string   `json:"subtitles,omitempty"` // media id of WebVTT
+	URL       string   `json:"url"`                 // the entry's page on the site
+	// Media are the public URLs of the media, by role (video, cover,
+	// subtitles), for receivers that fetch them.
+	Media map[string]string `json:"media,omitempty"`
+}
+
+// Text is the caption as Douyin and 视频号 take it: the caption, then
+// each hashtag not already written in it as " #话题".
+func (p Post) Text() string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(p.Caption))
+	for _, h := range p.Hashtags {
+		if strings.Contains(p.Caption, "#"+h) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString("#" + h)
+	}
+	return b.String()
+}
