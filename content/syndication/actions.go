@@ -27,6 +27,13 @@ func (o *Outbox) List(ctx context.Context, q JobQuery) ([]Job, error) {
 	return o.cfg.Store.ListJobs(ctx, q)
 }
 
+// PendingPrefix begins the names of steps that record an intent whose
+// outcome may be unknown (a call that timed out). A channel that finds one
+// checks before acting again, and waits for a person if it cannot;
+// retrying a job that waits for a person forgets them: the person has
+// checked that it did not happen.
+const PendingPrefix = "pending:"
+
 // Retry runs a failed, cancelled or waiting job again now, its attempts
 // counted afresh; the steps it finished stay done.
 func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
@@ -36,6 +43,16 @@ func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
 		}
 		if j.State == Queued && j.LeaseUntil.After(o.now()) {
 			return fault.New(fault.Conflict, "the job is running; cancel it first or wait")
+		}
+		if j.State == WaitingPerson {
+			// The person checked: what was uncertain did not happen.
+			kept := j.Steps[:0:0]
+			for _, s := range j.Steps {
+				if !strings.HasPrefix(s.Name, PendingPrefix) {
+					kept = append(kept, s)
+				}
+			}
+			j.Steps = kept
 		}
 		j.State, j.Attempts, j.NextAt, j.DoneBy, j.LeaseHolder = Queued, 0, o.now(), by, ""
 		return nil

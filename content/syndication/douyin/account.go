@@ -1,0 +1,159 @@
+package douyin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// MaxRenewals is how many times Douyin renews a refresh token; after it a
+// person must authorise the account again (about every six months).
+const MaxRenewals = 5
+
+// Scopes the channel asks a person to grant.
+const Scopes = "video.create.bind,video.data.bind,video.list.bind"
+
+// AuthorizeURL is where a person grants the office's account to the app;
+// Douyin sends them back to redirect with ?code= and the state.
+func (d *Douyin) AuthorizeURL(redirect, state string) string {
+	q := url.Values{"client_key": {d.cfg.ClientKey}, "response_type": {"code"}, "scope": {Scopes}, "redirect_uri": {redirect}, "state": {state}}
+	return d.cfg.BaseURL + "/platform/oauth/connect/?" + q.Encode()
+}
+
+// Authorize exchanges a code from the authorisation page for the
+// account's tokens and keeps them.
+func (d *Douyin) Authorize(ctx context.Context, code string) (syndication.Account, error) {
+	if code = strings.TrimSpace(code); code == "" || len(code) > 200 {
+		return syndication.Account{}, fault.Fields(fault.FieldError{Field: "code", Message: "the code from Douyin's authorisation page is required"})
+	}
+	tok, err := d.oauth(ctx, PathAccessToken, url.Values{"client_key": {d.cfg.ClientKey}, "client_secret": {d.cfg.ClientSecret},
+		"code": {code}, "grant_type": {"authorization_code"}})
+	if err != nil {
+		return syndication.Account{}, err
+	}
+	now := d.cfg.Clock().UTC()
+	a := syndication.Account{Channel: Channel, OpenID: tok.OpenID, Scope: tok.Scope, AccessToken: tok.AccessToken,
+		AccessExpiresAt: now.Add(time.Duration(tok.ExpiresIn) * time.Second), RefreshToken: tok.RefreshToken,
+		RefreshExpiresAt: now.Add(time.Duration(tok.RefreshExpiresIn) * time.Second), AuthorizedAt: now, UpdatedAt: now}
+	cur, err := d.cfg.Accounts.GetAccount(ctx, Channel)
+	expect := int64(0)
+	switch {
+	case err == nil:
+		expect = cur.Version
+	case !fault.Is(err, fault.NotFound):
+		return syndication.Account{}, err
+	}
+	a.Version = expect + 1
+	if err := d.cfg.Accounts.PutAccount(ctx, a, expect); err != nil {
+		return syndication.Account{}, err
+	}
+	return a, nil
+}
+
+// Account returns the account as kept (fault.NotFound: never authorised).
+func (d *Douyin) Account(ctx context.Context) (syndication.Account, error) {
+	return d.cfg.Accounts.GetAccount(ctx, Channel)
+}
+
+// account returns the account with an access token good for the next
+// hour, refreshing (and renewing the refresh token) as needed.
+func (d *Douyin) account(ctx context.Context) (syndication.Account, error) {
+	a, err := d.cfg.Accounts.GetAccount(ctx, Channel)
+	if fault.Is(err, fault.NotFound) {
+		return a, syndication.Final(errors.New("no Douyin account is authorised; an administrator authorises it in the admin"))
+	}
+	if err != nil {
+		return a, err
+	}
+	if d.cfg.Clock().Add(time.Hour).Before(a.AccessExpiresAt) {
+		return a, nil
+	}
+	return d.refresh(ctx, a, false)
+}
+
+// refresh gets a new access token (force: even if the kept one looks
+// good, after the platform said it expired), and renews the refresh
+// token when it ends within five days and renewals remain.
+func (d *Douyin) refresh(ctx context.Context, a syndication.Account, force bool) (syndication.Account, error) {
+	now := d.cfg.Clock().UTC()
+	if !now.Before(a.RefreshExpiresAt) {
+		return a, syndication.Final(errors.New("the Douyin authorisation has expired; an administrator must authorise the account again"))
+	}
+	if cur, err := d.cfg.Accounts.GetAccount(ctx, Channel); err == nil && cur.Version != a.Version {
+		return cur, nil // another runner refreshed it meanwhile
+	}
+	b := a
+	if a.RefreshExpiresAt.Sub(now) < 5*24*time.Hour && a.Renewals < MaxRenewals {
+		tok, err := d.oauth(ctx, PathRenewRefresh, url.Values{"client_key": {d.cfg.ClientKey}, "refresh_token": {a.RefreshToken}})
+		if err != nil {
+			return a, err
+		}
+		b.RefreshToken, b.RefreshExpiresAt, b.Renewals = tok.RefreshToken, now.Add(time.Duration(tok.ExpiresIn)*time.Second), a.Renewals+1
+	}
+	if force || !now.Add(time.Hour).Before(a.AccessExpiresAt) {
+		tok, err := d.oauth(ctx, PathRefreshToken, url.Values{"client_key": {d.cfg.ClientKey}, "grant_type": {"refresh_token"}, "refresh_token": {b.RefreshToken}})
+		if err != nil {
+			return a, err
+		}
+		b.AccessToken, b.AccessExpiresAt = tok.AccessToken, now.Add(time.Duration(tok.ExpiresIn)*time.Second)
+		if tok.OpenID != "" {
+			b.OpenID = tok.OpenID
+		}
+	}
+	b.UpdatedAt, b.Version = now, a.Version+1
+	if err := d.cfg.Accounts.PutAccount(ctx, b, a.Version); err != nil {
+		if fault.Is(err, fault.Conflict) {
+			return d.cfg.Accounts.GetAccount(ctx, Channel)
+		}
+		return a, err
+	}
+	return b, nil
+}
+
+// oauth posts a form to an OAuth path and returns the token data.
+func (d *Douyin) oauth(ctx context.Context, path string, form url.Values) (Token, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.BaseURL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return Token{}, fmt.Errorf("douyin: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var out Envelope[Token]
+	if err := d.do(req, &out); err != nil {
+		return Token{}, err
+	}
+	if err := check(out.Data.Status, out.Extra); err != nil {
+		var api *APIError
+		if errors.As(err, &api) && (reauthorise[api.Code] || !api.Retryable()) {
+			return Token{}, syndication.Final(fmt.Errorf("the Douyin account must be authorised again: %w", err))
+		}
+		return Token{}, err
+	}
+	return out.Data, nil
+}
+
+// Expiry is what the admin shows of the account: when a person must
+// authorise again, and whether to warn now (within 14 days).
+type Expiry struct {
+	AuthorizedAt, AccessExpiresAt, RefreshExpiresAt time.Time
+	RenewalsLeft                                    int
+	// ReauthorizeBy is the last day the account works without a person:
+	// the refresh token's end once no renewal is left, else that end plus
+	// 30 days per renewal left.
+	ReauthorizeBy time.Time
+	Warn          bool
+}
+
+// ExpiryOf tells when the account needs a person again.
+func ExpiryOf(a syndication.Account, now time.Time) Expiry {
+	left := max(MaxRenewals-a.Renewals, 0)
+	by := a.RefreshExpiresAt.Add(time.Duration(left) * 30 * 24 * time.Hour)
+	return Expiry{AuthorizedAt: a.AuthorizedAt, AccessExpiresAt: a.AccessExpiresAt, RefreshExpiresAt: a.RefreshExpiresAt,
+		RenewalsLeft: left, ReauthorizeBy: by, Warn: by.Sub(now) < 14*24*time.Hour}
+}
