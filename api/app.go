@@ -26,6 +26,8 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -59,6 +61,16 @@ type Services struct {
 	Theme *themes.Theme
 	// Previews signs and checks preview links (nil: no previews).
 	Previews *content.Previews
+	// Syndication is the outbox and its channels (zero: none set up).
+	Syndication Syndication
+}
+
+// Syndication is the outbox and the channels the admin API acts on.
+type Syndication struct {
+	Outbox   *syndication.Outbox
+	WeChat   *syndication.WeChat
+	Douyin   *douyin.Douyin // nil: Douyin not set up
+	Webhooks *syndication.Webhooks
 }
 
 // Settings are how the app behaves (from the configuration).
@@ -159,7 +171,8 @@ func New(d Deps) *fiber.App {
 	}
 	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
+		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
 	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,

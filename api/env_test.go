@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,9 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/testenv"
@@ -45,6 +50,10 @@ type site struct {
 	limits int64
 	// listener, when set (atLoopback), is where listen serves.
 	listener net.Listener
+	// outbox is the syndication outbox; tests run it with RunDue.
+	outbox *syndication.Outbox
+	// douyin is the site's Douyin stand-in (authorise with authorizeDouyin).
+	douyin *douyintest.Server
 }
 
 type siteOption func(*siteConfig)
@@ -64,6 +73,12 @@ type siteConfig struct {
 	keepRevisions int
 	theme         *themes.Theme
 	listener      net.Listener
+	webhooks      []syndication.Endpoint
+}
+
+// withWebhooks sends webhooks to these endpoints.
+func withWebhooks(eps ...syndication.Endpoint) siteOption {
+	return func(c *siteConfig) { c.webhooks = eps }
 }
 
 // atLoopback listens on a loopback port from the start and makes that
@@ -165,6 +180,19 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if err := columns.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
+	stand := douyintest.New()
+	t.Cleanup(stand.Close)
+	dy, err := douyin.New(douyin.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
+		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks := &syndication.Webhooks{Endpoints: cfg.webhooks}
+	wechat := &syndication.WeChat{Media: lib}
+	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second,
+		Channels: map[string]syndication.Channel{douyin.Channel: dy, syndication.ChannelWeChat: wechat, syndication.ChannelWebhook: hooks}})
+	syndicate := &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: syndication.DefaultLimits(), BaseURL: base,
+		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
 	app := api.New(api.Deps{
 		Services: api.Services{
 			Stories: content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
@@ -172,22 +200,24 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Lectures: lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
 				Series: store, Users: store, Registrations: store, Places: store,
 				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
-			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors,
+			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors, Syndication: syndicate,
 				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
-			Locks:    locks,
-			Accounts: account.NewService(store, store, nil),
-			Audit:    store,
-			Media:    lib,
-			Previews: content.NewPreviews(append([]byte("preview:"), key...), nil),
-			Theme:    cfg.theme,
+			Locks:       locks,
+			Accounts:    account.NewService(store, store, nil),
+			Audit:       store,
+			Media:       lib,
+			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
+			Theme:       cfg.theme,
+			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 			MetricsToken: cfg.metricsToken},
 		Changes: changes,
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
-	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener}
+	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}

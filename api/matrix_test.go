@@ -122,6 +122,12 @@ var roleMatrix = map[string]string{
 	"POST /api/admin/v1/columns":                                    "a",
 	"PUT /api/admin/v1/columns/:key":                                "a",
 	"DELETE /api/admin/v1/columns/:key":                             "a",
+	"GET /api/admin/v1/jobs":                                        "ape",
+	"GET /api/admin/v1/jobs/:id":                                    "ape",
+	"GET /api/admin/v1/jobs/:id/package":                            "ap",
+	"POST /api/admin/v1/jobs/:id/:action":                           "ap",
+	"GET /api/admin/v1/channels":                                    "a",
+	"POST /api/admin/v1/channels/douyin/authorize":                  "a",
 }
 
 var roleLetters = map[byte]account.Role{'a': account.RoleAdmin, 'p': account.RolePublisher, 'e': account.RoleEditor, 'o': account.RoleOrganizer}

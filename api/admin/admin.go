@@ -13,6 +13,8 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -28,6 +30,13 @@ type Deps struct {
 	Media    *media.Library
 	// Previews signs preview links.
 	Previews *content.Previews
+	// Outbox is the syndication outbox (nil: none is set up); WeChat makes
+	// 视频号 packages, Douyin holds the Douyin account (nil: not set up),
+	// Webhooks the endpoints.
+	Outbox   *syndication.Outbox
+	WeChat   *syndication.WeChat
+	Douyin   *douyin.Douyin
+	Webhooks *syndication.Webhooks
 	// BaseURL is the public URL of the site; https makes cookies Secure
 	// and __Host- prefixed.
 	BaseURL        string

@@ -33,8 +33,8 @@ type kindAPI[T any, F any, B editBody[F]] struct {
 	h    *handlers
 	name string // the route segment and audit target prefix: "stories"
 	wf   *content.Workflow[T, F]
-	out  func(T) any              // an item as staff see it
-	list func(c *fiber.Ctx) error // the kind's admin list
+	out  func(c *fiber.Ctx, item T) (any, error) // an item as staff see it
+	list func(c *fiber.Ctx) error                // the kind's admin list
 }
 
 // bind mounts the kind's routes under the admin group; signedIn wraps
@@ -75,7 +75,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // write answers an item with its version as the ETag.
 func (k kindAPI[T, F, B]) write(c *fiber.Ctx, status int, item T) error {
 	c.Set(fiber.HeaderETag, `"`+strconv.FormatInt(k.wf.Head(&item).Version, 10)+`"`)
-	return httpx.WriteJSON(c, status, k.out(item))
+	out, err := k.out(c, item)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, status, out)
 }
 
 func (k kindAPI[T, F, B]) create(c *fiber.Ctx) error {

@@ -33,7 +33,7 @@ func (in lectureIn) note() string           { return in.Note }
 // lecturesAPI is the admin API of lectures.
 func (h *handlers) lecturesAPI() kindAPI[lectures.Lecture, lectures.Input, lectureIn] {
 	return kindAPI[lectures.Lecture, lectures.Input, lectureIn]{h: h, name: lectures.Kind, wf: h.d.Lectures.Workflow,
-		out: func(l lectures.Lecture) any { return h.toAdminLecture(l, true) }, list: h.listLectures}
+		out: func(_ *fiber.Ctx, l lectures.Lecture) (any, error) { return h.toAdminLecture(l, true), nil }, list: h.listLectures}
 }
 
 // eventOut is a session's state as an event.

@@ -74,4 +74,13 @@ func (s *Surface) Routes(app fiber.Router) {
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 
+	syndicate := require(account.Syndicate)
+	admin.Get("/jobs", signedIn(edit, h.listJobs)...)
+	admin.Get("/jobs/:id", signedIn(edit, httpx.NoQuery, h.getJob)...)
+	admin.Get("/jobs/:id/package", signedIn(syndicate, httpx.NoQuery, h.jobPackage)...)
+	admin.Post("/jobs/:id/:action", signedIn(syndicate, h.jobAction)...)
+	channels := require(account.ManageChannels)
+	admin.Get("/channels", signedIn(channels, httpx.NoQuery, h.listChannels)...)
+	admin.Post("/channels/douyin/authorize", signedIn(channels, sessionOnly, h.authorizeDouyin)...)
+
 }

@@ -39,7 +39,7 @@ func (in storyIn) note() string    { return in.Note }
 // storiesAPI is the admin API of stories.
 func (h *handlers) storiesAPI() kindAPI[content.Story, content.StoryInput, storyIn] {
 	return kindAPI[content.Story, content.StoryInput, storyIn]{h: h, name: content.KindStories, wf: h.d.Stories.Workflow,
-		out: func(s content.Story) any { return h.toAdminStory(s) }, list: h.listStories}
+		out: func(_ *fiber.Ctx, s content.Story) (any, error) { return h.toAdminStory(s), nil }, list: h.listStories}
 }
 
 // stepIn is the optional body of a workflow step.

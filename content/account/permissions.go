@@ -29,12 +29,18 @@ const (
 	ManageColumns Permission = "columns:manage"
 	// Read the audit log.
 	ReadAudit Permission = "audit:read"
+	// Retry, cancel and mark done syndication jobs; download 视频号
+	// publishing packages.
+	Syndicate Permission = "syndication:run"
+	// Authorise channel accounts (Douyin) and see the webhook endpoints.
+	ManageChannels Permission = "channels:manage"
 )
 
 // grants is who may do what. A user with several roles has the union.
 var grants = map[Role][]Permission{
-	RoleAdmin:     {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ManageColumns, ReadAudit},
-	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia},
+	RoleAdmin: {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ManageColumns, ReadAudit,
+		Syndicate, ManageChannels},
+	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia, Syndicate},
 	RoleEditor:    {EditContent, UseMedia},
 	RoleOrganizer: {EditLectures, ExportRegistrations, UseMedia},
 }

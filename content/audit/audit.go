@@ -27,6 +27,10 @@ const (
 	Restored       Action = "restored"
 	LockTakenOver  Action = "lock_taken_over"
 	Purged         Action = "purged"
+	// JobChanged is a syndication job retried, cancelled or marked done
+	// by a person; ChannelAuthorized a channel account authorised.
+	JobChanged        Action = "job_changed"
+	ChannelAuthorized Action = "channel_authorized"
 	// Records without a workflow of their own (a lecture series).
 	Created Action = "created"
 	Updated Action = "updated"

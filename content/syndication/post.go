@@ -1,6 +1,8 @@
 package syndication
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 )
 
@@ -34,4 +36,12 @@ func (p Post) Text() string {
 		b.WriteString("#" + h)
 	}
 	return b.String()
+}
+
+func jsonOf(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("syndication: encode the payload: %w", err)
+	}
+	return b, nil
 }

@@ -92,6 +92,21 @@ type Config struct {
 	Store   Store
 	Media   MediaLookup
 	Cursors *content.Cursors
+	// Syndication, when set, checks an entry against its channels before
+	// it is published and carries it to them after (content/syndication).
+	Syndication Syndication
+}
+
+// Syndication is what publishing a video starts.
+type Syndication interface {
+	// Check returns the entry's violations of its channels' limits (field
+	// errors naming the channel and the limit); video is its video's
+	// asset.
+	Check(ctx context.Context, v Video, video media.Asset) []fault.FieldError
+	// Published writes the jobs that carry the live revision to its
+	// channels; Unpublished those that take its posts down.
+	Published(ctx context.Context, v Video) error
+	Unpublished(ctx context.Context, v Video) error
 }
 
 // Service is the video service; the editorial life is the embedded
@@ -124,6 +139,7 @@ func New(cfg Config) *Service {
 			v.Live = &Live{Input: in, PublishedAt: first, UpdatedAt: now, Revision: v.Revision}
 		},
 		GoDark: func(v *Video) { v.Live = nil },
+		Saved:  s.saved,
 	}, cfg.WorkflowConfig)
 	return s
 }
@@ -191,11 +207,30 @@ func (in *Input) normalize() error {
 	return nil
 }
 
+// saved writes the syndication jobs of a revision gone live, and the
+// take-downs of an entry gone dark.
+func (s *Service) saved(ctx context.Context, before, after Video) error {
+	syn := s.cfg.Syndication
+	switch {
+	case syn == nil:
+		return nil
+	case after.Live != nil && (before.Live == nil || before.Live.Revision != after.Live.Revision):
+		if err := syn.Published(ctx, after); err != nil {
+			return fmt.Errorf("videos: published, but the jobs for its channels could not be written (they are written again within minutes): %w", err)
+		}
+	case after.Live == nil && before.Live != nil:
+		if err := syn.Unpublished(ctx, before); err != nil {
+			return fmt.Errorf("videos: unpublished, but the take-downs for its channels could not be written: %w", err)
+		}
+	}
+	return nil
+}
+
 func (s *Service) apply(ctx context.Context, v *Video, in *Input) error {
 	if err := in.normalize(); err != nil {
 		return err
 	}
-	if err := s.checkMedia(ctx, *in); err != nil {
+	if _, err := s.checkMedia(ctx, *in); err != nil {
 		return err
 	}
 	v.Input = *in
@@ -203,8 +238,9 @@ func (s *Service) apply(ctx context.Context, v *Video, in *Input) error {
 }
 
 // checkMedia checks the video is a video and the cover an image, both of
-// the library, and the cover time within the video.
-func (s *Service) checkMedia(ctx context.Context, in Input) error {
+// the library, and the cover time within the video; it returns the
+// video's asset.
+func (s *Service) checkMedia(ctx context.Context, in Input) (media.Asset, error) {
 	var errs []fault.FieldError
 	check := func(field, id string, want func(media.Asset) bool, what string) (media.Asset, error) {
 		if id == "" {
@@ -223,21 +259,21 @@ func (s *Service) checkMedia(ctx context.Context, in Input) error {
 	}
 	video, err := check("video", in.Video, func(a media.Asset) bool { return a.DurationMS > 0 }, "a video (MP4 or WebM)")
 	if err != nil {
-		return err
+		return video, err
 	}
 	if _, err := check("cover", in.Cover, media.Asset.IsImage, "an image"); err != nil {
-		return err
+		return video, err
 	}
 	if _, err := check("subtitles", in.Subtitles, media.Asset.IsSubtitles, "WebVTT subtitles (.vtt)"); err != nil {
-		return err
+		return video, err
 	}
 	if video.DurationMS > 0 && in.CoverAtMS > video.DurationMS {
 		errs = append(errs, fault.FieldError{Field: "cover_at_ms", Message: fmt.Sprintf("the video is %d ms long", video.DurationMS)})
 	}
 	if len(errs) > 0 {
-		return fault.Fields(errs...)
+		return video, fault.Fields(errs...)
 	}
-	return nil
+	return video, nil
 }
 
 func (s *Service) publishable(ctx context.Context, v Video) error {
@@ -248,12 +284,16 @@ func (s *Service) publishable(ctx context.Context, v Video) error {
 	if v.Caption == "" {
 		errs = append(errs, fault.FieldError{Field: "caption", Message: "is required to publish"})
 	}
-	if err := s.checkMedia(ctx, v.Input); err != nil {
+	video, err := s.checkMedia(ctx, v.Input)
+	if err != nil {
 		if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
 			errs = append(errs, fe.Fields...)
 		} else {
 			return err
 		}
+	}
+	if s.cfg.Syndication != nil {
+		errs = append(errs, s.cfg.Syndication.Check(ctx, v, video)...)
 	}
 	if len(errs) > 0 {
 		e := fault.Fields(errs...)

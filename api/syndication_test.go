@@ -1,0 +1,255 @@
+package api_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
+)
+
+// runOutbox runs the outbox until no job is due (a Douyin review polls a
+// few times).
+func (s *site) runOutbox() {
+	s.t.Helper()
+	for range 50 {
+		if _, err := s.outbox.RunDue(context.Background()); err != nil {
+			s.t.Fatal(err)
+		}
+		jobs, err := s.outbox.List(context.Background(), syndication.JobQuery{State: syndication.Queued})
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if len(jobs) == 0 {
+			return
+		}
+	}
+	s.t.Fatal("jobs are still queued")
+}
+
+// hookReceiver is a webhook endpoint that checks each delivery with the
+// Standard Webhooks reference verifier and keeps the event types.
+type hookReceiver struct {
+	*httptest.Server
+	secret string
+	mu     sync.Mutex
+	events []string
+	ids    []string
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	h := &hookReceiver{secret: "whsec_" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("k"), 32))}
+	verifier, err := standardwebhooks.NewWebhook(h.secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := verifier.Verify(body, r.Header); err != nil {
+			t.Errorf("a webhook fails the reference verifier: %v", err)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		var ev struct{ Type string }
+		_ = json.Unmarshal(body, &ev)
+		h.mu.Lock()
+		h.events, h.ids = append(h.events, ev.Type), append(h.ids, r.Header.Get("webhook-id"))
+		h.mu.Unlock()
+	}))
+	t.Cleanup(h.Close)
+	return h
+}
+
+func (h *hookReceiver) got() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.events...)
+}
+
+func channelsOf(t *testing.T, v map[string]any) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for _, c := range v["channels"].([]any) {
+		m := c.(map[string]any)
+		out[m["name"].(string)] = m
+	}
+	return out
+}
+
+// TestAPublishedVideoReachesEveryChannelOnce: published to Douyin (the
+// stand-in), 视频号 (a package a person posts) and a webhook; each
+// channel's state shows on the entry; a republish posts nothing twice;
+// unpublishing records the take-downs.
+func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
+	t.Parallel()
+	hooks := newHookReceiver(t)
+	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"video.*"}}))
+	publisher := s.staff("publisher")["publisher"]
+	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged"}); r.status != http.StatusBadRequest {
+		t.Fatalf("a forged code: %d %s", r.status, r.body)
+	}
+	s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code()}).want(http.StatusOK)
+	ch := s.do("GET", "/api/admin/v1/channels", s.token, nil).want(http.StatusOK)
+	if dy := ch.json()["douyin"].(map[string]any); dy["authorized"] != true || dy["expiry"].(map[string]any)["Warn"] != false {
+		t.Fatalf("channels: %s", ch.body)
+	}
+	if strings.Contains(string(ch.body), hooks.secret[6:]) || strings.Contains(string(ch.body), "act.") {
+		t.Fatalf("the channels answer shows a secret: %s", ch.body)
+	}
+
+	clipBytes := probetest.MP4(1080, 1920, 0, 42_000)
+	clip := s.upload("重阳登高.mp4", "video/mp4", clipBytes, "").want(http.StatusCreated).json()
+	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"],
+		"channels": []string{"douyin", "wechat_channels", "webhook"}}).want(http.StatusCreated).json()
+	id := v["id"].(string)
+	if c := channelsOf(t, v); c["douyin"]["state"] != "not_sent" || len(c) != 3 {
+		t.Fatalf("channels before publishing: %v", v["channels"])
+	}
+	s.do("POST", "/api/admin/v1/videos/"+id+"/publish", s.token, nil).want(http.StatusOK)
+	s.runOutbox()
+
+	v = s.do("GET", "/api/admin/v1/videos/"+id, s.token, nil).want(http.StatusOK).json()
+	c := channelsOf(t, v)
+	posts := s.douyin.Posts()
+	if len(posts) != 1 || posts[0].Text != "老同志们登高望远 #重阳节" {
+		t.Fatalf("Douyin posts: %+v", posts)
+	}
+	if c["douyin"]["state"] != "done" || !strings.HasPrefix(c["douyin"]["post_url"].(string), "https://") {
+		t.Fatalf("douyin: %v", c["douyin"])
+	}
+	if c["webhook"]["state"] != "done" || strings.Join(hooks.got(), ",") != "video.post" {
+		t.Fatalf("webhook: %v, events %v", c["webhook"], hooks.got())
+	}
+	we := c["wechat_channels"]
+	if we["state"] != "waiting_person" || !strings.Contains(we["note"].(string), "视频号") {
+		t.Fatalf("wechat: %v", we)
+	}
+
+	// The 视频号 package: the very bytes, the caption with its #话题, a
+	// checklist; for publishers, not editors.
+	job := s.do("GET", "/api/admin/v1/jobs/"+we["job"].(string), s.token, nil).want(http.StatusOK).json()
+	editor := s.staff("editor")["editor"]
+	s.do("GET", job["package_url"].(string), editor, nil).problem(http.StatusForbidden)
+	pkg := s.do("GET", job["package_url"].(string), publisher, nil).want(http.StatusOK)
+	if pkg.header.Get("Content-Type") != "application/zip" || !strings.HasPrefix(pkg.header.Get("Content-Disposition"), "attachment;") {
+		t.Fatalf("package headers %v", pkg.header)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(pkg.body), int64(len(pkg.body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		files[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	sum := sha256.Sum256(files["video.mp4"])
+	if hex.EncodeToString(sum[:]) != clip["sha256"] || len(files["cover.jpg"]) == 0 {
+		t.Fatalf("package files: %v", func() []string {
+			var n []string
+			for k := range files {
+				n = append(n, k)
+			}
+			return n
+		}())
+	}
+	if string(files["caption.txt"]) != "老同志们登高望远 #重阳节\n" || !strings.Contains(string(files["checklist.txt"]), "channels.weixin.qq.com") {
+		t.Fatalf("caption %q, checklist %q", files["caption.txt"], files["checklist.txt"])
+	}
+	s.do("POST", "/api/admin/v1/jobs/"+we["job"].(string)+"/done", publisher, map[string]any{"post_url": "javascript:alert(1)"}).problem(http.StatusBadRequest)
+	done := s.do("POST", "/api/admin/v1/jobs/"+we["job"].(string)+"/done", publisher,
+		map[string]any{"post_url": "https://channels.weixin.qq.com/web/pages/feed?eid=export%2Fabc"}).want(http.StatusOK).json()
+	if done["state"] != "done" || done["done_by"] != "publisher" {
+		t.Fatalf("marked posted: %v", done)
+	}
+	audit := s.do("GET", "/api/admin/v1/audit?action=job_changed", s.token, nil).want(http.StatusOK)
+	if !strings.Contains(string(audit.body), "done wechat_channels") {
+		t.Fatalf("the audit log lacks the change: %s", audit.body)
+	}
+
+	// A new revision: webhooks hear of it; Douyin and 视频号 keep their post.
+	cur := s.do("GET", "/api/admin/v1/videos/"+id, s.token, nil).want(http.StatusOK).json()
+	cur["caption"] = "老同志们登高望远，身体棒"
+	for k := range cur { // the editable fields, channels as the API answered them
+		switch k {
+		case "title", "caption", "hashtags", "video", "cover", "cover_at_ms", "subtitles", "channels", "version":
+		default:
+			delete(cur, k)
+		}
+	}
+	r := s.do("PUT", "/api/admin/v1/videos/"+id, s.token, cur)
+	if r.status != http.StatusOK {
+		t.Fatalf("sending the entry back as read: %d %s", r.status, r.body)
+	}
+	s.do("POST", "/api/admin/v1/videos/"+id+"/publish", s.token, nil).want(http.StatusOK)
+	s.runOutbox()
+	if n := len(s.douyin.Posts()); n != 1 {
+		t.Fatalf("a republish made %d Douyin posts", n)
+	}
+	if got := strings.Join(hooks.got(), ","); got != "video.post,video.post" {
+		t.Fatalf("webhook events %s", got)
+	}
+
+	// Unpublished: the take-downs are tasks for a person; webhooks hear it.
+	s.do("POST", "/api/admin/v1/videos/"+id+"/unpublish", s.token, nil).want(http.StatusOK)
+	s.runOutbox()
+	c = channelsOf(t, s.do("GET", "/api/admin/v1/videos/"+id, s.token, nil).want(http.StatusOK).json())
+	if c["douyin"]["action"] != "takedown" || c["douyin"]["state"] != "waiting_person" || !strings.Contains(c["douyin"]["note"].(string), "删除") {
+		t.Fatalf("douyin after unpublishing: %v", c["douyin"])
+	}
+	if c["wechat_channels"]["action"] != "takedown" || c["wechat_channels"]["state"] != "waiting_person" {
+		t.Fatalf("wechat after unpublishing: %v", c["wechat_channels"])
+	}
+	if got := hooks.got(); got[len(got)-1] != "video.withdrawn" {
+		t.Fatalf("webhook events %v", got)
+	}
+	waiting := s.do("GET", "/api/admin/v1/jobs?state=waiting_person", s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	if len(waiting) != 2 {
+		t.Fatalf("%d jobs wait for a person, want the two take-downs", len(waiting))
+	}
+	s.do("GET", "/api/admin/v1/jobs?state=lost", s.token, nil).problem(http.StatusBadRequest)
+	if body := string(s.do("GET", "/api/content/v1/videos", "", nil).want(http.StatusOK).body); strings.Contains(body, "job") {
+		t.Fatalf("the content API shows jobs: %s", body)
+	}
+}
+
+// TestEachChannelChecksTheEntryBeforePublishing: a 20-minute video is
+// too long for Douyin (15 minutes), a WebM not taken by 视频号; the
+// errors name the channel and the limit, and nothing is published.
+func TestEachChannelChecksTheEntryBeforePublishing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	long := s.upload("讲座.mp4", "video/mp4", probetest.MP4(1920, 1080, 0, 20*60_000), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "讲座全程", "caption": strings.Repeat("讲", 995),
+		"hashtags": []string{"梧桐语讲坛"}, "video": long["id"], "channels": []string{"douyin", "webhook"}}).want(http.StatusCreated).json()
+	p := s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).problem(http.StatusBadRequest)
+	body, _ := json.Marshal(p["errors"])
+	for _, want := range []string{`"field":"video","message":"douyin: the video is 20m0s long; at most 15m0s"`,
+		`"field":"caption","message":"douyin: the caption with its hashtags has 1002 characters; at most 1000"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("errors %s lack %s", body, want)
+		}
+	}
+	if strings.Contains(string(body), "webhook") {
+		t.Errorf("the webhook channel has limits: %s", body)
+	}
+	if jobs, _ := s.outbox.List(context.Background(), syndication.JobQuery{}); len(jobs) != 0 {
+		t.Fatalf("%d jobs written for a refused publish", len(jobs))
+	}
+}
