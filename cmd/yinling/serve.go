@@ -38,7 +38,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := api.New(api.Deps{
 		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Videos: s.videos, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
-			Media: s.library, Theme: s.theme, Previews: s.previews},
+			Media: s.library, Theme: s.theme, Previews: s.previews, Syndication: s.syndication},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,
 			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
@@ -103,7 +103,8 @@ func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, err
 // with several instances one at a time runs it: scheduled publishing on
 // every tick; registrants' notices every minute; trash purging, deleting
 // past sessions' registrations, forgetting old failed sign-ins and
-// orphaned-media collection hourly.
+// orphaned-media collection hourly. The syndication outbox runs beside
+// them, its jobs leased one by one.
 func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	// No SMS or WeChat notifier is configured yet: notices are logged once
@@ -150,4 +151,6 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Run(ctx) }()
 	}
+	// The outbox runs on every instance: each job has its own lease.
+	wg.Go(func() { s.syndication.Outbox.Run(ctx, s.cfg.OutboxTick) })
 }

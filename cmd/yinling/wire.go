@@ -9,13 +9,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/ident"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -34,7 +38,9 @@ type site struct {
 	library  *media.Library
 	theme    *themes.Theme
 	previews *content.Previews
-	closers  []func() error
+	// syndication is the outbox and its channels.
+	syndication api.Syndication
+	closers     []func() error
 }
 
 func (s *site) close() {
@@ -108,13 +114,46 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
 	}
-	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Cursors: cursors,
+	syndicate, err := s.wireSyndication(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Cursors: cursors, Syndication: syndicate,
 		WorkflowConfig: content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions}})
 	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
 		return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 	}
 	ok = true
 	return s, nil
+}
+
+// wireSyndication builds the outbox and its channels: 视频号 and webhooks
+// always, Douyin when its app is configured.
+func (s *site) wireSyndication(cfg config.Config, logger *slog.Logger) (*syndication.Videos, error) {
+	endpoints, err := syndication.ParseEndpoints(cfg.Webhooks)
+	if err != nil {
+		return nil, fmt.Errorf("YINLING_WEBHOOKS: %w", err)
+	}
+	limits, err := syndication.ParseLimits(cfg.ChannelLimits)
+	if err != nil {
+		return nil, fmt.Errorf("YINLING_CHANNEL_LIMITS: %w", err)
+	}
+	hooks := &syndication.Webhooks{Endpoints: endpoints}
+	wechat := &syndication.WeChat{Media: s.library}
+	channels := map[string]syndication.Channel{syndication.ChannelWebhook: hooks, syndication.ChannelWeChat: wechat}
+	names := []string{syndication.ChannelWeChat, syndication.ChannelWebhook}
+	var dy *douyin.Douyin
+	if cfg.DouyinClientKey != "" {
+		if dy, err = douyin.New(douyin.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
+			Accounts: s.store, Media: s.library}); err != nil {
+			return nil, err
+		}
+		channels[douyin.Channel], names = dy, append(names, douyin.Channel)
+	}
+	outbox := syndication.New(syndication.Config{Store: s.store, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
+		Holder: ident.New(), Logger: logger})
+	s.syndication = api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks}
+	return &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, BaseURL: cfg.BaseURL}, nil
 }
 
 func describeMode(cfg config.Config) string {

@@ -69,6 +69,23 @@ type Config struct {
 	// ShutdownTimeout is how long requests in flight may take to finish
 	// after SIGINT or SIGTERM.
 	ShutdownTimeout time.Duration
+	// DouyinClientKey and DouyinClientSecret are the office's Douyin Open
+	// Platform app ("": Douyin is not set up); DouyinBaseURL its API.
+	DouyinClientKey    string
+	DouyinClientSecret string
+	DouyinBaseURL      string
+	// Webhooks is the JSON list of webhook endpoints; ChannelLimits the
+	// JSON of channel limits over the defaults (content/syndication
+	// reads both).
+	Webhooks      string
+	ChannelLimits string
+	// OutboxAttempts is how many failed runs a syndication job has before
+	// it fails; OutboxTick how often the outbox looks for due jobs.
+	OutboxAttempts int
+	OutboxTick     time.Duration
+	// OutboxLease is how long a runner holds a job between renewals: an
+	// instance that dies mid-job is replaced after it.
+	OutboxLease time.Duration
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -230,6 +247,42 @@ func settings() []setting {
 			c.RegistrationLimit = n
 			return nil
 		}},
+		{"YINLING_DOUYIN_CLIENT_KEY", "douyin-client-key", "", "the Douyin Open Platform app's client key (empty: Douyin is not set up)", str(func(c *Config) *string { return &c.DouyinClientKey })},
+		{"YINLING_DOUYIN_CLIENT_SECRET", "douyin-client-secret", "", "the Douyin app's client secret", str(func(c *Config) *string { return &c.DouyinClientSecret })},
+		{"YINLING_DOUYIN_BASE_URL", "douyin-base-url", "https://open.douyin.com", "the Douyin Open Platform's address (a stand-in's, in tests)", func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+			c.DouyinBaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_WEBHOOKS", "webhooks", "", `webhook endpoints as JSON: [{"name", "url", "secret": "whsec_...", "events": ["story.published", "lecture.*"]}]`, str(func(c *Config) *string { return &c.Webhooks })},
+		{"YINLING_CHANNEL_LIMITS", "channel-limits", "", `channel limits over the defaults as JSON: {"douyin": {"max_duration_s": 900}}`, str(func(c *Config) *string { return &c.ChannelLimits })},
+		{"YINLING_OUTBOX_ATTEMPTS", "outbox-attempts", "8", "failed runs a syndication job has before it fails", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 100 {
+				return errors.New("must be a whole number from 1 to 100")
+			}
+			c.OutboxAttempts = n
+			return nil
+		}},
+		{"YINLING_OUTBOX_TICK", "outbox-tick", "2s", "how often the outbox looks for due syndication jobs", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 50*time.Millisecond || d > time.Minute {
+				return errors.New("must be a duration from 50ms to 1m, like 2s")
+			}
+			c.OutboxTick = d
+			return nil
+		}},
+		{"YINLING_OUTBOX_LEASE", "outbox-lease", "2m", "how long a syndication job stays with an instance that stopped answering before another takes it over", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Second || d > time.Hour {
+				return errors.New("must be a duration from 1s to 1h, like 2m")
+			}
+			c.OutboxLease = d
+			return nil
+		}},
 		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 10_000 {
@@ -327,6 +380,9 @@ func (f *Flags) Config(getenv func(string) string) (Config, error) {
 			return Config{}, fmt.Errorf("%s: %w (got %q)", source, err, redact(s.env, v))
 		}
 	}
+	if (c.DouyinClientKey == "") != (c.DouyinClientSecret == "") {
+		return Config{}, errors.New("YINLING_DOUYIN_CLIENT_KEY and YINLING_DOUYIN_CLIENT_SECRET: set both, or neither")
+	}
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")
 	}
@@ -348,7 +404,7 @@ func Load(name string, args []string, getenv func(string) string, output io.Writ
 }
 
 func redact(env, v string) string {
-	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") {
+	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") || strings.Contains(env, "WEBHOOKS") {
 		return "…"
 	}
 	return v

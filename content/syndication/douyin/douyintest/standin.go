@@ -67,6 +67,10 @@ type Server struct {
 	ReviewPolls int
 	// ListGone makes video_list answer 28001056 (withdrawn).
 	ListGone bool
+	// Before, when set, is called as each request arrives; After once it
+	// has been done, before its answer is sent (a test may kill the
+	// client in between). Set them before the first request.
+	Before, After func(r *http.Request)
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -160,6 +164,9 @@ func (s *Server) ExpireAccess() {
 
 func (s *Server) inject(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.Before != nil {
+			s.Before(r)
+		}
 		s.mu.Lock()
 		s.calls[r.URL.Path]++
 		var f Failure
@@ -194,7 +201,18 @@ func (s *Server) inject(next http.Handler) http.Handler {
 				}
 			}
 		default:
-			next.ServeHTTP(w, r)
+			if s.After == nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			s.After(r)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
 		}
 	})
 }
