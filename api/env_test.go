@@ -193,15 +193,17 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Channels: map[string]syndication.Channel{douyin.Channel: dy, syndication.ChannelWeChat: wechat, syndication.ChannelWebhook: hooks}})
 	syndicate := &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: syndication.DefaultLimits(), BaseURL: base,
 		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
+	wf := content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions,
+		Events: &syndication.Lifecycle{Outbox: outbox, Webhooks: hooks, BaseURL: base}}
 	app := api.New(api.Deps{
 		Services: api.Services{
 			Stories: content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
-				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
+				WorkflowConfig: wf}),
 			Lectures: lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
 				Series: store, Users: store, Registrations: store, Places: store,
-				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
+				WorkflowConfig: wf}),
 			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors, Syndication: syndicate,
-				WorkflowConfig: content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions}}),
+				WorkflowConfig: wf}),
 			Locks:       locks,
 			Accounts:    account.NewService(store, store, nil),
 			Audit:       store,

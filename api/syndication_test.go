@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -79,6 +80,12 @@ func (h *hookReceiver) got() []string {
 	return append([]string(nil), h.events...)
 }
 
+// sorted is the events in order of name (jobs run two at a time).
+func sorted(events []string) string {
+	slices.Sort(events)
+	return strings.Join(events, ",")
+}
+
 func channelsOf(t *testing.T, v map[string]any) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
@@ -132,7 +139,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	if c["douyin"]["state"] != "done" || !strings.HasPrefix(c["douyin"]["post_url"].(string), "https://") {
 		t.Fatalf("douyin: %v", c["douyin"])
 	}
-	if c["webhook"]["state"] != "done" || strings.Join(hooks.got(), ",") != "video.post" {
+	if c["webhook"]["state"] != "done" || sorted(hooks.got()) != "video.post,video.published" {
 		t.Fatalf("webhook: %v, events %v", c["webhook"], hooks.got())
 	}
 	we := c["wechat_channels"]
@@ -202,7 +209,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	if n := len(s.douyin.Posts()); n != 1 {
 		t.Fatalf("a republish made %d Douyin posts", n)
 	}
-	if got := strings.Join(hooks.got(), ","); got != "video.post,video.post" {
+	if got := sorted(hooks.got()); got != "video.post,video.post,video.published,video.updated" {
 		t.Fatalf("webhook events %s", got)
 	}
 
@@ -216,7 +223,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	if c["wechat_channels"]["action"] != "takedown" || c["wechat_channels"]["state"] != "waiting_person" {
 		t.Fatalf("wechat after unpublishing: %v", c["wechat_channels"])
 	}
-	if got := hooks.got(); got[len(got)-1] != "video.withdrawn" {
+	if got := sorted(hooks.got()); got != "video.post,video.post,video.published,video.unpublished,video.updated,video.withdrawn" {
 		t.Fatalf("webhook events %v", got)
 	}
 	waiting := s.do("GET", "/api/admin/v1/jobs?state=waiting_person", s.token, nil).want(http.StatusOK).json()["items"].([]any)
@@ -251,5 +258,38 @@ func TestEachChannelChecksTheEntryBeforePublishing(t *testing.T) {
 	}
 	if jobs, _ := s.outbox.List(context.Background(), syndication.JobQuery{}); len(jobs) != 0 {
 		t.Fatalf("%d jobs written for a refused publish", len(jobs))
+	}
+}
+
+// TestLifecycleWebhooksForEveryKind: an endpoint that wants stories and
+// lectures hears a story published, updated and unpublished, and a
+// session cancelled, each once, signed; it hears nothing of videos.
+func TestLifecycleWebhooksForEveryKind(t *testing.T) {
+	t.Parallel()
+	hooks := newHookReceiver(t)
+	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"story.*", "lecture.*"}}))
+	st := s.createStory(map[string]any{"title": "梧桐树下的西迁故事", "body": "一九五六年，交大西迁。", "column": "culture"})
+	id := st["id"].(string)
+	s.publish(id)
+	cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	s.do("PUT", "/api/admin/v1/stories/"+id, s.token, map[string]any{"title": "梧桐树下的西迁故事（续）", "body": "扎根西部。",
+		"column": "culture", "version": cur["version"]}).want(http.StatusOK)
+	s.publish(id)
+	s.do("POST", "/api/admin/v1/stories/"+id+"/unpublish", s.token, nil).want(http.StatusOK)
+
+	s.series(s.token)
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
+	lid := l["id"].(string)
+	s.do("POST", "/api/admin/v1/lectures/"+lid+"/publish", s.token, nil).want(http.StatusOK)
+	s.do("POST", "/api/admin/v1/lectures/"+lid+"/event", s.token, map[string]any{"event_status": "cancelled", "reason": "暴雪"}).want(http.StatusOK)
+
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "登高", "video": clip["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	s.runOutbox()
+
+	want := "lecture.cancelled,lecture.published,story.published,story.unpublished,story.updated"
+	if got := sorted(hooks.got()); got != want {
+		t.Fatalf("events %s, want %s", got, want)
 	}
 }

@@ -166,6 +166,7 @@ type Workflow[T any, F any] struct {
 	locks     *Locks
 	audit     audit.Log
 	changes   ChangeNotifier
+	events    EventSink
 	keep      int
 	now       func() time.Time
 }
@@ -180,6 +181,9 @@ type WorkflowConfig struct {
 	KeepRevisions int
 	// Now may be nil (time.Now).
 	Now func() time.Time
+	// Events, when set, hears of every change readers see (lifecycle
+	// webhooks).
+	Events EventSink
 }
 
 // NewWorkflow wires the workflow of one kind.
@@ -191,7 +195,7 @@ func NewWorkflow[T any, F any](kind Kind[T, F], cfg WorkflowConfig) *Workflow[T,
 		cfg.KeepRevisions = DefaultKeepRevisions
 	}
 	return &Workflow[T, F]{kind: kind, revisions: cfg.Revisions, locks: cfg.Locks, audit: cfg.Audit, changes: cfg.Changes,
-		keep: cfg.KeepRevisions, now: cfg.Now}
+		events: cfg.Events, keep: cfg.KeepRevisions, now: cfg.Now}
 }
 
 func (w *Workflow[T, F]) clock() time.Time { return w.now().UTC().Truncate(time.Millisecond) }
@@ -239,12 +243,70 @@ func (w *Workflow[T, F]) save(ctx context.Context, actor Actor, item T, expect i
 	return item, nil
 }
 
-// saved tells the kind of a save.
-func (w *Workflow[T, F]) saved(ctx context.Context, before, after T) error {
-	if w.kind.Saved == nil {
+// saved tells the kind of a save, and (for workflow and scheduled steps)
+// the event sink of a change readers see: published, updated (a new
+// revision made live) or unpublished. An amendment's events are the
+// kind's to tell (a lecture's event change), as its before shares what
+// the change altered.
+func (w *Workflow[T, F]) saved(ctx context.Context, before, after T, steps bool) error {
+	var errs []error
+	if w.kind.Saved != nil {
+		errs = append(errs, w.kind.Saved(ctx, before, after))
+	}
+	if w.events != nil && steps {
+		was, is := w.kind.Live(&before), w.kind.Live(&after)
+		change := ""
+		switch {
+		case !was && is:
+			change = "published"
+		case was && !is:
+			change = "unpublished"
+		case was && is && w.kind.Changed(&before) && !w.kind.Changed(&after):
+			change = "updated"
+		}
+		if change != "" {
+			h := w.kind.Head(&after)
+			errs = append(errs, w.events.Emit(ctx, Event{Type: w.kind.Noun + "." + change, Kind: w.kind.Name, ID: *h.ID, Slug: *h.Slug,
+				Title: w.kind.Title(&after), Revision: *h.Revision, Key: fmt.Sprint("v", h.Version), At: w.clock()}))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Event is a change of what readers see, as an EventSink hears of it.
+type Event struct {
+	// Type is the noun and the change: story.published, story.updated,
+	// story.unpublished (and lecture.*, video.*; a lecture's event
+	// changes are lecture.postponed, .rescheduled, .cancelled,
+	// .moved_online, .scheduled).
+	Type  string
+	Kind  string // stories, lectures, videos
+	ID    string
+	Slug  string
+	Title string
+	// Revision is the item's working revision when the change was made.
+	Revision int64
+	// Key tells changes apart: one change told twice has the same key.
+	Key string
+	At  time.Time
+}
+
+// EventSink hears of changes readers see. Its error is the caller's; the
+// change stands.
+type EventSink interface {
+	Emit(ctx context.Context, e Event) error
+}
+
+// Emit tells the event sink, if any, of an event a kind names itself (a
+// lecture's event change).
+func (w *Workflow[T, F]) Emit(ctx context.Context, e Event) error {
+	if w.events == nil {
 		return nil
 	}
-	return w.kind.Saved(ctx, before, after)
+	if e.At.IsZero() {
+		e.At = w.clock()
+	}
+	return w.events.Emit(ctx, e)
 }
 
 // MaxNoteLength is the longest note of a workflow step, in characters.
@@ -356,7 +418,7 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 	if in.Note != "" {
 		detail += ": " + in.Note
 	}
-	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item))
+	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item, true))
 }
 
 // publish makes the working copy live, after checking it is complete. The

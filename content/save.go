@@ -307,5 +307,5 @@ func (w *Workflow[T, F]) Amend(ctx context.Context, actor Actor, id string, vers
 	if wasLive || w.kind.Live(&item) {
 		w.liveChanged(ctx)
 	}
-	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item))
+	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item, false))
 }

@@ -172,7 +172,7 @@ func (w *Workflow[T, F]) runScheduled(ctx context.Context, item T) (audit.Entry,
 	}
 	h := w.kind.Head(&saved)
 	entry := w.entry(scheduler, audit.Transition, *h.ID, fmt.Sprintf("%s: %s -> %s", detail, from, h.Status))
-	return entry, live, w.saved(ctx, before, saved)
+	return entry, live, w.saved(ctx, before, saved, true)
 }
 
 func describeFields(fe *fault.Error) string {

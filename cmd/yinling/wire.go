@@ -103,13 +103,6 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err := columns.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed the columns: %w", err)
 	}
-	s.stories = content.NewStories(content.StoriesConfig{Store: db.Stories, Columns: columns, Assets: s.store, Markdown: md, Cursors: cursors,
-		WorkflowConfig: content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions}})
-	s.lectures = lectures.New(lectures.Config{Store: db.Lectures, Assets: s.store, Markdown: md, Cursors: cursors,
-		Series: s.store, Users: s.store, Registrations: s.store, Places: s.store,
-		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
-		WorkflowConfig:   content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions}})
-	s.accounts = account.NewService(s.store, s.store, nil)
 	s.library = &media.Library{Blobs: s.blobs, Assets: s.store, MaxSize: cfg.UploadLimitMB << 20}
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
@@ -118,8 +111,17 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err != nil {
 		return nil, err
 	}
+	wf := content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions,
+		Events: &syndication.Lifecycle{Outbox: s.syndication.Outbox, Webhooks: s.syndication.Webhooks, BaseURL: cfg.BaseURL}}
+	s.stories = content.NewStories(content.StoriesConfig{Store: db.Stories, Columns: columns, Assets: s.store, Markdown: md, Cursors: cursors,
+		WorkflowConfig: wf})
+	s.lectures = lectures.New(lectures.Config{Store: db.Lectures, Assets: s.store, Markdown: md, Cursors: cursors,
+		Series: s.store, Users: s.store, Registrations: s.store, Places: s.store,
+		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
+		WorkflowConfig:   wf})
+	s.accounts = account.NewService(s.store, s.store, nil)
 	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Cursors: cursors, Syndication: syndicate,
-		WorkflowConfig: content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions}})
+		WorkflowConfig: wf})
 	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
 		return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 	}

@@ -103,6 +103,14 @@ func (s *Service) saved(ctx context.Context, before, after Lecture) error {
 	if after.Event.Sequence == before.Event.Sequence {
 		return nil
 	}
+	// An event change (a second postponement too); a publication that
+	// moves a scheduled session is the workflow's lecture.updated.
+	if after.Event.Status != before.Event.Status || (after.Event.Status != EventScheduled && !timesEqual(after.Live.StartsAt, before.liveStarts())) {
+		if err := s.Emit(ctx, content.Event{Type: "lecture." + string(after.Event.Status), Kind: Kind, ID: after.ID, Slug: after.Slug,
+			Title: after.Live.Title, Revision: after.Revision, Key: fmt.Sprint("s", after.Event.Sequence)}); err != nil {
+			return fmt.Errorf("lectures: the change is saved, but its webhooks could not be written: %w", err)
+		}
+	}
 	now := s.clock()
 	n := Notice{Kind: SessionChanged, Sequence: after.Event.Sequence, Status: after.Event.Status, Reason: after.Event.Reason,
 		StartsAt: after.Live.StartsAt, At: now}
@@ -110,6 +118,19 @@ func (s *Service) saved(ctx context.Context, before, after Lecture) error {
 		return fmt.Errorf("lectures: the change is saved, but its registrants could not be marked to be told: %w", err)
 	}
 	return nil
+}
+
+// liveStarts is when readers see the session start (nil: not live or no
+// time).
+func (l Lecture) liveStarts() *time.Time {
+	if l.Live == nil {
+		return nil
+	}
+	return l.Live.StartsAt
+}
+
+func timesEqual(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
 }
 
 // apply checks an organizer's fields and makes them the working copy,

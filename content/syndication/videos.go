@@ -126,7 +126,9 @@ func (s *Videos) Unpublished(ctx context.Context, v videos.Video) error {
 	seen := map[string]bool{}
 	for _, j := range existing {
 		key := j.Channel + "/" + j.Endpoint
-		if j.Action != ActionPost && j.Action != ActionNotify || seen[key] {
+		// The posts and their withdrawals; lifecycle events are not posts.
+		post := j.Action == ActionPost || (j.Action == ActionNotify && (j.Event == "video.post" || j.Event == "video.withdrawn"))
+		if !post || seen[key] {
 			continue
 		}
 		seen[key] = true
