@@ -63,6 +63,8 @@ type Services struct {
 	Previews *content.Previews
 	// Syndication is the outbox and its channels (zero: none set up).
 	Syndication Syndication
+	// Uploads takes big uploads in parts (nil: not set up).
+	Uploads *media.Uploads
 }
 
 // Syndication is the outbox and the channels the admin API acts on.
@@ -172,7 +174,7 @@ func New(d Deps) *fiber.App {
 	reading := delivery.New(delivery.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
-		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
 	website := site.New(site.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,

@@ -74,7 +74,11 @@ type siteConfig struct {
 	theme         *themes.Theme
 	listener      net.Listener
 	webhooks      []syndication.Endpoint
+	diskMedia     bool
 }
+
+// withDiskMedia keeps media on the local-disk store instead of S3.
+func withDiskMedia() siteOption { return func(c *siteConfig) { c.diskMedia = true } }
 
 // withWebhooks sends webhooks to these endpoints.
 func withWebhooks(eps ...syndication.Endpoint) siteOption {
@@ -153,6 +157,14 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Fatal(err)
 	}
 	var blobs media.BlobStore = s3
+	if cfg.diskMedia {
+		disk, err := blobstore.NewDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = disk.Close() })
+		blobs = disk
+	}
 	key, err := store.Secret(ctx, "cursor")
 	if err != nil {
 		t.Fatal(err)
@@ -211,6 +223,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
 			Theme:       cfg.theme,
 			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
+			Uploads:     &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base},
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,

@@ -37,6 +37,8 @@ type Deps struct {
 	WeChat   *syndication.WeChat
 	Douyin   *douyin.Douyin
 	Webhooks *syndication.Webhooks
+	// Uploads takes big uploads in parts (nil: not set up).
+	Uploads *media.Uploads
 	// BaseURL is the public URL of the site; https makes cookies Secure
 	// and __Host- prefixed.
 	BaseURL        string

@@ -54,6 +54,13 @@ func (s *Surface) Routes(app fiber.Router) {
 	media := require(account.UseMedia)
 	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)
 	admin.Get("/media/:id", signedIn(media, httpx.NoQuery, h.getMedia)...)
+	admin.Post("/media/uploads", signedIn(media, h.startUpload)...)
+	admin.Get("/media/uploads/:id", signedIn(media, httpx.NoQuery, h.getUpload)...)
+	admin.Post("/media/uploads/:id/complete", signedIn(media, h.completeUpload)...)
+	admin.Delete("/media/uploads/:id", signedIn(media, h.abortUpload)...)
+	// Parts of big uploads on the disk store: the signed URL is the
+	// permission, so no session.
+	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.NoStore(), h.putPart)
 
 	manage := require(account.ManageUsers)
 	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)

@@ -38,7 +38,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := api.New(api.Deps{
 		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Videos: s.videos, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
-			Media: s.library, Theme: s.theme, Previews: s.previews, Syndication: s.syndication},
+			Media: s.library, Theme: s.theme, Previews: s.previews, Syndication: s.syndication,
+			Uploads: s.uploads},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,
 			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
@@ -143,7 +144,11 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 			if n > 0 {
 				logger.Info("collected orphaned media objects", "count", n)
 			}
-			return time.Time{}, err
+			aborted, aerr := s.uploads.AbortStale(ctx, media.StaleUpload)
+			if aborted > 0 {
+				logger.Info("aborted big uploads left unfinished for a day", "count", aborted)
+			}
+			return time.Time{}, errors.Join(err, aerr)
 		}},
 	}
 	for _, w := range jobs {

@@ -40,6 +40,7 @@ type site struct {
 	previews *content.Previews
 	// syndication is the outbox and its channels.
 	syndication api.Syndication
+	uploads     *media.Uploads
 	closers     []func() error
 }
 
@@ -107,6 +108,11 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if cfg.EmbeddedS3() {
 		s.library.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
 	}
+	uploadKey, err := s.store.Secret(ctx, "uploads")
+	if err != nil {
+		return nil, err
+	}
+	s.uploads = &media.Uploads{Library: s.library, Key: uploadKey, BaseURL: cfg.BaseURL, MaxSize: cfg.UploadLimitMB << 20}
 	syndicate, err := s.wireSyndication(cfg, logger)
 	if err != nil {
 		return nil, err

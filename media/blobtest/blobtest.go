@@ -150,6 +150,70 @@ func Run(t *testing.T, open func(t *testing.T) media.BlobStore) {
 			t.Fatal("a range inside the 40 MB object came back different")
 		}
 	})
+	t.Run("a multipart upload joins its parts in order, a part sent again replacing the first", func(t *testing.T) {
+		s := open(t)
+		m, ok := s.(media.Multipart)
+		if !ok {
+			t.Skip("the store takes no multipart uploads")
+		}
+		ctx := ctxFor(t)
+		id, err := m.StartMultipart(ctx, "assets/big", "video/mp4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := func(n int, fill byte, size int) []byte { return bytes.Repeat([]byte{fill}, size) }
+		const five = 5 << 20 // S3's smallest part but the last
+		for _, p := range []struct {
+			n    int
+			fill byte
+			size int
+		}{{2, 'b', five}, {1, 'x', five}, {3, 'c', 1000}, {1, 'a', five}} {
+			if err := m.PutPart(ctx, "assets/big", id, p.n, bytes.NewReader(part(p.n, p.fill, p.size)), int64(p.size)); err != nil {
+				t.Fatalf("part %d: %v", p.n, err)
+			}
+		}
+		if err := m.PutPart(ctx, "assets/big", id, 4, bytes.NewReader([]byte("short")), 10); err == nil {
+			t.Error("a part shorter than its size was taken")
+		}
+		parts, err := m.Parts(ctx, "assets/big", id)
+		if err != nil || len(parts) != 3 || parts[0].Number != 1 || parts[0].Size != five || parts[2].Size != 1000 {
+			t.Fatalf("parts %+v, %v", parts, err)
+		}
+		if _, err := s.Stat(ctx, "assets/big"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("the object exists before completion: %v", err)
+		}
+		if err := m.CompleteMultipart(ctx, "assets/big", id, parts); err != nil {
+			t.Fatal(err)
+		}
+		want := append(append(part(1, 'a', five), part(2, 'b', five)...), part(3, 'c', 1000)...)
+		if got := mustGet(t, s, "assets/big", 0, -1); !bytes.Equal(got, want) {
+			t.Fatalf("joined %d bytes, want %d in order", len(got), len(want))
+		}
+		if info, _ := s.Stat(ctx, "assets/big"); info.ContentType != "video/mp4" {
+			t.Fatalf("content type %q", info.ContentType)
+		}
+		// Aborting discards the parts; aborting again is fine.
+		id2, err := m.StartMultipart(ctx, "assets/gone", "video/mp4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.PutPart(ctx, "assets/gone", id2, 1, bytes.NewReader(part(1, 'z', 100)), 100); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.AbortMultipart(ctx, "assets/gone", id2); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.AbortMultipart(ctx, "assets/gone", id2); err != nil {
+			t.Fatalf("aborting twice: %v", err)
+		}
+		if _, err := m.Parts(ctx, "assets/gone", id2); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("parts of an aborted upload: %v", err)
+		}
+		if objects, _ := s.List(ctx, "assets/gone"); len(objects) != 0 {
+			t.Fatal("an aborted upload left an object")
+		}
+	})
+
 	t.Run("ping answers", func(t *testing.T) {
 		s, ctx := open(t), ctxFor(t)
 		if err := s.Ping(ctx); err != nil {
