@@ -12,6 +12,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ident"
 	"github.com/yinling-cms/yinling/internal/worker"
@@ -104,8 +105,9 @@ func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, err
 // with several instances one at a time runs it: scheduled publishing on
 // every tick; registrants' notices every minute; trash purging, deleting
 // past sessions' registrations, forgetting old failed sign-ins and
-// orphaned-media collection hourly. The syndication outbox runs beside
-// them, its jobs leased one by one.
+// orphaned-media collection hourly; every five minutes, the jobs of
+// published videos a stopped server did not write. The syndication
+// outbox runs beside them, its jobs leased one by one.
 func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder string, logger *slog.Logger) {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	// No SMS or WeChat notifier is configured yet: notices are logged once
@@ -137,6 +139,13 @@ func startWorkers(ctx context.Context, wg *sync.WaitGroup, s *site, holder strin
 			if n > 0 {
 				logger.Info("registrants told of changes", "count", n)
 			}
+			return time.Time{}, err
+		}},
+		{Name: "syndication-reconcile", Every: 5 * time.Minute, Job: func(ctx context.Context) (time.Time, error) {
+			_, err := s.syndicate.Reconcile(ctx, func(ctx context.Context, cursor string) ([]videos.Video, string, error) {
+				page, err := s.videos.ListLive(ctx, videos.ListParams{Limit: 100, Cursor: cursor})
+				return page.Items, page.NextCursor, err
+			})
 			return time.Time{}, err
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {

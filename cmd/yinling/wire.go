@@ -40,6 +40,7 @@ type site struct {
 	previews *content.Previews
 	// syndication is the outbox and its channels.
 	syndication api.Syndication
+	syndicate   *syndication.Videos
 	uploads     *media.Uploads
 	closers     []func() error
 }
@@ -117,6 +118,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err != nil {
 		return nil, err
 	}
+	s.syndicate = syndicate
 	wf := content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: s.locks, Audit: s.store, KeepRevisions: cfg.KeepRevisions,
 		Events: &syndication.Lifecycle{Outbox: s.syndication.Outbox, Webhooks: s.syndication.Webhooks, BaseURL: cfg.BaseURL}}
 	s.stories = content.NewStories(content.StoriesConfig{Store: db.Stories, Columns: columns, Assets: s.store, Markdown: md, Cursors: cursors,

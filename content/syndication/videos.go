@@ -166,3 +166,29 @@ func (s *Videos) Unpublished(ctx context.Context, v videos.Video) error {
 	_, err = s.Outbox.Enqueue(ctx, jobs...)
 	return err
 }
+
+// Reconcile writes the jobs of every published video that lacks them (a
+// server stopped between publishing and writing them); jobs already
+// written are kept, so it may run any time. pages returns the published
+// videos a page at a time ("" cursor: the first; "" next: the last).
+//
+// It returns how many videos it looked at.
+func (s *Videos) Reconcile(ctx context.Context, pages func(ctx context.Context, cursor string) ([]videos.Video, string, error)) (int, error) {
+	n, cursor := 0, ""
+	for {
+		list, next, err := pages(ctx, cursor)
+		if err != nil {
+			return n, err
+		}
+		for _, v := range list {
+			if err := s.Published(ctx, v); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if next == "" {
+			return n, nil
+		}
+		cursor = next
+	}
+}
