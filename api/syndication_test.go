@@ -133,7 +133,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	v = s.do("GET", "/api/admin/v1/videos/"+id, s.token, nil).want(http.StatusOK).json()
 	c := channelsOf(t, v)
 	posts := s.douyin.Posts()
-	if len(posts) != 1 || posts[0].Text != "老同志们登高望远 #重阳节" {
+	if len(posts) != 1 || posts[0].Text != "老同志们登高望远 #重阳节" || posts[0].CoverImage == "" || posts[0].CoverTsp != 0 {
 		t.Fatalf("Douyin posts: %+v", posts)
 	}
 	if c["douyin"]["state"] != "done" || !strings.HasPrefix(c["douyin"]["post_url"].(string), "https://") {

@@ -26,6 +26,7 @@ const (
 	PathRefreshToken  = "/oauth/refresh_token/"
 	PathRenewRefresh  = "/oauth/renew_refresh_token/"
 	PathUpload        = "/api/douyin/v1/video/upload_video/"
+	PathUploadImage   = "/api/douyin/v1/video/upload_image/"
 	PathPartInit      = "/api/douyin/v1/video/init_video_part_upload/"
 	PathPartUpload    = "/api/douyin/v1/video/upload_video_part/"
 	PathPartComplete  = "/api/douyin/v1/video/complete_video_part_upload/"
@@ -166,6 +167,19 @@ type CreateRequest struct {
 	VideoID  string  `json:"video_id"`
 	Text     string  `json:"text"`
 	CoverTsp float64 `json:"cover_tsp,omitempty"`
+	// CustomCover is, despite the platform's name for it, the image_id of
+	// a cover uploaded with upload_image.
+	CustomCover string `json:"custom_cover_image_url,omitempty"`
+}
+
+// ImageData is upload_image's data.
+type ImageData struct {
+	Status
+	Image struct {
+		ImageID string `json:"image_id"`
+		Width   Flex   `json:"width"`
+		Height  Flex   `json:"height"`
+	} `json:"image"`
 }
 
 // CreateData is create_video's data.

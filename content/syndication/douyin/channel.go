@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +88,7 @@ const (
 	StepUploadID = "upload_id" // a part upload under way (valid two hours)
 	StepParts    = "parts"     // how many parts are up
 	StepVideoID  = "video_id"  // the uploaded video
+	StepCoverID  = "cover_id"  // the uploaded cover image
 	// StepCreating is written before create_video, whose outcome may be
 	// unknown (a time-out): a retry then looks for the post before
 	// creating it again. Retry from waiting_person forgets it.
@@ -116,6 +118,12 @@ func (d *Douyin) Deliver(ctx context.Context, run *syndication.Run) (syndication
 			return syndication.Outcome{}, d.classify(ctx, acct, err)
 		}
 	}
+	coverID, ok := j.StepValue(StepCoverID)
+	if !ok && post.Cover != "" {
+		if coverID, err = d.uploadCover(ctx, run, acct, post.Cover); err != nil {
+			return syndication.Outcome{}, d.classify(ctx, acct, err)
+		}
+	}
 	itemID, ok := j.StepValue(StepItemID)
 	if !ok {
 		text := post.Text()
@@ -136,8 +144,8 @@ func (d *Douyin) Deliver(ctx context.Context, run *syndication.Run) (syndication
 			if err := run.Record(ctx, StepCreating, ""); err != nil {
 				return syndication.Outcome{}, err
 			}
-			req := CreateRequest{VideoID: videoID, Text: text}
-			if post.Cover == "" && post.CoverAtMS > 0 {
+			req := CreateRequest{VideoID: videoID, Text: text, CustomCover: coverID}
+			if coverID == "" && post.CoverAtMS > 0 {
 				req.CoverTsp = float64(post.CoverAtMS) / 1000
 			}
 			var out Envelope[CreateData]
@@ -306,9 +314,42 @@ func (d *Douyin) uploadParts(ctx context.Context, run *syndication.Run, acct syn
 	return d.call(ctx, acct, http.MethodPost, PathPartComplete, url.Values{"upload_id": {uploadID}}, jsonBody(struct{}{}), "application/json", done)
 }
 
-// sendPart streams bytes [off, off+n) of the asset as the multipart field
-// "video", straight from the object store.
+// uploadCover sends the cover image (upload_image, field image) and
+// records its id.
+func (d *Douyin) uploadCover(ctx context.Context, run *syndication.Run, acct syndication.Account, id string) (string, error) {
+	a, err := d.cfg.Media.Get(ctx, id)
+	if err != nil {
+		if fault.Is(err, fault.NotFound) {
+			return "", syndication.Final(fmt.Errorf("the cover %s is no longer in the media library", id))
+		}
+		return "", err
+	}
+	var out Envelope[ImageData]
+	if err := d.sendFile(ctx, acct, PathUploadImage, nil, "image", "cover"+path.Ext(a.Filename), a, 0, a.Size, &out); err != nil {
+		return "", err
+	}
+	if err := check(out.Data.Status, out.Extra); err != nil {
+		return "", err
+	}
+	if out.Data.Image.ImageID == "" {
+		return "", errors.New("douyin: the cover upload answered no image_id")
+	}
+	return out.Data.Image.ImageID, run.Record(ctx, StepCoverID, out.Data.Image.ImageID)
+}
+
+// sendPart streams bytes [off, off+n) of the video as the multipart
+// field "video".
 func (d *Douyin) sendPart(ctx context.Context, acct syndication.Account, path string, q url.Values, a media.Asset, off, n int64, out any) error {
+	name := "video.mp4"
+	if a.ContentType == "video/webm" {
+		name = "video.webm"
+	}
+	return d.sendFile(ctx, acct, path, q, "video", name, a, off, n, out)
+}
+
+// sendFile streams bytes [off, off+n) of the asset as the multipart
+// field, straight from the object store.
+func (d *Douyin) sendFile(ctx context.Context, acct syndication.Account, path string, q url.Values, field, name string, a media.Asset, off, n int64, out any) error {
 	src, err := d.cfg.Media.Open(ctx, a, off, n)
 	if err != nil {
 		return fmt.Errorf("douyin: read the video from the object store: %w", err)
@@ -317,11 +358,7 @@ func (d *Douyin) sendPart(ctx context.Context, acct syndication.Account, path st
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		name := "video.mp4"
-		if a.ContentType == "video/webm" {
-			name = "video.webm"
-		}
-		part, err := mw.CreateFormFile("video", name)
+		part, err := mw.CreateFormFile(field, name)
 		if err == nil {
 			_, err = io.Copy(part, io.LimitReader(src, n))
 		}

@@ -46,9 +46,11 @@ const (
 // Post is a post the stand-in holds.
 type Post struct {
 	ItemID, VideoID, Text string
-	CoverTsp              float64
-	CreatedAt             time.Time
-	Polls                 int
+	// CoverImage is the uploaded cover's image id, "" for a frame.
+	CoverImage string
+	CoverTsp   float64
+	CreatedAt  time.Time
+	Polls      int
 }
 
 // Video is an uploaded video.
@@ -82,6 +84,7 @@ type Server struct {
 	partSizes map[string]map[int]int64
 	partHash  map[string]map[int][]byte
 	videos    map[string]Video
+	images    map[string]int64
 	posts     []Post
 	seq       int
 	calls     map[string]int
@@ -91,13 +94,14 @@ type Server struct {
 func New() *Server {
 	s := &Server{ClientKey: "aw-test-key", ClientSecret: "test-secret", OpenID: "open-office", ReviewPolls: 1,
 		failures: map[string][]Failure{}, codes: map[string]bool{}, access: map[string]time.Time{}, refresh: map[string]time.Time{},
-		partSizes: map[string]map[int]int64{}, partHash: map[string]map[int][]byte{}, videos: map[string]Video{}, calls: map[string]int{},
+		partSizes: map[string]map[int]int64{}, partHash: map[string]map[int][]byte{}, videos: map[string]Video{}, images: map[string]int64{}, calls: map[string]int{},
 		closing: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc(douyin.PathAccessToken, s.accessToken)
 	mux.HandleFunc(douyin.PathRefreshToken, s.refreshToken)
 	mux.HandleFunc(douyin.PathRenewRefresh, s.renewRefresh)
 	mux.HandleFunc(douyin.PathUpload, s.authed(s.upload))
+	mux.HandleFunc(douyin.PathUploadImage, s.authed(s.uploadImage))
 	mux.HandleFunc(douyin.PathPartInit, s.authed(s.partInit))
 	mux.HandleFunc(douyin.PathPartUpload, s.authed(s.partUpload))
 	mux.HandleFunc(douyin.PathPartComplete, s.authed(s.partComplete))
@@ -335,7 +339,10 @@ func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
 
 // videoPart reads the multipart field "video" and returns its size and
 // hash (never held whole).
-func videoPart(r *http.Request) (int64, []byte, error) {
+func videoPart(r *http.Request) (int64, []byte, error) { return filePart(r, "video") }
+
+// filePart reads a multipart field and returns its size and hash.
+func filePart(r *http.Request, field string) (int64, []byte, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return 0, nil, err
@@ -343,9 +350,9 @@ func videoPart(r *http.Request) (int64, []byte, error) {
 	for {
 		p, err := mr.NextPart()
 		if err != nil {
-			return 0, nil, fmt.Errorf("no field video: %w", err)
+			return 0, nil, fmt.Errorf("no field %s: %w", field, err)
 		}
-		if p.FormName() == "video" {
+		if p.FormName() == field {
 			h := sha256.New()
 			n, err := io.Copy(h, p)
 			return n, h.Sum(nil), err
@@ -368,6 +375,19 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	id := s.token("v0200f")
 	s.videos[id] = Video{ID: id, Size: n, SHA256: hex.EncodeToString(sum), Parts: 1}
 	answer(w, map[string]any{"video": map[string]any{"video_id": id, "width": 1080, "height": 1920}}, 0, "")
+}
+
+func (s *Server) uploadImage(w http.ResponseWriter, r *http.Request) {
+	n, _, err := filePart(r, "image")
+	if err != nil || n == 0 || n > 20<<20 {
+		answer(w, map[string]any{}, 2100005, "参数不合法")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.token("tos-cn-i-0813")
+	s.images[id] = n
+	answer(w, map[string]any{"image": map[string]any{"image_id": id, "width": 720, "height": 1280}}, 0, "")
 }
 
 func (s *Server) partInit(w http.ResponseWriter, r *http.Request) {
@@ -444,12 +464,16 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		answer(w, map[string]any{}, 2190007, "无效的视频文件ID")
 		return
 	}
+	if _, ok := s.images[req.CustomCover]; req.CustomCover != "" && !ok {
+		answer(w, map[string]any{}, 2100005, "参数不合法: custom_cover_image_url")
+		return
+	}
 	if n := len([]rune(req.Text)); n > 1000 {
 		answer(w, map[string]any{}, 2100005, "参数不合法: text 过长")
 		return
 	}
 	item := s.token("@9VwKzuqCUpwq")
-	s.posts = append(s.posts, Post{ItemID: item, VideoID: req.VideoID, Text: req.Text, CoverTsp: req.CoverTsp, CreatedAt: time.Now()})
+	s.posts = append(s.posts, Post{ItemID: item, VideoID: req.VideoID, Text: req.Text, CoverTsp: req.CoverTsp, CoverImage: req.CustomCover, CreatedAt: time.Now()})
 	answer(w, map[string]any{"item_id": item}, 0, "")
 }
 
