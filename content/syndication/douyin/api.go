@@ -14,7 +14,6 @@ package douyin
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -213,11 +212,3 @@ const (
 	StatusInReview  = 4 // 审核中
 	StatusPublic    = 5 // 公开视频
 )
-
-func decode[T any](body []byte) (Envelope[T], error) {
-	var env Envelope[T]
-	if err := json.Unmarshal(body, &env); err != nil {
-		return env, fmt.Errorf("douyin: the answer is not the documented JSON: %w", err)
-	}
-	return env, nil
-}

@@ -182,7 +182,7 @@ func (d *Douyin) review(ctx context.Context, acct syndication.Account, itemID st
 		case !it.IsReviewed || it.VideoStatus == StatusInReview:
 			return syndication.Outcome{State: syndication.Queued, Later: d.cfg.Clock().Add(d.cfg.ReviewPoll), PostURL: it.ShareURL}, nil
 		case it.VideoStatus == StatusNotPublic:
-			return syndication.Outcome{}, syndication.Final(fmt.Errorf("Douyin's review did not make the post public (video_status %d)", it.VideoStatus))
+			return syndication.Outcome{}, syndication.Final(fmt.Errorf("the review on Douyin did not make the post public (video_status %d)", it.VideoStatus))
 		}
 		return syndication.Outcome{State: syndication.Done, PostURL: it.ShareURL}, nil
 	}

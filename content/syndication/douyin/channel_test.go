@@ -233,7 +233,7 @@ func TestTokensAreRefreshedRenewedAndTheirEndShown(t *testing.T) {
 		t.Fatalf("after the refresh: %+v, %v, %d refreshes", a, err, f.douyin.Calls(douyin.PathRefreshToken))
 	}
 	e := douyin.ExpiryOf(a, time.Now())
-	if e.RenewalsLeft != 5 || e.Warn || e.ReauthorizeBy.Sub(time.Now()) < 170*24*time.Hour {
+	if e.RenewalsLeft != 5 || e.Warn || time.Until(e.ReauthorizeBy) < 170*24*time.Hour {
 		t.Fatalf("expiry %+v", e)
 	}
 	// Near the refresh token's end, with renewals spent: warn.
@@ -268,7 +268,7 @@ func TestTheRefreshTokenIsRenewedNearItsEnd(t *testing.T) {
 		t.Fatalf("job %+v", j)
 	}
 	b, _ := f.ch.Account(ctx)
-	if b.Renewals != 1 || b.RefreshToken == a.RefreshToken || b.RefreshExpiresAt.Sub(time.Now()) < 29*24*time.Hour {
+	if b.Renewals != 1 || b.RefreshToken == a.RefreshToken || time.Until(b.RefreshExpiresAt) < 29*24*time.Hour {
 		t.Fatalf("after renewing: %+v", b)
 	}
 }
