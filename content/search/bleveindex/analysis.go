@@ -1,0 +1,103 @@
+package bleveindex
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/go-ego/gse"
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Names of the analysis parts registered with bleve.
+const (
+	normalizeName = "yinling_normalize"
+	wordsName     = "yinling_words" // gse's segmentation (search mode)
+	// Analyzers: words for precision, character bigrams (bleve's cjk
+	// analyzer after normalizing) for recall inside longer words.
+	analyzerWords = "yinling_zh_words"
+	analyzerGrams = "yinling_zh_grams"
+	analyzerChars = "yinling_zh_chars" // single characters
+)
+
+// language is what every index of the process shares: gse's dictionary
+// (tens of MB, loaded once, on first use) and OpenCC's conversion from
+// traditional to simplified characters. bleve's registry of analysis
+// parts is global by its design; the parts are registered once.
+var language = sync.OnceValues(func() (*lang, error) {
+	seg, err := gse.NewEmbed("zh")
+	if err != nil {
+		return nil, err
+	}
+	t2s, err := opencc.New("t2s")
+	if err != nil {
+		return nil, err
+	}
+	l := &lang{seg: &seg, t2s: t2s}
+	if err := registry.RegisterCharFilter(normalizeName, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
+		return charFilter{l}, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := registry.RegisterTokenizer(wordsName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return wordTokenizer{l}, nil
+	}); err != nil {
+		return nil, err
+	}
+	return l, nil
+})
+
+type lang struct {
+	seg *gse.Segmenter
+	t2s *opencc.OpenCC
+	mu  sync.Mutex // OpenCC's converter is not documented safe for concurrent use
+}
+
+// Normalize folds what a reader may type in several ways to one form:
+// full-width letters and digits to half-width (NFKC), traditional
+// characters to simplified, letters to lower case.
+func (l *lang) Normalize(s string) string {
+	s = norm.NFKC.String(s)
+	l.mu.Lock()
+	if out, err := l.t2s.Convert(s); err == nil {
+		s = out
+	}
+	l.mu.Unlock()
+	return strings.ToLower(s)
+}
+
+// Words are the words of normalized text as gse cuts it in search mode
+// (long words also as their parts), punctuation and spaces dropped.
+func (l *lang) Words(s string) []string {
+	var out []string
+	for _, w := range l.seg.CutSearch(s, true) {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			out = append(out, strings.TrimSpace(w))
+		}
+	}
+	return out
+}
+
+type charFilter struct{ l *lang }
+
+func (f charFilter) Filter(b []byte) []byte { return []byte(f.l.Normalize(string(b))) }
+
+type wordTokenizer struct{ l *lang }
+
+func (t wordTokenizer) Tokenize(b []byte) analysis.TokenStream {
+	words := t.l.Words(string(b))
+	out := make(analysis.TokenStream, 0, len(words))
+	pos := 0
+	for _, w := range words {
+		pos++
+		typ := analysis.AlphaNumeric
+		if r := []rune(w); len(r) > 0 && unicode.Is(unicode.Han, r[0]) {
+			typ = analysis.Ideographic
+		}
+		out = append(out, &analysis.Token{Term: []byte(w), Position: pos, Type: typ})
+	}
+	return out
+}

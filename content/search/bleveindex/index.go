@@ -1,0 +1,404 @@
+// Package bleveindex is the embedded search index: bleve (pure Go, BM25)
+// in a folder of the data directory, with Chinese analysis that finds
+// what a reader means: gse's word segmentation for precision, character
+// bigrams for recall inside longer words, full- and half-width forms and
+// traditional and simplified characters folded together, and the pinyin
+// initials of titles as a fallback (xqgs finds 西迁故事).
+package bleveindex
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom" // registers the "custom" analyzer type
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bquery "github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	"github.com/mozillazg/go-pinyin"
+
+	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/internal/fault"
+)
+
+// Index is a bleve index in a folder.
+type Index struct {
+	b    bleve.Index
+	lang *lang
+}
+
+var _ search.Index = (*Index)(nil)
+
+// Open opens the index in dir, creating it when missing; created reports
+// a new (empty) index, which the caller fills from the store.
+func Open(dir string) (idx *Index, created bool, err error) {
+	l, err := language()
+	if err != nil {
+		return nil, false, fmt.Errorf("search: load the Chinese dictionary: %w", err)
+	}
+	b, err := bleve.Open(dir)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		m, merr := newMapping()
+		if merr != nil {
+			return nil, false, merr
+		}
+		b, err = bleve.New(dir, m)
+		created = true
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("search: open the index in %s: %w", dir, err)
+	}
+	return &Index{b: b, lang: l}, created, nil
+}
+
+// Remove deletes an index folder (for a rebuild).
+func Remove(dir string) error { return os.RemoveAll(dir) }
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	if err := m.AddCustomAnalyzer(analyzerWords, map[string]any{"type": "custom", "char_filters": []any{normalizeName},
+		"tokenizer": wordsName, "token_filters": []any{lowercase.Name}}); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(analyzerChars, map[string]any{"type": "custom", "char_filters": []any{normalizeName},
+		"tokenizer": unitokenizer.Name, "token_filters": []any{cjk.WidthName, lowercase.Name}}); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if err := m.AddCustomAnalyzer(analyzerGrams, map[string]any{"type": "custom", "char_filters": []any{normalizeName},
+		"tokenizer": unitokenizer.Name, "token_filters": []any{cjk.WidthName, lowercase.Name, cjk.BigramName}}); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	text := func(analyzer string, store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll = analyzer, store, false, false
+		return f
+	}
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store, f.IncludeInAll = store, false
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range []string{"kind", "slug", "status", "column"} {
+		doc.AddFieldMappingsAt(f, kw(true))
+	}
+	doc.AddFieldMappingsAt("tags", kw(true))
+	doc.AddFieldMappingsAt("live", bleve.NewBooleanFieldMapping())
+	at := bleve.NewDateTimeFieldMapping()
+	at.Store = true
+	doc.AddFieldMappingsAt("at", at)
+	for _, f := range textFields {
+		doc.AddFieldMappingsAt(f+"_w", text(analyzerWords, false))
+		doc.AddFieldMappingsAt(f+"_g", text(analyzerGrams, false))
+	}
+	for _, f := range charFields {
+		doc.AddFieldMappingsAt(f+"_c", text(analyzerChars, false))
+	}
+	py := bleve.NewTextFieldMapping()
+	py.Analyzer, py.IncludeInAll = keyword.Name, false
+	doc.AddFieldMappingsAt("py", py)
+	doc.AddFieldMappingsAt("doc", func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index, f.Store, f.IncludeInAll = false, true, false
+		return f
+	}())
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = analyzerGrams
+	return m, nil
+}
+
+// textFields are searched, each by words (_w) and bigrams (_g), with
+// these boosts: a match in the title counts most.
+var textFields = []string{"title", "tags", "people", "summary", "body"}
+
+var boosts = map[string]float64{"title": 5, "tags": 3, "people": 3, "summary": 2, "body": 1}
+
+// charFields are also searched by single characters (_c), for a query of
+// one character: short fields only, as a lone character in a long body
+// finds too much to help.
+var charFields = []string{"title", "tags", "summary"}
+
+// record is what bleve indexes of a Doc (the Doc itself rides along,
+// stored, for the answer).
+type record struct {
+	Kind    string    `json:"kind"`
+	Slug    string    `json:"slug"`
+	Status  string    `json:"status"`
+	Column  string    `json:"column"`
+	Tags    []string  `json:"tags"`
+	Live    bool      `json:"live"`
+	At      time.Time `json:"at"`
+	TitleW  string    `json:"title_w"`
+	TitleG  string    `json:"title_g"`
+	TagsW   string    `json:"tags_w"`
+	TagsG   string    `json:"tags_g"`
+	PeopleW string    `json:"people_w"`
+	PeopleG string    `json:"people_g"`
+	SumW    string    `json:"summary_w"`
+	SumG    string    `json:"summary_g"`
+	BodyW   string    `json:"body_w"`
+	BodyG   string    `json:"body_g"`
+	TitleC  string    `json:"title_c"`
+	TagsC   string    `json:"tags_c"`
+	SumC    string    `json:"summary_c"`
+	PY      string    `json:"py"`
+	Doc     string    `json:"doc"`
+}
+
+func docID(kind, id string) string { return kind + "/" + id }
+
+func initials(title string) string {
+	var b strings.Builder
+	for _, p := range pinyin.Pinyin(title, pinyin.Args{Style: pinyin.FirstLetter}) {
+		if len(p) > 0 {
+			b.WriteString(p[0])
+		}
+	}
+	return b.String()
+}
+
+// Put implements search.Index.
+func (x *Index) Put(ctx context.Context, docs ...search.Doc) error {
+	batch := x.b.NewBatch()
+	for _, d := range docs {
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		tags := strings.Join(d.Tags, " ")
+		people := strings.Join(d.People, " ")
+		r := record{Kind: d.Kind, Slug: d.Slug, Status: d.Status, Column: d.Column, Tags: d.Tags, Live: d.Live, At: d.At,
+			TitleW: d.Title, TitleG: d.Title, TagsW: tags, TagsG: tags, PeopleW: people, PeopleG: people,
+			SumW: d.Summary, SumG: d.Summary, BodyW: d.Body, BodyG: d.Body, TitleC: d.Title, TagsC: tags, SumC: d.Summary,
+			PY: initials(d.Title), Doc: string(raw)}
+		if err := batch.Index(docID(d.Kind, d.ID), r); err != nil {
+			return fmt.Errorf("search: index %s: %w", d.ID, err)
+		}
+	}
+	if err := x.b.Batch(batch); err != nil {
+		return fmt.Errorf("search: write the index: %w", err)
+	}
+	return nil
+}
+
+// Delete implements search.Index.
+func (x *Index) Delete(ctx context.Context, kind string, ids ...string) error {
+	batch := x.b.NewBatch()
+	for _, id := range ids {
+		batch.Delete(docID(kind, id))
+	}
+	if err := x.b.Batch(batch); err != nil {
+		return fmt.Errorf("search: write the index: %w", err)
+	}
+	return nil
+}
+
+// Count implements search.Index.
+func (x *Index) Count() (uint64, error) { return x.b.DocCount() }
+
+// Close implements search.Index.
+func (x *Index) Close() error { return x.b.Close() }
+
+// terms splits a normalized query into what must each be found: runs of
+// Chinese characters, and Latin words and numbers.
+func terms(q string) []string {
+	var out []string
+	var cur []rune
+	han := false
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range q {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			if !han {
+				flush()
+			}
+			han = true
+			cur = append(cur, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if han {
+				flush()
+			}
+			han = false
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// termQuery finds one term: as words (gse) or as adjacent bigrams in any
+// text field, boosted by field; a single Chinese character as the start
+// of a bigram; a Latin word of letters also as the pinyin initials of a
+// title.
+func termQuery(term string) bquery.Query {
+	var alts []bquery.Query
+	n := utf8.RuneCountInString(term)
+	han := unicode.Is(unicode.Han, []rune(term)[0])
+	for _, f := range textFields {
+		boost := bquery.Boost(boosts[f])
+		w := bleve.NewMatchQuery(term)
+		w.SetField(f + "_w")
+		w.Analyzer = analyzerWords
+		w.SetOperator(bquery.MatchQueryOperatorAnd)
+		w.SetBoost(float64(boost) * 1.5)
+		alts = append(alts, w)
+		if han && n == 1 {
+			if slices.Contains(charFields, f) {
+				c := bleve.NewTermQuery(term)
+				c.SetField(f + "_c")
+				c.SetBoost(float64(boost))
+				alts = append(alts, c)
+			}
+			continue
+		}
+		g := bleve.NewMatchPhraseQuery(term)
+		g.SetField(f + "_g")
+		g.Analyzer = analyzerGrams
+		g.SetBoost(float64(boost))
+		alts = append(alts, g)
+	}
+	if !han && n >= 2 && n <= 10 && isLetters(term) {
+		p := bleve.NewPrefixQuery(term)
+		p.SetField("py")
+		p.SetBoost(2)
+		alts = append(alts, p)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// cursor is where the next page starts.
+type cursor struct {
+	Offset int `json:"o"`
+}
+
+// Search implements search.Index: every term must be found (BM25
+// ranking, then id); when no document holds them all, any of them
+// (Results.Relaxed).
+func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, error) {
+	text := x.lang.Normalize(q.Text)
+	ts := terms(text)
+	if len(ts) == 0 {
+		return search.Results{}, fault.Fields(fault.FieldError{Field: "q", Message: "search with words or characters"})
+	}
+	if q.Limit <= 0 || q.Limit > 50 {
+		q.Limit = 10
+	}
+	offset := 0
+	if q.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
+		var c cursor
+		if err != nil || json.Unmarshal(b, &c) != nil || c.Offset <= 0 || c.Offset > 1000 {
+			return search.Results{}, fault.Fields(fault.FieldError{Field: "cursor", Message: "is not a cursor of this search"})
+		}
+		offset = c.Offset
+	}
+	res, err := x.run(ctx, q, ts, true, offset)
+	if err != nil {
+		return search.Results{}, err
+	}
+	if res.Total == 0 && len(ts) > 1 && q.Cursor == "" {
+		if res, err = x.run(ctx, q, ts, false, 0); err != nil {
+			return search.Results{}, err
+		}
+		res.Relaxed = true
+	}
+	for i := range res.Hits {
+		res.Hits[i].TitleHTML = Mark(x.lang, res.Hits[i].Title, ts, 0)
+		body := res.Hits[i].Summary
+		if !contains(x.lang, body, ts) {
+			body = res.Hits[i].Body
+		}
+		res.Hits[i].SnippetHTML = Mark(x.lang, body, ts, 60)
+	}
+	return res, nil
+}
+
+func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, offset int) (search.Results, error) {
+	var must []bquery.Query
+	var parts []bquery.Query
+	for _, t := range ts {
+		parts = append(parts, termQuery(t))
+	}
+	if all {
+		must = append(must, bleve.NewConjunctionQuery(parts...))
+	} else {
+		must = append(must, bleve.NewDisjunctionQuery(parts...))
+	}
+	if !q.Drafts {
+		live := bleve.NewBoolFieldQuery(true)
+		live.SetField("live")
+		must = append(must, live)
+	}
+	if len(q.Kinds) > 0 {
+		var kinds []bquery.Query
+		for _, k := range q.Kinds {
+			t := bleve.NewTermQuery(k)
+			t.SetField("kind")
+			kinds = append(kinds, t)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(kinds...))
+	}
+	for field, v := range map[string]string{"column": q.Column, "tags": q.Tag} {
+		if v != "" {
+			t := bleve.NewTermQuery(v)
+			t.SetField(field)
+			must = append(must, t)
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		r := bleve.NewDateRangeQuery(q.From, q.To)
+		r.SetField("at")
+		must = append(must, r)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, offset, false)
+	req.Fields = []string{"doc"}
+	req.SortBy([]string{"-_score", "_id"})
+	sr, err := x.b.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Results{}, fmt.Errorf("search: %w", err)
+	}
+	out := search.Results{Hits: make([]search.Hit, 0, len(sr.Hits)), Total: int(sr.Total)}
+	for _, h := range sr.Hits {
+		var d search.Doc
+		raw, _ := h.Fields["doc"].(string)
+		if err := json.Unmarshal([]byte(raw), &d); err != nil {
+			return search.Results{}, fmt.Errorf("search: a stored document cannot be read: %w", err)
+		}
+		out.Hits = append(out.Hits, search.Hit{Doc: d, Score: h.Score})
+	}
+	if next := offset + len(sr.Hits); len(sr.Hits) == q.Limit && int(sr.Total) > next && next <= 1000 {
+		b, _ := json.Marshal(cursor{Offset: next})
+		out.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return out, nil
+}

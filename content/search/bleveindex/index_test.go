@@ -1,0 +1,149 @@
+package bleveindex_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/search/bleveindex"
+)
+
+var day = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+
+func fixture(t *testing.T) *bleveindex.Index {
+	t.Helper()
+	x, created, err := bleveindex.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil || !created {
+		t.Fatalf("open: %v (created %v)", err, created)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	docs := []search.Doc{
+		{Kind: "stories", ID: "s1", Slug: "xi-qian", Title: "西迁故事：梧桐树下的六十年", Summary: "老教授讲述一九五六年交大西迁。",
+			Body: "他们从上海出发，在西部扎下根来。", Column: "culture", Tags: []string{"西迁"}, At: day, Live: true},
+		{Kind: "stories", ID: "s2", Slug: "tai-ji", Title: "清晨的太极拳", Summary: "退休教师每天在操场打太极拳。",
+			Body: "王老师说，坚持锻炼身体好。", Column: "life", Tags: []string{"健康"}, At: day.AddDate(0, 0, 1), Live: true},
+		{Kind: "stories", ID: "s3", Slug: "cpu", Title: "老同志学电脑", Summary: "2024 年的电脑课讲 CPU 和内存。",
+			Body: "课堂上大家认识了 CPU。", Column: "life", At: day.AddDate(0, 0, 2), Live: true},
+		{Kind: "stories", ID: "s4", Slug: "draft", Title: "西迁草稿", Summary: "还没发布的西迁稿件", At: day, Live: false, Status: "draft"},
+		{Kind: "lectures", ID: "l1", Slug: "jiang-tan", Title: "梧桐语讲坛：书法与养生", Summary: "讲座",
+			Body: "书法家谈养生。", People: []string{"王老师", "梧桐语讲坛"}, At: day.AddDate(0, 1, 0), Live: true},
+		{Kind: "videos", ID: "v1", Slug: "deng-gao", Title: "重阳登高", Summary: "老同志们登高望远",
+			Tags: []string{"重阳节"}, At: day.AddDate(0, 0, 9), Live: true},
+		{Kind: "stories", ID: "s5", Slug: "xss", Title: "<script>alert(1)</script> 西迁", Summary: "a < b & c", At: day, Live: true},
+	}
+	if err := x.Put(context.Background(), docs...); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func ids(r search.Results) string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.ID)
+	}
+	return strings.Join(out, ",")
+}
+
+func find(t *testing.T, x *bleveindex.Index, q search.Query) search.Results {
+	t.Helper()
+	r, err := x.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("%q: %v", q.Text, err)
+	}
+	return r
+}
+
+func TestChineseQueriesFindWhatAReaderMeans(t *testing.T) {
+	x := fixture(t)
+	cases := []struct {
+		q     string
+		first string // expected best hit
+		all   string // expected hits in any order ("" : only first checked)
+	}{
+		{"西迁", "s1", ""},
+		{"西遷", "s1", ""},         // traditional
+		{"讲坛", "l1", "l1"},       // two characters inside a longer word
+		{"王老师", "l1", ""},        // a speaker (and a story's body)
+		{"太极", "s2", "s2"},       // a part of 太极拳
+		{"拳", "s2", "s2"},        // one character
+		{"ＣＰＵ", "s3", "s3"},      // full-width
+		{"cpu 2024", "s3", "s3"}, // Latin and numbers
+		{"xqgs", "s1", "s1"},     // pinyin initials of 西迁故事
+		{"重阳节", "v1", "v1"},      // a hashtag
+		{"梧桐 书法", "l1", "l1"},    // every term
+		{"没有这个词汇", "", ""},
+	}
+	for _, c := range cases {
+		r := find(t, x, search.Query{Text: c.q})
+		got := ids(r)
+		switch {
+		case c.first == "" && len(r.Hits) > 0 && !r.Relaxed:
+			t.Errorf("%q found %s", c.q, got)
+		case c.first != "" && (len(r.Hits) == 0 || r.Hits[0].ID != c.first):
+			t.Errorf("%q: first %q, want %s (all %s)", c.q, got, c.first, got)
+		case c.all != "" && got != c.all:
+			t.Errorf("%q: found %s, want %s", c.q, got, c.all)
+		}
+		if strings.Contains(got, "s4") {
+			t.Errorf("%q found a draft", c.q)
+		}
+	}
+	if r := find(t, x, search.Query{Text: "西迁", Drafts: true}); !strings.Contains(ids(r), "s4") {
+		t.Errorf("the editors' search misses the draft: %s", ids(r))
+	}
+}
+
+func TestFiltersPagesAndTheRelaxedAnswer(t *testing.T) {
+	x := fixture(t)
+	if got := ids(find(t, x, search.Query{Text: "王老师", Kinds: []string{"stories"}})); got != "s2" {
+		t.Errorf("stories only: %s", got)
+	}
+	if got := ids(find(t, x, search.Query{Text: "老同志", Column: "life"})); got != "s3" {
+		t.Errorf("column life: %s", got)
+	}
+	if got := ids(find(t, x, search.Query{Text: "西迁", Tag: "西迁"})); got != "s1" {
+		t.Errorf("tag 西迁: %s", got)
+	}
+	if got := ids(find(t, x, search.Query{Text: "老同志", From: day.AddDate(0, 0, 5)})); got != "v1" {
+		t.Errorf("from day 5: %s", got)
+	}
+	p1 := find(t, x, search.Query{Text: "西迁", Limit: 1})
+	if len(p1.Hits) != 1 || p1.NextCursor == "" || p1.Total != 2 {
+		t.Fatalf("page 1: %+v", p1)
+	}
+	p2 := find(t, x, search.Query{Text: "西迁", Limit: 1, Cursor: p1.NextCursor})
+	if len(p2.Hits) != 1 || p2.Hits[0].ID == p1.Hits[0].ID || p2.NextCursor != "" {
+		t.Fatalf("page 2: %+v", p2)
+	}
+	if _, err := x.Search(context.Background(), search.Query{Text: "西迁", Cursor: "junk"}); err == nil {
+		t.Error("a forged cursor was taken")
+	}
+	r := find(t, x, search.Query{Text: "太极 火星"})
+	if !r.Relaxed || ids(r) != "s2" {
+		t.Errorf("no story has both: relaxed %v, %s", r.Relaxed, ids(r))
+	}
+}
+
+func TestSnippetsMarkMatchesAndNothingElse(t *testing.T) {
+	x := fixture(t)
+	r := find(t, x, search.Query{Text: "西迁"})
+	for _, h := range r.Hits {
+		if strings.Contains(h.TitleHTML, "<script") || strings.Contains(h.SnippetHTML, "<script") {
+			t.Fatalf("unsafe snippet: %q / %q", h.TitleHTML, h.SnippetHTML)
+		}
+		if h.ID == "s1" && (h.TitleHTML != "<mark>西迁</mark>故事：梧桐树下的六十年" || !strings.Contains(h.SnippetHTML, "交大<mark>西迁</mark>")) {
+			t.Fatalf("s1: %q / %q", h.TitleHTML, h.SnippetHTML)
+		}
+		if h.ID == "s5" && h.TitleHTML != "&lt;script&gt;alert(1)&lt;/script&gt; <mark>西迁</mark>" {
+			t.Fatalf("s5: %q", h.TitleHTML)
+		}
+	}
+	tr := find(t, x, search.Query{Text: "西遷"})
+	if tr.Hits[0].TitleHTML != "<mark>西迁</mark>故事：梧桐树下的六十年" {
+		t.Fatalf("a traditional query marks %q", tr.Hits[0].TitleHTML)
+	}
+}
