@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/search/bleveindex"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
@@ -54,6 +57,8 @@ type site struct {
 	outbox *syndication.Outbox
 	// douyin is the site's Douyin stand-in (authorise with authorizeDouyin).
 	douyin *douyintest.Server
+	// searcher syncs the search index (withSearch).
+	searcher *search.Syncer
 }
 
 type siteOption func(*siteConfig)
@@ -75,6 +80,20 @@ type siteConfig struct {
 	listener      net.Listener
 	webhooks      []syndication.Endpoint
 	diskMedia     bool
+	search        bool
+}
+
+// withSearch gives the site its search index (tests sync it with
+// s.syncSearch).
+func withSearch() siteOption { return func(c *siteConfig) { c.search = true } }
+
+// syncSearch brings the search index up to date, as the syncer does
+// within a second of a change.
+func (s *site) syncSearch() {
+	s.t.Helper()
+	if _, _, err := s.searcher.Sync(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
@@ -207,15 +226,29 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
 	wf := content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions,
 		Events: &syndication.Lifecycle{Outbox: outbox, Webhooks: hooks, BaseURL: base}}
+	storiesSvc := content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
+		WorkflowConfig: wf})
+	lecturesSvc := lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
+		Series: store, Users: store, Registrations: store, Places: store, WorkflowConfig: wf})
+	videosSvc := videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors, Syndication: syndicate, WorkflowConfig: wf})
+	var index search.Index
+	var searcher *search.Syncer
+	if cfg.search {
+		x, _, err := bleveindex.Open(filepath.Join(t.TempDir(), "search"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = x.Close() })
+		index = x
+		searcher = &search.Syncer{Index: x, Changes: store.Changes,
+			Sources: []search.Source{search.Stories(storiesSvc), search.Lectures(lecturesSvc), search.Videos(videosSvc)}}
+	}
 	app := api.New(api.Deps{
 		Services: api.Services{
-			Stories: content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
-				WorkflowConfig: wf}),
-			Lectures: lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
-				Series: store, Users: store, Registrations: store, Places: store,
-				WorkflowConfig: wf}),
-			Videos: videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors, Syndication: syndicate,
-				WorkflowConfig: wf}),
+			Stories:     storiesSvc,
+			Lectures:    lecturesSvc,
+			Videos:      videosSvc,
+			Search:      index,
 			Locks:       locks,
 			Accounts:    account.NewService(store, store, nil),
 			Audit:       store,
@@ -232,7 +265,8 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
-	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand}
+	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,
+		searcher: searcher}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}

@@ -126,6 +126,7 @@ var roleMatrix = map[string]string{
 	"POST /api/admin/v1/columns":                                    "a",
 	"PUT /api/admin/v1/columns/:key":                                "a",
 	"DELETE /api/admin/v1/columns/:key":                             "a",
+	"GET /api/admin/v1/search":                                      "ape",
 	"GET /api/admin/v1/jobs":                                        "ape",
 	"GET /api/admin/v1/jobs/:id":                                    "ape",
 	"GET /api/admin/v1/jobs/:id/package":                            "ap",

@@ -2,8 +2,11 @@ package themes_test
 
 import (
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +75,11 @@ func fixture() map[string]themes.Page {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
 			p.Stories, p.Lectures = []themes.StoryCard{card}, nil
 		}),
+		"search+results": with("/search", "搜索", func(p *themes.Page) {
+			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
+			p.Found = &themes.SearchView{Total: 11, NextURL: "/search?q=%E8%A5%BF%E8%BF%81&cursor=eyJvIjoxMH0", Hits: []themes.SearchHit{
+				{Kind: "报道", URL: "/stories/xi-qian", TitleHTML: "<mark>西迁</mark>故事", SnippetHTML: "…老教授讲述交大<mark>西迁</mark>。", At: at}}}
+		}),
 		"videos": with("/videos", "短视频", func(p *themes.Page) {
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
@@ -90,11 +98,16 @@ func TestPagesMatchTheirGoldenFiles(t *testing.T) {
 	th := load(t, "")
 	pages := fixture()
 	for _, name := range themes.Pages {
-		p, ok := pages[name]
-		if !ok {
+		if _, ok := pages[name]; !ok {
 			t.Fatalf("no fixture for the %s page", name)
 		}
-		got := render(t, th, name, p)
+	}
+	// A name "layout+variant" renders the layout with other content.
+	names := slices.Sorted(maps.Keys(pages))
+	for _, name := range names {
+		p := pages[name]
+		layout, _, _ := strings.Cut(name, "+")
+		got := render(t, th, layout, p)
 		file := filepath.Join("testdata", name+".html")
 		if *update {
 			if err := os.MkdirAll("testdata", 0o755); err != nil {

@@ -1,6 +1,9 @@
 package themes
 
-import "time"
+import (
+	"html/template"
+	"time"
+)
 
 // Page is what every page of a theme is rendered from: the site, the
 // reader's preferences, the page's metadata, and the page's own content
@@ -35,11 +38,14 @@ type Page struct {
 	Video    *VideoView
 	Heading  string // a column's or tag's name
 	Query    string // what a search asked for
-	Intro    string
-	NextURL  string
-	Form     *RegistrationForm
-	Receipt  *Receipt
-	Error    *ErrorView
+	// Found is a search's answer from the index (nil: the bounded title
+	// search's Stories and Lectures).
+	Found   *SearchView
+	Intro   string
+	NextURL string
+	Form    *RegistrationForm
+	Receipt *Receipt
+	Error   *ErrorView
 }
 
 // Site is the site as pages name it.
@@ -158,6 +164,24 @@ type VideoView struct {
 	Width, Height int
 	// Subtitles is the URL of WebVTT captions, or "".
 	Subtitles string
+}
+
+// SearchView is a page of search results.
+type SearchView struct {
+	Hits  []SearchHit
+	Total int
+	// Relaxed says nothing held every word, so these hold some.
+	Relaxed bool
+	NextURL string
+}
+
+// SearchHit is one result: its title and snippet are safe HTML with the
+// matches in <mark>.
+type SearchHit struct {
+	Kind                   string // 报道, 讲座, 短视频
+	URL                    string
+	TitleHTML, SnippetHTML template.HTML
+	At                     time.Time
 }
 
 // ErrorView is an error page.

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -39,6 +40,8 @@ type Deps struct {
 	Webhooks *syndication.Webhooks
 	// Uploads takes big uploads in parts (nil: not set up).
 	Uploads *media.Uploads
+	// Search is the search index (nil: no search).
+	Search search.Index
 	// BaseURL is the public URL of the site; https makes cookies Secure
 	// and __Host- prefixed.
 	BaseURL        string

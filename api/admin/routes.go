@@ -81,6 +81,8 @@ func (s *Surface) Routes(app fiber.Router) {
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 
+	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
+
 	syndicate := require(account.Syndicate)
 	admin.Get("/jobs", signedIn(edit, h.listJobs)...)
 	admin.Get("/jobs/:id", signedIn(edit, httpx.NoQuery, h.getJob)...)

@@ -244,6 +244,9 @@ func (h *handlers) authorizeDouyin(c *fiber.Ctx) error {
 	}
 	a, err := h.d.Douyin.Authorize(c.UserContext(), body.Code)
 	if err != nil {
+		if fe := fault.As(err); fe != nil && fe.Kind != fault.Internal {
+			return err
+		}
 		if syndication.IsFinal(err) {
 			return fault.Wrap(fault.Invalid, err, "Douyin refused the code; open the authorisation page again")
 		}

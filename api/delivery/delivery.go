@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -39,6 +40,8 @@ type Deps struct {
 	StreamTimeout time.Duration
 	// CORSOrigins may read the content API from a browser ("*": anyone).
 	CORSOrigins []string
+	// Search is the search index (nil: no search).
+	Search search.Index
 }
 
 // Surface is the delivery API.
@@ -81,6 +84,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
 	api.Get("/videos", h.listLiveVideos)
 	api.Get("/videos/:slug", httpx.NoQuery, h.getLiveVideo)
+	api.Get("/search", h.searchLive)
 	api.Get("/series", httpx.NoQuery, h.listSeries)
 	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)
 	api.Post("/lectures/:slug/registrations", httpx.NoQuery, h.register)

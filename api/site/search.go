@@ -2,6 +2,8 @@ package site
 
 import (
 	"context"
+	"html/template"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/themes"
 )
 
@@ -26,13 +29,16 @@ const (
 )
 
 func (h *handlers) search(c *fiber.Ctx) error {
-	q, err := httpx.QueryParams(c, "q")
+	q, err := httpx.QueryParams(c, "q", "cursor")
 	if err != nil {
 		return h.failed(c, err)
 	}
 	query := strings.TrimSpace(q["q"])
 	if utf8.RuneCountInString(query) > maxQuery {
 		return h.errorPage(c, fiber.StatusBadRequest, "搜索词太长", "请少于100个字。")
+	}
+	if h.d.Search != nil {
+		return h.searchIndex(c, query, q["cursor"])
 	}
 	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		p.Title, p.Heading, p.NoIndex = "搜索", query, true
@@ -92,6 +98,38 @@ func (h *handlers) search(c *fiber.Ctx) error {
 			}
 			lp.Cursor = page.NextCursor
 		}
+		return "search", p, nil
+	})
+}
+
+var kindNames = map[string]string{"stories": "报道", "lectures": "讲座", "videos": "短视频"}
+
+// searchIndex answers /search from the index: ranked, with the matches
+// marked, ten to a page.
+func (h *handlers) searchIndex(c *fiber.Ctx, query, cursor string) error {
+	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		p.Title, p.Heading, p.NoIndex, p.Query = "搜索", query, true, query
+		if query == "" {
+			return "search", p, nil
+		}
+		text, err := search.Check(query)
+		if err != nil {
+			return "", p, err
+		}
+		r, err := h.d.Search.Search(ctx, search.Query{Text: text, Cursor: cursor, Limit: 10})
+		if err != nil {
+			return "", p, err
+		}
+		found := &themes.SearchView{Total: r.Total, Relaxed: r.Relaxed, Hits: []themes.SearchHit{}}
+		for _, hit := range r.Hits {
+			found.Hits = append(found.Hits, themes.SearchHit{Kind: kindNames[hit.Kind], URL: "/" + hit.Kind + "/" + hit.Slug,
+				// Mark escapes everything but its <mark> tags.
+				TitleHTML: template.HTML(hit.TitleHTML), SnippetHTML: template.HTML(hit.SnippetHTML), At: hit.At})
+		}
+		if r.NextCursor != "" {
+			found.NextURL = "/search?q=" + url.QueryEscape(query) + "&cursor=" + url.QueryEscape(r.NextCursor)
+		}
+		p.Found = found
 		return "search", p, nil
 	})
 }

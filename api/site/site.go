@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -22,6 +23,9 @@ import (
 
 // Deps is what the website needs.
 type Deps struct {
+	// Search is the search index (nil: /search looks through recent
+	// titles and summaries only).
+	Search   search.Index
 	Stories  *content.Stories
 	Lectures *lectures.Service
 	Videos   *videos.Service

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yinling-cms/yinling/api"
@@ -14,6 +15,8 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/search/bleveindex"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -42,7 +45,11 @@ type site struct {
 	syndication api.Syndication
 	syndicate   *syndication.Videos
 	uploads     *media.Uploads
-	closers     []func() error
+	// search opens in the background (startSearch); searchDir is its
+	// folder.
+	search    *search.Deferred
+	searchDir string
+	closers   []func() error
 }
 
 func (s *site) close() {
@@ -130,6 +137,8 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.accounts = account.NewService(s.store, s.store, nil)
 	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Cursors: cursors, Syndication: syndicate,
 		WorkflowConfig: wf})
+	s.search, s.searchDir = &search.Deferred{}, filepath.Join(cfg.DataDir, "search")
+	s.closers = append(s.closers, s.search.Close)
 	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
 		return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 	}
@@ -164,6 +173,29 @@ func (s *site) wireSyndication(cfg config.Config, logger *slog.Logger) (*syndica
 		Holder: ident.New(), Logger: logger})
 	s.syndication = api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks}
 	return &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, BaseURL: cfg.BaseURL}, nil
+}
+
+// searchSources are what the search index holds.
+func (s *site) searchSources() []search.Source {
+	return []search.Source{search.Stories(s.stories), search.Lectures(s.lectures), search.Videos(s.videos)}
+}
+
+// startSearch opens the search index (building it from the store when
+// the folder is missing) and keeps it current until ctx ends. Searches
+// answer 503 until it is open.
+func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog.Logger) {
+	wg.Go(func() {
+		began := time.Now()
+		x, created, err := bleveindex.Open(s.searchDir)
+		if err != nil {
+			logger.Error("search is off: the index cannot be opened (remove the folder to rebuild it)", "dir", s.searchDir, "err", err)
+			return
+		}
+		s.search.Set(x)
+		logger.Info("search index open", "dir", s.searchDir, "new", created, "took", time.Since(began).Round(time.Millisecond))
+		syncer := &search.Syncer{Index: x, Changes: s.store.Changes, Sources: s.searchSources(), Logger: logger}
+		syncer.Run(ctx)
+	})
 }
 
 func describeMode(cfg config.Config) string {

@@ -31,6 +31,9 @@ type Doc struct {
 	Status   string    `json:"status"`   // the editors' view: the item's status
 	Live     bool      `json:"live"`     // readers see it
 	Revision int64     `json:"revision"` // what the index holds
+	// Version is the item's version when it was indexed (the syncer puts
+	// it again when the item's moves).
+	Version int64 `json:"version"`
 }
 
 // Query is a search.
@@ -77,8 +80,13 @@ type Index interface {
 	Search(ctx context.Context, q Query) (Results, error)
 	// Count is how many documents the index holds.
 	Count() (uint64, error)
+	// Versions returns the Version of every document, by Key.
+	Versions(ctx context.Context) (map[string]int64, error)
 	Close() error
 }
+
+// Key names a document among all kinds.
+func Key(kind, id string) string { return kind + "/" + id }
 
 // MaxQueryLength is the longest query, in characters.
 const MaxQueryLength = 100

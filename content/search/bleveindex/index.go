@@ -159,7 +159,32 @@ type record struct {
 	Doc     string    `json:"doc"`
 }
 
-func docID(kind, id string) string { return kind + "/" + id }
+func docID(kind, id string) string { return search.Key(kind, id) }
+
+// Versions implements search.Index.
+func (x *Index) Versions(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for from := 0; ; from += 1000 {
+		req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1000, from, false)
+		req.Fields = []string{"doc"}
+		req.SortBy([]string{"_id"})
+		sr, err := x.b.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		for _, h := range sr.Hits {
+			var d struct {
+				Version int64 `json:"version"`
+			}
+			raw, _ := h.Fields["doc"].(string)
+			_ = json.Unmarshal([]byte(raw), &d)
+			out[h.ID] = d.Version
+		}
+		if len(sr.Hits) < 1000 {
+			return out, nil
+		}
+	}
+}
 
 func initials(title string) string {
 	var b strings.Builder

@@ -1,0 +1,106 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
+)
+
+func searchIDs(t *testing.T, s *site, path, token string) []string {
+	t.Helper()
+	var out []string
+	for _, it := range s.do("GET", path, token, nil).want(http.StatusOK).json()["items"].([]any) {
+		out = append(out, it.(map[string]any)["id"].(string))
+	}
+	return out
+}
+
+// TestSearchFollowsTheStore: a story is found once published, with its
+// matches marked; found by its new words once edited and republished;
+// gone once unpublished and trashed. Drafts only in the editors' view,
+// with their status. Lectures by speaker, videos by hashtag.
+func TestSearchFollowsTheStore(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withSearch())
+	q := func(words string) string { return "/api/content/v1/search?q=" + url.QueryEscape(words) }
+	st := s.createStory(map[string]any{"title": "西迁故事：梧桐树下的六十年", "summary": "老教授讲述一九五六年交大西迁。",
+		"body": "## 出发\n\n他们从**上海**出发，在西部扎下根来。", "column": "culture", "tags": []string{"西迁"}})
+	id := st["id"].(string)
+	s.syncSearch()
+	if got := searchIDs(t, s, q("西迁"), ""); len(got) != 0 {
+		t.Fatalf("a draft is found by readers: %v", got)
+	}
+	adm := s.do("GET", "/api/admin/v1/search?q="+url.QueryEscape("西迁"), s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	if len(adm) != 1 || adm[0].(map[string]any)["status"] != "draft" {
+		t.Fatalf("the editors' search: %v", adm)
+	}
+	s.publish(id)
+	s.syncSearch()
+	r := s.do("GET", q("西遷 上海"), "", nil).want(http.StatusOK).json()
+	items := r["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("after publishing: %v", r)
+	}
+	hit := items[0].(map[string]any)
+	if hit["title_html"] != "<mark>西迁</mark>故事：梧桐树下的六十年" || !strings.HasSuffix(hit["url"].(string), "/stories/"+st["slug"].(string)) {
+		t.Fatalf("hit %v", hit)
+	}
+	if sn := hit["snippet_html"].(string); !strings.Contains(sn, "<mark>西迁</mark>") || strings.Contains(sn, "<strong>") || strings.Contains(sn, "##") {
+		t.Fatalf("snippet %q: the matches marked, the Markdown and HTML gone", sn)
+	}
+	html(t, s.do("GET", "/search?q="+url.QueryEscape("西迁"), "", nil).want(http.StatusOK), `<a href="/stories/`+st["slug"].(string)+`"><mark>西迁</mark>故事`, "找到 1 条结果")
+
+	cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	s.do("PUT", "/api/admin/v1/stories/"+id, s.token, map[string]any{"title": "扎根西部的一代人", "summary": "交大西迁", "body": "太极拳与书法。",
+		"column": "culture", "version": cur["version"]}).want(http.StatusOK)
+	s.syncSearch()
+	if got := searchIDs(t, s, q("太极拳"), ""); len(got) != 0 {
+		t.Fatalf("an unpublished edit is found by readers: %v", got)
+	}
+	s.publish(id)
+	s.syncSearch()
+	if got := searchIDs(t, s, q("太极拳"), ""); len(got) != 1 {
+		t.Fatalf("the republished text is not found: %v", got)
+	}
+	if got := searchIDs(t, s, q("梧桐树"), ""); len(got) != 0 {
+		t.Fatalf("the old title is still found: %v", got)
+	}
+	s.do("POST", "/api/admin/v1/stories/"+id+"/unpublish", s.token, nil).want(http.StatusOK)
+	s.syncSearch()
+	if got := searchIDs(t, s, q("太极拳"), ""); len(got) != 0 {
+		t.Fatalf("an unpublished story is found: %v", got)
+	}
+	s.do("DELETE", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK)
+	s.syncSearch()
+	if got := searchIDs(t, s, "/api/admin/v1/search?q="+url.QueryEscape("太极拳"), s.token); len(got) != 0 {
+		t.Fatalf("a trashed story is found by editors: %v", got)
+	}
+
+	s.series(s.token)
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"hashtags": []string{"重阳节"}, "video": clip["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	s.syncSearch()
+	if got := searchIDs(t, s, q("讲坛"), ""); len(got) != 1 || got[0] != l["id"] {
+		t.Fatalf("讲坛: %v", got)
+	}
+	if got := searchIDs(t, s, q("重阳节")+"&kind=videos", ""); len(got) != 1 || got[0] != v["id"] {
+		t.Fatalf("重阳节 among videos: %v", got)
+	}
+	if got := searchIDs(t, s, q("重阳节")+"&kind=stories", ""); len(got) != 0 {
+		t.Fatalf("重阳节 among stories: %v", got)
+	}
+
+	for _, bad := range []string{"", url.QueryEscape(strings.Repeat("长", 101)), url.QueryEscape(`title:"x" AND (y*)`)} {
+		s.do("GET", "/api/content/v1/search?q="+bad, "", nil).problem(http.StatusBadRequest)
+	}
+	s.do("GET", q("西迁")+"&kind=news", "", nil).problem(http.StatusBadRequest)
+	s.do("GET", q("西迁")+"&sort=new", "", nil).problem(http.StatusBadRequest)
+	s.do("GET", "/search?q="+url.QueryEscape("***"), "", nil).want(http.StatusBadRequest)
+}
