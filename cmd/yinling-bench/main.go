@@ -15,7 +15,11 @@
 //
 //	go run ./cmd/yinling-bench registrations -n 500 -capacity 300
 //
-// measures a burst of registrations for one session instead.
+// measures a burst of registrations for one session instead, and
+//
+//	go run ./cmd/yinling-bench search -stories 10000
+//
+// the search index (build, size, memory, query latency).
 package main
 
 import (
@@ -39,6 +43,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "search" {
+		if err := runSearch(ctx, os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "yinling-bench search:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "registrations" {
 		if err := runRegistrations(ctx, os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "yinling-bench registrations:", err)

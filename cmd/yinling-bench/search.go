@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// runSearch is `yinling-bench search`: the search index at a corpus of
+// varied Chinese stories on the real binary. It seeds the stories through
+// the admin API, measures how long the running server's index takes to
+// catch up, rebuilds the index with `yinling reindex` (build time and
+// size), restarts the server (its memory with the index open), then loads
+// /api/content/v1/search with one- to four-character queries and phrases
+// from concurrent clients, beside the same answers served from memory.
+//
+//	go run ./cmd/yinling-bench search -stories 10000 -conns 20 -duration 10s
+func runSearch(ctx context.Context, args []string) error {
+	flags := flag.NewFlagSet("yinling-bench search", flag.ContinueOnError)
+	var o options
+	n := flags.Int("stories", 10000, "stories in the corpus")
+	flags.IntVar(&o.conns, "conns", 20, "concurrent clients of the load phase")
+	flags.DurationVar(&o.duration, "duration", 10*time.Second, "length of the load phase")
+	flags.StringVar(&o.binary, "binary", "", "the yinling binary (default: go build ./cmd/yinling)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "yinling-bench-search-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if o.binary == "" {
+		if o.binary, err = build(ctx, tmp); err != nil {
+			return err
+		}
+	}
+	srv, err := startServer(ctx, o, tmp)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("# yinling-bench search: %s, %d stories, %d clients, %s\n\n", time.Now().UTC().Format(time.RFC3339), *n, o.conns, o.duration)
+	began := time.Now()
+	if err := seedVaried(ctx, srv, *n); err != nil {
+		srv.stop()
+		return err
+	}
+	seeded := time.Since(began)
+	caught := time.Now()
+	last := fmt.Sprintf("学员%d号", *n-1)
+	for !found(ctx, srv, last) {
+		if time.Since(caught) > 10*time.Minute || ctx.Err() != nil {
+			srv.stop()
+			return fmt.Errorf("the index did not catch up with the store")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	fmt.Printf("- seeded %d stories (create + publish, 8 clients) in %s; the running server's index had the last one %s after\n",
+		*n, seeded.Round(time.Millisecond), time.Since(caught).Round(time.Millisecond))
+	srv.stop()
+
+	data := filepath.Join(tmp, "data")
+	cmd := exec.CommandContext(ctx, o.binary, "reindex")
+	cmd.Env = append(os.Environ(), "YINLING_DATA_DIR="+data)
+	t0 := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("reindex: %v: %s", err, out)
+	}
+	fmt.Printf("- `yinling reindex`: %s in %s; %s\n", strings.TrimSpace(string(out)), time.Since(t0).Round(time.Millisecond), sizeOf(filepath.Join(data, "search")))
+
+	srv, err = startServer(ctx, o, tmp)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	for !found(ctx, srv, last) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	fmt.Printf("- server memory with the index open: %s\n\n", rss(srv.cmd.Process.Pid))
+
+	queries := map[string][]string{
+		"1 character":  {"拳", "书", "迁", "寿", "茶", "球", "画", "诗"},
+		"2 characters": {"西迁", "讲坛", "太极", "书法", "重阳", "门球", "摄影", "金婚"},
+		"3 characters": {"王老师", "乐老学", "合唱团", "防诈骗", "老教授", "志愿者", "智能机", "高血压"},
+		"4 characters": {"西迁精神", "梧桐语讲", "银龄互助", "健康讲座", "党史学习", "走访慰问", "书法作品", "登高望远"},
+		"phrases":      {"西迁 老教授", "健康 讲座", "太极拳 晨练", "重阳 登高", "智能手机 课程", "书法 展览"},
+	}
+	fmt.Println("| queries | yinling req/s | p50 | p99 | non-2xx | memory ceiling req/s | ratio | cold p50 / p99 (1 client) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, name := range []string{"1 character", "2 characters", "3 characters", "4 characters", "phrases"} {
+		var urls []string
+		for _, q := range queries[name] {
+			urls = append(urls, "/api/content/v1/search?q="+url.QueryEscape(q))
+			urls = append(urls, "/api/content/v1/search?q="+url.QueryEscape(q)+"&kind=stories&limit=20")
+		}
+		cold := sequential(ctx, srv.base, urls, "")
+		answers := map[string]answer{}
+		for _, u := range urls {
+			a, err := capture(ctx, srv, u, "")
+			if err != nil {
+				return err
+			}
+			answers[u] = a
+		}
+		ceil, err := startCeiling(ctx, tmp, answers)
+		if err != nil {
+			return err
+		}
+		got := load(ctx, srv.base, urls, "", o.conns, o.duration)
+		top := load(ctx, ceil.base, urls, "", o.conns, o.duration)
+		ceil.stop()
+		fmt.Printf("| %s | %.0f | %s | %s | %d | %.0f | %.0f%% | %s / %s |\n", name, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)),
+			got.non2xx+got.errs, top.rate(), 100*got.rate()/top.rate(), ms(cold.pct(0.5)), ms(cold.pct(0.99)))
+	}
+	fmt.Printf("\n- server memory after the load: %s\n", rss(srv.cmd.Process.Pid))
+	return nil
+}
+
+// sentences make varied stories: each story takes seven of them, picked
+// by its number, and a name of its own.
+var sentences = []string{
+	"老教授们在梧桐树下讲述当年西迁的故事。", "乐老学院的书法班迎来了新学期。", "退休教师每天清晨在操场打太极拳。",
+	"重阳节那天，老同志们结伴登高望远。", "门球队在校运会上取得了好成绩。", "摄影协会举办了金秋摄影展。",
+	"梧桐语讲坛邀请专家讲授健康知识。", "社区医生讲解高血压的防治方法。", "民警提醒老人警惕电信诈骗。",
+	"志愿者走访慰问了患病的老同志。", "离退休党支部开展党史学习教育。", "合唱团排练了新的歌曲。",
+	"智能手机课程教老人使用移动支付。", "关工委的老同志为学生讲述校史。", "金婚纪念活动温馨感人。",
+	"银龄互助小组帮助独居老人。", "书法作品展在图书馆开幕。", "老年大学的绘画课程深受欢迎。",
+	"茶艺课上，大家品茶论诗。", "春节前夕，学校领导看望老同志。", "老教授捐赠了珍藏多年的书籍。",
+	"健康讲座介绍了防跌倒的知识。", "老同志们参观了新落成的校史馆。", "太极拳晨练已坚持了二十年。",
+}
+
+func variedStory(k int) map[string]any {
+	var b strings.Builder
+	for i := range 7 {
+		b.WriteString(sentences[(k*7+i*5+k/3)%len(sentences)])
+		if i == 3 {
+			b.WriteString("\n\n")
+		}
+	}
+	name := fmt.Sprintf("学员%d号", k)
+	return map[string]any{"title": strings.TrimSuffix(sentences[(k*11)%len(sentences)], "。") + " " + name,
+		"summary": sentences[(k*13+1)%len(sentences)], "body": b.String() + "\n\n" + name + "说：" + sentences[(k*17+2)%len(sentences)],
+		"column": columns[k%len(columns)], "tags": []string{fmt.Sprintf("话题%d", k%tagCount)}}
+}
+
+func seedVaried(ctx context.Context, s *server, n int) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for range 8 {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= n || ctx.Err() != nil || failed.Load() != nil {
+					return
+				}
+				var created struct {
+					ID string `json:"id"`
+				}
+				if err := s.call(ctx, "POST", "/api/admin/v1/stories", variedStory(k), &created); err != nil {
+					failed.Store(err)
+					return
+				}
+				if err := s.call(ctx, "POST", "/api/admin/v1/stories/"+created.ID+"/publish", nil, nil); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	return ctx.Err()
+}
+
+func found(ctx context.Context, s *server, q string) bool {
+	r, err := s.http.Get(s.base + "/api/content/v1/search?q=" + url.QueryEscape(q))
+	if err != nil {
+		return false
+	}
+	defer r.Body.Close()
+	var out struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	return r.StatusCode == 200 && json.NewDecoder(r.Body).Decode(&out) == nil && len(out.Items) > 0
+}
+
+func sizeOf(dir string) string {
+	var total int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				total += info.Size()
+			}
+		}
+		return nil
+	})
+	return fmt.Sprintf("index %.1f MB on disk", float64(total)/(1<<20))
+}
+
+// rss is a process's resident memory, from /proc.
+func rss(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return fmt.Sprintf("%.0f MB resident", float64(kb)/1024)
+		}
+	}
+	return "unknown"
+}
