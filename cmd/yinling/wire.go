@@ -17,6 +17,7 @@ import (
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/search/bleveindex"
+	"github.com/yinling-cms/yinling/content/search/opensearch"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -186,13 +187,31 @@ func (s *site) searchSources() []search.Source {
 func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog.Logger) {
 	wg.Go(func() {
 		began := time.Now()
-		x, created, err := bleveindex.Open(s.searchDir)
+		var x search.Index
+		var created bool
+		var err error
+		where := s.searchDir
+		if s.cfg.SearchURL != "" {
+			where = "OpenSearch"
+			for {
+				if x, created, err = opensearch.Open(ctx, s.cfg.SearchURL, nil); err == nil || ctx.Err() != nil {
+					break
+				}
+				logger.Warn("the search engine does not answer yet; will retry", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(10 * time.Second):
+				}
+			}
+		} else {
+			x, created, err = bleveindex.Open(s.searchDir)
+		}
 		if err != nil {
 			logger.Error("search is off: the index cannot be opened (remove the folder to rebuild it)", "dir", s.searchDir, "err", err)
 			return
 		}
 		s.search.Set(x)
-		logger.Info("search index open", "dir", s.searchDir, "new", created, "took", time.Since(began).Round(time.Millisecond))
+		logger.Info("search index open", "where", where, "new", created, "took", time.Since(began).Round(time.Millisecond))
 		syncer := &search.Syncer{Index: x, Changes: s.store.Changes, Sources: s.searchSources(), Logger: logger}
 		syncer.Run(ctx)
 	})

@@ -86,6 +86,9 @@ type Config struct {
 	// OutboxLease is how long a runner holds a job between renewals: an
 	// instance that dies mid-job is replaced after it.
 	OutboxLease time.Duration
+	// SearchURL is an OpenSearch index (https://user:pass@host:9200/name)
+	// used instead of the embedded search index ("": embedded).
+	SearchURL string
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -283,6 +286,17 @@ func settings() []setting {
 			c.OutboxLease = d
 			return nil
 		}},
+		{"YINLING_SEARCH_URL", "search-url", "", "an OpenSearch index (with the analysis-smartcn plugin) instead of the embedded search index: https://user:password@host:9200/yinling", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL of an OpenSearch index")
+			}
+			c.SearchURL = v
+			return nil
+		}},
 		{"YINLING_KEEP_REVISIONS", "keep-revisions", "50", "revisions kept per item (published ones are never deleted)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 10_000 {
@@ -404,7 +418,8 @@ func Load(name string, args []string, getenv func(string) string, output io.Writ
 }
 
 func redact(env, v string) string {
-	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") || strings.Contains(env, "WEBHOOKS") {
+	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") || strings.Contains(env, "WEBHOOKS") ||
+		strings.Contains(env, "SEARCH_URL") {
 		return "…"
 	}
 	return v
