@@ -272,6 +272,43 @@ func terms(q string) []string {
 	return out
 }
 
+// looser are the terms of a relaxed search: each term, and a Chinese
+// term of three or more characters also as its bigrams.
+func looser(ts []string) []string {
+	out := slices.Clone(ts)
+	for _, t := range ts {
+		r := []rune(t)
+		if len(r) >= 3 && unicode.Is(unicode.Han, r[0]) {
+			for i := 0; i+2 <= len(r); i++ {
+				out = append(out, string(r[i:i+2]))
+			}
+		}
+	}
+	return out
+}
+
+func hasLatin(ts []string) bool {
+	for _, t := range ts {
+		if r := []rune(t); len(r) >= 3 && !unicode.Is(unicode.Han, r[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// fuzzy finds a Latin word one letter off in the word fields.
+func fuzzy(term string) bquery.Query {
+	var alts []bquery.Query
+	for _, f := range textFields {
+		q := bleve.NewFuzzyQuery(term)
+		q.SetField(f + "_w")
+		q.SetFuzziness(1)
+		q.SetBoost(boosts[f])
+		alts = append(alts, q)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
 // termQuery finds one term: as words (gse) or as adjacent bigrams in any
 // text field, boosted by field; a single Chinese character as the start
 // of a bigram; a Latin word of letters also as the pinyin initials of a
@@ -351,11 +388,17 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, err
 	if err != nil {
 		return search.Results{}, err
 	}
-	if res.Total == 0 && len(ts) > 1 && q.Cursor == "" {
-		if res, err = x.run(ctx, q, ts, false, 0); err != nil {
-			return search.Results{}, err
+	if res.Total == 0 && q.Cursor == "" {
+		// Nothing holds every term: any of them, and for a long Chinese
+		// term any two characters of it in order (a mistyped character),
+		// for a Latin word of three letters or more one letter off.
+		loose := looser(ts)
+		if len(loose) > len(ts) || len(ts) > 1 || hasLatin(ts) {
+			if res, err = x.run(ctx, q, loose, false, 0); err != nil {
+				return search.Results{}, err
+			}
+			res.Relaxed, ts = true, loose
 		}
-		res.Relaxed = true
 	}
 	for i := range res.Hits {
 		res.Hits[i].TitleHTML = Mark(x.lang, res.Hits[i].Title, ts, 0)
@@ -373,6 +416,9 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 	var parts []bquery.Query
 	for _, t := range ts {
 		parts = append(parts, termQuery(t))
+		if !all && len([]rune(t)) >= 3 && !unicode.Is(unicode.Han, []rune(t)[0]) {
+			parts = append(parts, fuzzy(t))
+		}
 	}
 	if all {
 		must = append(must, bleve.NewConjunctionQuery(parts...))

@@ -126,6 +126,16 @@ func TestFiltersPagesAndTheRelaxedAnswer(t *testing.T) {
 	if !r.Relaxed || ids(r) != "s2" {
 		t.Errorf("no story has both: relaxed %v, %s", r.Relaxed, ids(r))
 	}
+	// Mistyped: 西迁故亊 (亊 for 事) and "compter"-like Latin.
+	if r := find(t, x, search.Query{Text: "西迁故亊"}); !r.Relaxed || len(r.Hits) == 0 || r.Hits[0].ID != "s1" || !strings.Contains(r.Hits[0].TitleHTML, "<mark>") {
+		t.Errorf("a mistyped character: relaxed %v, %s", r.Relaxed, ids(r))
+	}
+	if r := find(t, x, search.Query{Text: "cpv"}); !r.Relaxed || ids(r) != "s3" {
+		t.Errorf("a mistyped letter: relaxed %v, %s", r.Relaxed, ids(r))
+	}
+	if r := find(t, x, search.Query{Text: "火星"}); len(r.Hits) != 0 {
+		t.Errorf("nothing like 火星 is here, yet: %s", ids(r))
+	}
 }
 
 func TestSnippetsMarkMatchesAndNothingElse(t *testing.T) {
