@@ -138,9 +138,7 @@ func (h *handlers) jobAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := actor(c)
-	if err := h.d.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: time.Now().UTC(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
-		Action: audit.JobChanged, Target: "jobs:" + j.ID, Detail: action + " " + j.Channel + " " + j.Kind + ":" + j.EntryID}); err != nil {
+	if err := h.audited(c, audit.JobChanged, "jobs:"+j.ID, action+" "+j.Channel+" "+j.Kind+":"+j.EntryID); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, toJobOut(j))
@@ -252,11 +250,16 @@ func (h *handlers) authorizeDouyin(c *fiber.Ctx) error {
 		}
 		return fault.Wrap(fault.Unavailable, err, "Douyin did not answer; try again")
 	}
-	act := actor(c)
-	if err := h.d.Audit.Append(c.UserContext(), audit.Entry{ID: ident.New(), At: time.Now().UTC(), ActorID: act.ID, Actor: act.Name,
-		Address: act.Address, Action: audit.ChannelAuthorized, Target: "channels:douyin", Detail: "open_id " + a.OpenID}); err != nil {
+	if err := h.audited(c, audit.ChannelAuthorized, "channels:douyin", "open_id "+a.OpenID); err != nil {
 		return err
 	}
 	e := douyin.ExpiryOf(a, time.Now())
 	return httpx.WriteJSON(c, fiber.StatusOK, douyinOut{Authorized: true, Expiry: &e, OpenID: a.OpenID})
+}
+
+// audited records what the signed-in user did in the audit log.
+func (h *handlers) audited(c *fiber.Ctx, action audit.Action, target, detail string) error {
+	a := actor(c)
+	return h.d.Audit.Append(c.UserContext(), audit.Entry{ID: ident.New(), At: time.Now().UTC(), ActorID: a.ID, Actor: a.Name,
+		Address: a.Address, Action: action, Target: target, Detail: detail})
 }

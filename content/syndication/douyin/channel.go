@@ -23,11 +23,8 @@ import (
 // Channel is the channel's name in jobs and video entries.
 const Channel = "douyin"
 
-// Media is where the channel reads the video from.
-type Media interface {
-	Get(ctx context.Context, id string) (media.Asset, error)
-	Open(ctx context.Context, a media.Asset, offset, length int64) (io.ReadCloser, error)
-}
+// Media is where the channel reads the video and cover from.
+type Media = syndication.MediaSource
 
 // Accounts keeps the authorised account (syndication.Store has it).
 type Accounts interface {
