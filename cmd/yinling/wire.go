@@ -185,6 +185,10 @@ func (s *site) searchSources() []search.Source {
 // the folder is missing) and keeps it current until ctx ends. Searches
 // answer 503 until it is open.
 func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog.Logger) {
+	if s.cfg.SearchOff {
+		logger.Info("search is off on this instance (YINLING_SEARCH=off)")
+		return
+	}
 	wg.Go(func() {
 		began := time.Now()
 		var x search.Index
@@ -210,6 +214,9 @@ func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog
 			logger.Error("search is off: the index cannot be opened (remove the folder to rebuild it)", "dir", s.searchDir, "err", err)
 			return
 		}
+		// Answers kept until the index next changes: popular searches
+		// between changes cost nothing.
+		x = &search.Cached{Index: x, Max: 2000}
 		s.search.Set(x)
 		logger.Info("search index open", "where", where, "new", created, "took", time.Since(began).Round(time.Millisecond))
 		syncer := &search.Syncer{Index: x, Changes: s.store.Changes, Sources: s.searchSources(), Logger: logger}

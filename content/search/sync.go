@@ -15,10 +15,11 @@ import (
 // Syncer keeps an index current with the store. Each instance keeps its
 // own index and its own syncer: it looks at the store's change counter
 // every Every (a second by default), which every publish and unpublish
-// raises, and then walks the sources, putting what moved and deleting
-// what is gone; drafts (which do not raise the counter) are walked every
-// Full (a minute by default). So readers' search follows a change within
-// about a second plus the walk, editors' within a minute.
+// raises, and then walks the sources (at most every Settle, 2 s by
+// default), putting what moved and deleting what is gone; drafts (which
+// do not raise the counter) are walked every Full (a minute by default).
+// So readers' search follows a change within about two seconds plus the
+// walk, editors' within a minute.
 type Syncer struct {
 	Index   Index
 	Sources []Source
@@ -26,7 +27,11 @@ type Syncer struct {
 	Changes func(ctx context.Context) (int64, error)
 	Every   time.Duration
 	Full    time.Duration
-	Logger  *slog.Logger
+	// Settle is the least time between two walks a moving counter starts
+	// (2 s when zero): a burst of publications costs one walk, not one
+	// per second.
+	Settle time.Duration
+	Logger *slog.Logger
 
 	mu      sync.Mutex
 	known   map[string]int64
@@ -117,6 +122,10 @@ func (s *Syncer) Run(ctx context.Context) {
 	if full <= 0 {
 		full = time.Minute
 	}
+	settle := s.Settle
+	if settle <= 0 {
+		settle = 2 * time.Second
+	}
 	logger := s.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -125,7 +134,7 @@ func (s *Syncer) Run(ctx context.Context) {
 	failing := false
 	for {
 		n, err := s.Changes(ctx)
-		if err == nil && (n != s.counter || time.Since(last) >= full) {
+		if err == nil && (n != s.counter && time.Since(last) >= settle || time.Since(last) >= full) {
 			var put, deleted int
 			put, deleted, err = s.Sync(ctx)
 			if err == nil {

@@ -89,6 +89,8 @@ type Config struct {
 	// SearchURL is an OpenSearch index (https://user:pass@host:9200/name)
 	// used instead of the embedded search index ("": embedded).
 	SearchURL string
+	// SearchOff turns search off on this instance (it keeps no index).
+	SearchOff bool
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -284,6 +286,16 @@ func settings() []setting {
 				return errors.New("must be a duration from 1s to 1h, like 2m")
 			}
 			c.OutboxLease = d
+			return nil
+		}},
+		{"YINLING_SEARCH", "search", "on", "off: this instance keeps no search index and answers no searches (an instance that only runs background work)", func(c *Config, v string) error {
+			switch v {
+			case "on":
+			case "off":
+				c.SearchOff = true
+			default:
+				return errors.New("must be on or off")
+			}
 			return nil
 		}},
 		{"YINLING_SEARCH_URL", "search-url", "", "an OpenSearch index (with the analysis-smartcn plugin) instead of the embedded search index: https://user:password@host:9200/yinling", func(c *Config, v string) error {
