@@ -124,6 +124,9 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 		"hashtags": []string{"重阳节"}, "video": clip["id"], "cover": cover["id"],
 		"channels": []string{"douyin", "wechat_channels", "webhook"}}).want(http.StatusCreated).json()
 	id := v["id"].(string)
+	if v["duration_s"] != 42.0 || v["width"] != 1080.0 || v["height"] != 1920.0 {
+		t.Fatalf("the admin's video lacks its facts: %v", v)
+	}
 	if c := channelsOf(t, v); c["douyin"]["state"] != "not_sent" || len(c) != 3 {
 		t.Fatalf("channels before publishing: %v", v["channels"])
 	}

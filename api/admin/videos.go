@@ -74,7 +74,11 @@ type adminVideo struct {
 	ID   string `json:"id"`
 	Slug string `json:"slug"`
 	videos.Input
-	Channels []channelOut `json:"channels"`
+	// The video's facts, read from its container (api.md).
+	DurationS float64      `json:"duration_s,omitempty"`
+	Width     int          `json:"width,omitempty"`
+	Height    int          `json:"height,omitempty"`
+	Channels  []channelOut `json:"channels"`
 	lifecycleOut
 }
 
@@ -95,6 +99,15 @@ type channelOut struct {
 func (h *handlers) toAdminVideo(ctx context.Context, v videos.Video) (adminVideo, error) {
 	out := adminVideo{ID: v.ID, Slug: v.Slug, Input: v.Input, Channels: []channelOut{},
 		lifecycleOut: toLifecycleOut(v.Lifecycle, v.Revision, v.Live != nil, v.HasUnpublishedChanges(), h.publicURL("videos", v.Slug))}
+	if v.Video != "" {
+		a, err := h.d.Media.Get(ctx, v.Video)
+		switch {
+		case err == nil:
+			out.DurationS, out.Width, out.Height = float64(a.DurationMS)/1000, a.Width, a.Height
+		case !fault.Is(err, fault.NotFound):
+			return out, err
+		}
+	}
 	var jobs []syndication.Job
 	if h.d.Outbox != nil {
 		var err error
