@@ -69,6 +69,8 @@ func TestChineseQueriesFindWhatAReaderMeans(t *testing.T) {
 		{"讲坛", "l1", "l1"},       // two characters inside a longer word
 		{"王老师", "l1", ""},        // a speaker (and a story's body)
 		{"太极", "s2", "s2"},       // a part of 太极拳
+		{"师说", "s2", "s2"},       // across two words (老师|说): bigrams only
+		{"桐树下", "s1", "s1"},      // across words in a title: adjacent bigrams
 		{"拳", "s2", "s2"},        // one character
 		{"ＣＰＵ", "s3", "s3"},      // full-width
 		{"cpu 2024", "s3", "s3"}, // Latin and numbers
