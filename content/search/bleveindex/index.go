@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -42,12 +44,23 @@ type Index struct {
 
 var _ search.Index = (*Index)(nil)
 
-// Open opens the index in dir, creating it when missing; created reports
-// a new (empty) index, which the caller fills from the store.
+// format names the index's mapping: an index of another format (an older
+// mapping) is removed and built again, as its queries would not match.
+const format = "yinling-search-2"
+
+// Open opens the index in dir, creating it when missing or of an older
+// format; created reports a new (empty) index, which the caller fills
+// from the store.
 func Open(dir string) (idx *Index, created bool, err error) {
 	l, err := language()
 	if err != nil {
 		return nil, false, fmt.Errorf("search: load the Chinese dictionary: %w", err)
+	}
+	marker := filepath.Join(dir, "format")
+	if got, err := os.ReadFile(marker); err == nil && string(got) != format || errors.Is(err, fs.ErrNotExist) && exists(dir) {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, false, fmt.Errorf("search: remove the index of an older format: %w", err)
+		}
 	}
 	b, err := bleve.Open(dir)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -57,11 +70,19 @@ func Open(dir string) (idx *Index, created bool, err error) {
 		}
 		b, err = bleve.New(dir, m)
 		created = true
+		if err == nil {
+			err = os.WriteFile(marker, []byte(format), 0o600)
+		}
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("search: open the index in %s: %w", dir, err)
 	}
 	return &Index{b: b, lang: l}, created, nil
+}
+
+func exists(dir string) bool {
+	_, err := os.Stat(dir)
+	return err == nil
 }
 
 // Remove deletes an index folder (for a rebuild).

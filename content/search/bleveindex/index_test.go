@@ -2,6 +2,7 @@ package bleveindex_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -157,5 +158,33 @@ func TestSnippetsMarkMatchesAndNothingElse(t *testing.T) {
 	tr := find(t, x, search.Query{Text: "西遷"})
 	if tr.Hits[0].TitleHTML != "<mark>西迁</mark>故事：梧桐树下的六十年" {
 		t.Fatalf("a traditional query marks %q", tr.Hits[0].TitleHTML)
+	}
+}
+
+// TestAnIndexOfAnOlderFormatIsRebuilt: a folder without this mapping's
+// format marker (an older index) is removed and created again empty.
+func TestAnIndexOfAnOlderFormatIsRebuilt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	x, _, err := bleveindex.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = x.Put(context.Background(), search.Doc{Kind: "stories", ID: "s1", Title: "西迁", Live: true})
+	_ = x.Close()
+	if x, created, err := bleveindex.Open(dir); err != nil || created {
+		t.Fatalf("reopening the same format: created %v, %v", created, err)
+	} else {
+		_ = x.Close()
+	}
+	if err := os.WriteFile(filepath.Join(dir, "format"), []byte("yinling-search-1"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x, created, err := bleveindex.Open(dir)
+	if err != nil || !created {
+		t.Fatalf("an older format: created %v, %v", created, err)
+	}
+	defer x.Close()
+	if n, _ := x.Count(); n != 0 {
+		t.Fatalf("the rebuilt index holds %d documents", n)
 	}
 }
