@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/admin"
+	"github.com/yinling-cms/yinling/api/adminui"
 	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/api/ops"
 	"github.com/yinling-cms/yinling/api/site"
@@ -14,10 +15,11 @@ import (
 // routes mounts every surface; each binds all of its routes in one
 // function (its Routes). Anything else is a 404: the website's page for a
 // reader's GET, problem+json under the APIs and for other methods.
-func routes(app *fiber.App, operations *ops.Surface, content *delivery.Surface, management *admin.Surface, website *site.Surface) {
+func routes(app *fiber.App, operations *ops.Surface, content *delivery.Surface, management *admin.Surface, ui *adminui.Surface, website *site.Surface) {
 	operations.Routes(app)
 	content.Routes(app)
 	management.Routes(app)
+	ui.Routes(app)
 	website.Routes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		path := c.Path()

@@ -78,10 +78,14 @@ func (h *handlers) login(c *fiber.Ctx) error {
 		Name: h.cookieName(), Value: signed.Token, Path: "/", HTTPOnly: true, Secure: h.secureCookies,
 		SameSite: fiber.CookieSameSiteStrictMode, Expires: signed.Session.ExpiresAt,
 	})
-	return httpx.WriteJSON(c, fiber.StatusCreated, sessionOut{
-		Token: signed.Token, CSRFToken: signed.Session.CSRF, ExpiresAt: signed.Session.ExpiresAt,
-		Scope: string(account.ScopeSession), User: toUserOut(signed.User),
-	})
+	out := sessionOut{Token: signed.Token, CSRFToken: signed.Session.CSRF, ExpiresAt: signed.Session.ExpiresAt,
+		Scope: string(account.ScopeSession), User: toUserOut(signed.User)}
+	if c.Get("X-Session") == "cookie" {
+		// The admin UI signs in for the cookie alone: the token stays out
+		// of the page, where a script could read it.
+		out.Token = ""
+	}
+	return httpx.WriteJSON(c, fiber.StatusCreated, out)
 }
 
 // authenticate opens the session of the request: a bearer token (a session

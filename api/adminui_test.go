@@ -1,0 +1,141 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/yinling-cms/yinling/api/adminui"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
+)
+
+// TestTheAdminPageIsServedUnderAStrictPolicy: /admin/ and its assets
+// carry the CSP, the page holds no inline script or style, its assets
+// are addressed by content hash and cached a year, and a stale hash is
+// not served.
+func TestTheAdminPageIsServedUnderAStrictPolicy(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	r := s.do("GET", "/admin/", "", nil).want(http.StatusOK)
+	if r.header.Get("Content-Security-Policy") != adminui.CSP || !strings.Contains(adminui.CSP, "script-src 'self'") || r.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("headers %v", r.header)
+	}
+	page := string(r.body)
+	if regexp.MustCompile(`<script(?:\s+type="module")?>`).MatchString(page) || strings.Contains(page, "<style") || strings.Contains(page, " style=") || strings.Contains(page, "{{") {
+		t.Fatalf("the page has inline script or style, or an unfilled link:\n%s", page)
+	}
+	js := regexp.MustCompile(`src="(/admin/static/[0-9a-f]+/app\.js)"`).FindStringSubmatch(page)
+	if js == nil {
+		t.Fatalf("no hashed app.js in %s", page)
+	}
+	a := s.do("GET", js[1], "", nil).want(http.StatusOK)
+	if !strings.HasPrefix(a.header.Get("Content-Type"), "text/javascript") || !strings.Contains(a.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("app.js headers %v", a.header)
+	}
+	s.do("GET", strings.Replace(js[1], "/static/", "/static/0", 1), "", nil).want(http.StatusNotFound)
+	s.do("GET", "/admin/stories/06h2836hak9s5hv8r0h6gy4a", "", nil).want(http.StatusOK) // a UI route: the same page
+	// Signed in for the cookie alone, the answer holds no token.
+	login := s.do("POST", "/api/admin/v1/session", "", map[string]any{"username": "admin", "password": adminPassword}, "X-Session", "cookie").want(http.StatusCreated)
+	if strings.Contains(string(login.body), `"token"`) || !strings.Contains(string(login.body), "csrf_token") {
+		t.Fatalf("the UI's sign-in answer: %s", login.body)
+	}
+}
+
+// TestBrowserAdminSignInAndDashboard: in Chromium, sign in through the
+// Chinese form, see my draft, a failed syndication job and one waiting
+// for a person on the dashboard, retry the failed one (a write with the
+// CSRF token), switch to English (remembered for this user) at a 768 px
+// tablet width, pass axe, and sign out.
+func TestBrowserAdminSignInAndDashboard(t *testing.T) {
+	exe := chromium(t)
+	axe := axeSource(t)
+	gone := newHookReceiver(t)
+	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	s := newSite(t, atLoopback(t), withWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.secret, Events: []string{"video.post"}}))
+	base := s.listen()
+	s.createStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。", "column": "culture"})
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "登高", "video": clip["id"],
+		"channels": []string{"wechat_channels", "webhook"}}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	s.runOutbox()
+
+	ctx := browser(t, exe)
+	text := func() string { return eval[string](t, ctx, `document.querySelector("main").innerText`) }
+	waitFor := func(want string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(text(), want); {
+			if time.Now().After(deadline) {
+				t.Fatalf("the page never showed %q:\n%s", want, text())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	audit := func(name string) {
+		t.Helper()
+		eval[bool](t, ctx, axe+";\ntrue")
+		raw := eval[string](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.html).slice(0, 2).join(" | "))))`,
+			chromedp.EvalAwaitPromise)
+		var violations []string
+		_ = json.Unmarshal([]byte(raw), &violations)
+		for _, v := range violations {
+			t.Errorf("%s: %s", name, v)
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/admin/"))
+	waitFor("登录管理后台")
+	audit("the sign-in page")
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
+		chromedp.Click(chromedp.CSS("form button[type=submit]")))
+	waitFor("登录失败")
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#password"), adminPassword), chromedp.Click(chromedp.CSS("form button[type=submit]")))
+	waitFor("重阳节登高活动纪实")
+	waitFor("同步失败的任务")
+	screenshot(t, ctx, "admin-dashboard-1280")
+	got := text()
+	for _, want := range []string{"我的草稿", "Webhook", "410", "视频号", "等待人工处理的任务"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the dashboard lacks %q:\n%s", want, got)
+		}
+	}
+	audit("the dashboard")
+	if cookie := eval[string](t, ctx, `document.cookie`); strings.Contains(cookie, "session") {
+		t.Fatalf("the session cookie is readable by scripts: %q", cookie)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`section[aria-labelledby="failed"] button`)))
+	waitFor("同步失败的任务")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(eval[string](t, ctx, `document.getElementById("status").innerText`), "已重新排队"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the retry was not confirmed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	jobs, _ := s.outbox.List(t.Context(), syndication.JobQuery{Kind: "videos"})
+	retried := false
+	for _, j := range jobs {
+		retried = retried || (j.Channel == syndication.ChannelWebhook && j.DoneBy == "admin" && j.State == syndication.Queued)
+	}
+	if !retried {
+		t.Fatalf("the retry did not reach the job: %+v", jobs)
+	}
+	do(t, ctx, chromedp.EmulateViewport(768, 1024), chromedp.SetValue(chromedp.CSS("#lang"), "en"))
+	eval[bool](t, ctx, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
+	waitFor("My drafts")
+	screenshot(t, ctx, "admin-dashboard-768-en")
+	if overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Error("the dashboard scrolls sideways at 768 px")
+	}
+	// Signed out, the page is in the browser's own choice again (none:
+	// Chinese); the language was this user's.
+	do(t, ctx, chromedp.Click(chromedp.CSS("#signout")))
+	waitFor("登录管理后台")
+	if st := eval[float64](t, ctx, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`, chromedp.EvalAwaitPromise); st != 401 {
+		t.Fatalf("after signing out, the browser's session answers %v", st)
+	}
+}
