@@ -57,7 +57,7 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	axe := axeSource(t)
 	gone := newHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
-	s := newSite(t, atLoopback(t), withWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.secret, Events: []string{"video.post"}}))
+	s := newSite(t, atLoopback(t), withSearch(), withWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.secret, Events: []string{"video.post"}}))
 	base := s.listen()
 	s.createStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。", "column": "culture"})
 	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
@@ -65,6 +65,7 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 		"channels": []string{"wechat_channels", "webhook"}}).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
 	s.runOutbox()
+	s.syncSearch()
 
 	ctx := browser(t, exe)
 	text := func() string { return eval[string](t, ctx, `document.querySelector("main").innerText`) }
@@ -92,9 +93,9 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	waitFor("登录管理后台")
 	audit("the sign-in page")
 	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
-		chromedp.Click(chromedp.CSS("form button[type=submit]")))
+		chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
 	waitFor("登录失败")
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#password"), adminPassword), chromedp.Click(chromedp.CSS("form button[type=submit]")))
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#password"), adminPassword), chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
 	waitFor("重阳节登高活动纪实")
 	waitFor("同步失败的任务")
 	screenshot(t, ctx, "admin-dashboard-1280")
@@ -116,6 +117,18 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// The editors' search: the draft is found, with its status, the
+	// match marked.
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "重阳节登高"), chromedp.Click(chromedp.CSS("#search button")))
+	waitFor("找到")
+	if got := text(); !strings.Contains(got, "重阳节登高活动纪实") || !strings.Contains(got, "草稿") || strings.Contains(got, "null") {
+		t.Fatalf("the search page:\n%s", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("main mark").length`); n == 0 {
+		t.Fatal("no match is marked")
+	}
+	screenshot(t, ctx, "admin-search-1280")
+	audit("the search page")
 	jobs, _ := s.outbox.List(t.Context(), syndication.JobQuery{Kind: "videos"})
 	retried := false
 	for _, j := range jobs {

@@ -57,12 +57,13 @@ function chooseLang() {
 
 function main(...children) {
   const m = document.getElementById("main");
-  m.replaceChildren(...children);
+  m.replaceChildren(...children.filter((c) => c != null));
   return m;
 }
 
 function signInForm(message) {
   document.getElementById("signout").hidden = true;
+  document.getElementById("search").hidden = true;
   document.getElementById("nav").hidden = true;
   const user = el("input", { id: "username", name: "username", autocomplete: "username", required: true });
   const pass = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
@@ -92,11 +93,44 @@ function signInForm(message) {
   user.focus();
 }
 
+// marked builds the nodes of a server snippet: escaped text with <mark>
+// around matches. It is parsed, never set as HTML.
+function marked(html) {
+  const out = [];
+  const parts = html.split(/(<mark>|<\/mark>)/);
+  let inMark = false;
+  const decode = (s) => { const d = document.createElement("textarea"); d.innerHTML = s; return d.value; };
+  for (const p of parts) {
+    if (p === "<mark>") { inMark = true; continue; }
+    if (p === "</mark>") { inMark = false; continue; }
+    if (p) out.push(inMark ? el("mark", {}, decode(p)) : decode(p));
+  }
+  return out;
+}
+
+async function searchPage(q) {
+  main(el("h1", {}, t("searchResults", { q })), el("p", {}, t("loading")));
+  try {
+    const r = await call("GET", "/search?q=" + encodeURIComponent(q) + "&limit=50");
+    main(el("h1", {}, t("searchResults", { q })),
+      el("p", {}, t("found", { n: r.total })),
+      r.relaxed ? el("p", { class: "muted" }, t("relaxed")) : null,
+      el("ol", { class: "results" }, r.items.map((h) => el("li", { class: "card" },
+        el("h2", {}, el("span", { class: "kind" }, t("kind." + h.kind)), " ", marked(h.title_html), " ",
+          el("span", { class: "tag" }, t("status." + h.status))),
+        h.snippet_html ? el("p", {}, marked(h.snippet_html)) : null))));
+  } catch (e) {
+    if (e.status === 401) return signInForm(t("sessionOver"));
+    main(el("h1", {}, t("searchResults", { q })), el("p", { class: "error", role: "alert" }, t("error", { message: e.message })));
+  }
+}
+
 function signedIn(session) {
   state.csrf = session.csrf_token;
   state.user = session.user;
   chooseLang();
   document.getElementById("signout").hidden = false;
+  document.getElementById("search").hidden = false;
   const nav = document.getElementById("nav");
   nav.replaceChildren(el("a", { href: "/admin/", "aria-current": "page" }, t("dashboard")));
   nav.hidden = false;
@@ -170,6 +204,11 @@ async function start() {
     localStorage.setItem(langKey(), state.lang);
     applyStaticText();
     if (state.user) dashboard(); else signInForm();
+  });
+  document.getElementById("search").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = document.getElementById("q").value.trim();
+    if (q) searchPage(q);
   });
   document.getElementById("signout").addEventListener("click", async () => {
     try { await call("DELETE", "/session"); } catch (_) { /* the session may be gone already */ }
