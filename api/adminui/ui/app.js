@@ -99,7 +99,9 @@ function marked(html) {
   const out = [];
   const parts = html.split(/(<mark>|<\/mark>)/);
   let inMark = false;
-  const decode = (s) => { const d = document.createElement("textarea"); d.innerHTML = s; return d.value; };
+  // The server escapes with these five entities only (Go's html.EscapeString).
+  const entities = { "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'", "&amp;": "&" };
+  const decode = (s) => s.replace(/&lt;|&gt;|&#34;|&#39;|&amp;/g, (e) => entities[e]);
   for (const p of parts) {
     if (p === "<mark>") { inMark = true; continue; }
     if (p === "</mark>") { inMark = false; continue; }
