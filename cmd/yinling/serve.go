@@ -57,13 +57,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stdout, "listening on %s — site %s\n", ln.Addr(), cfg.BaseURL)
 	switch {
 	case created:
-		fmt.Fprintf(stdout, "created the administrator %q; sign in with POST %s/api/admin/v1/session\n", cfg.AdminUser, cfg.BaseURL)
+		fmt.Fprintf(stdout, "created the administrator %q; sign in at %s/admin/ (or POST %s/api/admin/v1/session)\n", cfg.AdminUser, cfg.BaseURL, cfg.BaseURL)
 	default:
 		n, err := s.store.CountUsers(ctx)
 		if err == nil && n == 0 {
 			fmt.Fprintf(stdout, "no users yet: set YINLING_ADMIN_PASSWORD, or run\n  echo 'a-long-password' | yinling user add --role admin admin\n")
 		} else {
-			fmt.Fprintf(stdout, "sign in with POST %s/api/admin/v1/session\n", cfg.BaseURL)
+			fmt.Fprintf(stdout, "sign in at %s/admin/ (or POST %s/api/admin/v1/session)\n", cfg.BaseURL, cfg.BaseURL)
 		}
 	}
 
