@@ -46,13 +46,7 @@ func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
 		}
 		if j.State == WaitingPerson {
 			// The person checked: what was uncertain did not happen.
-			kept := j.Steps[:0:0]
-			for _, s := range j.Steps {
-				if !strings.HasPrefix(s.Name, PendingPrefix) {
-					kept = append(kept, s)
-				}
-			}
-			j.Steps = kept
+			j.Steps = dropSteps(j.Steps, func(name string) bool { return strings.HasPrefix(name, PendingPrefix) })
 		}
 		j.State, j.Attempts, j.NextAt, j.DoneBy, j.LeaseHolder = Queued, 0, o.now(), by, ""
 		return nil
@@ -69,6 +63,12 @@ func (o *Outbox) Cancel(ctx context.Context, id, by string) (Job, error) {
 		j.State, j.DoneBy, j.LeaseHolder = Cancelled, by, ""
 		return nil
 	})
+}
+
+// AccountConflict is a channel account write whose expected version is
+// not the stored one (both stores answer it).
+func AccountConflict() error {
+	return &fault.Error{Kind: fault.Conflict, Message: "the channel account was changed by someone else"}
 }
 
 // MaxNoteLength is the longest note a person leaves on a job.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -212,14 +212,19 @@ func (r *Run) Record(ctx context.Context, name, value string) error {
 // Forget removes recorded steps (an upload whose id expired).
 func (r *Run) Forget(ctx context.Context, names ...string) error {
 	return r.save(ctx, func(j *Job) {
-		kept := j.Steps[:0:0]
-		for _, s := range j.Steps {
-			if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+s.Name+" ") {
-				kept = append(kept, s)
-			}
-		}
-		j.Steps = kept
+		j.Steps = dropSteps(j.Steps, func(name string) bool { return slices.Contains(names, name) })
 	})
+}
+
+// dropSteps returns steps without those whose name drop reports.
+func dropSteps(steps []Step, drop func(name string) bool) []Step {
+	kept := steps[:0:0]
+	for _, s := range steps {
+		if !drop(s.Name) {
+			kept = append(kept, s)
+		}
+	}
+	return kept
 }
 
 func (r *Run) save(ctx context.Context, change func(*Job)) error {

@@ -133,11 +133,7 @@ func (s *Videos) Unpublished(ctx context.Context, v videos.Video) error {
 		}
 		seen[key] = true
 		switch {
-		case j.Action == ActionPost && j.State == Queued:
-			if _, err := s.Outbox.Cancel(ctx, j.ID, "unpublished"); err != nil && !fault.Is(err, fault.Conflict) {
-				return err
-			}
-		case j.Action == ActionPost && j.State == WaitingPerson:
+		case j.Action == ActionPost && j.Open():
 			if _, err := s.Outbox.Cancel(ctx, j.ID, "unpublished"); err != nil && !fault.Is(err, fault.Conflict) {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -118,12 +117,11 @@ func (s *Store) GetAccount(ctx context.Context, channel string) (syndication.Acc
 
 // PutAccount implements syndication.Store.
 func (s *Store) PutAccount(ctx context.Context, a syndication.Account, expect int64) error {
-	conflict := &fault.Error{Kind: fault.Conflict, Message: "the channel account was changed by someone else"}
 	r := record.FromAccount(a)
 	if expect == 0 {
 		_, err := s.db.Collection(colAccounts).InsertOne(ctx, r)
 		if isDuplicate(err) {
-			return conflict
+			return syndication.AccountConflict()
 		}
 		if err != nil {
 			return dbFault(err, "insert channel account")
@@ -136,7 +134,7 @@ func (s *Store) PutAccount(ctx context.Context, a syndication.Account, expect in
 		return dbFault(err, "update channel account")
 	}
 	if res.MatchedCount == 0 {
-		return conflict
+		return syndication.AccountConflict()
 	}
 	return nil
 }

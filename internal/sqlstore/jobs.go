@@ -7,7 +7,6 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -105,7 +104,7 @@ func (s *Store) PutAccount(ctx context.Context, a syndication.Account, expect in
 		if expect == 0 {
 			_, err := tx.ExecContext(ctx, "INSERT INTO channel_accounts(channel, version, doc) VALUES (?, ?, ?)", r.Channel, r.Version, encode(r))
 			if isDuplicate(err) {
-				return &fault.Error{Kind: fault.Conflict, Message: "the channel account was changed by someone else"}
+				return syndication.AccountConflict()
 			}
 			if err != nil {
 				return dbFault(err, "insert channel account")
@@ -117,7 +116,7 @@ func (s *Store) PutAccount(ctx context.Context, a syndication.Account, expect in
 			return dbFault(err, "update channel account")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &fault.Error{Kind: fault.Conflict, Message: "the channel account was changed by someone else"}
+			return syndication.AccountConflict()
 		}
 		return nil
 	})
