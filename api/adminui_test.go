@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -30,7 +29,7 @@ func TestTheAdminPageIsServedUnderAStrictPolicy(t *testing.T) {
 	if regexp.MustCompile(`<script(?:\s+type="module")?>`).MatchString(page) || strings.Contains(page, "<style") || strings.Contains(page, " style=") || strings.Contains(page, "{{") {
 		t.Fatalf("the page has inline script or style, or an unfilled link:\n%s", page)
 	}
-	js := regexp.MustCompile(`src="(/admin/static/[0-9a-f]+/app\.js)"`).FindStringSubmatch(page)
+	js := regexp.MustCompile(`src="(/admin/static/[0-9a-f]+/js/app\.js)"`).FindStringSubmatch(page)
 	if js == nil {
 		t.Fatalf("no hashed app.js in %s", page)
 	}
@@ -53,8 +52,6 @@ func TestTheAdminPageIsServedUnderAStrictPolicy(t *testing.T) {
 // CSRF token), switch to English (remembered for this user) at a 768 px
 // tablet width, pass axe, and sign out.
 func TestBrowserAdminSignInAndDashboard(t *testing.T) {
-	exe := chromium(t)
-	axe := axeSource(t)
 	gone := newHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	s := newSite(t, atLoopback(t), withSearch(), withWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.secret, Events: []string{"video.post"}}))
@@ -67,51 +64,29 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	s.runOutbox()
 	s.syncSearch()
 
-	ctx := browser(t, exe)
-	text := func() string { return eval[string](t, ctx, `document.querySelector("main").innerText`) }
-	waitFor := func(want string) {
-		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(text(), want); {
-			if time.Now().After(deadline) {
-				t.Fatalf("the page never showed %q:\n%s", want, text())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	audit := func(name string) {
-		t.Helper()
-		eval[bool](t, ctx, axe+";\ntrue")
-		raw := eval[string](t, ctx, `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.html).slice(0, 2).join(" | "))))`,
-			chromedp.EvalAwaitPromise)
-		var violations []string
-		_ = json.Unmarshal([]byte(raw), &violations)
-		for _, v := range violations {
-			t.Errorf("%s: %s", name, v)
-		}
-	}
-	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/admin/"))
-	waitFor("登录管理后台")
-	audit("the sign-in page")
-	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
+	a := openAdmin(t, base)
+	a.waitFor("登录管理后台")
+	a.audit("the sign-in page")
+	a.do(chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
 		chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
-	waitFor("登录失败")
-	do(t, ctx, chromedp.SetValue(chromedp.CSS("#password"), adminPassword), chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
-	waitFor("重阳节登高活动纪实")
-	waitFor("同步失败的任务")
-	screenshot(t, ctx, "admin-dashboard-1280")
-	got := text()
+	a.waitFor("登录失败")
+	a.do(chromedp.SetValue(chromedp.CSS("#password"), adminPassword), chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
+	a.waitFor("重阳节登高活动纪实")
+	a.waitFor("同步失败的任务")
+	a.shot("admin-dashboard-1280")
+	got := a.text()
 	for _, want := range []string{"我的草稿", "Webhook", "410", "视频号", "等待人工处理的任务"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the dashboard lacks %q:\n%s", want, got)
 		}
 	}
-	audit("the dashboard")
-	if cookie := eval[string](t, ctx, `document.cookie`); strings.Contains(cookie, "session") {
+	a.audit("the dashboard")
+	if cookie := js[string](a, `document.cookie`); strings.Contains(cookie, "session") {
 		t.Fatalf("the session cookie is readable by scripts: %q", cookie)
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS(`section[aria-labelledby="failed"] button`)))
-	waitFor("同步失败的任务")
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(eval[string](t, ctx, `document.getElementById("status").innerText`), "已重新排队"); {
+	a.do(chromedp.Click(chromedp.CSS(`section[aria-labelledby="failed"] button`)))
+	a.waitFor("同步失败的任务")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(a.status(), "已重新排队"); {
 		if time.Now().After(deadline) {
 			t.Fatal("the retry was not confirmed")
 		}
@@ -119,16 +94,16 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	}
 	// The editors' search: the draft is found, with its status, the
 	// match marked.
-	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#q"), "重阳节登高"), chromedp.Click(chromedp.CSS("#search button")))
-	waitFor("找到")
-	if got := text(); !strings.Contains(got, "重阳节登高活动纪实") || !strings.Contains(got, "草稿") || strings.Contains(got, "null") {
+	a.do(chromedp.SendKeys(chromedp.CSS("#q"), "重阳节登高"), chromedp.Click(chromedp.CSS("#search button")))
+	a.waitFor("找到")
+	if got := a.text(); !strings.Contains(got, "重阳节登高活动纪实") || !strings.Contains(got, "草稿") || strings.Contains(got, "null") {
 		t.Fatalf("the search page:\n%s", got)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll("main mark").length`); n == 0 {
+	if n := js[int](a, `document.querySelectorAll("main mark").length`); n == 0 {
 		t.Fatal("no match is marked")
 	}
-	screenshot(t, ctx, "admin-search-1280")
-	audit("the search page")
+	a.shot("admin-search-1280")
+	a.audit("the search page")
 	jobs, _ := s.outbox.List(t.Context(), syndication.JobQuery{Kind: "videos"})
 	retried := false
 	for _, j := range jobs {
@@ -137,18 +112,18 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	if !retried {
 		t.Fatalf("the retry did not reach the job: %+v", jobs)
 	}
-	do(t, ctx, chromedp.EmulateViewport(768, 1024), chromedp.SetValue(chromedp.CSS("#lang"), "en"))
-	eval[bool](t, ctx, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
-	waitFor("My drafts")
-	screenshot(t, ctx, "admin-dashboard-768-en")
-	if overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
-		t.Error("the dashboard scrolls sideways at 768 px")
-	}
+	a.do(chromedp.EmulateViewport(768, 1024), chromedp.SetValue(chromedp.CSS("#lang"), "en"))
+	js[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
+	a.waitFor("Search: “重阳节登高”") // the page stays, in English
+	a.click(`#nav a[href="/admin"]`)
+	a.waitFor("My drafts")
+	a.shot("admin-dashboard-768-en")
+	a.noSidewaysScroll("the dashboard")
 	// Signed out, the page is in the browser's own choice again (none:
 	// Chinese); the language was this user's.
-	do(t, ctx, chromedp.Click(chromedp.CSS("#signout")))
-	waitFor("登录管理后台")
-	if st := eval[float64](t, ctx, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`, chromedp.EvalAwaitPromise); st != 401 {
+	a.do(chromedp.Click(chromedp.CSS("#signout")))
+	a.waitFor("登录管理后台")
+	if st := js[float64](a, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`); st != 401 {
 		t.Fatalf("after signing out, the browser's session answers %v", st)
 	}
 }

@@ -11,9 +11,12 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"io/fs"
 	"mime"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,15 +33,20 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 // Surface is the admin UI.
 type Surface struct {
-	assets map[string][]byte // by name under ui/
-	hashes map[string]string
+	assets map[string][]byte // by name under ui/ ("js/core.js")
+	hash   string            // of every asset together
 	index  []byte
 }
 
-// New reads the embedded files and fills the page's asset links with
-// their content hashes (so they may be cached a year).
+// New reads the embedded files. Every asset is served under one path
+// holding the hash of them all (/admin/static/{hash}/...), so modules
+// import one another by relative path and may be cached a year. The
+// message catalogue is written in one file per area of the UI
+// (ui/messages/*.json, each {"zh-CN": {...}, "en": {...}}) and served
+// as one: messages.json.
 func New() (*Surface, error) {
-	s := &Surface{assets: map[string][]byte{}, hashes: map[string]string{}}
+	s := &Surface{assets: map[string][]byte{}}
+	catalogue := map[string]map[string]string{}
 	err := fs.WalkDir(files, "ui", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -48,19 +56,52 @@ func New() (*Surface, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "ui/")
-		sum := sha256.Sum256(b)
-		s.assets[name], s.hashes[name] = b, hex.EncodeToString(sum[:6])
+		if strings.HasPrefix(name, "messages/") {
+			return mergeMessages(catalogue, name, b)
+		}
+		s.assets[name] = b
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	page := string(s.assets["index.html"])
-	for name, h := range s.hashes {
-		page = strings.ReplaceAll(page, "{{"+name+"}}", "/admin/static/"+h+"/"+name)
+	if s.assets["messages.json"], err = json.Marshal(catalogue); err != nil {
+		return nil, err
 	}
-	s.index = []byte(page)
+	names := make([]string, 0, len(s.assets))
+	for name := range s.assets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	sum := sha256.New()
+	for _, name := range names {
+		sum.Write([]byte(name))
+		sum.Write(s.assets[name])
+	}
+	s.hash = hex.EncodeToString(sum.Sum(nil)[:6])
+	s.index = []byte(strings.ReplaceAll(string(s.assets["index.html"]), "{{static}}", "/admin/static/"+s.hash))
 	return s, nil
+}
+
+// mergeMessages adds one area's messages to the catalogue; a key given
+// twice for one language is a mistake in the files.
+func mergeMessages(catalogue map[string]map[string]string, name string, b []byte) error {
+	var area map[string]map[string]string
+	if err := json.Unmarshal(b, &area); err != nil {
+		return fmt.Errorf("adminui: %s: %w", name, err)
+	}
+	for lang, msgs := range area {
+		if catalogue[lang] == nil {
+			catalogue[lang] = map[string]string{}
+		}
+		for k, v := range msgs {
+			if _, dup := catalogue[lang][k]; dup {
+				return fmt.Errorf("adminui: %s: message %q (%s) is given twice", name, k, lang)
+			}
+			catalogue[lang][k] = v
+		}
+	}
+	return nil
 }
 
 // Routes binds /admin/ (the page, for every path under it: the UI routes
@@ -87,7 +128,7 @@ func (s *Surface) page(c *fiber.Ctx) error {
 func (s *Surface) static(c *fiber.Ctx) error {
 	name := c.Params("+")
 	b, ok := s.assets[name]
-	if !ok || name == "index.html" || c.Params("hash") != s.hashes[name] {
+	if !ok || name == "index.html" || c.Params("hash") != s.hash {
 		return fiber.ErrNotFound
 	}
 	headers(c)

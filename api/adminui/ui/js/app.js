@@ -1,42 +1,14 @@
-// The admin UI: one module, no framework. It speaks only the admin API,
-// with the session cookie (HttpOnly, never seen here) and the session's
-// CSRF token on every write. Interface text comes from messages.json.
+// The admin UI's entry: signing in and out, the dashboard and the
+// editors' search; the other screens are modules that register their
+// routes and menu entries (stories.js, lectures.js, videos.js, media.js,
+// administration.js).
 
-const api = "/api/admin/v1";
-const state = { messages: {}, lang: "zh-CN", csrf: "", user: null };
-
-function t(key, vars = {}) {
-  const text = (state.messages[state.lang] || {})[key] ?? (state.messages["zh-CN"] || {})[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
-}
-
-// el builds an element; children are nodes or text (never HTML).
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "on") for (const [ev, f] of Object.entries(v)) e.addEventListener(ev, f);
-    else if (v !== false && v != null) e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c != null) e.append(c instanceof Node ? c : String(c));
-  return e;
-}
-
-function say(text) { document.getElementById("status").textContent = text; }
-
-async function call(method, path, body) {
-  const headers = { "Accept": "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET" && state.csrf) headers["X-CSRF-Token"] = state.csrf;
-  const res = await fetch(api + path, { method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = new Error((data && data.detail) || res.statusText);
-    err.status = res.status;
-    throw err;
-  }
-  return data;
-}
+import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag } from "./core.js";
+import "./stories.js";
+import "./lectures.js";
+import "./videos.js";
+import "./media.js";
+import "./administration.js";
 
 function applyStaticText() {
   document.documentElement.lang = state.lang;
@@ -53,12 +25,6 @@ function chooseLang() {
   state.lang = localStorage.getItem(langKey()) || "zh-CN";
   if (!state.messages[state.lang]) state.lang = "zh-CN";
   applyStaticText();
-}
-
-function main(...children) {
-  const m = document.getElementById("main");
-  m.replaceChildren(...children.filter((c) => c != null));
-  return m;
 }
 
 function signInForm(message) {
@@ -110,21 +76,19 @@ function marked(html) {
   return out;
 }
 
+// kindPath is where an item of a kind is edited.
+export const kindPath = (kind, id) => `/admin/${kind}/${id}`;
+
 async function searchPage(q) {
-  main(el("h1", {}, t("searchResults", { q })), el("p", {}, t("loading")));
-  try {
+  await page(t("searchResults", { q }), async () => {
     const r = await call("GET", "/search?q=" + encodeURIComponent(q) + "&limit=50");
-    main(el("h1", {}, t("searchResults", { q })),
-      el("p", {}, t("found", { n: r.total })),
+    return [el("p", {}, t("found", { n: r.total })),
       r.relaxed ? el("p", { class: "muted" }, t("relaxed")) : null,
       el("ol", { class: "results" }, r.items.map((h) => el("li", { class: "card" },
-        el("h2", {}, el("span", { class: "kind" }, t("kind." + h.kind)), " ", marked(h.title_html), " ",
-          el("span", { class: "tag" }, t("status." + h.status))),
-        h.snippet_html ? el("p", {}, marked(h.snippet_html)) : null))));
-  } catch (e) {
-    if (e.status === 401) return signInForm(t("sessionOver"));
-    main(el("h1", {}, t("searchResults", { q })), el("p", { class: "error", role: "alert" }, t("error", { message: e.message })));
-  }
+        el("h2", {}, el("span", { class: "kind" }, t("kind." + h.kind)), " ", link(kindPath(h.kind, h.id), marked(h.title_html)), " ",
+          statusTag(h.status)),
+        h.snippet_html ? el("p", {}, marked(h.snippet_html)) : null)))];
+  });
 }
 
 function signedIn(session) {
@@ -133,15 +97,11 @@ function signedIn(session) {
   chooseLang();
   document.getElementById("signout").hidden = false;
   document.getElementById("search").hidden = false;
-  const nav = document.getElementById("nav");
-  nav.replaceChildren(el("a", { href: "/admin/", "aria-current": "page" }, t("dashboard")));
-  nav.hidden = false;
   say(t("signedInAs", { name: session.user.display_name || session.user.username }));
-  dashboard();
+  return dispatch();
 }
 
 const kinds = ["stories", "lectures", "videos"];
-const can = (...roles) => state.user && state.user.roles.some((r) => roles.includes(r));
 
 async function items(status) {
   const lists = await Promise.all(kinds.map((k) => call("GET", `/${k}?status=${status}&limit=100`)
@@ -150,8 +110,8 @@ async function items(status) {
 }
 
 function itemRow(it, extra) {
-  return el("li", {}, el("span", { class: "kind" }, t("kind." + it.kind)), " ", it.title || "—",
-    " ", el("span", { class: "tag" }, t("status." + it.status)), extra || null);
+  return el("li", {}, el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"),
+    " ", statusTag(it.status), extra || null);
 }
 
 function section(id, title, rows) {
@@ -161,8 +121,7 @@ function section(id, title, rows) {
 }
 
 async function dashboard() {
-  main(el("h1", {}, t("dashboard")), el("p", {}, t("loading")));
-  try {
+  await page(t("dashboard"), async () => {
     const me = state.user.id;
     const [drafts, review, scheduled, failed, waiting, notices] = await Promise.all([
       items("draft").then((l) => l.filter((it) => it.author === me)),
@@ -174,7 +133,6 @@ async function dashboard() {
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
-    const fmt = new Intl.DateTimeFormat(state.lang, { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short" });
     const jobRow = (j) => el("li", {}, el("span", { class: "kind" }, t("channel." + j.channel)), " ", j.title || j.entry_id,
       j.last_error ? el("span", { class: "muted" }, " — " + j.last_error) : null,
       j.note ? el("span", { class: "muted" }, " — " + j.note) : null,
@@ -183,34 +141,36 @@ async function dashboard() {
         try { await call("POST", `/jobs/${j.id}/retry`); say(t("retried")); dashboard(); }
         catch (e) { say(t("error", { message: e.message })); ev.target.disabled = false; }
       } } }, t("retry")) : null);
-    main(el("h1", {}, t("dashboard")),
-      el("div", { class: "grid" },
+    return el("div", { class: "grid" },
         section("drafts", t("myDrafts"), drafts.map((it) => itemRow(it))),
         can("admin", "publisher") ? section("review", t("toReview"), review.map((it) => itemRow(it))) : null,
-        section("scheduled", t("scheduledWeek"), soon.map((it) => itemRow(it, el("span", { class: "muted" }, " " + fmt.format(new Date(it.schedule.at)))))),
+        section("scheduled", t("scheduledWeek"), soon.map((it) => itemRow(it, el("span", { class: "muted" }, " " + when(it.schedule.at))))),
         section("failed", t("failedJobs"), failed.map(jobRow)),
         section("waiting", t("waitingJobs"), waiting.map(jobRow)),
-        can("admin", "publisher", "organizer") ? section("notices", t("toTell"), notices.map((n) => el("li", {}, n.name || n.lecture_title || n.id))) : null));
-  } catch (e) {
-    if (e.status === 401) return signInForm(t("sessionOver"));
-    main(el("h1", {}, t("dashboard")), el("p", { class: "error", role: "alert" }, t("error", { message: e.message })));
-  }
+        can("admin", "publisher", "organizer") ? section("notices", t("toTell"), notices.map((n) => el("li", {}, n.name || n.lecture_title || n.id))) : null);
+  });
 }
+
+hooks.signIn = signInForm;
+navItem("/admin", "dashboard");
+route(/^\/admin\/search$/, (_, q) => searchPage(q.get("q") || ""));
 
 async function start() {
   const res = await fetch(document.body.dataset.messages);
   state.messages = await res.json();
   chooseLang();
+  route(/^\/admin$/, () => dashboard());
+  route(/.*/, () => dashboard()); // the last: an unknown path shows the dashboard
   document.getElementById("lang").addEventListener("change", (ev) => {
     state.lang = ev.target.value;
     localStorage.setItem(langKey(), state.lang);
     applyStaticText();
-    if (state.user) dashboard(); else signInForm();
+    if (state.user) dispatch(); else signInForm();
   });
   document.getElementById("search").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const q = document.getElementById("q").value.trim();
-    if (q) searchPage(q);
+    if (q) go("/admin/search?q=" + encodeURIComponent(q));
   });
   document.getElementById("signout").addEventListener("click", async () => {
     try { await call("DELETE", "/session"); } catch (_) { /* the session may be gone already */ }
@@ -219,9 +179,10 @@ async function start() {
     signInForm();
   });
   try {
-    signedIn(await call("GET", "/session"));
+    await signedIn(await call("GET", "/session"));
   } catch (e) {
-    signInForm();
+    if (e.status === 401 || e.status === 403) signInForm();
+    else failed(e);
   }
 }
 

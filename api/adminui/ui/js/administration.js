@@ -1,0 +1,1 @@
+// The administration screens of the admin UI (being written).

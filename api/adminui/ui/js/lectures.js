@@ -1,0 +1,1 @@
+// The lectures screens of the admin UI (being written).

@@ -1,0 +1,1 @@
+// The media screens of the admin UI (being written).

@@ -1,0 +1,1 @@
+// The stories screens of the admin UI (being written).

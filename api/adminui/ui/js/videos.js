@@ -1,0 +1,1 @@
+// The videos screens of the admin UI (being written).
