@@ -32,6 +32,7 @@ var roleMatrix = map[string]string{
 	"DELETE /api/admin/v1/stories/:id":                              "ape",
 	"POST /api/admin/v1/stories/:id/restore":                        "ape",
 	"POST /api/admin/v1/stories/:id/preview":                        "ape",
+	"POST /api/admin/v1/markdown":                                   "apeo",
 	"POST /api/admin/v1/stories/:id/submit":                         "ape",
 	"POST /api/admin/v1/stories/:id/approve":                        "ap",
 	"POST /api/admin/v1/stories/:id/reject":                         "ap",

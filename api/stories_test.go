@@ -336,3 +336,28 @@ func TestCostlyMarkdownIsRefusedNamingTheLimit(t *testing.T) {
 	}
 	s.do("POST", "/api/admin/v1/stories", s.token, map[string]any{"title": "标题", "body": strings.Repeat("# a\n", 47_500)}).want(http.StatusCreated)
 }
+
+// TestMarkdownPreviewIsTheSavedRendering: POST /markdown answers the
+// HTML a save of the same text stores (the editor's live preview is what
+// readers get), without script, and refuses bad input clearly.
+func TestMarkdownPreviewIsTheSavedRendering(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	body := "## 西迁精神\n\n**老教授**们说：“薪火相传。”<script>alert(1)</script>\n\n- 一\n- 二\n\n[链接](javascript:alert(1))"
+	st := s.createStory(map[string]any{"title": "预览", "body": body})
+	got := s.do("POST", "/api/admin/v1/markdown", s.token, map[string]any{"markdown": body}).want(http.StatusOK).json()["html"].(string)
+	if got != st["body_html"] {
+		t.Fatalf("the preview differs from the saved rendering:\n%s\n%s", got, st["body_html"])
+	}
+	if !strings.Contains(got, "<strong>老教授</strong>") || strings.Contains(got, "<script") || strings.Contains(got, "javascript:") {
+		t.Fatalf("preview: %s", got)
+	}
+	s.do("POST", "/api/admin/v1/markdown", s.token, map[string]any{"markdown": 3}).problem(http.StatusBadRequest)
+	s.do("POST", "/api/admin/v1/markdown", s.token, map[string]any{"markdown": "x", "extra": true}).problem(http.StatusBadRequest)
+	deep := strings.Repeat(">", 10000) + " 深"
+	p := s.do("POST", "/api/admin/v1/markdown", s.token, map[string]any{"markdown": deep}).problem(http.StatusBadRequest)
+	if !strings.Contains(strings.Join(fieldErrors(p), ","), "markdown") {
+		t.Fatalf("an over-deep text: %v", p)
+	}
+	s.do("POST", "/api/admin/v1/markdown", "", map[string]any{"markdown": "x"}).problem(http.StatusUnauthorized)
+}

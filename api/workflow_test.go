@@ -277,3 +277,50 @@ func TestOnlyThoseWhoMayEditTakeTheLock(t *testing.T) {
 	s.do("POST", path, tk["editor:two"], nil).problem(http.StatusForbidden)
 	s.do("POST", path, tk["editor"], nil).want(http.StatusOK)
 }
+
+// TestAutosavesFold: an editor's screen saving by itself while they type
+// leaves one revision per sitting: each autosave replaces the autosave
+// before it (same person, unpublished), while a save by choice, another
+// person's autosave and a published revision are kept.
+func TestAutosavesFold(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.createUser("xiaoli", "autumn-leaves-fall", "editor")
+	li := s.login("xiaoli", "autumn-leaves-fall")
+	st := s.do("POST", "/api/admin/v1/stories", li, map[string]any{"title": "初稿", "body": "一"}).want(http.StatusCreated).json()
+	path := "/api/admin/v1/stories/" + st["id"].(string)
+	save := func(token, body, note string) {
+		t.Helper()
+		cur := s.do("GET", path, token, nil).want(http.StatusOK).json()
+		s.do("PUT", path, token, map[string]any{"title": "初稿", "body": body, "column": "silver-window", "version": cur["version"], "note": note}).want(http.StatusOK)
+	}
+	numbers := func() string {
+		t.Helper()
+		var out []string
+		for _, r := range s.do("GET", path+"/revisions", li, nil).want(http.StatusOK).json()["items"].([]any) {
+			m := r.(map[string]any)
+			out = append(out, formatNumber(m["number"].(float64))+":"+m["note"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	save(li, "一二", "autosave")   // 2
+	save(li, "一二三", "autosave")  // 3 folds 2
+	save(li, "一二三四", "autosave") // 4 folds 3
+	if got := numbers(); got != "4:autosave,1:created" {
+		t.Fatalf("after three autosaves: %s", got)
+	}
+	save(li, "一二三四。", "改好了")             // 5, by choice: folds nothing
+	save(li, "一二三四。五", "autosave")       // 6 does not fold 5
+	save(s.token, "一二三四。五六", "autosave") // 7, the admin's: does not fold the editor's 6
+	if got := numbers(); got != "7:autosave,6:autosave,5:改好了,4:autosave,1:created" {
+		t.Fatalf("after saves by choice and by another person: %s", got)
+	}
+	s.publish(st["id"].(string))          // revision 7 published
+	save(s.token, "一二三四。五六七", "autosave") // the next keeps the published 7
+	if got := numbers(); !strings.Contains(got, ":autosave,7:autosave,6:") {
+		t.Fatalf("a published revision was folded: %s", got)
+	}
+	if body := s.do("GET", path, li, nil).want(http.StatusOK).json()["body"]; body != "一二三四。五六七" {
+		t.Fatalf("the working copy: %v", body)
+	}
+}

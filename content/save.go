@@ -107,11 +107,37 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	if h.Status == StatusPublished || h.Status == StatusArchived {
 		h.Status = StatusDraft
 	}
+	before := *h.Revision
 	if err := w.saveRevision(ctx, actor, &item, version, note); err != nil {
 		return zero, err
 	}
+	if note == AutosaveNote {
+		w.foldAutosave(ctx, actor, id, before)
+	}
 	_ = prune(ctx, w.revisions, w.kind.Name, id, w.keep) // a failed prune is retried by the next save
 	return item, nil
+}
+
+// AutosaveNote is the note of a save an editor's screen made by itself
+// while its user typed. Autosaves fold: an autosave replaces the revision
+// before it when that one is an autosave too, by the same person, not
+// published, and at most FoldAutosavesWithin old, so a morning's typing
+// leaves one revision per sitting, not hundreds pushing older ones out.
+// A save with any other note is never folded, nor folds anything.
+const AutosaveNote = "autosave"
+
+// FoldAutosavesWithin is how old an autosave may be and still be folded
+// into the next.
+const FoldAutosavesWithin = 30 * time.Minute
+
+// foldAutosave drops revision n when the autosave just made replaces it
+// (see AutosaveNote). A failure keeps the revision: nothing is lost.
+func (w *Workflow[T, F]) foldAutosave(ctx context.Context, actor Actor, id string, n int64) {
+	r, err := w.revisions.GetRevision(ctx, w.kind.Name, id, n)
+	if err != nil || r.Note != AutosaveNote || r.AuthorID != actor.ID || r.Published || w.clock().Sub(r.At) > FoldAutosavesWithin {
+		return
+	}
+	_ = w.revisions.DeleteRevisions(ctx, w.kind.Name, id, []int64{n})
 }
 
 // saveRevision saves item, whose working copy changed, as the version

@@ -48,6 +48,12 @@ func NewStories(cfg StoriesConfig) *Stories {
 // Columns is the column catalog stories are checked against.
 func (s *Stories) Columns() *Columns { return s.cfg.Columns }
 
+// Render is a Markdown text as readers see it (the renderer and
+// sanitizer of a save), for previews. Errors as markdown.Renderer.Render.
+func (s *Stories) Render(ctx context.Context, src string) (string, error) {
+	return s.cfg.Markdown.Render(ctx, src)
+}
+
 // apply checks an editor's fields and makes them the story's working copy,
 // with its Markdown rendered.
 func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {

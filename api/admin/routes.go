@@ -34,6 +34,7 @@ func (s *Surface) Routes(app fiber.Router) {
 
 	edit := require(account.EditContent)
 	publish := require(account.PublishContent)
+	admin.Post("/markdown", signedIn(writesMarkdown, h.renderMarkdown)...)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
 	organize := require(account.EditLectures)
