@@ -59,6 +59,8 @@ type site struct {
 	douyin *douyintest.Server
 	// searcher syncs the search index (withSearch).
 	searcher *search.Syncer
+	// stories is the stories service (RunDue publishes what is due).
+	stories *content.Stories
 }
 
 type siteOption func(*siteConfig)
@@ -266,7 +268,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,
-		searcher: searcher}
+		searcher: searcher, stories: storiesSvc}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}

@@ -152,7 +152,7 @@ async function dashboard() {
 }
 
 hooks.signIn = signInForm;
-navItem("/admin", "dashboard");
+navItem("/admin", "dashboard", [], 0);
 route(/^\/admin\/search$/, (_, q) => searchPage(q.get("q") || ""));
 
 async function start() {

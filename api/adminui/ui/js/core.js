@@ -32,6 +32,13 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+// fill replaces node's children with children (nested lists flattened,
+// null and false left out, text as text).
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false).map((c) => c instanceof Node ? c : String(c)));
+  return node;
+}
+
 // field is a labelled control: the label names it for screen readers.
 export function field(label, control, hint) {
   if (!control.id) control.id = "f-" + Math.random().toString(36).slice(2, 9);
@@ -145,7 +152,11 @@ export function route(pattern, render) { routes.push({ pattern, render }); }
 
 // navItem adds an entry to the main menu for the roles given (any
 // signed-in user when none are).
-export function navItem(path, key, roles = []) { menu.push({ path, key, roles }); }
+// order places it (the dashboard 0, areas 10 and up; equal: as added).
+export function navItem(path, key, roles = [], order = 50) {
+  menu.push({ path, key, roles, order });
+  menu.sort((a, b) => a.order - b.order);
+}
 
 export function onLeave(fn) { leaving = fn; }
 
@@ -209,8 +220,9 @@ export function localInput(iso) {
   return d.toISOString().slice(0, 16);
 }
 
-// fromLocalInput is a datetime-local value (Beijing time) in RFC 3339.
-export function fromLocalInput(v) { return v ? v + ":00+08:00" : null; }
+// fromLocalInput is a datetime-local value (Beijing time, with or
+// without seconds) in RFC 3339.
+export function fromLocalInput(v) { return v ? (v.length === 16 ? v + ":00" : v) + "+08:00" : null; }
 
 // statusTag is an item's workflow status as a badge.
 export const statusTag = (status) => el("span", { class: "tag status-" + status }, t("status." + status));

@@ -1,0 +1,224 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pngFixture is a small real PNG (the server decodes what it is sent).
+func pngFixture(t *testing.T) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for x := range 64 {
+		for y := range 48 {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 5), 120, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b.Bytes())
+}
+
+// pasteImage pastes a PNG into the story's text, as a screenshot pasted
+// from the clipboard arrives.
+func (a *adminTab) pasteImage(b64, name string) {
+	a.t.Helper()
+	js[bool](a, `(() => {
+		const bytes = Uint8Array.from(atob("`+b64+`"), (c) => c.charCodeAt(0));
+		const dt = new DataTransfer();
+		dt.items.add(new File([bytes], "`+name+`", { type: "image/png" }));
+		const area = document.getElementById("st-body");
+		area.focus();
+		area.setSelectionRange(area.value.length, area.value.length);
+		area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+		return true;
+	})()`)
+}
+
+// typeInto types text at the end of a field, as keystrokes.
+func (a *adminTab) typeInto(css, text string) {
+	a.t.Helper()
+	a.do(chromedp.Click(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), text))
+}
+
+// waitSaved waits until the editor says it saved (and nothing is left
+// unsaved).
+func (a *adminTab) waitSaved() {
+	a.t.Helper()
+	a.waitJS(`document.querySelector(".saved-at") && /已保存于|Saved at/.test(document.querySelector(".saved-at").innerText)`, "the editor saved")
+}
+
+// TestBrowserAdminStoryFromDraftToWebsite: an editor writes a story in
+// Chinese with the toolbar and a pasted image (alt text asked, progress
+// shown, uploaded), sees the server's preview, and submits it; a
+// publisher finds it waiting on the dashboard, approves and publishes it;
+// readers get it on the website and from the content API.
+func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	s.createUser("xiaozhang", "spring-rain-falls", "editor")
+	s.createUser("laowang", "autumn-moon-bright", "publisher")
+	img := pngFixture(t)
+
+	ed := openAdmin(t, base)
+	ed.signIn("xiaozhang", "spring-rain-falls")
+	ed.click(`#nav a[href="/admin/stories"]`)
+	ed.waitFor("写新报道")
+	ed.audit("the stories list")
+	ed.click(`a[href="/admin/stories/new"]`)
+	ed.waitJS(`document.getElementById("st-title")`, "the editor")
+	ed.typeInto("#st-title", "重阳登高：老同志的秋日诗会")
+	ed.waitJS(`document.querySelector("#st-column-edit option[value=culture]")`, "the columns")
+	ed.do(chromedp.SetValue(chromedp.CSS("#st-column-edit"), "culture"))
+	js[bool](ed, `document.getElementById("st-column-edit").dispatchEvent(new Event("change")), true`)
+	ed.typeInto("#st-tags", "重阳、登高")
+	ed.typeInto("#st-body", "九月九日，离退休处组织老同志登高望远。\n\n")
+	ed.click(`.toolbar button[title^="加粗"]`)
+	ed.pasteImage(img, "登高合影.png")
+	ed.waitJS(`document.getElementById("st-alt")`, "the alt-text prompt")
+	ed.shot("admin-story-alt-prompt")
+	ed.do(chromedp.SendKeys(chromedp.CSS("#st-alt"), "老同志们在山顶合影"))
+	ed.click(`dialog .actions button.primary`)
+	ed.waitJS(`/!\[老同志们在山顶合影\]\(http[^)]*\/media\/[a-z0-9]+/.test(document.getElementById("st-body").value)`, "the uploaded image in the text")
+	ed.waitJS(`document.querySelector("#st-preview img[alt='老同志们在山顶合影']") && document.querySelector("#st-preview strong")`, "the preview with the image and the bold text")
+	ed.waitSaved()
+	ed.shot("admin-story-editor")
+	ed.audit("the story editor")
+	id := js[string](ed, `location.pathname.split("/").pop()`)
+	st := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	if st["title"] != "重阳登高：老同志的秋日诗会" || st["column"] != "culture" || !strings.Contains(st["body"].(string), "**加粗的文字**") ||
+		!strings.Contains(st["body_html"].(string), `alt="老同志们在山顶合影"`) || len(st["tags"].([]any)) != 2 {
+		t.Fatalf("the saved story: %v", st)
+	}
+	ed.click(`button[data-action="submit"]`)
+	ed.waitJS(`document.querySelector(".workflow .status-in_review")`, "submitted")
+	if js[bool](ed, `!!document.querySelector('button[data-action="publish"]')`) {
+		t.Fatal("an editor is offered publishing")
+	}
+
+	pub := openAdmin(t, base)
+	pub.signIn("laowang", "autumn-moon-bright")
+	pub.waitFor("等待我审核")
+	pub.click(`section[aria-labelledby="review"] a[href="/admin/stories/` + id + `"]`)
+	pub.waitJS(`document.querySelector('button[data-action="approve"]')`, "the approve button")
+	pub.click(`button[data-action="approve"]`)
+	pub.waitJS(`document.querySelector(".workflow .status-approved")`, "approved")
+	pub.click(`button[data-action="publish"]`)
+	pub.waitJS(`document.querySelector(".workflow .status-published")`, "published")
+	pub.shot("admin-story-published")
+
+	st = s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	slug := st["slug"].(string)
+	web := s.do("GET", "/stories/"+slug, "", nil).want(http.StatusOK)
+	if !strings.Contains(string(web.body), "重阳登高：老同志的秋日诗会") || !strings.Contains(string(web.body), `alt="老同志们在山顶合影"`) {
+		t.Fatalf("the website's page lacks the story or its image")
+	}
+	api := s.do("GET", "/api/content/v1/stories/"+slug, "", nil).want(http.StatusOK).json()
+	if api["title"] != "重阳登高：老同志的秋日诗会" {
+		t.Fatalf("the content API: %v", api)
+	}
+}
+
+// TestBrowserAdminConflictKeepsBothTexts: one person edits a story in two
+// browsers; the second save meets the first, the dialog shows both texts,
+// and keeping mine saves it as a new revision over the other, which stays
+// in the history: neither text is lost. The history page then shows the
+// two side by side.
+func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	st := s.createStory(map[string]any{"title": "西迁精神座谈会", "body": "第一段。", "column": "culture"})
+	id := st["id"].(string)
+
+	one, two := openAdmin(t, base), openAdmin(t, base)
+	one.signIn("admin", adminPassword)
+	two.signIn("admin", adminPassword)
+	one.open("/admin/stories/" + id)
+	two.open("/admin/stories/" + id)
+	one.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the first editor")
+	two.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the second editor")
+	one.typeInto("#st-body", "办公室里写的一段。")
+	one.waitSaved()
+	two.typeInto("#st-body", "平板上写的另一段。")
+	two.waitJS(`document.querySelector("dialog .conflict")`, "the conflict dialog")
+	got := js[string](two, `document.querySelector("dialog").innerText`)
+	if !strings.Contains(got, "第一段。办公室里写的一段。") || !strings.Contains(got, "第一段。平板上写的另一段。") {
+		t.Fatalf("the dialog does not show both texts:\n%s", got)
+	}
+	two.shot("admin-story-conflict")
+	two.audit("the conflict dialog")
+	two.click(`dialog .actions button.primary`) // keep mine
+	two.waitSaved()
+
+	cur := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()
+	if cur["body"] != "第一段。平板上写的另一段。" {
+		t.Fatalf("the working copy: %v", cur["body"])
+	}
+	found := false
+	for _, r := range s.do("GET", "/api/admin/v1/stories/"+id+"/revisions", s.token, nil).want(http.StatusOK).json()["items"].([]any) {
+		n := formatNumber(r.(map[string]any)["number"].(float64))
+		rev := s.do("GET", "/api/admin/v1/stories/"+id+"/revisions/"+n, s.token, nil).want(http.StatusOK).json()
+		found = found || rev["fields"].(map[string]any)["body"] == "第一段。办公室里写的一段。"
+	}
+	if !found {
+		t.Fatal("the other text is not in the history")
+	}
+	two.click("#st-revisions")
+	two.waitJS(`document.querySelector("table.side-by-side td.ins")`, "the side-by-side diff")
+	diff := js[string](two, `document.querySelector("table.side-by-side").innerText`)
+	if !strings.Contains(diff, "平板上写的另一段") || !strings.Contains(diff, "办公室里写的一段") {
+		t.Fatalf("the diff:\n%s", diff)
+	}
+	two.shot("admin-story-revisions")
+	two.audit("the revisions page")
+}
+
+// TestBrowserAdminScheduleGoesLive: a publisher schedules a story in
+// Beijing time with the picker; when it falls due the scheduler publishes
+// it, and the editor shows it live.
+func TestBrowserAdminScheduleGoesLive(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	st := s.createStory(map[string]any{"title": "银龄讲坛开讲", "body": "讲坛今天开讲。", "column": "culture"})
+	id := st["id"].(string)
+	a := openAdmin(t, base)
+	a.signIn("admin", adminPassword)
+	a.open("/admin/stories/" + id)
+	a.waitJS(`document.querySelector('button[data-action="schedule"]')`, "the schedule button")
+	a.click(`button[data-action="schedule"]`)
+	a.waitJS(`document.getElementById("wf-at")`, "the date-time picker")
+	at := time.Now().Add(3 * time.Second).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04:05")
+	a.do(chromedp.SetValue(chromedp.CSS("#wf-at"), at))
+	a.shot("admin-story-schedule")
+	a.click(`dialog .actions button.primary`)
+	a.waitJS(`document.querySelector(".workflow .status-scheduled")`, "scheduled")
+	sched := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()["schedule"].(map[string]any)["at"].(string)
+	want, _ := time.Parse("2006-01-02T15:04:05", at)
+	if got, err := time.Parse(time.RFC3339, sched); err != nil || !got.Equal(want.Add(-8*time.Hour)) {
+		t.Fatalf("scheduled at %s for a picked %s Beijing time", sched, at)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if _, err := s.stories.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the story never went live")
+		}
+	}
+	a.open("/admin/stories/" + id)
+	a.waitJS(`document.querySelector(".workflow .status-published")`, "shown live in the editor")
+}
