@@ -222,3 +222,51 @@ func TestBrowserAdminScheduleGoesLive(t *testing.T) {
 	a.open("/admin/stories/" + id)
 	a.waitJS(`document.querySelector(".workflow .status-published")`, "shown live in the editor")
 }
+
+// TestBrowserAdminEditLockAndTakeover: while an editor has a story open,
+// a publisher sees who holds it and a read-only form, takes over; the
+// editor's next save is refused, the editor sees who has it now, and
+// their unsaved text stays in their browser.
+func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	s.createUser("xiaozhang", "spring-rain-falls", "editor")
+	s.createUser("laowang", "autumn-moon-bright", "publisher")
+	li := s.login("xiaozhang", "spring-rain-falls")
+	st := s.do("POST", "/api/admin/v1/stories", li, map[string]any{"title": "书画展侧记", "body": "开幕式。", "column": "culture"}).want(http.StatusCreated).json()
+	id := st["id"].(string)
+
+	ed := openAdmin(t, base)
+	ed.signIn("xiaozhang", "spring-rain-falls")
+	ed.open("/admin/stories/" + id)
+	ed.waitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor's form")
+	for deadline := time.Now().Add(10 * time.Second); s.do("GET", "/api/admin/v1/stories/"+id+"/lock", li, nil).status != http.StatusOK; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the editor never took the lock")
+		}
+	}
+
+	pub := openAdmin(t, base)
+	pub.signIn("laowang", "autumn-moon-bright")
+	pub.open("/admin/stories/" + id)
+	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) #st-takeover")`, "the lock banner with takeover")
+	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "xiaozhang 正在编辑") {
+		t.Fatalf("the banner: %s", got)
+	}
+	if !js[bool](pub, `document.getElementById("st-body").readOnly`) {
+		t.Fatal("the publisher can type into a story someone else holds")
+	}
+	pub.shot("admin-story-locked")
+	pub.audit("the locked editor")
+	pub.click("#st-takeover")
+	pub.waitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
+
+	ed.typeInto("#st-body", "来宾题字。")
+	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("正在编辑")`, "the editor told who holds it now")
+	if !js[bool](ed, `Object.keys(localStorage).some((k) => k.startsWith("yinling.draft.") && localStorage.getItem(k).includes("来宾题字"))`) {
+		t.Fatal("the editor's unsaved text is not kept")
+	}
+	if body := s.do("GET", "/api/admin/v1/stories/"+id, li, nil).want(http.StatusOK).json()["body"]; body != "开幕式。" {
+		t.Fatalf("the refused save changed the story: %v", body)
+	}
+}

@@ -63,6 +63,8 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
 	s.runOutbox()
 	s.syncSearch()
+	soon := s.createStory(map[string]any{"title": "冬至包饺子", "body": "一起包饺子。", "column": "culture"})
+	s.do("POST", "/api/admin/v1/stories/"+soon["id"].(string)+"/schedule", s.token, map[string]any{"at": time.Now().Add(49 * time.Hour).Format(time.RFC3339)}).want(http.StatusOK)
 
 	a := openAdmin(t, base)
 	a.waitFor("登录管理后台")
@@ -81,6 +83,11 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 		}
 	}
 	a.audit("the dashboard")
+	// The week's calendar: the story two days on sits in its day's column,
+	// not today's.
+	if got := js[string](a, `[...document.querySelectorAll(".week-day")].map((d) => d.innerText.includes("冬至包饺子") ? "x" : "-").join("")`); got != "--x----" && got != "---x---" {
+		t.Errorf("the week calendar places the scheduled story at %q", got)
+	}
 	if cookie := js[string](a, `document.cookie`); strings.Contains(cookie, "session") {
 		t.Fatalf("the session cookie is readable by scripts: %q", cookie)
 	}

@@ -120,6 +120,33 @@ function section(id, title, rows) {
     rows.length ? el("ul", {}, rows) : el("p", { class: "muted" }, t("none")));
 }
 
+// dayKey is the Beijing calendar day of a time, as 2026-12-02.
+const dayKey = (ms) => new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 10);
+
+// weekCalendar lays what is scheduled to publish out over the next seven
+// days (Beijing time), one column a day; what is overdue shows on today.
+function weekCalendar(scheduled) {
+  const now = Date.now();
+  const days = [...Array(7)].map((_, i) => now + i * 24 * 3600 * 1000);
+  const byDay = {};
+  for (const it of scheduled) {
+    const k = dayKey(Math.max(Date.parse(it.schedule.at), now));
+    (byDay[k] = byDay[k] || []).push(it);
+  }
+  const head = (ms) => when(new Date(ms).toISOString(), { weekday: "short", month: "numeric", day: "numeric" });
+  return el("section", { class: "card week", "aria-labelledby": "scheduled" },
+    el("h2", { id: "scheduled" }, t("scheduledWeek"), " ", el("span", { class: "count" }, String(scheduled.length))),
+    el("ol", { class: "week-days" }, days.map((ms, i) => {
+      const list = (byDay[dayKey(ms)] || []).sort((a, b) => Date.parse(a.schedule.at) - Date.parse(b.schedule.at));
+      return el("li", { class: "week-day" + (i === 0 ? " today" : "") },
+        el("h3", {}, i === 0 ? t("today") + " · " : "", head(ms)),
+        list.length ? el("ul", {}, list.map((it) => el("li", {},
+          el("span", { class: "muted" }, when(it.schedule.at, { timeStyle: "short" })), " ",
+          el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—")))) :
+          el("p", { class: "muted" }, t("none")));
+    })));
+}
+
 async function dashboard() {
   await page(t("dashboard"), async () => {
     const me = state.user.id;
@@ -133,7 +160,7 @@ async function dashboard() {
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
-    const jobRow = (j) => el("li", {}, el("span", { class: "kind" }, t("channel." + j.channel)), " ", j.title || j.entry_id,
+    const jobRow = (j) => el("li", {}, el("span", { class: "kind" }, t("channel." + j.channel)), " ", link(kindPath(j.kind || "videos", j.entry_id), j.title || j.entry_id),
       j.last_error ? el("span", { class: "muted" }, " — " + j.last_error) : null,
       j.note ? el("span", { class: "muted" }, " — " + j.note) : null,
       can("admin", "publisher") && j.state === "failed" ? el("button", { type: "button", on: { click: async (ev) => {
@@ -144,7 +171,7 @@ async function dashboard() {
     return el("div", { class: "grid" },
         section("drafts", t("myDrafts"), drafts.map((it) => itemRow(it))),
         can("admin", "publisher") ? section("review", t("toReview"), review.map((it) => itemRow(it))) : null,
-        section("scheduled", t("scheduledWeek"), soon.map((it) => itemRow(it, el("span", { class: "muted" }, " " + when(it.schedule.at))))),
+        weekCalendar(soon),
         section("failed", t("failedJobs"), failed.map(jobRow)),
         section("waiting", t("waitingJobs"), waiting.map(jobRow)),
         can("admin", "publisher", "organizer") ? section("notices", t("toTell"), notices.map((n) => el("li", {}, n.name || n.lecture_title || n.id))) : null);
