@@ -270,3 +270,35 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 		t.Fatalf("the refused save changed the story: %v", body)
 	}
 }
+
+// TestBrowserAdminTrashAndRestore: a draft moved to the trash from the
+// editor leaves the list, is found under the trash filter, opens
+// read-only, and is restored; the editor fits a 768 px tablet.
+func TestBrowserAdminTrashAndRestore(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	st := s.createStory(map[string]any{"title": "旧稿待删", "body": "草稿。", "column": "culture"})
+	id := st["id"].(string)
+	a := openAdmin(t, base)
+	a.do(chromedp.EmulateViewport(768, 1024))
+	a.signIn("admin", adminPassword)
+	a.open("/admin/stories/" + id)
+	a.waitJS(`document.getElementById("st-trash") && !document.getElementById("st-trash").hidden`, "the trash button")
+	a.noSidewaysScroll("the story editor")
+	a.shot("admin-story-editor-768")
+	a.click("#st-trash")
+	a.click(`dialog .actions button.primary`)
+	a.waitFor("写新报道") // back on the list
+	if strings.Contains(a.text(), "旧稿待删") {
+		t.Fatal("a trashed story is still in the list")
+	}
+	a.open("/admin/stories?status=trash")
+	a.waitFor("旧稿待删")
+	a.open("/admin/stories/" + id)
+	a.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.getElementById("st-body").readOnly`, "a read-only trashed story")
+	a.click(".lock-banner button.primary")
+	a.waitJS(`!document.getElementById("st-body").readOnly`, "restored and editable")
+	if got := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()["trashed_at"]; got != nil {
+		t.Fatalf("still trashed: %v", got)
+	}
+}

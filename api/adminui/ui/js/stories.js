@@ -56,7 +56,8 @@ async function listPage(q) {
       rows = r.items.filter((h) => !status || h.status === status)
         .map((h) => ({ id: h.id, title: h.title, status: h.status, column: h.column, tags: h.tags || [], updated_at: h.updated_at }));
     } else {
-      for (const [k, v] of Object.entries({ status, column, tag, cursor })) if (v) params.set(k, v);
+      for (const [k, v] of Object.entries({ status: status === "trash" ? "" : status, column, tag, cursor })) if (v) params.set(k, v);
+      if (status === "trash") params.set("trashed", "true");
       params.set("limit", "50");
       const r = await call("GET", "/stories?" + params);
       rows = r.items;
@@ -71,7 +72,8 @@ async function listPage(q) {
     field(t("st.search"), el("input", { id: "st-q", name: "q", type: "search", maxlength: "100", props: { value: text } })),
     field(t("st.status"), el("select", { id: "st-status", name: "status" }, el("option", { value: "" }, t("st.anyStatus")),
       ["draft", "in_review", "approved", "rejected", "scheduled", "published", "archived"].map((s) =>
-        el("option", { value: s, selected: s === status }, t("status." + s))))),
+        el("option", { value: s, selected: s === status }, t("status." + s))),
+      el("option", { value: "trash", selected: status === "trash" }, t("st.trash")))),
     field(t("st.column"), (() => { const s = columnSelect("st-column", column, true); s.name = "column"; return s; })()),
     field(t("st.tag"), el("input", { id: "st-tag", name: "tag", props: { value: tag } })),
     el("button", { type: "submit" }, t("st.filter")));
@@ -89,7 +91,11 @@ async function listPage(q) {
           el("td", {}, statusTag(s.status)),
           el("td", {}, colName(s.column) || "—"),
           el("td", {}, (s.tags || []).join("、") || "—"),
-          el("td", {}, when(s.updated_at)))))) : el("p", { class: "muted" }, t("none")),
+          el("td", {}, when(s.updated_at), s.trashed_at ? el("button", { type: "button", class: "restore", on: { click: async (ev) => {
+            ev.target.disabled = true;
+            try { await call("POST", `/stories/${s.id}/restore`, { version: s.version }); say(t("st.restoredFromTrash")); go("/admin/stories/" + s.id); }
+            catch (e) { ev.target.disabled = false; say(t("error", { message: errorText(e) })); }
+          } } }, t("st.restoreFromTrash")) : null))))) : el("p", { class: "muted" }, t("none")),
       next ? el("p", {}, link("/admin/stories?" + new URLSearchParams({ ...Object.fromEntries(params), cursor: next }), t("st.more"))) : null,
     ];
   });
@@ -428,7 +434,7 @@ async function editorPage(id) {
 
   const bar = workflowBar("stories", item || { status: "draft", author: me, version: 0 }, {
     beforeStep: async () => { const it = await saveNow(""); if (!it) throw new Error(t("st.saveFirst")); return it; },
-    onChange: (next) => { item = next; version = next.version; },
+    onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; },
   });
   if (!item) bar.hidden = true;
   const revisionsLink = el("a", { href: item ? `/admin/stories/${item.id}/revisions` : "#", hidden: !item, id: "st-revisions" }, t("st.revisions"));
@@ -441,13 +447,27 @@ async function editorPage(id) {
     } catch (e) { problem.textContent = errorText(e); }
   } } }, t("st.fullPreview"));
 
+  const trashButton = el("button", { type: "button", id: "st-trash", hidden: !item || item.live, on: { click: async () => {
+    const v = await dialog(t("st.trashTitle"), el("p", {}, t("st.trashText")),
+      [{ label: t("cancel"), value: "" }, { label: t("st.toTrash"), value: "ok", primary: true }]);
+    if (v !== "ok") return;
+    try {
+      const it = await saveNow("");
+      await call("DELETE", "/stories/" + it.id, { version: it.version });
+      forgetLocally(it.id);
+      readOnly = true; // nothing more to save on leaving
+      say(t("st.trashed"));
+      go("/admin/stories");
+    } catch (e) { problem.textContent = errorText(e); }
+  } } }, t("st.toTrash"));
+
   main(
     el("p", {}, link("/admin/stories", "← " + t("st.title"))),
     el("h1", { tabindex: "-1" }, item ? t("st.edit") : t("st.new")),
     banner,
     el("div", { class: "editor-head" }, bar, el("div", { class: "save-row" },
       el("button", { type: "button", class: "primary", id: "st-save", on: { click: () => saveNow("") } }, t("st.save")),
-      fullPreview, revisionsLink, savedAt)),
+      fullPreview, revisionsLink, trashButton, savedAt)),
     problem,
     el("div", { class: "editor" },
       el("div", { class: "editor-form" },
@@ -470,7 +490,13 @@ async function editorPage(id) {
       [{ label: t("st.discardKept"), value: "drop" }, { label: t("st.restoreKept"), value: "use", primary: true }]);
     if (v === "use") { setFields(kept.fields); changed(); } else forgetLocally(item ? item.id : null);
   }
-  if (item) await takeLock();
+  if (item && item.trashed_at) {
+    setReadOnly(true, t("st.inTrash"));
+    banner.append(el("button", { type: "button", class: "primary", on: { click: async () => {
+      try { await call("POST", `/stories/${item.id}/restore`, { version: item.version }); say(t("st.restoredFromTrash")); dispatchAgain(); }
+      catch (e) { problem.textContent = errorText(e); }
+    } } }, t("st.restoreFromTrash")));
+  } else if (item) await takeLock();
 
   const leave = async () => {
     clearInterval(beat);
@@ -489,6 +515,9 @@ async function editorPage(id) {
   onLeave(leave);
   title.focus();
 }
+
+// dispatchAgain renders the current path afresh.
+const dispatchAgain = () => go(location.pathname, { replace: true });
 
 // ---- revisions ----
 
