@@ -302,3 +302,48 @@ func TestBrowserAdminTrashAndRestore(t *testing.T) {
 		t.Fatalf("still trashed: %v", got)
 	}
 }
+
+// TestBrowserAdminEditorByKeyboard: Tab reaches every control of the
+// story editor (each with a visible focus outline), Ctrl+B bolds the
+// selection, and Ctrl+S saves.
+func TestBrowserAdminEditorByKeyboard(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	st := s.createStory(map[string]any{"title": "键盘测试", "body": "第一行", "column": "culture"})
+	a := openAdmin(t, base)
+	a.signIn("admin", adminPassword)
+	a.open("/admin/stories/" + st["id"].(string))
+	a.waitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor")
+	type focus struct {
+		Key     string `json:"key"`
+		Outline string `json:"outline"`
+	}
+	controls := js[[]string](a, `[...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
+		.filter((e) => !e.closest("[hidden]") && !e.hidden && e.type !== "hidden" && !e.disabled).map((e) => e.id || e.textContent.trim())`)
+	reached := map[string]bool{}
+	a.do(chromedp.Click(chromedp.CSS("h1")))
+	js[bool](a, `document.activeElement.blur(), window.scrollTo(0, 0), true`)
+	for i := 0; i < len(controls)+30; i++ {
+		a.do(chromedp.KeyEvent("\t"))
+		f := js[focus](a, `(() => { const e = document.activeElement; if (e === document.body) return {key: "", outline: ""}; return {key: e.id || e.textContent.trim(), outline: getComputedStyle(e).outlineStyle}; })()`)
+		if f.Key != "" && f.Outline == "none" && f.Key != "st-body" {
+			t.Errorf("the focused %q shows no outline", f.Key)
+		}
+		reached[f.Key] = true
+	}
+	for _, c := range controls {
+		if !reached[c] {
+			t.Errorf("the keyboard never reaches %q", c)
+		}
+	}
+	js[bool](a, `(() => { const b = document.getElementById("st-body"); b.focus(); b.setSelectionRange(0, 3); return true; })()`)
+	a.do(chromedp.KeyEvent("b", chromedp.KeyModifiers(2))) // Ctrl
+	if got := js[string](a, `document.getElementById("st-body").value`); got != "**第一行**" {
+		t.Fatalf("Ctrl+B made %q", got)
+	}
+	a.do(chromedp.KeyEvent("s", chromedp.KeyModifiers(2)))
+	a.waitSaved()
+	if body := s.do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.token, nil).want(http.StatusOK).json()["body"]; body != "**第一行**" {
+		t.Fatalf("saved %v", body)
+	}
+}

@@ -48,7 +48,14 @@ export function field(label, control, hint) {
 }
 
 // say puts a short message in the polite live region.
-export function say(text) { document.getElementById("status").textContent = text; }
+// It clears itself after a while, so it never stays over the page.
+let sayTimer = 0;
+export function say(text) {
+  const box = document.getElementById("status");
+  box.textContent = text;
+  clearTimeout(sayTimer);
+  sayTimer = setTimeout(() => { if (box.textContent === text) box.textContent = ""; }, 8000);
+}
 
 // APIError is a problem answer: status, detail and field errors.
 export class APIError extends Error {
@@ -101,8 +108,10 @@ export function send(method, url, body, { onProgress, headers = {}, signal } = {
 // showing its progress; it answers the asset.
 export async function uploadMedia(file, { alt = "", onProgress } = {}) {
   const form = new FormData();
-  form.append("file", file, file.name || "pasted");
+  // The server reads the parts in order and stores the file as it comes:
+  // alt must come before it.
   if (alt) form.append("alt", alt);
+  form.append("file", file, file.name || "pasted");
   const { data } = await send("POST", api + "/media", form, { onProgress, headers: headersFor("POST", form) });
   return data;
 }
