@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,12 +75,18 @@ func (h *handlers) toAdminLecture(l lectures.Lecture, withTexts bool) adminLectu
 }
 
 func (h *handlers) listLectures(c *fiber.Ctx) error {
-	p, err := httpx.ListParams(c, "status", "trashed", "series", "limit", "cursor")
+	allowed := []string{"status", "trashed", "series", "from", "to", "upcoming", "limit", "cursor"}
+	p, err := httpx.ListParams(c, allowed...)
+	if err != nil {
+		return err
+	}
+	q, _ := httpx.QueryParams(c, allowed...)
+	upcoming, err := q.Bool("upcoming")
 	if err != nil {
 		return err
 	}
 	page, err := h.d.Lectures.List(c.UserContext(), lectures.AdminParams{Status: p.Status, Trashed: p.Trashed,
-		Series: strings.Clone(c.Query("series")), Limit: p.Limit, Cursor: p.Cursor})
+		Series: q["series"], From: q["from"], To: q["to"], Upcoming: upcoming, Limit: p.Limit, Cursor: p.Cursor})
 	if err != nil {
 		return err
 	}
@@ -287,4 +292,29 @@ func (h *handlers) generateLectures(c *fiber.Ctx) error {
 		out.Items[i] = h.toAdminLecture(l, false)
 	}
 	return httpx.WriteJSON(c, fiber.StatusCreated, out)
+}
+
+// plannedOut is a session a rule would make.
+type plannedOut struct {
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+}
+
+// planLectures is POST /lectures/generate/preview: the body of POST
+// /lectures/generate, checked the same way, answering the times of the
+// sessions it would make; none is made.
+func (h *handlers) planLectures(c *fiber.Ctx) error {
+	var in generateIn
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	occ, err := h.d.Lectures.Plan(c.UserContext(), in.Template, in.Rule)
+	if err != nil {
+		return err
+	}
+	out := httpx.List[plannedOut]{Items: make([]plannedOut, len(occ))}
+	for i, o := range occ {
+		out.Items[i] = plannedOut{StartsAt: o.Start, EndsAt: o.End}
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -93,14 +93,24 @@ func parseDay(v string, end bool) (time.Time, bool) {
 	return t, err == nil
 }
 
-// AdminParams are an admin list request.
+// AdminParams are an admin list request. From and To (dates in
+// Asia/Shanghai or RFC 3339 instants, as for readers) and Upcoming (from
+// today on) select by the working copy's start: a session with no time
+// yet is then left out.
 type AdminParams struct {
-	Status  string
-	Trashed bool
-	Series  string
-	Limit   int
-	Cursor  string
+	Status   string
+	Trashed  bool
+	Series   string
+	From, To string
+	Upcoming bool
+	Limit    int
+	Cursor   string
 }
+
+// maxTimedScan is how many sessions one page of an admin list by time
+// reads at most; a page that finds fewer matches in them ends early, with
+// a cursor to go on from.
+const maxTimedScan = 20 * content.MaxLimit
 
 // List returns a page of sessions for the admin, newest first.
 func (s *Service) List(ctx context.Context, p AdminParams) (content.Page[Lecture], error) {
@@ -111,11 +121,73 @@ func (s *Service) List(ctx context.Context, p AdminParams) (content.Page[Lecture
 	if p.Series != "" && !content.ValidSlug(p.Series) {
 		errs.add("series", "is not a series slug")
 	}
+	from, ok := parseDay(p.From, false)
+	if !ok {
+		errs.add("from", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
+	to, ok := parseDay(p.To, true)
+	if !ok {
+		errs.add("to", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
 	if err := errs.err(); err != nil {
 		return content.Page[Lecture]{}, err
 	}
+	if p.Upcoming {
+		y, m, d := s.cfg.Now().In(shanghai).Date()
+		if today := time.Date(y, m, d, 0, 0, 0, 0, shanghai); from.Before(today) {
+			from = today
+		}
+	}
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		return content.Page[Lecture]{}, fault.Fields(fault.FieldError{Field: "to", Message: "must be after from"})
+	}
 	q := content.ItemQuery{Status: content.Status(p.Status), Trashed: p.Trashed, Group: p.Series}
-	return s.page(ctx, q, p.Limit, p.Cursor, func(l Lecture) content.Position { return content.Position{ID: l.ID} })
+	pos := func(l Lecture) content.Position { return content.Position{ID: l.ID} }
+	if from.IsZero() && to.IsZero() {
+		return s.page(ctx, q, p.Limit, p.Cursor, pos)
+	}
+	if err := s.cfg.Cursors.Page(&q, p.Limit, p.Cursor); err != nil {
+		return content.Page[Lecture]{}, err
+	}
+	return s.timedPage(ctx, q, from, to)
+}
+
+// timedPage is a page of the admin list (newest first) of the sessions
+// whose working copy starts in [from, to): the admin's sessions are a few
+// hundred, so they are read in the list's order and picked, at most
+// maxTimedScan a page.
+func (s *Service) timedPage(ctx context.Context, q content.ItemQuery, from, to time.Time) (content.Page[Lecture], error) {
+	limit := q.Limit
+	var out []Lecture
+	var last *content.Position
+	for scanned := 0; scanned < maxTimedScan; {
+		batch := q
+		batch.Limit, batch.After = content.MaxLimit, q.After
+		if last != nil {
+			batch.After = last
+		}
+		items, err := s.cfg.Store.List(ctx, batch)
+		if err != nil {
+			return content.Page[Lecture]{}, err
+		}
+		for _, l := range items {
+			scanned++
+			last = &content.Position{ID: l.ID}
+			if l.StartsAt == nil || !from.IsZero() && l.StartsAt.Before(from) || !to.IsZero() && !l.StartsAt.Before(to) {
+				continue
+			}
+			if len(out) == limit {
+				// One more match: a next page exists, after the last one kept.
+				return content.Page[Lecture]{Items: out, NextCursor: s.cfg.Cursors.Encode(content.Position{ID: out[limit-1].ID})}, nil
+			}
+			out = append(out, l)
+		}
+		if len(items) < batch.Limit {
+			return content.Page[Lecture]{Items: out}, nil
+		}
+	}
+	// Read as much as a page may: go on from the last one read.
+	return content.Page[Lecture]{Items: out, NextCursor: s.cfg.Cursors.Encode(*last)}, nil
 }
 
 func (s *Service) page(ctx context.Context, q content.ItemQuery, limit int, cursor string, pos func(Lecture) content.Position) (content.Page[Lecture], error) {

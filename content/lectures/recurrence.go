@@ -138,21 +138,13 @@ func isoWeekday(t time.Time) int {
 // Create (a session that could not be made stops the rest, and the answer
 // says how many were).
 func (s *Service) Generate(ctx context.Context, actor content.Actor, template Input, rule Recurrence) ([]Lecture, error) {
-	occ, err := rule.Occurrences()
+	occ, err := s.Plan(ctx, template, rule)
 	if err != nil {
 		return nil, err
 	}
-	if len(occ) == 0 {
-		return nil, fault.Fields(fault.FieldError{Field: "from", Message: "the rule makes no session"})
-	}
 	check := template
 	check.StartsAt, check.EndsAt = &occ[0].Start, &occ[0].End
-	if err := check.normalize(); err != nil {
-		return nil, err
-	}
-	if _, err := s.checkSeries(ctx, check.Series); err != nil {
-		return nil, err
-	}
+	_ = check.normalize()
 	base := content.Slugify(check.Title)
 	if base == "" {
 		base = "lecture"
@@ -171,6 +163,28 @@ func (s *Service) Generate(ctx context.Context, actor content.Actor, template In
 		made = append(made, l)
 	}
 	return made, nil
+}
+
+// Plan checks a rule and the template as Generate does and answers the
+// sessions' times it would make, making none (what the organizer sees
+// before generating).
+func (s *Service) Plan(ctx context.Context, template Input, rule Recurrence) ([]Occurrence, error) {
+	occ, err := rule.Occurrences()
+	if err != nil {
+		return nil, err
+	}
+	if len(occ) == 0 {
+		return nil, fault.Fields(fault.FieldError{Field: "from", Message: "the rule makes no session"})
+	}
+	check := template
+	check.StartsAt, check.EndsAt = &occ[0].Start, &occ[0].End
+	if err := check.normalize(); err != nil {
+		return nil, err
+	}
+	if _, err := s.checkSeries(ctx, check.Series); err != nil {
+		return nil, err
+	}
+	return occ, nil
 }
 
 // trimSlug leaves room for a suffix of n bytes.
