@@ -70,6 +70,8 @@ type Services struct {
 	// Search is the search index (nil: the website's bounded title
 	// search, and no search API).
 	Search search.Index
+	// Exports lets administrators download an export (nil: not offered).
+	Exports *admin.Exports
 }
 
 // Syndication is the outbox and the channels the admin API acts on.
@@ -179,7 +181,7 @@ func New(d Deps) *fiber.App {
 	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
-		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
+		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		LiveChanged: reading.LiveChanged})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
@@ -201,9 +203,11 @@ func timeouts(d Deps) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
 		rc := fasthttp.RequestConfig{ReadTimeout: d.RequestTimeout, WriteTimeout: d.RequestTimeout}
 		path := string(h.RequestURI())
 		switch {
-		case h.IsPost() && strings.HasPrefix(path, "/api/admin/v1/media"):
+		case h.IsPost() && (strings.HasPrefix(path, "/api/admin/v1/media") || strings.HasPrefix(path, "/api/admin/v1/export/verify")):
 			rc.ReadTimeout = d.UploadTimeout
 		case (h.IsGet() || h.IsHead()) && strings.HasPrefix(path, "/media/"):
+			rc.WriteTimeout = d.UploadTimeout
+		case h.IsGet() && strings.HasPrefix(path, "/api/admin/v1/export"):
 			rc.WriteTimeout = d.UploadTimeout
 		}
 		return rc

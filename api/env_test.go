@@ -259,6 +259,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Theme:       cfg.theme,
 			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
 			Uploads:     &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base},
+			Exports:     exportsOf(store, blobs),
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,

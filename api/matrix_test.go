@@ -125,6 +125,8 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/users/:id/tokens":                            "a",
 	"DELETE /api/admin/v1/users/:id/tokens/:token":                  "a",
 	"GET /api/admin/v1/audit":                                       "a",
+	"GET /api/admin/v1/export":                                      "a",
+	"POST /api/admin/v1/export/verify":                              "a",
 	"GET /api/admin/v1/columns":                                     "apeo",
 	"POST /api/admin/v1/columns":                                    "a",
 	"PUT /api/admin/v1/columns/:key":                                "a",

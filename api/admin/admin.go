@@ -42,6 +42,8 @@ type Deps struct {
 	Uploads *media.Uploads
 	// Search is the search index (nil: no search).
 	Search search.Index
+	// Exports exports the whole site (nil: not offered).
+	Exports *Exports
 	// BaseURL is the public URL of the site; https makes cookies Secure
 	// and __Host- prefixed.
 	BaseURL        string

@@ -83,6 +83,9 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Delete("/columns/:key", signedIn(columns, h.deleteColumn)...)
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
+	// An export reads everything before its first byte: its own deadline.
+	admin.Get("/export", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.exportSite)
+	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
 
 	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
 

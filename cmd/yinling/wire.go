@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/api/admin"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
@@ -21,6 +22,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -46,6 +48,8 @@ type site struct {
 	syndication api.Syndication
 	syndicate   *syndication.Videos
 	uploads     *media.Uploads
+	// exports lets administrators download an export from the admin UI.
+	exports *admin.Exports
 	// search opens in the background (startSearch); searchDir is its
 	// folder.
 	search    *search.Deferred
@@ -93,6 +97,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	}
 	s.blobs = blobs
 	s.closers = append(s.closers, closeBlobs)
+	s.exports = exportsOf(cfg, db, blobs)
 
 	key, err := s.store.Secret(ctx, "cursor")
 	if err != nil {
@@ -258,4 +263,23 @@ func openBlobs(ctx context.Context, cfg config.Config) (media.BlobStore, func() 
 		return nil, nil, fmt.Errorf("prepare the object store at %s: %w", cfg.S3Endpoint, err)
 	}
 	return s3, func() error { return nil }, nil
+}
+
+// exportsOf is what the admin API exports from: on the embedded database
+// a snapshot opened for each export (as `yinling export` reads it), on
+// MongoDB the store itself.
+func exportsOf(cfg config.Config, db opened, blobs media.BlobStore) *admin.Exports {
+	open := func(context.Context) (backup.Source, string, func() error, error) {
+		return db.source, db.name, func() error { return nil }, nil
+	}
+	if cfg.Embedded() {
+		open = func(ctx context.Context) (backup.Source, string, func() error, error) {
+			snap, err := sqlstore.OpenSnapshot(ctx, filepath.Join(cfg.DataDir, "db"))
+			if err != nil {
+				return nil, "", nil, err
+			}
+			return snap, "sqlite", snap.Close, nil
+		}
+	}
+	return &admin.Exports{Open: open, Blobs: blobs}
 }

@@ -34,12 +34,15 @@ const (
 	Syndicate Permission = "syndication:run"
 	// Authorise channel accounts (Douyin) and see the webhook endpoints.
 	ManageChannels Permission = "channels:manage"
+	// Download an export of the whole site: every record (password
+	// hashes and the site's secrets among them) and every media object.
+	ExportSite Permission = "site:export"
 )
 
 // grants is who may do what. A user with several roles has the union.
 var grants = map[Role][]Permission{
 	RoleAdmin: {EditContent, PublishContent, EditLectures, ExportRegistrations, UseMedia, ManageUsers, ManageColumns, ReadAudit,
-		Syndicate, ManageChannels},
+		Syndicate, ManageChannels, ExportSite},
 	RolePublisher: {EditContent, PublishContent, EditLectures, UseMedia, Syndicate},
 	RoleEditor:    {EditContent, UseMedia},
 	RoleOrganizer: {EditLectures, ExportRegistrations, UseMedia},

@@ -35,6 +35,8 @@ const (
 	Created Action = "created"
 	Updated Action = "updated"
 	Deleted Action = "deleted"
+	// Exported is an export of the whole site downloaded by a person.
+	Exported Action = "exported"
 )
 
 // Actor is who does something: a signed-in user (or the command line,

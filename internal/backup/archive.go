@@ -56,12 +56,17 @@ func createWriter(p string) (writer, error) {
 	w := &tarWriter{f: f}
 	var out io.Writer = f
 	if compressed {
-		w.gz = gzip.NewWriter(f)
+		w.gz = newGzip(f)
 		out = w.gz
 	}
-	w.tw = tar.NewWriter(out)
+	w.tw = newTar(out)
 	return w, nil
 }
+
+// newGzip and newTar are how every archive is compressed and laid out.
+func newGzip(w io.Writer) *gzip.Writer { return gzip.NewWriter(w) }
+
+func newTar(w io.Writer) *tar.Writer { return tar.NewWriter(w) }
 
 type dirWriter struct{ root *os.Root }
 
@@ -87,6 +92,8 @@ func (d *dirWriter) add(name string, size int64, r io.Reader) error {
 
 func (d *dirWriter) close() error { return d.root.Close() }
 
+// tarWriter writes a tar archive, compressed when gz is set, to a file
+// (f) or to a stream (f nil: a Stream's connection).
 type tarWriter struct {
 	f  *os.File
 	gz *gzip.Writer
@@ -108,6 +115,9 @@ func (t *tarWriter) close() error {
 	err := t.tw.Close()
 	if t.gz != nil {
 		err = errors.Join(err, t.gz.Close())
+	}
+	if t.f == nil {
+		return err
 	}
 	err = errors.Join(err, t.f.Sync())
 	return errors.Join(err, t.f.Close())

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 
 	"github.com/yinling-cms/yinling/internal/record"
@@ -145,6 +146,19 @@ func totalBytes(m Manifest) int64 {
 		n += e.Bytes
 	}
 	return n
+}
+
+// Verify reads a whole export and checks it against its manifest, as
+// Import does before it writes anything, and writes nothing. The export's
+// own defects (cut short, altered, not an export, not gzip or tar) wrap
+// ErrBadExport; other errors are reading it.
+func Verify(from string, p *Progress) (Manifest, error) {
+	m, err := verify(from, p)
+	var pathErr *fs.PathError
+	if err != nil && !errors.Is(err, ErrBadExport) && !errors.As(err, &pathErr) {
+		err = fmt.Errorf("%w: %v", ErrBadExport, err)
+	}
+	return m, err
 }
 
 // verify reads the whole export once and checks it against its manifest.

@@ -1,0 +1,193 @@
+package admin
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
+
+	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/internal/backup"
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Exports is how the admin API exports the whole site, as `yinling export`
+// does (cmd wires it; nil: not offered).
+type Exports struct {
+	// Open gives what to export: one consistent view of the store where
+	// the store has one (the embedded database's snapshot), its name
+	// ("sqlite", "mongodb"), and how to let it go.
+	Open func(ctx context.Context) (src backup.Source, name string, release func() error, err error)
+	// Blobs is the object store of the media.
+	Blobs media.BlobStore
+
+	running atomic.Bool // one export at a time: each reads everything
+}
+
+// ExportSizeHeader names the length of the tar archive inside an
+// export's gzip stream, sent before it: a client's progress.
+const ExportSizeHeader = "X-Export-Size"
+
+var beijing = time.FixedZone("CST", 8*3600)
+
+// exportSite is GET /export: the export `yinling export NAME.tar.gz`
+// writes, streamed (records are read to temporary files first, so the
+// counts and the archive's length are known; media go from the object
+// store to the connection). One at a time; each is in the audit log.
+func (h *handlers) exportSite(c *fiber.Ctx) error {
+	x := h.d.Exports
+	if x == nil {
+		return fault.New(fault.NotFound, "exports are not offered by this server; use yinling export")
+	}
+	if c.Method() == fiber.MethodHead {
+		// Not an export read for nothing, nor a streamed body on an
+		// answer that has none.
+		c.Set(fiber.HeaderAllow, fiber.MethodGet)
+		return c.SendStatus(fiber.StatusMethodNotAllowed)
+	}
+	if !x.running.CompareAndSwap(false, true) {
+		return fault.New(fault.Conflict, "another export is under way; try again when it has finished")
+	}
+	done := func() { x.running.Store(false) }
+	src, name, release, err := x.Open(c.UserContext())
+	if err != nil {
+		done()
+		return err
+	}
+	finish := func() {
+		_ = release()
+		done()
+	}
+	s, err := backup.PrepareStream(c.UserContext(), src, name, x.Blobs)
+	if err != nil {
+		finish()
+		return err
+	}
+	m := s.Manifest()
+	var records, bytes int64
+	for _, col := range m.Collections {
+		records += col.Count
+	}
+	for _, e := range m.Media {
+		bytes += e.Bytes
+	}
+	detail := fmt.Sprintf("%d records in %d collections, %d media objects (%d bytes)", records, len(m.Collections), len(m.Media), bytes)
+	if err := h.audited(c, audit.Exported, "site", detail); err != nil {
+		_ = s.Close()
+		finish()
+		return err
+	}
+	file := "yinling-export-" + m.CreatedAt.In(beijing).Format("20060102-150405") + ".tar.gz"
+	c.Set(fiber.HeaderContentType, "application/gzip")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+file+`"`)
+	c.Set(ExportSizeHeader, strconv.FormatInt(s.Size(), 10))
+	timeout := h.d.UploadTimeout
+	if timeout <= 0 {
+		timeout = time.Hour
+	}
+	by := currentUser(c).Username
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer finish()
+		defer s.Close()
+		// The handler has returned: the stream has its own deadline.
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if _, err := s.WriteTo(ctx, w); err != nil {
+			slog.Default().Warn("an export was cut short", "by", by, "err", err)
+			return
+		}
+		_ = w.Flush()
+	})
+	return nil
+}
+
+// verifiedOut is what an export holds, once checked.
+type verifiedOut struct {
+	Format      string            `json:"format"`
+	Version     int               `json:"version"`
+	CreatedAt   time.Time         `json:"created_at"`
+	Source      string            `json:"source"`
+	Collections []collectionCount `json:"collections"`
+	Media       int               `json:"media"`
+	MediaBytes  int64             `json:"media_bytes"`
+}
+
+type collectionCount struct {
+	Name  string `json:"name"`
+	Count int64  `json:"count"`
+	Bytes int64  `json:"bytes"`
+}
+
+// verifyExport is POST /export/verify with an export archive (.tar.gz)
+// as the body: it is checked as `yinling import` checks it before
+// writing anything (every file's size and SHA-256 against the manifest,
+// every record decoded), and what it holds is answered. Nothing is
+// imported: an import needs an empty store, so it stays a command. The
+// body is kept in a temporary file until the answer, at most the upload
+// limit.
+func (h *handlers) verifyExport(c *fiber.Ctx) error {
+	x := h.d.Exports
+	if x == nil {
+		return fault.New(fault.NotFound, "exports are not offered by this server; use yinling import")
+	}
+	limit := h.d.UploadLimit
+	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > limit {
+		return fault.New(fault.TooLarge, "the file is larger than the upload limit of %d MB; check it with yinling import on the new server", limit>>20)
+	}
+	if mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); mt != "application/gzip" && mt != "application/x-gzip" {
+		return fault.New(fault.Unsupported, "send the export's .tar.gz file as the body, with Content-Type: application/gzip")
+	}
+	if !x.running.CompareAndSwap(false, true) {
+		return fault.New(fault.Conflict, "an export or a check is under way; try again when it has finished")
+	}
+	defer x.running.Store(false)
+	body := httpx.BodyStream(c)
+	if body == nil {
+		body = bytes.NewReader(c.Body())
+	}
+	f, err := os.CreateTemp("", "yinling-verify-*.tar.gz")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	n, err := io.Copy(f, io.LimitReader(body, limit+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return fault.Wrap(fault.Invalid, err, "the file did not arrive whole; send it again")
+	case n > limit:
+		return fault.New(fault.TooLarge, "the file is larger than the upload limit of %d MB; check it with yinling import on the new server", limit>>20)
+	}
+	m, err := backup.Verify(f.Name(), nil)
+	if errors.Is(err, backup.ErrBadExport) {
+		msg := strings.ReplaceAll(err.Error(), f.Name(), "the file")
+		return fault.Wrap(fault.Invalid, err, msg)
+	}
+	if err != nil {
+		return err
+	}
+	out := verifiedOut{Format: m.Format, Version: m.Version, CreatedAt: m.CreatedAt, Source: m.Source, Media: len(m.Media), Collections: []collectionCount{}}
+	for _, col := range m.Collections {
+		out.Collections = append(out.Collections, collectionCount{Name: col.Name, Count: col.Count, Bytes: col.Bytes})
+	}
+	for _, e := range m.Media {
+		out.MediaBytes += e.Bytes
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
