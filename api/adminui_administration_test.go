@@ -38,6 +38,7 @@ func bearer(t *testing.T, base, path, token string) int {
 // submit sets the values of a form's controls (by name) and sends it.
 func (a *adminTab) submit(form string, values map[string]string) {
 	a.t.Helper()
+	js[bool](a, `document.getElementById("status").textContent = "", true`) // so waitStatus sees this form's answer
 	var steps []chromedp.Action[chromedp.Void]
 	for name, v := range values {
 		steps = append(steps, chromedp.SetValue(chromedp.CSS(form+` [name="`+name+`"]`), v))
@@ -242,7 +243,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 	// Disabled, the user cannot sign in, and the list says so.
 	a.waitFor("编辑用户 zhaoming")
 	a.click(edit + ` input[name=disabled]`)
-	a.click(edit + ` button[type=submit]`)
+	a.submit(edit, nil)
 	a.waitStatus("用户已保存")
 	s.do("POST", "/api/admin/v1/session", "", map[string]any{"username": "zhaoming", "password": "spring-bamboo-88"}).problem(http.StatusUnauthorized)
 	a.click(`.adm-sub a[href="/admin/manage/users"]`)

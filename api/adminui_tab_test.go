@@ -137,6 +137,20 @@ func (a *adminTab) audit(name string) {
 	for _, v := range violations {
 		a.t.Errorf("%s: %s", name, v)
 	}
+	// The issue's floor: text at least 16 px wherever it shows.
+	small := eval[[]string](a.t, a.ctx, `(() => {
+		const out = [], walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			const e = n.parentElement;
+			if (!n.textContent.trim() || !e || !e.getClientRects().length || e.closest(".visually-hidden")) continue;
+			const px = parseFloat(getComputedStyle(e).fontSize);
+			if (px < 16) out.push(px + "px: " + n.textContent.trim().slice(0, 30));
+		}
+		return out.slice(0, 5);
+	})()`)
+	for _, s := range small {
+		a.t.Errorf("%s: text under 16 px: %s", name, s)
+	}
 }
 
 // shot keeps a screenshot of the page as a test artifact.
