@@ -109,6 +109,7 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/videos/:id/lock":                             "ape",
 	"POST /api/admin/v1/videos/:id/lock":                            "ape",
 	"DELETE /api/admin/v1/videos/:id/lock":                          "ape",
+	"GET /api/admin/v1/videos/:id/checks":                           "ape",
 	"POST /api/admin/v1/media":                                      "apeo",
 	"GET /api/admin/v1/media/:id":                                   "apeo",
 	"POST /api/admin/v1/media/uploads":                              "apeo",

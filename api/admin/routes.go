@@ -37,6 +37,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/markdown", signedIn(writesMarkdown, h.renderMarkdown)...)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
+	admin.Get("/videos/:id/checks", signedIn(edit, httpx.NoQuery, h.videoChecks)...)
 	organize := require(account.EditLectures)
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
 	admin.Post("/lectures/generate/preview", signedIn(organize, h.planLectures)...)

@@ -54,6 +54,13 @@ func (s *Videos) Check(_ context.Context, v videos.Video, video media.Asset) []f
 	return errs
 }
 
+// TextLimits implements videos.TextLimiter: the channel's limits of a
+// post's text, as Check applies them.
+func (s *Videos) TextLimits(channel string) videos.TextLimits {
+	l := s.Limits[channel]
+	return videos.TextLimits{MaxText: l.MaxText, MaxHashtags: l.MaxHashtags, MaxHashtag: l.MaxHashtag}
+}
+
 // Published implements videos.Syndication: one post job per channel of
 // the live revision. Douyin and 视频号 are posted once per entry: a
 // channel that already has the entry (posted, or on its way) since the

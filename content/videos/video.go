@@ -276,7 +276,9 @@ func (s *Service) checkMedia(ctx context.Context, in Input) (media.Asset, error)
 	return video, nil
 }
 
-func (s *Service) publishable(ctx context.Context, v Video) error {
+// entryProblems are what keeps the entry itself from being published
+// (its channels aside); it returns the video's asset.
+func (s *Service) entryProblems(ctx context.Context, v Video) ([]fault.FieldError, media.Asset, error) {
 	var errs []fault.FieldError
 	if v.Video == "" {
 		errs = append(errs, fault.FieldError{Field: "video", Message: "is required to publish"})
@@ -289,8 +291,16 @@ func (s *Service) publishable(ctx context.Context, v Video) error {
 		if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
 			errs = append(errs, fe.Fields...)
 		} else {
-			return err
+			return nil, video, err
 		}
+	}
+	return errs, video, nil
+}
+
+func (s *Service) publishable(ctx context.Context, v Video) error {
+	errs, video, err := s.entryProblems(ctx, v)
+	if err != nil {
+		return err
 	}
 	if s.cfg.Syndication != nil {
 		errs = append(errs, s.cfg.Syndication.Check(ctx, v, video)...)
@@ -301,6 +311,70 @@ func (s *Service) publishable(ctx context.Context, v Video) error {
 		return e
 	}
 	return nil
+}
+
+// TextLimits are what a channel takes of a post's text (zero: no limit):
+// the caption with its #话题 as posted, how many hashtags, and the
+// characters of one.
+type TextLimits struct {
+	MaxText     int `json:"max_text"`
+	MaxHashtags int `json:"max_hashtags"`
+	MaxHashtag  int `json:"max_hashtag"`
+}
+
+// TextLimiter is a Syndication that tells a channel's text limits.
+type TextLimiter interface {
+	TextLimits(channel string) TextLimits
+}
+
+// ChannelCheck is where an entry stands with one channel: the problems
+// the channel's limits find (empty: ready).
+type ChannelCheck struct {
+	Channel  string
+	Selected bool
+	Problems []fault.FieldError
+	Limits   TextLimits
+}
+
+// Checks are what publishing would refuse, found before it: the entry's
+// own problems and, for every channel (chosen or not), the channel's,
+// from the same checks the publish step makes.
+type Checks struct {
+	Entry    []fault.FieldError
+	Channels []ChannelCheck
+}
+
+// Checks checks the working copy of the entry id as publishing would.
+func (s *Service) Checks(ctx context.Context, id string) (Checks, error) {
+	v, err := s.Get(ctx, id)
+	if err != nil {
+		return Checks{}, err
+	}
+	entry, video, err := s.entryProblems(ctx, v)
+	if err != nil {
+		return Checks{}, err
+	}
+	out := Checks{Entry: entry, Channels: []ChannelCheck{}}
+	if out.Entry == nil {
+		out.Entry = []fault.FieldError{}
+	}
+	syn := s.cfg.Syndication
+	for _, ch := range []string{ChannelDouyin, ChannelWeChatChannels, ChannelWebhook} {
+		c := ChannelCheck{Channel: ch, Selected: slices.Contains(v.Channels, ch), Problems: []fault.FieldError{}}
+		if syn != nil { // without syndication, publishing checks no channel either
+			one := v
+			one.Channels = []string{ch}
+			for _, p := range syn.Check(ctx, one, video) {
+				p.Message = strings.TrimPrefix(p.Message, ch+": ")
+				c.Problems = append(c.Problems, p)
+			}
+			if l, ok := syn.(TextLimiter); ok {
+				c.Limits = l.TextLimits(ch)
+			}
+		}
+		out.Channels = append(out.Channels, c)
+	}
+	return out, nil
 }
 
 // ListParams are a list request (admin: Status, Trashed; readers: Tag).
