@@ -22,6 +22,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/search/bleveindex"
@@ -245,6 +246,8 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		searcher = &search.Syncer{Index: x, Changes: store.Changes,
 			Sources: []search.Source{search.Stories(storiesSvc), search.Lectures(lecturesSvc), search.Videos(videosSvc)}}
 	}
+	mediaLib := library.New(library.Config{Media: lib, Uses: store, Stories: store.Stories, Lectures: store.Lectures,
+		Videos: store.Videos, Audit: store})
 	app := api.New(api.Deps{
 		Services: api.Services{
 			Stories:     storiesSvc,
@@ -255,6 +258,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Accounts:    account.NewService(store, store, nil),
 			Audit:       store,
 			Media:       lib,
+			Library:     mediaLib,
 			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
 			Theme:       cfg.theme,
 			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},

@@ -116,6 +116,10 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/media/uploads/:id":                           "apeo",
 	"POST /api/admin/v1/media/uploads/:id/complete":                 "apeo",
 	"DELETE /api/admin/v1/media/uploads/:id":                        "apeo",
+	"GET /api/admin/v1/media":                                       "apeo",
+	"PATCH /api/admin/v1/media/:id":                                 "apeo",
+	"GET /api/admin/v1/media/:id/usage":                             "apeo",
+	"DELETE /api/admin/v1/media/:id":                                "apeo", // then only the uploader or a publisher (library_test.go)
 	"GET /api/admin/v1/users":                                       "a",
 	"POST /api/admin/v1/users":                                      "a",
 	"GET /api/admin/v1/users/:id":                                   "a",

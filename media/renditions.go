@@ -101,7 +101,7 @@ func renditionKey(a Asset, width int) string {
 	if a.ContentType == "image/png" {
 		ext = ".png"
 	}
-	return "renditions/" + a.ID + "/" + strconv.Itoa(width) + ext
+	return renditionPrefix(a.ID) + strconv.Itoa(width) + ext
 }
 
 // make resizes the image in one of the worker slots and stores the result.

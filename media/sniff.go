@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/yinling-cms/yinling/internal/fault"
@@ -19,6 +20,45 @@ const (
 	kindDocument
 	kindSubtitles
 )
+
+// The kinds of asset the library tells apart (Asset.Kind, AssetQuery).
+const (
+	KindImage     = "image"
+	KindVideo     = "video"
+	KindDocument  = "document"
+	KindSubtitles = "subtitles"
+)
+
+// Kinds are the kinds of asset, in the order a filter offers them.
+func Kinds() []string { return []string{KindImage, KindVideo, KindDocument, KindSubtitles} }
+
+// KindOf is the kind of asset of a stored content type ("" for a type
+// off the allowlist).
+func KindOf(contentType string) string {
+	switch kinds[contentType] {
+	case kindImage:
+		return KindImage
+	case kindVideo:
+		return KindVideo
+	case kindDocument:
+		return KindDocument
+	case kindSubtitles:
+		return KindSubtitles
+	}
+	return ""
+}
+
+// ContentTypesOf lists the stored content types of a kind of asset.
+func ContentTypesOf(kind string) []string {
+	var out []string
+	for ct := range kinds {
+		if KindOf(ct) == kind {
+			out = append(out, ct)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // kinds is the allowlist of stored types. Anything else is refused,
 // SVG and HTML above all (they can carry script).

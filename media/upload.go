@@ -14,7 +14,6 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	_ "golang.org/x/image/webp" // registers WebP for DecodeConfig
 
@@ -67,8 +66,8 @@ type Upload struct {
 // damaged image or bad alt text; fault.Unavailable when a store does not
 // answer. On any error nothing stays behind: no record, no object.
 func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
-	if !utf8.ValidString(up.Alt) || utf8.RuneCountInString(up.Alt) > MaxAltLength {
-		return Asset{}, fault.Fields(fault.FieldError{Field: "alt", Message: fmt.Sprintf("at most %d characters of text", MaxAltLength)})
+	if err := CheckAlt(up.Alt); err != nil {
+		return Asset{}, err
 	}
 	spool, err := os.CreateTemp(l.TempDir, "upload-*")
 	if err != nil {
@@ -106,6 +105,7 @@ func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
 		Alt:         strings.TrimSpace(up.Alt),
 		CreatedBy:   up.CreatedBy,
 		CreatedAt:   time.Now().UTC().Truncate(time.Millisecond),
+		Version:     1,
 	}
 	stored := spool
 	if kinds[ct] == kindImage {

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
@@ -29,6 +30,8 @@ type Deps struct {
 	Accounts *account.Service
 	Audit    audit.Log
 	Media    *media.Library
+	// Library is the media library: lists, alt text, uses, deletion.
+	Library *library.Service
 	// Previews signs preview links.
 	Previews *content.Previews
 	// Outbox is the syndication outbox (nil: none is set up); WeChat makes

@@ -26,6 +26,7 @@ type assetOut struct {
 	Width       int       `json:"width,omitempty"`
 	Height      int       `json:"height,omitempty"`
 	Alt         string    `json:"alt"`
+	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
 	URL         string    `json:"url"`
 	// Videos: read from the container.
@@ -33,12 +34,15 @@ type assetOut struct {
 	VideoCodec string  `json:"video_codec,omitempty"`
 	AudioCodec string  `json:"audio_codec,omitempty"`
 	Rotation   int     `json:"rotation,omitempty"`
+	// Kind is the library's type: image, video, document or subtitles.
+	Kind    string `json:"kind"`
+	Version int64  `json:"version"`
 }
 
 func (h *handlers) toAssetOut(a media.Asset) assetOut {
 	return assetOut{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
-		Width: a.Width, Height: a.Height, Alt: a.Alt, CreatedAt: a.CreatedAt, DurationS: float64(a.DurationMS) / 1000,
-		VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec, Rotation: a.Rotation,
+		Width: a.Width, Height: a.Height, Alt: a.Alt, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt, DurationS: float64(a.DurationMS) / 1000,
+		VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec, Rotation: a.Rotation, Kind: a.Kind(), Version: a.Version,
 		URL: httpx.MediaURL(h.d.BaseURL, a.ID) + "/" + url.PathEscape(a.Filename)}
 }
 
@@ -103,5 +107,5 @@ func (h *handlers) getMedia(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(c, fiber.StatusOK, h.toAssetOut(a))
+	return h.writeAsset(c, fiber.StatusOK, a)
 }

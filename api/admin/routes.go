@@ -62,6 +62,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/media/uploads/:id", signedIn(media, httpx.NoQuery, h.getUpload)...)
 	admin.Post("/media/uploads/:id/complete", signedIn(media, h.completeUpload)...)
 	admin.Delete("/media/uploads/:id", signedIn(media, h.abortUpload)...)
+	admin.Get("/media", signedIn(media, h.listMedia)...)
+	admin.Patch("/media/:id", signedIn(media, h.updateMedia)...)
+	admin.Get("/media/:id/usage", signedIn(media, httpx.NoQuery, h.mediaUsage)...)
+	// Deleting is open to every media user at the route; the library lets
+	// only the uploader and publishers delete (library.Service.Delete).
+	admin.Delete("/media/:id", signedIn(media, h.deleteMedia)...)
 	// Parts of big uploads on the disk store: the signed URL is the
 	// permission, so no session.
 	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.NoStore(), h.putPart)

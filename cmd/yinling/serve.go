@@ -39,7 +39,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	app := api.New(api.Deps{
 		Services: api.Services{Stories: s.stories, Lectures: s.lectures, Videos: s.videos, Locks: s.locks, Accounts: s.accounts, Audit: s.store,
-			Media: s.library, Theme: s.theme, Previews: s.previews, Syndication: s.syndication,
+			Media: s.library, Library: s.mediaLibrary, Theme: s.theme, Previews: s.previews, Syndication: s.syndication,
 			Uploads: s.uploads, Search: s.search, Exports: s.exports},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: cfg.UploadLimitMB << 20,

@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/search/bleveindex"
@@ -42,8 +43,10 @@ type site struct {
 	locks    *content.Locks
 	accounts *account.Service
 	library  *media.Library
-	theme    *themes.Theme
-	previews *content.Previews
+	// mediaLibrary is the library as editors use it (uses, deletion).
+	mediaLibrary *library.Service
+	theme        *themes.Theme
+	previews     *content.Previews
 	// syndication is the outbox and its channels.
 	syndication api.Syndication
 	syndicate   *syndication.Videos
@@ -143,6 +146,8 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	s.accounts = account.NewService(s.store, s.store, nil)
 	s.videos = videos.New(videos.Config{Store: db.Videos, Media: s.library, Cursors: cursors, Syndication: syndicate,
 		WorkflowConfig: wf})
+	s.mediaLibrary = library.New(library.Config{Media: s.library, Uses: s.store, Stories: db.Stories, Lectures: db.Lectures,
+		Videos: db.Videos, Audit: s.store})
 	s.search, s.searchDir = &search.Deferred{}, filepath.Join(cfg.DataDir, "search")
 	s.closers = append(s.closers, s.search.Close)
 	if s.theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {

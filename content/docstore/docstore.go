@@ -25,6 +25,7 @@ type Store interface {
 	content.LockStore
 	content.ChangeNotifier
 	content.AssetLookup
+	content.MediaUseStore
 	content.PlaceStore
 	content.ColumnStore
 	lectures.RegistrationStore

@@ -69,9 +69,9 @@ var recordTests = []test{
 	{"assets: read back, told apart as images, deleted", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		img := media.Asset{ID: ident.New(), Key: "assets/x", Filename: "西迁.jpg", ContentType: "image/jpeg", Size: 1234,
-			SHA256: "ab", Width: 640, Height: 480, Alt: "老教授合影", CreatedBy: "u1", CreatedAt: ms(time.Now())}
+			SHA256: "ab", Width: 640, Height: 480, Alt: "老教授合影", CreatedBy: "u1", CreatedAt: ms(time.Now()), Version: 1}
 		pdf := media.Asset{ID: ident.New(), Key: "assets/y", Filename: "a.pdf", ContentType: "application/pdf", Size: 9,
-			SHA256: "cd", CreatedBy: "u1", CreatedAt: ms(time.Now())}
+			SHA256: "cd", CreatedBy: "u1", CreatedAt: ms(time.Now()), Version: 1}
 		for _, a := range []media.Asset{img, pdf} {
 			if err := s.InsertAsset(ctx, a); err != nil {
 				t.Fatal(err)

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
 		{"audit and assets", recordTests},
+		{"media library", libraryTests},
 		{"coordination", coordinationTests},
 	}
 	for _, g := range groups {

@@ -119,8 +119,15 @@ func (im *Import) Load(ctx context.Context, collection string, docs [][]byte) er
 	return nil
 }
 
-// Commit removes the marker: the import is whole.
+// Commit removes the marker: the import is whole. The imported items and
+// assets get what their export leaves out first (media lists, versions).
 func (im *Import) Commit(ctx context.Context) error {
+	if err := im.s.versionAssets(ctx); err != nil {
+		return err
+	}
+	if err := im.s.fillMediaUses(ctx, true); err != nil {
+		return err
+	}
 	if _, err := im.s.db.Collection(colSettings).DeleteOne(ctx, bson.D{{Key: "_id", Value: importMarker}}); err != nil {
 		return dbFault(err, "finish the import")
 	}

@@ -67,6 +67,7 @@ func kindIndexes(p record.Paths) []index {
 		{"admin_tags", bson.D{asc("trashed_at"), asc(p.Tags), id}, false},
 		{"schedule_at", bson.D{asc("schedule.at")}, false},
 		{"trashed_at", bson.D{asc("trashed_at")}, false},
+		{"media_refs", bson.D{asc(mediaRefs), asc("_id")}, false},
 	}
 }
 
@@ -74,7 +75,7 @@ func (k *Items[T, R]) coll() string { return k.kind.Name }
 
 // Insert implements content.ItemStore.
 func (k *Items[T, R]) Insert(ctx context.Context, item T) error {
-	_, err := k.db.db.Collection(k.coll()).InsertOne(ctx, k.kind.Record(item))
+	_, err := k.db.db.Collection(k.coll()).InsertOne(ctx, k.doc(item))
 	if isDuplicate(err) {
 		return fmt.Errorf("mongostore: insert %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}
@@ -107,14 +108,13 @@ func (k *Items[T, R]) findOne(ctx context.Context, filter bson.D) (T, error) {
 // version is still expect. The check is a version claim (see
 // claimVersion), then a replace by _id.
 func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
-	r := k.kind.Record(item)
 	ix := k.kind.Index(item)
 	release, err := k.db.claimVersion(ctx, k.coll(), ix.ID, expect+1)
 	if err != nil {
 		return err
 	}
 	defer release()
-	_, err = k.db.db.Collection(k.coll()).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ix.ID}}, r)
+	_, err = k.db.db.Collection(k.coll()).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ix.ID}}, k.doc(item))
 	if isDuplicate(err) {
 		return fmt.Errorf("mongostore: update %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}

@@ -98,6 +98,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	for coll, paths := range s.kinds() {
 		idx[coll] = kindIndexes(paths)
 	}
+	idx[colAssets] = assetIndexes()
 	for coll, wanted := range idx {
 		view := s.db.Collection(coll).Indexes()
 		specs, err := view.ListSpecifications(ctx)
@@ -121,7 +122,10 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 			return dbFault(err, "create indexes on "+coll)
 		}
 	}
-	return nil
+	if err := s.versionAssets(ctx); err != nil {
+		return err
+	}
+	return s.fillMediaUses(ctx, false)
 }
 
 func isNamespaceNotFound(err error) bool {

@@ -44,6 +44,10 @@ type Index struct {
 	TrashedAt *time.Time
 	DueAt     *time.Time // the schedule's time
 	Live      *LiveIndex
+	// Media are the ids of the media assets the item uses, in its working
+	// and live copies (content.MediaUses): kept beside the item in the same
+	// write, for MediaUsers.
+	Media []string
 }
 
 // LiveIndex is the index of what readers see.

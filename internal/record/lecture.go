@@ -3,6 +3,7 @@ package record
 import (
 	"time"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 )
 
@@ -51,6 +52,7 @@ var LectureKind = Kind[lectures.Lecture, Lecture]{
 		if lv := l.Live; lv != nil && lv.StartsAt != nil {
 			ix.Live = &LiveIndex{At: *lv.StartsAt, Group: lv.Series}
 		}
+		ix.Media = content.UsedIDs(l.MediaUses())
 		return ix
 	},
 	Texts: func(r *Lecture) []*string {

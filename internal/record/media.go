@@ -24,6 +24,7 @@ type Asset struct {
 	VideoCodec  string    `bson:"video_codec,omitempty" json:"video_codec,omitempty"`
 	AudioCodec  string    `bson:"audio_codec,omitempty" json:"audio_codec,omitempty"`
 	Rotation    int       `bson:"rotation,omitempty" json:"rotation,omitempty"`
+	Version     int64     `bson:"version" json:"version"`
 }
 
 // FromAsset gives the record of an asset.
@@ -37,5 +38,8 @@ func FromAsset(a media.Asset) Asset {
 func (d Asset) Asset() media.Asset {
 	a := media.Asset(d)
 	a.CreatedAt = a.CreatedAt.UTC()
+	if a.Version == 0 {
+		a.Version = 1 // recorded before assets had versions
+	}
 	return a
 }

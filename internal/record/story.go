@@ -49,6 +49,7 @@ var StoryKind = Kind[content.Story, Story]{
 		if l := s.Live; l != nil {
 			ix.Live = &LiveIndex{At: l.PublishedAt, Group: l.Column, Tags: l.Tags}
 		}
+		ix.Media = content.UsedIDs(s.MediaUses())
 		return ix
 	},
 	Texts: func(r *Story) []*string {

@@ -3,6 +3,7 @@ package record
 import (
 	"time"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/videos"
 )
 
@@ -38,6 +39,7 @@ var VideoKind = Kind[videos.Video, Video]{
 		if l := v.Live; l != nil {
 			ix.Live = &LiveIndex{At: l.PublishedAt, Tags: l.Hashtags}
 		}
+		ix.Media = content.UsedIDs(v.MediaUses())
 		return ix
 	},
 	// A caption is short (1,000 characters at most) and every list shows

@@ -50,6 +50,7 @@ type itemKind interface {
 	name() string
 	dumpRecord(meta, texts []byte) (any, error)
 	load(ctx context.Context, tx *sql.Tx, doc []byte) error
+	index(meta, texts []byte) (record.Index, error)
 }
 
 // kinds are the kinds the store keeps, for export and import.
@@ -105,6 +106,14 @@ func (k *Items[T, R]) decode(meta, texts []byte) (T, error) {
 		return zero, err
 	}
 	return k.kind.Item(r), nil
+}
+
+func (k *Items[T, R]) index(meta, texts []byte) (record.Index, error) {
+	item, err := k.decode(meta, texts)
+	if err != nil {
+		return record.Index{}, err
+	}
+	return k.kind.Index(item), nil
 }
 
 func (k *Items[T, R]) dumpRecord(meta, texts []byte) (any, error) { return k.decodeRecord(meta, texts) }
@@ -177,7 +186,10 @@ func (k *Items[T, R]) insert(ctx context.Context, tx *sql.Tx, item T) error {
 	if err != nil {
 		return dbFault(err, "insert "+k.kind.Name)
 	}
-	return k.writeTags(ctx, tx, ix)
+	if err := k.writeTags(ctx, tx, ix); err != nil {
+		return err
+	}
+	return writeMediaUses(ctx, tx, k.kind.Name, ix)
 }
 
 // Get implements content.ItemStore.
@@ -226,7 +238,10 @@ func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return k.versionConflict(ctx, tx, ix.ID)
 		}
-		return k.writeTags(ctx, tx, ix)
+		if err := k.writeTags(ctx, tx, ix); err != nil {
+			return err
+		}
+		return writeMediaUses(ctx, tx, k.kind.Name, ix)
 	})
 }
 
@@ -302,6 +317,7 @@ func (k *Items[T, R]) Delete(ctx context.Context, id string, expect int64) error
 		}
 		for _, del := range []struct{ doing, query, key string }{
 			{"delete tags", "DELETE FROM item_tags WHERE kind = ? AND item_id = ?", id},
+			{"delete media uses", "DELETE FROM item_media WHERE kind = ? AND item_id = ?", id},
 			{"delete revisions", "DELETE FROM revisions WHERE kind = ? AND item_id = ?", id},
 		} {
 			if _, err := tx.ExecContext(ctx, del.query, name, del.key); err != nil {

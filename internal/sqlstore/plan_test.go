@@ -9,6 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/media"
 )
 
 // plan is SQLite's query plan of a statement, one step a line.
@@ -90,6 +91,19 @@ func TestListsUseIndexes(t *testing.T) {
 	add("failures of a key", "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at", "k", 1)
 	add("audit by actor", "SELECT doc FROM audit WHERE 1 AND actor_id = ? ORDER BY id DESC LIMIT 20", "u")
 	add("audit by target, a page", "SELECT doc FROM audit WHERE 1 AND target = ? AND id < ? ORDER BY id DESC LIMIT 20", "t", "x")
+	for _, q := range []struct {
+		name string
+		q    media.AssetQuery
+	}{
+		{"the library, a page", media.AssetQuery{After: "06h36qb17yt48jk5vrzzdsdn"}},
+		{"the library by type", media.AssetQuery{Kind: media.KindImage}},
+		{"the library by type and text, a page", media.AssetQuery{Kind: media.KindImage, Text: "合影", After: "06h36qb17yt48jk5vrzzdsdn"}},
+	} {
+		q.q.Limit = 21
+		query, args := assetList(q.q)
+		add(q.name, query, args...)
+	}
+	add("where an asset is used", mediaUsersQuery, "06h36qb17yt48jk5vrzzdsdn", 100)
 	for _, q := range queries {
 		p := plan(t, s, q.query, q.args...)
 		for _, line := range strings.Split(p, "\n") {

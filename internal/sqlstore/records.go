@@ -7,7 +7,6 @@ import (
 
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/record"
-	"github.com/yinling-cms/yinling/media"
 )
 
 // Append implements audit.Log: inserts in one transaction, never updates.
@@ -65,40 +64,4 @@ func (s *Store) List(ctx context.Context, q audit.Query) ([]audit.Entry, error) 
 		out[i] = r.Entry()
 	}
 	return out, nil
-}
-
-// InsertAsset implements media.AssetStore.
-func (s *Store) InsertAsset(ctx context.Context, a media.Asset) error {
-	return insertAsset(ctx, s.w, record.FromAsset(a))
-}
-
-func insertAsset(ctx context.Context, ex execer, r record.Asset) error {
-	if _, err := ex.ExecContext(ctx, "INSERT INTO assets(id, doc) VALUES (?, ?)", r.ID, encode(r)); err != nil {
-		return dbFault(err, "insert asset")
-	}
-	return nil
-}
-
-// GetAsset implements media.AssetStore.
-func (s *Store) GetAsset(ctx context.Context, id string) (media.Asset, error) {
-	r, err := getDoc[record.Asset](ctx, s.r, "get asset", "SELECT doc FROM assets WHERE id = ?", id)
-	if err != nil {
-		return media.Asset{}, notFoundAs(err, "no such media")
-	}
-	return r.Asset(), nil
-}
-
-// DeleteAsset implements media.AssetStore.
-func (s *Store) DeleteAsset(ctx context.Context, id string) error {
-	_, err := s.exec(ctx, "delete asset", "DELETE FROM assets WHERE id = ?", id)
-	return err
-}
-
-// AssetExists implements content.AssetLookup.
-func (s *Store) AssetExists(ctx context.Context, id string) (bool, error) {
-	a, err := s.GetAsset(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	return a.IsImage(), nil
 }

@@ -263,6 +263,41 @@ CREATE TABLE channel_accounts (
 	doc TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
 `,
+	// Step 7: the media library. Assets get the columns their list filters
+	// on (kind, the lower-cased file name and alt text it searches) and a
+	// version; item_media is every item's list of the assets it uses
+	// (record.Index.Media), written with the item, so "where is this used"
+	// is an index lookup. Items saved before this step get their rows from
+	// fillMediaUses, once, when the store opens.
+	`
+CREATE TABLE assets_v7 (
+	id TEXT PRIMARY KEY,
+	kind TEXT NOT NULL,
+	search TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO assets_v7(id, kind, search, version, doc)
+	SELECT id,
+		CASE WHEN json_extract(doc, '$.content_type') LIKE 'image/%' THEN 'image'
+			WHEN json_extract(doc, '$.content_type') LIKE 'video/%' THEN 'video'
+			WHEN json_extract(doc, '$.content_type') = 'text/vtt' THEN 'subtitles'
+			ELSE 'document' END,
+		lower(json_extract(doc, '$.filename') || char(10) || coalesce(json_extract(doc, '$.alt'), '')),
+		1, json_set(doc, '$.version', 1)
+	FROM assets;
+DROP TABLE assets;
+ALTER TABLE assets_v7 RENAME TO assets;
+CREATE INDEX assets_kind ON assets(kind, id);
+CREATE TABLE item_media (
+	asset_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	item_id TEXT NOT NULL,
+	PRIMARY KEY (asset_id, kind, item_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX item_media_item ON item_media(kind, item_id);
+INSERT INTO settings(name, n) VALUES ('media-uses-to-fill', 1) ON CONFLICT (name) DO UPDATE SET n = 1;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

@@ -75,6 +75,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err == nil {
 		err = s.migrate(ctx)
 	}
+	if err == nil {
+		err = s.fillMediaUses(ctx)
+	}
 	if err != nil {
 		_ = s.Close()
 		return nil, err

@@ -1,0 +1,71 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/ident"
+)
+
+// benchStories fills s with n stories of about 2,000 characters each; one
+// in a hundred shows the asset in its text, and the first has it as its
+// cover.
+func benchStories(b *testing.B, s *Store, n int, asset string) {
+	b.Helper()
+	ctx := context.Background()
+	body := strings.Repeat("西迁精神代代传，老同志们讲述当年的故事。", 100)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	k := s.Stories()
+	err := s.tx(ctx, "fill", func(tx *sql.Tx) error {
+		for i := range n {
+			st := content.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
+				Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
+			if i%100 == 0 {
+				st.Body += "\n\n![合影](/media/" + asset + "/a.jpg?w=640)"
+			}
+			if i == 0 {
+				st.Cover = asset
+			}
+			if err := k.insert(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkMediaUsersAt10000Stories is "where is this asset used" over
+// 10,000 stories: the lookup on item_media, and, for comparison, the scan
+// of every story's record and texts that it replaces.
+func BenchmarkMediaUsersAt10000Stories(b *testing.B) {
+	s := openTemp(b)
+	asset := ident.New()
+	benchStories(b, s, 10_000, asset)
+	ctx := context.Background()
+	b.Run("indexed", func(b *testing.B) {
+		for b.Loop() {
+			refs, err := s.MediaUsers(ctx, asset, content.MaxMediaUsers)
+			if err != nil || len(refs) != 100 {
+				b.Fatalf("%d uses, %v", len(refs), err)
+			}
+		}
+	})
+	b.Run("scan of every story", func(b *testing.B) {
+		for b.Loop() {
+			var n int
+			err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE kind = 'stories' AND (instr(meta, ?) > 0 OR instr(texts, ?) > 0)",
+				asset, "/media/"+asset).Scan(&n)
+			if err != nil || n != 100 {
+				b.Fatalf("%d uses, %v", n, err)
+			}
+		}
+	})
+}
