@@ -270,3 +270,44 @@ func TestBigUploadsOnTheDiskStore(t *testing.T) {
 		t.Fatalf("%d upload sessions left", len(left))
 	}
 }
+
+// TestBigUploadsThroughTheServerOnS3: with through_server the parts of
+// an upload to S3 go to the server's own signed URLs (the admin UI's CSP
+// allows no other origin), which pass them on to S3; resuming keeps the
+// choice, and the joined file is the one sent.
+func TestBigUploadsThroughTheServerOnS3(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	v := newBigMP4(40<<20, 65_000)
+	st := s.do("POST", "/api/admin/v1/media/uploads", s.token, map[string]any{"filename": "重阳.mp4", "content_type": "video/mp4",
+		"size": v.size, "sha256": v.sum, "through_server": true}).want(http.StatusCreated).json()
+	id, parts := st["id"].(string), targets(st)
+	if len(parts) != 3 || !strings.HasPrefix(parts[0]["url"].(string), base+"/uploads/"+id+"/parts/1?") {
+		t.Fatalf("parts %v", parts)
+	}
+	if _, err := putPart(t, parts[0], v.section(0, 16<<20)); err != nil {
+		t.Fatal(err)
+	}
+	again := targets(s.do("GET", "/api/admin/v1/media/uploads/"+id, s.token, nil).want(http.StatusOK).json())
+	if len(again) != 2 || !strings.HasPrefix(again[0]["url"].(string), base+"/uploads/"+id+"/parts/2?") {
+		t.Fatalf("resumed parts %v", again)
+	}
+	for _, p := range again {
+		n := int64(p["number"].(float64))
+		if _, err := putPart(t, p, v.section((n-1)*(16<<20), int64(p["size"].(float64)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := s.do("POST", "/api/admin/v1/media/uploads/"+id+"/complete", s.token, nil).want(http.StatusCreated).json()
+	got := s.do("GET", "/media/"+a["id"].(string), "", nil).want(http.StatusOK)
+	if sum := sha256.Sum256(got.body); hex.EncodeToString(sum[:]) != v.sum {
+		t.Fatal("the served file is not the one uploaded")
+	}
+	// Without it, S3 uploads get presigned URLs, as before.
+	direct := targets(s.do("POST", "/api/admin/v1/media/uploads", s.token, map[string]any{"filename": "重阳.mp4", "content_type": "video/mp4",
+		"size": v.size, "sha256": v.sum}).want(http.StatusCreated).json())
+	if strings.HasPrefix(direct[0]["url"].(string), base) {
+		t.Fatalf("an upload not asking for the server got %v", direct[0]["url"])
+	}
+}

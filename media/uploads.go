@@ -68,6 +68,11 @@ type Session struct {
 	Alt         string    `json:"alt"`
 	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
+	// ThroughServer: the parts go to the server's own signed URLs, which
+	// pass them on to the store, whatever the store (a browser under the
+	// admin UI's CSP may speak only to the site itself, and an S3 bucket
+	// need not allow cross-origin PUTs).
+	ThroughServer bool `json:"through_server,omitempty"`
 }
 
 // Parts is how many parts the upload has.
@@ -101,6 +106,8 @@ type State struct {
 type StartUpload struct {
 	Filename, ContentType, SHA256, Alt, CreatedBy string
 	Size, PartSize                                int64
+	// ThroughServer sends the parts through the server (Session).
+	ThroughServer bool
 }
 
 func (u *Uploads) now() time.Time {
@@ -167,7 +174,7 @@ func (u *Uploads) Start(ctx context.Context, in StartUpload) (State, error) {
 	}
 	s := Session{ID: ident.New(), AssetID: ident.New(), Filename: SafeName(in.Filename, ct), ContentType: ct, Size: in.Size,
 		SHA256: strings.ToLower(in.SHA256), PartSize: in.PartSize, Alt: strings.TrimSpace(in.Alt), CreatedBy: in.CreatedBy,
-		CreatedAt: u.now().Truncate(time.Millisecond)}
+		CreatedAt: u.now().Truncate(time.Millisecond), ThroughServer: in.ThroughServer}
 	s.Key = "assets/" + s.AssetID
 	if s.MultipartID, err = m.StartMultipart(ctx, s.Key, ct); err != nil {
 		return State{}, err
@@ -235,7 +242,10 @@ func (u *Uploads) state(ctx context.Context, m Multipart, s Session, received []
 		if size, ok := have[n]; ok && size == s.partSize(n) {
 			continue
 		}
-		link, err := m.PartURL(ctx, s.Key, s.MultipartID, n, expires)
+		link, err := "", ErrSignedByApp
+		if !s.ThroughServer {
+			link, err = m.PartURL(ctx, s.Key, s.MultipartID, n, expires)
+		}
 		if errors.Is(err, ErrSignedByApp) {
 			link = u.signedURL(s.ID, n, st.ExpiresAt)
 		} else if err != nil {
@@ -271,7 +281,8 @@ func (u *Uploads) Resume(ctx context.Context, id, by string) (State, error) {
 	return u.state(ctx, m, s, nil)
 }
 
-// PutPart takes a part under a URL the server signed (the disk store).
+// PutPart takes a part under a URL the server signed (the disk store,
+// or an upload sent through the server) and hands it to the store.
 // Errors: fault.Forbidden for a bad or expired signature; fault.Invalid
 // for a part of the wrong size.
 func (u *Uploads) PutPart(ctx context.Context, id string, n int, expires int64, signature string, body io.Reader) error {

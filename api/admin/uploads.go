@@ -19,6 +19,9 @@ type uploadIn struct {
 	SHA256      string `json:"sha256"`
 	PartSize    int64  `json:"part_size"`
 	Alt         string `json:"alt"`
+	// ThroughServer asks for part URLs on this server whatever the store
+	// (the admin UI: its CSP lets the browser speak to this origin only).
+	ThroughServer bool `json:"through_server"`
 }
 
 func (h *handlers) uploads() (*media.Uploads, error) {
@@ -41,7 +44,7 @@ func (h *handlers) startUpload(c *fiber.Ctx) error {
 		return err
 	}
 	st, err := u.Start(c.UserContext(), media.StartUpload{Filename: in.Filename, ContentType: in.ContentType, Size: in.Size,
-		SHA256: in.SHA256, PartSize: in.PartSize, Alt: in.Alt, CreatedBy: currentUser(c).ID})
+		SHA256: in.SHA256, PartSize: in.PartSize, Alt: in.Alt, CreatedBy: currentUser(c).ID, ThroughServer: in.ThroughServer})
 	if err != nil {
 		return err
 	}
