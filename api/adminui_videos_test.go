@@ -514,8 +514,10 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 
 // TestBrowserAdminChannelsDouyin: the channels page links to Douyin's
 // authorisation page with the callback; the callback page exchanges the
-// code once, drops it from the address and shows the account; a refused
-// code is said plainly; the page is for administrators only.
+// code once (with the OAuth state this session's link carried; without
+// it the code is refused), drops it from the address and shows the
+// account; a refused code is said plainly; the page is for
+// administrators only.
 func TestBrowserAdminChannelsDouyin(t *testing.T) {
 	s := newSite(t, atLoopback(t))
 	base := s.listen()
@@ -532,7 +534,15 @@ func TestBrowserAdminChannelsDouyin(t *testing.T) {
 	a.shot("admin-channels-1280")
 	a.audit("the channels page")
 
+	state := u.Query().Get("state")
+	if state == "" {
+		t.Fatalf("the authorise link carries no state: %s", href)
+	}
+	// A code arriving without this session's state (someone else's
+	// authorisation sent as a link) is refused.
 	a.open("/admin/channels/douyin?code=" + s.douyin.Code())
+	a.waitFor("授权没有成功")
+	a.open("/admin/channels/douyin?code=" + s.douyin.Code() + "&state=" + url.QueryEscape(state))
 	a.waitFor("抖音账号已授权：open-office")
 	if q := js[string](a, `location.search`); q != "" {
 		t.Fatalf("the code stays in the address: %q", q)

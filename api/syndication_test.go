@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -96,6 +97,18 @@ func channelsOf(t *testing.T, v map[string]any) map[string]map[string]any {
 	return out
 }
 
+// douyinState is the OAuth state in the authorisation link GET /channels
+// gives the session of token.
+func (s *site) douyinState(token string) string {
+	s.t.Helper()
+	link := s.do("GET", "/api/admin/v1/channels", token, nil).want(http.StatusOK).json()["douyin"].(map[string]any)["authorize_url"].(string)
+	u, err := url.Parse(link)
+	if err != nil || u.Query().Get("state") == "" {
+		s.t.Fatalf("the authorisation link %q carries no state", link)
+	}
+	return u.Query().Get("state")
+}
+
 // TestAPublishedVideoReachesEveryChannelOnce: published to Douyin (the
 // stand-in), 视频号 (a package a person posts) and a webhook; each
 // channel's state shows on the entry; a republish posts nothing twice;
@@ -105,10 +118,20 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	hooks := newHookReceiver(t)
 	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"video.*"}}))
 	publisher := s.staff("publisher")["publisher"]
-	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged"}); r.status != http.StatusBadRequest {
+	state := s.douyinState(s.token)
+	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": state}); r.status != http.StatusBadRequest {
 		t.Fatalf("a forged code: %d %s", r.status, r.body)
 	}
-	s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code()}).want(http.StatusOK)
+	// A code without the state this session's channels page put in the
+	// link (someone else's authorisation, sent as a link) is refused.
+	other := s.login("admin", adminPassword)
+	for _, st := range []string{"", s.douyinState(other), "9999999999.forged", state + "x"} {
+		p := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": st}).problem(http.StatusBadRequest)
+		if !strings.Contains(strings.Join(fieldErrors(p), ","), "state") {
+			t.Fatalf("state %q: %v", st, p)
+		}
+	}
+	s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": state}).want(http.StatusOK)
 	ch := s.do("GET", "/api/admin/v1/channels", s.token, nil).want(http.StatusOK)
 	if dy := ch.json()["douyin"].(map[string]any); dy["authorized"] != true || dy["expiry"].(map[string]any)["Warn"] != false {
 		t.Fatalf("channels: %s", ch.body)

@@ -3,12 +3,19 @@ package admin
 import (
 	"bufio"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
@@ -205,7 +212,7 @@ type endpointOut struct {
 func (h *handlers) listChannels(c *fiber.Ctx) error {
 	out := channelsOut{Webhooks: []endpointOut{}}
 	if h.d.Douyin != nil {
-		d := &douyinOut{AuthorizeURL: h.d.Douyin.AuthorizeURL(h.d.BaseURL+"/admin/channels/douyin", "")}
+		d := &douyinOut{AuthorizeURL: h.d.Douyin.AuthorizeURL(h.d.BaseURL+"/admin/channels/douyin", oauthState(currentSession(c), time.Now()))}
 		a, err := h.d.Douyin.Account(c.UserContext())
 		switch {
 		case err == nil:
@@ -228,17 +235,52 @@ func (h *handlers) listChannels(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
-// authorizeDouyin is POST /channels/douyin/authorize {"code"}: the code
-// Douyin's authorisation page gave, exchanged for the account's tokens.
+// oauthStateLife is how long an authorisation started from the channels
+// page may take.
+const oauthStateLife = time.Hour
+
+// oauthState is the OAuth state of an authorisation the session starts:
+// its expiry and an HMAC of it keyed by the session's CSRF secret, so a
+// code arriving with it was asked for by this session (a link someone
+// else sends, carrying their own code, is refused: OAuth's login CSRF).
+func oauthState(s account.Session, now time.Time) string {
+	exp := strconv.FormatInt(now.Add(oauthStateLife).Unix(), 10)
+	return exp + "." + oauthMAC(s, exp)
+}
+
+func oauthMAC(s account.Session, exp string) string {
+	m := hmac.New(sha256.New, []byte(s.CSRF))
+	fmt.Fprintf(m, "douyin-oauth\n%s\n%s", s.ID, exp)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// validOAuthState checks a state oauthState made for this session.
+func validOAuthState(s account.Session, state string, now time.Time) bool {
+	exp, mac, ok := strings.Cut(state, ".")
+	n, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || err != nil || now.Unix() > n || s.CSRF == "" {
+		return false
+	}
+	return hmac.Equal([]byte(mac), []byte(oauthMAC(s, exp)))
+}
+
+// authorizeDouyin is POST /channels/douyin/authorize {"code", "state"}:
+// the code Douyin's authorisation page gave, exchanged for the account's
+// tokens, when the state is the one this session's channels page put in
+// the authorisation link.
 func (h *handlers) authorizeDouyin(c *fiber.Ctx) error {
 	if h.d.Douyin == nil {
 		return fault.New(fault.NotFound, "Douyin is not set up on this server (YINLING_DOUYIN_CLIENT_KEY)")
 	}
 	var body struct {
-		Code string `json:"code"`
+		Code  string `json:"code"`
+		State string `json:"state"`
 	}
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
+	}
+	if !validOAuthState(currentSession(c), body.State, time.Now()) {
+		return fault.Fields(fault.FieldError{Field: "state", Message: "this authorisation was not started from this session (or over an hour ago); start it again from the channels page"})
 	}
 	a, err := h.d.Douyin.Authorize(c.UserContext(), body.Code)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -76,7 +77,9 @@ func TestKilledMidSyndicationResumesWithoutADuplicate(t *testing.T) {
 		return login["token"].(string)
 	}
 	token := signIn(base)
-	if st, body := call(t, "POST", base+"/api/admin/v1/channels/douyin/authorize", token, map[string]string{"code": stand.Code()}); st != 200 {
+	_, channels := call(t, "GET", base+"/api/admin/v1/channels", token, nil)
+	link, _ := url.Parse(channels["douyin"].(map[string]any)["authorize_url"].(string))
+	if st, body := call(t, "POST", base+"/api/admin/v1/channels/douyin/authorize", token, map[string]string{"code": stand.Code(), "state": link.Query().Get("state")}); st != 200 {
 		t.Fatalf("authorize: %d %v", st, body)
 	}
 	clip := uploadMP4(t, base, token, 60<<20)

@@ -585,7 +585,7 @@ async function douyinCallback(q) {
     }
     history.replaceState({}, "", "/admin/channels/douyin");
     try {
-      const r = await call("POST", "/channels/douyin/authorize", { code });
+      const r = await call("POST", "/channels/douyin/authorize", { code, state: q.get("state") || "" });
       return [el("p", { class: "vid-ok", id: "ch-douyin-result", role: "status" }, t("vid.ch.authorizedNow", { id: r.open_id })),
         r.expiry ? el("p", {}, t("vid.ch.reauthBy", { date: when(r.expiry.ReauthorizeBy, { dateStyle: "long" }), n: r.expiry.RenewalsLeft })) : null, back];
     } catch (e) {
