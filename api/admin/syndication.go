@@ -175,7 +175,7 @@ func (h *handlers) jobPackage(c *fiber.Ctx) error {
 	if timeout <= 0 {
 		timeout = time.Hour
 	}
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+	httpx.StreamBody(c, func(w *bufio.Writer) {
 		// The handler has returned: the stream has its own deadline.
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
