@@ -273,7 +273,8 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 
 // TestBrowserAdminTrashAndRestore: a draft moved to the trash from the
 // editor leaves the list, is found under the trash filter, opens
-// read-only, and is restored; the editor fits a 768 px tablet.
+// read-only, and is restored; the editor fits a 768 px tablet; the
+// list's author filter shows only what I wrote.
 func TestBrowserAdminTrashAndRestore(t *testing.T) {
 	s := newSite(t, atLoopback(t))
 	base := s.listen()
@@ -300,6 +301,19 @@ func TestBrowserAdminTrashAndRestore(t *testing.T) {
 	a.waitJS(`!document.getElementById("st-body").readOnly`, "restored and editable")
 	if got := s.do("GET", "/api/admin/v1/stories/"+id, s.token, nil).want(http.StatusOK).json()["trashed_at"]; got != nil {
 		t.Fatalf("still trashed: %v", got)
+	}
+	// The author filter: only what I wrote.
+	s.createUser("xiaozhang", "spring-rain-falls", "editor")
+	zhang := s.login("xiaozhang", "spring-rain-falls")
+	s.do("POST", "/api/admin/v1/stories", zhang, map[string]any{"title": "小张的稿子", "body": "一"}).want(http.StatusCreated)
+	a.open("/admin/stories")
+	a.waitFor("小张的稿子")
+	a.do(chromedp.SetValue(chromedp.CSS("#st-author"), js[string](a, `document.querySelector("#st-author option:last-child").value`)))
+	a.click(`.filters button[type=submit]`)
+	a.waitJS(`location.search.includes("author=")`, "the author filter applied")
+	a.waitFor("旧稿待删")
+	if strings.Contains(a.text(), "小张的稿子") {
+		t.Fatal("the author filter shows someone else's story")
 	}
 }
 

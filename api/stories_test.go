@@ -361,3 +361,34 @@ func TestMarkdownPreviewIsTheSavedRendering(t *testing.T) {
 	}
 	s.do("POST", "/api/admin/v1/markdown", "", map[string]any{"markdown": "x"}).problem(http.StatusUnauthorized)
 }
+
+// TestStoriesByAuthor: the admin list filters by who created a story,
+// alone or with a status; with a column or tag it is a clear 400.
+func TestStoriesByAuthor(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.createUser("xiaoli", "autumn-leaves-fall", "editor")
+	li := s.login("xiaoli", "autumn-leaves-fall")
+	me := s.do("GET", "/api/admin/v1/session", li, nil).want(http.StatusOK).json()["user"].(map[string]any)["id"].(string)
+	mine := s.do("POST", "/api/admin/v1/stories", li, map[string]any{"title": "我的稿子", "body": "一"}).want(http.StatusCreated).json()
+	s.createStory(map[string]any{"title": "别人的稿子", "body": "二"})
+	mineSent := s.do("POST", "/api/admin/v1/stories", li, map[string]any{"title": "我交审的稿子", "body": "三", "column": "culture"}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/stories/"+mineSent["id"].(string)+"/submit", li, nil).want(http.StatusOK)
+	titles := func(query string) string {
+		var out []string
+		for _, it := range s.do("GET", "/api/admin/v1/stories?"+query, li, nil).want(http.StatusOK).json()["items"].([]any) {
+			out = append(out, it.(map[string]any)["title"].(string))
+		}
+		return strings.Join(out, ",")
+	}
+	if got := titles("author=" + me); got != "我交审的稿子,我的稿子" {
+		t.Fatalf("my stories: %s", got)
+	}
+	if got := titles("author=" + me + "&status=draft"); got != "我的稿子" || mine["id"] == nil {
+		t.Fatalf("my drafts: %s", got)
+	}
+	p := s.do("GET", "/api/admin/v1/stories?author="+me+"&column=culture", li, nil).problem(http.StatusBadRequest)
+	if !strings.Contains(strings.Join(fieldErrors(p), ","), "author") {
+		t.Fatalf("author with a column: %v", p)
+	}
+}

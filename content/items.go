@@ -57,6 +57,9 @@ type ItemQuery struct {
 	// Group is the kind's grouping: a story's column, a lecture's series.
 	Group string
 	Tag   string
+	// Author (admin lists): only items this user created. It combines
+	// with Status and Trashed, not with Group or Tag.
+	Author string
 	// Ascending runs a readers' list from the earliest sort time (upcoming
 	// lectures). From and To bound it either way: sort times at or after
 	// From, and before To (zero: no bound).

@@ -136,8 +136,11 @@ type ListParams struct {
 	Trashed bool
 	Column  string
 	Tag     string
-	Limit   int
-	Cursor  string
+	// Author (admin lists only): the stories this user created; with a
+	// status at most, not with a column or tag.
+	Author string
+	Limit  int
+	Cursor string
 }
 
 // List returns a page of stories for the admin, newest first.
@@ -155,8 +158,12 @@ func (s *Stories) List(ctx context.Context, p ListParams) (Page[Story], error) {
 			return Page[Story]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
 		}
 	}
+	if p.Author != "" && (p.Column != "" || p.Tag != "") {
+		return Page[Story]{}, fault.Fields(fault.FieldError{Field: "author", Message: "combines with status only, not with column or tag"})
+	}
 	q.Status = Status(p.Status)
 	q.Trashed = p.Trashed
+	q.Author = p.Author
 	return s.page(ctx, q, func(st Story) Position { return Position{ID: st.ID} })
 }
 

@@ -97,7 +97,7 @@ func editor(c *fiber.Ctx) content.Actor {
 }
 
 func (h *handlers) listStories(c *fiber.Ctx) error {
-	p, err := httpx.ListParams(c, "status", "trashed", "column", "tag", "limit", "cursor")
+	p, err := httpx.ListParams(c, "status", "trashed", "column", "tag", "author", "limit", "cursor")
 	if err != nil {
 		return err
 	}

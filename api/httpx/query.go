@@ -75,7 +75,7 @@ func ListParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
 	if err != nil {
 		return content.ListParams{}, err
 	}
-	p := content.ListParams{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"]}
+	p := content.ListParams{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"], Author: q["author"]}
 	var errs []fault.FieldError
 	if p.Limit, err = q.Limit(); err != nil {
 		errs = append(errs, fault.As(err).Fields...)

@@ -22,6 +22,7 @@ func corpus(t *testing.T, s Stores) []content.Story {
 		st := newStory(fmt.Sprintf("list-%02d", i), base.Add(time.Duration(i)*time.Second))
 		st.Column = []string{"campus-news", "silver-window"}[i%2]
 		st.Tags = []string{fmt.Sprintf("t%d", i%3), "all"}
+		st.Author = []string{"editor-a", "editor-b", "editor-c"}[i%7%3]
 		if i%4 == 0 {
 			st.Status = content.StatusInReview
 		}
@@ -107,7 +108,7 @@ func wantLive(all []content.Story, keep func(content.Story) bool) []string {
 }
 
 var listTests = []test{
-	{"admin lists: newest first, paged by cursor, filtered by status, trash, column and tag", func(t *testing.T, s Stores) {
+	{"admin lists: newest first, paged by cursor, filtered by status, trash, column, tag and author", func(t *testing.T, s Stores) {
 		all := corpus(t, s)
 		cases := []struct {
 			name string
@@ -127,6 +128,14 @@ var listTests = []test{
 			}},
 			{"a column and a tag", content.ItemQuery{Group: "silver-window", Tag: "t2"}, func(st content.Story) bool {
 				return st.TrashedAt == nil && st.Column == "silver-window" && slices.Contains(st.Tags, "t2")
+			}}, {"an author", content.ItemQuery{Author: "editor-b"}, func(st content.Story) bool {
+				return st.TrashedAt == nil && st.Author == "editor-b"
+			}},
+			{"an author's stories in review", content.ItemQuery{Author: "editor-a", Status: content.StatusInReview}, func(st content.Story) bool {
+				return st.TrashedAt == nil && st.Author == "editor-a" && st.Status == content.StatusInReview
+			}},
+			{"an author's trash", content.ItemQuery{Author: "editor-c", Trashed: true}, func(st content.Story) bool {
+				return st.TrashedAt != nil && st.Author == "editor-c"
 			}},
 		}
 		for _, c := range cases {

@@ -64,6 +64,8 @@ func kindIndexes(p record.Paths) []index {
 		{"admin", bson.D{asc("trashed_at"), id}, false},
 		{"admin_status", bson.D{asc("trashed_at"), asc("status"), id}, false},
 		{"admin_group", bson.D{asc("trashed_at"), asc(p.Group), id}, false},
+		{"admin_author", bson.D{asc("trashed_at"), asc("author"), id}, false},
+		{"admin_author_status", bson.D{asc("trashed_at"), asc("author"), asc("status"), id}, false},
 		{"admin_tags", bson.D{asc("trashed_at"), asc(p.Tags), id}, false},
 		{"schedule_at", bson.D{asc("schedule.at")}, false},
 		{"trashed_at", bson.D{asc("trashed_at")}, false},
@@ -188,6 +190,9 @@ func (k *Items[T, R]) List(ctx context.Context, q content.ItemQuery) ([]T, error
 		}
 		if q.Status != "" {
 			filter = append(filter, bson.E{Key: "status", Value: string(q.Status)})
+		}
+		if q.Author != "" {
+			filter = append(filter, bson.E{Key: "author", Value: q.Author})
 		}
 	}
 	if q.Group != "" {

@@ -40,6 +40,7 @@ type Index struct {
 	Version   int64
 	Status    string
 	Group     string   // of the working copy: a story's column, a lecture's series
+	Author    string   // the id of the user who created the item
 	Tags      []string // of the working copy
 	TrashedAt *time.Time
 	DueAt     *time.Time // the schedule's time

@@ -45,7 +45,7 @@ var LectureKind = Kind[lectures.Lecture, Lecture]{
 	Record: FromLecture,
 	Item:   Lecture.Lecture,
 	Index: func(l lectures.Lecture) Index {
-		ix := Index{ID: l.ID, Slug: l.Slug, Version: l.Version, Status: string(l.Status), Group: l.Series, TrashedAt: l.TrashedAt}
+		ix := Index{ID: l.ID, Slug: l.Slug, Version: l.Version, Status: string(l.Status), Author: l.Author, Group: l.Series, TrashedAt: l.TrashedAt}
 		if l.Schedule != nil {
 			ix.DueAt = &l.Schedule.At
 		}

@@ -41,7 +41,7 @@ var StoryKind = Kind[content.Story, Story]{
 	Record: FromStory,
 	Item:   Story.Story,
 	Index: func(s content.Story) Index {
-		ix := Index{ID: s.ID, Slug: s.Slug, Version: s.Version, Status: string(s.Status), Group: s.Column, Tags: s.Tags,
+		ix := Index{ID: s.ID, Slug: s.Slug, Version: s.Version, Status: string(s.Status), Author: s.Author, Group: s.Column, Tags: s.Tags,
 			TrashedAt: s.TrashedAt}
 		if s.Schedule != nil {
 			ix.DueAt = &s.Schedule.At

@@ -32,7 +32,7 @@ var VideoKind = Kind[videos.Video, Video]{
 	Record: FromVideo,
 	Item:   Video.Video,
 	Index: func(v videos.Video) Index {
-		ix := Index{ID: v.ID, Slug: v.Slug, Version: v.Version, Status: string(v.Status), Tags: v.Hashtags, TrashedAt: v.TrashedAt}
+		ix := Index{ID: v.ID, Slug: v.Slug, Version: v.Version, Status: string(v.Status), Author: v.Author, Tags: v.Hashtags, TrashedAt: v.TrashedAt}
 		if v.Schedule != nil {
 			ix.DueAt = &v.Schedule.At
 		}

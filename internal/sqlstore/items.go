@@ -140,7 +140,7 @@ func (k *Items[T, R]) columns(ix record.Index) []any {
 	if ix.Live != nil && ix.TrashedAt == nil {
 		listedAt, listedGroup = millis(ix.Live.At), ix.Live.Group
 	}
-	return []any{ix.Slug, ix.Version, ix.Status, ix.Group, trashed, nullMillis(ix.TrashedAt), dueAt, listedAt, listedGroup}
+	return []any{ix.Slug, ix.Version, ix.Status, ix.Group, trashed, nullMillis(ix.TrashedAt), dueAt, listedAt, listedGroup, ix.Author}
 }
 
 // writeTags replaces the item's tag rows: the working copy's, and the
@@ -179,7 +179,7 @@ func (k *Items[T, R]) insert(ctx context.Context, tx *sql.Tx, item T) error {
 	args := append([]any{k.kind.Name, ix.ID}, k.columns(ix)...)
 	args = append(args, meta, texts)
 	_, err = tx.ExecContext(ctx, `INSERT INTO items(kind, id, slug, version, status, group_key, trashed, trashed_at,
-		due_at, listed_at, listed_group, meta, texts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		due_at, listed_at, listed_group, author, meta, texts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if isDuplicate(err) {
 		return fmt.Errorf("sqlstore: insert %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}
@@ -227,7 +227,7 @@ func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
 	return k.db.tx(ctx, "update "+k.kind.Name, func(tx *sql.Tx) error {
 		args := append(k.columns(ix), meta, texts, k.kind.Name, ix.ID, expect)
 		res, err := tx.ExecContext(ctx, `UPDATE items SET slug = ?, version = ?, status = ?, group_key = ?, trashed = ?,
-			trashed_at = ?, due_at = ?, listed_at = ?, listed_group = ?, meta = ?, texts = ?
+			trashed_at = ?, due_at = ?, listed_at = ?, listed_group = ?, author = ?, meta = ?, texts = ?
 			WHERE kind = ? AND id = ? AND version = ?`, args...)
 		if isDuplicate(err) {
 			return fmt.Errorf("sqlstore: update %s: %w", k.kind.Name, content.ErrSlugTaken)
@@ -389,6 +389,9 @@ func listQuery(kind string, q content.ItemQuery) (string, []any) {
 		}
 		if q.Group != "" {
 			where, args = append(where, "s.group_key = ?"), append(args, q.Group)
+		}
+		if q.Author != "" {
+			where, args = append(where, "s.author = ?"), append(args, q.Author)
 		}
 		if a := q.After; a != nil {
 			where, args = append(where, id+" < ?"), append(args, a.ID)

@@ -15,7 +15,8 @@ import (
 // TestStepSevenIndexesTheLibrary opens a database left at schema step 6
 // (assets as bare records, no list of the media items use) and finds its
 // assets by type and text, at version 1, and the story using one of them
-// by its text, through the rows fillMediaUses wrote.
+// by its text, through the rows fillMediaUses wrote; and (step 8) the
+// story by its author.
 func TestStepSevenIndexesTheLibrary(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -44,7 +45,7 @@ func TestStepSevenIndexesTheLibrary(t *testing.T) {
 		}
 	}
 	st := content.Story{ID: "06h36qb17yt48jk5vrzzdsdq", Slug: "he-chang", Title: "合唱", Body: "![合唱团](/media/" + photo.ID + "/Chorus.jpg)",
-		Column: "culture", Tags: []string{}, Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: at, UpdatedAt: at}}
+		Column: "culture", Tags: []string{}, Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, Author: "editor-x", CreatedAt: at, UpdatedAt: at}}
 	k := itemsOf(&Store{}, record.StoryKind)
 	meta, texts, err := k.encode(st)
 	if err != nil {
@@ -93,5 +94,10 @@ func TestStepSevenIndexesTheLibrary(t *testing.T) {
 	var left int
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM settings WHERE name = ?", mediaUsesToFill).Scan(&left); err != nil || left != 0 {
 		t.Fatalf("the marker: %d, %v", left, err)
+	}
+	// Step 8 read each item's author out of its record.
+	mine, err := s.Stories().List(ctx, content.ItemQuery{Author: "editor-x", Limit: 10})
+	if err != nil || len(mine) != 1 || mine[0].ID != st.ID {
+		t.Fatalf("the author's stories after step 8: %v, %v", mine, err)
 	}
 }

@@ -298,6 +298,14 @@ CREATE TABLE item_media (
 CREATE INDEX item_media_item ON item_media(kind, item_id);
 INSERT INTO settings(name, n) VALUES ('media-uses-to-fill', 1) ON CONFLICT (name) DO UPDATE SET n = 1;
 `,
+	// Step 8: who created each item, for the admin lists' author filter
+	// ("my stories"), alone or with a status.
+	`
+ALTER TABLE items ADD COLUMN author TEXT NOT NULL DEFAULT '';
+UPDATE items SET author = coalesce(json_extract(meta, '$.author'), '');
+CREATE INDEX items_admin_author ON items(kind, trashed, author, id);
+CREATE INDEX items_admin_author_status ON items(kind, trashed, author, status, id);
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

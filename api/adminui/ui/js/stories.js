@@ -43,6 +43,7 @@ function columnSelect(id, value, withAny) {
 
 async function listPage(q) {
   const status = q.get("status") || "", column = q.get("column") || "", tag = q.get("tag") || "", text = q.get("q") || "";
+  const author = q.get("author") || "";
   const cursor = q.get("cursor") || "";
   await page(t("st.title"), async () => {
     const params = new URLSearchParams();
@@ -56,7 +57,7 @@ async function listPage(q) {
       rows = r.items.filter((h) => !status || h.status === status)
         .map((h) => ({ id: h.id, title: h.title, status: h.status, column: h.column, tags: h.tags || [], updated_at: h.updated_at }));
     } else {
-      for (const [k, v] of Object.entries({ status: status === "trash" ? "" : status, column, tag, cursor })) if (v) params.set(k, v);
+      for (const [k, v] of Object.entries({ status: status === "trash" ? "" : status, column, tag, author, cursor })) if (v) params.set(k, v);
       if (status === "trash") params.set("trashed", "true");
       params.set("limit", "50");
       const r = await call("GET", "/stories?" + params);
@@ -76,6 +77,8 @@ async function listPage(q) {
       el("option", { value: "trash", selected: status === "trash" }, t("st.trash")))),
     field(t("st.column"), (() => { const s = columnSelect("st-column", column, true); s.name = "column"; return s; })()),
     field(t("st.tag"), el("input", { id: "st-tag", name: "tag", props: { value: tag } })),
+    field(t("st.author"), el("select", { id: "st-author", name: "author" }, el("option", { value: "" }, t("st.anyAuthor")),
+      el("option", { value: state.user.id, selected: author === state.user.id }, t("st.mineOnly")))),
     el("button", { type: "submit" }, t("st.filter")));
     const names = Object.fromEntries((await columns()).map((c) => [c.key, c.name]));
     const colName = (key) => names[key] || key;
