@@ -8,6 +8,7 @@
 package adminui
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -86,19 +87,49 @@ func New() (*Surface, error) {
 // mergeMessages adds one area's messages to the catalogue; a key given
 // twice for one language is a mistake in the files.
 func mergeMessages(catalogue map[string]map[string]string, name string, b []byte) error {
-	var area map[string]map[string]string
-	if err := json.Unmarshal(b, &area); err != nil {
-		return fmt.Errorf("adminui: %s: %w", name, err)
+	// Read token by token: a map would keep the last of a key given twice
+	// in one file without a word.
+	dec := json.NewDecoder(bytes.NewReader(b))
+	fail := func(err error) error { return fmt.Errorf("adminui: %s: %w", name, err) }
+	delim := func(want json.Delim) error {
+		tok, err := dec.Token()
+		if err == nil && tok != want {
+			err = fmt.Errorf("want %q, have %v", want, tok)
+		}
+		return err
 	}
-	for lang, msgs := range area {
+	if err := delim('{'); err != nil {
+		return fail(err)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		lang, _ := tok.(string)
 		if catalogue[lang] == nil {
 			catalogue[lang] = map[string]string{}
 		}
-		for k, v := range msgs {
-			if _, dup := catalogue[lang][k]; dup {
-				return fmt.Errorf("adminui: %s: message %q (%s) is given twice", name, k, lang)
+		if err := delim('{'); err != nil {
+			return fail(err)
+		}
+		for dec.More() {
+			var key, text string
+			tok, err := dec.Token()
+			if err != nil {
+				return fail(err)
 			}
-			catalogue[lang][k] = v
+			key, _ = tok.(string)
+			if err := dec.Decode(&text); err != nil {
+				return fail(err)
+			}
+			if _, dup := catalogue[lang][key]; dup {
+				return fmt.Errorf("adminui: %s: message %q (%s) is given twice", name, key, lang)
+			}
+			catalogue[lang][key] = text
+		}
+		if err := delim('}'); err != nil {
+			return fail(err)
 		}
 	}
 	return nil
