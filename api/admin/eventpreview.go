@@ -39,16 +39,11 @@ type eventPreviewOut struct {
 // .../event, checked the same way, answering what it would change; nothing
 // is saved.
 func (h *handlers) previewEvent(c *fiber.Ctx) error {
-	var in eventIn
-	if err := httpx.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	v, err := version(c, in.Version, false)
+	change, v, err := readEvent(c)
 	if err != nil {
 		return err
 	}
-	p, err := h.d.Lectures.PreviewEvent(c.UserContext(), c.Params("id"), v, lectures.EventChange{
-		Status: in.Status, Reason: in.Reason, StartsAt: in.StartsAt, EndsAt: in.EndsAt, OnlineURL: in.OnlineURL})
+	p, err := h.d.Lectures.PreviewEvent(c.UserContext(), c.Params("id"), v, change)
 	if err != nil {
 		return err
 	}

@@ -107,19 +107,28 @@ type eventIn struct {
 	Version   *int64               `json:"version"`
 }
 
-// changeEvent applies an event change (POST /lectures/{id}/event) to what
-// readers and calendars see at once.
-func (h *handlers) changeEvent(c *fiber.Ctx) error {
+// readEvent reads the body of POST /lectures/{id}/event (and its
+// preview): the change and the version it is based on (0: none given).
+func readEvent(c *fiber.Ctx) (lectures.EventChange, int64, error) {
 	var in eventIn
 	if err := httpx.DecodeJSON(c, &in); err != nil {
-		return err
+		return lectures.EventChange{}, 0, err
 	}
 	v, err := version(c, in.Version, false)
 	if err != nil {
+		return lectures.EventChange{}, 0, err
+	}
+	return lectures.EventChange{Status: in.Status, Reason: in.Reason, StartsAt: in.StartsAt, EndsAt: in.EndsAt, OnlineURL: in.OnlineURL}, v, nil
+}
+
+// changeEvent applies an event change (POST /lectures/{id}/event) to what
+// readers and calendars see at once.
+func (h *handlers) changeEvent(c *fiber.Ctx) error {
+	change, v, err := readEvent(c)
+	if err != nil {
 		return err
 	}
-	l, err := h.d.Lectures.ChangeEvent(c.UserContext(), editor(c), c.Params("id"), v, lectures.EventChange{
-		Status: in.Status, Reason: in.Reason, StartsAt: in.StartsAt, EndsAt: in.EndsAt, OnlineURL: in.OnlineURL})
+	l, err := h.d.Lectures.ChangeEvent(c.UserContext(), editor(c), c.Params("id"), v, change)
 	if err != nil {
 		return err
 	}

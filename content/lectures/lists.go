@@ -35,17 +35,7 @@ type LiveParams struct {
 func (s *Service) ListLive(ctx context.Context, p LiveParams) (content.Page[Lecture], error) {
 	q := content.ItemQuery{Published: true, Group: p.Series}
 	var errs fieldErrors
-	if p.Series != "" && !content.ValidSlug(p.Series) {
-		errs.add("series", "is not a series slug")
-	}
-	from, ok := parseDay(p.From, false)
-	if !ok {
-		errs.add("from", "must be a date (2026-12-30) or a time in RFC 3339")
-	}
-	to, ok := parseDay(p.To, true)
-	if !ok {
-		errs.add("to", "must be a date (2026-12-30) or a time in RFC 3339")
-	}
+	from, to := errs.window(p.Series, p.From, p.To)
 	if p.Upcoming && p.Past {
 		errs.add("past", "a list is upcoming or past, not both")
 	}
@@ -93,6 +83,24 @@ func parseDay(v string, end bool) (time.Time, bool) {
 	return t, err == nil
 }
 
+// window checks a list's series and reads its from and to (dates in
+// Asia/Shanghai or RFC 3339 instants; to a date is to its end), adding
+// what is wrong to e.
+func (e *fieldErrors) window(series, from, to string) (time.Time, time.Time) {
+	if series != "" && !content.ValidSlug(series) {
+		e.add("series", "is not a series slug")
+	}
+	f, ok := parseDay(from, false)
+	if !ok {
+		e.add("from", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
+	t, ok := parseDay(to, true)
+	if !ok {
+		e.add("to", "must be a date (2026-12-30) or a time in RFC 3339")
+	}
+	return f, t
+}
+
 // AdminParams are an admin list request. From and To (dates in
 // Asia/Shanghai or RFC 3339 instants, as for readers) and Upcoming (from
 // today on) select by the working copy's start: a session with no time
@@ -118,17 +126,7 @@ func (s *Service) List(ctx context.Context, p AdminParams) (content.Page[Lecture
 	if p.Status != "" && !slices.Contains(content.Statuses(), content.Status(p.Status)) {
 		errs.add("status", "unknown status %q", p.Status)
 	}
-	if p.Series != "" && !content.ValidSlug(p.Series) {
-		errs.add("series", "is not a series slug")
-	}
-	from, ok := parseDay(p.From, false)
-	if !ok {
-		errs.add("from", "must be a date (2026-12-30) or a time in RFC 3339")
-	}
-	to, ok := parseDay(p.To, true)
-	if !ok {
-		errs.add("to", "must be a date (2026-12-30) or a time in RFC 3339")
-	}
+	from, to := errs.window(p.Series, p.From, p.To)
 	if err := errs.err(); err != nil {
 		return content.Page[Lecture]{}, err
 	}
