@@ -34,6 +34,11 @@ type ItemStore[T any] interface {
 	TrashedBefore(ctx context.Context, t time.Time, limit int) ([]T, error)
 	// Delete removes the item for good, with its revisions and lock.
 	Delete(ctx context.Context, id string, expect int64) error
+	// Versions calls yield with the id and version of every untrashed
+	// item, in no set order, reading no records: what an index derived
+	// from the store (search) needs to find what changed. An error from
+	// yield ends the walk and is returned.
+	Versions(ctx context.Context, yield func(id string, version int64) error) error
 }
 
 // ListStore is the store of a kind that readers and the admin list: the

@@ -188,6 +188,13 @@ func (w *Workflow[T, F]) Lock(ctx context.Context, actor Actor, id string, takeo
 }
 
 // Head points into an item at its id, slug, revision and lifecycle.
+// Versions walks the id and version of every untrashed item of the kind
+// (ItemStore.Versions): what an index derived from the store compares
+// with its own to find what changed, without reading the items.
+func (w *Workflow[T, F]) Versions(ctx context.Context, yield func(id string, version int64) error) error {
+	return w.kind.Store.Versions(ctx, yield)
+}
+
 func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
 
 // revision is the snapshot of the item's working copy after a save.

@@ -12,7 +12,8 @@ import (
 )
 
 // Source is one kind's items for the index: Walk yields the id and
-// version of every item not in the trash (from the lists, cheaply); Load
+// version of every item not in the trash (the store's Versions: two
+// columns, no record read); Load
 // reads one whole as a document: a published item with the text readers
 // see (Live), any other with its working copy.
 type Source struct {
@@ -42,34 +43,10 @@ func TextOf(s string) string {
 	}
 }
 
-// walkPages pages through a list, newest first.
-func walkPages[T any](ctx context.Context, page func(cursor string) (content.Page[T], error), each func(T) error) error {
-	cursor := ""
-	for {
-		p, err := page(cursor)
-		if err != nil {
-			return err
-		}
-		for _, it := range p.Items {
-			if err := each(it); err != nil {
-				return err
-			}
-		}
-		if p.NextCursor == "" {
-			return nil
-		}
-		cursor = p.NextCursor
-	}
-}
-
 // Stories is the source of stories.
 func Stories(s *content.Stories) Source {
 	return Source{Kind: content.KindStories,
-		Walk: func(ctx context.Context, yield func(string, int64) error) error {
-			return walkPages(ctx, func(c string) (content.Page[content.Story], error) {
-				return s.List(ctx, content.ListParams{Limit: content.MaxLimit, Cursor: c})
-			}, func(st content.Story) error { return yield(st.ID, st.Version) })
-		},
+		Walk: s.Versions,
 		Load: func(ctx context.Context, id string) (Doc, error) {
 			st, err := s.Get(ctx, id)
 			if err != nil {
@@ -88,11 +65,7 @@ func Stories(s *content.Stories) Source {
 // People: the speakers, their titles and the series).
 func Lectures(s *lectures.Service) Source {
 	return Source{Kind: lectures.Kind,
-		Walk: func(ctx context.Context, yield func(string, int64) error) error {
-			return walkPages(ctx, func(c string) (content.Page[lectures.Lecture], error) {
-				return s.List(ctx, lectures.AdminParams{Limit: content.MaxLimit, Cursor: c})
-			}, func(l lectures.Lecture) error { return yield(l.ID, l.Version) })
-		},
+		Walk: s.Versions,
 		Load: func(ctx context.Context, id string) (Doc, error) {
 			l, err := s.Get(ctx, id)
 			if err != nil {
@@ -119,11 +92,7 @@ func Lectures(s *lectures.Service) Source {
 // hashtags).
 func Videos(s *videos.Service) Source {
 	return Source{Kind: videos.Kind,
-		Walk: func(ctx context.Context, yield func(string, int64) error) error {
-			return walkPages(ctx, func(c string) (content.Page[videos.Video], error) {
-				return s.List(ctx, videos.ListParams{Limit: content.MaxLimit, Cursor: c})
-			}, func(v videos.Video) error { return yield(v.ID, v.Version) })
-		},
+		Walk: s.Versions,
 		Load: func(ctx context.Context, id string) (Doc, error) {
 			v, err := s.Get(ctx, id)
 			if err != nil {

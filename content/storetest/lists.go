@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -108,6 +109,34 @@ func wantLive(all []content.Story, keep func(content.Story) bool) []string {
 }
 
 var listTests = []test{
+	{"versions: the id and version of every untrashed item, and a yield's error ends the walk", func(t *testing.T, s Stores) {
+		all := corpus(t, s)
+		want := map[string]int64{}
+		for _, st := range all {
+			if st.TrashedAt == nil {
+				want[st.ID] = st.Version
+			}
+		}
+		got := map[string]int64{}
+		if err := s.Stories.Versions(t.Context(), func(id string, v int64) error {
+			if _, twice := got[id]; twice {
+				t.Errorf("%s yielded twice", id)
+			}
+			got[id] = v
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("versions %v, want %v", got, want)
+		}
+		stop := errors.New("enough")
+		n := 0
+		err := s.Stories.Versions(t.Context(), func(string, int64) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Fatalf("after a yield's error: %v, %d calls", err, n)
+		}
+	}},
 	{"admin lists: newest first, paged by cursor, filtered by status, trash, column, tag and author", func(t *testing.T, s Stores) {
 		all := corpus(t, s)
 		cases := []struct {

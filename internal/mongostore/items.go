@@ -138,6 +138,33 @@ func (k *Items[T, R]) TrashedBefore(ctx context.Context, t time.Time, limit int)
 		options.Find().SetSort(bson.D{{Key: "trashed_at", Value: 1}}).SetLimit(int64(limit)))
 }
 
+// Versions implements content.ItemStore: the id and version of each
+// untrashed document, projected.
+func (k *Items[T, R]) Versions(ctx context.Context, yield func(string, int64) error) error {
+	cur, err := k.db.db.Collection(k.coll()).Find(ctx, bson.D{{Key: "trashed_at", Value: nil}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}}))
+	if err != nil {
+		return dbFault(err, "list versions of "+k.kind.Name)
+	}
+	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+	for cur.Next(ctx) {
+		var doc struct {
+			ID      string `bson:"_id"`
+			Version int64  `bson:"version"`
+		}
+		if err := cur.Decode(&doc); err != nil {
+			return dbFault(err, "list versions of "+k.kind.Name)
+		}
+		if err := yield(doc.ID, doc.Version); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return dbFault(err, "list versions of "+k.kind.Name)
+	}
+	return nil
+}
+
 func (k *Items[T, R]) find(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]T, error) {
 	cur, err := k.db.db.Collection(k.coll()).Find(ctx, filter, opts)
 	if err != nil {

@@ -274,6 +274,30 @@ func (k *Items[T, R]) TrashedBefore(ctx context.Context, t time.Time, limit int)
 	return k.find(ctx, true, trashedQuery, k.kind.Name, millis(t), limit)
 }
 
+// Versions implements content.ItemStore: two columns of each untrashed
+// row, walked by the admin list's index.
+func (k *Items[T, R]) Versions(ctx context.Context, yield func(string, int64) error) error {
+	rows, err := k.db.r.QueryContext(ctx, "SELECT id, version FROM items WHERE kind = ? AND trashed = 0", k.kind.Name)
+	if err != nil {
+		return dbFault(err, "list versions of "+k.kind.Name)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var v int64
+		if err := rows.Scan(&id, &v); err != nil {
+			return dbFault(err, "list versions of "+k.kind.Name)
+		}
+		if err := yield(id, v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return dbFault(err, "list versions of "+k.kind.Name)
+	}
+	return nil
+}
+
 // find runs a query selecting meta (and texts, when withTexts).
 func (k *Items[T, R]) find(ctx context.Context, withTexts bool, query string, args ...any) ([]T, error) {
 	rows, err := k.db.r.QueryContext(ctx, query, args...)

@@ -69,3 +69,41 @@ func BenchmarkMediaUsersAt10000Stories(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSearchWalkAt10000Stories is the walk the search index's
+// syncer makes to find what changed, over 10,000 stories: the store's
+// Versions (two columns a row), and, for comparison, the admin list's
+// pages of records it replaces.
+func BenchmarkSearchWalkAt10000Stories(b *testing.B) {
+	s := openTemp(b)
+	benchStories(b, s, 10_000, ident.New())
+	ctx := context.Background()
+	b.Run("versions", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			if err := s.Stories().Versions(ctx, func(string, int64) error { n++; return nil }); err != nil || n != 10_000 {
+				b.Fatalf("%d, %v", n, err)
+			}
+		}
+	})
+	b.Run("list pages", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			q := content.ItemQuery{Limit: content.MaxLimit}
+			for {
+				page, err := s.Stories().List(ctx, q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(page)
+				if len(page) < content.MaxLimit {
+					break
+				}
+				q.After = &content.Position{ID: page[len(page)-1].ID}
+			}
+			if n != 10_000 {
+				b.Fatalf("%d", n)
+			}
+		}
+	})
+}
