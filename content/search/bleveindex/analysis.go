@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -54,26 +55,32 @@ var language = sync.OnceValues(func() (*lang, error) {
 
 type lang struct {
 	seg *gse.Segmenter
-	t2s map[rune]rune
+	// t2s is the simplified form of each ideograph from hanFirst on (0
+	// where the character is its own).
+	t2s []rune
 }
+
+// The ideographs OpenCC's table is read for: CJK Unified Ideographs and
+// Extension A.
+const hanFirst, hanLast = 0x3400, 0x9fff
 
 // simplifiedOf is OpenCC's traditional-to-simplified conversion of every
 // CJK ideograph that has a one-character simplified form, as a table:
 // folding character by character is what search needs (and thousands of
 // times faster than converting phrases).
-func simplifiedOf() (map[rune]rune, error) {
+func simplifiedOf() ([]rune, error) {
 	cc, err := opencc.New("t2s")
 	if err != nil {
 		return nil, err
 	}
-	out := map[rune]rune{}
-	for r := rune(0x3400); r <= 0x9fff; r++ {
+	out := make([]rune, hanLast-hanFirst+1)
+	for r := rune(hanFirst); r <= hanLast; r++ {
 		s, err := cc.Convert(string(r))
 		if err != nil {
 			return nil, err
 		}
 		if rs := []rune(s); len(rs) == 1 && rs[0] != r {
-			out[r] = rs[0]
+			out[r-hanFirst] = rs[0]
 		}
 	}
 	return out, nil
@@ -83,13 +90,62 @@ func simplifiedOf() (map[rune]rune, error) {
 // full-width letters and digits to half-width (NFKC), traditional
 // characters to simplified, letters to lower case.
 func (l *lang) Normalize(s string) string {
+	if plain(s) {
+		// What Chinese text is made of, where NFKC changes only the
+		// full-width forms, one by one: done here, at a fraction of the
+		// cost of the general algorithm.
+		return strings.Map(func(r rune) rune { return l.fold(narrow(r)) }, s)
+	}
 	s = norm.NFKC.String(s)
-	return strings.Map(func(r rune) rune {
-		if t, ok := l.t2s[r]; ok {
+	return strings.Map(l.fold, s)
+}
+
+// plain reports whether s is made only of characters that NFKC leaves
+// alone or maps, each on its own, to one character (see narrow): ASCII,
+// the CJK ideographs of hanFirst-hanLast, Chinese punctuation, the
+// ideographic space and the full-width forms of ASCII. None of them
+// combines with a neighbour, so NFKC of such text is narrow of each.
+func plain(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf, hanFirst <= r && r <= 0x4dbf, 0x4e00 <= r && r <= hanLast,
+			0x3000 <= r && r <= 0x3002, 0x3008 <= r && r <= 0x3011, 0xff01 <= r && r <= 0xff5e,
+			r == 0x2018, r == 0x2019, r == 0x201c, r == 0x201d, r == 0x2014, r == 0x00b7:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// narrow is NFKC of one of plain's characters: a full-width form of
+// ASCII to ASCII, the ideographic space to a space, the rest unchanged.
+func narrow(r rune) rune {
+	switch {
+	case 0xff01 <= r && r <= 0xff5e:
+		return r - 0xfee0
+	case r == 0x3000:
+		return ' '
+	}
+	return r
+}
+
+// fold is Normalize's folding of one character (after NFKC): a table
+// for the ideographs, which have no case, and lower case for the rest.
+func (l *lang) fold(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	case hanFirst <= r && r <= hanLast:
+		if t := l.t2s[r-hanFirst]; t != 0 {
 			return t
 		}
-		return unicode.ToLower(r)
-	}, s)
+		return r
+	}
+	return unicode.ToLower(r)
 }
 
 // Words are the words of normalized text as gse cuts it in search mode

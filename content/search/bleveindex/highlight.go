@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,7 +31,7 @@ func Mark(l *lang, text string, terms []string, window int) string {
 			continue
 		}
 		for i := 0; i+len(tr) <= len(folded); i++ {
-			if string(folded[i:i+len(tr)]) == t {
+			if folded[i] == tr[0] && slices.Equal(folded[i:i+len(tr)], tr) {
 				for k := i; k < i+len(tr); k++ {
 					marked[k] = true
 				}

@@ -7,6 +7,7 @@
 package bleveindex
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -22,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	_ "github.com/blevesearch/bleve/v2/analysis/analyzer/custom" // registers the "custom" analyzer type
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -40,13 +42,17 @@ import (
 type Index struct {
 	b    bleve.Index
 	lang *lang
+	// words and grams analyse query text as the fields' text was.
+	words, grams analysis.Analyzer
 }
 
 var _ search.Index = (*Index)(nil)
 
 // format names the index's mapping: an index of another format (an older
 // mapping) is removed and built again, as its queries would not match.
-const format = "yinling-search-2"
+// 3: no words of the body, no term vectors (no phrase queries), nothing
+// stored but the document.
+const format = "yinling-search-3"
 
 // Open opens the index in dir, creating it when missing or of an older
 // format; created reports a new (empty) index, which the caller fills
@@ -77,7 +83,12 @@ func Open(dir string) (idx *Index, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("search: open the index in %s: %w", dir, err)
 	}
-	return &Index{b: b, lang: l}, created, nil
+	x := &Index{b: b, lang: l, words: b.Mapping().AnalyzerNamed(analyzerWords), grams: b.Mapping().AnalyzerNamed(analyzerGrams)}
+	if x.words == nil || x.grams == nil {
+		_ = b.Close()
+		return nil, false, fmt.Errorf("search: the index in %s lacks its analyzers", dir)
+	}
+	return x, created, nil
 }
 
 func exists(dir string) bool {
@@ -103,36 +114,42 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		"tokenizer": unitokenizer.Name, "token_filters": []any{cjk.WidthName, lowercase.Name, cjk.BigramName}}); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	// positions: phrase queries (adjacent bigrams) need the terms'
-	// positions, which bleve keeps with the term vectors.
-	text := func(analyzer string, positions bool) *mapping.FieldMapping {
+	// No term vectors: every query is of terms all present in a field,
+	// in any order, which needs no positions.
+	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll = analyzer, false, positions, false
+		f.Analyzer, f.Store, f.IncludeTermVectors, f.IncludeInAll = analyzer, false, false, false
+		f.DocValues = false // nothing sorts or facets by text
 		return f
 	}
-	kw := func(store bool) *mapping.FieldMapping {
+	// Only the document itself is stored (the answer is read from it);
+	// the fields filtered on are indexed, not stored.
+	kw := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
-		f.Store, f.IncludeInAll = store, false
+		f.Store, f.IncludeInAll = false, false
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	for _, f := range []string{"kind", "slug", "status", "column"} {
-		doc.AddFieldMappingsAt(f, kw(true))
+	for _, f := range []string{"kind", "slug", "status", "column", "tags"} {
+		doc.AddFieldMappingsAt(f, kw())
 	}
-	doc.AddFieldMappingsAt("tags", kw(true))
-	doc.AddFieldMappingsAt("live", bleve.NewBooleanFieldMapping())
+	live := bleve.NewBooleanFieldMapping()
+	live.Store, live.IncludeInAll = false, false
+	doc.AddFieldMappingsAt("live", live)
 	at := bleve.NewDateTimeFieldMapping()
-	at.Store = true
+	at.Store, at.IncludeInAll = false, false
 	doc.AddFieldMappingsAt("at", at)
 	for _, f := range textFields {
-		doc.AddFieldMappingsAt(f+"_w", text(analyzerWords, false))
-		doc.AddFieldMappingsAt(f+"_g", text(analyzerGrams, slices.Contains(phraseFields, f)))
+		if f != "body" {
+			doc.AddFieldMappingsAt(f+"_w", text(analyzerWords))
+		}
+		doc.AddFieldMappingsAt(f+"_g", text(analyzerGrams))
 	}
 	for _, f := range charFields {
-		doc.AddFieldMappingsAt(f+"_c", text(analyzerChars, false))
+		doc.AddFieldMappingsAt(f+"_c", text(analyzerChars))
 	}
 	py := bleve.NewTextFieldMapping()
-	py.Analyzer, py.IncludeInAll = keyword.Name, false
+	py.Analyzer, py.IncludeInAll, py.Store, py.IncludeTermVectors, py.DocValues = keyword.Name, false, false, false, false
 	doc.AddFieldMappingsAt("py", py)
 	doc.AddFieldMappingsAt("doc", func() *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -144,16 +161,18 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return m, nil
 }
 
-// textFields are searched, each by words (_w) and bigrams (_g), with
-// these boosts: a match in the title counts most.
+// textFields are searched by bigrams (_g) and, but for the body, by
+// words (_w), with these boosts: a match in the title counts most. A
+// term's bigrams must all be in a field, in any order: in the short
+// fields as precise in practice as a phrase (adjacent bigrams), and in
+// all a fraction of the cost (a phrase query reads every match's
+// positions). The body's words are not indexed: its bigrams find the
+// same documents, and the words cost most of the indexing and a second
+// reading of the longest lists for every query, for no measured gain in
+// precision (testdata/relevance.json).
 var textFields = []string{"title", "tags", "people", "summary", "body"}
 
 var boosts = map[string]float64{"title": 5, "tags": 3, "people": 3, "summary": 2, "body": 1}
-
-// phraseFields are searched by adjacent bigrams (a phrase query, which
-// needs positions); the body, long, by its bigrams all present, in any
-// order: as precise in practice and a fraction of the cost.
-var phraseFields = []string{"title", "tags", "people", "summary"}
 
 // charFields are also searched by single characters (_c), for a query of
 // one character: short fields only, as a lone character in a long body
@@ -178,7 +197,6 @@ type record struct {
 	PeopleG string    `json:"people_g"`
 	SumW    string    `json:"summary_w"`
 	SumG    string    `json:"summary_g"`
-	BodyW   string    `json:"body_w"`
 	BodyG   string    `json:"body_g"`
 	TitleC  string    `json:"title_c"`
 	TagsC   string    `json:"tags_c"`
@@ -236,7 +254,7 @@ func (x *Index) Put(ctx context.Context, docs ...search.Doc) error {
 		people := strings.Join(d.People, " ")
 		r := record{Kind: d.Kind, Slug: d.Slug, Status: d.Status, Column: d.Column, Tags: d.Tags, Live: d.Live, At: d.At,
 			TitleW: d.Title, TitleG: d.Title, TagsW: tags, TagsG: tags, PeopleW: people, PeopleG: people,
-			SumW: d.Summary, SumG: d.Summary, BodyW: d.Body, BodyG: d.Body, TitleC: d.Title, TagsC: tags, SumC: d.Summary,
+			SumW: d.Summary, SumG: d.Summary, BodyG: d.Body, TitleC: d.Title, TagsC: tags, SumC: d.Summary,
 			PY: initials(d.Title), Doc: string(raw)}
 		if err := batch.Index(docID(d.Kind, d.ID), r); err != nil {
 			return fmt.Errorf("search: index %s: %w", d.ID, err)
@@ -328,6 +346,9 @@ func hasLatin(ts []string) bool {
 func fuzzy(term string) bquery.Query {
 	var alts []bquery.Query
 	for _, f := range textFields {
+		if f == "body" {
+			continue
+		}
 		q := bleve.NewFuzzyQuery(term)
 		q.SetField(f + "_w")
 		q.SetFuzziness(1)
@@ -337,45 +358,36 @@ func fuzzy(term string) bquery.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-// termQuery finds one term: as words (gse) or as adjacent bigrams in any
-// text field, boosted by field; a single Chinese character as the start
-// of a bigram; a Latin word of letters also as the pinyin initials of a
-// title.
-func termQuery(term string) bquery.Query {
+// termQuery finds one term: as words (gse) or as bigrams, all present,
+// in any text field, boosted by field; a single Chinese character in the
+// short fields, as a word or alone; a Latin word of letters also as the
+// pinyin initials of a title. The term is analysed once, here (not once
+// per field, as bleve's match queries would), and each field gets a term
+// query for one token, their conjunction for more.
+func (x *Index) termQuery(term string) bquery.Query {
 	var alts []bquery.Query
 	n := utf8.RuneCountInString(term)
 	han := unicode.Is(unicode.Han, []rune(term)[0])
+	words := tokensOf(x.words, term)
+	var grams []string
+	if !han || n > 1 {
+		grams = tokensOf(x.grams, term)
+	}
 	for _, f := range textFields {
-		boost := bquery.Boost(boosts[f])
-		w := bleve.NewMatchQuery(term)
-		w.SetField(f + "_w")
-		w.Analyzer = analyzerWords
-		w.SetOperator(bquery.MatchQueryOperatorAnd)
-		w.SetBoost(float64(boost) * 1.5)
-		alts = append(alts, w)
+		boost := boosts[f]
+		if f != "body" {
+			alts = appendAll(alts, f+"_w", words, boost*1.5)
+		}
 		if han && n == 1 {
 			if slices.Contains(charFields, f) {
 				c := bleve.NewTermQuery(term)
 				c.SetField(f + "_c")
-				c.SetBoost(float64(boost))
+				c.SetBoost(boost)
 				alts = append(alts, c)
 			}
 			continue
 		}
-		if slices.Contains(phraseFields, f) {
-			g := bleve.NewMatchPhraseQuery(term)
-			g.SetField(f + "_g")
-			g.Analyzer = analyzerGrams
-			g.SetBoost(float64(boost))
-			alts = append(alts, g)
-			continue
-		}
-		g := bleve.NewMatchQuery(term)
-		g.SetField(f + "_g")
-		g.Analyzer = analyzerGrams
-		g.SetOperator(bquery.MatchQueryOperatorAnd)
-		g.SetBoost(float64(boost))
-		alts = append(alts, g)
+		alts = appendAll(alts, f+"_g", grams, boost)
 	}
 	if !han && n >= 2 && n <= 10 && isLetters(term) {
 		p := bleve.NewPrefixQuery(term)
@@ -384,6 +396,35 @@ func termQuery(term string) bquery.Query {
 		alts = append(alts, p)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// appendAll appends a query finding every token in field: a term query
+// for one, their conjunction for more.
+func appendAll(alts []bquery.Query, field string, tokens []string, boost float64) []bquery.Query {
+	if len(tokens) == 0 {
+		return alts
+	}
+	qs := make([]bquery.Query, len(tokens))
+	for i, t := range tokens {
+		q := bleve.NewTermQuery(t)
+		q.SetField(field)
+		q.SetBoost(boost)
+		qs[i] = q
+	}
+	if len(qs) == 1 {
+		return append(alts, qs[0])
+	}
+	return append(alts, bleve.NewConjunctionQuery(qs...))
+}
+
+// tokensOf is what an analyzer makes of text.
+func tokensOf(a analysis.Analyzer, text string) []string {
+	ts := a.Analyze([]byte(text))
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t.Term)
+	}
+	return out
 }
 
 func isLetters(s string) bool {
@@ -449,24 +490,34 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, err
 }
 
 func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, offset int) (search.Results, error) {
-	var must []bquery.Query
 	var parts []bquery.Query
 	for _, t := range ts {
-		parts = append(parts, termQuery(t))
+		parts = append(parts, x.termQuery(t))
 		if !all && len([]rune(t)) >= 3 && !unicode.Is(unicode.Han, []rune(t)[0]) {
 			parts = append(parts, fuzzy(t))
 		}
 	}
-	if all {
-		must = append(must, bleve.NewConjunctionQuery(parts...))
-	} else {
-		must = append(must, bleve.NewDisjunctionQuery(parts...))
+	var text bquery.Query
+	switch {
+	case len(parts) == 1:
+		text = parts[0]
+	case all:
+		text = bleve.NewConjunctionQuery(parts...)
+	default:
+		text = bleve.NewDisjunctionQuery(parts...)
 	}
+	// Nothing but the text is scored. Drafts, few, are left out by a
+	// must-not query of them, which bleve steps over as they come (a
+	// filter of live:true would be checked against every match); the
+	// other filters are checked against each match of the text, unscored.
+	b := bleve.NewBooleanQuery()
+	b.AddMust(text)
 	if !q.Drafts {
-		live := bleve.NewBoolFieldQuery(true)
-		live.SetField("live")
-		must = append(must, live)
+		draft := bleve.NewBoolFieldQuery(false)
+		draft.SetField("live")
+		b.AddMustNot(draft)
 	}
+	var filters []bquery.Query
 	if len(q.Kinds) > 0 {
 		var kinds []bquery.Query
 		for _, k := range q.Kinds {
@@ -474,23 +525,37 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 			t.SetField("kind")
 			kinds = append(kinds, t)
 		}
-		must = append(must, bleve.NewDisjunctionQuery(kinds...))
+		filters = append(filters, bleve.NewDisjunctionQuery(kinds...))
 	}
 	for field, v := range map[string]string{"column": q.Column, "tags": q.Tag} {
 		if v != "" {
 			t := bleve.NewTermQuery(v)
 			t.SetField(field)
-			must = append(must, t)
+			filters = append(filters, t)
 		}
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		r := bleve.NewDateRangeQuery(q.From, q.To)
 		r.SetField("at")
-		must = append(must, r)
+		filters = append(filters, r)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(must...), q.Limit, offset, false)
+	switch len(filters) {
+	case 0:
+	case 1:
+		b.AddFilter(filters[0])
+	default:
+		b.AddFilter(bleve.NewConjunctionQuery(filters...))
+	}
+	var query bquery.Query = b
+	if q.Drafts && len(filters) == 0 {
+		query = text
+	}
+	req := bleve.NewSearchRequestOptions(query, q.Limit, offset, false)
 	req.Fields = []string{"doc"}
-	req.SortBy([]string{"-_score", "_id"})
+	// By score alone (ties in the index's order): bleve then needs no
+	// document's id but those of the page (a tie-break on _id would read
+	// the id of every match); the page's ties are put in id order below.
+	req.SortBy([]string{"-_score"})
 	sr, err := x.b.SearchInContext(ctx, req)
 	if err != nil {
 		return search.Results{}, fmt.Errorf("search: %w", err)
@@ -504,6 +569,12 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 		}
 		out.Hits = append(out.Hits, search.Hit{Doc: d, Score: h.Score})
 	}
+	slices.SortStableFunc(out.Hits, func(a, b search.Hit) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(docID(a.Kind, a.ID), docID(b.Kind, b.ID))
+	})
 	if next := offset + len(sr.Hits); len(sr.Hits) == q.Limit && int(sr.Total) > next && next <= 1000 {
 		b, _ := json.Marshal(cursor{Offset: next})
 		out.NextCursor = base64.RawURLEncoding.EncodeToString(b)

@@ -141,6 +141,29 @@ func TestFiltersPagesAndTheRelaxedAnswer(t *testing.T) {
 	}
 }
 
+// TestTheBodyIsFoundByItsBigrams: the body's words are not indexed (its
+// bigrams are): a word, a phrase across words, a Latin word and two
+// terms found only in a body are found, and marked in the snippet.
+func TestTheBodyIsFoundByItsBigrams(t *testing.T) {
+	x := fixture(t)
+	if err := x.Put(context.Background(), search.Doc{Kind: "stories", ID: "b1", Slug: "b1", Title: "新学期", Summary: "开学了",
+		Body: "他从上海来，学会了用 Python 写诗，还练太极拳。", At: day, Live: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"上海", "海来", "Python", "太极拳 上海", "写诗"} {
+		r := find(t, x, search.Query{Text: q})
+		if r.Relaxed || !strings.Contains(ids(r), "b1") {
+			t.Errorf("%q: relaxed %v, found %s", q, r.Relaxed, ids(r))
+			continue
+		}
+		for _, h := range r.Hits {
+			if h.ID == "b1" && !strings.Contains(h.SnippetHTML, "<mark>") {
+				t.Errorf("%q: snippet %q", q, h.SnippetHTML)
+			}
+		}
+	}
+}
+
 func TestSnippetsMarkMatchesAndNothingElse(t *testing.T) {
 	x := fixture(t)
 	r := find(t, x, search.Query{Text: "西迁"})
