@@ -109,6 +109,11 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	if n := js[int](a, `document.querySelectorAll("main mark").length`); n == 0 {
 		t.Fatal("no match is marked")
 	}
+	// Narrowed to videos, the story is gone; to stories, it is back.
+	a.click(`.kinds a[href$="kind=videos"]`)
+	a.waitJS(`location.search.includes("kind=videos") && !document.querySelector("main").innerText.includes("重阳节登高活动纪实")`, "the search narrowed to videos")
+	a.click(`.kinds a[href$="kind=stories"]`)
+	a.waitFor("重阳节登高活动纪实")
 	a.shot("admin-search-1280")
 	a.audit("the search page")
 	jobs, _ := s.outbox.List(t.Context(), syndication.JobQuery{Kind: "videos"})

@@ -79,10 +79,15 @@ function marked(html) {
 // kindPath is where an item of a kind is edited.
 export const kindPath = (kind, id) => `/admin/${kind}/${id}`;
 
-async function searchPage(q) {
+// searchPage is the editors' search, across kinds or within one (the
+// links above the results narrow it).
+async function searchPage(q, kind) {
   await page(t("searchResults", { q }), async () => {
-    const r = await call("GET", "/search?q=" + encodeURIComponent(q) + "&limit=50");
-    return [el("p", {}, t("found", { n: r.total })),
+    const r = await call("GET", "/search?q=" + encodeURIComponent(q) + "&limit=50" + (kind ? "&kind=" + kind : ""));
+    const narrow = el("nav", { class: "kinds", "aria-label": t("searchKinds") }, ["", "stories", "lectures", "videos"].map((k) =>
+      el("a", { href: "/admin/search?q=" + encodeURIComponent(q) + (k ? "&kind=" + k : ""), "aria-current": k === (kind || "") ? "page" : false },
+        k ? t("kind." + k) : t("allKinds"))));
+    return [narrow, el("p", {}, t("found", { n: r.total })),
       r.relaxed ? el("p", { class: "muted" }, t("relaxed")) : null,
       el("ol", { class: "results" }, r.items.map((h) => el("li", { class: "card" },
         el("h2", {}, el("span", { class: "kind" }, t("kind." + h.kind)), " ", link(kindPath(h.kind, h.id), marked(h.title_html)), " ",
@@ -180,7 +185,7 @@ async function dashboard() {
 
 hooks.signIn = signInForm;
 navItem("/admin", "dashboard", [], 0);
-route(/^\/admin\/search$/, (_, q) => searchPage(q.get("q") || ""));
+route(/^\/admin\/search$/, (_, q) => searchPage(q.get("q") || "", q.get("kind") || ""));
 
 async function start() {
   const res = await fetch(document.body.dataset.messages);
