@@ -49,8 +49,9 @@ func TestTheAdminPageIsServedUnderAStrictPolicy(t *testing.T) {
 // TestBrowserAdminSignInAndDashboard: in Chromium, sign in through the
 // Chinese form, see my draft, a failed syndication job and one waiting
 // for a person on the dashboard, retry the failed one (a write with the
-// CSRF token), switch to English (remembered for this user) at a 768 px
-// tablet width, pass axe, and sign out.
+// CSRF token), switch to English (kept for this user on the server, so a
+// second browser opens in English) at a 768 px tablet width, pass axe,
+// and sign out.
 func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	gone := newHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
@@ -138,4 +139,13 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	if st := js[float64](a, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`); st != 401 {
 		t.Fatalf("after signing out, the browser's session answers %v", st)
 	}
+	// The choice is the user's, kept on the server: another browser, with
+	// nothing stored, opens in English once they sign in.
+	if lang := s.do("GET", "/api/admin/v1/session", s.token, nil).want(http.StatusOK).json()["user"].(map[string]any)["language"]; lang != "en" {
+		t.Fatalf("the user's language on the server: %v", lang)
+	}
+	other := openAdmin(t, base)
+	other.waitFor("登录管理后台")
+	other.signIn("admin", adminPassword)
+	other.waitFor("My drafts")
 }

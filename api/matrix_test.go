@@ -22,6 +22,7 @@ var roleMatrix = map[string]string{
 	"DELETE /api/admin/v1/sessions":                                 "apeo",
 	"DELETE /api/admin/v1/sessions/:id":                             "apeo",
 	"POST /api/admin/v1/password":                                   "apeo",
+	"PATCH /api/admin/v1/profile":                                   "apeo",
 	"GET /api/admin/v1/tokens":                                      "apeo",
 	"POST /api/admin/v1/tokens":                                     "apeo",
 	"DELETE /api/admin/v1/tokens/:id":                               "apeo",

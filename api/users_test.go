@@ -233,3 +233,22 @@ func TestTokensEndWithTheCredentialsTheyCameFrom(t *testing.T) {
 	s.do("PATCH", "/api/admin/v1/users/"+id, s.token, map[string]any{"disabled": false}).want(http.StatusOK)
 	s.do("GET", "/api/admin/v1/stories", tok, nil).problem(http.StatusUnauthorized)
 }
+
+// TestOwnLanguage: a user keeps the admin UI's language on the server,
+// one of the UI's languages; API tokens cannot change it.
+func TestOwnLanguage(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	u := s.do("PATCH", "/api/admin/v1/profile", s.token, map[string]any{"language": "en"}).want(http.StatusOK).json()
+	if u["language"] != "en" {
+		t.Fatalf("profile: %v", u)
+	}
+	if got := s.do("GET", "/api/admin/v1/session", s.token, nil).want(http.StatusOK).json()["user"].(map[string]any)["language"]; got != "en" {
+		t.Fatalf("the session's user: %v", got)
+	}
+	for _, bad := range []map[string]any{{"language": "fr"}, {"language": ""}, {"language": 3}, {"language": "en", "roles": []string{"admin"}}} {
+		s.do("PATCH", "/api/admin/v1/profile", s.token, bad).problem(http.StatusBadRequest)
+	}
+	tok := s.do("POST", "/api/admin/v1/tokens", s.token, map[string]any{"name": "integration", "scope": "write"}).want(http.StatusCreated).json()["token"].(string)
+	s.do("PATCH", "/api/admin/v1/profile", tok, map[string]any{"language": "zh-CN"}).problem(http.StatusForbidden)
+}

@@ -37,6 +37,7 @@ type userOut struct {
 	DisplayName string         `json:"display_name"`
 	Roles       []account.Role `json:"roles"`
 	Disabled    bool           `json:"disabled"`
+	Language    string         `json:"language"`
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
 }
@@ -55,7 +56,7 @@ func toUserOut(u account.User) userOut {
 		roles = []account.Role{}
 	}
 	return userOut{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: roles, Disabled: u.Disabled,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Language: u.Language, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // login answers the token (for API clients) and sets an HttpOnly, SameSite

@@ -28,6 +28,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Delete("/sessions", signedIn(sessionOnly, h.endMyOtherSessions)...)
 	admin.Delete("/sessions/:id", signedIn(sessionOnly, h.endMySession)...)
 	admin.Post("/password", signedIn(sessionOnly, h.changeOwnPassword)...)
+	admin.Patch("/profile", signedIn(sessionOnly, h.updateProfile)...)
 	admin.Get("/tokens", signedIn(sessionOnly, h.listTokens)...)
 	admin.Post("/tokens", signedIn(sessionOnly, h.createToken)...)
 	admin.Delete("/tokens/:id", signedIn(sessionOnly, h.revokeToken)...)

@@ -70,6 +70,24 @@ func (h *handlers) changeOwnPassword(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+type profileIn struct {
+	Language string `json:"language"`
+}
+
+// updateProfile is PATCH /profile {"language"}: the signed-in user's own
+// choices (the admin UI's language), answered as the user.
+func (h *handlers) updateProfile(c *fiber.Ctx) error {
+	var in profileIn
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.d.Accounts.SetLanguage(c.UserContext(), currentUser(c).ID, in.Language)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, toUserOut(u))
+}
+
 type tokenIn struct {
 	Name  string        `json:"name"`
 	Scope account.Scope `json:"scope"`

@@ -36,9 +36,15 @@ type User struct {
 	Roles        []Role
 	PasswordHash string
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Language is the admin UI's language the user chose (one of
+	// Languages); "" until they choose: the UI's default, Chinese.
+	Language  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
+
+// Languages are the admin UI's languages, Chinese first.
+var Languages = []string{"zh-CN", "en"}
 
 // Has reports whether the user has the role.
 func (u User) Has(r Role) bool {

@@ -165,6 +165,27 @@ func (s *Service) UpdateUser(ctx context.Context, actor audit.Actor, id string, 
 	return u, s.record(ctx, actor, audit.UserChanged, "user:"+u.ID, describeChange(before, u))
 }
 
+// SetLanguage records the admin UI's language a user chose for themself
+// (one of Languages), so it follows them to every browser.
+func (s *Service) SetLanguage(ctx context.Context, id, lang string) (User, error) {
+	if !slices.Contains(Languages, lang) {
+		return User{}, fault.Fields(fault.FieldError{Field: "language", Message: "one of " + strings.Join(Languages, ", ")})
+	}
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Language == lang {
+		return u, nil
+	}
+	before := u.UpdatedAt
+	u.Language, u.UpdatedAt = lang, s.clock()
+	if err := s.store.UpdateUser(ctx, u, before); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
 // keepAnAdmin refuses a change that would leave no enabled administrator.
 func (s *Service) keepAnAdmin(ctx context.Context, losing string) error {
 	users, err := s.store.ListUsers(ctx)

@@ -14,6 +14,7 @@ type User struct {
 	Roles        []string  `bson:"roles" json:"roles"`
 	PasswordHash string    `bson:"password_hash" json:"password_hash"`
 	Disabled     bool      `bson:"disabled" json:"disabled"`
+	Language     string    `bson:"language,omitempty" json:"language,omitempty"`
 	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt    time.Time `bson:"updated_at" json:"updated_at"`
 }
@@ -21,7 +22,7 @@ type User struct {
 // User gives the domain's user.
 func (d User) User() account.User {
 	u := account.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName, PasswordHash: d.PasswordHash,
-		Disabled: d.Disabled, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
+		Disabled: d.Disabled, Language: d.Language, CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 	for _, r := range d.Roles {
 		u.Roles = append(u.Roles, account.Role(r))
 	}
@@ -31,7 +32,7 @@ func (d User) User() account.User {
 // FromUser gives the record of a user.
 func FromUser(u account.User) User {
 	d := User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
-		Disabled: u.Disabled, CreatedAt: ms(u.CreatedAt), UpdatedAt: ms(u.UpdatedAt), Roles: []string{}}
+		Disabled: u.Disabled, Language: u.Language, CreatedAt: ms(u.CreatedAt), UpdatedAt: ms(u.UpdatedAt), Roles: []string{}}
 	for _, r := range u.Roles {
 		d.Roles = append(d.Roles, string(r))
 	}

@@ -20,9 +20,10 @@ function applyStaticText() {
 function langKey() { return "yinling.lang." + (state.user ? state.user.username : ""); }
 
 function chooseLang() {
-  // Chinese first: English only where this user (or, before sign-in, this
-  // browser) chose it.
-  state.lang = localStorage.getItem(langKey()) || "zh-CN";
+  // Chinese first: English only where this user chose it (kept on the
+  // server, so it follows them to every browser; before sign-in, what
+  // this browser last chose).
+  state.lang = (state.user && state.user.language) || localStorage.getItem(langKey()) || "zh-CN";
   if (!state.messages[state.lang]) state.lang = "zh-CN";
   applyStaticText();
 }
@@ -197,6 +198,10 @@ async function start() {
     state.lang = ev.target.value;
     localStorage.setItem(langKey(), state.lang);
     applyStaticText();
+    if (state.user) {
+      call("PATCH", "/profile", { language: state.lang }).then((u) => { state.user.language = u.language; })
+        .catch((e) => say(t("error", { message: e.message })));
+    }
     if (state.user) dispatch(); else signInForm();
   });
   document.getElementById("search").addEventListener("submit", (ev) => {
