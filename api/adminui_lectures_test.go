@@ -190,7 +190,11 @@ func TestBrowserAdminLectures(t *testing.T) {
 		other[k] = got[k]
 	}
 	other["summary"], other["version"] = "别人写的简介", got["version"]
+	// (The organizer's editor holds the edit lock: the admin takes it
+	// over, saves and gives it back, as after a lock that lapsed.)
+	s.do("POST", "/api/admin/v1/lectures/"+id+"/lock", s.token, map[string]any{"takeover": true}).want(http.StatusOK)
 	s.do("PUT", "/api/admin/v1/lectures/"+id, s.token, other).want(http.StatusOK)
+	s.do("DELETE", "/api/admin/v1/lectures/"+id+"/lock", s.token, nil).want(http.StatusNoContent)
 	a.fill("main", "简介", "赵老师写的简介")
 	a.press(".lec-sticky", "保存")
 	a.waitFor("刚被别人修改过")

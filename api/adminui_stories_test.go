@@ -249,7 +249,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	pub := openAdmin(t, base)
 	pub.signIn("laowang", "autumn-moon-bright")
 	pub.open("/admin/stories/" + id)
-	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) #st-takeover")`, "the lock banner with takeover")
+	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
 	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "xiaozhang 正在编辑") {
 		t.Fatalf("the banner: %s", got)
 	}
@@ -258,7 +258,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	}
 	pub.shot("admin-story-locked")
 	pub.audit("the locked editor")
-	pub.click("#st-takeover")
+	pub.click(".lock-takeover")
 	pub.waitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
 
 	ed.typeInto("#st-body", "来宾题字。")
@@ -359,5 +359,46 @@ func TestBrowserAdminEditorByKeyboard(t *testing.T) {
 	a.waitSaved()
 	if body := s.do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.token, nil).want(http.StatusOK).json()["body"]; body != "**第一行**" {
 		t.Fatalf("saved %v", body)
+	}
+}
+
+// TestBrowserAdminLecturesAndVideosAreLockedToo: the lecture and video
+// editors hold the edit lock as the story editor does: a second person
+// sees who has it and a read-only form, and a publisher takes over.
+func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	tk := s.staff("publisher")
+	s.series(tk["publisher"])
+	lec := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("西迁史讲座", "le-lao", 7)).want(http.StatusCreated).json()
+	vid := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "太极拳表演"}).want(http.StatusCreated).json()
+	s.createUser("laowang", "autumn-moon-bright", "publisher")
+
+	holder := openAdmin(t, base)
+	holder.signIn("admin", adminPassword)
+	other := openAdmin(t, base)
+	other.signIn("laowang", "autumn-moon-bright")
+	for _, c := range []struct{ kind, id, field string }{
+		{"lectures", lec["id"].(string), "main form input"},
+		{"videos", vid["id"].(string), "#vid-title"},
+	} {
+		holder.open("/admin/" + c.kind + "/" + c.id)
+		for deadline := time.Now().Add(15 * time.Second); s.do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.token, nil).status != http.StatusOK; time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the first editor never took the lock", c.kind)
+			}
+		}
+		other.open("/admin/" + c.kind + "/" + c.id)
+		other.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, c.kind+": the lock banner")
+		if !js[bool](other, `document.querySelector("`+c.field+`").disabled`) {
+			t.Fatalf("%s: the second person can type while the first holds the lock", c.kind)
+		}
+		other.shot("admin-" + c.kind + "-locked")
+		other.click(".lock-takeover")
+		other.waitJS(`!document.querySelector("`+c.field+`").disabled`, c.kind+": editable after taking over")
+		lock := s.do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.token, nil).want(http.StatusOK).json()
+		if lock["holder_name"] != "laowang" {
+			t.Fatalf("%s: the lock after takeover: %v", c.kind, lock)
+		}
 	}
 }

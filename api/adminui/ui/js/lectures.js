@@ -6,6 +6,7 @@
 import { state, t, el, fill, field, say, call, page, route, navItem, onLeave, go, link, when, localInput, fromLocalInput,
   statusTag, dialog, can, errorText } from "./core.js";
 import { workflowBar } from "./workflow.js";
+import { editLock } from "./editlock.js";
 
 const organizers = ["admin", "publisher", "organizer"];
 navItem("/admin/lectures", "lec.menu", organizers, 20);
@@ -358,6 +359,13 @@ function editor(loaded, series) {
   const error = el("p", { class: "error", role: "alert" });
   const stateLine = el("p", { class: "muted", role: "status" }, item ? t("lec.savedAt", { time: when(item.updated_at) }) : t("lec.notSaved"));
   let bar = null;
+  // The edit lock (editlock.js): held by someone else, the form is
+  // read-only until they leave or a publisher takes over.
+  let lock = null;
+  const readOnly = (on) => {
+    for (const c of formNode.querySelectorAll("input, select, textarea, button")) c.disabled = on;
+  };
+  const lockFor = (id) => { lock = editLock("lectures", id, { readOnly }); return lock; };
 
   // save writes the form (a new session is created); a stale version is
   // said plainly and the typed text stays. It answers the saved item.
@@ -374,6 +382,7 @@ function editor(loaded, series) {
       say(t("lec.saved"));
       if (created) {
         history.replaceState({}, "", "/admin/lectures/" + item.id);
+        lockFor(item.id).take().catch(() => {});
         document.title = t("lec.editTitle") + " · " + t("brand");
         const h1 = document.querySelector("main h1");
         if (h1) h1.textContent = t("lec.editTitle");
@@ -384,6 +393,7 @@ function editor(loaded, series) {
     } catch (e) {
       mark(formNode, e);
       error.textContent = problem(e);
+      if (e.status === 409 && lock && !(e.problem && e.problem.current_version != null)) lock.check();
       if (e.status === 409 && e.problem && e.problem.current_version != null) {
         const current = e.problem.current_version;
         error.append(" ", el("button", { type: "button", class: "primary", on: { click: () => save(current) } }, t("lec.keepMine")),
@@ -410,9 +420,11 @@ function editor(loaded, series) {
     window.removeEventListener("beforeunload", unload);
     // What was typed is kept: an existing session is saved, a new one
     // with a title is made a draft.
+    if (lock) lock.stop();
     if (dirty() && (item || form.read().title.trim())) {
       try { await save(); say(t("lec.savedOnLeave")); } catch (e) { say(problem(e)); }
     }
+    if (lock) lock.release();
   });
 
   function render() {
@@ -428,8 +440,9 @@ function editor(loaded, series) {
       item.registration && item.registration.mode === "internal"
         ? el("p", {}, link("/admin/lectures/" + item.id + "/registrations", t("lec.registrations"))) : null);
     }
-    fill(container, toolbar(), head, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null);
+    fill(container, toolbar(), head, lock ? lock.banner : null, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null);
   }
+  if (item && !item.trashed_at) lockFor(item.id).take().catch(() => {});
   render();
   return container;
 }

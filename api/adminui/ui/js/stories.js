@@ -11,7 +11,8 @@
 
 import { state, t, el, field, call, say, main, page, failed, route, navItem, onLeave, go, link, when, statusTag,
   dialog, errorText, uploadMedia, fill } from "./core.js";
-import { workflowBar, isPublisher } from "./workflow.js";
+import { workflowBar } from "./workflow.js";
+import { editLock } from "./editlock.js";
 
 navItem("/admin/stories", "st.menu", ["admin", "publisher", "editor"], 10);
 route(/^\/admin\/stories$/, (_, q) => listPage(q));
@@ -20,7 +21,6 @@ route(/^\/admin\/stories\/([0-9a-z]+)\/revisions$/, (m) => revisionsPage(m[1]));
 route(/^\/admin\/stories\/([0-9a-z]+)$/, (m) => editorPage(m[1]));
 
 const autosaveDelay = 2000;
-const heartbeat = 60 * 1000; // the lock lasts five minutes
 
 let columnsCache = null;
 async function columns() {
@@ -189,7 +189,8 @@ async function editorPage(id) {
   const preview = el("div", { class: "preview article", id: "st-preview", "aria-live": "off" });
   const savedAt = el("span", { class: "saved-at", role: "status", "aria-live": "polite" });
   const problem = el("p", { class: "error", role: "alert" });
-  const banner = el("div", { class: "lock-banner", hidden: true });
+  const lockSlot = el("div", { class: "lock-slot" });
+  let lock = null; // the edit lock, once the story exists
   const uploads = el("ul", { class: "uploads", "aria-label": t("st.uploads") });
 
   const current = () => ({ title: title.value.trim(), summary: summary.value.trim(), body: body.value,
@@ -344,7 +345,7 @@ async function editorPage(id) {
         item = next; version = next.version;
         Object.assign(saved, fields);
         if (sameFields(current(), fields)) forgetLocally(wasNew ? null : item.id); else keepLocally(item.id, current(), version);
-        if (wasNew) { forgetLocally(null); history.replaceState({}, "", "/admin/stories/" + item.id); takeLock(); }
+        if (wasNew) { forgetLocally(null); history.replaceState({}, "", "/admin/stories/" + item.id); lockFor(item.id).take(); }
         savedAt.textContent = t("st.savedAt", { time: when(new Date().toISOString(), { timeStyle: "medium" }) });
         bar.update(item);
         bar.hidden = false;
@@ -352,7 +353,7 @@ async function editorPage(id) {
         revisionsLink.href = `/admin/stories/${item.id}/revisions`;
       } catch (e) {
         if (e.status === 409 && e.problem.current_version) await conflict(fields);
-        else if (e.status === 409 || e.status === 423) { problem.textContent = errorText(e); await checkLock(); }
+        else if (e.status === 409 || e.status === 423) { problem.textContent = errorText(e); if (lock) await lock.check(); }
         else if (e.status === 401) { keepLocally(item && item.id, fields, version); hooks401(); }
         else problem.textContent = t("st.saveFailed", { message: errorText(e) });
       }
@@ -392,44 +393,20 @@ async function editorPage(id) {
     await saveNow(t("st.keptMineNote"));
   }
 
-  // The edit lock: taken on opening, renewed every minute, given back on
-  // leaving. Held by someone else: the form is read-only, with takeover
-  // for publishers.
-  let beat = 0;
-  async function takeLock(takeover = false) {
-    if (!item) return;
-    try {
-      const l = await call("POST", `/stories/${item.id}/lock`, takeover ? { takeover: true } : undefined);
-      setReadOnly(false);
-      banner.hidden = !l.taken_from_name;
-      if (l.taken_from_name) fill(banner, el("p", {}, t("st.tookOver", { name: l.taken_from_name })));
-      clearInterval(beat);
-      beat = setInterval(() => takeLock(), heartbeat);
-    } catch (e) {
-      if (e.status === 409 || e.status === 423) return checkLock();
-      if (e.status === 403) return setReadOnly(true, e.message);
-      problem.textContent = errorText(e);
-    }
-  }
-  async function checkLock() {
-    let l = null;
-    try { l = await call("GET", `/stories/${item.id}/lock`); } catch (_) { l = null; }
-    if (!l || l.mine) return;
-    clearInterval(beat);
-    setReadOnly(true);
-    banner.hidden = false;
-    fill(banner, el("p", {}, t("st.lockedBy", { name: l.holder_name, time: when(l.expires_at, { timeStyle: "short" }) }),
-      " ", keepNote()),
-    isPublisher() ? el("button", { type: "button", class: "primary", id: "st-takeover", on: { click: () => takeLock(true) } }, t("st.takeover")) : null,
-    el("button", { type: "button", on: { click: () => takeLock() } }, t("st.tryAgain")));
-  }
+  // The edit lock (editlock.js): held while the editor is open; held by
+  // someone else, the form is read-only, with what of my text is kept.
   const keepNote = () => localCopy(item && item.id) ? t("st.keptHere") : "";
+  function lockFor(id) {
+    lock = editLock("stories", id, { readOnly: (on) => setReadOnly(on), note: keepNote });
+    fill(lockSlot, lock.banner);
+    return lock;
+  }
   function setReadOnly(on, why) {
     readOnly = on;
     for (const c of [title, summary, tags, body]) c.readOnly = on;
     column.disabled = on;
     for (const b of toolbar.querySelectorAll("button")) b.disabled = on;
-    if (why) { banner.hidden = false; fill(banner, el("p", {}, why)); }
+    if (why && lock) lock.show(el("p", {}, why));
   }
 
   for (const c of [title, summary, tags, body]) c.addEventListener("input", () => { changed(); if (c === body || c === title) renderPreview(); });
@@ -467,7 +444,7 @@ async function editorPage(id) {
   main(
     el("p", {}, link("/admin/stories", "← " + t("st.title"))),
     el("h1", { tabindex: "-1" }, item ? t("st.edit") : t("st.new")),
-    banner,
+    lockSlot,
     el("div", { class: "editor-head" }, bar, el("div", { class: "save-row" },
       el("button", { type: "button", class: "primary", id: "st-save", on: { click: () => saveNow("") } }, t("st.save")),
       fullPreview, revisionsLink, trashButton, savedAt)),
@@ -494,19 +471,20 @@ async function editorPage(id) {
     if (v === "use") { setFields(kept.fields); changed(); } else forgetLocally(item ? item.id : null);
   }
   if (item && item.trashed_at) {
-    setReadOnly(true, t("st.inTrash"));
-    banner.append(el("button", { type: "button", class: "primary", on: { click: async () => {
+    lockFor(item.id);
+    setReadOnly(true);
+    lock.show(el("p", {}, t("st.inTrash")), el("button", { type: "button", class: "primary", on: { click: async () => {
       try { await call("POST", `/stories/${item.id}/restore`, { version: item.version }); say(t("st.restoredFromTrash")); dispatchAgain(); }
       catch (e) { problem.textContent = errorText(e); }
     } } }, t("st.restoreFromTrash")));
-  } else if (item) await takeLock();
+  } else if (item) await lockFor(item.id).take();
 
   const leave = async () => {
-    clearInterval(beat);
+    if (lock) lock.stop();
     clearTimeout(timer);
     window.removeEventListener("beforeunload", unload);
     if (!readOnly) await saveNow("autosave");
-    if (item && !readOnly) call("DELETE", `/stories/${item.id}/lock`).catch(() => {});
+    if (lock) lock.release();
   };
   const unload = (ev) => {
     if (!readOnly && !sameFields(current(), saved)) {

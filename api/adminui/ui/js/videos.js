@@ -3,8 +3,9 @@
 // image or a frame, subtitles, the channels with their checks and where
 // each post stands), and the channels page with Douyin's authorisation.
 
-import { t, el, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia } from "./core.js";
+import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia } from "./core.js";
 import { workflowBar } from "./workflow.js";
+import { editLock } from "./editlock.js";
 import { bigUpload, pending, abandon } from "./bigupload.js";
 
 const channelNames = ["douyin", "wechat_channels", "webhook"];
@@ -402,7 +403,10 @@ function editor(item, checks, known, assets) {
         renderChannels(); counters();
         return true;
       } catch (e) {
-        if (e.status === 409) conflict(e);
+        if (e.status === 409 && !(e.problem && e.problem.current_version != null)) {
+          saveProblem.replaceChildren(el("p", { class: "error" }, errorText(e)));
+          lock.check();
+        } else if (e.status === 409) conflict(e);
         else saveProblem.replaceChildren(el("p", { class: "error" }, t("vid.saveFailed", { message: errorText(e) })));
         return false;
       } finally {
@@ -436,8 +440,10 @@ function editor(item, checks, known, assets) {
   });
 
   onLeave(async () => {
+    lock.stop();
     if (uploading) uploading.abort();
     if (dirty) await save();
+    lock.release();
   });
 
   // A draft kept from before: offered back, never applied unasked.
@@ -469,8 +475,18 @@ function editor(item, checks, known, assets) {
   showVideo(assets.video);
   showPending();
 
-  return el("div", { class: "vid-editor" },
-    el("p", {}, link("/admin/videos", t("vid.back"))), draftBox,
+  // The edit lock (editlock.js): held by someone else, the editor is
+  // read-only until they leave or a publisher takes over.
+  const root = el("div", { class: "vid-editor" });
+  const lock = editLock("videos", item.id, { readOnly: (on) => {
+    for (const c of root.querySelectorAll(".card input, .card select, .card textarea, .card button")) {
+      if (!c.closest(".lock-banner") && !c.closest(".workflow")) c.disabled = on;
+    }
+  } });
+  if (!item.trashed_at) lock.take().catch(() => {});
+
+  return fill(root,
+    el("p", {}, link("/admin/videos", t("vid.back"))), lock.banner, draftBox,
     el("section", { class: "card", "aria-labelledby": "vid-h-text" }, el("h2", { id: "vid-h-text" }, t("vid.textSection")),
       field(t("vid.fieldTitle"), title),
       field(t("vid.fieldCaption"), caption, t("vid.captionHint")), suggestions, captionCount, postedCount,
