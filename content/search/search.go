@@ -85,6 +85,28 @@ type Index interface {
 	Close() error
 }
 
+// Compacter is an Index that can be compacted after a full build (the
+// bleve index merges its segments into one: each search then reads one
+// posting list a term instead of one a segment).
+type Compacter interface {
+	// Compact returns when done; searches meanwhile answer as before.
+	Compact(ctx context.Context) error
+}
+
+// Compact compacts x when it (or the index it caches) is a Compacter.
+func Compact(ctx context.Context, x Index) error {
+	for {
+		switch c := x.(type) {
+		case Compacter:
+			return c.Compact(ctx)
+		case *Cached:
+			x = c.Index
+		default:
+			return nil
+		}
+	}
+}
+
 // Key names a document among all kinds.
 func Key(kind, id string) string { return kind + "/" + id }
 

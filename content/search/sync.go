@@ -112,6 +112,11 @@ func (s *Syncer) Sync(ctx context.Context) (put, deleted int, err error) {
 	return put, deleted, nil
 }
 
+// CompactAfter is how many documents the first sync of Run puts (a new
+// or rebuilt index, or a long absence) for Run to compact the index
+// after it (see Compacter).
+const CompactAfter = 1000
+
 // Run syncs at once, then whenever the change counter moves, and fully
 // every Full, until ctx ends.
 func (s *Syncer) Run(ctx context.Context) {
@@ -131,7 +136,7 @@ func (s *Syncer) Run(ctx context.Context) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	last := time.Time{}
-	failing := false
+	failing, first := false, true
 	for {
 		n, err := s.Changes(ctx)
 		if err == nil && (n != s.counter && time.Since(last) >= settle || time.Since(last) >= full) {
@@ -142,6 +147,18 @@ func (s *Syncer) Run(ctx context.Context) {
 				if put+deleted > 0 {
 					logger.Debug("search index synced", "put", put, "deleted", deleted)
 				}
+				if first && put >= CompactAfter {
+					// A (re)built index: merged once, its searches are
+					// cheaper (10,000 stories: about half a second;
+					// searches meanwhile answer as before).
+					began := time.Now()
+					if cerr := Compact(ctx, s.Index); cerr != nil {
+						logger.Warn("the search index cannot be compacted", "err", cerr)
+					} else {
+						logger.Info("search index compacted", "put", put, "took", time.Since(began).Round(time.Millisecond))
+					}
+				}
+				first = false
 			}
 		}
 		switch {

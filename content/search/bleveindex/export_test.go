@@ -2,6 +2,8 @@ package bleveindex
 
 import (
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // Settle waits until the index's background merges have stopped (for a
@@ -19,4 +21,21 @@ func Settle(x *Index) {
 		}
 		quiet++
 	}
+}
+
+// Segments is how many segments the index holds.
+func Segments(x *Index) int {
+	adv, err := x.b.Advanced()
+	if err != nil {
+		return -1
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return -1
+	}
+	defer r.Close()
+	if s, ok := r.(*scorch.IndexSnapshot); ok {
+		return len(s.Segments())
+	}
+	return -1
 }

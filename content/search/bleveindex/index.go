@@ -363,7 +363,8 @@ func fuzzy(term string) bquery.Query {
 // short fields, as a word or alone; a Latin word of letters also as the
 // pinyin initials of a title. The term is analysed once, here (not once
 // per field, as bleve's match queries would), and each field gets a term
-// query for one token, their conjunction for more.
+// query for one token, their conjunction for more; the body, for more,
+// all of them scored by the rarest (allIn).
 func (x *Index) termQuery(term string) bquery.Query {
 	var alts []bquery.Query
 	n := utf8.RuneCountInString(term)
@@ -385,6 +386,10 @@ func (x *Index) termQuery(term string) bquery.Query {
 				c.SetBoost(boost)
 				alts = append(alts, c)
 			}
+			continue
+		}
+		if f == "body" && len(grams) > 1 {
+			alts = append(alts, allIn{field: f + "_g", tokens: grams, boost: boost})
 			continue
 		}
 		alts = appendAll(alts, f+"_g", grams, boost)
@@ -506,17 +511,6 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 	default:
 		text = bleve.NewDisjunctionQuery(parts...)
 	}
-	// Nothing but the text is scored. Drafts, few, are left out by a
-	// must-not query of them, which bleve steps over as they come (a
-	// filter of live:true would be checked against every match); the
-	// other filters are checked against each match of the text, unscored.
-	b := bleve.NewBooleanQuery()
-	b.AddMust(text)
-	if !q.Drafts {
-		draft := bleve.NewBoolFieldQuery(false)
-		draft.SetField("live")
-		b.AddMustNot(draft)
-	}
 	var filters []bquery.Query
 	if len(q.Kinds) > 0 {
 		var kinds []bquery.Query
@@ -539,16 +533,22 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 		r.SetField("at")
 		filters = append(filters, r)
 	}
-	switch len(filters) {
-	case 0:
-	case 1:
-		b.AddFilter(filters[0])
-	default:
-		b.AddFilter(bleve.NewConjunctionQuery(filters...))
+	// Nothing but the text is scored: the filters are checked against
+	// each match of the text, unscored; the drafts (few) are left out by
+	// looking each match up in a set of them (liveOnly).
+	var query bquery.Query = text
+	if len(filters) > 0 {
+		b := bleve.NewBooleanQuery()
+		b.AddMust(text)
+		if len(filters) == 1 {
+			b.AddFilter(filters[0])
+		} else {
+			b.AddFilter(bleve.NewConjunctionQuery(filters...))
+		}
+		query = b
 	}
-	var query bquery.Query = b
-	if q.Drafts && len(filters) == 0 {
-		query = text
+	if !q.Drafts {
+		query = liveOnly{query}
 	}
 	req := bleve.NewSearchRequestOptions(query, q.Limit, offset, false)
 	req.Fields = []string{"doc"}

@@ -2,6 +2,7 @@ package bleveindex_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,5 +210,52 @@ func TestAnIndexOfAnOlderFormatIsRebuilt(t *testing.T) {
 	defer x.Close()
 	if n, _ := x.Count(); n != 0 {
 		t.Fatalf("the rebuilt index holds %d documents", n)
+	}
+}
+
+// Drafts stay out of readers' answers whichever segments hold them (each
+// Put writes one), and the answers are the same after the index is
+// compacted into one segment.
+func TestDraftsStayOutAcrossSegmentsAndCompaction(t *testing.T) {
+	x, _, err := bleveindex.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for k := range 60 {
+		d := search.Doc{Kind: "stories", ID: fmt.Sprint("s", k), Slug: fmt.Sprint("s", k), Title: fmt.Sprintf("老同志的故事 %d", k),
+			Body: strings.Repeat("老教授们讲述西迁。", 1+k%4), Live: k%3 != 0}
+		if err := x.Put(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string) string {
+		var pages []string
+		for _, q := range []search.Query{{Text: "老同志", Limit: 50}, {Text: "老教授们", Limit: 50}, {Text: "故事 西迁", Limit: 50}} {
+			r := find(t, x, q)
+			if r.Total != 40 || len(r.Hits) != 40 {
+				t.Errorf("%s: %q: %d hits of %d, want 40 of 40", when, q.Text, len(r.Hits), r.Total)
+			}
+			for _, h := range r.Hits {
+				if !h.Live {
+					t.Errorf("%s: %q: the draft %s is among readers' hits", when, q.Text, h.ID)
+				}
+			}
+			pages = append(pages, ids(r))
+			if all := find(t, x, search.Query{Text: q.Text, Limit: 50, Drafts: true}); all.Total != 60 {
+				t.Errorf("%s: %q: editors find %d, want 60", when, q.Text, all.Total)
+			}
+		}
+		return strings.Join(pages, "|")
+	}
+	before := check("before compaction")
+	if err := x.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after := check("after compaction"); after != before {
+		t.Errorf("compaction changed the answers:\n%s\n%s", before, after)
+	}
+	if err := search.Compact(context.Background(), &search.Cached{Index: x}); err != nil {
+		t.Errorf("compact through the cache: %v", err)
 	}
 }
