@@ -21,6 +21,26 @@ type result struct {
 
 func (r result) rate() float64 { return float64(r.reqs) / r.elapsed.Seconds() }
 
+// count records one request: how long it took and how it ended.
+func (r *result) count(took time.Duration, status int, err error) {
+	r.lat = append(r.lat, took)
+	r.reqs++
+	switch {
+	case err != nil:
+		r.errs++
+	case status/100 != 2:
+		r.non2xx++
+	}
+}
+
+// merge adds one client's counts to r.
+func (r *result) merge(o result) {
+	r.reqs += o.reqs
+	r.non2xx += o.non2xx
+	r.errs += o.errs
+	r.lat = append(r.lat, o.lat...)
+}
+
 func (r result) pct(p float64) time.Duration {
 	if len(r.lat) == 0 {
 		return 0
@@ -47,20 +67,10 @@ func load(ctx context.Context, base string, urls []string, token string, conns i
 				u := urls[int(next.Add(1)-1)%len(urls)]
 				t0 := time.Now()
 				status, err := get(ctx, client, base+u, token)
-				mine.lat = append(mine.lat, time.Since(t0))
-				mine.reqs++
-				switch {
-				case err != nil:
-					mine.errs++
-				case status/100 != 2:
-					mine.non2xx++
-				}
+				mine.count(time.Since(t0), status, err)
 			}
 			mu.Lock()
-			total.reqs += mine.reqs
-			total.non2xx += mine.non2xx
-			total.errs += mine.errs
-			total.lat = append(total.lat, mine.lat...)
+			total.merge(mine)
 			mu.Unlock()
 		}()
 	}

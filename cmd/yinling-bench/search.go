@@ -298,20 +298,10 @@ func loadEach(ctx context.Context, base string, urls []string, conns int, d time
 				}
 				t0 := time.Now()
 				status, err := get(ctx, client, base+urls[i], "")
-				mine.lat = append(mine.lat, time.Since(t0))
-				mine.reqs++
-				switch {
-				case err != nil:
-					mine.errs++
-				case status/100 != 2:
-					mine.non2xx++
-				}
+				mine.count(time.Since(t0), status, err)
 			}
 			mu.Lock()
-			total.reqs += mine.reqs
-			total.non2xx += mine.non2xx
-			total.errs += mine.errs
-			total.lat = append(total.lat, mine.lat...)
+			total.merge(mine)
 			mu.Unlock()
 		})
 	}
