@@ -50,6 +50,12 @@ func (r result) pct(p float64) time.Duration {
 
 // load sends GETs of urls, rotating, from conns clients for d.
 func load(ctx context.Context, base string, urls []string, token string, conns int, d time.Duration) result {
+	return spread(ctx, base, urls, token, conns, d, true)
+}
+
+// spread sends GETs of urls from conns clients for d: rotating through them
+// (rotate), or each at most once, stopping when all are sent.
+func spread(ctx context.Context, base string, urls []string, token string, conns int, d time.Duration, rotate bool) result {
 	client := newClient(conns)
 	defer client.CloseIdleConnections()
 	var next atomic.Int64
@@ -59,20 +65,23 @@ func load(ctx context.Context, base string, urls []string, token string, conns i
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			var mine result
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				u := urls[int(next.Add(1)-1)%len(urls)]
+				i := int(next.Add(1) - 1)
+				if rotate {
+					i %= len(urls)
+				} else if i >= len(urls) {
+					break
+				}
 				t0 := time.Now()
-				status, err := get(ctx, client, base+u, token)
+				status, err := get(ctx, client, base+urls[i], token)
 				mine.count(time.Since(t0), status, err)
 			}
 			mu.Lock()
 			total.merge(mine)
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	total.elapsed = time.Since(start)

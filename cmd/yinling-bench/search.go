@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -280,35 +279,7 @@ func rss(pid int) string {
 // loadEach sends GETs of urls, each once at most, from conns clients,
 // until they are all sent or d has passed.
 func loadEach(ctx context.Context, base string, urls []string, conns int, d time.Duration) result {
-	client := newClient(conns)
-	defer client.CloseIdleConnections()
-	var next atomic.Int64
-	var mu sync.Mutex
-	var total result
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range conns {
-		wg.Go(func() {
-			var mine result
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(urls) {
-					break
-				}
-				t0 := time.Now()
-				status, err := get(ctx, client, base+urls[i], "")
-				mine.count(time.Since(t0), status, err)
-			}
-			mu.Lock()
-			total.merge(mine)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	total.elapsed = time.Since(start)
-	slices.Sort(total.lat)
-	return total
+	return spread(ctx, base, urls, "", conns, d, false)
 }
 
 // cpuTime is a process's CPU time so far (user and system), from
