@@ -3,6 +3,7 @@ package storetest
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,7 +154,7 @@ var libraryTests = []test{
 		for _, st := range []content.Story{cover, inBody} {
 			want = append(want, content.ItemRef{Kind: content.KindStories, ID: st.ID})
 		}
-		slices.SortFunc(want[1:], func(a, b content.ItemRef) int { return compare(a.ID, b.ID) })
+		slices.SortFunc(want[1:], func(a, b content.ItemRef) int { return strings.Compare(a.ID, b.ID) })
 		if got := users(img); !reflect.DeepEqual(got, want) {
 			t.Errorf("users of the image: %v, want %v", got, want)
 		}
@@ -196,14 +197,4 @@ var libraryTests = []test{
 			t.Errorf("after the users were deleted: %v", got)
 		}
 	}},
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,21 +39,11 @@ func corpus(t *testing.T, s Stores) []content.Story {
 		}
 		out = append(out, st)
 	}
-	slices.SortFunc(out, func(a, b content.Story) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b content.Story) int { return strings.Compare(a.ID, b.ID) })
 	for _, st := range out {
 		mustInsert(t, s, st)
 	}
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // pageAll reads a whole list in pages of n, as the service does.
@@ -103,7 +94,7 @@ func wantLive(all []content.Story, keep func(content.Story) bool) []string {
 		if c := b.Live.PublishedAt.Compare(a.Live.PublishedAt); c != 0 {
 			return c
 		}
-		return cmpString(b.ID, a.ID)
+		return strings.Compare(b.ID, a.ID)
 	})
 	return storyIDs(live)
 }
