@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/yinling-cms/yinling/internal/benchcorpus"
 )
 
 // phase is one kind of request, rotating over its URLs.
@@ -41,7 +43,7 @@ func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
 		return nil, err
 	}
 	var cols, tags []string
-	for _, c := range columns {
+	for _, c := range benchcorpus.Columns {
 		cols = append(cols, "/api/content/v1/stories?column="+c)
 	}
 	for i := range tagCount {
@@ -53,7 +55,7 @@ func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
 	}
 	rand.Shuffle(len(pagesOf), func(i, j int) { pagesOf[i], pagesOf[j] = pagesOf[j], pagesOf[i] })
 	var colPages []string
-	for _, c := range columns {
+	for _, c := range benchcorpus.Columns {
 		colPages = append(colPages, "/columns/"+c)
 	}
 	return []phase{

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/yinling-cms/yinling/internal/benchcorpus"
 )
 
 // runSearch is `yinling-bench search`: the search index at a corpus of
@@ -137,20 +139,9 @@ func runSearch(ctx context.Context, args []string) error {
 	// of two to four characters of the corpus's sentences, each with
 	// limits 5-20), so none is answered from kept answers.
 	var fresh []string
-	seen := map[string]bool{}
-	for _, sen := range sentences {
-		r := []rune(strings.TrimSuffix(sen, "。"))
-		for n := 2; n <= 4; n++ {
-			for i := 0; i+n <= len(r); i++ {
-				q := string(r[i : i+n])
-				if strings.ContainsAny(q, "，、") || seen[q] {
-					continue
-				}
-				seen[q] = true
-				for limit := 5; limit <= 20; limit++ {
-					fresh = append(fresh, fmt.Sprintf("/api/content/v1/search?q=%s&limit=%d", url.QueryEscape(q), limit))
-				}
-			}
+	for _, q := range benchcorpus.Pieces() {
+		for limit := 5; limit <= 20; limit++ {
+			fresh = append(fresh, fmt.Sprintf("/api/content/v1/search?q=%s&limit=%d", url.QueryEscape(q), limit))
 		}
 	}
 	for i := range fresh { // spread the limits of one query apart
@@ -177,31 +168,9 @@ func runSearch(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sentences make varied stories: each story takes seven of them, picked
-// by its number, and a name of its own.
-var sentences = []string{
-	"老教授们在梧桐树下讲述当年西迁的故事。", "乐老学院的书法班迎来了新学期。", "退休教师每天清晨在操场打太极拳。",
-	"重阳节那天，老同志们结伴登高望远。", "门球队在校运会上取得了好成绩。", "摄影协会举办了金秋摄影展。",
-	"梧桐语讲坛邀请专家讲授健康知识。", "社区医生讲解高血压的防治方法。", "民警提醒老人警惕电信诈骗。",
-	"志愿者走访慰问了患病的老同志。", "离退休党支部开展党史学习教育。", "合唱团排练了新的歌曲。",
-	"智能手机课程教老人使用移动支付。", "关工委的老同志为学生讲述校史。", "金婚纪念活动温馨感人。",
-	"银龄互助小组帮助独居老人。", "书法作品展在图书馆开幕。", "老年大学的绘画课程深受欢迎。",
-	"茶艺课上，大家品茶论诗。", "春节前夕，学校领导看望老同志。", "老教授捐赠了珍藏多年的书籍。",
-	"健康讲座介绍了防跌倒的知识。", "老同志们参观了新落成的校史馆。", "太极拳晨练已坚持了二十年。",
-}
-
 func variedStory(k int) map[string]any {
-	var b strings.Builder
-	for i := range 7 {
-		b.WriteString(sentences[(k*7+i*5+k/3)%len(sentences)])
-		if i == 3 {
-			b.WriteString("\n\n")
-		}
-	}
-	name := fmt.Sprintf("学员%d号", k)
-	return map[string]any{"title": strings.TrimSuffix(sentences[(k*11)%len(sentences)], "。") + " " + name,
-		"summary": sentences[(k*13+1)%len(sentences)], "body": b.String() + "\n\n" + name + "说：" + sentences[(k*17+2)%len(sentences)],
-		"column": columns[k%len(columns)], "tags": []string{fmt.Sprintf("话题%d", k%tagCount)}}
+	st := benchcorpus.Varied(k, tagCount)
+	return map[string]any{"title": st.Title, "summary": st.Summary, "body": st.Body, "column": st.Column, "tags": []string{st.Tag}}
 }
 
 func seedVaried(ctx context.Context, s *server, n int) error {

@@ -7,14 +7,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/yinling-cms/yinling/internal/benchcorpus"
 )
 
 // story is what the benchmark remembers of a seeded story.
 type story struct {
 	id, slug, column, tag string
 }
-
-var columns = []string{"campus-news", "silver-window", "party-building", "culture", "services", "people"}
 
 // tagCount is how many different tags the corpus uses.
 const tagCount = 100
@@ -41,7 +41,7 @@ func seed(ctx context.Context, s *server, first, n int) (float64, []story, error
 					return
 				}
 				k := first + i
-				st := story{column: columns[k%len(columns)], tag: fmt.Sprintf("话题%d", k%tagCount)}
+				st := story{column: benchcorpus.Columns[k%len(benchcorpus.Columns)], tag: fmt.Sprintf("话题%d", k%tagCount)}
 				var created struct {
 					ID   string `json:"id"`
 					Slug string `json:"slug"`
