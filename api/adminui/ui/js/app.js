@@ -109,8 +109,10 @@ function signedIn(session) {
 
 const kinds = ["stories", "lectures", "videos"];
 
-async function items(status) {
-  const lists = await Promise.all(kinds.map((k) => call("GET", `/${k}?status=${status}&limit=100`)
+// items lists each kind's items of a status (stories by author too: the
+// store answers "my drafts" by index; the other kinds are filtered here).
+async function items(status, author) {
+  const lists = await Promise.all(kinds.map((k) => call("GET", `/${k}?status=${status}&limit=100` + (author && k === "stories" ? "&author=" + author : ""))
     .then((r) => r.items.map((it) => ({ ...it, kind: k }))).catch(() => [])));
   return lists.flat();
 }
@@ -157,7 +159,7 @@ async function dashboard() {
   await page(t("dashboard"), async () => {
     const me = state.user.id;
     const [drafts, review, scheduled, failed, waiting, notices] = await Promise.all([
-      items("draft").then((l) => l.filter((it) => it.author === me)),
+      items("draft", me).then((l) => l.filter((it) => it.author === me)),
       can("admin", "publisher") ? items("in_review") : Promise.resolve([]),
       items("scheduled"),
       call("GET", "/jobs?state=failed").then((r) => r.items).catch(() => []),
