@@ -149,3 +149,41 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	other.signIn("admin", adminPassword)
 	other.waitFor("My drafts")
 }
+
+// TestBrowserAdminASlowScreenIsNotDrawnOverTheNext: a screen whose data
+// arrives after the user has moved on (the story list held back 1.5 s,
+// the media library opened meanwhile) is dropped; the library stays.
+// CI once clicked 媒体库 while the dashboard was still loading and saw
+// the dashboard drawn over the library.
+func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	s.createStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。"})
+
+	a := openAdmin(t, base)
+	a.signIn("admin", adminPassword)
+	a.waitFor("我的草稿")
+	js[bool](a, `(() => {
+		const real = window.fetch;
+		window.slowAnswers = 0;
+		window.fetch = (url, opts) => {
+			const answer = real(url, opts);
+			if (!String(url).includes("/stories?")) return answer;
+			return new Promise((r) => setTimeout(r, 1500)).then(() => answer).finally(() => { window.slowAnswers++; });
+		};
+		return true;
+	})()`)
+	a.click(`#nav a[href="/admin/stories"]`)
+	a.waitJS(`document.querySelector("main h1").textContent === "报道"`, "the story list begun")
+	a.click(`#nav a[href="/admin/media"]`)
+	a.waitFor("上传文件")
+	a.waitJS(`window.slowAnswers > 0`, "the story list's late answer")
+	// Let whatever that answer would draw be drawn.
+	js[bool](a, `new Promise((r) => setTimeout(() => r(true), 300))`)
+	if h := js[string](a, `document.querySelector("main h1").textContent`); h != "媒体库" || !strings.Contains(a.text(), "上传文件") {
+		t.Fatalf("after the late answer the page shows %q:\n%s", h, a.text())
+	}
+	if p := js[string](a, `location.pathname`); p != "/admin/media" {
+		t.Fatalf("the address is %q", p)
+	}
+}

@@ -133,14 +133,19 @@ export const can = (...roles) => !!state.user && state.user.roles.some((r) => ro
 
 // page renders a screen: its title at once, then what build answers; a
 // 401 goes back to signing in, any other failure is shown, not thrown.
+// A screen whose data arrives after the user has moved on is dropped,
+// never drawn over the screen now shown; build gets the test (shown) so
+// that an editor can skip taking locks and leave guards for a screen
+// that will not be shown.
 export async function page(title, build) {
+  const showing = shown();
   document.title = title + " · " + t("brand");
   main(el("h1", {}, title), el("p", {}, t("loading")));
   try {
-    const nodes = await build();
-    if (nodes !== undefined) main(el("h1", { tabindex: "-1" }, title), nodes);
+    const nodes = await build(showing);
+    if (nodes !== undefined && showing()) main(el("h1", { tabindex: "-1" }, title), nodes);
   } catch (e) {
-    failed(e, title);
+    if (showing()) failed(e, title);
   }
 }
 
@@ -169,6 +174,14 @@ export function navItem(path, key, roles = [], order = 50) {
 
 export function onLeave(fn) { leaving = fn; }
 
+// shown answers a test that stays true while the screen being drawn is
+// still the one the user asked for: each navigation starts a new one.
+let screen = 0;
+export function shown() {
+  const mine = screen;
+  return () => mine === screen;
+}
+
 export async function go(path, { replace = false } = {}) {
   if (replace) history.replaceState({}, "", path);
   else history.pushState({}, "", path);
@@ -176,6 +189,7 @@ export async function go(path, { replace = false } = {}) {
 }
 
 export async function dispatch() {
+  screen++;
   if (leaving) {
     const fn = leaving;
     leaving = null;

@@ -345,9 +345,9 @@ function lectureForm(it, series) {
 
 async function editorPage(id) {
   const title = id ? t("lec.editTitle") : t("lec.new");
-  await page(title, async () => {
+  await page(title, async (showing) => {
     const [it, series] = await Promise.all([id ? call("GET", "/lectures/" + id) : Promise.resolve(null), allSeries()]);
-    return editor(it, series);
+    return showing() ? editor(it, series) : undefined;
   });
 }
 

@@ -9,7 +9,7 @@
 // two seconds after typing stops; a conflict shows both texts and saves
 // neither over the other.
 
-import { state, t, el, field, call, say, main, page, failed, route, navItem, onLeave, go, link, when, statusTag,
+import { state, t, el, field, call, say, main, page, failed, shown, route, navItem, onLeave, go, link, when, statusTag,
   dialog, errorText, uploadMedia, fill } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
@@ -166,12 +166,14 @@ async function askAlt(file) {
 }
 
 async function editorPage(id) {
+  const showing = shown();
   let item = null;
   try {
     item = id ? await call("GET", "/stories/" + id) : null;
   } catch (e) {
-    return failed(e, t("st.edit"));
+    return showing() ? failed(e, t("st.edit")) : undefined;
   }
+  if (!showing()) return;
   document.title = (item ? item.title : t("st.new")) + " · " + t("brand");
   const me = state.user.id;
   const saved = item ? Object.fromEntries(fieldNames.map((k) => [k, item[k]])) : { title: "", summary: "", body: "", column: "", tags: [], cover: "" };
@@ -503,8 +505,9 @@ const dispatchAgain = () => go(location.pathname, { replace: true });
 // ---- revisions ----
 
 async function revisionsPage(id) {
-  const item = await call("GET", "/stories/" + id).catch((e) => { failed(e); return null; });
-  if (!item) return;
+  const showing = shown();
+  const item = await call("GET", "/stories/" + id).catch((e) => { if (showing()) failed(e); return null; });
+  if (!item || !showing()) return;
   await page(t("st.revisionsOf", { title: item.title || t("st.untitled") }), async () => {
     const revs = (await call("GET", `/stories/${id}/revisions`)).items;
     const diffBox = el("div", { class: "diff", id: "st-diff", "aria-live": "polite" });

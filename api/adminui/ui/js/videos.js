@@ -83,12 +83,12 @@ async function createVideo() {
 // ---- the editor ----
 
 async function editorPage(id) {
-  await page(t("vid.editTitle"), async () => {
+  await page(t("vid.editTitle"), async (showing) => {
     const [item, checks, known] = await Promise.all([call("GET", "/videos/" + id), call("GET", "/videos/" + id + "/checks"),
       call("GET", "/videos?limit=100").then((r) => r.items.flatMap((v) => v.hashtags || [])).catch(() => [])]);
     const [video, cover, subtitles] = await Promise.all([item.video, item.cover, item.subtitles].map((m) =>
       m ? call("GET", "/media/" + m).catch(() => null) : Promise.resolve(null)));
-    return editor(item, checks, known, { video, cover, subtitles });
+    return showing() ? editor(item, checks, known, { video, cover, subtitles }) : undefined;
   });
 }
 
