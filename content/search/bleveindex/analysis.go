@@ -8,8 +8,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/go-ego/gse"
 	"github.com/longbridgeapp/opencc"
+	"github.com/yinling-cms/yinling/content/search/zhseg"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -24,14 +24,15 @@ const (
 	analyzerChars = "yinling_zh_chars" // single characters
 )
 
-// language is what every index of the process shares: gse's dictionary
-// (tens of MB, loaded once, on first use) and OpenCC's conversion from
+// language is what every index of the process shares: the word
+// dictionary (gse's, held by zhseg in a table the garbage collector need
+// not walk; loaded once, on first use) and OpenCC's conversion from
 // traditional to simplified characters. bleve's registry of analysis
 // parts is global by its design; the parts are registered once.
 var language = sync.OnceValues(func() (*lang, error) {
 	// Text is folded to simplified characters before it is cut, so the
 	// simplified dictionary is enough (and half the memory of both).
-	seg, err := gse.NewEmbed("zh_s")
+	seg, err := zhseg.New("zh_s")
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +40,7 @@ var language = sync.OnceValues(func() (*lang, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lang{seg: &seg, t2s: t2s}
+	l := &lang{seg: seg, t2s: t2s}
 	if err := registry.RegisterCharFilter(normalizeName, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
 		return charFilter{l}, nil
 	}); err != nil {
@@ -54,7 +55,7 @@ var language = sync.OnceValues(func() (*lang, error) {
 })
 
 type lang struct {
-	seg *gse.Segmenter
+	seg *zhseg.Segmenter
 	// t2s is the simplified form of each ideograph from hanFirst on (0
 	// where the character is its own).
 	t2s []rune
@@ -148,11 +149,11 @@ func (l *lang) fold(r rune) rune {
 	return unicode.ToLower(r)
 }
 
-// Words are the words of normalized text as gse cuts it in search mode
-// (long words also as their parts), punctuation and spaces dropped.
+// Words are the words of normalized text as zhseg cuts it in search
+// mode (long words also as their parts), punctuation and spaces dropped.
 func (l *lang) Words(s string) []string {
 	var out []string
-	for _, w := range l.seg.CutSearch(s, true) {
+	for _, w := range l.seg.CutSearch(s) {
 		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
 			out = append(out, strings.TrimSpace(w))
 		}

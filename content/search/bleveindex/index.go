@@ -51,8 +51,9 @@ var _ search.Index = (*Index)(nil)
 // format names the index's mapping: an index of another format (an older
 // mapping) is removed and built again, as its queries would not match.
 // 3: no words of the body, no term vectors (no phrase queries), nothing
-// stored but the document.
-const format = "yinling-search-3"
+// stored but the document. 4: words cut by zhseg, which follows jieba's
+// rule where gse strayed (text before a digit, say, was cut otherwise).
+const format = "yinling-search-4"
 
 // Open opens the index in dir, creating it when missing or of an older
 // format; created reports a new (empty) index, which the caller fills
