@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -223,6 +224,11 @@ func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog
 		if err != nil {
 			logger.Error("search is off: the index cannot be opened (remove the folder to rebuild it)", "dir", s.searchDir, "err", err)
 			return
+		}
+		if s.cfg.SearchURL == "" {
+			// The embedded index searches on this machine's cores: as
+			// many at once as there are, the rest queued in order.
+			x = search.NewGated(x, runtime.GOMAXPROCS(0), 2*time.Second)
 		}
 		// Answers kept until the index next changes: popular searches
 		// between changes cost nothing.

@@ -93,13 +93,16 @@ type Compacter interface {
 	Compact(ctx context.Context) error
 }
 
-// Compact compacts x when it (or the index it caches) is a Compacter.
+// Compact compacts x when it (or the index it caches or gates) is a
+// Compacter.
 func Compact(ctx context.Context, x Index) error {
 	for {
 		switch c := x.(type) {
 		case Compacter:
 			return c.Compact(ctx)
 		case *Cached:
+			x = c.Index
+		case *Gated:
 			x = c.Index
 		default:
 			return nil
