@@ -67,11 +67,15 @@ func TestMetrics(t *testing.T) {
 	s := newSite(t)
 	s.do("GET", "/api/content/v1/stories", "", nil).want(http.StatusOK)
 	s.do("GET", "/api/content/v1/stories/nope", "", nil).problem(http.StatusNotFound)
+	s.do("GET", "/healthz", "", nil).want(http.StatusOK)
+	s.do("GET", "/metrics", "", nil).want(http.StatusOK)
 	r := s.do("GET", "/metrics", "", nil).want(http.StatusOK)
 	body := string(r.body)
 	for _, want := range []string{
 		`yinling_http_requests_total{surface="content",code="2xx"} 1`,
 		`yinling_http_requests_total{surface="content",code="4xx"} 1`,
+		// the probe and the first scrape: operations, not "other"
+		`yinling_http_requests_total{surface="operations",code="2xx"} 2`,
 		`yinling_http_request_seconds_count{surface="admin"}`,
 		"go_goroutines ",
 	} {

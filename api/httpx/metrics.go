@@ -33,7 +33,7 @@ func surface(path string) string {
 		return "admin"
 	case strings.HasPrefix(path, "/media/"):
 		return "media"
-	case path == "/healthz" || path == "/readyz" || path == "/Metrics":
+	case path == "/healthz" || path == "/readyz" || path == "/metrics":
 		return "operations"
 	}
 	return "other"
