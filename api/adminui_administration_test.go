@@ -114,12 +114,12 @@ func TestBrowserMyAccount(t *testing.T) {
 		t.Fatalf("the token list:\n%s", got)
 	}
 
-	// The password: the server's rules are shown beside the field; then
-	// a good one.
+	// The password: the server's rules are shown beside the field (in
+	// Chinese); then a good one.
 	form := `form[aria-labelledby="adm-password-h"]`
 	a.submit(form, map[string]string{"current_password": "plum-blossom-tea", "password": "short", "password_again": "short"})
 	a.waitJS(`document.querySelector(`+jsString(form+` [name=password][aria-invalid=true]`)+`)`, "the new password marked")
-	if got := a.text(); !strings.Contains(got, "must be at least 8 characters") {
+	if got := a.text(); !strings.Contains(got, "至少需要 8 个字符") || strings.Contains(got, "must be at least") {
 		t.Fatalf("the rule is not shown:\n%s", got)
 	}
 	a.submit(form, map[string]string{"current_password": "wrong-password", "password": "autumn-chrysanthemum", "password_again": "autumn-chrysanthemum"})

@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,59 @@ func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 	}
 	if p := js[string](a, `location.pathname`); p != "/admin/media" {
 		t.Fatalf("the address is %q", p)
+	}
+}
+
+// TestBrowserAdminServerProblemsInChinese: the server's problems (in
+// English) reach a Chinese-speaking editor in Chinese: publishing a story
+// without body or column names both fields by their labels, with the
+// reason; other messages are translated with what varies in them (the
+// kind, a status, an action), and one the catalogue does not hold is
+// shown as the server wrote it. In English, the server's words stay.
+func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	st := s.createStory(map[string]any{"title": "只有标题的报道", "body": "", "column": ""})
+
+	a := openAdmin(t, base)
+	a.signIn("admin", adminPassword)
+	a.waitFor("我的草稿")
+	a.open("/admin/stories/" + st["id"].(string))
+	a.waitJS(`document.querySelector('button[data-action="publish"]')`, "the publish button")
+	a.click(`button[data-action="publish"]`)
+	a.waitFor("发布前必须填写")
+	got := a.text()
+	for _, want := range []string{"这条报道还不能发布", "正文：发布前必须填写", "栏目：发布前必须填写"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the refusal lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "is required") {
+		t.Errorf("English reached the editor:\n%s", got)
+	}
+	translate := func(message string) string {
+		return js[string](a, `import(document.querySelector("script[type=module]").src.replace(/app\.js$/, "core.js")).then((m) => m.problemText(`+strconv.Quote(message)+`))`)
+	}
+	for message, want := range map[string]string{
+		"the story is in the trash; restore it first":       "这条报道在回收站里；请先恢复",
+		"the item is in the trash; restore it first":        "这条内容在回收站里；请先恢复",
+		"an item that is published cannot be submitted":     "「已发布」的内容不能提交审核",
+		"must be at least 12 characters":                    "至少需要 12 个字符",
+		"a message no catalogue has":                        "a message no catalogue has",
+		"another lecture has this slug":                     "已有另一条讲座使用这个网址名",
+		"douyin: this server is not set up for the channel": "抖音：这台服务器没有设置这个渠道",
+	} {
+		if got := translate(message); got != want {
+			t.Errorf("%q is shown %q, want %q", message, got, want)
+		}
+	}
+
+	a.do(chromedp.SetValue(chromedp.CSS("#lang"), "en"))
+	js[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
+	a.waitJS(`document.querySelector('button[data-action="publish"]') && document.documentElement.lang === "en"`, "the editor in English")
+	a.click(`button[data-action="publish"]`)
+	a.waitFor("Body: is required to publish")
+	if got := translate("the story is in the trash; restore it first"); got != "the story is in the trash; restore it first" {
+		t.Errorf("in English the server's words became %q", got)
 	}
 }

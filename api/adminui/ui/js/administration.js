@@ -2,7 +2,7 @@
 // API tokens) and the administrators' screens: users and roles, columns
 // (栏目), the audit log, the webhook endpoints, export and import.
 
-import { state, t, el, field, say, call, send, page, route, navItem, go, link, when, fromLocalInput, localInput, dialog, can, api } from "./core.js";
+import { state, t, el, field, say, call, send, page, route, navItem, go, link, when, fromLocalInput, localInput, dialog, can, api, fieldName, problemText } from "./core.js";
 
 // ---- shared pieces -------------------------------------------------------
 
@@ -22,15 +22,15 @@ function showError(box, e, controls = {}) {
   let placed = 0;
   for (const f of fields) {
     const c = controls[f.field];
-    if (!c) { rest.push((f.field ? f.field + ": " : "") + f.message); continue; }
+    if (!c) { rest.push((f.field ? fieldName(f.field) + t("fieldSep") : "") + problemText(f.message)); continue; }
     placed++;
     c.setAttribute("aria-invalid", "true");
-    const msg = el("span", { class: "adm-field-error", id: c.id + "-err" }, f.message);
+    const msg = el("span", { class: "adm-field-error", id: c.id + "-err" }, problemText(f.message));
     c.insertAdjacentElement("afterend", msg);
     c.setAttribute("aria-describedby", [c.getAttribute("aria-describedby"), msg.id].filter(Boolean).join(" "));
   }
   // Messages beside their fields are not told twice.
-  const lead = placed ? t("adm.checkFields") : e.status === 0 ? e.message : t("adm.failed", { message: e.message });
+  const lead = placed ? t("adm.checkFields") : e.status === 0 ? e.message : t("adm.failed", { message: problemText(e.message) });
   box.textContent = [lead, ...rest].filter(Boolean).join("；");
 }
 
@@ -403,7 +403,7 @@ async function columnsPage(editing) {
             try { await call("DELETE", "/columns/" + encodeURIComponent(c.key), { version: c.version }); say(t("adm.columnDeleted", { name: c.name })); await columnsPage(); }
             catch (e) {
               showError(err, e);
-              if (e.status === 409) err.textContent = t("adm.columnInUse", { name: c.name }) + " " + t("adm.serverSays", { message: e.message });
+              if (e.status === 409) err.textContent = t("adm.columnInUse", { name: c.name }) + " " + t("adm.serverSays", { message: problemText(e.message) });
               err.scrollIntoView({ block: "center" });
             }
           });
@@ -715,7 +715,7 @@ function verifySection() {
           countsTable(t("adm.verifyCounts"), data.collections));
       } catch (e) {
         line.textContent = "";
-        showError(err, e.status === 400 ? { status: 0, message: t("adm.verifyBad", { message: e.message }) } : e);
+        showError(err, e.status === 400 ? { status: 0, message: t("adm.verifyBad", { message: problemText(e.message) }) } : e);
       }
     });
   } } },

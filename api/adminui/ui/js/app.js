@@ -3,7 +3,7 @@
 // routes and menu entries (stories.js, lectures.js, videos.js, media.js,
 // administration.js).
 
-import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag } from "./core.js";
+import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText } from "./core.js";
 import "./stories.js";
 import "./lectures.js";
 import "./videos.js";
@@ -47,7 +47,7 @@ function signInForm(message) {
       pass.value = "";
       signedIn(data);
     } catch (e) {
-      error.textContent = t("signInFailed") + "：" + e.message;
+      error.textContent = t("signInFailed") + "：" + problemText(e.message);
       pass.focus();
     }
   } } },
@@ -174,7 +174,7 @@ async function dashboard() {
       can("admin", "publisher") && j.state === "failed" ? el("button", { type: "button", on: { click: async (ev) => {
         ev.target.disabled = true;
         try { await call("POST", `/jobs/${j.id}/retry`); say(t("retried")); dashboard(); }
-        catch (e) { say(t("error", { message: e.message })); ev.target.disabled = false; }
+        catch (e) { say(t("error", { message: problemText(e.message) })); ev.target.disabled = false; }
       } } }, t("retry")) : null);
     return el("div", { class: "grid" },
         section("drafts", t("myDrafts"), drafts.map((it) => itemRow(it))),
@@ -202,7 +202,7 @@ async function start() {
     applyStaticText();
     if (state.user) {
       call("PATCH", "/profile", { language: state.lang }).then((u) => { state.user.language = u.language; })
-        .catch((e) => say(t("error", { message: e.message })));
+        .catch((e) => say(t("error", { message: problemText(e.message) })));
     }
     if (state.user) dispatch(); else signInForm();
   });

@@ -116,10 +116,59 @@ export async function uploadMedia(file, { alt = "", onProgress } = {}) {
   return data;
 }
 
-// errorText is a problem for people: the detail, and each field's message.
+// errorText is a problem for people: the detail, and each field's
+// message, in the user's language where the catalogue knows them.
 export function errorText(e) {
   const fields = (e.problem && e.problem.errors) || [];
-  return [e.message, ...fields.map((f) => (f.field ? f.field + ": " : "") + f.message)].filter(Boolean).join("；");
+  return [problemText(e.message), ...fields.map((f) => (f.field ? fieldName(f.field) + t("fieldSep") : "") + problemText(f.message))]
+    .filter(Boolean).join("；");
+}
+
+// fieldName is an API field's label ("speakers[0].name" is a speaker's),
+// or the field itself where the catalogue has none.
+export function fieldName(field) {
+  const mine = state.messages[state.lang] || {};
+  return mine["field." + field] ?? mine["field." + field.replace(/[[.].*$/, "")] ?? field;
+}
+
+// problemText is a message of the server (English) in the user's
+// language: the catalogue holds "problem:" + the English as a template,
+// {name} standing for what varies (itself translated by "word.name.*"
+// where the catalogue has it). A message it does not hold is shown as
+// the server wrote it.
+export function problemText(message) {
+  if (!message) return message;
+  for (const { re, names, text } of problemTemplates()) {
+    const m = re.exec(message);
+    if (!m) continue;
+    const mine = state.messages[state.lang];
+    return text.replace(/\{(\w+)\}/g, (_, k) => {
+      const v = m[names.indexOf(k) + 1] ?? "";
+      return mine["word." + k + "." + v] ?? v;
+    });
+  }
+  return message;
+}
+
+const templates = {};
+function problemTemplates() {
+  if (templates[state.lang]) return templates[state.lang];
+  const out = [];
+  for (const [key, text] of Object.entries(state.messages[state.lang] || {})) {
+    if (!key.startsWith("problem:")) continue;
+    const names = [];
+    const source = key.slice("problem:".length).split(/(\{\w+\})/).map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part);
+      if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      names.push(name[1]);
+      return "(.+?)";
+    }).join("");
+    out.push({ re: new RegExp("^" + source + "$"), names, text, fixed: key.replace(/\{\w+\}/g, "").length });
+  }
+  // The templates with the most fixed text first: "the {kind} is in the
+  // trash" must not take what "the item is in the trash" says better.
+  out.sort((a, b) => b.fixed - a.fixed);
+  return (templates[state.lang] = out);
 }
 
 export function main(...children) {

@@ -3,7 +3,7 @@
 // leaving. While someone else holds it the editor is read-only and a
 // banner says who, with takeover for publishers and "try again".
 
-import { t, el, fill, call, when } from "./core.js";
+import { t, el, fill, call, when, problemText } from "./core.js";
 import { isPublisher } from "./workflow.js";
 
 const heartbeat = 60 * 1000;
@@ -32,7 +32,7 @@ export function editLock(kind, id, { readOnly, note = () => "" }) {
       return true;
     } catch (e) {
       if (e.status === 409 || e.status === 423) return !(await check());
-      if (e.status === 403) { held = false; readOnly(true); show(el("p", {}, e.message)); return false; }
+      if (e.status === 403) { held = false; readOnly(true); show(el("p", {}, problemText(e.message))); return false; }
       throw e;
     }
   }

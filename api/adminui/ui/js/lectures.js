@@ -3,7 +3,7 @@
 // reach registrants and calendars), the series, the recurrence generator,
 // and a session's registrations with the registrants still to be told.
 
-import { state, t, el, fill, field, say, call, page, route, navItem, onLeave, go, link, when, localInput, fromLocalInput,
+import { state, t, el, fill, field, say, call, page, problemText, route, navItem, onLeave, go, link, when, localInput, fromLocalInput,
   statusTag, dialog, can, errorText } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
@@ -52,7 +52,7 @@ function problem(e) {
   if (e.status === 409 && e.problem && e.problem.current_version != null) return t("lec.stale");
   const fields = (e.problem && e.problem.errors) || [];
   if (!fields.length) return t("error", { message: errorText(e) });
-  return t("lec.fieldErrors") + " " + fields.map((f) => fieldName(f.field) + "：" + f.message).join("；");
+  return t("lec.fieldErrors") + " " + fields.map((f) => fieldName(f.field) + "：" + problemText(f.message)).join("；");
 }
 
 // A control marked invalid is unmarked as soon as it is changed.

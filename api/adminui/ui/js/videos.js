@@ -3,7 +3,7 @@
 // image or a frame, subtitles, the channels with their checks and where
 // each post stands), and the channels page with Douyin's authorisation.
 
-import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia } from "./core.js";
+import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia, problemText } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
 import { bigUpload, pending, abandon } from "./bigupload.js";
@@ -323,7 +323,7 @@ function editor(item, checks, known, assets) {
   const channelList = el("div", { id: "vid-channels" });
   const readiness = el("p", { id: "vid-ready", "aria-live": "polite" });
   const renderChannels = () => {
-    const entryProblems = checks.entry.map((p) => el("li", {}, fieldLabel(p.field) + "：" + p.message));
+    const entryProblems = checks.entry.map((p) => el("li", {}, fieldLabel(p.field) + "：" + problemText(p.message)));
     readiness.replaceChildren(checks.ready ? el("span", { class: "vid-ok" }, t("vid.ready"))
       : el("span", { class: "error" }, t("vid.notReady")));
     channelList.replaceChildren(
@@ -339,7 +339,7 @@ function editor(item, checks, known, assets) {
     const st = (item.channels || []).find((x) => x.name === c.name);
     const rows = [el("div", { class: "vid-ch-head" }, box, el("label", { for: box.id }, t("channel." + c.name)),
       c.ready ? el("span", { class: "vid-ok" }, t("vid.chReady")) : el("span", { class: "error" }, t("vid.chProblems", { n: c.problems.length })))];
-    if (c.problems.length) rows.push(el("ul", { class: "vid-problems" }, c.problems.map((p) => el("li", {}, fieldLabel(p.field) + "：" + p.message))));
+    if (c.problems.length) rows.push(el("ul", { class: "vid-problems" }, c.problems.map((p) => el("li", {}, fieldLabel(p.field) + "：" + problemText(p.message)))));
     if (st && st.state !== "not_sent") rows.push(jobState(st));
     return el("div", { class: "vid-channel card", "data-channel": c.name }, rows);
   };
