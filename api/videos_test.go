@@ -123,3 +123,41 @@ func TestVideoPagesAndMediaRSS(t *testing.T) {
 		t.Error("the sitemap lacks the video")
 	}
 }
+
+// TestAStoryShowsTheVideosItLinksTo: a paragraph that is only a link to a
+// published video (what the editor's video button writes, with the
+// video's address from the admin API) is that video's player in the
+// story's page, poster and captions; a link to a video not published
+// stays a link, as does a video link inside a sentence. Unpublishing the
+// video turns its player back into the link.
+func TestAStoryShowsTheVideosItLinksTo(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
+	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "老同志们登高望远",
+		"video": clip["id"], "cover": cover["id"]}).want(http.StatusCreated).json()
+	v = s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK).json()
+	draft := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "未发布的视频", "video": clip["id"]}).want(http.StatusCreated).json()
+	if v["url"] == nil {
+		t.Fatalf("a published video has no url: %v", v)
+	}
+	body := "老同志们重阳登高。\n\n[▶ 视频：重阳登高](" + v["url"].(string) + ")\n\n" +
+		"[▶ 视频：未发布的视频](/videos/" + draft["slug"].(string) + ")\n\n" +
+		"也可以[在这里看](/videos/" + v["slug"].(string) + ")登高的视频。"
+	st := s.createStory(map[string]any{"title": "重阳节登高活动纪实", "body": body})
+	st = s.publish(st["id"].(string))
+	page := "/stories/" + st["slug"].(string)
+	got := html(t, s.do("GET", page, "", nil).want(http.StatusOK), `<figure class="video-embed">`,
+		`<source src="`+baseURL+`/media/`+clip["id"].(string)+`" type="video/mp4">`, `poster="`+baseURL+`/media/`+cover["id"].(string),
+		`aria-label="视频：重阳登高"`, `<figcaption><a href="/videos/`+v["slug"].(string)+`">重阳登高</a> · 时长 1分05秒</figcaption>`,
+		`<a href="/videos/`+draft["slug"].(string)+`" rel="noreferrer">▶ 视频：未发布的视频</a>`, "老同志们重阳登高。", "在这里看")
+	if n := strings.Count(got, "<video"); n != 1 {
+		t.Fatalf("%d players in the page, want 1", n)
+	}
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/unpublish", s.token, nil).want(http.StatusOK)
+	got = html(t, s.do("GET", page, "", nil).want(http.StatusOK), "▶ 视频：重阳登高")
+	if strings.Contains(got, "<video") {
+		t.Fatal("the unpublished video still plays in the story")
+	}
+}

@@ -92,9 +92,21 @@ type StoryCard struct {
 // StoryView is a story page.
 type StoryView struct {
 	StoryCard
-	BodyHTML  string
+	BodyHTML string
+	// Body is BodyHTML cut around the videos it shows: a paragraph
+	// holding nothing but a link to a published video of the site is
+	// that video's player. Empty when the body embeds none; a theme that
+	// ignores it shows BodyHTML, the links as links.
+	Body      []BodyPart
 	Tags      []MenuItem
 	UpdatedAt time.Time
+}
+
+// BodyPart is a piece of a story's body: safe HTML, or a video to play
+// in its place.
+type BodyPart struct {
+	HTML  string
+	Video *VideoView
 }
 
 // LectureCard is a session in a list.

@@ -142,6 +142,9 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 		return "", p, err
 	}
 	view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
+	if view.Body, err = h.embeddedVideos(ctx, s.Live.BodyHTML); err != nil {
+		return "", p, err
+	}
 	for _, tag := range s.Live.Tags {
 		view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
 	}

@@ -6,6 +6,7 @@ package site
 
 import (
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -53,6 +54,7 @@ type Surface struct{ h *handlers }
 type handlers struct {
 	d           Deps
 	registering *httpx.AddressLimit
+	videoLink   *regexp.Regexp // see embeddedVideos
 }
 
 // New builds the surface.
@@ -64,7 +66,8 @@ func New(d Deps) *Surface {
 		d.RegistrationLimit = 10
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	return &Surface{h: &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute)}}
+	return &Surface{h: &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute),
+		videoLink: videoLinkPattern(d.BaseURL)}}
 }
 
 // Routes binds the website's routes. The content API's calendar feeds

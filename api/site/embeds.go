@@ -1,0 +1,59 @@
+package site
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// videoLinkPattern finds a paragraph of rendered Markdown that holds
+// nothing but a link to one of the site's videos (what the editor's
+// video button inserts: "[▶ 视频：title](/videos/slug)", the address
+// relative or under base).
+func videoLinkPattern(base string) *regexp.Regexp {
+	return regexp.MustCompile(`<p><a href="(?:` + regexp.QuoteMeta(base) + `)?/videos/([a-z0-9]+(?:-[a-z0-9]+)*)"[^>]*>[^<]*</a></p>`)
+}
+
+// embeddedVideos cuts a story's body around the videos it shows: each
+// paragraph that is only a link to a published video becomes that
+// video's player (its link stays when the video is not published). It
+// answers nil when the body embeds none, so the page is BodyHTML as is.
+func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.BodyPart, error) {
+	found := h.videoLink.FindAllStringSubmatchIndex(body, -1)
+	if len(found) == 0 || h.d.Videos == nil {
+		return nil, nil
+	}
+	var parts []themes.BodyPart
+	embedded, last := 0, 0
+	for _, m := range found {
+		v, err := h.d.Videos.GetLive(ctx, body[m[2]:m[3]])
+		if fault.Is(err, fault.NotFound) {
+			continue // not (or no longer) published: the link stays
+		}
+		if err != nil {
+			return nil, err
+		}
+		view, _, err := h.videoView(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		if view.Source == "" {
+			continue
+		}
+		if m[0] > last {
+			parts = append(parts, themes.BodyPart{HTML: body[last:m[0]]})
+		}
+		parts = append(parts, themes.BodyPart{Video: &view})
+		last = m[1]
+		embedded++
+	}
+	if embedded == 0 {
+		return nil, nil
+	}
+	if last < len(body) {
+		parts = append(parts, themes.BodyPart{HTML: body[last:]})
+	}
+	return parts, nil
+}
