@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
 
 // pngFixture is a small real PNG (the server decodes what it is sent).
@@ -401,4 +403,39 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 			t.Fatalf("%s: the lock after takeover: %v", c.kind, lock)
 		}
 	}
+}
+
+// TestBrowserAdminStoryVideoButton: the toolbar's video button offers the
+// published videos and puts the chosen one on a paragraph of its own,
+// which the live preview shows as the website's player (its cover as
+// poster); the editor with the player passes axe.
+func TestBrowserAdminStoryVideoButton(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	base := s.listen()
+	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
+	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "登高",
+		"video": clip["id"], "cover": cover["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+
+	a := openAdmin(t, base)
+	a.signIn("admin", adminPassword)
+	a.open("/admin/stories/new")
+	a.waitJS(`document.querySelector("#st-body")`, "the editor")
+	a.do(chromedp.SendKeys(chromedp.CSS("#st-title"), "重阳节登高"), chromedp.SendKeys(chromedp.CSS("#st-body"), "老同志们登高望远。"))
+	a.click(`button.tool[title="视频"]`)
+	a.waitJS(`document.querySelector("dialog[open] #st-video-pick") && document.querySelector("#st-video-pick").options.length === 1`, "the videos to pick from")
+	if got := js[string](a, `document.querySelector("#st-video-pick").selectedOptions[0].textContent`); got != "重阳登高" {
+		t.Fatalf("the video offered: %q", got)
+	}
+	a.click("dialog[open] .actions .primary")
+	a.waitJS(`document.querySelector("#st-preview video")`, "the player in the preview")
+	if got := js[string](a, `document.querySelector("#st-body").value`); !strings.HasPrefix(got, "老同志们登高望远。\n\n[▶ 视频：重阳登高](") || !strings.HasSuffix(got, ")\n\n") {
+		t.Fatalf("the body reads %q", got)
+	}
+	if poster := js[string](a, `document.querySelector("#st-preview video").getAttribute("poster")`); !strings.Contains(poster, "/media/"+cover["id"].(string)) {
+		t.Fatalf("the player's poster is %q", poster)
+	}
+	a.audit("the editor with a video")
+	a.shot("admin-story-video-1280")
 }

@@ -128,8 +128,9 @@ func TestVideoPagesAndMediaRSS(t *testing.T) {
 // published video (what the editor's video button writes, with the
 // video's address from the admin API) is that video's player in the
 // story's page, poster and captions; a link to a video not published
-// stays a link, as does a video link inside a sentence. Unpublishing the
-// video turns its player back into the link.
+// stays a link, as does a video link inside a sentence; the editor's
+// live preview shows the same. Unpublishing the video turns its player
+// back into the link.
 func TestAStoryShowsTheVideosItLinksTo(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
@@ -154,6 +155,13 @@ func TestAStoryShowsTheVideosItLinksTo(t *testing.T) {
 		`<a href="/videos/`+draft["slug"].(string)+`" rel="noreferrer">▶ 视频：未发布的视频</a>`, "老同志们重阳登高。", "在这里看")
 	if n := strings.Count(got, "<video"); n != 1 {
 		t.Fatalf("%d players in the page, want 1", n)
+	}
+	// The editor's live preview shows the same body as the page.
+	preview := s.do("POST", "/api/admin/v1/markdown", s.token, map[string]any{"markdown": body}).want(http.StatusOK).field("html").(string)
+	shown := got[strings.Index(got, `<div class="body">`)+len(`<div class="body">`):]
+	shown = strings.TrimSpace(shown[:strings.Index(shown, "</div>\n")])
+	if strings.TrimSpace(preview) != shown {
+		t.Errorf("the live preview:\n%s\nthe page's body:\n%s", preview, shown)
 	}
 	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/unpublish", s.token, nil).want(http.StatusOK)
 	got = html(t, s.do("GET", page, "", nil).want(http.StatusOK), "▶ 视频：重阳登高")

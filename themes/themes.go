@@ -131,6 +131,18 @@ func (t *Theme) Render(w io.Writer, page string, data any) error {
 	return err
 }
 
+// RenderBody writes a story's body as its page shows it, from its pieces
+// (StoryView.Body): the story page's partials/story-body.html. The
+// editor's live preview shows the same.
+func (t *Theme) RenderBody(w io.Writer, parts []BodyPart) error {
+	var buf bytes.Buffer
+	if err := t.pages["story"].ExecuteTemplate(&buf, "partials/story-body.html", parts); err != nil {
+		return fmt.Errorf("themes: render a story's body: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
 // Static opens a static file by its path under static/ (fs.ErrNotExist
 // for anything else).
 func (t *Theme) Static(name string) (fs.File, error) {

@@ -6,6 +6,7 @@
 package admin
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -57,6 +58,10 @@ type Deps struct {
 	// LiveChanged is told when a step changed what readers see, so this
 	// instance's read cache looks again at once (nil: nothing to tell).
 	LiveChanged func()
+	// ShowBody turns rendered Markdown into what the website shows of it
+	// (its videos' players in place of their links), for the live
+	// preview (nil: the rendered HTML as it is).
+	ShowBody func(ctx context.Context, bodyHTML string) (string, error)
 }
 
 // Surface is the admin API.

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"regexp"
+	"strings"
 
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/themes"
@@ -56,4 +57,22 @@ func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.Bo
 		parts = append(parts, themes.BodyPart{HTML: body[last:]})
 	}
 	return parts, nil
+}
+
+// ShowBody is a story's rendered body as its page shows it: each
+// embedded video's player in place of its link, drawn by the theme. The
+// editor's live preview shows this, so it matches the website.
+func (s *Surface) ShowBody(ctx context.Context, bodyHTML string) (string, error) {
+	if s.h.d.Theme == nil {
+		return bodyHTML, nil
+	}
+	parts, err := s.h.embeddedVideos(ctx, bodyHTML)
+	if err != nil || parts == nil {
+		return bodyHTML, err
+	}
+	var b strings.Builder
+	if err := s.h.d.Theme.RenderBody(&b, parts); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

@@ -282,7 +282,12 @@ async function editorPage(id) {
     const pick = el("select", { id: "st-video-pick" }, list.map((v) => el("option", { value: v.url || "" }, v.title)));
     const v = await dialog(t("st.videoTitle"), list.length ? field(t("st.videoPick"), pick, t("st.videoHint")) : el("p", {}, t("st.noVideos")),
       [{ label: t("cancel"), value: "" }].concat(list.length ? [{ label: t("st.insert"), value: "ok", primary: true }] : []));
-    if (v === "ok" && pick.value) insertAt(body, `[▶ ${t("st.videoLabel")}：${pick.selectedOptions[0].textContent}](${pick.value})`);
+    if (v !== "ok" || !pick.value) return;
+    // On a paragraph of its own, where the website shows the player.
+    const before = body.value.slice(0, body.selectionStart);
+    const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const name = pick.selectedOptions[0].textContent.replace(/[[\]]/g, "");
+    insertAt(body, `${lead}[▶ ${t("st.videoLabel")}：${name}](${pick.value})\n\n`);
   };
   const toolbar = el("div", { class: "toolbar", role: "toolbar", "aria-label": t("st.toolbar"), "aria-controls": "st-body" },
     tool("heading", () => linePrefix(body, "## ")),
