@@ -128,3 +128,55 @@ func sequential(ctx context.Context, base string, urls []string, token string) r
 	slices.Sort(r.lat)
 	return r
 }
+
+// paced sends GETs of urls, each once, at a steady rate (an open loop:
+// a search begins on its planned time whether or not the earlier ones
+// have been answered, as readers' searches arrive), until they are all
+// sent or d has passed. Each latency counts from the planned time, so
+// time a search spends waiting for a free client is counted too (no
+// coordinated omission). At most 64 are in flight.
+func paced(ctx context.Context, base string, urls []string, perSecond float64, d time.Duration) result {
+	const inFlight = 64
+	client := newClient(inFlight)
+	defer client.CloseIdleConnections()
+	n := min(len(urls), int(perSecond*d.Seconds()))
+	type job struct {
+		url  string
+		plan time.Time
+	}
+	jobs := make(chan job, n)
+	var mu sync.Mutex
+	var total result
+	var wg sync.WaitGroup
+	for range inFlight {
+		wg.Go(func() {
+			var mine result
+			for j := range jobs {
+				status, err := get(ctx, client, base+j.url, "")
+				mine.count(time.Since(j.plan), status, err)
+			}
+			mu.Lock()
+			total.merge(mine)
+			mu.Unlock()
+		})
+	}
+	start := time.Now()
+	for i := range n {
+		plan := start.Add(time.Duration(float64(i) / perSecond * float64(time.Second)))
+		if wait := time.Until(plan); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- job{urls[i], plan}
+	}
+	close(jobs)
+	wg.Wait()
+	total.elapsed = time.Since(start)
+	slices.Sort(total.lat)
+	return total
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,8 +28,9 @@ import (
 // /api/content/v1/search with one- to four-character queries and phrases
 // from concurrent clients, beside the same answers served from memory,
 // and last with searches never asked before, each sent once, from one
-// client and then from -conns, with the server's CPU time per search
-// (-fresh-only measures only these).
+// client and then from -conns, with the server's CPU time per search,
+// and then at steady rates of 100, 200 and 300 a second, an open loop
+// as readers' searches arrive (-fresh-only measures only these).
 //
 //	go run ./cmd/yinling-bench search -stories 10000 -conns 20 -duration 10s
 func runSearch(ctx context.Context, args []string) error {
@@ -38,7 +40,7 @@ func runSearch(ctx context.Context, args []string) error {
 	flags.IntVar(&o.conns, "conns", 20, "concurrent clients of the load phase")
 	flags.DurationVar(&o.duration, "duration", 10*time.Second, "length of the load phase")
 	flags.StringVar(&o.binary, "binary", "", "the yinling binary (default: go build ./cmd/yinling)")
-	freshOnly := flags.Bool("fresh-only", false, "measure only the searches never asked before (one client, then -conns)")
+	freshOnly := flags.Bool("fresh-only", false, "measure only the searches never asked before (one client, then -conns, then steady rates)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -153,16 +155,32 @@ func runSearch(ctx context.Context, args []string) error {
 	// the searches or the phase's time run out. The server's CPU time
 	// per search (from /proc) is the figure a busy machine moves least.
 	fmt.Println()
-	quarter := len(fresh) / 4
+	// A fifth from one client, half from -conns clients (as fast as
+	// they are answered), the rest at steady rates.
+	fifth, half := len(fresh)/5, len(fresh)*7/10
 	for _, ph := range []struct {
 		conns int
 		urls  []string
-	}{{1, fresh[:quarter]}, {o.conns, fresh[quarter:]}} {
+	}{{1, fresh[:fifth]}, {o.conns, fresh[fifth:half]}} {
 		cpu0 := cpuTime(srv.cmd.Process.Pid)
 		got := loadEach(ctx, srv.base, ph.urls, ph.conns, o.duration)
 		cpu := cpuTime(srv.cmd.Process.Pid) - cpu0
 		fmt.Printf("- ranked anew, %d client(s) (%d different searches, none asked before; %d sent): %.0f req/s, p50 %s, p99 %s, %d non-2xx; server CPU %.2f ms a search\n",
 			ph.conns, len(ph.urls), got.reqs, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)), got.non2xx+got.errs, float64(cpu.Microseconds())/1000/float64(max(got.reqs, 1)))
+	}
+	// Readers' searches arrive on their own, not one after another's
+	// answer: at steady rates, each latency from its planned start. The
+	// server's share of the two cores says how near saturation a rate is.
+	rest := fresh[half:]
+	for _, rate := range []float64{100, 200, 300} {
+		d := 4 * time.Second
+		n := min(len(rest), int(rate*d.Seconds()))
+		cpu0 := cpuTime(srv.cmd.Process.Pid)
+		got := paced(ctx, srv.base, rest[:n], rate, d)
+		cpu := cpuTime(srv.cmd.Process.Pid) - cpu0
+		rest = rest[n:]
+		fmt.Printf("- ranked anew at a steady %.0f a second (open loop, %d sent): p50 %s, p99 %s, slowest %s, %d non-2xx; the server busy %.0f%% of %d cores\n",
+			rate, got.reqs, ms(got.pct(0.5)), ms(got.pct(0.99)), ms(got.pct(1)), got.non2xx+got.errs, 100*cpu.Seconds()/got.elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
 	}
 	fmt.Printf("- server memory after the load: %s\n", rss(srv.cmd.Process.Pid))
 	return nil
