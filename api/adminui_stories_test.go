@@ -411,15 +411,12 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 // poster); the editor with the player passes axe.
 func TestBrowserAdminStoryVideoButton(t *testing.T) {
 	s := newSite(t, atLoopback(t))
-	base := s.listen()
 	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
 	cover := s.upload("封面.jpg", "image/jpeg", jpegOf(t, 720, 1280), "登高合影").want(http.StatusCreated).json()
 	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "重阳登高", "caption": "登高",
 		"video": clip["id"], "cover": cover["id"]}).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
-
-	a := openAdmin(t, base)
-	a.signIn("admin", adminPassword)
+	a := adminSignedIn(t, s)
 	a.open("/admin/stories/new")
 	a.waitJS(`document.querySelector("#st-body")`, "the editor")
 	a.do(chromedp.SendKeys(chromedp.CSS("#st-title"), "重阳节登高"), chromedp.SendKeys(chromedp.CSS("#st-body"), "老同志们登高望远。"))

@@ -52,6 +52,16 @@ func openAdmin(t *testing.T, base string) *adminTab {
 	return a
 }
 
+// adminSignedIn serves s on loopback and opens the admin UI, signed in
+// as the administrator, on the dashboard.
+func adminSignedIn(t *testing.T, s *site) *adminTab {
+	t.Helper()
+	a := openAdmin(t, s.listen())
+	a.signIn("admin", adminPassword)
+	a.waitFor("我的草稿")
+	return a
+}
+
 func (a *adminTab) do(steps ...chromedp.Action[chromedp.Void]) {
 	a.t.Helper()
 	do(a.t, a.ctx, steps...)

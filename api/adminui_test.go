@@ -158,12 +158,8 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 // the dashboard drawn over the library.
 func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 	s := newSite(t, atLoopback(t))
-	base := s.listen()
 	s.createStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。"})
-
-	a := openAdmin(t, base)
-	a.signIn("admin", adminPassword)
-	a.waitFor("我的草稿")
+	a := adminSignedIn(t, s)
 	js[bool](a, `(() => {
 		const real = window.fetch;
 		window.slowAnswers = 0;
@@ -197,12 +193,8 @@ func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 // shown as the server wrote it. In English, the server's words stay.
 func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 	s := newSite(t, atLoopback(t))
-	base := s.listen()
 	st := s.createStory(map[string]any{"title": "只有标题的报道", "body": "", "column": ""})
-
-	a := openAdmin(t, base)
-	a.signIn("admin", adminPassword)
-	a.waitFor("我的草稿")
+	a := adminSignedIn(t, s)
 	a.open("/admin/stories/" + st["id"].(string))
 	a.waitJS(`document.querySelector('button[data-action="publish"]')`, "the publish button")
 	a.click(`button[data-action="publish"]`)
