@@ -29,7 +29,7 @@ import (
 // from concurrent clients, beside the same answers served from memory,
 // and last with searches never asked before, each sent once, from one
 // client and then from -conns, with the server's CPU time per search,
-// and then at steady rates of 100, 200 and 300 a second, an open loop
+// and then at steady rates of 100 to 400 a second, an open loop
 // as readers' searches arrive (-fresh-only measures only these).
 //
 //	go run ./cmd/yinling-bench search -stories 10000 -conns 20 -duration 10s
@@ -172,8 +172,8 @@ func runSearch(ctx context.Context, args []string) error {
 	// answer: at steady rates, each latency from its planned start. The
 	// server's share of the two cores says how near saturation a rate is.
 	rest := fresh[half:]
-	for _, rate := range []float64{100, 200, 300} {
-		d := 4 * time.Second
+	for _, rate := range []float64{100, 200, 300, 400} {
+		d := 3 * time.Second
 		n := min(len(rest), int(rate*d.Seconds()))
 		cpu0 := cpuTime(srv.cmd.Process.Pid)
 		got := paced(ctx, srv.base, rest[:n], rate, d)
