@@ -22,12 +22,15 @@ func videoLinkPattern(base string) *regexp.Regexp {
 // video's player (its link stays when the video is not published). It
 // answers nil when the body embeds none, so the page is BodyHTML as is.
 func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.BodyPart, error) {
+	if h.d.Videos == nil || !strings.Contains(body, "/videos/") {
+		return nil, nil // most stories: no pattern to run
+	}
 	found := h.videoLink.FindAllStringSubmatchIndex(body, -1)
-	if len(found) == 0 || h.d.Videos == nil {
+	if len(found) == 0 {
 		return nil, nil
 	}
 	var parts []themes.BodyPart
-	embedded, last := 0, 0
+	last := 0
 	for _, m := range found {
 		v, err := h.d.Videos.GetLive(ctx, body[m[2]:m[3]])
 		if fault.Is(err, fault.NotFound) {
@@ -48,9 +51,8 @@ func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.Bo
 		}
 		parts = append(parts, themes.BodyPart{Video: &view})
 		last = m[1]
-		embedded++
 	}
-	if embedded == 0 {
+	if parts == nil {
 		return nil, nil
 	}
 	if last < len(body) {
