@@ -219,6 +219,8 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 		"a message no catalogue has":                        "a message no catalogue has",
 		"another lecture has this slug":                     "已有另一条讲座使用这个网址名",
 		"douyin: this server is not set up for the channel": "抖音：这台服务器没有设置这个渠道",
+		`files ending in ".exe" are not accepted`:           `不接受扩展名为 ".exe" 的文件`,
+		"the file is empty":                                 "文件是空的",
 	} {
 		if got := translate(message); got != want {
 			t.Errorf("%q is shown %q, want %q", message, got, want)
