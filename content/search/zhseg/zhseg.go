@@ -11,6 +11,9 @@
 // cycle has nothing of them to walk. The words and their frequencies are
 // gse's (its embedded simplified-Chinese dictionary, read once through
 // gse and then let go); the cut is checked word for word against gse's.
+// Where gse strays from jieba it follows jieba: gse gives a character
+// that only begins words (a digit, say) probability 0, which makes every
+// cut before it a tie the longest word wins; here it counts as seen once.
 package zhseg
 
 import (
@@ -59,7 +62,7 @@ func New(dict string) (*Segmenter, error) {
 		// Every prefix of a word is known (with no frequency of its own
 		// unless it is a word too), as in gse's trie: the walk through a
 		// text goes on while what it has read begins some word.
-		for _, end := range runeEnds(s.words.blob[w.at : w.at+w.n]) {
+		for _, end := range runeStarts(s.words.blob[w.at : w.at+w.n])[1:] {
 			if end < w.n {
 				s.words.add(w.at, end, -1)
 			}
@@ -73,18 +76,8 @@ func New(dict string) (*Segmenter, error) {
 	return s, nil
 }
 
-func runeEnds(s string) []int {
-	var out []int
-	for i := range s {
-		if i > 0 {
-			out = append(out, i)
-		}
-	}
-	return append(out, len(s))
-}
-
-// freq is the frequency of word s: > 0 for a word, 0 for the beginning
-// of one (not a word itself), and known false when nothing begins so.
+// freq is the frequency of w: > 0 for a word, 0 for the beginning of
+// one (not a word itself), and known false when no word begins so.
 func (s *Segmenter) freq(w string) (f float64, known bool) {
 	v, ok := s.words.get(w)
 	if !ok {
@@ -93,17 +86,13 @@ func (s *Segmenter) freq(w string) (f float64, known bool) {
 	return max(float64(v), 0), true
 }
 
-// Cut is gse's Cut(text, true): the most probable path through the
+// Cut is jieba's cut, as gse's Cut(text, true) makes it (but where gse
+// strays, see the package): the most probable path through the
 // dictionary's words, runs of single characters that are not a word cut
 // by the HMM. text should be lower case (gse folds it itself).
 func (s *Segmenter) Cut(text string) []string {
-	// offsets of the characters, and one past the last
-	at := make([]int, 0, len(text)+1)
-	for i := range text {
-		at = append(at, i)
-	}
-	n := len(at)
-	at = append(at, len(text))
+	at := runeStarts(text)
+	n := len(at) - 1
 	// best[k] is the most probable cut of the text from character k:
 	// its log probability and where its first word ends.
 	type route struct {
@@ -177,7 +166,7 @@ func (s *Segmenter) isWord(w string) bool {
 	return f > 0
 }
 
-// CutSearch is gse's CutSearch(text, true): Cut's words, each longer one
+// CutSearch is search mode, as gse's CutSearch(text, true): Cut's words, each longer one
 // preceded by its dictionary words of two characters (for a word of more
 // than two) and of three (more than three).
 func (s *Segmenter) CutSearch(text string) []string {
@@ -201,6 +190,7 @@ func (s *Segmenter) CutSearch(text string) []string {
 	return out
 }
 
+// runeStarts are the byte offsets of s's characters, and len(s) last.
 func runeStarts(s string) []int {
 	out := make([]int, 0, len(s)+1)
 	for i := range s {
