@@ -83,7 +83,7 @@ func (a *adminTab) errors() []string {
 // text is what the main area shows.
 func (a *adminTab) text() string {
 	a.t.Helper()
-	return eval[string](a.t, a.ctx, `document.querySelector("main").innerText`)
+	return poll[string](a.t, a.ctx, `document.querySelector("main").innerText`)
 }
 
 // waitFor waits (up to 20 s) until the main area shows want.
@@ -100,7 +100,7 @@ func (a *adminTab) waitFor(want string) {
 // waitJS waits (up to 30 s) until a script answers true.
 func (a *adminTab) waitJS(expr, what string) {
 	a.t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !eval[bool](a.t, a.ctx, "!!("+expr+")"); {
+	for deadline := time.Now().Add(30 * time.Second); !poll[bool](a.t, a.ctx, "!!("+expr+")"); {
 		if time.Now().After(deadline) {
 			a.t.Fatalf("never: %s (%s)\n%s\nscript errors: %q", what, expr, a.text(), a.errors())
 		}

@@ -92,13 +92,68 @@ func browser(t *testing.T, exe string) context.Context {
 	return ctx
 }
 
-// do runs steps in the tab, each test's steps within a minute.
+// do runs steps in the tab, one at a time, all within a minute. A step
+// that finds its element and then loses it to the page's own redrawing
+// (the node replaced between the query and the action) is tried again
+// with the element as it is now: the page's timing is not the test's
+// subject, and every action chromedp fails that way (a click, keys, a
+// value) fails before it has any effect.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := chromedp.Do(sctx, steps...); err != nil {
-		t.Fatal(err)
+	for _, step := range steps {
+		for {
+			err := chromedp.Do(sctx, step)
+			if err == nil {
+				break
+			}
+			if !replacedUnderfoot(err) || sctx.Err() != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// replacedUnderfoot reports whether err is the browser's word for a node
+// or a script context that went away while a step used it: the page drew
+// the element again, or navigated, between a query and its action.
+func replacedUnderfoot(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{
+		"Could not find node with given id",
+		"No node with given id found",
+		"Node with given id does not belong to the document",
+		"Node is detached from document",
+		"Cannot find context with specified id",
+		"Execution context was destroyed",
+		"Cannot find default execution context",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// poll evaluates a script that only reads the page, once more when the
+// page's script context went away under it (a navigation between two
+// looks): waiting loops call it, so a look that lands on a page being
+// replaced is not taken for an answer.
+func poll[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+		if err == nil {
+			return v
+		}
+		if !replacedUnderfoot(err) || sctx.Err() != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
