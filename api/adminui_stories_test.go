@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 	ed.shot("admin-story-alt-prompt")
 	ed.do(chromedp.SendKeys(chromedp.CSS("#st-alt"), "老同志们在山顶合影"))
 	ed.click(`dialog .actions button.primary`)
-	ed.waitJS(`/!\[老同志们在山顶合影\]\(http[^)]*\/media\/[a-z0-9]+/.test(document.getElementById("st-body").value)`, "the uploaded image in the text")
+	ed.waitJS(`/!\[老同志们在山顶合影\]\(\/media\/[a-z0-9]{24}\//.test(document.getElementById("st-body").value)`, "the uploaded image in the text, by its path")
 	ed.waitJS(`document.querySelector("#st-preview img[alt='老同志们在山顶合影']") && document.querySelector("#st-preview strong")`, "the preview with the image and the bold text")
 	ed.waitSaved()
 	ed.shot("admin-story-editor")
@@ -129,6 +130,28 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 	api := s.do("GET", "/api/content/v1/stories/"+slug, "", nil).want(http.StatusOK).json()
 	if api["title"] != "重阳登高：老同志的秋日诗会" {
 		t.Fatalf("the content API: %v", api)
+	}
+}
+
+// TestBrowserAdminRefusedImageIsNamed: an image from another host typed
+// into a story is refused, not saved without it: the live preview and
+// the save both say, in Chinese, which image and why, and the server
+// keeps the text as it was.
+func TestBrowserAdminRefusedImageIsNamed(t *testing.T) {
+	s := newSite(t, atLoopback(t))
+	st := s.createStory(map[string]any{"title": "重阳登高", "body": "第一段。", "column": "culture"})
+	a := adminSignedIn(t, s)
+	a.open("/admin/stories/" + st["id"].(string))
+	a.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the editor")
+	a.typeInto("#st-body", "\n\n![外站](https://cdn.example.com/a.jpg)")
+	want := `图片 "https://cdn.example.com/a.jpg" 不在本站的媒体库中，不会显示出来；请上传这张图片后重新插入`
+	a.waitJS(`document.querySelector("#st-preview .error") && document.querySelector("#st-preview .error").innerText.includes(`+strconv.Quote(want)+`)`,
+		"the preview naming the image")
+	a.waitJS(`[...document.querySelectorAll("p.error[role=alert]")].some((p) => p.innerText.includes(`+strconv.Quote("正文："+want)+`))`,
+		"the refused save naming the field and the image")
+	a.shot("admin-story-image-refused")
+	if got := s.do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.token, nil).want(http.StatusOK).json(); got["body"] != "第一段。" || got["version"] != st["version"] {
+		t.Fatalf("the refused text reached the story: %v", got)
 	}
 }
 

@@ -84,6 +84,7 @@ type siteConfig struct {
 	webhooks      []syndication.Endpoint
 	diskMedia     bool
 	search        bool
+	base          string
 }
 
 // withSearch gives the site its search index (tests sync it with
@@ -98,6 +99,9 @@ func (s *site) syncSearch() {
 		s.t.Fatal(err)
 	}
 }
+
+// withBaseURL serves the site at base instead of baseURL.
+func withBaseURL(base string) siteOption { return func(c *siteConfig) { c.base = base } }
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
 func withDiskMedia() siteOption { return func(c *siteConfig) { c.diskMedia = true } }
@@ -192,6 +196,9 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Fatal(err)
 	}
 	base := baseURL
+	if cfg.base != "" {
+		base = cfg.base
+	}
 	if cfg.listener != nil {
 		base = "http://" + cfg.listener.Addr().String()
 	}

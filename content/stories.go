@@ -66,6 +66,7 @@ func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
 	if err := s.checkCover(ctx, in.Cover); err != nil {
 		return err
 	}
+	in.Body = s.cfg.Markdown.Canonical(in.Body) // media as paths, which survive a change of address
 	html, err := s.cfg.Markdown.Render(ctx, in.Body)
 	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
 		return fault.Fields(fault.FieldError{Field: "body", Message: fe.Message})

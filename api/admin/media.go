@@ -29,6 +29,9 @@ type assetOut struct {
 	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
 	URL         string    `json:"url"`
+	// Path is the address to write in texts: /media/{id}/{name}, which
+	// stays right when the site's address changes (URL does not).
+	Path string `json:"path"`
 	// Videos: read from the container.
 	DurationS  float64 `json:"duration_s,omitempty"`
 	VideoCodec string  `json:"video_codec,omitempty"`
@@ -43,7 +46,7 @@ func (h *handlers) toAssetOut(a media.Asset) assetOut {
 	return assetOut{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256,
 		Width: a.Width, Height: a.Height, Alt: a.Alt, CreatedBy: a.CreatedBy, CreatedAt: a.CreatedAt, DurationS: float64(a.DurationMS) / 1000,
 		VideoCodec: a.VideoCodec, AudioCodec: a.AudioCodec, Rotation: a.Rotation, Kind: a.Kind(), Version: a.Version,
-		URL: httpx.MediaURL(h.d.BaseURL, a.ID) + "/" + url.PathEscape(a.Filename)}
+		URL: httpx.MediaURL(h.d.BaseURL, a.ID) + "/" + url.PathEscape(a.Filename), Path: httpx.MediaURL("", a.ID) + "/" + url.PathEscape(a.Filename)}
 }
 
 // maxFieldSize caps the text fields of an upload form.

@@ -107,7 +107,7 @@ func (h *handlers) toPublicLecture(l lectures.Lecture, withBody bool) publicLect
 		out.Cover = &coverOut{ID: lv.Cover, URL: httpx.MediaURL(h.d.BaseURL, lv.Cover)}
 	}
 	if withBody {
-		out.BodyHTML = lv.BodyHTML
+		out.BodyHTML = httpx.AbsoluteMedia(h.d.BaseURL, lv.BodyHTML)
 	}
 	return out
 }
@@ -186,7 +186,7 @@ func (h *handlers) toPublicSeries(s lectures.Series, withDescription bool) publi
 		URL: base + "/lectures/series/" + s.Slug, LecturesURL: base + "/api/content/v1/lectures?series=" + s.Slug,
 		CalendarURL: base + "/lectures/series/" + s.Slug + ".ics"}
 	if withDescription {
-		out.DescriptionHTML = s.DescriptionHTML
+		out.DescriptionHTML = httpx.AbsoluteMedia(h.d.BaseURL, s.DescriptionHTML)
 	}
 	if s.Cover != "" {
 		out.Cover = &coverOut{ID: s.Cover, URL: httpx.MediaURL(h.d.BaseURL, s.Cover)}

@@ -42,7 +42,7 @@ func (h *handlers) toPublicStory(s content.Story, withBody bool) publicStory {
 		URL: strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug,
 	}
 	if withBody {
-		out.BodyHTML = l.BodyHTML
+		out.BodyHTML = httpx.AbsoluteMedia(h.d.BaseURL, l.BodyHTML)
 	}
 	if l.Cover != "" {
 		out.Cover = &coverOut{ID: l.Cover, URL: httpx.MediaURL(h.d.BaseURL, l.Cover)}

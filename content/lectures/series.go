@@ -114,6 +114,7 @@ func (s *Service) renderSeries(ctx context.Context, in *SeriesInput) (string, er
 			return "", fault.Fields(fault.FieldError{Field: "cover", Message: "must be an image"})
 		}
 	}
+	in.Description = s.cfg.Markdown.Canonical(in.Description) // media as paths, which survive a change of address
 	html, err := s.cfg.Markdown.Render(ctx, in.Description)
 	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
 		return "", fault.Fields(fault.FieldError{Field: "description", Message: fe.Message})

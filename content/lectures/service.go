@@ -150,6 +150,7 @@ func (s *Service) apply(ctx context.Context, l *Lecture, in *Input) error {
 		// A session that names no place takes its series' defaults.
 		in.Venue, in.OnlineURL = sr.Venue, sr.OnlineURL
 	}
+	in.Body = s.cfg.Markdown.Canonical(in.Body) // media as paths, which survive a change of address
 	html, err := s.cfg.Markdown.Render(ctx, in.Body)
 	if fe := fault.As(err); fe != nil && fe.Kind == fault.Invalid {
 		return fault.Fields(fault.FieldError{Field: "body", Message: fe.Message})

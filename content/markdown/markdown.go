@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 	"runtime"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
 
 	"github.com/yinling-cms/yinling/internal/fault"
 )
@@ -30,14 +30,19 @@ type Renderer struct {
 	// stopped once it runs, so a few costly saves may hold these, never
 	// every core (readers are served from what was rendered before).
 	slots chan struct{}
+	// host is the site's, whose absolute media URLs Canonical writes as
+	// paths ("" for none).
+	host string
 }
 
 // New builds the pipeline: GFM (tables, strikethrough, task lists,
 // autolinks), the CJK extension with the CSS3 draft east-Asian line-break
 // style (no stray spaces after ，！：) and escaped spaces, heading ids that
 // keep Chinese, raw HTML off. The output is sanitized last by a policy that
-// allows images only from this site's media (mediaBase is the public base
-// URL, e.g. https://example.edu; relative /media/ paths are always allowed).
+// allows images only from this site's media, by their paths (/media/...).
+// mediaBase is the public base URL, e.g. https://example.edu, whose
+// absolute media URLs are taken as those paths (see Canonical); "" knows
+// no address.
 func New(mediaBase string) (*Renderer, error) {
 	md := goldmark.New(
 		goldmark.WithExtensions(
@@ -53,22 +58,38 @@ func New(mediaBase string) (*Renderer, error) {
 		// dropped by goldmark and would be dropped again by the policy.
 		goldmark.WithRendererOptions(html.WithXHTML()),
 	)
-	policy, err := newPolicy(mediaBase)
+	host, err := siteHost(mediaBase)
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{md: md, policy: policy, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}, nil
+	return &Renderer{md: md, policy: newPolicy(), slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)), host: host}, nil
 }
 
-// Render converts one document. Heading ids are unique within it. Bytes
-// that are not UTF-8 become U+FFFD first: goldmark 1.8.7 panics on some of
-// them in its east-Asian line-break code (found by FuzzRenderIsSafe). Any
-// other panic inside goldmark comes back as an error, never a crash.
+// Render converts one document, as Canonical has it (this site's absolute
+// media URLs as paths). Heading ids are unique within it. Bytes that are
+// not UTF-8 become U+FFFD first: goldmark 1.8.7 panics on some of them in
+// its east-Asian line-break code (found by FuzzRenderIsSafe). Any other
+// panic inside goldmark comes back as an error, never a crash.
 //
-// A text over the limits of limits.go is fault.Invalid naming the limit.
-// Renders run at most half the cores at a time; one that cannot start
-// before ctx ends is fault.Unavailable.
-func (r *Renderer) Render(ctx context.Context, src string) (html string, err error) {
+// A text with an image the pipeline would not show (from another host, a
+// path outside this site's media, a javascript: or data: URL) is
+// fault.Invalid naming it: an image is never dropped silently. A text over
+// the limits of limits.go is fault.Invalid naming the limit. Renders run
+// at most half the cores at a time; one that cannot start before ctx ends
+// is fault.Unavailable.
+func (r *Renderer) Render(ctx context.Context, src string) (string, error) {
+	return r.render(ctx, r.Canonical(src), true)
+}
+
+// RenderSaved renders a text saved before images were checked (for a
+// schema step that renders stored texts again): an image the pipeline
+// would not show is left out, as it was then, instead of refusing the
+// text. Errors as Render otherwise.
+func (r *Renderer) RenderSaved(ctx context.Context, src string) (string, error) {
+	return r.render(ctx, r.Canonical(src), false)
+}
+
+func (r *Renderer) render(ctx context.Context, src string, checkImages bool) (html string, err error) {
 	if err := checkLimits(src); err != nil {
 		return "", err
 	}
@@ -84,16 +105,22 @@ func (r *Renderer) Render(ctx context.Context, src string) (html string, err err
 			html, err = "", fmt.Errorf("markdown: the renderer failed on this text: %v", p)
 		}
 	}()
-	src = strings.ToValidUTF8(src, "\uFFFD")
-	var buf bytes.Buffer
+	source := []byte(strings.ToValidUTF8(src, "\uFFFD"))
 	pctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
-	if err := r.md.Convert([]byte(src), &buf, parser.WithContext(pctx)); err != nil {
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(pctx))
+	if checkImages {
+		if hidden := r.hiddenImages(doc); len(hidden) > 0 {
+			return "", refuseImages(hidden)
+		}
+	}
+	var buf bytes.Buffer
+	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
 	return strings.TrimSpace(r.policy.Sanitize(buf.String())), nil
 }
 
-func newPolicy(mediaBase string) (*bluemonday.Policy, error) {
+func newPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.RequireParseableURLs(true)
 	p.AllowRelativeURLs(true)
@@ -111,21 +138,10 @@ func newPolicy(mediaBase string) (*bluemonday.Policy, error) {
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
 
-	// Images only from our own media: an image from another host would
-	// tell that host who reads the page.
-	host := ""
-	if mediaBase != "" {
-		u, err := url.Parse(mediaBase)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("markdown: bad media base URL %q", mediaBase)
-		}
-		host = regexp.QuoteMeta(u.Scheme + "://" + u.Host)
-	}
-	src := `^/media/[a-z0-9]+(/[^\s"'<>]*)?$`
-	if host != "" {
-		src = `^(` + host + `)?/media/[a-z0-9]+(/[^\s"'<>]*)?$`
-	}
-	p.AllowAttrs("src").Matching(regexp.MustCompile(src)).OnElements("img")
+	// Images only from our own media, by their paths (texts keep them so:
+	// see Canonical): an image from another host would tell that host who
+	// reads the page.
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`^/media/[a-z0-9]+(/[^\s"'<>]*)?$`)).OnElements("img")
 	p.AllowAttrs("alt").OnElements("img")
-	return p, nil
+	return p
 }

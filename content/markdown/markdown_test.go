@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -109,6 +111,9 @@ func TestScriptNeverSurvives(t *testing.T) {
 	}
 	for _, in := range inputs {
 		out, err := r.Render(context.Background(), in)
+		if fault.Is(err, fault.Invalid) && strings.HasPrefix(in, "![") {
+			continue // refused: nothing rendered
+		}
 		if err != nil {
 			t.Fatalf("render %q: %v", in, err)
 		}
@@ -148,7 +153,7 @@ func unsafeHTML(out string) string {
 							return "URL scheme " + v[:i]
 						}
 					}
-					if key == "src" && !strings.HasPrefix(v, "/media/") && !strings.HasPrefix(v, "https://ltx.example.edu/media/") {
+					if key == "src" && !strings.HasPrefix(v, "/media/") {
 						return "image from another host: " + v
 					}
 				}

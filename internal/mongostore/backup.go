@@ -120,12 +120,16 @@ func (im *Import) Load(ctx context.Context, collection string, docs [][]byte) er
 }
 
 // Commit removes the marker: the import is whole. The imported items and
-// assets get what their export leaves out first (media lists, versions).
+// assets get what their export leaves out first (media lists, versions),
+// and texts of an older export their media as paths.
 func (im *Import) Commit(ctx context.Context) error {
 	if err := im.s.versionAssets(ctx); err != nil {
 		return err
 	}
 	if err := im.s.fillMediaUses(ctx, true); err != nil {
+		return err
+	}
+	if err := im.s.writeMediaPaths(ctx, true); err != nil {
 		return err
 	}
 	if _, err := im.s.db.Collection(colSettings).DeleteOne(ctx, bson.D{{Key: "_id", Value: importMarker}}); err != nil {

@@ -125,7 +125,10 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := s.versionAssets(ctx); err != nil {
 		return err
 	}
-	return s.fillMediaUses(ctx, false)
+	if err := s.fillMediaUses(ctx, false); err != nil {
+		return err
+	}
+	return s.writeMediaPaths(ctx, false)
 }
 
 func isNamespaceNotFound(err error) bool {

@@ -1,6 +1,9 @@
 package record
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Kind is how both stores keep one kind of item (stories; lectures and
 // videos with their issues): its record shape, the conversions, and the
@@ -25,6 +28,10 @@ type Kind[T any, R any] struct {
 	// same fields for a record with the texts removed as with them.
 	Texts     func(*R) []*string
 	TextPaths []string
+	// MediaPaths writes the media of the record's texts as paths (see
+	// MediaPaths), changing only its texts, and reports whether it changed
+	// any; nil for a kind without Markdown.
+	MediaPaths func(ctx context.Context, m *MediaPaths, r *R) (bool, error)
 	// Paths are the bson paths of the indexed values in the Mongo store's
 	// documents.
 	Paths Paths

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"context"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
@@ -62,8 +63,9 @@ var LectureKind = Kind[lectures.Lecture, Lecture]{
 		}
 		return texts
 	},
-	TextPaths: []string{"body", "body_html", "live.body", "live.body_html"},
-	Paths:     Paths{Group: "series", Tags: "tags", LiveAt: "live.starts_at", LiveGroup: "live.series", LiveTags: "live.tags"},
+	TextPaths:  []string{"body", "body_html", "live.body", "live.body_html"},
+	MediaPaths: func(ctx context.Context, m *MediaPaths, r *Lecture) (bool, error) { return m.lecture(ctx, r) },
+	Paths:      Paths{Group: "series", Tags: "tags", LiveAt: "live.starts_at", LiveGroup: "live.series", LiveTags: "live.tags"},
 }
 
 // FromLecture gives the record of a lecture.

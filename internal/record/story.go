@@ -1,6 +1,7 @@
 package record
 
 import (
+	"context"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
@@ -59,8 +60,9 @@ var StoryKind = Kind[content.Story, Story]{
 		}
 		return texts
 	},
-	TextPaths: []string{"body", "body_html", "live.body_html"},
-	Paths:     Paths{Group: "column", Tags: "tags", LiveAt: "live.published_at", LiveGroup: "live.column", LiveTags: "live.tags"},
+	TextPaths:  []string{"body", "body_html", "live.body_html"},
+	MediaPaths: func(ctx context.Context, m *MediaPaths, r *Story) (bool, error) { return m.story(ctx, r) },
+	Paths:      Paths{Group: "column", Tags: "tags", LiveAt: "live.published_at", LiveGroup: "live.column", LiveTags: "live.tags"},
 }
 
 // FromStory gives the record of a story.

@@ -217,8 +217,13 @@ func (im *Import) load(ctx context.Context, collection string, doc []byte) error
 	return err
 }
 
-// Commit makes the import's records the database's.
-func (im *Import) Commit(context.Context) error {
+// Commit makes the import's records the database's, their texts with
+// media as paths (an export may be older than schema step 9).
+func (im *Import) Commit(ctx context.Context) error {
+	if err := im.s.rewriteMediaPaths(ctx, im.tx); err != nil {
+		_ = im.tx.Rollback()
+		return err
+	}
 	if err := im.tx.Commit(); err != nil {
 		return dbFault(err, "commit the import")
 	}

@@ -45,12 +45,14 @@ func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
 }
 
-// itemKind is what export and import need of a kind, whatever its types.
+// itemKind is what export, import and the schema steps need of a kind,
+// whatever its types.
 type itemKind interface {
 	name() string
 	dumpRecord(meta, texts []byte) (any, error)
 	load(ctx context.Context, tx *sql.Tx, doc []byte) error
 	index(meta, texts []byte) (record.Index, error)
+	writeMediaPaths(ctx context.Context, tx *sql.Tx, m *record.MediaPaths) error
 }
 
 // kinds are the kinds the store keeps, for export and import.

@@ -306,6 +306,13 @@ UPDATE items SET author = coalesce(json_extract(meta, '$.author'), '');
 CREATE INDEX items_admin_author ON items(kind, trashed, author, id);
 CREATE INDEX items_admin_author_status ON items(kind, trashed, author, status, id);
 `,
+	// Step 9: texts keep media as paths (/media/{id}), not as absolute URLs
+	// of the site's address of the day (record.MediaPaths). The texts are
+	// rewritten and their HTML rendered again by writeMediaPaths, once,
+	// when the store opens.
+	`
+INSERT INTO settings(name, n) VALUES ('media-paths-to-write', 1) ON CONFLICT (name) DO UPDATE SET n = 1;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

@@ -78,6 +78,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err == nil {
 		err = s.fillMediaUses(ctx)
 	}
+	if err == nil {
+		err = s.writeMediaPaths(ctx)
+	}
 	if err != nil {
 		_ = s.Close()
 		return nil, err

@@ -244,11 +244,14 @@ async function editorPage(id) {
     if (alt == null) return;
     // The image on a line of its own, where the cursor was.
     const before = body.value.slice(0, at), lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
-    const marker = `![${t("st.uploadingShort")}](uploading-${++uploadN})`;
+    // The marker is no image: a save or preview while it uploads must not
+    // meet an image the server refuses.
+    const marker = `[⏳ ${t("st.uploadingShort")} ${++uploadN}]`;
     body.setSelectionRange(at, end);
     insertAt(body, lead + marker + "\n\n");
     const asset = await uploadWithProgress(file, alt);
-    const text = asset ? `![${alt.replace(/[[\]]/g, "")}](${asset.url})` : "";
+    // The path, not the URL: it stays right when the site's address changes.
+    const text = asset ? `![${alt.replace(/[[\]]/g, "")}](${asset.path})` : "";
     body.value = body.value.replace(marker, text);
     changed();
   }

@@ -1,0 +1,117 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/yinling-cms/yinling/internal/record"
+	"github.com/yinling-cms/yinling/internal/testenv/oldtexts"
+)
+
+// TestStepNineWritesMediaAsPaths opens a database left at schema step 8
+// whose texts hold media as absolute URLs of the site's former addresses
+// (one story's photo already taken out of its HTML by a save after the
+// move) and finds every one a path, the HTML rendered again with the
+// photo back, in the working and live copies, the revisions and a
+// series; and the same after importing those records into a new database.
+func TestStepNineWritesMediaAsPaths(t *testing.T) {
+	ctx := context.Background()
+	old := oldtexts.New()
+	t.Run("opening an old database", func(t *testing.T) {
+		dir := t.TempDir()
+		db, err := openDB(filepath.Join(dir, FileName), false, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for v := range 8 {
+			if _, err := db.ExecContext(ctx, schema[v]); err != nil {
+				t.Fatalf("step %d: %v", v+1, err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, "PRAGMA user_version = 8"); err != nil {
+			t.Fatal(err)
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeOld(ctx, tx, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		_ = db.Close()
+
+		s, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+	})
+	t.Run("importing old records", func(t *testing.T) {
+		s, err := Open(ctx, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		im, err := s.BeginImport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for coll, recs := range map[string]any{"assets": old.Assets, "stories": old.Stories, "lectures": old.Lectures,
+			"series": old.Series, "revisions": old.Revisions} {
+			var raw []json.RawMessage
+			b, _ := json.Marshal(recs)
+			if err := json.Unmarshal(b, &raw); err != nil {
+				t.Fatal(err)
+			}
+			docs := make([][]byte, len(raw))
+			for i, r := range raw {
+				docs[i] = r
+			}
+			if err := im.Load(ctx, coll, docs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := im.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+	})
+}
+
+// writeOld writes the records as the store wrote them at schema step 8.
+func writeOld(ctx context.Context, tx *sql.Tx, old oldtexts.Records) error {
+	for _, a := range old.Assets {
+		if err := insertAsset(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	for _, r := range old.Revisions {
+		if err := insertRevision(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	for _, r := range old.Series {
+		if err := insertSeries(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	stories, lectures := itemsOf(&Store{}, record.StoryKind), itemsOf(&Store{}, record.LectureKind)
+	for _, r := range old.Stories {
+		if err := stories.insert(ctx, tx, r.Story()); err != nil {
+			return err
+		}
+	}
+	for _, r := range old.Lectures {
+		if err := lectures.insert(ctx, tx, r.Lecture()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
