@@ -282,11 +282,12 @@ async function editorPage(id) {
   };
   const videoTool = async () => {
     const list = await call("GET", "/videos?status=published&limit=50").then((r) => r.items).catch(() => []);
-    const pick = el("select", { id: "st-video-pick" }, list.map((v) => el("option", { value: v.url || "" }, v.title)));
+    const pick = el("select", { id: "st-video-pick" }, list.map((v) => el("option", { value: v.url ? new URL(v.url, location.href).pathname : "" }, v.title)));
     const v = await dialog(t("st.videoTitle"), list.length ? field(t("st.videoPick"), pick, t("st.videoHint")) : el("p", {}, t("st.noVideos")),
       [{ label: t("cancel"), value: "" }].concat(list.length ? [{ label: t("st.insert"), value: "ok", primary: true }] : []));
     if (v !== "ok" || !pick.value) return;
-    // On a paragraph of its own, where the website shows the player.
+    // On a paragraph of its own, where the website shows the player; as
+    // the page's path, which survives a change of the site's address.
     const before = body.value.slice(0, body.selectionStart);
     const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
     const name = pick.selectedOptions[0].textContent.replace(/[[\]]/g, "");
