@@ -184,6 +184,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // type, served on loopback.
 func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	s := newSite(t, atLoopback(t))
+	pages = publishWebsite(s)
+	return s.listen(), pages
+}
+
+// publishWebsite publishes a video, a story showing it, a series and a
+// session, and answers a path of each page type by its name (the
+// theme's page types; "error" is a path that is not there).
+func publishWebsite(s *site) map[string]string {
+	t := s.t
 	s.series(s.token)
 	cover := s.upload("合影.jpg", "image/jpeg", photoWithGPS(t), "退休教师在梧桐树下合影").want(http.StatusCreated).json()
 	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
@@ -199,7 +208,7 @@ func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	s.publish(st["id"].(string))
 	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
-	return s.listen(), map[string]string{
+	return map[string]string{
 		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
 		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
 		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",

@@ -91,10 +91,7 @@ func lectureCards(list []lectures.Lecture) []themes.LectureCard {
 }
 
 func (h *handlers) home(c *fiber.Ctx) error {
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		stories, err := h.d.Stories.ListLive(ctx, content.ListParams{Limit: homeStories})
 		if err != nil {
 			return "", p, err
@@ -126,7 +123,7 @@ func (h *handlers) NotFoundPage(c *fiber.Ctx) error {
 
 func (h *handlers) story(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		s, err := h.d.Stories.GetLive(ctx, slug)
 		if err != nil {
 			return "", p, err
@@ -179,12 +176,9 @@ func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.L
 }
 
 func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, params content.ListParams, self string) error {
-	q, err := httpx.QueryParams(c, "cursor")
-	if err != nil {
-		return h.failed(c, err)
-	}
-	params.Cursor, params.Limit = q["cursor"], pageSize
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	q := pageQuery(c, "cursor")
+	params.Cursor, params.Limit = q.Get("cursor"), pageSize
+	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		list, err := h.d.Stories.ListLive(ctx, params)
 		if err != nil {
 			return "", p, err
@@ -229,7 +223,7 @@ func (h *handlers) tag(c *fiber.Ctx) error {
 }
 
 func (h *handlers) lectureList(c *fiber.Ctx) error {
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
 			return "", p, err
@@ -247,7 +241,7 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 
 func (h *handlers) lecture(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		return h.lecturePageOf(ctx, p, slug, nil)
 	})
 }

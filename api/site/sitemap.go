@@ -137,9 +137,6 @@ func urlset(urls []sitemapURL) any {
 }
 
 func (h *handlers) serveXML(c *fiber.Ctx, build func(ctx context.Context) (any, error)) error {
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
 	err := h.d.Cache.Serve(c, "site:"+c.Path(), readcache.Answer{ContentType: xmlType}, func(ctx context.Context) ([]byte, error) {
 		v, err := build(ctx)
 		if err != nil {
