@@ -210,7 +210,7 @@ func publishWebsite(s *site) map[string]string {
 	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
 	return map[string]string{
 		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
-		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
+		"home": "/", "stories": "/stories", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
 		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
 		"search": "/search?q=%E8%A5%BF%E8%BF%81",
 	}

@@ -164,6 +164,7 @@ func TestWebsiteErrorsAreThemedPagesInChinese(t *testing.T) {
 		{"/columns/nope" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/columns/nope/feed.xml" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/columns/culture?cursor=junk", http.StatusBadRequest, "地址有误"},
+		{"/stories?cursor=junk&" + forwardedQueries[2], http.StatusBadRequest, "地址有误"},
 		{pages["tag"] + "?cursor=junk&" + forwardedQueries[1], http.StatusBadRequest, "地址有误"},
 		{"/videos?cursor=junk", http.StatusBadRequest, "地址有误"},
 		{"/search?q=" + url.QueryEscape(strings.Repeat("长", 101)), http.StatusBadRequest, "搜索词太长"},

@@ -63,6 +63,14 @@ func TestWebsitePages(t *testing.T) {
 		}
 		html(t, s.do("GET", "/columns/people", "", nil).want(http.StatusOK), "这里还没有报道")
 	})
+	t.Run("the home page leads on to every story and every video", func(t *testing.T) {
+		s := s.with(t)
+		html(t, s.do("GET", "/", "", nil).want(http.StatusOK), `<a class="button" href="/stories">更多报道</a>`,
+			`<a class="button" href="/videos">全部视频</a>`)
+		html(t, s.do("GET", "/stories", "", nil).want(http.StatusOK), "<h1>全部报道</h1>", `href="/stories/`+st["slug"].(string)+`"`,
+			`<link rel="canonical" href="`+baseURL+`/stories">`)
+		html(t, s.do("GET", "/stories?cursor=junk", "", nil).want(http.StatusBadRequest), "地址有误")
+	})
 	t.Run("search finds a story by its title, summary or tag", func(t *testing.T) {
 		s := s.with(t)
 		for _, q := range []string{"西迁故事", "六十年前", "讲座", "梧桐 西迁"} {

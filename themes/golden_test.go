@@ -51,6 +51,9 @@ func fixture() map[string]themes.Page {
 				Tags: []themes.MenuItem{{Name: "西迁", URL: "/tags/%E8%A5%BF%E8%BF%81"}}, UpdatedAt: at}
 			p.JSONLD = map[string]string{"@context": "https://schema.org", "@type": "NewsArticle", "headline": card.Title}
 		}),
+		"stories": with("/stories", "全部报道", func(p *themes.Page) {
+			p.Heading, p.Intro, p.Stories, p.NextURL = "全部报道", "离退休处的全部报道，最新的在前。", []themes.StoryCard{card}, "/stories?cursor=abc"
+		}),
 		"column": with("/columns/culture", "文化生活", func(p *themes.Page) {
 			p.Heading, p.Stories, p.NextURL = "文化生活", []themes.StoryCard{card}, "/columns/culture?cursor=abc"
 		}),

@@ -201,6 +201,12 @@ func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, 
 	})
 }
 
+// storyList is /stories: every published story, latest first (the home
+// page's 更多报道).
+func (h *handlers) storyList(c *fiber.Ctx) error {
+	return h.listPageWithIntro(c, "stories", "全部报道", h.d.SiteName+"的全部报道，最新的在前。", content.ListParams{}, "/stories")
+}
+
 func (h *handlers) column(c *fiber.Ctx) error {
 	col, ok, err := h.d.Stories.Columns().Get(c.UserContext(), c.Params("column"))
 	if err != nil {

@@ -75,6 +75,7 @@ func New(d Deps) *Surface {
 func (s *Surface) Routes(app fiber.Router) {
 	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
 	app.Get("/", std, h.home)
+	app.Get("/stories", std, h.storyList)
 	app.Get("/stories/:slug", std, h.story)
 	app.Get("/columns/:column", std, h.column)
 	app.Get("/columns/:column/feed.:format", std, h.columnFeed)

@@ -25,10 +25,11 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemapURLs lists every public page: the home page, columns, lectures
-// and every published story and session.
+// sitemapURLs lists every public page: the home page, the lists of
+// stories, lectures and videos, columns, and every published story,
+// session and video.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
-	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
+	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/stories"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
 	cols, err := h.d.Stories.Columns().List(ctx)
 	if err != nil {
 		return nil, err
