@@ -211,7 +211,8 @@ func publishWebsite(s *site) map[string]string {
 	return map[string]string{
 		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
 		"home": "/", "stories": "/stories", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
-		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
+		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "series": "/lectures/series/wu-tong-yu",
+		"error":  "/no/such/page",
 		"search": "/search?q=%E8%A5%BF%E8%BF%81",
 	}
 }

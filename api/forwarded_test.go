@@ -161,6 +161,7 @@ func TestWebsiteErrorsAreThemedPagesInChinese(t *testing.T) {
 		{"/stories/no-such-story" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/lectures/no-such-session" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/videos/no-such-video" + forwarded, http.StatusNotFound, "找不到这个页面"},
+		{"/lectures/series/no-such-series" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/columns/nope" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/columns/nope/feed.xml" + forwarded, http.StatusNotFound, "找不到这个页面"},
 		{"/columns/culture?cursor=junk", http.StatusBadRequest, "地址有误"},

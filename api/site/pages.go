@@ -73,21 +73,13 @@ func (h *handlers) storyCards(ctx context.Context, list []content.Story) ([]them
 
 func lectureCard(l lectures.Lecture) themes.LectureCard {
 	lv := l.Live
-	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary, Series: lv.Series,
+	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary,
 		EndsAt: lv.EndsAt, EventStatus: string(l.Event.Status), StatusReason: l.Event.Reason, Place: lectures.Location(l),
 		CalendarURL: "/lectures/" + l.Slug + ".ics"}
 	if lv.StartsAt != nil {
 		card.StartsAt = *lv.StartsAt
 	}
 	return card
-}
-
-func lectureCards(list []lectures.Lecture) []themes.LectureCard {
-	out := make([]themes.LectureCard, 0, len(list))
-	for _, l := range list {
-		out = append(out, lectureCard(l))
-	}
-	return out
 }
 
 func (h *handlers) home(c *fiber.Ctx) error {
@@ -103,7 +95,11 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures = lectureCards(upcoming.Items)
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures = namedCards(upcoming.Items, names)
 		latest, err := h.d.Videos.ListLive(ctx, videos.ListParams{Limit: homeVideos})
 		if err != nil {
 			return "", p, err
@@ -229,6 +225,9 @@ func (h *handlers) tag(c *fiber.Ctx) error {
 }
 
 func (h *handlers) lectureList(c *fiber.Ctx) error {
+	if to := seriesRedirect(c); to != "" {
+		return c.Redirect(to, fiber.StatusMovedPermanently)
+	}
 	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
@@ -238,7 +237,11 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures, p.Past = lectureCards(upcoming.Items), lectureCards(past.Items)
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures, p.Past = namedCards(upcoming.Items, names), namedCards(past.Items, names)
 		p.Title, p.Description = "讲座", h.d.SiteName+"的讲座：时间、地点与报名"
 		p.Feeds = append(p.Feeds, themes.Feed{Title: "讲座日历", URL: "/lectures.ics", Type: "text/calendar"})
 		return "lectures", p, nil
@@ -295,7 +298,7 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 		MediaURL: func(id string) string { return httpx.MediaURL(h.d.BaseURL, id) }}
 	if sr, err := h.d.Lectures.SeriesBySlug(ctx, lv.Series); err == nil {
 		opts.Series = &sr
-		view.Series = sr.Name
+		view.Series, view.SeriesURL = sr.Name, seriesURL(sr.Slug)
 	}
 	p.JSONLD = lectures.EventJSONLD(l, opts)
 	return "lecture", p, nil

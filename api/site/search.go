@@ -79,6 +79,10 @@ func (h *handlers) search(c *fiber.Ctx) error {
 			}
 			params.Cursor = page.NextCursor
 		}
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
 		lp := lectures.LiveParams{Limit: content.MaxLimit}
 		for seen := 0; seen < searchLectures && len(p.Lectures) < searchResults; {
 			page, err := h.d.Lectures.ListLive(ctx, lp)
@@ -91,7 +95,7 @@ func (h *handlers) search(c *fiber.Ctx) error {
 					speakers = append(speakers, sp.Name)
 				}
 				if match(l.Live.Title, l.Live.Summary, strings.Join(speakers, " ")) && len(p.Lectures) < searchResults {
-					p.Lectures = append(p.Lectures, lectureCard(l))
+					p.Lectures = append(p.Lectures, namedCards([]lectures.Lecture{l}, names)...)
 				}
 			}
 			seen += len(page.Items)

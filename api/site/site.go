@@ -71,7 +71,8 @@ func New(d Deps) *Surface {
 }
 
 // Routes binds the website's routes. The content API's calendar feeds
-// (/lectures.ics, /lectures/{slug}.ics) are bound before these.
+// (/lectures.ics, /lectures/{slug}.ics, /lectures/series/{slug}.ics) are
+// bound before these.
 func (s *Surface) Routes(app fiber.Router) {
 	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
 	app.Get("/", std, h.home)
@@ -88,6 +89,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/sitemaps/:n.xml", std, h.sitemapPart)
 	app.Get("/robots.txt", std, h.robots)
 	app.Get("/lectures", std, h.lectureList)
+	app.Get("/lectures/series/:slug", std, h.seriesPage)
 	app.Get("/lectures/:slug", std, h.lecture)
 	app.Post("/lectures/:slug/register", std, h.register)
 	app.Get("/videos", std, h.videoList)

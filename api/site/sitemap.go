@@ -26,8 +26,8 @@ type sitemapURL struct {
 }
 
 // sitemapURLs lists every public page: the home page, the lists of
-// stories, lectures and videos, columns, and every published story,
-// session and video.
+// stories, lectures and videos, columns, lecture series, and every
+// published story, session and video.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/stories"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
 	cols, err := h.d.Stories.Columns().List(ctx)
@@ -50,6 +50,14 @@ func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 			break
 		}
 		p.Cursor = page.NextCursor
+	}
+	series, err := h.d.Lectures.AllSeries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sr := range series {
+		// no lastmod: the page changes with its sessions, not only the series
+		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + seriesURL(sr.Slug)})
 	}
 	lp := lectures.LiveParams{Limit: content.MaxLimit}
 	for {
