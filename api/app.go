@@ -180,6 +180,10 @@ func New(d Deps) *fiber.App {
 	var cache *readcache.Cache
 	if d.Changes != nil {
 		cache = readcache.New(d.Changes, d.ReadCacheBytes)
+		m.Gauge("yinling_read_cache_answers", "Answers kept in the read cache (content API, website pages and feeds).",
+			func() float64 { n, _ := cache.Size(); return float64(n) })
+		m.Gauge("yinling_read_cache_bytes", "Bytes the read cache's answers count for (bounded by YINLING_READ_CACHE_MB).",
+			func() float64 { _, b := cache.Size(); return float64(b) })
 	}
 	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})

@@ -4,14 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
@@ -184,6 +188,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // type, served on loopback.
 func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	s := newSite(t, atLoopback(t))
+	pages = publishWebsite(s)
+	return s.listen(), pages
+}
+
+// publishWebsite publishes a video, a story showing it, a series and a
+// session, and answers a path of each page type by its name (the
+// theme's page types; "error" is a path that is not there).
+func publishWebsite(s *site) map[string]string {
+	t := s.t
 	s.series(s.token)
 	cover := s.upload("合影.jpg", "image/jpeg", photoWithGPS(t), "退休教师在梧桐树下合影").want(http.StatusCreated).json()
 	clip := s.upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 65_000), "").want(http.StatusCreated).json()
@@ -199,10 +212,11 @@ func websiteFixture(t *testing.T) (base string, pages map[string]string) {
 	s.publish(st["id"].(string))
 	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).want(http.StatusCreated).json()
 	s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
-	return s.listen(), map[string]string{
+	return map[string]string{
 		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
-		"home": "/", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
-		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "error": "/no/such/page",
+		"home": "/", "stories": "/stories", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
+		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "series": "/lectures/series/wu-tong-yu",
+		"error":  "/no/such/page",
 		"search": "/search?q=%E8%A5%BF%E8%BF%81",
 	}
 }
@@ -376,6 +390,87 @@ func TestBrowserAccessibilityAudit(t *testing.T) {
 			eval[string](t, ctx, `document.cookie = "`+cookie+`; path=/"`)
 			do(t, ctx, chromedp.Navigate(base+path))
 			audit(name, contrast)
+		}
+	}
+}
+
+// TestBrowserForwardedLinksAtAPhone opens a link of each page type as
+// WeChat forwards it, at a phone's 375x812, with JavaScript and without
+// (WeChat's browser, or a reader who turned it off): each is the page in
+// Chinese, canonical without the added parameters, no wider than the
+// phone, its text 18 px or more. Series pages also reflow at 320 px with
+// controls of 60x60 px.
+func TestBrowserForwardedLinksAtAPhone(t *testing.T) {
+	exe := chromium(t)
+	base, pages := websiteFixture(t)
+	ctx := browser(t, exe)
+	type look struct {
+		Lang, H1, Canonical, FontSize string
+		Overflow, ReadAloudHidden     bool
+	}
+	names := slices.Sorted(maps.Keys(pages))
+	for _, js := range []bool{true, false} {
+		mode := "js"
+		if !js {
+			mode = "nojs"
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js}); err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range names {
+			if name == "error" {
+				continue
+			}
+			path, query := pages[name], forwardedQueries[i%len(forwardedQueries)]
+			do(t, ctx, chromedp.EmulateViewport(375, 812))
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			res, err := chromedp.RunResponse(sctx, chromedp.Navigate(base+withQuery(path, query)))
+			cancel()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if res.Status != http.StatusOK || !strings.HasPrefix(res.MimeType, "text/html") {
+				t.Errorf("%s (%s) ?%s: %d %s", name, mode, query, res.Status, res.MimeType)
+			}
+			l := eval[look](t, ctx, `(() => ({lang: document.documentElement.lang, h1: (document.querySelector("h1") || {}).textContent || "",
+				canonical: (document.querySelector('link[rel="canonical"]') || {}).href || "",
+				fontSize: getComputedStyle(document.querySelector("main p")).fontSize,
+				overflow: document.documentElement.scrollWidth > window.innerWidth,
+				readAloudHidden: !document.querySelector(".read-aloud") || document.querySelector(".read-aloud").hidden}))()`)
+			screenshot(t, ctx, fmt.Sprintf("forwarded-%s-375-%s", name, mode))
+			wantCanonical := base + strings.Split(path, "?")[0]
+			if l.Lang != "zh-CN" || !regexp.MustCompile(`\p{Han}`).MatchString(l.H1) || l.Canonical != wantCanonical {
+				t.Errorf("%s (%s): lang %q, h1 %q, canonical %q (want %q)", name, mode, l.Lang, l.H1, l.Canonical, wantCanonical)
+			}
+			if l.Overflow {
+				t.Errorf("%s (%s) at 375 px scrolls sideways", name, mode)
+			}
+			if px := parsePx(l.FontSize); px < 18 {
+				t.Errorf("%s (%s): text of %s", name, mode, l.FontSize)
+			}
+			if !js && !l.ReadAloudHidden {
+				t.Errorf("%s: the read-aloud button shows without JavaScript", name)
+			}
+		}
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"series", "home", "stories"} {
+		do(t, ctx, chromedp.EmulateViewport(320, 812), chromedp.Navigate(base+withQuery(pages[name], forwardedQueries[1])))
+		screenshot(t, ctx, fmt.Sprintf("forwarded-%s-320", name))
+		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+			t.Errorf("%s at 320 px scrolls sideways", name)
+		}
+		targets := eval[[]map[string]any](t, ctx, `Array.from(document.querySelectorAll("main .button, main .series a, .menu a")).map(e => {
+			const r = e.getBoundingClientRect(); return {text: e.textContent.trim(), w: r.width, h: r.height} })`)
+		if len(targets) == 0 {
+			t.Fatalf("%s: no controls found", name)
+		}
+		for _, tg := range targets {
+			if tg["w"].(float64) < 60 || tg["h"].(float64) < 60 {
+				t.Errorf("%s: the control %q is %.0fx%.0f px, under 60x60", name, tg["text"], tg["w"], tg["h"])
+			}
 		}
 	}
 }

@@ -91,7 +91,7 @@ func TestFeedsParseEveryField(t *testing.T) {
 
 	sm := string(s.do("GET", "/sitemap.xml", "", nil).want(http.StatusOK).body)
 	for _, want := range append([]string{`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`, "<loc>" + baseURL + "/</loc>",
-		"<loc>" + baseURL + "/columns/culture</loc>"}, "<loc>"+baseURL+"/stories/"+slugs[0]+"</loc>") {
+		"<loc>" + baseURL + "/stories</loc>", "<loc>" + baseURL + "/columns/culture</loc>"}, "<loc>"+baseURL+"/stories/"+slugs[0]+"</loc>") {
 		if !strings.Contains(sm, want) {
 			t.Errorf("the sitemap lacks %s", want)
 		}

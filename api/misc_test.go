@@ -78,6 +78,8 @@ func TestMetrics(t *testing.T) {
 		`yinling_http_requests_total{surface="operations",code="2xx"} 2`,
 		`yinling_http_request_seconds_count{surface="admin"}`,
 		"go_goroutines ",
+		// the stories list above is one answer kept
+		"yinling_read_cache_answers 1\n", "yinling_read_cache_bytes ",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)

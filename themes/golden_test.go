@@ -27,7 +27,7 @@ func fixture() map[string]themes.Page {
 	card := themes.StoryCard{URL: "/stories/xi-qian", Title: "梧桐树下的西迁故事", Summary: "老教授讲述六十年前的西迁，“交大”人的选择与坚守。",
 		Column: themes.MenuItem{Name: "文化生活", URL: "/columns/culture"}, PublishedAt: at,
 		Cover: &themes.Image{URL: "https://ltx.example.edu/media/06h3", Alt: "退休教师在梧桐树下合影", Width: 1200, Height: 800}}
-	lecture := themes.LectureCard{URL: "/lectures/shu-fa", Title: "梧桐语讲坛：书法与养生", Series: "梧桐语讲坛", StartsAt: start, EndsAt: &end,
+	lecture := themes.LectureCard{URL: "/lectures/shu-fa", Title: "梧桐语讲坛：书法与养生", Series: "梧桐语讲坛", SeriesURL: "/lectures/series/wu-tong-yu", StartsAt: start, EndsAt: &end,
 		EventStatus: "rescheduled", StatusReason: "场地调整", Place: "兴庆校区 图书馆 报告厅", CalendarURL: "/lectures/shu-fa.ics"}
 	video := themes.VideoView{VideoCard: themes.VideoCard{URL: "/videos/deng-gao", Title: "重阳登高", DurationS: 65,
 		Poster: &themes.Image{URL: "https://ltx.example.edu/media/06h4", Alt: "登高合影", Width: 720, Height: 1280}, PublishedAt: at},
@@ -51,6 +51,9 @@ func fixture() map[string]themes.Page {
 				Tags: []themes.MenuItem{{Name: "西迁", URL: "/tags/%E8%A5%BF%E8%BF%81"}}, UpdatedAt: at}
 			p.JSONLD = map[string]string{"@context": "https://schema.org", "@type": "NewsArticle", "headline": card.Title}
 		}),
+		"stories": with("/stories", "全部报道", func(p *themes.Page) {
+			p.Heading, p.Intro, p.Stories, p.NextURL = "全部报道", "离退休处的全部报道，最新的在前。", []themes.StoryCard{card}, "/stories?cursor=abc"
+		}),
 		"column": with("/columns/culture", "文化生活", func(p *themes.Page) {
 			p.Heading, p.Stories, p.NextURL = "文化生活", []themes.StoryCard{card}, "/columns/culture?cursor=abc"
 		}),
@@ -67,9 +70,25 @@ func fixture() map[string]themes.Page {
 			p.Form = &themes.RegistrationForm{Name: "王阿姨", Phone: "123", Errors: map[string]string{"phone": "请填写手机号（11位）或带区号的电话。"},
 				Message: "请检查下面标出的内容。"}
 		}),
+		"series": with("/lectures/series/wu-tong-yu", "梧桐语讲坛", func(p *themes.Page) {
+			next, cancelled, past := lecture, lecture, lecture
+			for _, c := range []*themes.LectureCard{&next, &cancelled, &past} {
+				c.Series, c.SeriesURL = "", "" // the series' own page
+			}
+			next.EventStatus, next.StatusReason = "scheduled", ""
+			cancelled.EventStatus, cancelled.StatusReason = "cancelled", "大雪"
+			past.StartsAt, past.EndsAt = start.AddDate(0, -1, 0), nil
+			p.Heading, p.Description = "梧桐语讲坛", "离退休处的梧桐语讲坛：每场讲座的时间、地点与报名"
+			p.Series = &themes.SeriesView{Name: "梧桐语讲坛", URL: "/lectures/series/wu-tong-yu", CalendarURL: "/lectures/series/wu-tong-yu.ics",
+				DescriptionHTML: "<p>每月一期，请老同志讲<strong>西迁</strong>往事。</p>",
+				Cover:           &themes.Image{URL: "https://ltx.example.edu/media/06h7", Alt: "梧桐语讲坛现场", Width: 1200, Height: 800}}
+			p.Lectures, p.Past = []themes.LectureCard{next, cancelled}, []themes.LectureCard{past}
+		}),
 		"registered": with("/lectures/shu-fa/register", "报名成功", func(p *themes.Page) {
 			p.NoIndex = true
-			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: lecture}
+			receipt := lecture
+			receipt.Series, receipt.SeriesURL = "", "" // the receipt does not lead away
+			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: receipt}
 		}),
 		"search": with("/search", "搜索", func(p *themes.Page) {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"

@@ -34,10 +34,13 @@ type Page struct {
 	Lectures []LectureCard
 	Past     []LectureCard
 	Lecture  *LectureView
-	Videos   []VideoCard
-	Video    *VideoView
-	Heading  string // a column's or tag's name
-	Query    string // what a search asked for
+	// Series is a lecture series' page (its sessions are Lectures, to
+	// come, and Past).
+	Series  *SeriesView
+	Videos  []VideoCard
+	Video   *VideoView
+	Heading string // a column's or tag's name
+	Query   string // what a search asked for
 	// Found is a search's answer from the index (nil: the bounded title
 	// search's Stories and Lectures).
 	Found   *SearchView
@@ -111,9 +114,12 @@ type BodyPart struct {
 
 // LectureCard is a session in a list.
 type LectureCard struct {
-	URL, Title, Summary, Series string
-	StartsAt                    time.Time
-	EndsAt                      *time.Time
+	URL, Title, Summary string
+	// Series is the session's series' name and SeriesURL its page, on
+	// pages that link to it (not on the series' own page, nor a receipt).
+	Series, SeriesURL string
+	StartsAt          time.Time
+	EndsAt            *time.Time
 	// EventStatus is scheduled, postponed, rescheduled, cancelled or
 	// moved_online (the page shows it in words and colour).
 	EventStatus, StatusReason string
@@ -137,6 +143,16 @@ type LectureView struct {
 	PlacesLeft   int64
 	WaitlistLeft int64
 	Cover        *Image
+}
+
+// SeriesView is a lecture series' page.
+type SeriesView struct {
+	Name, URL string
+	// DescriptionHTML is the series' description, sanitized HTML.
+	DescriptionHTML string
+	Cover           *Image
+	// CalendarURL is the series' iCalendar feed.
+	CalendarURL string
 }
 
 // Speaker is one speaker of a session.

@@ -3,6 +3,7 @@ package httpx
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,13 @@ type Metrics struct {
 	count map[[2]string]uint64
 	secs  map[string]float64
 	n     map[string]uint64
+	// gauges are figures read when they are asked for (Gauge).
+	gauges []gauge
+}
+
+type gauge struct {
+	name, help string
+	value      func() float64
 }
 
 func NewMetrics() *Metrics {
@@ -37,6 +45,14 @@ func surface(path string) string {
 		return "operations"
 	}
 	return "other"
+}
+
+// Gauge adds a figure to the text, read each time the text is made: name
+// in Prometheus' form (yinling_...), help its one-line description.
+func (m *Metrics) Gauge(name, help string, value func() float64) {
+	m.mu.Lock()
+	m.gauges = append(m.gauges, gauge{name: name, help: help, value: value})
+	m.mu.Unlock()
 }
 
 func (m *Metrics) Observe(path string, status int, d time.Duration) {
@@ -72,7 +88,11 @@ func (m *Metrics) Text() string {
 	for _, s := range surfaces {
 		fmt.Fprintf(&b, "yinling_http_request_seconds_sum{surface=%q} %g\nyinling_http_request_seconds_count{surface=%q} %d\n", s, m.secs[s], s, m.n[s])
 	}
+	gauges := slices.Clone(m.gauges)
 	m.mu.Unlock()
+	for _, g := range gauges {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", g.name, g.help, g.name, g.name, g.value())
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(&b, "# HELP yinling_up_seconds Seconds since the process started.\n# TYPE yinling_up_seconds gauge\nyinling_up_seconds %g\n", time.Since(m.start).Seconds())

@@ -186,6 +186,18 @@ func (rc *Cache) refresh(ctx context.Context) {
 	}
 }
 
+// Size is what the cache holds now: how many answers, and the bytes they
+// count for (bodies, keys and bookkeeping; at most maxBytes). A nil cache
+// holds nothing.
+func (rc *Cache) Size() (answers int, bytes int64) {
+	if rc == nil {
+		return 0, 0
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.entries), rc.bytes
+}
+
 // invalidate makes the next answer look at the counter (after a change
 // made through this instance, so its own readers see it at once).
 func (rc *Cache) Invalidate() {

@@ -86,6 +86,24 @@ func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
 	}
 }
 
+func TestReadCacheSizeIsWhatItHolds(t *testing.T) {
+	var none *Cache
+	if n, b := none.Size(); n != 0 || b != 0 {
+		t.Fatalf("a nil cache holds %d answers, %d bytes", n, b)
+	}
+	rc := New(&counter{}, 1<<20)
+	build := func(context.Context) ([]byte, error) { return []byte("<p>页</p>"), nil }
+	for _, key := range []string{"/a", "/b", "/a"} {
+		if _, err := rc.Answer(context.Background(), key, build); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, b := rc.Size()
+	if n != 2 || b != rc.bytes || b <= 0 {
+		t.Fatalf("Size = %d answers, %d bytes; want 2 and %d", n, b, rc.bytes)
+	}
+}
+
 func TestReadCacheFollowsTheCounterAndSurvivesItsOutage(t *testing.T) {
 	c := &counter{}
 	rc := New(c, 1<<20)

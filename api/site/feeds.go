@@ -98,9 +98,6 @@ func (h *handlers) serveFeed(c *fiber.Ctx, format string, build func(ctx context
 	if !ok {
 		return h.NotFoundPage(c)
 	}
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
 	err := h.d.Cache.Serve(c, "site:"+c.Path(), readcache.Answer{ContentType: ff.contentType}, func(ctx context.Context) ([]byte, error) {
 		f, err := build(ctx)
 		if err != nil {

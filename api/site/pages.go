@@ -73,7 +73,7 @@ func (h *handlers) storyCards(ctx context.Context, list []content.Story) ([]them
 
 func lectureCard(l lectures.Lecture) themes.LectureCard {
 	lv := l.Live
-	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary, Series: lv.Series,
+	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary,
 		EndsAt: lv.EndsAt, EventStatus: string(l.Event.Status), StatusReason: l.Event.Reason, Place: lectures.Location(l),
 		CalendarURL: "/lectures/" + l.Slug + ".ics"}
 	if lv.StartsAt != nil {
@@ -82,19 +82,8 @@ func lectureCard(l lectures.Lecture) themes.LectureCard {
 	return card
 }
 
-func lectureCards(list []lectures.Lecture) []themes.LectureCard {
-	out := make([]themes.LectureCard, 0, len(list))
-	for _, l := range list {
-		out = append(out, lectureCard(l))
-	}
-	return out
-}
-
 func (h *handlers) home(c *fiber.Ctx) error {
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		stories, err := h.d.Stories.ListLive(ctx, content.ListParams{Limit: homeStories})
 		if err != nil {
 			return "", p, err
@@ -106,7 +95,11 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures = lectureCards(upcoming.Items)
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures = namedCards(upcoming.Items, names)
 		latest, err := h.d.Videos.ListLive(ctx, videos.ListParams{Limit: homeVideos})
 		if err != nil {
 			return "", p, err
@@ -126,7 +119,7 @@ func (h *handlers) NotFoundPage(c *fiber.Ctx) error {
 
 func (h *handlers) story(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		s, err := h.d.Stories.GetLive(ctx, slug)
 		if err != nil {
 			return "", p, err
@@ -179,12 +172,9 @@ func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.L
 }
 
 func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, params content.ListParams, self string) error {
-	q, err := httpx.QueryParams(c, "cursor")
-	if err != nil {
-		return h.failed(c, err)
-	}
-	params.Cursor, params.Limit = q["cursor"], pageSize
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	q := pageQuery(c, "cursor")
+	params.Cursor, params.Limit = q.Get("cursor"), pageSize
+	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		list, err := h.d.Stories.ListLive(ctx, params)
 		if err != nil {
 			return "", p, err
@@ -205,6 +195,12 @@ func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, 
 		p.Description = intro
 		return page, p, nil
 	})
+}
+
+// storyList is /stories: every published story, latest first (the home
+// page's 更多报道).
+func (h *handlers) storyList(c *fiber.Ctx) error {
+	return h.listPageWithIntro(c, "stories", "全部报道", h.d.SiteName+"的全部报道，最新的在前。", content.ListParams{}, "/stories")
 }
 
 func (h *handlers) column(c *fiber.Ctx) error {
@@ -229,7 +225,10 @@ func (h *handlers) tag(c *fiber.Ctx) error {
 }
 
 func (h *handlers) lectureList(c *fiber.Ctx) error {
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	if to := seriesRedirect(c); to != "" {
+		return c.Redirect(to, fiber.StatusMovedPermanently)
+	}
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
 			return "", p, err
@@ -238,7 +237,11 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures, p.Past = lectureCards(upcoming.Items), lectureCards(past.Items)
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
+		p.Lectures, p.Past = namedCards(upcoming.Items, names), namedCards(past.Items, names)
 		p.Title, p.Description = "讲座", h.d.SiteName+"的讲座：时间、地点与报名"
 		p.Feeds = append(p.Feeds, themes.Feed{Title: "讲座日历", URL: "/lectures.ics", Type: "text/calendar"})
 		return "lectures", p, nil
@@ -247,7 +250,7 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 
 func (h *handlers) lecture(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		return h.lecturePageOf(ctx, p, slug, nil)
 	})
 }
@@ -295,7 +298,7 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 		MediaURL: func(id string) string { return httpx.MediaURL(h.d.BaseURL, id) }}
 	if sr, err := h.d.Lectures.SeriesBySlug(ctx, lv.Series); err == nil {
 		opts.Series = &sr
-		view.Series = sr.Name
+		view.Series, view.SeriesURL = sr.Name, seriesURL(sr.Slug)
 	}
 	p.JSONLD = lectures.EventJSONLD(l, opts)
 	return "lecture", p, nil

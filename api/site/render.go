@@ -64,15 +64,34 @@ func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) them
 	return p
 }
 
+// pageQuery reads the query parameters a page uses and ignores every
+// other: links arrive with parameters added by WeChat (from,
+// isappinstalled, scene, clicktime, enterid), newsletters (utm_*) and
+// others, and the page answers them as it would without. A parameter
+// given twice counts once (its first value); an empty one is not given.
+func pageQuery(c *fiber.Ctx, used ...string) url.Values {
+	q := url.Values{}
+	args := c.Context().QueryArgs()
+	for _, k := range used {
+		if v := args.Peek(k); len(v) > 0 {
+			q.Set(k, string(v)) // a copy
+		}
+	}
+	return q
+}
+
 // cachedPage answers a page from the read cache, or builds it (build
 // returns the page type and its data) and renders it with the theme. The
-// key holds the reader's preferences: each variant is a page of its own.
-// A build that fails answers the theme's error page, never cached.
-func (h *handlers) cachedPage(c *fiber.Ctx, build func(ctx context.Context, p themes.Page) (string, themes.Page, error)) error {
+// key is the path, the parameters the page uses (q, from pageQuery: never
+// the whole query string, or every link's added parameters would make a
+// page of their own) and the reader's preferences: each variant is a
+// page of its own. A build that fails answers the theme's error page,
+// never cached.
+func (h *handlers) cachedPage(c *fiber.Ctx, q url.Values, build func(ctx context.Context, p themes.Page) (string, themes.Page, error)) error {
 	// Only what the key needs is read on every request; the frame (menu
 	// and all) is made when the page is built.
 	path, pr := strings.Clone(c.Path()), prefs(c)
-	key := "site:" + path + "?" + string(c.Request().URI().QueryString()) + "#" +
+	key := "site:" + path + "?" + q.Encode() + "#" +
 		strconv.Itoa(pr.TextSize) + strconv.FormatBool(pr.Contrast)
 	err := h.d.Cache.Serve(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
 		func(ctx context.Context) ([]byte, error) {
@@ -100,7 +119,9 @@ func (h *handlers) failed(c *fiber.Ctx, err error) error {
 	case f != nil && f.Kind == fault.NotFound:
 		return h.errorPage(c, fiber.StatusNotFound, "找不到这个页面", "地址可能有误，或者这个页面已经撤下。")
 	case f != nil && f.Kind == fault.Invalid:
-		return h.errorPage(c, fiber.StatusBadRequest, "地址有误", f.Message)
+		// f.Message is for developers, in English: readers get words of
+		// their own (a cut-off cursor from a copied link is the usual case).
+		return h.errorPage(c, fiber.StatusBadRequest, "地址有误", "这个地址不完整或有误，可能是复制、转发时被改动了。请回到上一页，或从首页重新进入。")
 	case f != nil && f.Kind == fault.Unavailable, errors.Is(err, context.DeadlineExceeded):
 		c.Set(fiber.HeaderRetryAfter, "5")
 		return h.errorPage(c, fiber.StatusServiceUnavailable, "网站暂时忙不过来", "请稍等片刻，再刷新这个页面。")

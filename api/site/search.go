@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/search"
@@ -29,18 +28,21 @@ const (
 )
 
 func (h *handlers) search(c *fiber.Ctx) error {
-	q, err := httpx.QueryParams(c, "q", "cursor")
-	if err != nil {
-		return h.failed(c, err)
-	}
-	query := strings.TrimSpace(q["q"])
+	q := pageQuery(c, "q", "cursor")
+	query := strings.TrimSpace(q.Get("q"))
 	if utf8.RuneCountInString(query) > maxQuery {
 		return h.errorPage(c, fiber.StatusBadRequest, "搜索词太长", "请少于100个字。")
 	}
-	if h.d.Search != nil {
-		return h.searchIndex(c, query, q["cursor"])
+	if query == "" {
+		q.Del("q")
+	} else {
+		q.Set("q", query)
 	}
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	if h.d.Search != nil && query != "" {
+		return h.searchIndex(c, q, query)
+	}
+	q.Del("cursor") // the bounded search, and an empty one, have one page
+	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		p.Title, p.Heading, p.NoIndex = "搜索", query, true
 		p.Query = query
 		if query == "" {
@@ -77,6 +79,10 @@ func (h *handlers) search(c *fiber.Ctx) error {
 			}
 			params.Cursor = page.NextCursor
 		}
+		names, err := h.seriesNames(ctx)
+		if err != nil {
+			return "", p, err
+		}
 		lp := lectures.LiveParams{Limit: content.MaxLimit}
 		for seen := 0; seen < searchLectures && len(p.Lectures) < searchResults; {
 			page, err := h.d.Lectures.ListLive(ctx, lp)
@@ -89,7 +95,7 @@ func (h *handlers) search(c *fiber.Ctx) error {
 					speakers = append(speakers, sp.Name)
 				}
 				if match(l.Live.Title, l.Live.Summary, strings.Join(speakers, " ")) && len(p.Lectures) < searchResults {
-					p.Lectures = append(p.Lectures, lectureCard(l))
+					p.Lectures = append(p.Lectures, namedCards([]lectures.Lecture{l}, names)...)
 				}
 			}
 			seen += len(page.Items)
@@ -105,17 +111,16 @@ func (h *handlers) search(c *fiber.Ctx) error {
 var kindNames = map[string]string{"stories": "报道", "lectures": "讲座", "videos": "短视频"}
 
 // searchIndex answers /search from the index: ranked, with the matches
-// marked, ten to a page.
-func (h *handlers) searchIndex(c *fiber.Ctx, query, cursor string) error {
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+// marked, ten to a page. q holds the page's parameters, query the words.
+func (h *handlers) searchIndex(c *fiber.Ctx, q url.Values, query string) error {
+	text, err := search.Check(query)
+	if err != nil {
+		// Check's words are English: the reader gets the rule in Chinese.
+		return h.errorPage(c, fiber.StatusBadRequest, "搜索词有误", "请用文字搜索，少于100个字，不要只输入符号。")
+	}
+	cursor := q.Get("cursor")
+	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		p.Title, p.Heading, p.NoIndex, p.Query = "搜索", query, true, query
-		if query == "" {
-			return "search", p, nil
-		}
-		text, err := search.Check(query)
-		if err != nil {
-			return "", p, err
-		}
 		r, err := h.d.Search.Search(ctx, search.Query{Text: text, Cursor: cursor, Limit: 10})
 		if err != nil {
 			return "", p, err

@@ -71,11 +71,13 @@ func New(d Deps) *Surface {
 }
 
 // Routes binds the website's routes. The content API's calendar feeds
-// (/lectures.ics, /lectures/{slug}.ics) are bound before these.
+// (/lectures.ics, /lectures/{slug}.ics, /lectures/series/{slug}.ics) are
+// bound before these.
 func (s *Surface) Routes(app fiber.Router) {
 	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
 	app.Get("/", std, h.home)
-	app.Get("/stories/:slug", std, httpx.NoQuery, h.story)
+	app.Get("/stories", std, h.storyList)
+	app.Get("/stories/:slug", std, h.story)
 	app.Get("/columns/:column", std, h.column)
 	app.Get("/columns/:column/feed.:format", std, h.columnFeed)
 	app.Get("/tags/:tag", std, h.tag)
@@ -86,12 +88,13 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/sitemap.xml", std, h.sitemap)
 	app.Get("/sitemaps/:n.xml", std, h.sitemapPart)
 	app.Get("/robots.txt", std, h.robots)
-	app.Get("/lectures", std, httpx.NoQuery, h.lectureList)
-	app.Get("/lectures/:slug", std, httpx.NoQuery, h.lecture)
+	app.Get("/lectures", std, h.lectureList)
+	app.Get("/lectures/series/:slug", std, h.seriesPage)
+	app.Get("/lectures/:slug", std, h.lecture)
 	app.Post("/lectures/:slug/register", std, h.register)
 	app.Get("/videos", std, h.videoList)
 	app.Get("/videos.xml", std, h.videosFeed)
-	app.Get("/videos/:slug", std, httpx.NoQuery, h.video)
+	app.Get("/videos/:slug", std, h.video)
 	app.Post("/settings", std, h.settings)
 	app.Get("/search", std, h.search)
 	app.Get("/static/:hash/*", h.static)

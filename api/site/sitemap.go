@@ -25,10 +25,11 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemapURLs lists every public page: the home page, columns, lectures
-// and every published story and session.
+// sitemapURLs lists every public page: the home page, the lists of
+// stories, lectures and videos, columns, lecture series, and every
+// published story, session and video.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
-	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
+	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/stories"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
 	cols, err := h.d.Stories.Columns().List(ctx)
 	if err != nil {
 		return nil, err
@@ -49,6 +50,14 @@ func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 			break
 		}
 		p.Cursor = page.NextCursor
+	}
+	series, err := h.d.Lectures.AllSeries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sr := range series {
+		// no lastmod: the page changes with its sessions, not only the series
+		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + seriesURL(sr.Slug)})
 	}
 	lp := lectures.LiveParams{Limit: content.MaxLimit}
 	for {
@@ -137,9 +146,6 @@ func urlset(urls []sitemapURL) any {
 }
 
 func (h *handlers) serveXML(c *fiber.Ctx, build func(ctx context.Context) (any, error)) error {
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
 	err := h.d.Cache.Serve(c, "site:"+c.Path(), readcache.Answer{ContentType: xmlType}, func(ctx context.Context) ([]byte, error) {
 		v, err := build(ctx)
 		if err != nil {

@@ -60,12 +60,10 @@ func (h *handlers) videoCards(ctx context.Context, list []videos.Video) ([]theme
 
 // videoList is /videos (?tag=, ?cursor=).
 func (h *handlers) videoList(c *fiber.Ctx) error {
-	q, err := httpx.QueryParams(c, "tag", "cursor")
-	if err != nil {
-		return h.failed(c, err)
-	}
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		page, err := h.d.Videos.ListLive(ctx, videos.ListParams{Tag: q["tag"], Cursor: q["cursor"], Limit: pageSize})
+	q := pageQuery(c, "tag", "cursor")
+	tag, cursor := q.Get("tag"), q.Get("cursor")
+	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		page, err := h.d.Videos.ListLive(ctx, videos.ListParams{Tag: tag, Cursor: cursor, Limit: pageSize})
 		if err != nil {
 			return "", p, err
 		}
@@ -74,12 +72,12 @@ func (h *handlers) videoList(c *fiber.Ctx) error {
 		}
 		if page.NextCursor != "" {
 			next := url.Values{"cursor": {page.NextCursor}}
-			if q["tag"] != "" {
-				next.Set("tag", q["tag"])
+			if tag != "" {
+				next.Set("tag", tag)
 			}
 			p.NextURL = "/videos?" + next.Encode()
 		}
-		p.Title, p.NoIndex = "短视频", q["tag"] != "" || q["cursor"] != ""
+		p.Title, p.NoIndex = "短视频", tag != "" || cursor != ""
 		p.Feeds = append(p.Feeds, themes.Feed{Title: "短视频（Media RSS）", URL: "/videos.xml", Type: "application/rss+xml"})
 		return "videos", p, nil
 	})
@@ -88,7 +86,7 @@ func (h *handlers) videoList(c *fiber.Ctx) error {
 // video is /videos/{slug}: the player, with the poster and the caption.
 func (h *handlers) video(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
 		v, err := h.d.Videos.GetLive(ctx, slug)
 		if err != nil {
 			return "", p, err
@@ -110,9 +108,6 @@ func (h *handlers) video(c *fiber.Ctx) error {
 
 // videosFeed is /videos.xml: RSS 2.0 with Media RSS, for tools that pull.
 func (h *handlers) videosFeed(c *fiber.Ctx) error {
-	if len(c.Request().URI().QueryString()) > 0 {
-		return h.NotFoundPage(c)
-	}
 	err := h.d.Cache.Serve(c, "site:/videos.xml", readcache.Answer{ContentType: "application/rss+xml; charset=utf-8"},
 		func(ctx context.Context) ([]byte, error) {
 			page, err := h.d.Videos.ListLive(ctx, videos.ListParams{Limit: feedSize})
