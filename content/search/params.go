@@ -53,7 +53,7 @@ func ParseQuery(p map[string]string) (Query, error) {
 	}
 	if v := p["limit"]; v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 50 {
+		if err != nil || n < 1 || n > MaxLimit {
 			errs = append(errs, fault.FieldError{Field: "limit", Message: "from 1 to 50"})
 		}
 		q.Limit = n
