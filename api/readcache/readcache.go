@@ -3,6 +3,7 @@
 package readcache
 
 import (
+	"bytes"
 	"container/list"
 	"context"
 	"crypto/sha256"
@@ -133,6 +134,9 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 		close(f.done)
 		return
 	}
+	if cap(b)-len(b) > len(b)/8 {
+		b = bytes.Clone(b) // a page rendered into a growing buffer: keep only the page
+	}
 	f.entry = newEntry(key, gen, rc.now(), b)
 	close(f.done)
 	if gen != rc.gen || int64(len(b)) > rc.maxBytes/8 {
@@ -151,8 +155,14 @@ func newEntry(key string, gen int64, built time.Time, body []byte) Entry {
 	return Entry{key: key, gen: gen, Built: built, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Body: body}
 }
 
-// size is what an entry costs: its bytes and its key, plus the bookkeeping.
-func (e *Entry) size() int64 { return int64(len(e.Body)+len(e.key)+len(e.ETag)) + 128 }
+// entryBytes is what an entry costs beside its body, key and ETag: the
+// Entry, its list element, its map slot, and the allocator's rounding of
+// each (measured: about 220 bytes; TestReadCacheHeapStaysWithinItsBytes).
+const entryBytes = 256
+
+// size is what an entry costs: the array of its bytes (not only their
+// length), its key and ETag, plus the bookkeeping.
+func (e *Entry) size() int64 { return int64(cap(e.Body)+len(e.key)+len(e.ETag)) + entryBytes }
 
 // remove drops an entry; rc.mu is held.
 func (rc *Cache) remove(el *list.Element) {

@@ -19,7 +19,12 @@
 //
 //	go run ./cmd/yinling-bench search -stories 10000
 //
-// the search index (build, size, memory, query latency).
+// the search index (build, size, memory, query latency), and
+//
+//	go run ./cmd/yinling-bench flood -stories 50 -queries 300
+//
+// the server's memory and an ordinary search's latency under issue 18's
+// anonymous searches (fifty hits of long stories, a new date each time).
 package main
 
 import (
@@ -46,6 +51,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "search" {
 		if err := runSearch(ctx, os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "yinling-bench search:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "flood" {
+		if err := runFlood(ctx, os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "yinling-bench flood:", err)
 			os.Exit(1)
 		}
 		return

@@ -232,7 +232,7 @@ func (s *site) startSearch(ctx context.Context, wg *sync.WaitGroup, logger *slog
 		}
 		// Answers kept until the index next changes: popular searches
 		// between changes cost nothing.
-		x = &search.Cached{Index: x, Max: 2000}
+		x = &search.Cached{Index: x, MaxBytes: s.cfg.SearchCacheMB << 20}
 		s.search.Set(x)
 		logger.Info("search index open", "where", where, "new", created, "took", time.Since(began).Round(time.Millisecond))
 		syncer := &search.Syncer{Index: x, Changes: s.store.Changes, Sources: s.searchSources(), Logger: logger}

@@ -15,7 +15,8 @@ var Kinds = []string{"stories", "lectures", "videos"}
 
 // ParseQuery reads a search from query parameters: q (checked by Check),
 // kind (comma-separated), column, tag, from and to (dates as 2026-10-01
-// or RFC 3339, Asia/Shanghai when no zone), limit (1-50) and cursor.
+// or RFC 3339, Asia/Shanghai when no zone, from the year 1700 to 2200),
+// limit (1-50) and cursor.
 func ParseQuery(p map[string]string) (Query, error) {
 	text, err := Check(p["q"])
 	if err != nil {
@@ -49,11 +50,16 @@ func ParseQuery(p map[string]string) (Query, error) {
 			errs = append(errs, fault.FieldError{Field: field, Message: "a date such as 2026-10-01"})
 			continue
 		}
+		if t.Year() < 1700 || t.Year() > 2200 {
+			// The index keeps dates as nanoseconds since 1970 (1678-2262).
+			errs = append(errs, fault.FieldError{Field: field, Message: "a date from the year 1700 to 2200"})
+			continue
+		}
 		*dst = t
 	}
 	if v := p["limit"]; v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 50 {
+		if err != nil || n < 1 || n > MaxLimit {
 			errs = append(errs, fault.FieldError{Field: "limit", Message: "from 1 to 50"})
 		}
 		q.Limit = n

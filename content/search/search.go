@@ -39,7 +39,8 @@ type Doc struct {
 // Query is a search.
 type Query struct {
 	Text string
-	// Kinds, Column and Tag filter; From and To bound At.
+	// Kinds, Column and Tag filter; From and To bound At (a zero time
+	// does not): From <= At < To.
 	Kinds    []string
 	Column   string
 	Tag      string
@@ -47,8 +48,25 @@ type Query struct {
 	// Drafts searches everything (the editors' view); else only what
 	// readers see.
 	Drafts bool
+	// Limit is the page size, 1 to MaxLimit; any other is DefaultLimit.
 	Limit  int
 	Cursor string
+}
+
+// Page sizes of a Query.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 50
+)
+
+// Dater is an Index that can tell the dates its documents hold, so that
+// a cache can tell which bounds of a Query give the same answer.
+type Dater interface {
+	// Dates returns the distinct At of the documents held, as Unix
+	// nanoseconds, ascending. It may also hold dates of documents since
+	// removed, never lack one of a document held. A document is found by
+	// From and To when From.UnixNano() <= At < To.UnixNano().
+	Dates(ctx context.Context) ([]int64, error)
 }
 
 // Hit is a document found, with its snippets: safe HTML, the matches
@@ -102,6 +120,21 @@ func Compact(ctx context.Context, x Index) error {
 			return c.Compact(ctx)
 		case *Cached:
 			x = c.Index
+		case *Gated:
+			x = c.Index
+		default:
+			return nil
+		}
+	}
+}
+
+// daterOf is x's Dater, or that of the index it gates; nil when neither
+// is one.
+func daterOf(x Index) Dater {
+	for {
+		switch c := x.(type) {
+		case Dater:
+			return c
 		case *Gated:
 			x = c.Index
 		default:

@@ -20,3 +20,14 @@ func TestCheckRefusesWhatNoReaderMeans(t *testing.T) {
 		}
 	}
 }
+
+func TestParseQueryRefusesDatesTheIndexCannotHold(t *testing.T) {
+	for _, v := range []string{"9999-12-31", "0001-01-01", "1600-05-01T00:00:00Z"} {
+		if _, err := search.ParseQuery(map[string]string{"q": "西迁", "to": v}); !fault.Is(err, fault.Invalid) {
+			t.Errorf("to=%s: %v, want a field error (the index would fail: a 500)", v, err)
+		}
+	}
+	if _, err := search.ParseQuery(map[string]string{"q": "西迁", "from": "1956-08-01", "to": "2026-10-01"}); err != nil {
+		t.Errorf("ordinary dates: %v", err)
+	}
+}

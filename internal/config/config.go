@@ -91,6 +91,8 @@ type Config struct {
 	SearchURL string
 	// SearchOff turns search off on this instance (it keeps no index).
 	SearchOff bool
+	// SearchCacheMB bounds the search answers kept in memory, in MiB.
+	SearchCacheMB int64
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -296,6 +298,14 @@ func settings() []setting {
 			default:
 				return errors.New("must be on or off")
 			}
+			return nil
+		}},
+		{"YINLING_SEARCH_CACHE_MB", "search-cache-mb", "32", "memory for search answers kept until the index changes, in MiB", func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 || n > 4096 {
+				return errors.New("must be a whole number of MiB from 1 to 4096")
+			}
+			c.SearchCacheMB = n
 			return nil
 		}},
 		{"YINLING_SEARCH_URL", "search-url", "", "an OpenSearch index (with the analysis-smartcn plugin) instead of the embedded search index: https://user:password@host:9200/yinling", func(c *Config, v string) error {

@@ -15,7 +15,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" || c.MongoDB != "yinling" || !c.Embedded() || !c.EmbeddedS3() ||
-		c.AdminUser != "admin" || c.UploadLimitMB != 2048 || c.RequestTimeout != 30*time.Second {
+		c.AdminUser != "admin" || c.UploadLimitMB != 2048 || c.RequestTimeout != 30*time.Second || c.SearchCacheMB != 32 {
 		t.Fatalf("defaults = %+v", c)
 	}
 }
@@ -44,6 +44,7 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"YINLING_ADDR": "8080"}, nil, "YINLING_ADDR"},
 		{map[string]string{"YINLING_MONGO_URI": "postgres://x"}, nil, "YINLING_MONGO_URI"},
 		{map[string]string{"YINLING_UPLOAD_LIMIT_MB": "-1"}, nil, "YINLING_UPLOAD_LIMIT_MB"},
+		{map[string]string{"YINLING_SEARCH_CACHE_MB": "0"}, nil, "YINLING_SEARCH_CACHE_MB"},
 		{map[string]string{"YINLING_S3_ENDPOINT": "127.0.0.1:9000"}, nil, "YINLING_S3_ACCESS_KEY"},
 		{map[string]string{"YINLING_S3_BUCKET": "No_Such"}, nil, "YINLING_S3_BUCKET"},
 		{nil, []string{"--log-format", "xml"}, "--log-format"},

@@ -30,6 +30,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	unitokenizer "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 	"github.com/mozillazg/go-pinyin"
@@ -46,7 +47,10 @@ type Index struct {
 	words, grams analysis.Analyzer
 }
 
-var _ search.Index = (*Index)(nil)
+var (
+	_ search.Index = (*Index)(nil)
+	_ search.Dater = (*Index)(nil)
+)
 
 // format names the index's mapping: an index of another format (an older
 // mapping) is removed and built again, as its queries would not match.
@@ -456,14 +460,16 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, err
 	if len(ts) == 0 {
 		return search.Results{}, fault.Fields(fault.FieldError{Field: "q", Message: "search with words or characters"})
 	}
-	if q.Limit <= 0 || q.Limit > 50 {
-		q.Limit = 10
+	if q.Limit < 1 || q.Limit > search.MaxLimit {
+		q.Limit = search.DefaultLimit
 	}
 	offset := 0
 	if q.Cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
 		var c cursor
-		if err != nil || json.Unmarshal(b, &c) != nil || c.Offset <= 0 || c.Offset > 1000 {
+		if err != nil || json.Unmarshal(b, &c) != nil || c.Offset <= 0 || c.Offset > 1000 || encodeCursor(c) != q.Cursor {
+			// Only the cursors it makes: another spelling of an offset
+			// ({"o":10,"x":1}, {"o":1e1}) would be another answer to cache.
 			return search.Results{}, fault.Fields(fault.FieldError{Field: "cursor", Message: "is not a cursor of this search"})
 		}
 		offset = c.Offset
@@ -577,8 +583,41 @@ func (x *Index) run(ctx context.Context, q search.Query, ts []string, all bool, 
 		return strings.Compare(docID(a.Kind, a.ID), docID(b.Kind, b.ID))
 	})
 	if next := offset + len(sr.Hits); len(sr.Hits) == q.Limit && int(sr.Total) > next && next <= 1000 {
-		b, _ := json.Marshal(cursor{Offset: next})
-		out.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+		out.NextCursor = encodeCursor(cursor{Offset: next})
 	}
 	return out, nil
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Dates implements search.Dater, from the dictionary of the date field
+// (no document is read): its terms of full precision are the dates. A
+// date of documents deleted since stays until their segment is merged.
+func (x *Index) Dates(ctx context.Context) ([]int64, error) {
+	d, err := x.b.FieldDictPrefix("at", []byte{numeric.ShiftStartInt64})
+	if err != nil {
+		return nil, fmt.Errorf("search: read the dates: %w", err)
+	}
+	defer d.Close()
+	var out []int64
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: read the dates: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if v, err := numeric.PrefixCoded(e.Term).Int64(); err == nil {
+			out = append(out, v)
+		}
+		if len(out)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

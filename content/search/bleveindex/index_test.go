@@ -2,6 +2,7 @@ package bleveindex_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -126,6 +127,12 @@ func TestFiltersPagesAndTheRelaxedAnswer(t *testing.T) {
 	if _, err := x.Search(context.Background(), search.Query{Text: "西迁", Cursor: "junk"}); err == nil {
 		t.Error("a forged cursor was taken")
 	}
+	// The same offset spelled otherwise would be another answer to cache.
+	raw, _ := base64.RawURLEncoding.DecodeString(p1.NextCursor)
+	respelled := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(raw), "{", `{"x":0,`, 1)))
+	if _, err := x.Search(context.Background(), search.Query{Text: "西迁", Limit: 1, Cursor: respelled}); err == nil {
+		t.Errorf("a cursor of another spelling (%s) was taken", raw)
+	}
 	r := find(t, x, search.Query{Text: "太极 火星"})
 	if !r.Relaxed || ids(r) != "s2" {
 		t.Errorf("no story has both: relaxed %v, %s", r.Relaxed, ids(r))
@@ -139,6 +146,31 @@ func TestFiltersPagesAndTheRelaxedAnswer(t *testing.T) {
 	}
 	if r := find(t, x, search.Query{Text: "火星"}); len(r.Hits) != 0 {
 		t.Errorf("nothing like 火星 is here, yet: %s", ids(r))
+	}
+}
+
+// TestDatesAreThoseOfTheDocuments: the dates a cache keys bounds by are
+// those of every document, drafts too, and a document on a bound is
+// found by From and not by To.
+func TestDatesAreThoseOfTheDocuments(t *testing.T) {
+	x := fixture(t)
+	got, err := x.Dates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for _, d := range []time.Time{day, day.AddDate(0, 0, 1), day.AddDate(0, 0, 2), day.AddDate(0, 0, 9), day.AddDate(0, 1, 0)} {
+		want = append(want, d.UnixNano())
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("dates %v, want %v", got, want)
+	}
+	nine := day.AddDate(0, 0, 9) // v1's date
+	if got := ids(find(t, x, search.Query{Text: "老同志", To: nine})); got != "s3" {
+		t.Errorf("to v1's date: %s, want s3 alone", got)
+	}
+	if got := ids(find(t, x, search.Query{Text: "老同志", From: nine})); got != "v1" {
+		t.Errorf("from v1's date: %s, want v1 alone", got)
 	}
 }
 

@@ -235,13 +235,15 @@ func (x *Index) Close() error { x.client.CloseIdleConnections(); return nil }
 // by OpenSearch's BM25, highlighted by OpenSearch with the html encoder
 // (which escapes the text) and <mark> tags.
 func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, error) {
-	if q.Limit <= 0 || q.Limit > 50 {
-		q.Limit = 10
+	if q.Limit < 1 || q.Limit > search.MaxLimit {
+		q.Limit = search.DefaultLimit
 	}
 	from := 0
 	if q.Cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(q.Cursor)
-		if err != nil || json.Unmarshal(b, &from) != nil || from <= 0 || from > 1000 {
+		// Only the cursors it makes: another spelling of an offset would
+		// be another answer to cache.
+		if err != nil || json.Unmarshal(b, &from) != nil || from <= 0 || from > 1000 || encodeCursor(from) != q.Cursor {
 			return search.Results{}, fault.Fields(fault.FieldError{Field: "cursor", Message: "is not a cursor of this search"})
 		}
 	}
@@ -328,10 +330,14 @@ func (x *Index) run(ctx context.Context, q search.Query, from int, operator stri
 		out.Hits = append(out.Hits, hit)
 	}
 	if next := from + len(out.Hits); len(out.Hits) == q.Limit && out.Total > next && next <= 1000 {
-		b, _ := json.Marshal(next)
-		out.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+		out.NextCursor = encodeCursor(next)
 	}
 	return out, nil
+}
+
+func encodeCursor(from int) string {
+	b, _ := json.Marshal(from)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // do sends a request and returns the status and body; a cluster that
