@@ -186,7 +186,7 @@ func (h *handlers) listRegistrations(c *fiber.Ctx) error {
 			return fault.Fields(fault.FieldError{Field: "after", Message: "must be the seq of the last registration seen"})
 		}
 	}
-	rs, err := h.d.Lectures.Registrations(c.UserContext(), c.Params("id"), lectures.RegistrationStatus(q["status"]), after, limit)
+	rs, err := h.d.Lectures.Registrations(c.UserContext(), editor(c), c.Params("id"), lectures.RegistrationStatus(q["status"]), after, limit)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,8 @@ func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
 }
 
 // listNotifications is GET /notifications: who must still be told of a
-// change (?after= the last id seen).
+// change, of the sessions the user manages (publishers: all), ?after= the
+// next_cursor of the page before.
 func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	q, err := httpx.QueryParams(c, "after", "limit")
 	if err != nil {
@@ -246,16 +247,13 @@ func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, err := h.d.Lectures.Notices(c.UserContext(), q["after"], limit)
+	rs, next, err := h.d.Lectures.Notices(c.UserContext(), editor(c), q["after"], limit)
 	if err != nil {
 		return err
 	}
-	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs))}
+	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs)), NextCursor: next}
 	for i, r := range rs {
 		out.Items[i] = toRegistrationItem(r)
-	}
-	if n := len(rs); n > 0 && (n == limit || limit == 0 && n == content.DefaultLimit) {
-		out.NextCursor = rs[n-1].ID
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -336,8 +336,13 @@ func (s *Service) CancelByCode(ctx context.Context, code string) (Registration, 
 }
 
 // CancelRegistration cancels a registration for the office (a reader who
-// called), with an audit record.
+// called), with an audit record. Who manages the session (MayManage) may.
+//
+// Errors: fault.Forbidden, fault.NotFound, fault.Conflict.
 func (s *Service) CancelRegistration(ctx context.Context, actor content.Actor, lectureID, id string) (Registration, error) {
+	if _, err := s.managed(ctx, actor, lectureID); err != nil {
+		return Registration{}, err
+	}
 	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
 	if err != nil || r.LectureID != lectureID {
 		return Registration{}, fault.New(fault.NotFound, "no such registration")

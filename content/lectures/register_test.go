@@ -66,7 +66,7 @@ func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
 	if len(confirmed) != 30 || len(waiting) != 70 {
 		t.Fatalf("%d confirmed, %d waiting; want 30 and 70", len(confirmed), len(waiting))
 	}
-	stored, err := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 100)
+	stored, err := f.Registrations(ctx, publisher, l.ID, lectures.Waitlisted, 0, 100)
 	if err != nil || len(stored) != 70 {
 		t.Fatalf("the waiting list holds %d, %v", len(stored), err)
 	}
@@ -175,7 +175,7 @@ func TestRegistrationRules(t *testing.T) {
 	if _, err := reg(phone(9)); !fault.Is(err, fault.Conflict) {
 		t.Fatalf("registering for a cancelled session: %v", err)
 	}
-	told, err := f.Notices(ctx, "", 100)
+	told, _, err := f.Notices(ctx, publisher, "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestRegistrationRules(t *testing.T) {
 	if _, err := f.MarkTold(ctx, organizer, told[0].ID, told[0].Notice.Sequence); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := f.Notices(ctx, "", 100); len(left) != 2 {
+	if left, _, _ := f.Notices(ctx, publisher, "", 100); len(left) != 2 {
 		t.Fatalf("%d left to tell, want 2", len(left))
 	}
 }
@@ -265,7 +265,7 @@ func TestMorePlacesPromoteTheWaitingList(t *testing.T) {
 	if err != nil || p.Confirmed != 3 || p.Waiting != 1 {
 		t.Fatalf("places after the capacity grew: %+v, %v", p, err)
 	}
-	waiting, _ := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 10)
+	waiting, _ := f.Registrations(ctx, publisher, l.ID, lectures.Waitlisted, 0, 10)
 	if len(waiting) != 1 || waiting[0].Seq != 4 {
 		t.Fatalf("still waiting: %+v", waiting)
 	}
@@ -312,7 +312,7 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	if n, err := f.NotifyPending(ctx, sms); err != nil || n != 2 {
 		t.Fatalf("reached %d, %v; want 2", n, err)
 	}
-	left, _ := f.Notices(ctx, "", 10)
+	left, _, _ := f.Notices(ctx, publisher, "", 10)
 	if len(left) != 1 || left[0].Phone != phone(2) {
 		t.Fatalf("left to tell: %+v", left)
 	}

@@ -636,7 +636,7 @@ async function registrationsPage(id, q) {
       everything("/notifications").then((l) => l.filter((n) => n.lecture_id === id)), allSeries()]);
     const me = state.user.id;
     const sr = series.find((s) => s.slug === item.series);
-    const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.organizers || []).includes(me))));
+    const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.created_by === me || (sr.organizers || []).includes(me)))));
     let n = 0;
     const position = new Map(regs.filter((r) => r.status === "waitlisted").map((r) => [r.id, ++n]));
     const shown = q.get("status") ? regs.filter((r) => r.status === q.get("status")) : regs;
