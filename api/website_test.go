@@ -12,9 +12,16 @@ import (
 )
 
 // form sends an urlencoded form, as a browser without JavaScript does.
+// form posts values as a browser posts a form of this site's pages (with
+// its Origin); headers may add to, change or (with "") remove what it sends.
 func (s *site) form(path string, values url.Values, headers ...string) resp {
 	s.t.Helper()
-	return s.do("POST", path, "", []byte(values.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, headers...)...)
+	origin := baseURL
+	if s.listener != nil {
+		origin = "http://" + s.listener.Addr().String()
+	}
+	return s.do("POST", path, "", []byte(values.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded",
+		"Origin", origin}, headers...)...)
 }
 
 func html(t *testing.T, r resp, wants ...string) string {
