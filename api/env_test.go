@@ -84,7 +84,12 @@ type siteConfig struct {
 	webhooks      []syndication.Endpoint
 	diskMedia     bool
 	search        bool
+	regLimit      int
 }
+
+// withRegistrationLimit lets one address send n registrations in ten
+// minutes.
+func withRegistrationLimit(n int) siteOption { return func(c *siteConfig) { c.regLimit = n } }
 
 // withSearch gives the site its search index (tests sync it with
 // s.syncSearch).
@@ -267,7 +272,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
-			MetricsToken: cfg.metricsToken},
+			MetricsToken: cfg.metricsToken, RegistrationLimit: cfg.regLimit},
 		Changes: changes,
 		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},

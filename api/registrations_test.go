@@ -2,8 +2,16 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -117,4 +125,99 @@ func TestRegistrationsOverHTTP(t *testing.T) {
 			t.Fatal("no Retry-After on 429")
 		}
 	})
+}
+
+// TestWaitingPositionsAcrossInstances: 90 readers register at once for 30
+// places through three instances of the app sharing one database, half
+// through the content API and half through the website's form: 30 are
+// confirmed and 60 wait, and the 60 were told the positions 1 to 60, each
+// one once. (The receipt used to count the list while others were still
+// joining it: two readers were told position 2.)
+func TestWaitingPositionsAcrossInstances(t *testing.T) {
+	t.Parallel()
+	a := newSite(t, withRegistrationLimit(1000))
+	sites := []*site{a, newSite(t, withStore(a.store), withRegistrationLimit(1000)), newSite(t, withStore(a.store), withRegistrationLimit(1000))}
+	a.series(a.token)
+	fields := lectureFields("梧桐语讲坛：西迁往事", "wu-tong-yu", 5)
+	fields["capacity"] = 30
+	fields["registration"] = map[string]any{"mode": "internal", "waitlist": 100}
+	l := a.do("POST", "/api/admin/v1/lectures", a.token, fields).want(http.StatusCreated).json()
+	slug := l["slug"].(string)
+	a.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", a.token, nil).want(http.StatusOK)
+
+	receiptPosition := regexp.MustCompile(`候补第 (\d+) 位`)
+	type result struct {
+		status   string
+		position int
+	}
+	results := make([]result, 90)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 90 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			phone := fmt.Sprintf("1370000%04d", i)
+			var req *http.Request
+			if i%2 == 0 {
+				body, _ := json.Marshal(map[string]any{"name": "读者", "phone": phone})
+				req = httptest.NewRequest("POST", "/api/content/v1/lectures/"+slug+"/registrations", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+			} else {
+				req = httptest.NewRequest("POST", "/lectures/"+slug+"/register", strings.NewReader(url.Values{"name": {"读者"}, "phone": {phone}}.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", baseURL)
+			}
+			<-start
+			res, err := sites[i%3].app.Test(req, -1)
+			if err != nil {
+				t.Errorf("registration %d: %v", i, err)
+				return
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusCreated {
+				t.Errorf("registration %d: %d %s", i, res.StatusCode, b)
+				return
+			}
+			if i%2 == 0 {
+				var r struct {
+					Status   string `json:"status"`
+					Position int    `json:"position"`
+				}
+				_ = json.Unmarshal(b, &r)
+				results[i] = result{r.Status, r.Position}
+			} else if m := receiptPosition.FindSubmatch(b); m != nil {
+				n, _ := strconv.Atoi(string(m[1]))
+				results[i] = result{"waitlisted", n}
+			} else {
+				results[i] = result{"confirmed", 0}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	confirmed, told := 0, map[int]int{}
+	for _, r := range results {
+		switch r.status {
+		case "confirmed":
+			confirmed++
+		case "waitlisted":
+			told[r.position]++
+		}
+	}
+	if confirmed != 30 || len(results)-confirmed != 60 {
+		t.Fatalf("%d confirmed; want 30 and 60 waiting", confirmed)
+	}
+	for p := 1; p <= 60; p++ {
+		if told[p] != 1 {
+			t.Errorf("position %d was told %d times", p, told[p])
+		}
+	}
+	if len(told) != 60 {
+		t.Errorf("positions told: %v", told)
+	}
 }

@@ -139,9 +139,13 @@ func (h *handlers) changeEvent(c *fiber.Ctx) error {
 // registrationItem is a registration as the office sees it in a list: the
 // phone masked (the whole number only in the organizers' CSV export).
 type registrationItem struct {
-	ID          string                      `json:"id"`
-	LectureID   string                      `json:"lecture_id"`
-	Seq         int64                       `json:"seq"`
+	ID        string `json:"id"`
+	LectureID string `json:"lecture_id"`
+	Seq       int64  `json:"seq"`
+	// WaitSeq is the registration's number in the waiting list's order
+	// (the list is promoted by it; 0: never waited, or waiting from before
+	// numbers, first in line; -1: joining this moment).
+	WaitSeq     int64                       `json:"wait_seq"`
 	Status      lectures.RegistrationStatus `json:"status"`
 	Name        string                      `json:"name"`
 	Phone       string                      `json:"phone"`
@@ -161,7 +165,7 @@ type noticeItem struct {
 }
 
 func toRegistrationItem(r lectures.Registration) registrationItem {
-	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
+	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, WaitSeq: r.WaitSeq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
 		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt}
 	if n := r.Notice; n != nil {
 		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At}

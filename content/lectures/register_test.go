@@ -2,10 +2,12 @@ package lectures_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +68,14 @@ func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
 	if len(confirmed) != 30 || len(waiting) != 70 {
 		t.Fatalf("%d confirmed, %d waiting; want 30 and 70", len(confirmed), len(waiting))
 	}
+	// Every waiting reader was told a position of their own: 1 to 70.
+	told := map[int]bool{}
+	for _, r := range waiting {
+		if r.Position < 1 || r.Position > 70 || told[r.Position] || int64(r.Position) != r.WaitSeq {
+			t.Fatalf("a waiting receipt at position %d (number %d); %d told before", r.Position, r.WaitSeq, len(told))
+		}
+		told[r.Position] = true
+	}
 	stored, err := f.Registrations(ctx, publisher, l.ID, lectures.Waitlisted, 0, 100)
 	if err != nil || len(stored) != 70 {
 		t.Fatalf("the waiting list holds %d, %v", len(stored), err)
@@ -80,27 +90,47 @@ func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
 		t.Fatalf("places: %+v, %v", places, err)
 	}
 
-	// Cancelling confirmed places promotes the first waiting, in order.
+	// Cancelling confirmed places promotes the first waiting, in the
+	// waiting list's order (by number, which may differ from arrival among
+	// readers who raced).
+	queue := slices.SortedFunc(slices.Values(stored), func(a, b lectures.Registration) int { return cmp.Compare(a.WaitSeq, b.WaitSeq) })
 	for i := range 3 {
 		if _, err := f.CancelByCode(ctx, confirmed[i].Code); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for i, r := range stored[:3] {
+	for i, r := range queue[:3] {
 		got, err := f.store.GetRegistration(ctx, r.ID)
 		if err != nil || got.Status != lectures.Confirmed || got.Notice == nil || got.Notice.Kind != lectures.PlaceConfirmed {
 			t.Fatalf("waiting #%d after three cancellations: %+v, %v", i+1, got, err)
 		}
 	}
-	if got, _ := f.store.GetRegistration(ctx, stored[3].ID); got.Status != lectures.Waitlisted {
+	if got, _ := f.store.GetRegistration(ctx, queue[3].ID); got.Status != lectures.Waitlisted {
 		t.Fatalf("the fourth waiting was promoted too: %+v", got)
 	}
-	_, _, pos, err := f.Lookup(ctx, findCode(receipts, stored[3].ID))
-	if err != nil || pos != 1 {
-		t.Fatalf("the fourth waiting is now at %d, %v; want 1", pos, err)
+	position := func(r lectures.Registration) int {
+		t.Helper()
+		_, _, pos, err := f.Lookup(ctx, findCode(receipts, r.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pos
+	}
+	if pos := position(queue[3]); pos != 1 {
+		t.Fatalf("the fourth waiting is now at %d; want 1", pos)
+	}
+	// Someone ahead who leaves the list moves those behind up.
+	if pos := position(queue[9]); pos != 7 {
+		t.Fatalf("the tenth waiting is at %d; want 7", pos)
+	}
+	if _, err := f.CancelByCode(ctx, findCode(receipts, queue[5].ID)); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := position(queue[4]), position(queue[9]); a != 2 || b != 6 {
+		t.Fatalf("after the sixth waiting left: the fifth at %d (want 2), the tenth at %d (want 6)", a, b)
 	}
 	places, _ = f.Places(ctx, mustLive(t, f, l.Slug))
-	if places.Confirmed != 30 || places.Waiting != 67 {
+	if places.Confirmed != 30 || places.Waiting != 66 { // three promoted, one left
 		t.Fatalf("places after promotions: %+v", places)
 	}
 }

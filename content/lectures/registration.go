@@ -37,9 +37,16 @@ type Registration struct {
 	Phone    string // normalized: 13812345678, or a landline 029-12345678
 	Note     string
 	Status   RegistrationStatus
-	// Seq is the order of arrival at this session (1, 2, ...): the waiting
-	// list is promoted in this order.
-	Seq         int64
+	// Seq is the order of arrival at this session (1, 2, ...).
+	Seq int64
+	// WaitSeq is the registration's number in the order of the session's
+	// waiting list (1, 2, ...), taken from a counter in one atomic step
+	// when it joins the list, and kept once promoted or cancelled: the
+	// list is promoted in this order, and a waiting registration's
+	// position is counted from it. 0: never on the list (or waiting since
+	// before numbers were given: those come first); -1 (WaitUnnumbered):
+	// joining the list, for the moment it takes its number.
+	WaitSeq     int64
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -73,6 +80,10 @@ type Notice struct {
 	At       time.Time  // when it changed
 }
 
+// WaitUnnumbered is the WaitSeq of a registration joining the waiting list
+// before it has its number.
+const WaitUnnumbered = -1
+
 // RegistrationQuery selects the registrations of a session, in order of
 // arrival.
 type RegistrationQuery struct {
@@ -104,6 +115,17 @@ type RegistrationStore interface {
 	// for a new registration.
 	UpdateRegistration(ctx context.Context, r Registration, expect int64) error
 	ListRegistrations(ctx context.Context, q RegistrationQuery) ([]Registration, error)
+	// FirstWaiting returns the session's waiting registration that is next
+	// for a place: the lowest WaitSeq, then Seq, of those that have a
+	// number (WaitSeq >= 0); fault.NotFound when none.
+	FirstWaiting(ctx context.Context, lectureID string) (Registration, error)
+	// CountWaitSeq counts the session's registrations whose status is one
+	// of statuses and whose WaitSeq is in [from, to).
+	CountWaitSeq(ctx context.Context, lectureID string, statuses []RegistrationStatus, from, to int64) (int64, error)
+	// NumberWaiting gives registration id, while its WaitSeq is
+	// WaitUnnumbered, the number n, raising its version (one conditional
+	// write); fault.Conflict when it has a number, fault.NotFound.
+	NumberWaiting(ctx context.Context, id string, n int64) error
 	// MarkToTell gives every active registration of a session the notice
 	// and a new purge time, raising their versions.
 	MarkToTell(ctx context.Context, lectureID string, n Notice, purgeAt time.Time) error

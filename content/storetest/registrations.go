@@ -120,6 +120,81 @@ var registrationTests = []test{
 			}
 		}
 	}},
+	{"the waiting list goes by its numbers: older ones first, the unnumbered passed by, counts by number", func(t *testing.T, s Stores) {
+		ctx := ctxFor(t)
+		mk := func(seq, waitSeq int64, status lectures.RegistrationStatus) lectures.Registration {
+			r := newRegistration("l1", fmt.Sprintf("135%08d", seq), seq, status)
+			r.WaitSeq = waitSeq
+			if err := s.InsertRegistration(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if _, err := s.FirstWaiting(ctx, "l1"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("nobody waits yet: %v", err)
+		}
+		joining := mk(1, lectures.WaitUnnumbered, lectures.Waitlisted)
+		if _, err := s.FirstWaiting(ctx, "l1"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("one joining, not numbered: %v", err)
+		}
+		third := mk(2, 3, lectures.Waitlisted)
+		second := mk(3, 2, lectures.Waitlisted) // arrived later, numbered earlier
+		mk(4, 0, lectures.Confirmed)            // never waited
+		mk(5, 1, lectures.Confirmed)            // promoted
+		mk(6, 4, lectures.Cancelled)
+		if got, err := s.FirstWaiting(ctx, "l1"); err != nil || got.ID != second.ID {
+			t.Fatalf("first waiting: %v, %v; want number 2", got.WaitSeq, err)
+		}
+		older := mk(7, 0, lectures.Waitlisted) // waiting since before numbers
+		if got, err := s.FirstWaiting(ctx, "l1"); err != nil || got.ID != older.ID {
+			t.Fatalf("first waiting: %+v, %v; want the one from before numbers", got, err)
+		}
+		for _, c := range []struct {
+			statuses []lectures.RegistrationStatus
+			from, to int64
+			want     int64
+		}{
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 0, 1, 1},
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 1, 100, 2},
+			{[]lectures.RegistrationStatus{lectures.Confirmed, lectures.Cancelled}, 1, 4, 1},
+			{[]lectures.RegistrationStatus{lectures.Confirmed, lectures.Cancelled}, 1, 5, 2},
+			{[]lectures.RegistrationStatus{lectures.Confirmed}, 0, 1, 1},
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 5, 5, 0},
+		} {
+			if n, err := s.CountWaitSeq(ctx, "l1", c.statuses, c.from, c.to); err != nil || n != c.want {
+				t.Errorf("%v in [%d, %d): %d, %v; want %d", c.statuses, c.from, c.to, n, err, c.want)
+			}
+		}
+		if n, err := s.CountWaitSeq(ctx, "l2", []lectures.RegistrationStatus{lectures.Waitlisted}, 0, 100); err != nil || n != 0 {
+			t.Fatalf("another session: %d, %v", n, err)
+		}
+		if err := s.NumberWaiting(ctx, joining.ID, 5); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetRegistration(ctx, joining.ID)
+		if err != nil || got.WaitSeq != 5 || got.Version != 2 {
+			t.Fatalf("numbered: %+v, %v", got, err)
+		}
+		if err := s.NumberWaiting(ctx, joining.ID, 6); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("numbered twice: %v", err)
+		}
+		if err := s.NumberWaiting(ctx, third.ID, 7); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("numbering one with a number: %v", err)
+		}
+		if err := s.NumberWaiting(ctx, "06h36qb17yt48jk5vrzzdsdn", 8); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("numbering one that is not there: %v", err)
+		}
+		if err := s.UpdateRegistration(ctx, joining, 1); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("an update from before the number: %v", err)
+		}
+		got.Status, got.Version = lectures.Confirmed, 3 // promoted: keeps its number
+		if err := s.UpdateRegistration(ctx, got, 2); err != nil {
+			t.Fatal(err)
+		}
+		if back, err := s.GetRegistration(ctx, joining.ID); err != nil || back.WaitSeq != 5 {
+			t.Fatalf("after promotion: %+v, %v", back, err)
+		}
+	}},
 	{"marking a session's registrants to be told reaches the active ones only", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		active := newRegistration("l1", "13800000001", 1, lectures.Confirmed)

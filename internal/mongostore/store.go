@@ -125,6 +125,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	if err := s.versionAssets(ctx); err != nil {
 		return err
 	}
+	if err := s.fillWaitSeqs(ctx); err != nil {
+		return err
+	}
 	return s.fillMediaUses(ctx, false)
 }
 

@@ -20,6 +20,7 @@ type Registration struct {
 	Note        string     `bson:"note" json:"note"`
 	Status      string     `bson:"status" json:"status"`
 	Seq         int64      `bson:"seq" json:"seq"`
+	WaitSeq     int64      `bson:"wait_seq" json:"wait_seq"`
 	Version     int64      `bson:"version" json:"version"`
 	CreatedAt   time.Time  `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time  `bson:"updated_at" json:"updated_at"`
@@ -42,7 +43,7 @@ type Notice struct {
 // FromRegistration gives the record of a registration.
 func FromRegistration(r lectures.Registration) Registration {
 	d := Registration{ID: r.ID, LectureID: r.LectureID, CodeHash: r.CodeHash, ActiveKey: ActiveKey(r), Name: r.Name, Phone: r.Phone,
-		Note: r.Note, Status: string(r.Status), Seq: r.Seq, Version: r.Version, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
+		Note: r.Note, Status: string(r.Status), Seq: r.Seq, WaitSeq: r.WaitSeq, Version: r.Version, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
 		CancelledAt: msPtr(r.CancelledAt), PurgeAt: ms(r.PurgeAt), ToTell: r.Notice != nil}
 	if n := r.Notice; n != nil {
 		rn := FromNotice(*n)
@@ -69,7 +70,7 @@ func FromNotice(n lectures.Notice) Notice {
 // Registration gives the domain's registration.
 func (d Registration) Registration() lectures.Registration {
 	r := lectures.Registration{ID: d.ID, LectureID: d.LectureID, CodeHash: d.CodeHash, Name: d.Name, Phone: d.Phone, Note: d.Note,
-		Status: lectures.RegistrationStatus(d.Status), Seq: d.Seq, Version: d.Version, CreatedAt: d.CreatedAt.UTC(),
+		Status: lectures.RegistrationStatus(d.Status), Seq: d.Seq, WaitSeq: d.WaitSeq, Version: d.Version, CreatedAt: d.CreatedAt.UTC(),
 		UpdatedAt: d.UpdatedAt.UTC(), CancelledAt: utcPtr(d.CancelledAt), PurgeAt: d.PurgeAt.UTC()}
 	if n := d.Notice; n != nil {
 		r.Notice = &lectures.Notice{Kind: lectures.NoticeKind(n.Kind), Sequence: n.Sequence, Status: lectures.EventStatus(n.Status),

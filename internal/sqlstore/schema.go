@@ -306,6 +306,14 @@ UPDATE items SET author = coalesce(json_extract(meta, '$.author'), '');
 CREATE INDEX items_admin_author ON items(kind, trashed, author, id);
 CREATE INDEX items_admin_author_status ON items(kind, trashed, author, status, id);
 `,
+	// Step 9: each waiting registration's number in its session's waiting
+	// order (lectures.Registration.WaitSeq): the list is promoted by it and
+	// positions are counted from it. Registrations kept from before have
+	// 0: those still waiting come first, in order of arrival.
+	`
+ALTER TABLE registrations ADD COLUMN wait_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX registrations_waiting ON registrations(lecture_id, status, wait_seq, seq);
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

@@ -637,8 +637,12 @@ async function registrationsPage(id, q) {
     const me = state.user.id;
     const sr = series.find((s) => s.slug === item.series);
     const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.created_by === me || (sr.organizers || []).includes(me)))));
+    // The waiting list's order is its numbers (0: from before numbers,
+    // first; -1: joining this moment, last), then arrival.
+    const rank = (r) => (r.wait_seq < 0 ? Number.MAX_SAFE_INTEGER : r.wait_seq || 0);
     let n = 0;
-    const position = new Map(regs.filter((r) => r.status === "waitlisted").map((r) => [r.id, ++n]));
+    const position = new Map(regs.filter((r) => r.status === "waitlisted").sort((a, b) => rank(a) - rank(b) || a.seq - b.seq)
+      .map((r) => [r.id, ++n]));
     const shown = q.get("status") ? regs.filter((r) => r.status === q.get("status")) : regs;
     const counts = { confirmed: 0, waitlisted: 0, cancelled: 0 };
     for (const r of regs) counts[r.status]++;
