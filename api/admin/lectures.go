@@ -153,6 +153,9 @@ type registrationItem struct {
 	CreatedAt   time.Time                   `json:"created_at"`
 	CancelledAt *time.Time                  `json:"cancelled_at"`
 	Notice      *noticeItem                 `json:"notice"`
+	// Repeat: another active registration of the session had this phone
+	// when it was made (someone registering again).
+	Repeat bool `json:"repeat"`
 }
 
 type noticeItem struct {
@@ -166,7 +169,7 @@ type noticeItem struct {
 
 func toRegistrationItem(r lectures.Registration) registrationItem {
 	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, WaitSeq: r.WaitSeq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
-		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt}
+		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt, Repeat: r.Repeat}
 	if n := r.Notice; n != nil {
 		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At}
 	}

@@ -60,9 +60,6 @@ func (h *handlers) register(c *fiber.Ctx) error {
 		form.Message = "请检查下面标出的内容。"
 	case f != nil && f.Kind == fault.Invalid:
 		form.Message = "报名没有成功，请再试一次，或致电办公室报名。"
-	case f != nil && f.Kind == fault.Conflict && len(f.Fields) > 0:
-		form.Errors["phone"] = "这个号码已经报过名了。"
-		form.Message = "这个号码已经报过这场讲座。"
 	case f != nil && f.Kind == fault.Conflict:
 		form.Message = "现在不能报名：名额已满或报名已结束。"
 	case f != nil && f.Kind == fault.TooMany:

@@ -3,7 +3,6 @@ package lectures
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -86,9 +85,17 @@ func (s *Service) Places(ctx context.Context, l Lecture) (Places, error) {
 // room. The places are counted atomically in the store, so concurrent
 // registrations on any number of instances never take more than there are.
 //
+// A phone number that holds a registration of the session already gets a
+// registration of its own, like any other (marked Repeat for the office):
+// the answer to a repeat must tell whoever sent it nothing of the first
+// registration (that the number is registered, its status, its code).
+// Anything else, a refusal or a code that led nowhere, would tell anyone
+// who knows a phone number whether its owner registered. The first
+// registrant keeps their code.
+//
 // Errors: fault.Invalid (fields; a filled honeypot); fault.Conflict when
-// registration is not open, the session and waiting list are full, or the
-// phone number is registered already; fault.NotFound.
+// registration is not open, or the session and waiting list are full;
+// fault.NotFound.
 func (s *Service) Register(ctx context.Context, slug string, in RegistrationInput) (Receipt, error) {
 	if in.Trap != "" {
 		return Receipt{}, fault.New(fault.Invalid, "the registration could not be taken; please try again or call the office")
@@ -104,13 +111,17 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	if err := registrationOpen(l, now); err != nil {
 		return Receipt{}, err
 	}
+	repeat, err := s.cfg.Registrations.PhoneRegistered(ctx, l.ID, in.Phone)
+	if err != nil {
+		return Receipt{}, err
+	}
 	seq, _, err := s.cfg.Places.TakePlace(ctx, arrivalsKey(l.ID), math.MaxInt64)
 	if err != nil {
 		return Receipt{}, err
 	}
 	code := newCode()
 	r := Registration{ID: ident.New(), LectureID: l.ID, CodeHash: HashCode(code), Name: in.Name, Phone: in.Phone, Note: in.Note,
-		Status: Confirmed, Seq: seq, Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: s.purgeAt(l.Live.Input, now)}
+		Status: Confirmed, Seq: seq, Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: s.purgeAt(l.Live.Input, now), Repeat: repeat}
 	held := placesKey(l.ID)
 	if _, ok, err := s.cfg.Places.TakePlace(ctx, held, int64(l.Live.Capacity)); err != nil {
 		return Receipt{}, err
@@ -130,10 +141,6 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	}
 	if err := s.cfg.Registrations.InsertRegistration(ctx, r); err != nil {
 		s.release(held)
-		if errors.Is(err, ErrAlreadyRegistered) {
-			return Receipt{}, &fault.Error{Kind: fault.Conflict, Message: "this phone number is registered for the session already",
-				Fields: []fault.FieldError{{Field: "phone", Message: "is registered for this session already"}}}
-		}
 		return Receipt{}, err
 	}
 	receipt := Receipt{Code: code, Registration: r, Lecture: l}

@@ -52,7 +52,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 		return err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间"})
+	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间", "同号再报"})
 	words := map[RegistrationStatus]string{Confirmed: "已确认", Waitlisted: "候补", Cancelled: "已取消"}
 	n := 0
 	for after := int64(0); ; {
@@ -65,8 +65,12 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 			if r.CancelledAt != nil {
 				cancelled = r.CancelledAt.In(shanghai).Format("2006-01-02 15:04")
 			}
+			repeat := ""
+			if r.Repeat {
+				repeat = "是"
+			}
 			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), r.Phone, csvSafe(r.Note),
-				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled})
+				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat})
 			n++
 		}
 		if len(page) < 500 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -55,6 +54,12 @@ type Registration struct {
 	// Notice is a change of the session the registrant must still be told
 	// of (nil: nothing to tell).
 	Notice *Notice
+	// Repeat is set when, as it was made, another active registration of
+	// the session had its phone number: someone registering again (who
+	// lost their code, or a couple sharing a landline). It is a
+	// registration of its own all the same (see Service.Register); the
+	// office sees the mark.
+	Repeat bool
 }
 
 // Active reports whether the registration holds a place or waits for one.
@@ -93,26 +98,22 @@ type RegistrationQuery struct {
 	Limit     int
 }
 
-// ErrAlreadyRegistered is returned (wrapped) by InsertRegistration when
-// the phone number holds an active registration for the session.
-var ErrAlreadyRegistered = errors.New("already registered")
-
 // RegistrationStore keeps registrations.
 //
 // Errors: a missing registration is fault.NotFound; UpdateRegistration
 // with a stale version is fault.Conflict; a database that does not answer
 // is fault.Unavailable.
 type RegistrationStore interface {
-	// InsertRegistration stores a new registration; an active one whose
-	// session and phone another active registration has wraps
-	// ErrAlreadyRegistered.
+	// InsertRegistration stores a new registration.
 	InsertRegistration(ctx context.Context, r Registration) error
+	// PhoneRegistered reports whether an active registration (confirmed or
+	// waiting) of the session has the phone number.
+	PhoneRegistered(ctx context.Context, lectureID, phone string) (bool, error)
 	GetRegistration(ctx context.Context, id string) (Registration, error)
 	// FindRegistration finds a registration by the hash of its code.
 	FindRegistration(ctx context.Context, codeHash string) (Registration, error)
 	// UpdateRegistration replaces the registration whose version is
-	// expect (r.Version is the new one). Cancelling frees its phone number
-	// for a new registration.
+	// expect (r.Version is the new one).
 	UpdateRegistration(ctx context.Context, r Registration, expect int64) error
 	ListRegistrations(ctx context.Context, q RegistrationQuery) ([]Registration, error)
 	// FirstWaiting returns the session's waiting registration that is next

@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,12 +15,14 @@ import (
 
 const colRegistrations = "registrations"
 
-// registrationIndexes: the code and the active key are unique; a
-// session's registrations walk (lecture_id, status, seq).
+// registrationIndexes: the code is unique; a phone's active registration
+// of a session is found by the active key (not unique: a number may
+// register again); a session's registrations walk (lecture_id, status,
+// seq), its waiting list (lecture_id, status, wait_seq, seq).
 func registrationIndexes() []index {
 	return []index{
 		{"code_unique", bson.D{{Key: "code_hash", Value: 1}}, true},
-		{"active_unique", bson.D{{Key: "active_key", Value: 1}}, true},
+		{"active", bson.D{{Key: "active_key", Value: 1}}, false},
 		{"lecture_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "seq", Value: 1}}, false},
 		{"lecture_status_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "status", Value: 1}, {Key: "seq", Value: 1}}, false},
 		{"lecture_waiting", bson.D{{Key: "lecture_id", Value: 1}, {Key: "status", Value: 1}, {Key: "wait_seq", Value: 1}, {Key: "seq", Value: 1}}, false},
@@ -32,14 +33,20 @@ func registrationIndexes() []index {
 
 // InsertRegistration implements lectures.RegistrationStore.
 func (s *Store) InsertRegistration(ctx context.Context, r lectures.Registration) error {
-	_, err := s.db.Collection(colRegistrations).InsertOne(ctx, record.FromRegistration(r))
-	if isDuplicate(err) {
-		return fmt.Errorf("mongostore: insert registration: %w", lectures.ErrAlreadyRegistered)
-	}
-	if err != nil {
+	if _, err := s.db.Collection(colRegistrations).InsertOne(ctx, record.FromRegistration(r)); err != nil {
 		return dbFault(err, "insert registration")
 	}
 	return nil
+}
+
+// PhoneRegistered implements lectures.RegistrationStore.
+func (s *Store) PhoneRegistered(ctx context.Context, lectureID, phone string) (bool, error) {
+	key := record.ActiveKey(lectures.Registration{LectureID: lectureID, Phone: phone, Status: lectures.Confirmed})
+	n, err := s.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "active_key", Value: key}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, dbFault(err, "look up a phone")
+	}
+	return n > 0, nil
 }
 
 // GetRegistration implements lectures.RegistrationStore.
@@ -66,9 +73,6 @@ func (s *Store) oneRegistration(ctx context.Context, filter bson.D) (lectures.Re
 func (s *Store) UpdateRegistration(ctx context.Context, r lectures.Registration, expect int64) error {
 	coll := s.db.Collection(colRegistrations)
 	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expect}}, record.FromRegistration(r))
-	if isDuplicate(err) {
-		return fmt.Errorf("mongostore: update registration: %w", lectures.ErrAlreadyRegistered)
-	}
 	if err != nil {
 		return dbFault(err, "update registration")
 	}

@@ -2,10 +2,13 @@ package mongostore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/ident"
@@ -38,5 +41,31 @@ func TestRegistrationsFromBeforeWaitSeqAreFilled(t *testing.T) {
 	}
 	if n, err := s.CountWaitSeq(ctx, "l1", []lectures.RegistrationStatus{lectures.Waitlisted}, 0, 1); err != nil || n != 1 {
 		t.Fatalf("waiting from before numbers: %d, %v", n, err)
+	}
+}
+
+// TestTheUniqueActiveKeyGoes: a database whose registrations had a unique
+// active key (a phone registered once per session) loses it when the
+// store starts, so a phone may register again.
+func TestTheUniqueActiveKeyGoes(t *testing.T) {
+	ctx := context.Background()
+	s := New(testenv.Database(t))
+	view := s.db.Collection(colRegistrations).Indexes()
+	if _, err := view.CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "active_key", Value: 1}},
+		Options: options.Index().SetName("active_unique").SetUnique(true)}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.EnsureIndexes(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for i := range 2 {
+		r := lectures.Registration{ID: ident.New(), LectureID: "l1", CodeHash: fmt.Sprint("h", i), Name: "王阿姨", Phone: "13800000000",
+			Status: lectures.Confirmed, Seq: int64(i + 1), Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: now}
+		if err := s.InsertRegistration(ctx, r); err != nil {
+			t.Fatalf("registration %d of the phone: %v", i+1, err)
+		}
 	}
 }

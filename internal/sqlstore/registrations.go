@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,13 +24,28 @@ func insertRegistration(ctx context.Context, db execer, d record.Registration) e
 	_, err := db.ExecContext(ctx, `INSERT INTO registrations(id, lecture_id, code_hash, active_key, status, seq, wait_seq, version,
 		purge_at, to_tell, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		d.ID, d.LectureID, d.CodeHash, d.ActiveKey, d.Status, d.Seq, d.WaitSeq, d.Version, millis(d.PurgeAt), boolInt(d.ToTell), encode(d))
-	if isDuplicate(err) {
-		return fmt.Errorf("sqlstore: insert registration: %w", lectures.ErrAlreadyRegistered)
-	}
 	if err != nil {
 		return dbFault(err, "insert registration")
 	}
 	return nil
+}
+
+// phoneRegisteredQuery finds an active registration of a session by its
+// phone (TestListsUseIndexes checks its plan).
+const phoneRegisteredQuery = "SELECT 1 FROM registrations WHERE active_key = ? LIMIT 1"
+
+// PhoneRegistered implements lectures.RegistrationStore.
+func (s *Store) PhoneRegistered(ctx context.Context, lectureID, phone string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, phoneRegisteredQuery, record.ActiveKey(lectures.Registration{LectureID: lectureID, Phone: phone,
+		Status: lectures.Confirmed})).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbFault(err, "look up a phone")
+	}
+	return true, nil
 }
 
 // GetRegistration implements lectures.RegistrationStore.
@@ -58,9 +74,6 @@ func (s *Store) UpdateRegistration(ctx context.Context, r lectures.Registration,
 		res, err := tx.ExecContext(ctx, `UPDATE registrations SET active_key = ?, status = ?, wait_seq = ?, version = ?, purge_at = ?,
 			to_tell = ?, doc = ? WHERE id = ? AND version = ?`,
 			d.ActiveKey, d.Status, d.WaitSeq, d.Version, millis(d.PurgeAt), boolInt(d.ToTell), encode(d), d.ID, expect)
-		if isDuplicate(err) {
-			return fmt.Errorf("sqlstore: update registration: %w", lectures.ErrAlreadyRegistered)
-		}
 		if err != nil {
 			return dbFault(err, "update registration")
 		}

@@ -672,7 +672,8 @@ async function registrationsPage(id, q) {
         cell("td", t("lec.col.seq"), String(r.seq)),
         cell("th", t("lec.col.name"), r.name),
         cell("td", t("lec.col.phone"), el("span", { class: "lec-phone" }, r.phone)),
-        cell("td", t("lec.col.status"), regStatus(r), r.notice ? el("span", { class: "tag lec-totell" }, t("lec.toTellTag")) : null),
+        cell("td", t("lec.col.status"), regStatus(r), r.notice ? el("span", { class: "tag lec-totell" }, t("lec.toTellTag")) : null,
+          r.repeat ? el("span", { class: "tag lec-repeat" }, t("lec.repeatTag")) : null),
         cell("td", t("lec.col.note"), r.note || "—"),
         cell("td", t("lec.col.at"), when(r.created_at)),
         cell("td", t("lec.col.actions"), r.status !== "cancelled" ? cancelButton(r) : t("lec.cancelledAt", { time: when(r.cancelled_at) }))))));
@@ -707,6 +708,7 @@ async function registrationsPage(id, q) {
           mayExport ? el("a", { class: "lec-download", href: `/api/admin/v1/lectures/${id}/registrations.csv`, download: "" }, t("lec.export"))
             : el("p", { class: "muted" }, t("lec.exportWho"))),
         el("p", { class: "hint" }, t("lec.maskedHint")),
+        regs.some((r) => r.repeat) ? el("p", { class: "hint" }, t("lec.repeatHint")) : null,
         shown.length ? table : el("p", {}, t("lec.noRegs"))));
   });
 }
