@@ -95,8 +95,9 @@ type Settings struct {
 	// ReadCacheBytes bounds the answers kept in memory (default
 	// readcache.DefaultBytes).
 	ReadCacheBytes int64
-	// RegistrationLimit is how many registrations one address may send in
-	// ten minutes (default 10).
+	// RegistrationLimit is how many registrations one address (an IPv6
+	// one: its /64) may send in ten minutes, through the content API and
+	// the website's form together (default 10).
 	RegistrationLimit int
 	// RequestTimeout bounds every request but uploads (default 30s).
 	RequestTimeout time.Duration
@@ -185,10 +186,17 @@ func New(d Deps) *fiber.App {
 		m.Gauge("yinling_read_cache_bytes", "Bytes the read cache's answers count for (bounded by YINLING_READ_CACHE_MB).",
 			func() float64 { _, b := cache.Size(); return float64(b) })
 	}
+	// One count of registrations per address, whichever surface they
+	// come through.
+	regLimit := d.RegistrationLimit
+	if regLimit == 0 {
+		regLimit = 10
+	}
+	registering := httpx.NewAddressLimit(regLimit, 10*time.Minute)
 	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
-		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
+		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
-		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout,
+		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger, LiveChanged: reading.LiveChanged})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,

@@ -85,7 +85,12 @@ type siteConfig struct {
 	diskMedia     bool
 	search        bool
 	base          string
+	regLimit      int
 }
+
+// withRegistrationLimit lets one address send n registrations in ten
+// minutes.
+func withRegistrationLimit(n int) siteOption { return func(c *siteConfig) { c.regLimit = n } }
 
 // withSearch gives the site its search index (tests sync it with
 // s.syncSearch).
@@ -274,7 +279,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
-			MetricsToken: cfg.metricsToken},
+			MetricsToken: cfg.metricsToken, RegistrationLimit: cfg.regLimit},
 		Changes: changes,
 		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
@@ -400,6 +405,10 @@ func (s *site) do(method, path, token string, body any, headers ...string) resp 
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Host" {
+			req.Host = headers[i+1]
+			continue
+		}
 		if headers[i+1] == "" {
 			req.Header.Del(headers[i])
 		} else {

@@ -2,10 +2,72 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// TestARepeatRegistrationRevealsNothing: whoever registers a phone that
+// holds a registration of the session already gets the answer a new
+// registration gets (a code of its own that works, the status and
+// position a new one gets), through the content API and the website's
+// form alike: nothing tells them the number was registered, or anything
+// of that registration. The first registrant keeps their code; the
+// office sees the repeat. (It used to be a 409 naming the phone.)
+func TestARepeatRegistrationRevealsNothing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	id, slug := s.openSession("乐老学院 书法", 3)
+	api := "/api/content/v1/lectures/" + slug + "/registrations"
+	first := s.do("POST", api, "", map[string]any{"name": "王阿姨", "phone": "13812345678"}).want(http.StatusCreated).json()
+	fresh := s.do("POST", api, "", map[string]any{"name": "路人", "phone": "13900000001"}).want(http.StatusCreated).json()
+	repeat := s.do("POST", api, "", map[string]any{"name": "冒名", "phone": "+86 138-1234-5678"}).want(http.StatusCreated).json()
+	keys := func(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+	if !slices.Equal(keys(repeat), keys(fresh)) || repeat["status"] != fresh["status"] || repeat["name"] != "冒名" {
+		t.Fatalf("a repeat answers otherwise than a new registration:\n%v\n%v", repeat, fresh)
+	}
+	code := repeat["code"].(string)
+	if len(code) != 10 || code == first["code"] || strings.Contains(fmt.Sprint(repeat), "王阿姨") {
+		t.Fatalf("the repeat's code or answer: %v", repeat)
+	}
+	mine := s.do("GET", "/api/content/v1/registrations/"+code, "", nil).want(http.StatusOK).json()
+	if mine["name"] != "冒名" || mine["status"] != "confirmed" {
+		t.Fatalf("the repeat's code looks up: %v", mine)
+	}
+	if r := s.do("GET", "/api/content/v1/registrations/"+first["code"].(string), "", nil).want(http.StatusOK).json(); r["name"] != "王阿姨" {
+		t.Fatalf("the first registrant's code: %v", r)
+	}
+	// The website's form: the same receipt as anyone's, with a code of its own.
+	form := "/lectures/" + slug + "/register"
+	page := html(t, s.form(form, url.Values{"name": {"王阿姨"}, "phone": {"138 1234 5678"}}).want(http.StatusCreated), "报名成功", "您的报名码")
+	if strings.Contains(page, first["code"].(string)) || strings.Contains(page, "已经报过") {
+		t.Fatalf("the form's answer to a repeat tells of the first:\n%s", page)
+	}
+	// Both places of the phone are taken; the list is full for the next:
+	// each registration of the phone holds its own place.
+	left := s.do("GET", "/api/content/v1/lectures/"+slug, "", nil).want(http.StatusOK).json()["places_left"]
+	if left != float64(0) {
+		t.Fatalf("places left: %v", left)
+	}
+	regs := s.do("GET", "/api/admin/v1/lectures/"+id+"/registrations", s.token, nil).want(http.StatusOK).json()["items"].([]any)
+	var repeats []any
+	for _, r := range regs {
+		repeats = append(repeats, r.(map[string]any)["repeat"])
+	}
+	if !slices.Equal(repeats, []any{false, false, true, true}) {
+		t.Fatalf("the office's marks of a phone registered again: %v", repeats)
+	}
+}
 
 func TestRegistrationsOverHTTP(t *testing.T) {
 	t.Parallel()
@@ -36,10 +98,6 @@ func TestRegistrationsOverHTTP(t *testing.T) {
 	code := first.field("code").(string)
 	if first.field("status") != "confirmed" || len(code) != 10 {
 		t.Fatalf("first registration: %s", first.body)
-	}
-	p := s.do("POST", regPath, "", map[string]any{"name": "王阿姨", "phone": "+86 13812345678"}).problem(http.StatusConflict)
-	if got := fieldErrors(p); len(got) != 1 || got[0] != "phone" {
-		t.Fatalf("a second registration of the phone: %v", p)
 	}
 	s.do("POST", regPath, "", map[string]any{"name": "张", "phone": "123"}).problem(http.StatusBadRequest)
 	s.do("POST", regPath, "", map[string]any{"name": "张", "phone": "13900000001", "age": 70}).problem(http.StatusBadRequest)
@@ -117,4 +175,99 @@ func TestRegistrationsOverHTTP(t *testing.T) {
 			t.Fatal("no Retry-After on 429")
 		}
 	})
+}
+
+// TestWaitingPositionsAcrossInstances: 90 readers register at once for 30
+// places through three instances of the app sharing one database, half
+// through the content API and half through the website's form: 30 are
+// confirmed and 60 wait, and the 60 were told the positions 1 to 60, each
+// one once. (The receipt used to count the list while others were still
+// joining it: two readers were told position 2.)
+func TestWaitingPositionsAcrossInstances(t *testing.T) {
+	t.Parallel()
+	a := newSite(t, withRegistrationLimit(1000))
+	sites := []*site{a, newSite(t, withStore(a.store), withRegistrationLimit(1000)), newSite(t, withStore(a.store), withRegistrationLimit(1000))}
+	a.series(a.token)
+	fields := lectureFields("梧桐语讲坛：西迁往事", "wu-tong-yu", 5)
+	fields["capacity"] = 30
+	fields["registration"] = map[string]any{"mode": "internal", "waitlist": 100}
+	l := a.do("POST", "/api/admin/v1/lectures", a.token, fields).want(http.StatusCreated).json()
+	slug := l["slug"].(string)
+	a.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", a.token, nil).want(http.StatusOK)
+
+	receiptPosition := regexp.MustCompile(`候补第 (\d+) 位`)
+	type result struct {
+		status   string
+		position int
+	}
+	results := make([]result, 90)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 90 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			phone := fmt.Sprintf("1370000%04d", i)
+			var req *http.Request
+			if i%2 == 0 {
+				body, _ := json.Marshal(map[string]any{"name": "读者", "phone": phone})
+				req = httptest.NewRequest("POST", "/api/content/v1/lectures/"+slug+"/registrations", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+			} else {
+				req = httptest.NewRequest("POST", "/lectures/"+slug+"/register", strings.NewReader(url.Values{"name": {"读者"}, "phone": {phone}}.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", baseURL)
+			}
+			<-start
+			res, err := sites[i%3].app.Test(req, -1)
+			if err != nil {
+				t.Errorf("registration %d: %v", i, err)
+				return
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusCreated {
+				t.Errorf("registration %d: %d %s", i, res.StatusCode, b)
+				return
+			}
+			if i%2 == 0 {
+				var r struct {
+					Status   string `json:"status"`
+					Position int    `json:"position"`
+				}
+				_ = json.Unmarshal(b, &r)
+				results[i] = result{r.Status, r.Position}
+			} else if m := receiptPosition.FindSubmatch(b); m != nil {
+				n, _ := strconv.Atoi(string(m[1]))
+				results[i] = result{"waitlisted", n}
+			} else {
+				results[i] = result{"confirmed", 0}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	confirmed, told := 0, map[int]int{}
+	for _, r := range results {
+		switch r.status {
+		case "confirmed":
+			confirmed++
+		case "waitlisted":
+			told[r.position]++
+		}
+	}
+	if confirmed != 30 || len(results)-confirmed != 60 {
+		t.Fatalf("%d confirmed; want 30 and 60 waiting", confirmed)
+	}
+	for p := 1; p <= 60; p++ {
+		if told[p] != 1 {
+			t.Errorf("position %d was told %d times", p, told[p])
+		}
+	}
+	if len(told) != 60 {
+		t.Errorf("positions told: %v", told)
+	}
 }

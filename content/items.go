@@ -484,11 +484,11 @@ func (w *Workflow[T, F]) Restore(ctx context.Context, actor Actor, id string, ve
 		return zero, err
 	}
 	lc := w.kind.Head(&item).Lifecycle
-	if lc.TrashedAt == nil {
-		return zero, fault.New(fault.Conflict, "the %s is not in the trash", w.kind.Noun)
-	}
 	if !actor.Publisher && lc.Author != actor.ID {
 		return zero, fault.New(fault.Forbidden, "editors may restore only their own items")
+	}
+	if lc.TrashedAt == nil {
+		return zero, fault.New(fault.Conflict, "the %s is not in the trash", w.kind.Noun)
 	}
 	if version != 0 && lc.Version != version {
 		return zero, VersionConflict(lc.Version)

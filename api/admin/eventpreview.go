@@ -43,7 +43,7 @@ func (h *handlers) previewEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.d.Lectures.PreviewEvent(c.UserContext(), c.Params("id"), v, change)
+	p, err := h.d.Lectures.PreviewEvent(c.UserContext(), editor(c), c.Params("id"), v, change)
 	if err != nil {
 		return err
 	}

@@ -139,9 +139,13 @@ func (h *handlers) changeEvent(c *fiber.Ctx) error {
 // registrationItem is a registration as the office sees it in a list: the
 // phone masked (the whole number only in the organizers' CSV export).
 type registrationItem struct {
-	ID          string                      `json:"id"`
-	LectureID   string                      `json:"lecture_id"`
-	Seq         int64                       `json:"seq"`
+	ID        string `json:"id"`
+	LectureID string `json:"lecture_id"`
+	Seq       int64  `json:"seq"`
+	// WaitSeq is the registration's number in the waiting list's order
+	// (the list is promoted by it; 0: never waited, or waiting from before
+	// numbers, first in line; -1: joining this moment).
+	WaitSeq     int64                       `json:"wait_seq"`
 	Status      lectures.RegistrationStatus `json:"status"`
 	Name        string                      `json:"name"`
 	Phone       string                      `json:"phone"`
@@ -149,6 +153,9 @@ type registrationItem struct {
 	CreatedAt   time.Time                   `json:"created_at"`
 	CancelledAt *time.Time                  `json:"cancelled_at"`
 	Notice      *noticeItem                 `json:"notice"`
+	// Repeat: another active registration of the session had this phone
+	// when it was made (someone registering again).
+	Repeat bool `json:"repeat"`
 }
 
 type noticeItem struct {
@@ -161,8 +168,8 @@ type noticeItem struct {
 }
 
 func toRegistrationItem(r lectures.Registration) registrationItem {
-	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
-		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt}
+	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, WaitSeq: r.WaitSeq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
+		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt, Repeat: r.Repeat}
 	if n := r.Notice; n != nil {
 		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At}
 	}
@@ -186,7 +193,7 @@ func (h *handlers) listRegistrations(c *fiber.Ctx) error {
 			return fault.Fields(fault.FieldError{Field: "after", Message: "must be the seq of the last registration seen"})
 		}
 	}
-	rs, err := h.d.Lectures.Registrations(c.UserContext(), c.Params("id"), lectures.RegistrationStatus(q["status"]), after, limit)
+	rs, err := h.d.Lectures.Registrations(c.UserContext(), editor(c), c.Params("id"), lectures.RegistrationStatus(q["status"]), after, limit)
 	if err != nil {
 		return err
 	}
@@ -236,7 +243,8 @@ func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
 }
 
 // listNotifications is GET /notifications: who must still be told of a
-// change (?after= the last id seen).
+// change, of the sessions the user manages (publishers: all), ?after= the
+// next_cursor of the page before.
 func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	q, err := httpx.QueryParams(c, "after", "limit")
 	if err != nil {
@@ -246,16 +254,13 @@ func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, err := h.d.Lectures.Notices(c.UserContext(), q["after"], limit)
+	rs, next, err := h.d.Lectures.Notices(c.UserContext(), editor(c), q["after"], limit)
 	if err != nil {
 		return err
 	}
-	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs))}
+	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs)), NextCursor: next}
 	for i, r := range rs {
 		out.Items[i] = toRegistrationItem(r)
-	}
-	if n := len(rs); n > 0 && (n == limit || limit == 0 && n == content.DefaultLimit) {
-		out.NextCursor = rs[n-1].ID
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -32,10 +32,11 @@ type Deps struct {
 	BaseURL string
 	// SiteName is the office's name, publisher of events and calendars.
 	SiteName string
-	// RegistrationLimit is how many registrations one address may send in
-	// ten minutes (0: 10).
-	RegistrationLimit int
-	RequestTimeout    time.Duration
+	// Registering counts the registrations each address sends, shared
+	// with the website's form (nil: 10 in ten minutes, this surface's
+	// own).
+	Registering    *httpx.AddressLimit
+	RequestTimeout time.Duration
 	// StreamTimeout bounds sending the bytes of one media object.
 	StreamTimeout time.Duration
 	// CORSOrigins may read the content API from a browser ("*": anyone).
@@ -57,11 +58,11 @@ type handlers struct {
 
 // New builds the surface.
 func New(d Deps) *Surface {
-	if d.RegistrationLimit == 0 {
-		d.RegistrationLimit = 10
+	if d.Registering == nil {
+		d.Registering = httpx.NewAddressLimit(10, 10*time.Minute)
 	}
-	h := &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute),
-		lookingUp: httpx.NewAddressLimit(max(60, d.RegistrationLimit*2), 10*time.Minute)}
+	h := &handlers{d: d, registering: d.Registering,
+		lookingUp: httpx.NewAddressLimit(max(60, d.Registering.N()*2), 10*time.Minute)}
 	h.cache = d.Cache
 	return &Surface{h: h}
 }

@@ -20,10 +20,17 @@ var fieldWords = map[string]string{
 
 // register is POST /lectures/{slug}/register from the session page's
 // form: the registration, then its receipt; or the page again with the
-// form's errors. Answers are never cached (they hold what the reader
+// form's errors. A post from anywhere but this site's pages is refused
+// (fromThisSite). Answers are never cached (they hold what the reader
 // typed).
 func (h *handlers) register(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !h.fromThisSite(c) {
+		// Before the limit counts it: another site's page must not use up
+		// its visitors' registrations either.
+		return h.errorPage(c, fiber.StatusForbidden, "报名没有提交",
+			"这份报名不是从本站的讲座页面提交的。请打开本站的讲座页面，在页面上的报名表里填写后再提交；也可以致电办公室报名。")
+	}
 	slug := strings.Clone(c.Params("slug"))
 	values, err := formValues(c)
 	if err != nil {
@@ -53,9 +60,6 @@ func (h *handlers) register(c *fiber.Ctx) error {
 		form.Message = "请检查下面标出的内容。"
 	case f != nil && f.Kind == fault.Invalid:
 		form.Message = "报名没有成功，请再试一次，或致电办公室报名。"
-	case f != nil && f.Kind == fault.Conflict && len(f.Fields) > 0:
-		form.Errors["phone"] = "这个号码已经报过名了。"
-		form.Message = "这个号码已经报过这场讲座。"
 	case f != nil && f.Kind == fault.Conflict:
 		form.Message = "现在不能报名：名额已满或报名已结束。"
 	case f != nil && f.Kind == fault.TooMany:

@@ -39,11 +39,11 @@ type Deps struct {
 	Cache    *readcache.Cache
 	BaseURL  string
 	SiteName string
-	// RegistrationLimit is how many registrations one address may send in
-	// ten minutes (0: 10).
-	RegistrationLimit int
-	RequestTimeout    time.Duration
-	Logger            *slog.Logger
+	// Registering counts the registrations each address sends, shared
+	// with the content API (nil: 10 in ten minutes, the website's own).
+	Registering    *httpx.AddressLimit
+	RequestTimeout time.Duration
+	Logger         *slog.Logger
 	// LiveChanged is told when a registration changed the places left.
 	LiveChanged func()
 }
@@ -62,12 +62,11 @@ func New(d Deps) *Surface {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	if d.RegistrationLimit == 0 {
-		d.RegistrationLimit = 10
+	if d.Registering == nil {
+		d.Registering = httpx.NewAddressLimit(10, 10*time.Minute)
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	return &Surface{h: &handlers{d: d, registering: httpx.NewAddressLimit(d.RegistrationLimit, 10*time.Minute),
-		videoLink: videoLinkPattern(d.BaseURL)}}
+	return &Surface{h: &handlers{d: d, registering: d.Registering, videoLink: videoLinkPattern(d.BaseURL)}}
 }
 
 // Routes binds the website's routes. The content API's calendar feeds

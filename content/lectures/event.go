@@ -34,9 +34,12 @@ type EventChange struct {
 // and the change is a new revision and an audit record. version 0 means
 // the current one.
 //
-// Errors: fault.Invalid with fields; fault.Conflict when the session is
-// not published, is in the trash, the version is stale, or nothing would
-// change.
+// Only publishers, the session's creator and the organizers of its series
+// may change it (MayManage).
+//
+// Errors: fault.Invalid with fields; fault.Forbidden; fault.Conflict when
+// the session is not published, is in the trash, the version is stale, or
+// nothing would change.
 func (s *Service) ChangeEvent(ctx context.Context, actor content.Actor, id string, version int64, ch EventChange) (Lecture, error) {
 	if err := ch.normalize(); err != nil {
 		return Lecture{}, err
@@ -44,6 +47,11 @@ func (s *Service) ChangeEvent(ctx context.Context, actor content.Actor, id strin
 	now := s.cfg.Now().UTC().Truncate(time.Millisecond)
 	note := fmt.Sprintf("event: %s: %s", ch.Status, ch.Reason)
 	return s.Amend(ctx, actor, id, version, note, func(l *Lecture, revision int64) (string, error) {
+		// Checked on the version being changed, before anything of it is
+		// told.
+		if err := s.checkManage(ctx, actor, *l); err != nil {
+			return "", err
+		}
 		if l.Live == nil {
 			return "", fault.New(fault.Conflict, "the lecture is not published: change its draft instead")
 		}

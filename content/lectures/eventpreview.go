@@ -21,13 +21,14 @@ type EventPreview struct {
 
 // PreviewEvent checks an event change as ChangeEvent would and answers
 // what it would change, saving nothing. version 0 means the current one.
+// Who may change the event may preview it.
 //
 // Errors: those of ChangeEvent.
-func (s *Service) PreviewEvent(ctx context.Context, id string, version int64, ch EventChange) (EventPreview, error) {
+func (s *Service) PreviewEvent(ctx context.Context, actor content.Actor, id string, version int64, ch EventChange) (EventPreview, error) {
 	if err := ch.normalize(); err != nil {
 		return EventPreview{}, err
 	}
-	l, err := s.Get(ctx, id)
+	l, err := s.managed(ctx, actor, id)
 	if err != nil {
 		return EventPreview{}, err
 	}

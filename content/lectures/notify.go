@@ -71,7 +71,7 @@ func (s *Service) NotifyPending(ctx context.Context, n Notifier) (int, error) {
 				return reached, err
 			}
 			if ok {
-				if _, err := s.MarkTold(ctx, notifier, r.ID, r.Notice.Sequence); err != nil {
+				if _, err := s.markTold(ctx, notifier, r, r.Notice.Sequence); err != nil {
 					return reached, err
 				}
 				reached++

@@ -3,7 +3,6 @@ package lectures
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -19,10 +18,12 @@ import (
 const DefaultKeepPersonalData = 30 * 24 * time.Hour
 
 // The counters of a session in the PlaceStore: confirmed places, places on
-// the waiting list, and arrivals (the order of registration).
+// the waiting list, arrivals (the order of registration), and the numbers
+// of the waiting list's order (never given back).
 func placesKey(id string) string   { return "lecture:" + id }
 func waitingKey(id string) string  { return "lecture:" + id + ":waiting" }
 func arrivalsKey(id string) string { return "lecture:" + id + ":arrivals" }
+func waitSeqKey(id string) string  { return "lecture:" + id + ":waitseq" }
 
 // RegistrationInput is a reader's registration as sent.
 type RegistrationInput struct {
@@ -37,7 +38,7 @@ type Receipt struct {
 	Code string
 	Registration
 	// Position on the waiting list (1: next to get a place); 0 when
-	// confirmed.
+	// confirmed. Exact: see Service.position.
 	Position int
 	// Lecture is the session, as it was read to register.
 	Lecture Lecture
@@ -84,9 +85,17 @@ func (s *Service) Places(ctx context.Context, l Lecture) (Places, error) {
 // room. The places are counted atomically in the store, so concurrent
 // registrations on any number of instances never take more than there are.
 //
+// A phone number that holds a registration of the session already gets a
+// registration of its own, like any other (marked Repeat for the office):
+// the answer to a repeat must tell whoever sent it nothing of the first
+// registration (that the number is registered, its status, its code).
+// Anything else, a refusal or a code that led nowhere, would tell anyone
+// who knows a phone number whether its owner registered. The first
+// registrant keeps their code.
+//
 // Errors: fault.Invalid (fields; a filled honeypot); fault.Conflict when
-// registration is not open, the session and waiting list are full, or the
-// phone number is registered already; fault.NotFound.
+// registration is not open, or the session and waiting list are full;
+// fault.NotFound.
 func (s *Service) Register(ctx context.Context, slug string, in RegistrationInput) (Receipt, error) {
 	if in.Trap != "" {
 		return Receipt{}, fault.New(fault.Invalid, "the registration could not be taken; please try again or call the office")
@@ -102,13 +111,17 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	if err := registrationOpen(l, now); err != nil {
 		return Receipt{}, err
 	}
+	repeat, err := s.cfg.Registrations.PhoneRegistered(ctx, l.ID, in.Phone)
+	if err != nil {
+		return Receipt{}, err
+	}
 	seq, _, err := s.cfg.Places.TakePlace(ctx, arrivalsKey(l.ID), math.MaxInt64)
 	if err != nil {
 		return Receipt{}, err
 	}
 	code := newCode()
 	r := Registration{ID: ident.New(), LectureID: l.ID, CodeHash: HashCode(code), Name: in.Name, Phone: in.Phone, Note: in.Note,
-		Status: Confirmed, Seq: seq, Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: s.purgeAt(l.Live.Input, now)}
+		Status: Confirmed, Seq: seq, Version: 1, CreatedAt: now, UpdatedAt: now, PurgeAt: s.purgeAt(l.Live.Input, now), Repeat: repeat}
 	held := placesKey(l.ID)
 	if _, ok, err := s.cfg.Places.TakePlace(ctx, held, int64(l.Live.Capacity)); err != nil {
 		return Receipt{}, err
@@ -124,17 +137,17 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 			}
 			return Receipt{}, fault.New(fault.Conflict, "the session and its waiting list are full")
 		}
+		r.WaitSeq = WaitUnnumbered
 	}
 	if err := s.cfg.Registrations.InsertRegistration(ctx, r); err != nil {
 		s.release(held)
-		if errors.Is(err, ErrAlreadyRegistered) {
-			return Receipt{}, &fault.Error{Kind: fault.Conflict, Message: "this phone number is registered for the session already",
-				Fields: []fault.FieldError{{Field: "phone", Message: "is registered for this session already"}}}
-		}
 		return Receipt{}, err
 	}
 	receipt := Receipt{Code: code, Registration: r, Lecture: l}
 	if r.Status == Waitlisted {
+		if err := s.numberWaiting(ctx, l.ID, r.ID); err != nil {
+			return Receipt{}, err
+		}
 		// A place may have been freed while this one joined the list.
 		if err := s.settle(ctx, l); err != nil {
 			return Receipt{}, err
@@ -211,18 +224,73 @@ func registrationOpen(l Lecture, now time.Time) error {
 	return nil
 }
 
-// position is a waiting registration's place in the queue (1: next).
+// numberWaiting gives a registration that joined the waiting list its
+// number in the list's order: the next of the session's counter, taken in
+// one atomic step, so of any number of registrations on any number of
+// instances no two get one number. The registration is stored first and
+// numbered second: one stored but not numbered yet is behind every number
+// given (it will get a higher one), so promotions pass it by meanwhile
+// (FirstWaiting) and no position counts it. Its own deadline: a reader
+// who leaves now must not leave a registration without its number.
+func (s *Service) numberWaiting(ctx context.Context, lectureID, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	n, _, err := s.cfg.Places.TakePlace(ctx, waitSeqKey(lectureID), math.MaxInt64)
+	if err != nil {
+		return err
+	}
+	return s.cfg.Registrations.NumberWaiting(ctx, id, n)
+}
+
+// position is a waiting registration's place in the queue (1: next to
+// get a place): its rank among the registrations still waiting. It is
+// counted from the numbers, not from the list as stored: number n has
+// n-1 numbers before it, of which those promoted or cancelled since are
+// no longer ahead; a number taken by a registration still on its way to
+// the store counts as ahead, as it is. So two readers are never told one
+// position, and a position shown later is exact too (someone ahead who
+// cancels moves everyone behind up by one). Registrations waiting since
+// before numbers were given (WaitSeq 0) are ahead of all numbered ones,
+// in order of arrival.
 func (s *Service) position(ctx context.Context, r Registration) (int, error) {
 	if r.Status != Waitlisted {
 		return 0, nil
 	}
+	older, err := s.cfg.Registrations.CountWaitSeq(ctx, r.LectureID, []RegistrationStatus{Waitlisted}, 0, 1)
+	if err != nil {
+		return 0, err
+	}
+	if r.WaitSeq > 0 {
+		left, err := s.cfg.Registrations.CountWaitSeq(ctx, r.LectureID, []RegistrationStatus{Confirmed, Cancelled}, 1, r.WaitSeq)
+		if err != nil {
+			return 0, err
+		}
+		return int(older + r.WaitSeq - left), nil
+	}
+	// Waiting since before numbers were given (or, for a moment, not
+	// numbered yet): its rank by arrival among those of its kind.
 	ahead, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: r.LectureID, Status: Waitlisted, Limit: MaxWaitlist})
 	if err != nil {
 		return 0, err
 	}
-	for i, a := range ahead {
+	n := 0
+	for _, a := range ahead {
+		if a.WaitSeq == r.WaitSeq {
+			n++
+		}
 		if a.ID == r.ID {
-			return i + 1, nil
+			if r.WaitSeq < 0 { // behind every numbered one
+				numbered, err := s.cfg.Places.PlacesTaken(ctx, waitSeqKey(r.LectureID))
+				if err != nil {
+					return 0, err
+				}
+				left, err := s.cfg.Registrations.CountWaitSeq(ctx, r.LectureID, []RegistrationStatus{Confirmed, Cancelled}, 1, math.MaxInt64)
+				if err != nil {
+					return 0, err
+				}
+				return int(older+numbered-left) + n, nil
+			}
+			return n, nil
 		}
 	}
 	return 0, nil
@@ -256,16 +324,19 @@ func (s *Service) release(key string) {
 func (s *Service) placesChanged(ctx context.Context) { _ = s.cfg.Changes.BumpChanges(ctx) }
 
 // promoteNext gives the place a cancellation freed to the first on the
-// waiting list, with a notice to tell them; false when nobody waits. The
+// waiting list (by WaitSeq), with a notice to tell them; false when nobody
+// waits. The
 // place passes from one to the other without going back to the counter,
 // so a new registration cannot take it first.
 func (s *Service) promoteNext(ctx context.Context, l Lecture) (bool, error) {
 	for range 10 {
-		first, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: l.ID, Status: Waitlisted, Limit: 1})
-		if err != nil || len(first) == 0 {
+		r, err := s.cfg.Registrations.FirstWaiting(ctx, l.ID)
+		if fault.Is(err, fault.NotFound) {
+			return false, nil
+		}
+		if err != nil {
 			return false, err
 		}
-		r := first[0]
 		now := s.clock()
 		r.Status, r.Version, r.UpdatedAt = Confirmed, r.Version+1, now
 		var starts *time.Time
@@ -336,8 +407,13 @@ func (s *Service) CancelByCode(ctx context.Context, code string) (Registration, 
 }
 
 // CancelRegistration cancels a registration for the office (a reader who
-// called), with an audit record.
+// called), with an audit record. Who manages the session (MayManage) may.
+//
+// Errors: fault.Forbidden, fault.NotFound, fault.Conflict.
 func (s *Service) CancelRegistration(ctx context.Context, actor content.Actor, lectureID, id string) (Registration, error) {
+	if _, err := s.managed(ctx, actor, lectureID); err != nil {
+		return Registration{}, err
+	}
 	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
 	if err != nil || r.LectureID != lectureID {
 		return Registration{}, fault.New(fault.NotFound, "no such registration")

@@ -2,10 +2,12 @@ package lectures_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +68,15 @@ func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
 	if len(confirmed) != 30 || len(waiting) != 70 {
 		t.Fatalf("%d confirmed, %d waiting; want 30 and 70", len(confirmed), len(waiting))
 	}
-	stored, err := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 100)
+	// Every waiting reader was told a position of their own: 1 to 70.
+	told := map[int]bool{}
+	for _, r := range waiting {
+		if r.Position < 1 || r.Position > 70 || told[r.Position] || int64(r.Position) != r.WaitSeq {
+			t.Fatalf("a waiting receipt at position %d (number %d); %d told before", r.Position, r.WaitSeq, len(told))
+		}
+		told[r.Position] = true
+	}
+	stored, err := f.Registrations(ctx, publisher, l.ID, lectures.Waitlisted, 0, 100)
 	if err != nil || len(stored) != 70 {
 		t.Fatalf("the waiting list holds %d, %v", len(stored), err)
 	}
@@ -80,27 +90,47 @@ func TestHundredRegistrationsForThirtyPlaces(t *testing.T) {
 		t.Fatalf("places: %+v, %v", places, err)
 	}
 
-	// Cancelling confirmed places promotes the first waiting, in order.
+	// Cancelling confirmed places promotes the first waiting, in the
+	// waiting list's order (by number, which may differ from arrival among
+	// readers who raced).
+	queue := slices.SortedFunc(slices.Values(stored), func(a, b lectures.Registration) int { return cmp.Compare(a.WaitSeq, b.WaitSeq) })
 	for i := range 3 {
 		if _, err := f.CancelByCode(ctx, confirmed[i].Code); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for i, r := range stored[:3] {
+	for i, r := range queue[:3] {
 		got, err := f.store.GetRegistration(ctx, r.ID)
 		if err != nil || got.Status != lectures.Confirmed || got.Notice == nil || got.Notice.Kind != lectures.PlaceConfirmed {
 			t.Fatalf("waiting #%d after three cancellations: %+v, %v", i+1, got, err)
 		}
 	}
-	if got, _ := f.store.GetRegistration(ctx, stored[3].ID); got.Status != lectures.Waitlisted {
+	if got, _ := f.store.GetRegistration(ctx, queue[3].ID); got.Status != lectures.Waitlisted {
 		t.Fatalf("the fourth waiting was promoted too: %+v", got)
 	}
-	_, _, pos, err := f.Lookup(ctx, findCode(receipts, stored[3].ID))
-	if err != nil || pos != 1 {
-		t.Fatalf("the fourth waiting is now at %d, %v; want 1", pos, err)
+	position := func(r lectures.Registration) int {
+		t.Helper()
+		_, _, pos, err := f.Lookup(ctx, findCode(receipts, r.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pos
+	}
+	if pos := position(queue[3]); pos != 1 {
+		t.Fatalf("the fourth waiting is now at %d; want 1", pos)
+	}
+	// Someone ahead who leaves the list moves those behind up.
+	if pos := position(queue[9]); pos != 7 {
+		t.Fatalf("the tenth waiting is at %d; want 7", pos)
+	}
+	if _, err := f.CancelByCode(ctx, findCode(receipts, queue[5].ID)); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := position(queue[4]), position(queue[9]); a != 2 || b != 6 {
+		t.Fatalf("after the sixth waiting left: the fifth at %d (want 2), the tenth at %d (want 6)", a, b)
 	}
 	places, _ = f.Places(ctx, mustLive(t, f, l.Slug))
-	if places.Confirmed != 30 || places.Waiting != 67 {
+	if places.Confirmed != 30 || places.Waiting != 66 { // three promoted, one left
 		t.Fatalf("places after promotions: %+v", places)
 	}
 }
@@ -134,9 +164,6 @@ func TestRegistrationRules(t *testing.T) {
 	if err != nil || first.Status != lectures.Confirmed || first.Phone != "13812345678" || len(first.Code) != 10 {
 		t.Fatalf("first: %+v, %v", first, err)
 	}
-	if _, err := reg("+86 138-1234-5678"); !fault.Is(err, fault.Conflict) {
-		t.Fatalf("the same phone written otherwise: %v", err)
-	}
 	if _, err := reg("12345"); !fault.Is(err, fault.Invalid) {
 		t.Fatalf("a bad phone: %v", err)
 	}
@@ -167,6 +194,25 @@ func TestRegistrationRules(t *testing.T) {
 		t.Fatalf("an unknown code: %v", err)
 	}
 
+	// A phone registered already (written otherwise) registers again: a
+	// registration of its own, with its own place and code, marked for the
+	// office; the first keeps its code.
+	l2 := f.open(t, 5, 0)
+	one, err := f.Register(ctx, l2.Slug, lectures.RegistrationInput{Name: "张老师", Phone: "138 1234 5678"})
+	if err != nil || one.Repeat {
+		t.Fatalf("the first: %+v, %v", one, err)
+	}
+	two, err := f.Register(ctx, l2.Slug, lectures.RegistrationInput{Name: "张老师", Phone: "+86 138-1234-5678"})
+	if err != nil || two.Status != lectures.Confirmed || two.Code == one.Code || !two.Repeat || two.Phone != one.Phone {
+		t.Fatalf("the same phone written otherwise: %+v, %v", two, err)
+	}
+	if r, _, _, err := f.Lookup(ctx, one.Code); err != nil || r.ID != one.ID || r.Status != lectures.Confirmed {
+		t.Fatalf("the first registrant's code: %+v, %v", r, err)
+	}
+	if p, _ := f.Places(ctx, mustLive(t, f, l2.Slug)); p.Confirmed != 2 {
+		t.Fatalf("places of the session registered twice by one phone: %+v", p)
+	}
+
 	// A cancelled or postponed session takes no registration, and its
 	// registrants are marked to be told.
 	if _, err := f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventCancelled, Reason: "大雪"}); err != nil {
@@ -175,7 +221,7 @@ func TestRegistrationRules(t *testing.T) {
 	if _, err := reg(phone(9)); !fault.Is(err, fault.Conflict) {
 		t.Fatalf("registering for a cancelled session: %v", err)
 	}
-	told, err := f.Notices(ctx, "", 100)
+	told, _, err := f.Notices(ctx, publisher, "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +239,7 @@ func TestRegistrationRules(t *testing.T) {
 	if _, err := f.MarkTold(ctx, organizer, told[0].ID, told[0].Notice.Sequence); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := f.Notices(ctx, "", 100); len(left) != 2 {
+	if left, _, _ := f.Notices(ctx, publisher, "", 100); len(left) != 2 {
 		t.Fatalf("%d left to tell, want 2", len(left))
 	}
 }
@@ -265,7 +311,7 @@ func TestMorePlacesPromoteTheWaitingList(t *testing.T) {
 	if err != nil || p.Confirmed != 3 || p.Waiting != 1 {
 		t.Fatalf("places after the capacity grew: %+v, %v", p, err)
 	}
-	waiting, _ := f.Registrations(ctx, l.ID, lectures.Waitlisted, 0, 10)
+	waiting, _ := f.Registrations(ctx, publisher, l.ID, lectures.Waitlisted, 0, 10)
 	if len(waiting) != 1 || waiting[0].Seq != 4 {
 		t.Fatalf("still waiting: %+v", waiting)
 	}
@@ -312,7 +358,7 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	if n, err := f.NotifyPending(ctx, sms); err != nil || n != 2 {
 		t.Fatalf("reached %d, %v; want 2", n, err)
 	}
-	left, _ := f.Notices(ctx, "", 10)
+	left, _, _ := f.Notices(ctx, publisher, "", 10)
 	if len(left) != 1 || left[0].Phone != phone(2) {
 		t.Fatalf("left to tell: %+v", left)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
-	"slices"
 	"strconv"
 
 	"github.com/yinling-cms/yinling/content"
@@ -13,10 +12,13 @@ import (
 	"github.com/yinling-cms/yinling/internal/ident"
 )
 
-// Registrations lists a session's registrations for the office, in order
-// of arrival after seq afterSeq (status "" for all).
-func (s *Service) Registrations(ctx context.Context, lectureID string, status RegistrationStatus, afterSeq int64, limit int) ([]Registration, error) {
-	if _, err := s.Get(ctx, lectureID); err != nil {
+// Registrations lists a session's registrations (names and notes) for
+// who manages it (MayManage), in order of arrival after seq afterSeq
+// (status "" for all).
+//
+// Errors: fault.Forbidden, fault.NotFound, fault.Invalid.
+func (s *Service) Registrations(ctx context.Context, actor content.Actor, lectureID string, status RegistrationStatus, afterSeq int64, limit int) ([]Registration, error) {
+	if _, err := s.managed(ctx, actor, lectureID); err != nil {
 		return nil, err
 	}
 	switch status {
@@ -32,19 +34,13 @@ func (s *Service) Registrations(ctx context.Context, lectureID string, status Re
 
 // MayExport reports whether a user may export a session's registrations
 // with whole phone numbers: administrators, who created the session, and
-// the organizers of its series.
+// who organizes its series (publishers as such may not: the role table
+// gives them no whole numbers).
 func (s *Service) MayExport(ctx context.Context, l Lecture, userID string, admin bool) (bool, error) {
-	if admin || l.Author == userID {
+	if admin {
 		return true, nil
 	}
-	if l.Series == "" || s.cfg.Series == nil {
-		return false, nil
-	}
-	sr, err := s.cfg.Series.GetSeriesBySlug(ctx, l.Series)
-	if fault.Is(err, fault.NotFound) {
-		return false, nil
-	}
-	return err == nil && slices.Contains(sr.Organizers, userID), err
+	return s.manages(ctx, l, userID)
 }
 
 // ExportCSV writes every registration of a session as CSV (UTF-8 with a
@@ -56,7 +52,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 		return err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间"})
+	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间", "同号再报"})
 	words := map[RegistrationStatus]string{Confirmed: "已确认", Waitlisted: "候补", Cancelled: "已取消"}
 	n := 0
 	for after := int64(0); ; {
@@ -69,8 +65,12 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 			if r.CancelledAt != nil {
 				cancelled = r.CancelledAt.In(shanghai).Format("2006-01-02 15:04")
 			}
+			repeat := ""
+			if r.Repeat {
+				repeat = "是"
+			}
 			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), r.Phone, csvSafe(r.Note),
-				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled})
+				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat})
 			n++
 		}
 		if len(page) < 500 {
@@ -96,23 +96,88 @@ func csvSafe(s string) string {
 	return s
 }
 
+// maxNoticeScan is how many notices one page of Notices reads at most
+// looking for those of the sessions an organizer manages.
+const maxNoticeScan = 1000
+
 // Notices lists the registrations whose registrants must still be told of
-// something, by id after after.
-func (s *Service) Notices(ctx context.Context, after string, limit int) ([]Registration, error) {
+// something, by id after after: every one for publishers, those of the
+// sessions they manage (MayManage) for anyone else. next is where the
+// following page starts ("": there is none); a page may hold fewer than
+// limit (none, even) when many notices of other sessions were passed over.
+func (s *Service) Notices(ctx context.Context, actor content.Actor, after string, limit int) (page []Registration, next string, err error) {
 	if limit == 0 {
 		limit = content.DefaultLimit
 	}
-	return s.cfg.Registrations.ListToTell(ctx, after, limit)
+	if actor.Publisher {
+		page, err := s.cfg.Registrations.ListToTell(ctx, after, limit)
+		if err != nil || len(page) < limit {
+			return page, "", err
+		}
+		return page, page[len(page)-1].ID, nil
+	}
+	mine := map[string]bool{} // session id: actor manages it
+	page = []Registration{}
+	for scanned := 0; scanned < maxNoticeScan; {
+		batch, err := s.cfg.Registrations.ListToTell(ctx, after, 100)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, r := range batch {
+			scanned++
+			after = r.ID
+			may, seen := mine[r.LectureID]
+			if !seen {
+				l, err := s.cfg.Store.Get(ctx, r.LectureID)
+				switch {
+				case fault.Is(err, fault.NotFound):
+				case err != nil:
+					return nil, "", err
+				default:
+					if may, err = s.manages(ctx, l, actor.ID); err != nil {
+						return nil, "", err
+					}
+				}
+				mine[r.LectureID] = may
+			}
+			if may {
+				page = append(page, r)
+				if len(page) == limit {
+					return page, r.ID, nil
+				}
+			}
+		}
+		if len(batch) < 100 {
+			return page, "", nil
+		}
+	}
+	return page, after, nil
 }
 
 // MarkTold records that a registrant was told of their notice (by staff
-// on the phone, or by a notifier), with an audit record. sequence is the
-// notice's, so a newer change that came meanwhile stays to be told.
+// on the phone), with an audit record. sequence is the notice's, so a
+// newer change that came meanwhile stays to be told. Who manages the
+// session (MayManage) may.
+//
+// Errors: fault.Forbidden, fault.NotFound, fault.Conflict.
 func (s *Service) MarkTold(ctx context.Context, actor content.Actor, id string, sequence int64) (Registration, error) {
 	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
 	if err != nil {
 		return Registration{}, err
 	}
+	if _, err := s.managed(ctx, actor, r.LectureID); err != nil {
+		if fault.Is(err, fault.NotFound) {
+			return Registration{}, fault.New(fault.NotFound, "no such registration")
+		}
+		return Registration{}, err
+	}
+	return s.markTold(ctx, actor, r, sequence)
+}
+
+// markTold is MarkTold of a registration read, for any actor (a notifier
+// is the system's).
+func (s *Service) markTold(ctx context.Context, actor content.Actor, r Registration, sequence int64) (Registration, error) {
+	id := r.ID
 	if r.Notice == nil {
 		return r, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"regexp"
 	"strings"
 	"time"
@@ -37,9 +36,16 @@ type Registration struct {
 	Phone    string // normalized: 13812345678, or a landline 029-12345678
 	Note     string
 	Status   RegistrationStatus
-	// Seq is the order of arrival at this session (1, 2, ...): the waiting
-	// list is promoted in this order.
-	Seq         int64
+	// Seq is the order of arrival at this session (1, 2, ...).
+	Seq int64
+	// WaitSeq is the registration's number in the order of the session's
+	// waiting list (1, 2, ...), taken from a counter in one atomic step
+	// when it joins the list, and kept once promoted or cancelled: the
+	// list is promoted in this order, and a waiting registration's
+	// position is counted from it. 0: never on the list (or waiting since
+	// before numbers were given: those come first); -1 (WaitUnnumbered):
+	// joining the list, for the moment it takes its number.
+	WaitSeq     int64
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -48,6 +54,12 @@ type Registration struct {
 	// Notice is a change of the session the registrant must still be told
 	// of (nil: nothing to tell).
 	Notice *Notice
+	// Repeat is set when, as it was made, another active registration of
+	// the session had its phone number: someone registering again (who
+	// lost their code, or a couple sharing a landline). It is a
+	// registration of its own all the same (see Service.Register); the
+	// office sees the mark.
+	Repeat bool
 }
 
 // Active reports whether the registration holds a place or waits for one.
@@ -73,6 +85,10 @@ type Notice struct {
 	At       time.Time  // when it changed
 }
 
+// WaitUnnumbered is the WaitSeq of a registration joining the waiting list
+// before it has its number.
+const WaitUnnumbered = -1
+
 // RegistrationQuery selects the registrations of a session, in order of
 // arrival.
 type RegistrationQuery struct {
@@ -82,28 +98,35 @@ type RegistrationQuery struct {
 	Limit     int
 }
 
-// ErrAlreadyRegistered is returned (wrapped) by InsertRegistration when
-// the phone number holds an active registration for the session.
-var ErrAlreadyRegistered = errors.New("already registered")
-
 // RegistrationStore keeps registrations.
 //
 // Errors: a missing registration is fault.NotFound; UpdateRegistration
 // with a stale version is fault.Conflict; a database that does not answer
 // is fault.Unavailable.
 type RegistrationStore interface {
-	// InsertRegistration stores a new registration; an active one whose
-	// session and phone another active registration has wraps
-	// ErrAlreadyRegistered.
+	// InsertRegistration stores a new registration.
 	InsertRegistration(ctx context.Context, r Registration) error
+	// PhoneRegistered reports whether an active registration (confirmed or
+	// waiting) of the session has the phone number.
+	PhoneRegistered(ctx context.Context, lectureID, phone string) (bool, error)
 	GetRegistration(ctx context.Context, id string) (Registration, error)
 	// FindRegistration finds a registration by the hash of its code.
 	FindRegistration(ctx context.Context, codeHash string) (Registration, error)
 	// UpdateRegistration replaces the registration whose version is
-	// expect (r.Version is the new one). Cancelling frees its phone number
-	// for a new registration.
+	// expect (r.Version is the new one).
 	UpdateRegistration(ctx context.Context, r Registration, expect int64) error
 	ListRegistrations(ctx context.Context, q RegistrationQuery) ([]Registration, error)
+	// FirstWaiting returns the session's waiting registration that is next
+	// for a place: the lowest WaitSeq, then Seq, of those that have a
+	// number (WaitSeq >= 0); fault.NotFound when none.
+	FirstWaiting(ctx context.Context, lectureID string) (Registration, error)
+	// CountWaitSeq counts the session's registrations whose status is one
+	// of statuses and whose WaitSeq is in [from, to).
+	CountWaitSeq(ctx context.Context, lectureID string, statuses []RegistrationStatus, from, to int64) (int64, error)
+	// NumberWaiting gives registration id, while its WaitSeq is
+	// WaitUnnumbered, the number n, raising its version (one conditional
+	// write); fault.Conflict when it has a number, fault.NotFound.
+	NumberWaiting(ctx context.Context, id string, n int64) error
 	// MarkToTell gives every active registration of a session the notice
 	// and a new purge time, raising their versions.
 	MarkToTell(ctx context.Context, lectureID string, n Notice, purgeAt time.Time) error

@@ -33,8 +33,9 @@ type Series struct {
 type SeriesInput struct {
 	Name        string `json:"name" bson:"name"`
 	Description string `json:"description" bson:"description"` // Markdown
-	// Organizers are the users (ids) who organize the series: they may
-	// export its sessions' registrations.
+	// Organizers are the users (ids) who organize the series (with its
+	// creator): they may edit it, change its sessions' events, and see,
+	// cancel, tell and export their registrants.
 	Organizers []string `json:"organizers" bson:"organizers"`
 	// Venue and OnlineURL are a new session's defaults.
 	Venue     Venue  `json:"venue" bson:"venue"`
@@ -179,9 +180,9 @@ func (s *Service) UpdateSeries(ctx context.Context, actor content.Actor, id stri
 	return sr, s.auditSeries(ctx, actor, sr, audit.Updated, "series updated")
 }
 
-// mayEditSeries: publishers, the series' organizers, and who created it.
+// mayEditSeries: publishers, and who organizes the series.
 func mayEditSeries(sr Series, actor content.Actor) bool {
-	return actor.Publisher || sr.CreatedBy == actor.ID || slices.Contains(sr.Organizers, actor.ID)
+	return actor.Publisher || organizes(sr, actor.ID)
 }
 
 // DeleteSeries deletes a series that no session (trashed ones included)

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -28,9 +27,10 @@ func regIDs(rs []lectures.Registration) []string {
 }
 
 var registrationTests = []test{
-	{"a registration reads back by id and code; a phone registers once per session while active", func(t *testing.T, s Stores) {
+	{"a registration reads back by id and code; a phone may register again, and its active registrations are found", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		r := newRegistration("l1", "13812345678", 1, lectures.Confirmed)
+		r.Repeat = true
 		if err := s.InsertRegistration(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -45,30 +45,34 @@ var registrationTests = []test{
 		if _, err := s.FindRegistration(ctx, lectures.HashCode("nope")); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("an unknown code: %v", err)
 		}
+		registered := func(lecture, phone string, want bool) {
+			t.Helper()
+			if got, err := s.PhoneRegistered(ctx, lecture, phone); err != nil || got != want {
+				t.Fatalf("%s registered for %s: %v, %v; want %v", phone, lecture, got, err, want)
+			}
+		}
+		registered("l1", "13812345678", true)
+		registered("l1", "13900000000", false)
+		registered("l2", "13812345678", false)
 		again := newRegistration("l1", "13812345678", 2, lectures.Waitlisted)
-		if err := s.InsertRegistration(ctx, again); !errors.Is(err, lectures.ErrAlreadyRegistered) {
+		if err := s.InsertRegistration(ctx, again); err != nil {
 			t.Fatalf("the same phone twice: %v", err)
 		}
-		if err := s.InsertRegistration(ctx, newRegistration("l2", "13812345678", 1, lectures.Confirmed)); err != nil {
-			t.Fatalf("the same phone at another session: %v", err)
+		cancel := func(r lectures.Registration) {
+			t.Helper()
+			now := ms(time.Now())
+			r.Status, r.CancelledAt, r.Version = lectures.Cancelled, &now, 2
+			if err := s.UpdateRegistration(ctx, r, 1); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.UpdateRegistration(ctx, r, 1); !fault.Is(err, fault.Conflict) {
+				t.Fatalf("a stale update: %v", err)
+			}
 		}
-		cancelled := r
-		now := ms(time.Now())
-		cancelled.Status, cancelled.CancelledAt, cancelled.Version = lectures.Cancelled, &now, 2
-		if err := s.UpdateRegistration(ctx, cancelled, 1); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.UpdateRegistration(ctx, cancelled, 1); !fault.Is(err, fault.Conflict) {
-			t.Fatalf("a stale update: %v", err)
-		}
-		if err := s.InsertRegistration(ctx, again); err != nil {
-			t.Fatalf("the phone after its registration was cancelled: %v", err)
-		}
-		back := cancelled
-		back.Status, back.Version = lectures.Confirmed, 3
-		if err := s.UpdateRegistration(ctx, back, 2); !errors.Is(err, lectures.ErrAlreadyRegistered) {
-			t.Fatalf("reviving a cancelled registration whose phone registered again: %v", err)
-		}
+		cancel(r)
+		registered("l1", "13812345678", true) // the second stands
+		cancel(again)
+		registered("l1", "13812345678", false)
 		ghost := newRegistration("l1", "13900000000", 9, lectures.Confirmed)
 		if err := s.UpdateRegistration(ctx, ghost, 1); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("updating a registration that is not there: %v", err)
@@ -118,6 +122,81 @@ var registrationTests = []test{
 			if !reflect.DeepEqual(regIDs(got), regIDs(c.want)) {
 				t.Errorf("%+v:\n got %v\nwant %v", c.q, regIDs(got), regIDs(c.want))
 			}
+		}
+	}},
+	{"the waiting list goes by its numbers: older ones first, the unnumbered passed by, counts by number", func(t *testing.T, s Stores) {
+		ctx := ctxFor(t)
+		mk := func(seq, waitSeq int64, status lectures.RegistrationStatus) lectures.Registration {
+			r := newRegistration("l1", fmt.Sprintf("135%08d", seq), seq, status)
+			r.WaitSeq = waitSeq
+			if err := s.InsertRegistration(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if _, err := s.FirstWaiting(ctx, "l1"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("nobody waits yet: %v", err)
+		}
+		joining := mk(1, lectures.WaitUnnumbered, lectures.Waitlisted)
+		if _, err := s.FirstWaiting(ctx, "l1"); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("one joining, not numbered: %v", err)
+		}
+		third := mk(2, 3, lectures.Waitlisted)
+		second := mk(3, 2, lectures.Waitlisted) // arrived later, numbered earlier
+		mk(4, 0, lectures.Confirmed)            // never waited
+		mk(5, 1, lectures.Confirmed)            // promoted
+		mk(6, 4, lectures.Cancelled)
+		if got, err := s.FirstWaiting(ctx, "l1"); err != nil || got.ID != second.ID {
+			t.Fatalf("first waiting: %v, %v; want number 2", got.WaitSeq, err)
+		}
+		older := mk(7, 0, lectures.Waitlisted) // waiting since before numbers
+		if got, err := s.FirstWaiting(ctx, "l1"); err != nil || got.ID != older.ID {
+			t.Fatalf("first waiting: %+v, %v; want the one from before numbers", got, err)
+		}
+		for _, c := range []struct {
+			statuses []lectures.RegistrationStatus
+			from, to int64
+			want     int64
+		}{
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 0, 1, 1},
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 1, 100, 2},
+			{[]lectures.RegistrationStatus{lectures.Confirmed, lectures.Cancelled}, 1, 4, 1},
+			{[]lectures.RegistrationStatus{lectures.Confirmed, lectures.Cancelled}, 1, 5, 2},
+			{[]lectures.RegistrationStatus{lectures.Confirmed}, 0, 1, 1},
+			{[]lectures.RegistrationStatus{lectures.Waitlisted}, 5, 5, 0},
+		} {
+			if n, err := s.CountWaitSeq(ctx, "l1", c.statuses, c.from, c.to); err != nil || n != c.want {
+				t.Errorf("%v in [%d, %d): %d, %v; want %d", c.statuses, c.from, c.to, n, err, c.want)
+			}
+		}
+		if n, err := s.CountWaitSeq(ctx, "l2", []lectures.RegistrationStatus{lectures.Waitlisted}, 0, 100); err != nil || n != 0 {
+			t.Fatalf("another session: %d, %v", n, err)
+		}
+		if err := s.NumberWaiting(ctx, joining.ID, 5); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetRegistration(ctx, joining.ID)
+		if err != nil || got.WaitSeq != 5 || got.Version != 2 {
+			t.Fatalf("numbered: %+v, %v", got, err)
+		}
+		if err := s.NumberWaiting(ctx, joining.ID, 6); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("numbered twice: %v", err)
+		}
+		if err := s.NumberWaiting(ctx, third.ID, 7); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("numbering one with a number: %v", err)
+		}
+		if err := s.NumberWaiting(ctx, "06h36qb17yt48jk5vrzzdsdn", 8); !fault.Is(err, fault.NotFound) {
+			t.Fatalf("numbering one that is not there: %v", err)
+		}
+		if err := s.UpdateRegistration(ctx, joining, 1); !fault.Is(err, fault.Conflict) {
+			t.Fatalf("an update from before the number: %v", err)
+		}
+		got.Status, got.Version = lectures.Confirmed, 3 // promoted: keeps its number
+		if err := s.UpdateRegistration(ctx, got, 2); err != nil {
+			t.Fatal(err)
+		}
+		if back, err := s.GetRegistration(ctx, joining.ID); err != nil || back.WaitSeq != 5 {
+			t.Fatalf("after promotion: %+v, %v", back, err)
 		}
 	}},
 	{"marking a session's registrants to be told reaches the active ones only", func(t *testing.T, s Stores) {

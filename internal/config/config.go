@@ -52,8 +52,9 @@ type Config struct {
 	// RegistrationDays is how long after its session a registration (a
 	// reader's name and phone number) is kept.
 	RegistrationDays int
-	// RegistrationLimit is how many registrations one address may send in
-	// ten minutes.
+	// RegistrationLimit is how many registrations one address (an IPv6
+	// one: its /64) may send in ten minutes, through the content API and
+	// the website's form together.
 	RegistrationLimit int
 	// KeepRevisions is how many revisions of an item are kept (published
 	// ones are kept always).
@@ -246,7 +247,7 @@ func settings() []setting {
 			c.RegistrationDays = n
 			return nil
 		}},
-		{"YINLING_REGISTRATION_LIMIT", "registration-limit", "10", "registrations one address may send in 10 minutes (a family, or a front desk registering for callers, may need more)", func(c *Config, v string) error {
+		{"YINLING_REGISTRATION_LIMIT", "registration-limit", "10", "registrations one address (IPv6: its /64) may send in 10 minutes, content API and website form together (a family, or a front desk registering for callers, may need more)", func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1_000_000 {
 				return errors.New("must be a whole number from 1 to 1000000")

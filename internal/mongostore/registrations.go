@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -10,19 +9,23 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
 const colRegistrations = "registrations"
 
-// registrationIndexes: the code and the active key are unique; a
-// session's registrations walk (lecture_id, status, seq).
+// registrationIndexes: the code is unique; a phone's active registration
+// of a session is found by the active key (not unique: a number may
+// register again); a session's registrations walk (lecture_id, status,
+// seq), its waiting list (lecture_id, status, wait_seq, seq).
 func registrationIndexes() []index {
 	return []index{
 		{"code_unique", bson.D{{Key: "code_hash", Value: 1}}, true},
-		{"active_unique", bson.D{{Key: "active_key", Value: 1}}, true},
+		{"active", bson.D{{Key: "active_key", Value: 1}}, false},
 		{"lecture_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "seq", Value: 1}}, false},
 		{"lecture_status_seq", bson.D{{Key: "lecture_id", Value: 1}, {Key: "status", Value: 1}, {Key: "seq", Value: 1}}, false},
+		{"lecture_waiting", bson.D{{Key: "lecture_id", Value: 1}, {Key: "status", Value: 1}, {Key: "wait_seq", Value: 1}, {Key: "seq", Value: 1}}, false},
 		{"to_tell", bson.D{{Key: "to_tell", Value: 1}, {Key: "_id", Value: 1}}, false},
 		{"purge_at", bson.D{{Key: "purge_at", Value: 1}}, false},
 	}
@@ -30,14 +33,20 @@ func registrationIndexes() []index {
 
 // InsertRegistration implements lectures.RegistrationStore.
 func (s *Store) InsertRegistration(ctx context.Context, r lectures.Registration) error {
-	_, err := s.db.Collection(colRegistrations).InsertOne(ctx, record.FromRegistration(r))
-	if isDuplicate(err) {
-		return fmt.Errorf("mongostore: insert registration: %w", lectures.ErrAlreadyRegistered)
-	}
-	if err != nil {
+	if _, err := s.db.Collection(colRegistrations).InsertOne(ctx, record.FromRegistration(r)); err != nil {
 		return dbFault(err, "insert registration")
 	}
 	return nil
+}
+
+// PhoneRegistered implements lectures.RegistrationStore.
+func (s *Store) PhoneRegistered(ctx context.Context, lectureID, phone string) (bool, error) {
+	key := record.ActiveKey(lectures.Registration{LectureID: lectureID, Phone: phone, Status: lectures.Confirmed})
+	n, err := s.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "active_key", Value: key}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, dbFault(err, "look up a phone")
+	}
+	return n > 0, nil
 }
 
 // GetRegistration implements lectures.RegistrationStore.
@@ -64,9 +73,6 @@ func (s *Store) oneRegistration(ctx context.Context, filter bson.D) (lectures.Re
 func (s *Store) UpdateRegistration(ctx context.Context, r lectures.Registration, expect int64) error {
 	coll := s.db.Collection(colRegistrations)
 	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expect}}, record.FromRegistration(r))
-	if isDuplicate(err) {
-		return fmt.Errorf("mongostore: update registration: %w", lectures.ErrAlreadyRegistered)
-	}
 	if err != nil {
 		return dbFault(err, "update registration")
 	}
@@ -106,6 +112,86 @@ func (s *Store) findRegistrations(ctx context.Context, filter bson.D, opts *opti
 		out[i] = d.Registration()
 	}
 	return out, nil
+}
+
+// FirstWaiting implements lectures.RegistrationStore.
+func (s *Store) FirstWaiting(ctx context.Context, lectureID string) (lectures.Registration, error) {
+	var d record.Registration
+	err := s.db.Collection(colRegistrations).FindOne(ctx,
+		bson.D{{Key: "lecture_id", Value: lectureID}, {Key: "status", Value: string(lectures.Waitlisted)},
+			{Key: "wait_seq", Value: bson.D{{Key: "$gte", Value: int64(0)}}}},
+		options.FindOne().SetSort(bson.D{{Key: "wait_seq", Value: 1}, {Key: "seq", Value: 1}})).Decode(&d)
+	if err != nil {
+		return lectures.Registration{}, notFoundAs(dbFault(err, "find the first waiting"), "nobody is waiting")
+	}
+	return d.Registration(), nil
+}
+
+// CountWaitSeq implements lectures.RegistrationStore.
+func (s *Store) CountWaitSeq(ctx context.Context, lectureID string, statuses []lectures.RegistrationStatus, from, to int64) (int64, error) {
+	if len(statuses) == 0 || from >= to {
+		return 0, nil
+	}
+	in := bson.A{}
+	for _, st := range statuses {
+		in = append(in, string(st))
+	}
+	n, err := s.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "lecture_id", Value: lectureID},
+		{Key: "status", Value: bson.D{{Key: "$in", Value: in}}},
+		{Key: "wait_seq", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}})
+	if err != nil {
+		return 0, dbFault(err, "count the waiting list")
+	}
+	return n, nil
+}
+
+// NumberWaiting implements lectures.RegistrationStore: one updateOne
+// conditional on the registration having no number yet.
+func (s *Store) NumberWaiting(ctx context.Context, id string, n int64) error {
+	coll := s.db.Collection(colRegistrations)
+	res, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "wait_seq", Value: int64(lectures.WaitUnnumbered)}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "wait_seq", Value: n}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}})
+	if err != nil {
+		return dbFault(err, "number a waiting registration")
+	}
+	if res.MatchedCount == 0 {
+		var cur struct {
+			WaitSeq int64 `bson:"wait_seq"`
+		}
+		if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
+			return notFoundAs(dbFault(err, "number a waiting registration"), "no such registration")
+		}
+		return fault.New(fault.Conflict, "the registration has its number in the waiting list already (%d)", cur.WaitSeq)
+	}
+	return nil
+}
+
+// waitSeqsFilled is the note fillWaitSeqs leaves in colMigrations.
+const waitSeqsFilled = "registration-wait-seq"
+
+// fillWaitSeqs gives registrations stored before they had a wait_seq the
+// field (0: waiting since before numbers, first in line; or never on the
+// list), so the filters and sorts above see them: once per database (an
+// import writes whole records, the field included).
+func (s *Store) fillWaitSeqs(ctx context.Context) error {
+	notes := s.db.Collection(colMigrations)
+	n, err := notes.CountDocuments(ctx, bson.D{{Key: "_id", Value: waitSeqsFilled}})
+	if err != nil {
+		return dbFault(err, "check registrations' wait_seq")
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := s.db.Collection(colRegistrations).UpdateMany(ctx, bson.D{{Key: "wait_seq", Value: bson.D{{Key: "$exists", Value: false}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "wait_seq", Value: int64(0)}}}}); err != nil {
+		return dbFault(err, "fill registrations' wait_seq")
+	}
+	_, err = notes.UpdateOne(ctx, bson.D{{Key: "_id", Value: waitSeqsFilled}}, bson.D{{Key: "$set", Value: bson.D{{Key: "done", Value: true}}}},
+		options.UpdateOne().SetUpsert(true))
+	if err != nil && !isDuplicate(err) {
+		return dbFault(err, "note registrations' wait_seq filled")
+	}
+	return nil
 }
 
 // MarkToTell implements lectures.RegistrationStore with one updateMany.

@@ -99,6 +99,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		idx[coll] = kindIndexes(paths)
 	}
 	idx[colAssets] = assetIndexes()
+	// Indexes of earlier versions that must go: a phone may register
+	// again for a session, so its active key is no longer unique.
+	obsolete := map[string][]string{colRegistrations: {"active_unique"}}
 	for coll, wanted := range idx {
 		view := s.db.Collection(coll).Indexes()
 		specs, err := view.ListSpecifications(ctx)
@@ -108,6 +111,13 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		have := map[string]bool{}
 		for _, sp := range specs {
 			have[sp.Name] = true
+		}
+		for _, name := range obsolete[coll] {
+			if have[name] {
+				if err := view.DropOne(ctx, name); err != nil {
+					return dbFault(err, "drop index "+name+" of "+coll)
+				}
+			}
 		}
 		var missing []mongo.IndexModel
 		for _, ix := range wanted {
@@ -123,6 +133,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 	}
 	if err := s.versionAssets(ctx); err != nil {
+		return err
+	}
+	if err := s.fillWaitSeqs(ctx); err != nil {
 		return err
 	}
 	if err := s.fillMediaUses(ctx, false); err != nil {

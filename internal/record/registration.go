@@ -7,9 +7,10 @@ import (
 )
 
 // Registration is a reader's registration at rest. ActiveKey holds the
-// session and phone while the registration is active (the stores keep it
-// unique, so a number registers once per session) and the registration's
-// own id once cancelled; ToTell is set while a notice waits.
+// session and phone while the registration is active (indexed: whether a
+// number holds a registration of a session is one lookup) and the
+// registration's own id once cancelled; ToTell is set while a notice
+// waits.
 type Registration struct {
 	ID          string     `bson:"_id" json:"id"`
 	LectureID   string     `bson:"lecture_id" json:"lecture_id"`
@@ -20,6 +21,7 @@ type Registration struct {
 	Note        string     `bson:"note" json:"note"`
 	Status      string     `bson:"status" json:"status"`
 	Seq         int64      `bson:"seq" json:"seq"`
+	WaitSeq     int64      `bson:"wait_seq" json:"wait_seq"`
 	Version     int64      `bson:"version" json:"version"`
 	CreatedAt   time.Time  `bson:"created_at" json:"created_at"`
 	UpdatedAt   time.Time  `bson:"updated_at" json:"updated_at"`
@@ -27,6 +29,7 @@ type Registration struct {
 	PurgeAt     time.Time  `bson:"purge_at" json:"purge_at"`
 	ToTell      bool       `bson:"to_tell" json:"to_tell"`
 	Notice      *Notice    `bson:"notice" json:"notice"`
+	Repeat      bool       `bson:"repeat,omitempty" json:"repeat,omitempty"`
 }
 
 // Notice is what a registrant must be told, at rest.
@@ -42,8 +45,8 @@ type Notice struct {
 // FromRegistration gives the record of a registration.
 func FromRegistration(r lectures.Registration) Registration {
 	d := Registration{ID: r.ID, LectureID: r.LectureID, CodeHash: r.CodeHash, ActiveKey: ActiveKey(r), Name: r.Name, Phone: r.Phone,
-		Note: r.Note, Status: string(r.Status), Seq: r.Seq, Version: r.Version, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
-		CancelledAt: msPtr(r.CancelledAt), PurgeAt: ms(r.PurgeAt), ToTell: r.Notice != nil}
+		Note: r.Note, Status: string(r.Status), Seq: r.Seq, WaitSeq: r.WaitSeq, Version: r.Version, CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
+		CancelledAt: msPtr(r.CancelledAt), PurgeAt: ms(r.PurgeAt), ToTell: r.Notice != nil, Repeat: r.Repeat}
 	if n := r.Notice; n != nil {
 		rn := FromNotice(*n)
 		d.Notice = &rn
@@ -69,8 +72,8 @@ func FromNotice(n lectures.Notice) Notice {
 // Registration gives the domain's registration.
 func (d Registration) Registration() lectures.Registration {
 	r := lectures.Registration{ID: d.ID, LectureID: d.LectureID, CodeHash: d.CodeHash, Name: d.Name, Phone: d.Phone, Note: d.Note,
-		Status: lectures.RegistrationStatus(d.Status), Seq: d.Seq, Version: d.Version, CreatedAt: d.CreatedAt.UTC(),
-		UpdatedAt: d.UpdatedAt.UTC(), CancelledAt: utcPtr(d.CancelledAt), PurgeAt: d.PurgeAt.UTC()}
+		Status: lectures.RegistrationStatus(d.Status), Seq: d.Seq, WaitSeq: d.WaitSeq, Version: d.Version, CreatedAt: d.CreatedAt.UTC(),
+		UpdatedAt: d.UpdatedAt.UTC(), CancelledAt: utcPtr(d.CancelledAt), PurgeAt: d.PurgeAt.UTC(), Repeat: d.Repeat}
 	if n := d.Notice; n != nil {
 		r.Notice = &lectures.Notice{Kind: lectures.NoticeKind(n.Kind), Sequence: n.Sequence, Status: lectures.EventStatus(n.Status),
 			Reason: n.Reason, StartsAt: utcPtr(n.StartsAt), At: n.At.UTC()}

@@ -86,6 +86,9 @@ func TestListsUseIndexes(t *testing.T) {
 		add("registrations of a session "+string(st), query, args...)
 	}
 	add("registrants to tell", toTellQuery, "x", 100)
+	add("the first waiting", firstWaitingQuery, "l")
+	add("a phone's registration of a session", phoneRegisteredQuery, "l:13800000000")
+	add("the waiting list by numbers", waitSeqCount(2), "l", "confirmed", "cancelled", 1, 40)
 	add("registrations to purge", "SELECT id FROM registrations WHERE purge_at < ? ORDER BY purge_at LIMIT ?", 1, 100)
 	add("a registration by code", "SELECT doc FROM registrations WHERE code_hash = ?", "h")
 	add("forget an attempt", "SELECT at FROM login_failures WHERE attempt = ?", "x")

@@ -313,6 +313,39 @@ CREATE INDEX items_admin_author_status ON items(kind, trashed, author, status, i
 	`
 INSERT INTO settings(name, n) VALUES ('media-paths-to-write', 1) ON CONFLICT (name) DO UPDATE SET n = 1;
 `,
+	// Step 10: registrations again. Each waiting registration's number in
+	// its session's waiting order (lectures.Registration.WaitSeq): the list
+	// is promoted by it and positions are counted from it; registrations
+	// kept from before have 0 (those still waiting come first, in order of
+	// arrival). And a phone may register again for a session (the answer
+	// to a repeat must not tell it is one): active_key is no longer
+	// unique, only indexed, so the table is made anew.
+	`
+CREATE TABLE registrations_v10 (
+	id TEXT PRIMARY KEY,
+	lecture_id TEXT NOT NULL,
+	code_hash TEXT NOT NULL UNIQUE,
+	-- the session and phone while active: whether a number registered
+	active_key TEXT NOT NULL,
+	status TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	wait_seq INTEGER NOT NULL,
+	version INTEGER NOT NULL,
+	purge_at INTEGER NOT NULL,
+	to_tell INTEGER NOT NULL,
+	doc TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO registrations_v10(id, lecture_id, code_hash, active_key, status, seq, wait_seq, version, purge_at, to_tell, doc)
+	SELECT id, lecture_id, code_hash, active_key, status, seq, 0, version, purge_at, to_tell, doc FROM registrations;
+DROP TABLE registrations;
+ALTER TABLE registrations_v10 RENAME TO registrations;
+CREATE INDEX registrations_lecture ON registrations(lecture_id, seq);
+CREATE INDEX registrations_lecture_status ON registrations(lecture_id, status, seq);
+CREATE INDEX registrations_waiting ON registrations(lecture_id, status, wait_seq, seq);
+CREATE INDEX registrations_to_tell ON registrations(to_tell, id) WHERE to_tell = 1;
+CREATE INDEX registrations_purge ON registrations(purge_at);
+CREATE INDEX registrations_active ON registrations(active_key);
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

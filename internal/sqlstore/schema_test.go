@@ -2,12 +2,15 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -61,5 +64,59 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != st.ID {
 			t.Errorf("list %+v after the step: %v, %v", q, list, err)
 		}
+	}
+}
+
+// TestStepNineKeepsRegistrations opens a database left at schema step 8
+// and finds its registrations as they were: a waiting one first in line
+// (it waits from before numbers), and the phone of an active one free to
+// register again.
+func TestStepNineKeepsRegistrations(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := openDB(filepath.Join(dir, FileName), false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range schema[:8] {
+		if _, err := db.ExecContext(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 8"); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	var old []lectures.Registration
+	for i, st := range []lectures.RegistrationStatus{lectures.Confirmed, lectures.Waitlisted} {
+		r := lectures.Registration{ID: fmt.Sprintf("06h36qb17yt48jk5vrzzdsd%d", i), LectureID: "l1", CodeHash: fmt.Sprint("h", i),
+			Name: "王阿姨", Phone: fmt.Sprint("1380000000", i), Status: st, Seq: int64(i + 1), Version: 1, CreatedAt: at, UpdatedAt: at, PurgeAt: at}
+		d := record.FromRegistration(r)
+		if _, err := db.ExecContext(ctx, `INSERT INTO registrations(id, lecture_id, code_hash, active_key, status, seq, version,
+			purge_at, to_tell, doc) VALUES (?,?,?,?,?,?,?,?,?,?)`, d.ID, d.LectureID, d.CodeHash, d.ActiveKey, d.Status, d.Seq, d.Version,
+			millis(d.PurgeAt), 0, encode(d)); err != nil {
+			t.Fatal(err)
+		}
+		old = append(old, r)
+	}
+	_ = db.Close()
+
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	for _, r := range old {
+		if got, err := s.GetRegistration(ctx, r.ID); err != nil || !reflect.DeepEqual(got, r) {
+			t.Fatalf("after the step: %+v, %v\nwant %+v", got, err, r)
+		}
+	}
+	if first, err := s.FirstWaiting(ctx, "l1"); err != nil || first.ID != old[1].ID {
+		t.Fatalf("first waiting: %+v, %v", first, err)
+	}
+	again := old[0]
+	again.ID, again.CodeHash = "06h36qb17yt48jk5vrzzdsd9", "h9"
+	if err := s.InsertRegistration(ctx, again); err != nil {
+		t.Fatalf("the phone again: %v", err)
 	}
 }

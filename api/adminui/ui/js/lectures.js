@@ -636,9 +636,13 @@ async function registrationsPage(id, q) {
       everything("/notifications").then((l) => l.filter((n) => n.lecture_id === id)), allSeries()]);
     const me = state.user.id;
     const sr = series.find((s) => s.slug === item.series);
-    const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.organizers || []).includes(me))));
+    const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.created_by === me || (sr.organizers || []).includes(me)))));
+    // The waiting list's order is its numbers (0: from before numbers,
+    // first; -1: joining this moment, last), then arrival.
+    const rank = (r) => (r.wait_seq < 0 ? Number.MAX_SAFE_INTEGER : r.wait_seq || 0);
     let n = 0;
-    const position = new Map(regs.filter((r) => r.status === "waitlisted").map((r) => [r.id, ++n]));
+    const position = new Map(regs.filter((r) => r.status === "waitlisted").sort((a, b) => rank(a) - rank(b) || a.seq - b.seq)
+      .map((r) => [r.id, ++n]));
     const shown = q.get("status") ? regs.filter((r) => r.status === q.get("status")) : regs;
     const counts = { confirmed: 0, waitlisted: 0, cancelled: 0 };
     for (const r of regs) counts[r.status]++;
@@ -668,7 +672,8 @@ async function registrationsPage(id, q) {
         cell("td", t("lec.col.seq"), String(r.seq)),
         cell("th", t("lec.col.name"), r.name),
         cell("td", t("lec.col.phone"), el("span", { class: "lec-phone" }, r.phone)),
-        cell("td", t("lec.col.status"), regStatus(r), r.notice ? el("span", { class: "tag lec-totell" }, t("lec.toTellTag")) : null),
+        cell("td", t("lec.col.status"), regStatus(r), r.notice ? el("span", { class: "tag lec-totell" }, t("lec.toTellTag")) : null,
+          r.repeat ? el("span", { class: "tag lec-repeat" }, t("lec.repeatTag")) : null),
         cell("td", t("lec.col.note"), r.note || "—"),
         cell("td", t("lec.col.at"), when(r.created_at)),
         cell("td", t("lec.col.actions"), r.status !== "cancelled" ? cancelButton(r) : t("lec.cancelledAt", { time: when(r.cancelled_at) }))))));
@@ -703,6 +708,7 @@ async function registrationsPage(id, q) {
           mayExport ? el("a", { class: "lec-download", href: `/api/admin/v1/lectures/${id}/registrations.csv`, download: "" }, t("lec.export"))
             : el("p", { class: "muted" }, t("lec.exportWho"))),
         el("p", { class: "hint" }, t("lec.maskedHint")),
+        regs.some((r) => r.repeat) ? el("p", { class: "hint" }, t("lec.repeatHint")) : null,
         shown.length ? table : el("p", {}, t("lec.noRegs"))));
   });
 }
