@@ -67,11 +67,11 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 	}
 }
 
-// TestStepNineKeepsRegistrations opens a database left at schema step 8
+// TestStepTenKeepsRegistrations opens a database left at schema step 8
 // and finds its registrations as they were: a waiting one first in line
 // (it waits from before numbers), and the phone of an active one free to
 // register again.
-func TestStepNineKeepsRegistrations(t *testing.T) {
+func TestStepTenKeepsRegistrations(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := openDB(filepath.Join(dir, FileName), false, 1)
