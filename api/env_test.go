@@ -84,6 +84,7 @@ type siteConfig struct {
 	webhooks      []syndication.Endpoint
 	diskMedia     bool
 	search        bool
+	log           io.Writer
 }
 
 // withSearch gives the site its search index (tests sync it with
@@ -98,6 +99,10 @@ func (s *site) syncSearch() {
 		s.t.Fatal(err)
 	}
 }
+
+// withLog writes the server's and the outbox's log, every level, to w
+// (errors only, to stderr, without it).
+func withLog(w io.Writer) siteOption { return func(c *siteConfig) { c.log = w } }
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
 func withDiskMedia() siteOption { return func(c *siteConfig) { c.diskMedia = true } }
@@ -221,9 +226,13 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	if cfg.log != nil {
+		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	hooks := &syndication.Webhooks{Endpoints: cfg.webhooks}
 	wechat := &syndication.WeChat{Media: lib}
-	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second,
+	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second, Logger: logger,
 		Channels: map[string]syndication.Channel{douyin.Channel: dy, syndication.ChannelWeChat: wechat, syndication.ChannelWebhook: hooks}})
 	syndicate := &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: syndication.DefaultLimits(), BaseURL: base,
 		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
@@ -269,7 +278,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 			MetricsToken: cfg.metricsToken},
 		Changes: changes,
-		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:  logger,
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,

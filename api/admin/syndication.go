@@ -21,6 +21,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // jobOut is a syndication job as staff see it (its payload is not shown).
@@ -52,7 +53,7 @@ type jobOut struct {
 func toJobOut(j syndication.Job) jobOut {
 	out := jobOut{ID: j.ID, Kind: j.Kind, EntryID: j.EntryID, Title: j.Title, Channel: j.Channel, Endpoint: j.Endpoint, Action: j.Action,
 		Event: j.Event, Revision: j.Revision, State: string(j.State), Attempts: j.Attempts, MaxAttempts: j.MaxAttempts,
-		LastError: j.LastError, Steps: j.Steps, PostURL: j.PostURL, Note: j.Note, DoneBy: j.DoneBy,
+		LastError: redact.URLs(j.LastError), Steps: j.Steps, PostURL: j.PostURL, Note: j.Note, DoneBy: j.DoneBy,
 		Running: j.State == syndication.Queued && j.LeaseUntil.After(time.Now()), CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
 	if out.Steps == nil {
 		out.Steps = []syndication.Step{}

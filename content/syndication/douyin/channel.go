@@ -17,6 +17,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/redact"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -400,7 +401,7 @@ func (d *Douyin) call(ctx context.Context, acct syndication.Account, method, pat
 func (d *Douyin) do(req *http.Request, out any) error {
 	resp, err := d.cfg.Client.Do(req)
 	if err != nil {
-		return fmt.Errorf("douyin: %s: %w", req.URL.Path, err)
+		return fmt.Errorf("douyin: %s: %w", req.URL.Path, redact.Error(err))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
