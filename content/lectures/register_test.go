@@ -3,6 +3,7 @@ package lectures_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -315,5 +316,42 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	left, _ := f.Notices(ctx, "", 10)
 	if len(left) != 1 || left[0].Phone != phone(2) {
 		t.Fatalf("left to tell: %+v", left)
+	}
+}
+
+// TestTheExportQuotesAwayEveryFormula: a name or note that a spreadsheet
+// program would run as a formula, with an ASCII or a full-width sign
+// (＝＋－＠) after any spaces, is written with a leading ' in the
+// office's CSV; plain Chinese text is written as it is.
+func TestTheExportQuotesAwayEveryFormula(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 30, 0)
+	cases := []struct{ name, note, wantName, wantNote string }{
+		{"=1+1", "", "'=1+1", ""},
+		{"＝1+1", "＠SUM(A1)", "'＝1+1", "'＠SUM(A1)"},
+		{"＋86", "－2+3", "'＋86", "'－2+3"},
+		{"+cmd", "-1", "'+cmd", "'-1"},
+		{"@x", "\u3000＝1", "'@x", "'＝1"}, // the note is trimmed
+		{"张秀兰", "腿脚不便，请留前排座位", "张秀兰", "腿脚不便，请留前排座位"},
+		{"王建国", "第一行\n=第二行", "王建国", "第一行\n=第二行"},
+	}
+	for i, c := range cases {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: c.name, Phone: phone(i), Note: c.note}); err != nil {
+			t.Fatalf("register %q: %v", c.name, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := f.ExportCSV(ctx, organizer, l, &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) != len(cases)+1 {
+		t.Fatalf("%d rows, %v:\n%s", len(rows), err, out.String())
+	}
+	for i, c := range cases {
+		if got := rows[i+1]; got[2] != c.wantName || got[4] != c.wantNote {
+			t.Errorf("name %q, note %q: written as %q, %q", c.name, c.note, got[2], got[4])
+		}
 	}
 }
