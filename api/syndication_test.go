@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -121,7 +122,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"video.*"}}))
 	publisher := s.staff("publisher")["publisher"]
 	state := s.douyinState(s.token)
-	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": state}); r.status != http.StatusBadRequest {
+	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": s.douyinState(s.token)}); r.status != http.StatusBadRequest {
 		t.Fatalf("a forged code: %d %s", r.status, r.body)
 	}
 	// A code without the state this session's channels page put in the
@@ -134,6 +135,11 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 		}
 	}
 	s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": state}).want(http.StatusOK)
+	// A state is good for one authorisation, within its hour too.
+	p := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": state}).problem(http.StatusBadRequest)
+	if got := fmt.Sprint(p["errors"]); !strings.Contains(got, "used already") {
+		t.Fatalf("a state used twice: %v", p)
+	}
 	ch := s.do("GET", "/api/admin/v1/channels", s.token, nil).want(http.StatusOK)
 	if dy := ch.json()["douyin"].(map[string]any); dy["authorized"] != true || dy["expiry"].(map[string]any)["Warn"] != false {
 		t.Fatalf("channels: %s", ch.body)

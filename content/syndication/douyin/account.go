@@ -2,6 +2,8 @@ package douyin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,6 +27,22 @@ const Scopes = "video.create.bind,video.data.bind,video.list.bind"
 func (d *Douyin) AuthorizeURL(redirect, state string) string {
 	q := url.Values{"client_key": {d.cfg.ClientKey}, "response_type": {"code"}, "scope": {Scopes}, "redirect_uri": {redirect}, "state": {state}}
 	return d.cfg.BaseURL + "/platform/oauth/connect/?" + q.Encode()
+}
+
+// UseState records an OAuth state (checked by the caller: made for this
+// session, not expired) as used until it expires. A state used already,
+// by this request's twin or by anyone, is a fault.Invalid on "state": one
+// authorisation per state.
+func (d *Douyin) UseState(ctx context.Context, state string, until time.Time) error {
+	sum := sha256.Sum256([]byte(state))
+	ok, err := d.cfg.Accounts.UseOnce(ctx, "douyin-oauth:"+hex.EncodeToString(sum[:]), until)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fault.Fields(fault.FieldError{Field: "state", Message: "this authorisation has been used already; start it again from the channels page"})
+	}
+	return nil
 }
 
 // Authorize exchanges a code from the authorisation page for the

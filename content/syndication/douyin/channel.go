@@ -27,10 +27,12 @@ const Channel = "douyin"
 // Media is where the channel reads the video and cover from.
 type Media = syndication.MediaSource
 
-// Accounts keeps the authorised account (syndication.Store has it).
+// Accounts keeps the authorised account and the OAuth states used
+// (syndication.Store has them).
 type Accounts interface {
 	GetAccount(ctx context.Context, channel string) (syndication.Account, error)
 	PutAccount(ctx context.Context, a syndication.Account, expect int64) error
+	UseOnce(ctx context.Context, key string, until time.Time) (bool, error)
 }
 
 // Config is what the channel is built from.
