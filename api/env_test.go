@@ -222,7 +222,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
 	dy, err := douyin.New(douyin.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
-		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}})
+		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}, SecretKey: bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,8 +41,11 @@ type Config struct {
 	ClientKey    string
 	ClientSecret string
 	Accounts     Accounts
-	Media        Media
-	Client       *http.Client // nil: a 10-minute time-out per call
+	// SecretKey is the site's secret key (at least MinSecretKey bytes):
+	// the account's tokens are sealed at rest under a key derived from it.
+	SecretKey []byte
+	Media     Media
+	Client    *http.Client // nil: a 10-minute time-out per call
 	// ChunkAbove is the size above which a video goes up in parts
 	// (DefaultChunkAbove when zero; never more than 128 MB); PartSize the
 	// size of each (DefaultPartSize when zero, 5-100 MB).
@@ -54,7 +57,11 @@ type Config struct {
 }
 
 // Douyin is the channel.
-type Douyin struct{ cfg Config }
+type Douyin struct {
+	cfg Config
+	// accounts is cfg.Accounts with the tokens sealed at rest.
+	accounts sealedAccounts
+}
 
 // New makes the channel; it checks the part sizes.
 func New(cfg Config) (*Douyin, error) {
@@ -80,7 +87,11 @@ func New(cfg Config) (*Douyin, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	return &Douyin{cfg: cfg}, nil
+	s, err := newSealer(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Douyin{cfg: cfg, accounts: sealedAccounts{cfg.Accounts, s}}, nil
 }
 
 // Steps a Douyin job records.
