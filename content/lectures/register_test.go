@@ -292,7 +292,7 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	ctx := context.Background()
 	l := f.open(t, 5, 0)
 	for i := range 3 {
-		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)}); err != nil {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "张秀兰", Phone: phone(i), Note: "腿脚不便"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -306,8 +306,15 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 			t.Fatalf("the log notifier reached %d, %v", n, err)
 		}
 	}
-	if c := strings.Count(logs.String(), "to be told"); c != 3 || strings.Contains(logs.String(), phone(1)) {
-		t.Fatalf("the log notifier logged %d lines (want 3, each once, phones masked):\n%s", c, logs.String())
+	// The log holds ids, never personal data: no name, note or phone,
+	// whole or masked.
+	if c := strings.Count(logs.String(), "to be told"); c != 3 || !strings.Contains(logs.String(), "registration=") {
+		t.Fatalf("the log notifier logged %d lines (want 3, each once, with the registration's id):\n%s", c, logs.String())
+	}
+	for _, personal := range []string{"张秀兰", "腿脚不便", phone(1), phone(1)[7:], "****"} {
+		if strings.Contains(logs.String(), personal) {
+			t.Errorf("the log holds %q:\n%s", personal, logs.String())
+		}
 	}
 	sms := &reachEveryone{miss: map[string]bool{phone(2): true}}
 	if n, err := f.NotifyPending(ctx, sms); err != nil || n != 2 {
