@@ -221,6 +221,8 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 		"douyin: this server is not set up for the channel": "抖音：这台服务器没有设置这个渠道",
 		`files ending in ".exe" are not accepted`:           `不接受扩展名为 ".exe" 的文件`,
 		"the file is empty":                                 "文件是空的",
+		"must be an object, not a string":                   "必须是JSON 对象，而不是文字",
+		"must be a whole number, not 1.5":                   "必须是整数，而不是1.5",
 	} {
 		if got := translate(message); got != want {
 			t.Errorf("%q is shown %q, want %q", message, got, want)

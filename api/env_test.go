@@ -86,6 +86,7 @@ type siteConfig struct {
 	search        bool
 	base          string
 	regLimit      int
+	log           io.Writer
 }
 
 // withRegistrationLimit lets one address send n registrations in ten
@@ -107,6 +108,10 @@ func (s *site) syncSearch() {
 
 // withBaseURL serves the site at base instead of baseURL.
 func withBaseURL(base string) siteOption { return func(c *siteConfig) { c.base = base } }
+
+// withLog writes the server's and the outbox's log, every level, to w
+// (errors only, to stderr, without it).
+func withLog(w io.Writer) siteOption { return func(c *siteConfig) { c.log = w } }
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
 func withDiskMedia() siteOption { return func(c *siteConfig) { c.diskMedia = true } }
@@ -229,13 +234,17 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
 	dy, err := douyin.New(douyin.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
-		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}})
+		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}, SecretKey: bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	if cfg.log != nil {
+		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	hooks := &syndication.Webhooks{Endpoints: cfg.webhooks}
 	wechat := &syndication.WeChat{Media: lib}
-	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second,
+	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second, Logger: logger,
 		Channels: map[string]syndication.Channel{douyin.Channel: dy, syndication.ChannelWeChat: wechat, syndication.ChannelWebhook: hooks}})
 	syndicate := &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: syndication.DefaultLimits(), BaseURL: base,
 		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
@@ -281,7 +290,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 			MetricsToken: cfg.metricsToken, RegistrationLimit: cfg.regLimit},
 		Changes: changes,
-		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:  logger,
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,

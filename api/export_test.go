@@ -6,12 +6,14 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yinling-cms/yinling/api/admin"
 	"github.com/yinling-cms/yinling/internal/backup"
@@ -160,6 +162,37 @@ func TestAnExportIsCheckedBeforeAnyImport(t *testing.T) {
 
 	small := newSite(t, withUploadLimit(1<<10))
 	small.do("POST", "/api/admin/v1/export/verify", small.token, archive, gz...).problem(http.StatusRequestEntityTooLarge)
+
+	// A gzip bomb (1 MB that unpacks to a terabyte) is stopped once it
+	// has unpacked to 100 times its size: a 400 within seconds, and the
+	// next check is free to run.
+	began := time.Now()
+	p = s.do("POST", "/api/admin/v1/export/verify", s.token, gzipBomb(t, 1024), gz...).problem(http.StatusBadRequest)
+	if d := p["detail"].(string); !strings.Contains(d, "unpacks to far more") || time.Since(began) > 20*time.Second {
+		t.Fatalf("a gzip bomb after %s: %v", time.Since(began), p)
+	}
+	s.do("POST", "/api/admin/v1/export/verify", s.token, archive, gz...).want(http.StatusOK)
+}
+
+// gzipBomb is a .tar.gz of about mib KB holding one file of a terabyte
+// of zeros: a tar header, then one gzip member of a MiB of zeros repeated
+// mib times (a gzip reader reads the members as one stream).
+func gzipBomb(t *testing.T, mib int) []byte {
+	t.Helper()
+	var out, member bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	if err := tar.NewWriter(zw).WriteHeader(&tar.Header{Name: "media/bomb", Typeflag: tar.TypeReg, Size: 1 << 40, Mode: 0o644}); err != nil {
+		t.Fatal(err)
+	}
+	mw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	_, err := mw.Write(make([]byte, 1<<20))
+	if err = errors.Join(err, zw.Close(), mw.Close()); err != nil {
+		t.Fatal(err)
+	}
+	for range mib {
+		out.Write(member.Bytes())
+	}
+	return out.Bytes()
 }
 
 // repack rewrites an export archive's files through change (nil: the

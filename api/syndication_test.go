@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
@@ -119,7 +122,7 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"video.*"}}))
 	publisher := s.staff("publisher")["publisher"]
 	state := s.douyinState(s.token)
-	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": state}); r.status != http.StatusBadRequest {
+	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": s.douyinState(s.token)}); r.status != http.StatusBadRequest {
 		t.Fatalf("a forged code: %d %s", r.status, r.body)
 	}
 	// A code without the state this session's channels page put in the
@@ -132,6 +135,11 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 		}
 	}
 	s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": state}).want(http.StatusOK)
+	// A state is good for one authorisation, within its hour too.
+	p := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": state}).problem(http.StatusBadRequest)
+	if got := fmt.Sprint(p["errors"]); !strings.Contains(got, "used already") {
+		t.Fatalf("a state used twice: %v", p)
+	}
 	ch := s.do("GET", "/api/admin/v1/channels", s.token, nil).want(http.StatusOK)
 	if dy := ch.json()["douyin"].(map[string]any); dy["authorized"] != true || dy["expiry"].(map[string]any)["Warn"] != false {
 		t.Fatalf("channels: %s", ch.body)
@@ -318,4 +326,68 @@ func TestLifecycleWebhooksForEveryKind(t *testing.T) {
 	if got := sorted(hooks.got()); got != want {
 		t.Fatalf("events %s, want %s", got, want)
 	}
+}
+
+// TestAWebhookKeyStaysOutOfJobErrorsAndTheLog: an endpoint whose URL
+// holds its key (?key=, as chat bots take it) refuses connections; the
+// error editors read on the job, and the log, name the host but not the
+// key.
+func TestAWebhookKeyStaysOutOfJobErrorsAndTheLog(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there: connections are refused
+	var log bytes.Buffer
+	var mu sync.Mutex
+	s := newSite(t, withLog(lockedWriter{&mu, &log}), withWebhooks(syndication.Endpoint{Name: "wall",
+		URL: "http://" + addr + "/hook?key=SECRET-KEY&access_token=SECRET-TOKEN", Secret: "whsec_" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("k"), 32)),
+		Events: []string{"story.published"}}))
+	editor := s.staff("editor")["editor"]
+	st := s.createStory(map[string]any{"title": "重阳节登高活动纪实"})
+	s.publish(st["id"].(string))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) { // every attempt fails
+		if _, err := s.outbox.RunDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if failed, _ := s.outbox.List(context.Background(), syndication.JobQuery{State: syndication.Failed}); len(failed) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the webhook's job has not failed")
+		}
+	}
+	jobs := s.do("GET", "/api/admin/v1/jobs?state=failed", editor, nil).want(http.StatusOK)
+	items := jobs.json()["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("%d failed jobs, want the webhook's: %s", len(items), jobs.body)
+	}
+	last, _ := items[0].(map[string]any)["last_error"].(string)
+	if !strings.Contains(last, addr) || !strings.Contains(last, "refused") {
+		t.Errorf("the last error does not say what failed: %q", last)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(log.String(), "a syndication job failed") {
+		t.Errorf("the failure is not in the log:\n%s", log.String())
+	}
+	for what, text := range map[string]string{"the jobs' list": string(jobs.body), "the log": log.String()} {
+		if strings.Contains(text, "SECRET") {
+			t.Errorf("%s holds the endpoint's key:\n%s", what, text)
+		}
+	}
+}
+
+// lockedWriter serialises writes to w (the outbox logs from its workers).
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -213,6 +213,30 @@ func TestPreviewLinks(t *testing.T) {
 	s.do("GET", "/lectures/"+l["slug"].(string), "", nil).want(http.StatusNotFound)
 }
 
+// TestPreviewLinksOfATrashedItemShowNothing: a preview link of a story
+// or a session stops working when the item goes to the trash, no new one
+// is issued there, and the link works again once the item is restored.
+func TestPreviewLinksOfATrashedItemShowNothing(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	s.series(s.token)
+	st := s.createStory(map[string]any{"title": "将要删除的稿件"})
+	l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields("将要删除的讲座", "wu-tong-yu", 3)).want(http.StatusCreated).json()
+	for _, c := range []struct{ kind, id, title string }{{"stories", st["id"].(string), "将要删除的稿件"}, {"lectures", l["id"].(string), "将要删除的讲座"}} {
+		item := "/api/admin/v1/" + c.kind + "/" + c.id
+		pv := s.do("POST", item+"/preview", s.token, nil).want(http.StatusCreated).json()
+		link := strings.TrimPrefix(pv["url"].(string), baseURL)
+		html(t, s.do("GET", link, "", nil).want(http.StatusOK), c.title)
+		s.do("DELETE", item, s.token, nil).want(http.StatusOK)
+		if body := string(s.do("GET", link, "", nil).want(http.StatusNotFound).body); strings.Contains(body, c.title) {
+			t.Errorf("%s: the preview of a trashed item shows it", c.kind)
+		}
+		s.do("POST", item+"/preview", s.token, nil).problem(http.StatusConflict)
+		s.do("POST", item+"/restore", s.token, nil).want(http.StatusOK)
+		html(t, s.do("GET", link, "", nil).want(http.StatusOK), c.title)
+	}
+}
+
 func TestColumnsAreData(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)

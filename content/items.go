@@ -236,6 +236,21 @@ func (w *Workflow[T, F]) Get(ctx context.Context, id string) (T, error) {
 	return w.kind.Store.Get(ctx, id)
 }
 
+// Previewable returns an item by id for a preview: one in the trash is
+// fault.NotFound, as one that does not exist, so its preview links show
+// nothing while it is there (and work again if it is restored).
+func (w *Workflow[T, F]) Previewable(ctx context.Context, id string) (T, error) {
+	item, err := w.Get(ctx, id)
+	if err != nil {
+		return item, err
+	}
+	if h := w.kind.Head(&item); h.Lifecycle.TrashedAt != nil {
+		var zero T
+		return zero, fault.New(fault.NotFound, "no such %s", w.kind.Noun)
+	}
+	return item, nil
+}
+
 // save stores item (changed by a workflow step, not its content) as the
 // next version after expect. The caller tells the kind (saved) once its
 // own records are written.

@@ -202,9 +202,9 @@ func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
 
 // Preview is revision n of a story (0: its working copy) as readers would
 // see it published: the revision's fields, its Markdown rendered, as the
-// live copy. Nothing is saved.
+// live copy. Nothing is saved. A story in the trash is fault.NotFound.
 func (s *Stories) Preview(ctx context.Context, id string, n int64) (Story, error) {
-	st, err := s.Get(ctx, id)
+	st, err := s.Previewable(ctx, id)
 	if err != nil {
 		return Story{}, err
 	}

@@ -80,7 +80,14 @@ func Load(opts Options) (*Theme, error) {
 		if st, err := os.Stat(opts.Dir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("themes: YINLING_THEME_DIR %q is not a folder", opts.Dir)
 		}
-		files = overlay{top: os.DirFS(opts.Dir), under: base}
+		// Every file is opened within the folder: a symbolic link that
+		// leads out of it (static/site.css -> /etc/passwd) is refused, at
+		// start-up and on every request after.
+		root, err := os.OpenRoot(opts.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("themes: YINLING_THEME_DIR: %w", err)
+		}
+		files = overlay{top: root.FS(), under: base}
 	}
 	t := &Theme{files: files, pages: map[string]*template.Template{}, hashes: map[string]string{}}
 	m, err := fs.ReadFile(files, "theme.json")
@@ -91,7 +98,7 @@ func Load(opts Options) (*Theme, error) {
 		return nil, fmt.Errorf("themes: theme.json: %w", err)
 	}
 	if err := t.hashStatic(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("themes: %w", err)
 	}
 	funcs := t.funcs(opts)
 	partials, err := fs.Glob(files, "partials/*.html")
@@ -179,15 +186,20 @@ func (t *Theme) hashStatic() error {
 }
 
 // overlay is a file system whose top files hide the same paths of under;
-// directories list the union.
+// directories list the union. A top file that cannot be opened for any
+// reason but its absence (a link out of the theme folder) is an error,
+// not the default's file.
 type overlay struct{ top, under fs.FS }
 
 func (o overlay) Open(name string) (fs.File, error) {
-	if f, err := o.top.Open(name); err == nil {
+	f, err := o.top.Open(name)
+	if err == nil {
 		if st, err := f.Stat(); err == nil && !st.IsDir() {
 			return f, nil
 		}
 		_ = f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	return o.under.Open(name)
 }

@@ -85,6 +85,78 @@ func TestAThemeFolderOverlaysTheDefault(t *testing.T) {
 	}
 }
 
+// TestALinkOutOfTheThemeFolderIsRefused: a theme folder's symbolic link
+// to a file outside it (a static file or a template) stops the theme from
+// loading, naming the file; one made after start-up is not served; a link
+// within the folder is followed.
+func TestALinkOutOfTheThemeFolderIsRefused(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("TOPSECRET"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	theme := func(t *testing.T) string {
+		t.Helper()
+		dir := t.TempDir()
+		for _, d := range []string{"static", "layouts", "images"} {
+			if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "images", "logo.svg"), []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Join("..", "images", "logo.svg"), filepath.Join(dir, "static", "logo.svg")); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	for _, c := range []struct{ name, link string }{
+		{"a static file", "static/secret.css"},
+		{"a static folder", "static/more"},
+		{"a template", "layouts/error.html"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := theme(t)
+			target := outside
+			if c.name == "a static folder" {
+				target = filepath.Dir(outside)
+			}
+			if err := os.Symlink(target, filepath.Join(dir, c.link)); err != nil {
+				t.Fatal(err)
+			}
+			_, err := themes.Load(themes.Options{Dir: dir})
+			if err == nil || !strings.Contains(err.Error(), strings.Split(c.link, "/")[0]+"/") {
+				t.Fatalf("a link out of the folder at %s: %v; want the theme refused, naming the file", c.link, err)
+			}
+		})
+	}
+	t.Run("made after start-up", func(t *testing.T) {
+		dir := theme(t)
+		if err := os.WriteFile(filepath.Join(dir, "static", "late.css"), []byte("p{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		th := load(t, dir)
+		if f, err := th.Static("logo.svg"); err != nil {
+			t.Fatalf("a link within the folder: %v", err)
+		} else {
+			f.Close()
+		}
+		if err := os.Remove(filepath.Join(dir, "static", "late.css")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(outside, filepath.Join(dir, "static", "late.css")); err != nil {
+			t.Fatal(err)
+		}
+		f, err := th.Static("late.css")
+		if err == nil {
+			b := make([]byte, 64)
+			n, _ := f.Read(b)
+			f.Close()
+			t.Fatalf("a link made after start-up was served: %q", b[:n])
+		}
+	})
+}
+
 // luminance is WCAG 2's relative luminance of a #rrggbb colour.
 func luminance(hex string) float64 {
 	var c [3]float64

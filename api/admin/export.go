@@ -115,6 +115,16 @@ func (h *handlers) exportSite(c *fiber.Ctx) error {
 	return nil
 }
 
+// The bounds of checking an uploaded export: it may unpack to 100 times
+// its size (at least 64 MB; real exports, mostly media and JSON, stay far
+// below), and the check may take two minutes (an export at the upload
+// limit takes well under one).
+const (
+	verifyRatio = 100
+	verifyFloor = 64 << 20
+	verifyTime  = 2 * time.Minute
+)
+
 // verifiedOut is what an export holds, once checked.
 type verifiedOut struct {
 	Format      string            `json:"format"`
@@ -174,7 +184,17 @@ func (h *handlers) verifyExport(c *fiber.Ctx) error {
 	case n > limit:
 		return fault.New(fault.TooLarge, "the file is larger than the upload limit of %d MB; check it with yinling import on the new server", limit>>20)
 	}
-	m, err := backup.Verify(f.Name(), nil)
+	// A file from outside is checked within bounds: a gzip bomb of a few
+	// MB would otherwise unpack for hours.
+	ctx, cancel := context.WithTimeout(c.UserContext(), verifyTime)
+	defer cancel()
+	m, err := backup.Verify(ctx, f.Name(), nil, backup.Bounds{Ratio: verifyRatio, Floor: verifyFloor})
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && c.UserContext().Err() == nil {
+		return fault.New(fault.TooLarge, "the check took longer than %d minutes; check the file with yinling import on the new server", int(verifyTime.Minutes()))
+	}
+	if errors.Is(err, backup.ErrTooExpanded) {
+		return fault.Wrap(fault.Invalid, err, fmt.Sprintf("the file unpacks to far more than an export does (over %d times its size): it is not an export of this site", verifyRatio))
+	}
 	if errors.Is(err, backup.ErrBadExport) {
 		msg := strings.ReplaceAll(err.Error(), f.Name(), "the file")
 		return fault.Wrap(fault.Invalid, err, msg)

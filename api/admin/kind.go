@@ -273,6 +273,9 @@ func (k kindAPI[T, F, B]) preview(c *fiber.Ctx) error {
 		return err
 	}
 	head := k.wf.Head(&item)
+	if head.TrashedAt != nil {
+		return fault.New(fault.Conflict, "the item is in the trash; restore it first")
+	}
 	n := in.Revision
 	switch {
 	case n < 0:

@@ -21,6 +21,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // jobOut is a syndication job as staff see it (its payload is not shown).
@@ -52,7 +53,7 @@ type jobOut struct {
 func toJobOut(j syndication.Job) jobOut {
 	out := jobOut{ID: j.ID, Kind: j.Kind, EntryID: j.EntryID, Title: j.Title, Channel: j.Channel, Endpoint: j.Endpoint, Action: j.Action,
 		Event: j.Event, Revision: j.Revision, State: string(j.State), Attempts: j.Attempts, MaxAttempts: j.MaxAttempts,
-		LastError: j.LastError, Steps: j.Steps, PostURL: j.PostURL, Note: j.Note, DoneBy: j.DoneBy,
+		LastError: redact.URLs(j.LastError), Steps: j.Steps, PostURL: j.PostURL, Note: j.Note, DoneBy: j.DoneBy,
 		Running: j.State == syndication.Queued && j.LeaseUntil.After(time.Now()), CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt}
 	if out.Steps == nil {
 		out.Steps = []syndication.Step{}
@@ -240,11 +241,12 @@ func (h *handlers) listChannels(c *fiber.Ctx) error {
 const oauthStateLife = time.Hour
 
 // oauthState is the OAuth state of an authorisation the session starts:
-// its expiry and an HMAC of it keyed by the session's CSRF secret, so a
+// its expiry, a random nonce (each state is new, so using one leaves the
+// next free) and an HMAC of both keyed by the session's CSRF secret, so a
 // code arriving with it was asked for by this session (a link someone
 // else sends, carrying their own code, is refused: OAuth's login CSRF).
 func oauthState(s account.Session, now time.Time) string {
-	exp := strconv.FormatInt(now.Add(oauthStateLife).Unix(), 10)
+	exp := strconv.FormatInt(now.Add(oauthStateLife).Unix(), 10) + "." + ident.New()
 	return exp + "." + oauthMAC(s, exp)
 }
 
@@ -254,14 +256,20 @@ func oauthMAC(s account.Session, exp string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// validOAuthState checks a state oauthState made for this session.
-func validOAuthState(s account.Session, state string, now time.Time) bool {
-	exp, mac, ok := strings.Cut(state, ".")
-	n, err := strconv.ParseInt(exp, 10, 64)
-	if !ok || err != nil || now.Unix() > n || s.CSRF == "" {
-		return false
+// validOAuthState checks a state oauthState made for this session and
+// returns when it expires.
+func validOAuthState(s account.Session, state string, now time.Time) (time.Time, bool) {
+	i := strings.LastIndexByte(state, '.')
+	if i < 0 {
+		return time.Time{}, false
 	}
-	return hmac.Equal([]byte(mac), []byte(oauthMAC(s, exp)))
+	exp, mac := state[:i], state[i+1:]
+	secs, _, _ := strings.Cut(exp, ".")
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || now.Unix() > n || s.CSRF == "" {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), hmac.Equal([]byte(mac), []byte(oauthMAC(s, exp)))
 }
 
 // authorizeDouyin is POST /channels/douyin/authorize {"code", "state"}:
@@ -279,8 +287,14 @@ func (h *handlers) authorizeDouyin(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
-	if !validOAuthState(currentSession(c), body.State, time.Now()) {
+	until, ok := validOAuthState(currentSession(c), body.State, time.Now())
+	if !ok {
 		return fault.Fields(fault.FieldError{Field: "state", Message: "this authorisation was not started from this session (or over an hour ago); start it again from the channels page"})
+	}
+	// One authorisation per state, taken before the code is sent on: a
+	// replay, or the same request twice at once, is refused.
+	if err := h.d.Douyin.UseState(c.UserContext(), body.State, until); err != nil {
+		return err
 	}
 	a, err := h.d.Douyin.Authorize(c.UserContext(), body.Code)
 	if err != nil {

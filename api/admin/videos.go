@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // videoIn is a video entry as an editor sends it. Channels may be names
@@ -119,7 +120,7 @@ func (h *handlers) toAdminVideo(ctx context.Context, v videos.Video) (adminVideo
 		c := channelOut{Name: ch, State: "not_sent"}
 		for _, j := range jobs { // newest first
 			if j.Channel == ch && (j.Action == syndication.ActionPost || j.Action == syndication.ActionTakeDown || j.Event == "video.post") {
-				c = channelOut{Name: ch, State: string(j.State), Action: j.Action, Attempts: j.Attempts, LastError: j.LastError,
+				c = channelOut{Name: ch, State: string(j.State), Action: j.Action, Attempts: j.Attempts, LastError: redact.URLs(j.LastError),
 					PostURL: j.PostURL, Note: j.Note, Job: j.ID}
 				break
 			}

@@ -7,12 +7,15 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/plain"
 	"github.com/yinling-cms/yinling/themes"
 )
 
@@ -153,11 +156,30 @@ func (h *handlers) errorPage(c *fiber.Ctx, status int, title, message string) er
 }
 
 // sameSite keeps a redirect on this site: a path of ours, or "/".
+// Browsers drop tabs and line breaks from a Location and read a backslash
+// as a slash, so "/\t/evil.example" leads to another host: back must be
+// "/" alone or "/" and then neither "/" nor "\\", with no space, control or
+// invisible character, both as given and percent-decoded.
 func sameSite(back string) string {
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") || strings.ContainsAny(back, "\r\n") {
+	dec, err := url.PathUnescape(back)
+	if err != nil || !localPath(back) || !localPath(dec) {
 		return "/"
 	}
 	return back
+}
+
+// localPath reports whether p is a path of this site by the rule of
+// sameSite.
+func localPath(p string) bool {
+	if !utf8.ValidString(p) || !strings.HasPrefix(p, "/") || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) {
+		return false
+	}
+	for _, r := range p {
+		if unicode.IsSpace(r) || plain.Invisible(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxFormBody is the largest form a page sends (a registration: a name,

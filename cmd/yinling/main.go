@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -23,7 +25,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "yinling:", err)
+		fmt.Fprintln(os.Stderr, "yinling:", redact.URLs(err.Error()))
 		os.Exit(1)
 	}
 }

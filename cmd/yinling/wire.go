@@ -28,6 +28,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/redact"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -67,14 +68,17 @@ func (s *site) close() {
 	}
 }
 
+// newLogger is the program's one logger. Every URL in what it writes is
+// cut to its scheme and host (redact.Handler): an error of the database,
+// the object store, the search engine or a webhook may hold keys.
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(redact.Handler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(redact.Handler(slog.NewTextHandler(w, opts)))
 }
 
 // openSite connects the database (starting the embedded one when no URI is
@@ -131,7 +135,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 		return nil, err
 	}
 	s.uploads = &media.Uploads{Library: s.library, Key: uploadKey, BaseURL: cfg.BaseURL, MaxSize: cfg.UploadLimitMB << 20}
-	syndicate, err := s.wireSyndication(cfg, logger)
+	syndicate, err := s.wireSyndication(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -159,8 +163,9 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 }
 
 // wireSyndication builds the outbox and its channels: 视频号 and webhooks
-// always, Douyin when its app is configured.
-func (s *site) wireSyndication(cfg config.Config, logger *slog.Logger) (*syndication.Videos, error) {
+// always, Douyin when its app is configured (its tokens sealed under the
+// secret key; any an older version kept in clear are sealed now).
+func (s *site) wireSyndication(ctx context.Context, cfg config.Config, logger *slog.Logger) (*syndication.Videos, error) {
 	endpoints, err := syndication.ParseEndpoints(cfg.Webhooks)
 	if err != nil {
 		return nil, fmt.Errorf("YINLING_WEBHOOKS: %w", err)
@@ -175,9 +180,19 @@ func (s *site) wireSyndication(cfg config.Config, logger *slog.Logger) (*syndica
 	names := []string{syndication.ChannelWeChat, syndication.ChannelWebhook}
 	var dy *douyin.Douyin
 	if cfg.DouyinClientKey != "" {
-		if dy, err = douyin.New(douyin.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
-			Accounts: s.store, Media: s.library}); err != nil {
+		key, err := secretKey(cfg)
+		if err != nil {
 			return nil, err
+		}
+		if dy, err = douyin.New(douyin.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
+			Accounts: s.store, Media: s.library, SecretKey: key}); err != nil {
+			return nil, err
+		}
+		switch sealed, err := dy.Seal(ctx); {
+		case err != nil:
+			logger.Warn("the Douyin account cannot be used", "err", err)
+		case sealed:
+			logger.Info("sealed the Douyin tokens an older version kept in clear")
 		}
 		channels[douyin.Channel], names = dy, append(names, douyin.Channel)
 	}

@@ -18,8 +18,9 @@ type Notifier interface {
 }
 
 // LogNotifier is the default notifier: it writes each notice to the log
-// once (the phone masked) and reaches no one, so every notice waits for
-// the office.
+// once, by the ids of the registration and the session (no name, phone or
+// note: logs are kept longer than registrations, and read by more), and
+// reaches no one, so every notice waits for the office.
 type LogNotifier struct {
 	Logger *slog.Logger
 
@@ -39,13 +40,9 @@ func (n *LogNotifier) Notify(_ context.Context, r Registration, l Lecture) (bool
 		return false, nil
 	}
 	n.logged[key] = true
-	title := l.Title
-	if l.Live != nil {
-		title = l.Live.Title
-	}
 	n.Logger.Info("a registrant is to be told (no notifier is configured: the office tells them)",
-		"lecture", title, "notice", string(r.Notice.Kind), "event_status", string(r.Notice.Status),
-		"registrant", r.Name, "phone", MaskPhone(r.Phone))
+		"registration", r.ID, "lecture", l.ID, "notice", string(r.Notice.Kind), "event_status", string(r.Notice.Status),
+		"sequence", r.Notice.Sequence)
 	return false, nil
 }
 

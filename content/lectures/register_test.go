@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -337,7 +338,7 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	ctx := context.Background()
 	l := f.open(t, 5, 0)
 	for i := range 3 {
-		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)}); err != nil {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "张秀兰", Phone: phone(i), Note: "腿脚不便"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -351,8 +352,15 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 			t.Fatalf("the log notifier reached %d, %v", n, err)
 		}
 	}
-	if c := strings.Count(logs.String(), "to be told"); c != 3 || strings.Contains(logs.String(), phone(1)) {
-		t.Fatalf("the log notifier logged %d lines (want 3, each once, phones masked):\n%s", c, logs.String())
+	// The log holds ids, never personal data: no name, note or phone,
+	// whole or masked.
+	if c := strings.Count(logs.String(), "to be told"); c != 3 || !strings.Contains(logs.String(), "registration=") {
+		t.Fatalf("the log notifier logged %d lines (want 3, each once, with the registration's id):\n%s", c, logs.String())
+	}
+	for _, personal := range []string{"张秀兰", "腿脚不便", phone(1), phone(1)[7:], "****"} {
+		if strings.Contains(logs.String(), personal) {
+			t.Errorf("the log holds %q:\n%s", personal, logs.String())
+		}
 	}
 	sms := &reachEveryone{miss: map[string]bool{phone(2): true}}
 	if n, err := f.NotifyPending(ctx, sms); err != nil || n != 2 {
@@ -361,5 +369,42 @@ func TestNotifierMarksReachedRegistrantsTold(t *testing.T) {
 	left, _, _ := f.Notices(ctx, publisher, "", 10)
 	if len(left) != 1 || left[0].Phone != phone(2) {
 		t.Fatalf("left to tell: %+v", left)
+	}
+}
+
+// TestTheExportQuotesAwayEveryFormula: a name or note that a spreadsheet
+// program would run as a formula, with an ASCII or a full-width sign
+// (＝＋－＠) after any spaces, is written with a leading ' in the
+// office's CSV; plain Chinese text is written as it is.
+func TestTheExportQuotesAwayEveryFormula(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 30, 0)
+	cases := []struct{ name, note, wantName, wantNote string }{
+		{"=1+1", "", "'=1+1", ""},
+		{"＝1+1", "＠SUM(A1)", "'＝1+1", "'＠SUM(A1)"},
+		{"＋86", "－2+3", "'＋86", "'－2+3"},
+		{"+cmd", "-1", "'+cmd", "'-1"},
+		{"@x", "\u3000＝1", "'@x", "'＝1"}, // the note is trimmed
+		{"张秀兰", "腿脚不便，请留前排座位", "张秀兰", "腿脚不便，请留前排座位"},
+		{"王建国", "第一行\n=第二行", "王建国", "第一行\n=第二行"},
+	}
+	for i, c := range cases {
+		if _, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: c.name, Phone: phone(i), Note: c.note}); err != nil {
+			t.Fatalf("register %q: %v", c.name, err)
+		}
+	}
+	var out bytes.Buffer
+	if err := f.ExportCSV(ctx, organizer, l, &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) != len(cases)+1 {
+		t.Fatalf("%d rows, %v:\n%s", len(rows), err, out.String())
+	}
+	for i, c := range cases {
+		if got := rows[i+1]; got[2] != c.wantName || got[4] != c.wantNote {
+			t.Errorf("name %q, note %q: written as %q, %q", c.name, c.note, got[2], got[4])
+		}
 	}
 }

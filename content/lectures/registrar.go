@@ -5,11 +5,15 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/plain"
 )
 
 // Registrations lists a session's registrations (names and notes) for
@@ -69,7 +73,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 			if r.Repeat {
 				repeat = "是"
 			}
-			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), r.Phone, csvSafe(r.Note),
+			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), csvSafe(r.Phone), csvSafe(r.Note),
 				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat})
 			n++
 		}
@@ -88,9 +92,17 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 }
 
 // csvSafe keeps a reader's text from being taken for a formula by a
-// spreadsheet program (CSV injection): a leading =, +, -, @ is quoted away.
+// spreadsheet program (CSV injection): text whose first visible character
+// is =, +, -, @ or their full-width forms (＝＋－＠, which spreadsheet
+// programs in Chinese and Japanese settings read as the ASCII ones), or
+// that starts with a tab or a line break, is quoted away with a '.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+	if s == "" {
+		return s
+	}
+	visible := strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsSpace(r) || plain.Invisible(r) })
+	first, _ := utf8.DecodeRuneInString(visible)
+	if s[0] == '\t' || s[0] == '\r' || s[0] == '\n' || (visible != "" && strings.ContainsRune("=+-@＝＋－＠", first)) {
 		return "'" + s
 	}
 	return s

@@ -263,9 +263,10 @@ func cloneInput(in Input) Input {
 
 // Preview is revision n of a session (0: its working copy) as readers
 // would see it published: the revision's fields, its Markdown rendered,
-// as the live copy, with its event as it is. Nothing is saved.
+// as the live copy, with its event as it is. Nothing is saved. A session
+// in the trash is fault.NotFound.
 func (s *Service) Preview(ctx context.Context, id string, n int64) (Lecture, error) {
-	l, err := s.Get(ctx, id)
+	l, err := s.Previewable(ctx, id)
 	if err != nil {
 		return Lecture{}, err
 	}

@@ -19,6 +19,30 @@ func newJob(key, entry string, next time.Time) syndication.Job {
 }
 
 var jobTests = []test{
+	{"a key is used once, by one of twenty racers, until its time passes", func(t *testing.T, s Stores) {
+		ctx := ctxFor(t)
+		until := time.Now().Add(400 * time.Millisecond)
+		if wins := race(t, 20, func(int) (bool, error) { return s.UseOnce(ctx, "douyin-oauth:state-1", until) }); wins != 1 {
+			t.Fatalf("%d racers used the key, want 1", wins)
+		}
+		if ok, err := s.UseOnce(ctx, "douyin-oauth:state-1", time.Now().Add(time.Hour)); ok || err != nil {
+			t.Fatalf("used again: %v, %v", ok, err)
+		}
+		if ok, err := s.UseOnce(ctx, "douyin-oauth:state-2", time.Now().Add(time.Hour)); !ok || err != nil {
+			t.Fatalf("another key: %v, %v", ok, err)
+		}
+		// A lease of the same name is another thing.
+		if ok, err := s.AcquireLease(ctx, "douyin-oauth:state-2", "worker", time.Minute); !ok || err != nil {
+			t.Fatalf("a lease named like a used key: %v, %v", ok, err)
+		}
+		time.Sleep(time.Until(until) + 50*time.Millisecond)
+		if ok, err := s.UseOnce(ctx, "douyin-oauth:state-1", time.Now().Add(time.Hour)); !ok || err != nil {
+			t.Fatalf("a key whose time passed: %v, %v", ok, err)
+		}
+		if ok, err := s.UseOnce(ctx, "douyin-oauth:state-2", time.Now().Add(time.Hour)); ok || err != nil {
+			t.Fatalf("the other key, still in its time: %v, %v", ok, err)
+		}
+	}},
 	{"a job's key is written once, even by racers", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		wins := race(t, 20, func(int) (bool, error) {

@@ -152,4 +152,10 @@ type Store interface {
 	// PutAccount stores the account if the stored version is expect (0:
 	// none is stored); a carries the new version.
 	PutAccount(ctx context.Context, a Account, expect int64) error
+	// UseOnce records key as used until until and reports true, or
+	// reports false and changes nothing when key is recorded already
+	// with a time not yet past: of callers at the same moment exactly
+	// one gets true (an OAuth state is good for one authorisation).
+	// Keys whose time has passed may be forgotten.
+	UseOnce(ctx context.Context, key string, until time.Time) (bool, error)
 }

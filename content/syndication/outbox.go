@@ -12,6 +12,7 @@ import (
 
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // Channel delivers jobs to one place.
@@ -273,6 +274,9 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 		}
 	}()
 	out, err := o.deliver(dctx, run)
+	// A client's error holds the URL it dialled, keys in its query
+	// included; editors read the last error, and the log is kept.
+	err = redact.Error(err)
 	if errors.Is(err, ErrLost) || (err != nil && ctx.Err() != nil) {
 		return // someone else has it now, or we are stopping: the lease ends by itself
 	}

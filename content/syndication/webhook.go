@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // Endpoint is a receiver of webhooks.
@@ -152,7 +154,7 @@ func (w *Webhooks) Deliver(ctx context.Context, run *Run) (Outcome, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(j.Payload))
 	if err != nil {
-		return Outcome{}, Final(fmt.Errorf("webhook %q: %w", ep.Name, err))
+		return Outcome{}, Final(fmt.Errorf("webhook %q: %w", ep.Name, redact.Error(err)))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Yinling-Webhooks/1")
@@ -167,7 +169,7 @@ func (w *Webhooks) Deliver(ctx context.Context, run *Run) (Outcome, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Outcome{}, fmt.Errorf("webhook %q: %w", ep.Name, err)
+		return Outcome{}, fmt.Errorf("webhook %q: %w", ep.Name, redact.Error(err))
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

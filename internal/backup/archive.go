@@ -3,6 +3,7 @@ package backup
 import (
 	"archive/tar"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -123,11 +124,56 @@ func (t *tarWriter) close() error {
 	return errors.Join(err, t.f.Close())
 }
 
+// Bounds limit the work of reading an export that came from outside (an
+// upload to the admin API's check), where a small file may unpack to
+// terabytes (a gzip bomb): the zero value sets none.
+type Bounds struct {
+	// Ratio, when above zero, stops a compressed export once it has
+	// unpacked to more than Ratio times its size on disk, or Floor bytes
+	// if that is more: legitimate exports (media, JSON lines, tar headers)
+	// stay far below 100 to 1; DEFLATE reaches about 1000 to 1.
+	Ratio int64
+	Floor int64
+}
+
+// ErrTooExpanded is returned (wrapped, with ErrBadExport) when an export
+// unpacks to more than its Bounds allow.
+var ErrTooExpanded = errors.New("it unpacks to far more than an export does (a compression bomb?)")
+
+// budget counts what an export has unpacked to and stops it past max
+// bytes or when ctx ends; err keeps why it stopped.
+type budget struct {
+	ctx context.Context
+	r   io.Reader
+	n   int64
+	max int64 // 0: no limit
+	err error
+}
+
+func (b *budget) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if err := b.ctx.Err(); err != nil {
+		b.err = err
+		return 0, err
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if b.max > 0 && b.n > b.max {
+		b.err = fmt.Errorf("%w: %w: more than %d MB", ErrBadExport, ErrTooExpanded, b.max>>20)
+		return n, b.err
+	}
+	return n, err
+}
+
 // walk calls f with every file of an export, in the order it holds them
 // (for a folder: the manifest's order is imposed by the caller, this walks
 // by name). Anything but regular files (symbolic links, devices, links out
-// of the folder) is refused, and so are names that are not local.
-func walk(p string, f func(name string, r io.Reader) error) error {
+// of the folder) is refused, and so are names that are not local. A
+// compressed archive is unpacked within b; when ctx ends, or b is spent,
+// walk stops with that error whatever f made of it.
+func walk(ctx context.Context, p string, b Bounds, f func(name string, r io.Reader) error) error {
 	archive, compressed := isArchive(p)
 	if !archive {
 		root, err := os.OpenRoot(p)
@@ -155,16 +201,33 @@ func walk(p string, f func(name string, r io.Reader) error) error {
 		return err
 	}
 	defer file.Close()
-	var in io.Reader = file
+	in := &budget{ctx: ctx, r: file}
 	if compressed {
 		gz, err := gzip.NewReader(file)
 		if err != nil {
 			return fmt.Errorf("%s is not a gzip file: %w", p, err)
 		}
 		defer gz.Close()
-		in = gz
+		in.r = gz
+		if b.Ratio > 0 {
+			st, err := file.Stat()
+			if err != nil {
+				return err
+			}
+			in.max = max(b.Ratio*st.Size(), b.Floor)
+		}
 	}
-	tr := tar.NewReader(in)
+	if err := walkTar(p, tar.NewReader(in), f); err != nil {
+		if in.err != nil {
+			return in.err
+		}
+		return err
+	}
+	return in.err
+}
+
+// walkTar is walk over an archive's tar stream.
+func walkTar(p string, tr *tar.Reader, f func(name string, r io.Reader) error) error {
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {

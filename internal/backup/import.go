@@ -41,7 +41,7 @@ const maxRecord = 64 << 20
 // failure aborts the loader and deletes the objects written. Only then is
 // the loader committed, and the counts checked against the manifest.
 func Import(ctx context.Context, dst Target, blobs media.BlobStore, from string, p *Progress) (Manifest, error) {
-	m, err := verify(from, p)
+	m, err := verify(ctx, from, p, Bounds{})
 	if err != nil {
 		return m, err
 	}
@@ -65,7 +65,7 @@ func Import(ctx context.Context, dst Target, blobs media.BlobStore, from string,
 	}
 	files, media := index(m)
 	p.begin("import", totalItems(m), totalBytes(m))
-	err = walk(from, func(name string, r io.Reader) error {
+	err = walk(ctx, from, Bounds{}, func(name string, r io.Reader) error {
 		if name == ManifestName {
 			return nil
 		}
@@ -150,19 +150,24 @@ func totalBytes(m Manifest) int64 {
 
 // Verify reads a whole export and checks it against its manifest, as
 // Import does before it writes anything, and writes nothing. The export's
-// own defects (cut short, altered, not an export, not gzip or tar) wrap
-// ErrBadExport; other errors are reading it.
-func Verify(from string, p *Progress) (Manifest, error) {
-	m, err := verify(from, p)
+// own defects (cut short, altered, not an export, not gzip or tar, and
+// unpacking past b: ErrTooExpanded) wrap ErrBadExport; when ctx ends
+// first, its error; other errors are reading it.
+func Verify(ctx context.Context, from string, p *Progress, b Bounds) (Manifest, error) {
+	m, err := verify(ctx, from, p, b)
 	var pathErr *fs.PathError
-	if err != nil && !errors.Is(err, ErrBadExport) && !errors.As(err, &pathErr) {
+	switch {
+	case err == nil, errors.Is(err, ErrBadExport):
+	case ctx.Err() != nil:
+		err = fmt.Errorf("check the export: %w", ctx.Err())
+	case !errors.As(err, &pathErr):
 		err = fmt.Errorf("%w: %v", ErrBadExport, err)
 	}
 	return m, err
 }
 
 // verify reads the whole export once and checks it against its manifest.
-func verify(from string, p *Progress) (Manifest, error) {
+func verify(ctx context.Context, from string, p *Progress, b Bounds) (Manifest, error) {
 	var m Manifest
 	var raw []byte
 	type seen struct {
@@ -172,7 +177,7 @@ func verify(from string, p *Progress) (Manifest, error) {
 	}
 	got := map[string]seen{}
 	p.begin("verify", 0, 0)
-	err := walk(from, func(name string, r io.Reader) error {
+	err := walk(ctx, from, b, func(name string, r io.Reader) error {
 		if name == ManifestName {
 			b, err := io.ReadAll(io.LimitReader(r, 256<<20))
 			raw = b

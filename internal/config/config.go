@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -75,6 +76,11 @@ type Config struct {
 	DouyinClientKey    string
 	DouyinClientSecret string
 	DouyinBaseURL      string
+	// SecretKey seals secrets the site keeps for others (Douyin's tokens)
+	// at rest: at least 32 random bytes, given in base64. nil: the
+	// embedded database's data folder keeps one (secret.key); with
+	// MongoDB, it must be set for Douyin.
+	SecretKey []byte
 	// Webhooks is the JSON list of webhook endpoints; ChannelLimits the
 	// JSON of channel limits over the defaults (content/syndication
 	// reads both).
@@ -264,6 +270,18 @@ func settings() []setting {
 			}
 			c.DouyinBaseURL = strings.TrimSuffix(v, "/")
 			return nil
+		}},
+		{"YINLING_SECRET_KEY", "secret-key", "", "base64 of at least 32 random bytes (openssl rand -base64 32) that seals the Douyin tokens at rest; empty: the embedded database keeps one in its data folder", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+				if b, err := enc.DecodeString(strings.TrimSpace(v)); err == nil && len(b) >= 32 {
+					c.SecretKey = b
+					return nil
+				}
+			}
+			return errors.New("must be the base64 of at least 32 random bytes, like the output of openssl rand -base64 32")
 		}},
 		{"YINLING_WEBHOOKS", "webhooks", "", `webhook endpoints as JSON: [{"name", "url", "secret": "whsec_...", "events": ["story.published", "lecture.*"]}]`, str(func(c *Config) *string { return &c.Webhooks })},
 		{"YINLING_CHANNEL_LIMITS", "channel-limits", "", `channel limits over the defaults as JSON: {"douyin": {"max_duration_s": 900}}`, str(func(c *Config) *string { return &c.ChannelLimits })},

@@ -51,6 +51,8 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"YINLING_TRUSTED_PROXIES": "10.0.0.1, nginx"}, nil, "YINLING_TRUSTED_PROXIES"},
 		{map[string]string{"YINLING_CORS_ORIGINS": "front.example.edu"}, nil, "YINLING_CORS_ORIGINS"},
 		{map[string]string{"YINLING_CORS_ORIGINS": "https://x.example/path"}, nil, "YINLING_CORS_ORIGINS"},
+		{map[string]string{"YINLING_SECRET_KEY": "c2hvcnQ="}, nil, "YINLING_SECRET_KEY"},
+		{nil, []string{"--secret-key", "not base64 at all, but long enough to be a key"}, "--secret-key"},
 	}
 	for _, c := range cases {
 		_, err := Load("serve", c.args, env(c.env), io.Discard)
@@ -64,6 +66,18 @@ func TestSecretsAreNotEchoed(t *testing.T) {
 	_, err := Load("serve", nil, env(map[string]string{"YINLING_MONGO_URI": "postgres://user:hunter2@x"}), io.Discard)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("err = %v; must not contain the secret", err)
+	}
+}
+
+func TestTheSecretKeyIsBase64OfThirtyTwoBytesOrMore(t *testing.T) {
+	key := "dGhpcnR5LXR3byBieXRlcyBvZiBhIHNlY3JldCBrZXkh" // "thirty-two bytes of a secret key!"
+	c, err := Load("serve", nil, env(map[string]string{"YINLING_SECRET_KEY": key}), io.Discard)
+	if err != nil || string(c.SecretKey) != "thirty-two bytes of a secret key!" {
+		t.Fatalf("key %q, %v", c.SecretKey, err)
+	}
+	_, err = Load("serve", nil, env(map[string]string{"YINLING_SECRET_KEY": "c2VjcmV0LXRvby1zaG9ydA"}), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Fatalf("a short key: %v; must be refused without echoing it", err)
 	}
 }
 

@@ -24,6 +24,24 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 	return err
 }
 
+// UseOnce implements syndication.Store in the leases table: a used key is
+// a lease named "once:" and the key that nobody renews, recorded by one
+// upsert that takes only a missing or expired row. Expired ones go as new
+// ones come.
+func (s *Store) UseOnce(ctx context.Context, key string, until time.Time) (bool, error) {
+	now := millis(time.Now().UTC())
+	if _, err := s.exec(ctx, "forget used keys", forgetUsedKeys, now); err != nil {
+		return false, err
+	}
+	n, err := s.exec(ctx, "use a key once", `INSERT INTO leases(name, holder, expires_at) VALUES (?, '', ?)
+		ON CONFLICT(name) DO UPDATE SET expires_at = excluded.expires_at WHERE leases.expires_at < ?`, "once:"+key, millis(until), now)
+	return n == 1, err
+}
+
+// forgetUsedKeys deletes the used keys of UseOnce whose time has passed
+// (a range of the primary key: "once;" follows "once:").
+const forgetUsedKeys = "DELETE FROM leases WHERE name >= 'once:' AND name < 'once;' AND expires_at < ?"
+
 // changesName is the settings row of the change counter.
 const changesName = "changes"
 

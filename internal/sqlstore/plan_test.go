@@ -110,6 +110,7 @@ func TestListsUseIndexes(t *testing.T) {
 		add(q.name, query, args...)
 	}
 	add("where an asset is used", mediaUsersQuery, "06h36qb17yt48jk5vrzzdsdn", 100)
+	add("forget used keys", forgetUsedKeys, 1)
 	for _, q := range queries {
 		p := plan(t, s, q.query, q.args...)
 		for _, line := range strings.Split(p, "\n") {

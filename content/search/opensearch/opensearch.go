@@ -22,6 +22,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/redact"
 )
 
 // Index is an OpenSearch index.
@@ -41,7 +42,7 @@ var _ search.Index = (*Index)(nil)
 func Open(ctx context.Context, rawURL string, client *http.Client) (*Index, bool, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, false, fmt.Errorf("YINLING_SEARCH_URL: %q is not an http(s) URL", redact(rawURL))
+		return nil, false, fmt.Errorf("YINLING_SEARCH_URL: %q is not an http(s) URL", redact.URL(rawURL))
 	}
 	x := &Index{name: strings.Trim(u.Path, "/"), client: client}
 	if x.name == "" {
@@ -67,14 +68,6 @@ func Open(ctx context.Context, rawURL string, client *http.Client) (*Index, bool
 		return nil, false, err
 	}
 	return x, true, nil
-}
-
-func redact(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		u.User = url.User("…")
-		return u.String()
-	}
-	return raw
 }
 
 // textFields are searched with these boosts, as the embedded index does.
@@ -355,12 +348,12 @@ func (x *Index) do(ctx context.Context, method, path string, body io.Reader, cty
 	}
 	resp, err := x.client.Do(req)
 	if err != nil {
-		return 0, nil, &fault.Error{Kind: fault.Unavailable, Message: "the search engine does not answer", Err: err, RetryAfter: 5}
+		return 0, nil, &fault.Error{Kind: fault.Unavailable, Message: "the search engine does not answer", Err: redact.Error(err), RetryAfter: 5}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return 0, nil, &fault.Error{Kind: fault.Unavailable, Message: "the search engine's answer was cut off", Err: err, RetryAfter: 5}
+		return 0, nil, &fault.Error{Kind: fault.Unavailable, Message: "the search engine's answer was cut off", Err: redact.Error(err), RetryAfter: 5}
 	}
 	return resp.StatusCode, b, nil
 }

@@ -2,6 +2,8 @@ package douyin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,6 +29,22 @@ func (d *Douyin) AuthorizeURL(redirect, state string) string {
 	return d.cfg.BaseURL + "/platform/oauth/connect/?" + q.Encode()
 }
 
+// UseState records an OAuth state (checked by the caller: made for this
+// session, not expired) as used until it expires. A state used already,
+// by this request's twin or by anyone, is a fault.Invalid on "state": one
+// authorisation per state.
+func (d *Douyin) UseState(ctx context.Context, state string, until time.Time) error {
+	sum := sha256.Sum256([]byte(state))
+	ok, err := d.accounts.UseOnce(ctx, "douyin-oauth:"+hex.EncodeToString(sum[:]), until)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fault.Fields(fault.FieldError{Field: "state", Message: "this authorisation has been used already; start it again from the channels page"})
+	}
+	return nil
+}
+
 // Authorize exchanges a code from the authorisation page for the
 // account's tokens and keeps them.
 func (d *Douyin) Authorize(ctx context.Context, code string) (syndication.Account, error) {
@@ -42,32 +60,41 @@ func (d *Douyin) Authorize(ctx context.Context, code string) (syndication.Accoun
 	a := syndication.Account{Channel: Channel, OpenID: tok.OpenID, Scope: tok.Scope, AccessToken: tok.AccessToken,
 		AccessExpiresAt: now.Add(time.Duration(tok.ExpiresIn) * time.Second), RefreshToken: tok.RefreshToken,
 		RefreshExpiresAt: now.Add(time.Duration(tok.RefreshExpiresIn) * time.Second), AuthorizedAt: now, UpdatedAt: now}
-	cur, err := d.cfg.Accounts.GetAccount(ctx, Channel)
+	cur, err := d.accounts.GetAccount(ctx, Channel)
 	expect := int64(0)
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errUnreadable): // authorised again over tokens sealed under another key
 		expect = cur.Version
 	case !fault.Is(err, fault.NotFound):
 		return syndication.Account{}, err
 	}
 	a.Version = expect + 1
-	if err := d.cfg.Accounts.PutAccount(ctx, a, expect); err != nil {
+	if err := d.accounts.PutAccount(ctx, a, expect); err != nil {
 		return syndication.Account{}, err
 	}
 	return a, nil
 }
 
-// Account returns the account as kept (fault.NotFound: never authorised).
+// Account returns the account as kept (fault.NotFound: never authorised,
+// or its tokens were sealed under another secret key and it must be
+// authorised again).
 func (d *Douyin) Account(ctx context.Context) (syndication.Account, error) {
-	return d.cfg.Accounts.GetAccount(ctx, Channel)
+	a, err := d.accounts.GetAccount(ctx, Channel)
+	if errors.Is(err, errUnreadable) {
+		return syndication.Account{}, fault.Wrap(fault.NotFound, err, "the Douyin account must be authorised again")
+	}
+	return a, err
 }
 
 // account returns the account with an access token good for the next
 // hour, refreshing (and renewing the refresh token) as needed.
 func (d *Douyin) account(ctx context.Context) (syndication.Account, error) {
-	a, err := d.cfg.Accounts.GetAccount(ctx, Channel)
+	a, err := d.accounts.GetAccount(ctx, Channel)
 	if fault.Is(err, fault.NotFound) {
 		return a, syndication.Final(errors.New("no Douyin account is authorised; an administrator authorises it in the admin"))
+	}
+	if errors.Is(err, errUnreadable) {
+		return a, unreadable()
 	}
 	if err != nil {
 		return a, err
@@ -86,7 +113,7 @@ func (d *Douyin) refresh(ctx context.Context, a syndication.Account, force bool)
 	if !now.Before(a.RefreshExpiresAt) {
 		return a, syndication.Final(errors.New("the Douyin authorisation has expired; an administrator must authorise the account again"))
 	}
-	if cur, err := d.cfg.Accounts.GetAccount(ctx, Channel); err == nil && cur.Version != a.Version {
+	if cur, err := d.accounts.GetAccount(ctx, Channel); err == nil && cur.Version != a.Version {
 		return cur, nil // another runner refreshed it meanwhile
 	}
 	b := a
@@ -108,9 +135,9 @@ func (d *Douyin) refresh(ctx context.Context, a syndication.Account, force bool)
 		}
 	}
 	b.UpdatedAt, b.Version = now, a.Version+1
-	if err := d.cfg.Accounts.PutAccount(ctx, b, a.Version); err != nil {
+	if err := d.accounts.PutAccount(ctx, b, a.Version); err != nil {
 		if fault.Is(err, fault.Conflict) {
-			return d.cfg.Accounts.GetAccount(ctx, Channel)
+			return d.accounts.GetAccount(ctx, Channel)
 		}
 		return a, err
 	}

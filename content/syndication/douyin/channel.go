@@ -17,6 +17,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/redact"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -26,10 +27,12 @@ const Channel = "douyin"
 // Media is where the channel reads the video and cover from.
 type Media = syndication.MediaSource
 
-// Accounts keeps the authorised account (syndication.Store has it).
+// Accounts keeps the authorised account and the OAuth states used
+// (syndication.Store has them).
 type Accounts interface {
 	GetAccount(ctx context.Context, channel string) (syndication.Account, error)
 	PutAccount(ctx context.Context, a syndication.Account, expect int64) error
+	UseOnce(ctx context.Context, key string, until time.Time) (bool, error)
 }
 
 // Config is what the channel is built from.
@@ -38,8 +41,11 @@ type Config struct {
 	ClientKey    string
 	ClientSecret string
 	Accounts     Accounts
-	Media        Media
-	Client       *http.Client // nil: a 10-minute time-out per call
+	// SecretKey is the site's secret key (at least MinSecretKey bytes):
+	// the account's tokens are sealed at rest under a key derived from it.
+	SecretKey []byte
+	Media     Media
+	Client    *http.Client // nil: a 10-minute time-out per call
 	// ChunkAbove is the size above which a video goes up in parts
 	// (DefaultChunkAbove when zero; never more than 128 MB); PartSize the
 	// size of each (DefaultPartSize when zero, 5-100 MB).
@@ -51,7 +57,11 @@ type Config struct {
 }
 
 // Douyin is the channel.
-type Douyin struct{ cfg Config }
+type Douyin struct {
+	cfg Config
+	// accounts is cfg.Accounts with the tokens sealed at rest.
+	accounts sealedAccounts
+}
 
 // New makes the channel; it checks the part sizes.
 func New(cfg Config) (*Douyin, error) {
@@ -77,7 +87,11 @@ func New(cfg Config) (*Douyin, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
-	return &Douyin{cfg: cfg}, nil
+	s, err := newSealer(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Douyin{cfg: cfg, accounts: sealedAccounts{cfg.Accounts, s}}, nil
 }
 
 // Steps a Douyin job records.
@@ -400,7 +414,7 @@ func (d *Douyin) call(ctx context.Context, acct syndication.Account, method, pat
 func (d *Douyin) do(req *http.Request, out any) error {
 	resp, err := d.cfg.Client.Do(req)
 	if err != nil {
-		return fmt.Errorf("douyin: %s: %w", req.URL.Path, err)
+		return fmt.Errorf("douyin: %s: %w", req.URL.Path, redact.Error(err))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))

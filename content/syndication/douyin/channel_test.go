@@ -17,6 +17,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
 	"github.com/yinling-cms/yinling/internal/blobstore"
+	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
@@ -24,6 +25,9 @@ import (
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
+
+// testKey is the site's secret key in these tests.
+var testKey = bytes.Repeat([]byte("k"), 32)
 
 type fixture struct {
 	t      *testing.T
@@ -47,7 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	f.lib = &media.Library{Blobs: disk, Assets: f.store, MaxSize: 1 << 30, TempDir: t.TempDir()}
 	f.ch, err = douyin.New(douyin.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
 		Accounts: f.store, Media: f.lib, ChunkAbove: 6 << 20, PartSize: douyin.MinPartSize, ReviewPoll: time.Millisecond,
-		Client: &http.Client{Timeout: 2 * time.Second}})
+		Client: &http.Client{Timeout: 2 * time.Second}, SecretKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,5 +274,80 @@ func TestTheRefreshTokenIsRenewedNearItsEnd(t *testing.T) {
 	b, _ := f.ch.Account(ctx)
 	if b.Renewals != 1 || b.RefreshToken == a.RefreshToken || time.Until(b.RefreshExpiresAt) < 29*24*time.Hour {
 		t.Fatalf("after renewing: %+v", b)
+	}
+}
+
+// TestTheTokensAreSealedAtRest: the store holds the account's tokens
+// sealed (AES-GCM under the site's secret key), never as Douyin gave
+// them; tokens an older version kept in clear still work and are sealed
+// by Seal; under another secret key the account must be authorised
+// again, which works over the old record.
+func TestTheTokensAreSealedAtRest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	opened, err := f.ch.Account(ctx)
+	if err != nil || !strings.HasPrefix(opened.AccessToken, "act.") {
+		t.Fatalf("the account as the channel reads it: %+v, %v", opened, err)
+	}
+	raw, err := f.store.GetAccount(ctx, douyin.Channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kept := range []string{raw.AccessToken, raw.RefreshToken} {
+		if !strings.HasPrefix(kept, "sealed:v1:") || strings.Contains(kept, opened.AccessToken) || strings.Contains(kept, opened.RefreshToken) {
+			t.Fatalf("a token at rest: %q", kept)
+		}
+	}
+	if sealed, err := f.ch.Seal(ctx); sealed || err != nil {
+		t.Fatalf("Seal over sealed tokens: %v, %v", sealed, err)
+	}
+
+	// Tokens in clear, as an older version stored them: read, then sealed.
+	clear := opened
+	clear.Version = raw.Version + 1
+	if err := f.store.PutAccount(ctx, clear, raw.Version); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := f.ch.Account(ctx); err != nil || a.AccessToken != opened.AccessToken {
+		t.Fatalf("clear tokens read back: %+v, %v", a, err)
+	}
+	if sealed, err := f.ch.Seal(ctx); !sealed || err != nil {
+		t.Fatalf("Seal over clear tokens: %v, %v", sealed, err)
+	}
+	if raw, _ := f.store.GetAccount(ctx, douyin.Channel); !strings.HasPrefix(raw.AccessToken, "sealed:v1:") || !strings.HasPrefix(raw.RefreshToken, "sealed:v1:") {
+		t.Fatalf("after Seal: %+v", raw)
+	}
+	f.post(f.video(1<<20), "e1")
+	if j := f.settle("e1"); j.State != syndication.Done {
+		t.Fatalf("a post with resealed tokens: %+v", j)
+	}
+
+	// Another secret key: nothing to read; the job says what to do; a new
+	// authorisation replaces the record.
+	other, err := douyin.New(douyin.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
+		Accounts: f.store, Media: f.lib, SecretKey: bytes.Repeat([]byte("x"), 32), Client: &http.Client{Timeout: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Account(ctx); !fault.Is(err, fault.NotFound) {
+		t.Fatalf("the account under another key: %v", err)
+	}
+	if _, err := other.Seal(ctx); err == nil || !strings.Contains(err.Error(), "authorise") {
+		t.Fatalf("Seal under another key: %v", err)
+	}
+	f.outbox = syndication.New(syndication.Config{Store: f.store, Channels: map[string]syndication.Channel{douyin.Channel: other},
+		Backoff: time.Millisecond, MaxAttempts: 10})
+	f.post(f.video(1<<20), "e2")
+	if j := f.settle("e2"); j.State != syndication.Failed || j.Attempts != 1 || !strings.Contains(j.LastError, "authorise the Douyin account again") {
+		t.Fatalf("a post under another key: %+v", j)
+	}
+	if _, err := other.Authorize(ctx, f.douyin.Code()); err != nil {
+		t.Fatalf("authorising again over the old record: %v", err)
+	}
+	if a, err := other.Account(ctx); err != nil || !strings.HasPrefix(a.AccessToken, "act.") {
+		t.Fatalf("after authorising again: %+v, %v", a, err)
+	}
+	if _, err := douyin.New(douyin.Config{Accounts: f.store, SecretKey: []byte("short")}); err == nil {
+		t.Fatal("a short secret key was taken")
 	}
 }

@@ -1,0 +1,80 @@
+package api_test
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSettingsSendReadersBackOnlyToThisSite: the reading-settings form's
+// back is followed only when it is a path of this site; every trick that
+// makes a browser leave for another host (a tab or line break it drops, a
+// backslash it reads as a slash, either percent-encoded) sends the reader
+// to the home page instead.
+func TestSettingsSendReadersBackOnlyToThisSite(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	for _, c := range []struct{ back, want string }{
+		{"/columns/culture", "/columns/culture"},
+		{"/lectures/shu-fa", "/lectures/shu-fa"},
+		{"/", "/"},
+		{"/栏目/文化", "/栏目/文化"},
+		{"", "/"},
+		{"//evil.example/x", "/"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"/\r\n/evil.example", "/"},
+		{"\t//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/%09/evil.example", "/"},
+		{"/%2F/evil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"/%0d%0aSet-Cookie:x=1", "/"},
+		{"/ /evil.example", "/"},
+		{"/\u3000/evil.example", "/"},
+		{"/\u200b/evil.example", "/"},
+		{"/\x00/evil.example", "/"},
+		{"/a\x7fb", "/"},
+		{"/%zz", "/"},
+		{"https://evil.example/", "/"},
+		{"javascript:alert(1)", "/"},
+		{"evil.example", "/"},
+		{"/\xff/evil", "/"},
+	} {
+		r := s.form("/settings", url.Values{"text": {"1"}, "back": {c.back}}).want(http.StatusSeeOther)
+		if got := r.header.Get("Location"); got != c.want {
+			t.Errorf("back=%q: Location %q, want %q", c.back, got, c.want)
+		}
+	}
+
+	// The bytes as a client may send them, unencoded in the body.
+	base := s.listen()
+	for _, body := range []string{"text=1&back=/\t/evil.example", "text=1&back=/\\evil.example", "text=1&back=/\x00/evil.example",
+		"text=1&back=/\x0b/evil.example", "text=1&back=/%09/evil.example"} {
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		_, err = conn.Write([]byte("POST /settings HTTP/1.1\r\nHost: ltx.example.edu\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+			"Connection: close\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		res.Body.Close()
+		conn.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+			t.Errorf("%q: %d, Location %q", body, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+}
