@@ -231,7 +231,10 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 
 	a.do(chromedp.SetValue(chromedp.CSS("#lang"), "en"))
 	js[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
-	a.waitJS(`document.querySelector('button[data-action="publish"]') && document.documentElement.lang === "en"`, "the editor in English")
+	// The language applies to the page's frame at once and to the editor
+	// when it is drawn again: wait for the editor's own button in English,
+	// not for one of the screen being replaced (a click there is dropped).
+	a.waitJS(`document.documentElement.lang === "en" && (b => b && b.textContent === "Publish")(document.querySelector('button[data-action="publish"]'))`, "the editor drawn in English")
 	a.click(`button[data-action="publish"]`)
 	a.waitFor("Body: is required to publish")
 	if got := translate("the story is in the trash; restore it first"); got != "the story is in the trash; restore it first" {
