@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"sync"
 
-	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 
 	"github.com/yinling-cms/yinling/internal/fault"
@@ -129,8 +128,7 @@ func (r *Renditions) resize(ctx context.Context, a Asset, width int, key string)
 	}
 	b := src.Bounds()
 	height := max(1, b.Dy()*width/b.Dx())
-	dst := image.NewRGBA(image.Rect(0, 0, width, height))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	dst := resample(src, width, height)
 	var out bytes.Buffer
 	ct := "image/jpeg"
 	if a.ContentType == "image/png" {
