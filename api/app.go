@@ -95,6 +95,9 @@ type Settings struct {
 	// ReadCacheBytes bounds the answers kept in memory (default
 	// readcache.DefaultBytes).
 	ReadCacheBytes int64
+	// RenditionMemory bounds the memory image renditions decode in at
+	// once (default media.DecodeMemory()).
+	RenditionMemory int64
 	// RegistrationLimit is how many registrations one address may send in
 	// ten minutes (default 10).
 	RegistrationLimit int
@@ -181,7 +184,7 @@ func New(d Deps) *fiber.App {
 	if d.Changes != nil {
 		cache = readcache.New(d.Changes, d.ReadCacheBytes)
 	}
-	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
+	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, RegistrationLimit: d.RegistrationLimit, RequestTimeout: d.RequestTimeout,
