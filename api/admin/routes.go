@@ -7,6 +7,12 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 )
 
+// MinUploadRate is the slowest an upload's body may come, in bytes a
+// second, averaged over each request timeout (30 s: 240 KB): 64 kbit/s,
+// under any link an editor uploads video over, above a client that has
+// stalled or trickles to hold the connection.
+const MinUploadRate = 8 << 10
+
 // Routes binds every route of the admin API. Access is decided per route
 // on the matched route, so path variants (/x/, //x, %2F) cannot skip it.
 func (s *Surface) Routes(app fiber.Router) {
@@ -70,8 +76,10 @@ func (s *Surface) Routes(app fiber.Router) {
 	// only the uploader and publishers delete (library.Service.Delete).
 	admin.Delete("/media/:id", signedIn(media, h.deleteMedia)...)
 	// Parts of big uploads on the disk store: the signed URL is the
-	// permission, so no session.
-	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.NoStore(), h.putPart)
+	// permission, so no session. A part may take the upload budget while
+	// every request timeout brings MinUploadRate's worth of it.
+	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.MinBodyRate(MinUploadRate, d.RequestTimeout, d.UploadTimeout),
+		httpx.NoStore(), h.putPart)
 
 	manage := require(account.ManageUsers)
 	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
