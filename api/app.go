@@ -203,14 +203,16 @@ func New(d Deps) *fiber.App {
 
 // timeouts gives each request, once its headers are in, the time to read
 // its body and write its answer: the request deadline, or the upload
-// budget for uploads (reading) and media bytes (writing).
+// budget for media bytes and exports (writing). Uploads get the request
+// deadline too for their first bytes, which fasthttp reads before any
+// handler; their routes then move it on as the body comes
+// (httpx.MinBodyRate), so an upload may take its hour but a client that
+// sends headers and stops holds the connection one request timeout.
 func timeouts(d Deps) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
 	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		rc := fasthttp.RequestConfig{ReadTimeout: d.RequestTimeout, WriteTimeout: d.RequestTimeout}
 		path := string(h.RequestURI())
 		switch {
-		case h.IsPost() && (strings.HasPrefix(path, "/api/admin/v1/media") || strings.HasPrefix(path, "/api/admin/v1/export/verify")):
-			rc.ReadTimeout = d.UploadTimeout
 		case (h.IsGet() || h.IsHead()) && strings.HasPrefix(path, "/media/"):
 			rc.WriteTimeout = d.UploadTimeout
 		case h.IsGet() && strings.HasPrefix(path, "/api/admin/v1/export"):

@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"testing"
@@ -77,4 +79,54 @@ func TestAPartOverASlowLinkIsTakenAndAStalledOneIsCut(t *testing.T) {
 		}()
 		closedByServer(t, conn)
 	})
+}
+
+// TestAnUploadOverASlowLinkIsTakenAndAStalledOneIsCut: POST /media sent
+// more slowly than the request timeout allows is taken; one that stops
+// after its headers, signed in or not, is cut a request timeout later
+// (it was kept for the upload's hour, before anyone was signed in), and
+// so is a stalled export to verify.
+func TestAnUploadOverASlowLinkIsTakenAndAStalledOneIsCut(t *testing.T) {
+	t.Parallel()
+	const timeout = 2 * time.Second
+	s := newSite(t, atLoopback(t), withRequestTimeout(timeout))
+	base := s.listen()
+	s.token = s.login("admin", adminPassword)
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("alt", "慢慢传")
+	w, _ := mw.CreateFormFile("file", "慢.jpg")
+	_, _ = w.Write(jpegOf(t, 1600, 900))
+	_ = mw.Close()
+	req, err := http.NewRequest(http.MethodPost, base+"/api/admin/v1/media", &trickle{r: bytes.NewReader(body.Bytes()), rate: body.Len() / 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(body.Len())
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	start := time.Now()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	_ = res.Body.Close()
+	if res.StatusCode != http.StatusCreated || time.Since(start) < 2*timeout {
+		t.Fatalf("an upload sent over %v: %d %s", time.Since(start).Round(time.Millisecond), res.StatusCode, b)
+	}
+
+	for name, head := range map[string]string{
+		"an anonymous upload": "POST /api/admin/v1/media HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n--x",
+		"a signed-in upload": "POST /api/admin/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.token +
+			"\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n--x\r\n",
+		"an export to verify": "POST /api/admin/v1/export/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc",
+	} {
+		t.Run(name, func(t *testing.T) {
+			conn := dial(t, base)
+			_, _ = io.WriteString(conn, head)
+			closedByServer(t, conn)
+		})
+	}
 }

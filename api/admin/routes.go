@@ -62,8 +62,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 
+	// Uploads may take the upload budget while every request timeout
+	// brings MinUploadRate's worth of their bytes.
+	slowBody := httpx.MinBodyRate(MinUploadRate, d.RequestTimeout, d.UploadTimeout)
 	media := require(account.UseMedia)
-	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)
+	admin.Post("/media", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, media, h.uploadMedia)
 	admin.Get("/media/:id", signedIn(media, httpx.NoQuery, h.getMedia)...)
 	admin.Post("/media/uploads", signedIn(media, h.startUpload)...)
 	admin.Get("/media/uploads/:id", signedIn(media, httpx.NoQuery, h.getUpload)...)
@@ -76,10 +79,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	// only the uploader and publishers delete (library.Service.Delete).
 	admin.Delete("/media/:id", signedIn(media, h.deleteMedia)...)
 	// Parts of big uploads on the disk store: the signed URL is the
-	// permission, so no session. A part may take the upload budget while
-	// every request timeout brings MinUploadRate's worth of it.
-	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.MinBodyRate(MinUploadRate, d.RequestTimeout, d.UploadTimeout),
-		httpx.NoStore(), h.putPart)
+	// permission, so no session.
+	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), slowBody, httpx.NoStore(), h.putPart)
 
 	manage := require(account.ManageUsers)
 	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
@@ -101,7 +102,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 	// An export reads everything before its first byte: its own deadline.
 	admin.Get("/export", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.exportSite)
-	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
+	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
 
 	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
 
