@@ -84,6 +84,7 @@ type siteConfig struct {
 	webhooks      []syndication.Endpoint
 	diskMedia     bool
 	search        bool
+	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 }
 
 // withSearch gives the site its search index (tests sync it with
@@ -97,6 +98,11 @@ func (s *site) syncSearch() {
 	if _, _, err := s.searcher.Sync(context.Background()); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// withUploadCaps caps the big uploads open at once, per user and in total.
+func withUploadCaps(perUser, total int) siteOption {
+	return func(c *siteConfig) { c.uploadCaps = [2]int{perUser, total} }
 }
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
@@ -262,8 +268,9 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
 			Theme:       cfg.theme,
 			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
-			Uploads:     &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base},
-			Exports:     exportsOf(store, blobs),
+			Uploads: &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base,
+				MaxOpenPerUser: cfg.uploadCaps[0], MaxOpen: cfg.uploadCaps[1]},
+			Exports: exportsOf(store, blobs),
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
