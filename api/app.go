@@ -95,6 +95,9 @@ type Settings struct {
 	// ReadCacheBytes bounds the answers kept in memory (default
 	// readcache.DefaultBytes).
 	ReadCacheBytes int64
+	// RenditionMemory bounds the memory image renditions decode in at
+	// once (default media.DecodeMemory()).
+	RenditionMemory int64
 	// RegistrationLimit is how many registrations one address (an IPv6
 	// one: its /64) may send in ten minutes, through the content API and
 	// the website's form together (default 10).
@@ -193,7 +196,7 @@ func New(d Deps) *fiber.App {
 		regLimit = 10
 	}
 	registering := httpx.NewAddressLimit(regLimit, 10*time.Minute)
-	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2), Cache: cache,
+	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout,
@@ -212,14 +215,16 @@ func New(d Deps) *fiber.App {
 
 // timeouts gives each request, once its headers are in, the time to read
 // its body and write its answer: the request deadline, or the upload
-// budget for uploads (reading) and media bytes (writing).
+// budget for media bytes and exports (writing). Uploads get the request
+// deadline too for their first bytes, which fasthttp reads before any
+// handler; their routes then move it on as the body comes
+// (httpx.MinBodyRate), so an upload may take its hour but a client that
+// sends headers and stops holds the connection one request timeout.
 func timeouts(d Deps) func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
 	return func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 		rc := fasthttp.RequestConfig{ReadTimeout: d.RequestTimeout, WriteTimeout: d.RequestTimeout}
 		path := string(h.RequestURI())
 		switch {
-		case h.IsPost() && (strings.HasPrefix(path, "/api/admin/v1/media") || strings.HasPrefix(path, "/api/admin/v1/export/verify")):
-			rc.ReadTimeout = d.UploadTimeout
 		case (h.IsGet() || h.IsHead()) && strings.HasPrefix(path, "/media/"):
 			rc.WriteTimeout = d.UploadTimeout
 		case h.IsGet() && strings.HasPrefix(path, "/api/admin/v1/export"):

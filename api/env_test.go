@@ -87,6 +87,7 @@ type siteConfig struct {
 	base          string
 	regLimit      int
 	log           io.Writer
+	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 }
 
 // withRegistrationLimit lets one address send n registrations in ten
@@ -112,6 +113,11 @@ func withBaseURL(base string) siteOption { return func(c *siteConfig) { c.base =
 // withLog writes the server's and the outbox's log, every level, to w
 // (errors only, to stderr, without it).
 func withLog(w io.Writer) siteOption { return func(c *siteConfig) { c.log = w } }
+
+// withUploadCaps caps the big uploads open at once, per user and in total.
+func withUploadCaps(perUser, total int) siteOption {
+	return func(c *siteConfig) { c.uploadCaps = [2]int{perUser, total} }
+}
 
 // withDiskMedia keeps media on the local-disk store instead of S3.
 func withDiskMedia() siteOption { return func(c *siteConfig) { c.diskMedia = true } }
@@ -283,8 +289,9 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
 			Theme:       cfg.theme,
 			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
-			Uploads:     &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base},
-			Exports:     exportsOf(store, blobs),
+			Uploads: &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base,
+				MaxOpenPerUser: cfg.uploadCaps[0], MaxOpen: cfg.uploadCaps[1]},
+			Exports: exportsOf(store, blobs),
 		},
 		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/media/imagetest"
 )
 
 func jpegOf(t *testing.T, w, h int) []byte {
@@ -86,6 +87,34 @@ func TestImageRenditions(t *testing.T) {
 	}
 	if !strings.Contains(page, `srcset="`+strings.Join(want, ", ")+", "+baseURL+path+` 1600w"`) {
 		t.Fatalf("the story's srcset does not list the media server's widths:\n%s", page)
+	}
+}
+
+// TestRenditionsOfADecompressionBombAreItsOriginal: a 232 KB
+// progressive JPEG declaring 39.6 megapixels, and its truncated copy, are
+// accepted; every ?w= request of four at a time at each width answers
+// the original bytes (the bomb took a server from 122 MB to 834 MB; the
+// truncated copy answered 500 to every request, decoding it again).
+func TestRenditionsOfADecompressionBombAreItsOriginal(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	bomb := imagetest.ProgressiveJPEG(7680, 5160, imagetest.Sub444)
+	for name, b := range map[string][]byte{"灰.jpg": bomb, "半张.jpg": bomb[:len(bomb)/2]} {
+		a := s.upload(name, "image/jpeg", b, "一片灰").want(http.StatusCreated).json()
+		path := "/media/" + a["id"].(string)
+		orig := s.do("GET", path, "", nil).want(http.StatusOK).body
+		var wg sync.WaitGroup
+		for range 4 {
+			for _, w := range media.RenditionWidths {
+				wg.Go(func() {
+					r := s.do("GET", path+"?w="+itoaInt(w), "", nil)
+					if r.status != http.StatusOK || !bytes.Equal(r.body, orig) {
+						t.Errorf("%s at %d: %d, %d bytes; want the original's %d", name, w, r.status, len(r.body), len(orig))
+					}
+				})
+			}
+		}
+		wg.Wait()
 	}
 }
 

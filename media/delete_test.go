@@ -28,7 +28,7 @@ func TestDeleteLeavesNothingAndLateRenditionsAreCollected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd := media.NewRenditions(lib, 1)
+	rd := media.NewRenditions(lib, 1, 0)
 	for _, x := range []media.Asset{a, other} {
 		if _, err := rd.Get(ctx, x, 640); err != nil {
 			t.Fatal(err)

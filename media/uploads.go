@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -51,7 +52,15 @@ type Uploads struct {
 	MaxSize int64
 	// Expires is how long a part URL is good (6 hours when zero).
 	Expires time.Duration
-	Clock   func() time.Time
+	// MaxOpenPerUser and MaxOpen cap the uploads open at once, one
+	// person's and everyone's (DefaultMaxOpenPerUser and DefaultMaxOpen
+	// when zero).
+	MaxOpenPerUser, MaxOpen int
+	Clock                   func() time.Time
+
+	once      sync.Once
+	startSlot chan struct{}       // one Start at a time, for the caps
+	open      map[string]openInfo // sessions seen, under startSlot
 }
 
 // Session is a big upload under way.
@@ -128,8 +137,13 @@ func (u *Uploads) multipart() (Multipart, error) {
 var hexSHA = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // Start begins a big upload: checks what the client declared (a video or
-// PDF by its name and type, its size and SHA-256) and answers where each
-// part goes.
+// PDF by its name and type, its size and SHA-256) and that its creator
+// and the server are under the caps on open uploads, and answers where
+// each part goes.
+//
+// Errors: fault.Invalid naming the fields declared wrong; fault.TooMany
+// when the creator has MaxOpenPerUser uploads open, or everyone MaxOpen
+// (with RetryAfter); fault.Unavailable when the store does not answer.
 func (u *Uploads) Start(ctx context.Context, in StartUpload) (State, error) {
 	m, err := u.multipart()
 	if err != nil {
@@ -176,11 +190,18 @@ func (u *Uploads) Start(ctx context.Context, in StartUpload) (State, error) {
 		SHA256: strings.ToLower(in.SHA256), PartSize: in.PartSize, Alt: strings.TrimSpace(in.Alt), CreatedBy: in.CreatedBy,
 		CreatedAt: u.now().Truncate(time.Millisecond), ThroughServer: in.ThroughServer}
 	s.Key = "assets/" + s.AssetID
-	if s.MultipartID, err = m.StartMultipart(ctx, s.Key, ct); err != nil {
-		return State{}, err
+	start := func() error {
+		if s.MultipartID, err = m.StartMultipart(ctx, s.Key, ct); err != nil {
+			return err
+		}
+		if err := u.save(ctx, s); err != nil {
+			_ = m.AbortMultipart(context.WithoutCancel(ctx), s.Key, s.MultipartID)
+			return err
+		}
+		return nil
 	}
-	if err := u.save(ctx, s); err != nil {
-		_ = m.AbortMultipart(context.WithoutCancel(ctx), s.Key, s.MultipartID)
+	undo := func() { _ = u.abort(context.WithoutCancel(ctx), m, s) }
+	if err := u.reserve(ctx, in.CreatedBy, start, undo); err != nil {
 		return State{}, err
 	}
 	return u.state(ctx, m, s, nil)
@@ -212,6 +233,11 @@ func (u *Uploads) session(ctx context.Context, id, by string, anyone bool) (Sess
 	defer rc.Close()
 	var s Session
 	if err := json.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(&s); err != nil {
+		// Completed or aborted while it was read (an S3 object deleted
+		// mid-read fails on reading, not on opening).
+		if _, serr := u.Library.Blobs.Stat(ctx, sessionKey(id)); fault.Is(serr, fault.NotFound) {
+			return Session{}, fault.New(fault.NotFound, "no such upload (it may be complete, aborted, or older than a day)")
+		}
 		return Session{}, fmt.Errorf("media: read the upload's session: %w", err)
 	}
 	if !anyone && s.CreatedBy != by {

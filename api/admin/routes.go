@@ -7,6 +7,12 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 )
 
+// MinUploadRate is the slowest an upload's body may come, in bytes a
+// second, averaged over each request timeout (30 s: 240 KB): 64 kbit/s,
+// under any link an editor uploads video over, above a client that has
+// stalled or trickles to hold the connection.
+const MinUploadRate = 8 << 10
+
 // Routes binds every route of the admin API. Access is decided per route
 // on the matched route, so path variants (/x/, //x, %2F) cannot skip it.
 func (s *Surface) Routes(app fiber.Router) {
@@ -56,8 +62,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 
+	// Uploads may take the upload budget while every request timeout
+	// brings MinUploadRate's worth of their bytes.
+	slowBody := httpx.MinBodyRate(MinUploadRate, d.RequestTimeout, d.UploadTimeout)
 	media := require(account.UseMedia)
-	admin.Post("/media", httpx.Deadline(d.UploadTimeout), h.authenticate, media, h.uploadMedia)
+	admin.Post("/media", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, media, h.uploadMedia)
 	admin.Get("/media/:id", signedIn(media, httpx.NoQuery, h.getMedia)...)
 	admin.Post("/media/uploads", signedIn(media, h.startUpload)...)
 	admin.Get("/media/uploads/:id", signedIn(media, httpx.NoQuery, h.getUpload)...)
@@ -71,7 +80,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Delete("/media/:id", signedIn(media, h.deleteMedia)...)
 	// Parts of big uploads on the disk store: the signed URL is the
 	// permission, so no session.
-	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), httpx.NoStore(), h.putPart)
+	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), slowBody, httpx.NoStore(), h.putPart)
 
 	manage := require(account.ManageUsers)
 	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
@@ -93,7 +102,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 	// An export reads everything before its first byte: its own deadline.
 	admin.Get("/export", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.exportSite)
-	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
+	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
 
 	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
 
