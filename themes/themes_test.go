@@ -44,6 +44,16 @@ func TestEveryPageRendersWithItsLanguageAndPreferences(t *testing.T) {
 				t.Errorf("%s lacks %s", page, want)
 			}
 		}
+		// A size once chosen does not keep the header's panels open on
+		// every page (on a phone they filled the first screen).
+		if open := regexp.MustCompile(`<details[^>]* open[ >=]`).FindString(html); open != "" {
+			t.Errorf("%s renders %s", page, open)
+		}
+		for _, want := range []string{`<details class="menu-box"`, `<details class="prefs-box"`, `<nav class="menu"`, `role="search"`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s lacks %s", page, want)
+			}
+		}
 	}
 }
 
