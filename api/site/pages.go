@@ -134,8 +134,12 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 	if err != nil {
 		return "", p, err
 	}
-	view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
-	if view.Body, err = h.embeddedVideos(ctx, s.Live.BodyHTML); err != nil {
+	body, _, err := h.bodyPhotos(ctx, s.Live.BodyHTML, eagerPhotos(card.Cover))
+	if err != nil {
+		return "", p, err
+	}
+	view := &themes.StoryView{StoryCard: card, BodyHTML: body, UpdatedAt: s.Live.UpdatedAt}
+	if view.Body, err = h.embeddedVideos(ctx, body); err != nil {
 		return "", p, err
 	}
 	for _, tag := range s.Live.Tags {
@@ -151,6 +155,15 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 	}
 	p.JSONLD = articleJSONLD(h.d, s, p)
 	return "story", p, nil
+}
+
+// eagerPhotos is how many of a body's photos load at once: the first
+// picture of the page, unless a cover above the body is that picture.
+func eagerPhotos(cover *themes.Image) int {
+	if cover != nil {
+		return 0
+	}
+	return 1
 }
 
 // articleJSONLD is a story as a schema.org Article.
@@ -272,6 +285,9 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	view := &themes.LectureView{LectureCard: lectureCard(l), BodyHTML: lv.BodyHTML, OnlineURL: lv.OnlineURL,
 		PreviousStarts: l.Event.PreviousStarts, Registration: lv.Registration.Mode, RegisterURL: lv.Registration.URL}
 	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
+		return "", p, err
+	}
+	if view.BodyHTML, _, err = h.bodyPhotos(ctx, lv.BodyHTML, eagerPhotos(view.Cover)); err != nil {
 		return "", p, err
 	}
 	for _, sp := range lv.Speakers {
