@@ -97,6 +97,56 @@ func TestWebsiteBodyPhotosLoadSmallOnAPhone(t *testing.T) {
 	})
 }
 
+var (
+	ogImage       = regexp.MustCompile(`<meta property="og:image" content="([^"]*)">`)
+	ogDescription = regexp.MustCompile(`<meta property="og:description" content="([^"]*)">`)
+)
+
+// TestWebsiteLinkPreviewsHaveAPicture: a story shared without a cover
+// shows the first photo of its body (its 1,280 px rendition, absolute), a
+// story with no picture at all and the site's other pages the site's
+// picture (the theme's share.png, which answers); the description is the
+// summary. A cover still comes first.
+func TestWebsiteLinkPreviewsHaveAPicture(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	wide := s.upload("大图.jpg", "image/jpeg", jpegOf(t, 1600, 900), "梧桐大道").want(http.StatusCreated).json()
+	small := s.upload("小图.jpg", "image/jpeg", jpegOf(t, 800, 600), "老教授").want(http.StatusCreated).json()
+	photos := s.createStory(map[string]any{"title": "西迁路上的照片", "summary": "六十年前的照片。", "column": "culture",
+		"body": "一九五六年。\n\n![梧桐大道](" + wide["path"].(string) + ")\n\n![老教授](" + small["path"].(string) + ")"})
+	s.publish(photos["id"].(string))
+	plain := s.createStory(map[string]any{"title": "没有照片的故事", "summary": "只有文字。", "body": "一段文字。", "column": "culture"})
+	s.publish(plain["id"].(string))
+	covered := s.createStory(map[string]any{"title": "有封面的故事", "summary": "封面在上。", "column": "culture", "cover": small["id"],
+		"body": "![梧桐大道](" + wide["path"].(string) + ")"})
+	s.publish(covered["id"].(string))
+
+	look := func(path string) (image, description string) {
+		t.Helper()
+		page := html(t, s.do("GET", path, "", nil).want(http.StatusOK))
+		return firstMatch(ogImage, page), firstMatch(ogDescription, page)
+	}
+	image, description := look("/stories/" + photos["slug"].(string))
+	if want := baseURL + "/media/" + wide["id"].(string) + "?w=1280"; image != want || description != "六十年前的照片。" {
+		t.Errorf("a story with photos in its body: og:image %q (want %q), og:description %q", image, want, description)
+	}
+	if image, _ := look("/stories/" + covered["slug"].(string)); image != baseURL+"/media/"+small["id"].(string) {
+		t.Errorf("a story with a cover: og:image %q", image)
+	}
+	image, description = look("/stories/" + plain["slug"].(string))
+	if !regexp.MustCompile(`^`+regexp.QuoteMeta(baseURL)+`/static/[0-9a-f]+/share\.png$`).MatchString(image) || description != "只有文字。" {
+		t.Fatalf("a story without pictures: og:image %q, og:description %q", image, description)
+	}
+	if r := s.do("GET", strings.TrimPrefix(image, baseURL), "", nil).want(http.StatusOK); r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("the site's picture answers %s", r.header.Get("Content-Type"))
+	}
+	for _, path := range []string{"/", "/stories", "/lectures", "/videos"} {
+		if got, _ := look(path); got != image {
+			t.Errorf("%s: og:image %q, want the site's %q", path, got, image)
+		}
+	}
+}
+
 // TestBrowserPhotosOnAPhone: at 375x812 a story's body photo 1,600 px
 // wide is loaded as a rendition of 640 px or less, and a video's portrait
 // cover (720x1280) is no taller than 60% of the screen on the home page's

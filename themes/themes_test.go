@@ -169,3 +169,13 @@ func TestTextSizes(t *testing.T) {
 		t.Fatal("the body's line height is under 1.5")
 	}
 }
+
+func TestTheDefaultThemeHasASharePicture(t *testing.T) {
+	th := load(t, "")
+	if got := th.StaticPath(themes.ShareImage); got != "/static/"+th.StaticHash("share.png")+"/share.png" || th.StaticHash("share.png") == "" {
+		t.Fatalf("share.png is at %q", got)
+	}
+	if got := th.StaticPath("no-such.png"); got != "" {
+		t.Fatalf("a file the theme lacks is at %q", got)
+	}
+}

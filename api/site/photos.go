@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/internal/fault"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
 )
 
 // bodyPhoto finds a picture of the site's media library in a rendered,
@@ -102,4 +104,30 @@ func photoSrcset(a media.Asset) string {
 		return ""
 	}
 	return strings.Join(append(parts, "/media/"+a.ID+" "+strconv.Itoa(a.Width)+"w"), ", ")
+}
+
+// shareWidth is the widest picture a link preview gets: WeChat and
+// OpenGraph want about 1,200 px, and an original may be many times that.
+const shareWidth = 1280
+
+// sharePicture is the address of a picture (absolute) for link previews:
+// its rendition of shareWidth when it is wider, else itself.
+func sharePicture(url string, width int) string {
+	if width > shareWidth {
+		return url + "?w=" + strconv.Itoa(shareWidth)
+	}
+	return url
+}
+
+// pagePicture is the picture of a page's link preview and JSON-LD: its
+// cover, else the first photo of its body ("": none, the page keeps the
+// site's picture).
+func (h *handlers) pagePicture(cover *themes.Image, first *photo) string {
+	switch {
+	case cover != nil:
+		return sharePicture(cover.URL, cover.Width)
+	case first != nil:
+		return sharePicture(httpx.MediaURL(h.d.BaseURL, first.ID), first.Width)
+	}
+	return ""
 }
