@@ -279,7 +279,7 @@ func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
 		t.Fatalf("standard text is %g px, want 20", got)
 	}
 	do(t, ctx, chromedp.Click(chromedp.CSS(`.prefs-box summary`)), chromedp.Click(chromedp.CSS(`button[name="text"][value="3"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`button[name="text"][value="3"][aria-pressed="true"]`)))
+		chromedp.WaitReady(chromedp.CSS(`button[name="text"][value="3"][aria-pressed="true"]`)))
 	if got := size(); got != 32 {
 		t.Fatalf("the largest text is %g px, want 32", got)
 	}
@@ -287,7 +287,9 @@ func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
 	if got := size(); got != 32 {
 		t.Fatalf("after a reload the text is %g px, want 32 (the cookie)", got)
 	}
-	do(t, ctx, chromedp.Click(chromedp.CSS(`button[name="contrast"]`)), chromedp.WaitVisible(chromedp.CSS(`html.contrast body`)))
+	// The settings are folded again on every page: open them to switch.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.prefs-box summary`)), chromedp.Click(chromedp.CSS(`button[name="contrast"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`html.contrast body`)), chromedp.Click(chromedp.CSS(`.prefs-box summary`)))
 	bg := eval[string](t, ctx, `getComputedStyle(document.body).backgroundColor`)
 	fg := eval[string](t, ctx, `getComputedStyle(document.body).color`)
 	if bg != "rgb(0, 0, 0)" || fg != "rgb(255, 255, 255)" {
@@ -296,7 +298,7 @@ func TestBrowserTextSizeAndContrastPersist(t *testing.T) {
 	screenshot(t, ctx, "story-375-largest-contrast")
 	targets := eval[[]map[string]any](t, ctx, `Array.from(document.querySelectorAll("header a, header button, header summary, .menu a, .button, button")).map(e => {
 		const r = e.getBoundingClientRect(); return {text: e.textContent.trim(), w: r.width, h: r.height,
-		hidden: !!e.closest("[hidden]") || !!e.closest("details:not([open]) > :not(summary)")} })`)
+		hidden: !e.checkVisibility()} })`)
 	for _, tg := range targets {
 		if tg["hidden"] == true {
 			continue
@@ -457,7 +459,8 @@ func TestBrowserForwardedLinksAtAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"series", "home", "stories"} {
-		do(t, ctx, chromedp.EmulateViewport(320, 812), chromedp.Navigate(base+withQuery(pages[name], forwardedQueries[1])))
+		do(t, ctx, chromedp.EmulateViewport(320, 812), chromedp.Navigate(base+withQuery(pages[name], forwardedQueries[1])),
+			chromedp.Click(chromedp.CSS(".menu-box summary"))) // the menu is folded on a phone
 		screenshot(t, ctx, fmt.Sprintf("forwarded-%s-320", name))
 		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 			t.Errorf("%s at 320 px scrolls sideways", name)

@@ -95,6 +95,9 @@ type StoryCard struct {
 // StoryView is a story page.
 type StoryView struct {
 	StoryCard
+	// BodyHTML is the story's sanitized body as its page shows it: the
+	// stored HTML with each photo's srcset, sizes, width and height, and
+	// loading="lazy" below the first picture of the page.
 	BodyHTML string
 	// Body is BodyHTML cut around the videos it shows: a paragraph
 	// holding nothing but a link to a published video of the site is
@@ -130,6 +133,7 @@ type LectureCard struct {
 // LectureView is a session page.
 type LectureView struct {
 	LectureCard
+	// BodyHTML is sanitized, its photos sized as a story's.
 	BodyHTML       string
 	Speakers       []Speaker
 	OnlineURL      string

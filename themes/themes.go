@@ -9,7 +9,9 @@
 //	                  column, tag, lectures, lecture, series, registered, search,
 //	                  videos, video, error
 //	partials/*.html   templates every page may call, by file name
-//	static/           CSS, images, a little JavaScript (served fingerprinted)
+//	static/           CSS, images, a little JavaScript (served fingerprinted);
+//	                  share.png is the picture of link previews of pages
+//	                  without one (ShareImage)
 //
 // The functions templates may call are in funcs.go, documented there. The
 // package knows no HTTP and no database: the website passes it data.
@@ -163,6 +165,20 @@ func (t *Theme) Static(name string) (fs.File, error) {
 
 // StaticHash is a static file's content hash ("" when there is none).
 func (t *Theme) StaticHash(name string) string { return t.hashes[name] }
+
+// StaticPath is a static file's fingerprinted path, /static/{hash}/{name}
+// ("" when the theme has no such file).
+func (t *Theme) StaticPath(name string) string {
+	if h := t.hashes[name]; h != "" {
+		return "/static/" + h + "/" + name
+	}
+	return ""
+}
+
+// ShareImage is the static file a page's link preview shows when the
+// page has no picture of its own (a theme replaces it with its own
+// static/share.png).
+const ShareImage = "share.png"
 
 func (t *Theme) hashStatic() error {
 	return fs.WalkDir(t.files, "static", func(p string, d fs.DirEntry, err error) error {

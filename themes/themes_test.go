@@ -44,6 +44,16 @@ func TestEveryPageRendersWithItsLanguageAndPreferences(t *testing.T) {
 				t.Errorf("%s lacks %s", page, want)
 			}
 		}
+		// A size once chosen does not keep the header's panels open on
+		// every page (on a phone they filled the first screen).
+		if open := regexp.MustCompile(`<details[^>]* open[ >=]`).FindString(html); open != "" {
+			t.Errorf("%s renders %s", page, open)
+		}
+		for _, want := range []string{`<details class="menu-box"`, `<details class="prefs-box"`, `<nav class="menu"`, `role="search"`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s lacks %s", page, want)
+			}
+		}
 	}
 }
 
@@ -229,5 +239,15 @@ func TestTextSizes(t *testing.T) {
 	}
 	if !regexp.MustCompile(`line-height: 1\.[5-9]`).Match(css) {
 		t.Fatal("the body's line height is under 1.5")
+	}
+}
+
+func TestTheDefaultThemeHasASharePicture(t *testing.T) {
+	th := load(t, "")
+	if got := th.StaticPath(themes.ShareImage); got != "/static/"+th.StaticHash("share.png")+"/share.png" || th.StaticHash("share.png") == "" {
+		t.Fatalf("share.png is at %q", got)
+	}
+	if got := th.StaticPath("no-such.png"); got != "" {
+		t.Fatalf("a file the theme lacks is at %q", got)
 	}
 }

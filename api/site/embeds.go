@@ -61,12 +61,17 @@ func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.Bo
 	return parts, nil
 }
 
-// ShowBody is a story's rendered body as its page shows it: each
-// embedded video's player in place of its link, drawn by the theme. The
-// editor's live preview shows this, so it matches the website.
+// ShowBody is a story's rendered body as its page shows it: its photos
+// with their renditions (bodyPhotos), each embedded video's player in
+// place of its link, drawn by the theme. The editor's live preview shows
+// this, so it matches the website.
 func (s *Surface) ShowBody(ctx context.Context, bodyHTML string) (string, error) {
 	if s.h.d.Theme == nil {
 		return bodyHTML, nil
+	}
+	bodyHTML, _, err := s.h.bodyPhotos(ctx, bodyHTML, 1)
+	if err != nil {
+		return "", err
 	}
 	parts, err := s.h.embeddedVideos(ctx, bodyHTML)
 	if err != nil || parts == nil {

@@ -134,8 +134,12 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 	if err != nil {
 		return "", p, err
 	}
-	view := &themes.StoryView{StoryCard: card, BodyHTML: s.Live.BodyHTML, UpdatedAt: s.Live.UpdatedAt}
-	if view.Body, err = h.embeddedVideos(ctx, s.Live.BodyHTML); err != nil {
+	body, first, err := h.bodyPhotos(ctx, s.Live.BodyHTML, eagerPhotos(card.Cover))
+	if err != nil {
+		return "", p, err
+	}
+	view := &themes.StoryView{StoryCard: card, BodyHTML: body, UpdatedAt: s.Live.UpdatedAt}
+	if view.Body, err = h.embeddedVideos(ctx, body); err != nil {
 		return "", p, err
 	}
 	for _, tag := range s.Live.Tags {
@@ -143,24 +147,35 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 	}
 	p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
 	p.Canonical = h.d.BaseURL + card.URL
-	if card.Cover != nil {
-		p.Image = card.Cover.URL
+	picture := h.pagePicture(card.Cover, first)
+	if picture != "" {
+		p.Image = picture
 	}
 	for i := range p.Menu {
 		p.Menu[i].Current = p.Menu[i].URL == card.Column.URL
 	}
-	p.JSONLD = articleJSONLD(h.d, s, p)
+	p.JSONLD = articleJSONLD(h.d, s, p.Canonical, picture)
 	return "story", p, nil
 }
 
-// articleJSONLD is a story as a schema.org Article.
-func articleJSONLD(d Deps, s content.Story, p themes.Page) map[string]any {
+// eagerPhotos is how many of a body's photos load at once: the first
+// picture of the page, unless a cover above the body is that picture.
+func eagerPhotos(cover *themes.Image) int {
+	if cover != nil {
+		return 0
+	}
+	return 1
+}
+
+// articleJSONLD is a story as a schema.org Article at canonical, with its
+// picture ("": none).
+func articleJSONLD(d Deps, s content.Story, canonical, picture string) map[string]any {
 	ld := map[string]any{"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.Live.Title,
 		"description": s.Live.Summary, "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
-		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": p.Canonical,
+		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": canonical,
 		"publisher": map[string]any{"@type": "Organization", "name": d.SiteName, "url": d.BaseURL + "/"}}
-	if p.Image != "" {
-		ld["image"] = []string{p.Image}
+	if picture != "" {
+		ld["image"] = []string{picture}
 	}
 	return ld
 }
@@ -274,6 +289,10 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
 		return "", p, err
 	}
+	var first *photo
+	if view.BodyHTML, first, err = h.bodyPhotos(ctx, lv.BodyHTML, eagerPhotos(view.Cover)); err != nil {
+		return "", p, err
+	}
 	for _, sp := range lv.Speakers {
 		photo, err := h.image(ctx, sp.Photo)
 		if err != nil {
@@ -291,8 +310,8 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	}
 	p.Lecture, p.Form, p.Title, p.Description = view, form, lv.Title, lv.Summary
 	p.Canonical = h.d.BaseURL + view.URL
-	if view.Cover != nil {
-		p.Image = view.Cover.URL
+	if picture := h.pagePicture(view.Cover, first); picture != "" {
+		p.Image = picture
 	}
 	opts := lectures.JSONLDInput{BaseURL: h.d.BaseURL, Organizer: h.d.SiteName, Full: view.PlacesLeft == 0 && view.WaitlistLeft == 0,
 		MediaURL: func(id string) string { return httpx.MediaURL(h.d.BaseURL, id) }}

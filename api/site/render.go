@@ -48,10 +48,11 @@ func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
 
 // frame is base from what it needs of the request: the page's path (a
 // copy: a cached page's build may outlive the request's buffers) and the
-// reader's preferences.
+// reader's preferences. Its link-preview picture is the site's (pages
+// with a picture of their own replace it).
 func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) themes.Page {
 	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path,
-		Canonical: h.d.BaseURL + path, Type: "website",
+		Canonical: h.d.BaseURL + path, Type: "website", Image: h.siteImage,
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
 	cols, err := h.d.Stories.Columns().List(ctx)
 	if err != nil {

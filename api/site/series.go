@@ -89,8 +89,8 @@ func (h *handlers) seriesPage(c *fiber.Ctx) error {
 		p.Series, p.Title, p.Heading = view, sr.Name, sr.Name
 		p.Description = h.d.SiteName + "的" + sr.Name + "：每场讲座的时间、地点与报名"
 		p.Canonical = h.d.BaseURL + view.URL
-		if view.Cover != nil {
-			p.Image = view.Cover.URL
+		if picture := h.pagePicture(view.Cover, nil); picture != "" {
+			p.Image = picture
 		}
 		p.Feeds = append(p.Feeds, themes.Feed{Title: sr.Name + " 日历", URL: view.CalendarURL, Type: "text/calendar"})
 		p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "EventSeries", "name": sr.Name, "url": p.Canonical,

@@ -55,6 +55,9 @@ type handlers struct {
 	d           Deps
 	registering *httpx.AddressLimit
 	videoLink   *regexp.Regexp // see embeddedVideos
+	// siteImage is the absolute address of the theme's share image, the
+	// link preview of a page without a picture of its own ("": none).
+	siteImage string
 }
 
 // New builds the surface.
@@ -66,7 +69,13 @@ func New(d Deps) *Surface {
 		d.Registering = httpx.NewAddressLimit(10, 10*time.Minute)
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	return &Surface{h: &handlers{d: d, registering: d.Registering, videoLink: videoLinkPattern(d.BaseURL)}}
+	h := &handlers{d: d, registering: d.Registering, videoLink: videoLinkPattern(d.BaseURL)}
+	if d.Theme != nil {
+		if path := d.Theme.StaticPath(themes.ShareImage); path != "" {
+			h.siteImage = d.BaseURL + path
+		}
+	}
+	return &Surface{h: h}
 }
 
 // Routes binds the website's routes. The content API's calendar feeds

@@ -96,12 +96,13 @@ func (h *handlers) video(c *fiber.Ctx) error {
 			return "", p, err
 		}
 		p.Video, p.Title, p.Description, p.Type = &view, view.Title, view.Caption, "video.other"
-		if view.Poster != nil {
-			p.Image = view.Poster.URL
+		poster := h.pagePicture(view.Poster, nil)
+		if poster != "" {
+			p.Image = poster
 		}
 		p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "VideoObject", "name": view.Title,
 			"description": view.Caption, "uploadDate": v.Live.PublishedAt.Format(time.RFC3339), "contentUrl": view.Source,
-			"thumbnailUrl": p.Image, "inLanguage": "zh-CN"}
+			"thumbnailUrl": poster, "inLanguage": "zh-CN"}
 		return "video", p, nil
 	})
 }
