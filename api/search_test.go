@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
@@ -103,4 +104,89 @@ func TestSearchFollowsTheStore(t *testing.T) {
 	s.do("GET", q("西迁")+"&kind=news", "", nil).problem(http.StatusBadRequest)
 	s.do("GET", q("西迁")+"&sort=new", "", nil).problem(http.StatusBadRequest)
 	s.do("GET", "/search?q="+url.QueryEscape("***"), "", nil).want(http.StatusBadRequest)
+}
+
+// TestWebsiteSearchShowsWhereSessionsStand: the website's results say in
+// words where each session stands (已取消, 已延期, 已结束, 即将举行) with its
+// start's date and time in Shanghai, a story its publication date; the
+// sessions of a page run to come (soonest first), postponed, cancelled,
+// over; a snippet from a list item is one line with the match marked; a
+// video found by its title alone shows its caption.
+func TestWebsiteSearchShowsWhereSessionsStand(t *testing.T) {
+	t.Parallel()
+	s := newSite(t, withSearch())
+	s.series(s.token)
+	sessions := map[string]map[string]any{}
+	for _, c := range []struct {
+		title string
+		days  int
+		event string
+	}{
+		{"书法讲座：执笔", 10, ""}, {"书法讲座：临帖", 3, ""}, {"书法讲座：篆刻", 5, "cancelled"},
+		{"书法讲座：开班", -7, ""}, {"书法讲座：山水", 20, "postponed"},
+	} {
+		l := s.do("POST", "/api/admin/v1/lectures", s.token, lectureFields(c.title, "wu-tong-yu", c.days)).want(http.StatusCreated).json()
+		s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+		if c.event != "" {
+			s.do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/event", s.token,
+				map[string]any{"event_status": c.event, "reason": "天气原因"}).want(http.StatusOK)
+		}
+		sessions[c.title] = l
+	}
+	st := s.createStory(map[string]any{"title": "银龄活动回顾", "summary": "一年的活动。",
+		"body": "今年开设的班有：\n\n- 绘画班\n- 书法班\n- 合唱团\n\n欢迎报名。"})
+	s.publish(st["id"].(string))
+	clip := s.upload("书法.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").want(http.StatusCreated).json()
+	v := s.do("POST", "/api/admin/v1/videos", s.token, map[string]any{"title": "书法短片", "caption": "老同志挥毫泼墨",
+		"video": clip["id"]}).want(http.StatusCreated).json()
+	s.do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.token, nil).want(http.StatusOK)
+	s.syncSearch()
+
+	page := html(t, s.do("GET", "/search?q="+url.QueryEscape("书法"), "", nil).want(http.StatusOK), "找到 7 条结果")
+	hit := func(href string) string {
+		t.Helper()
+		i := strings.Index(page, `<a href="`+href+`">`)
+		if i < 0 {
+			t.Fatalf("no hit links to %s:\n%s", href, page)
+		}
+		return page[i : i+strings.Index(page[i:], "</li>")]
+	}
+	sh := time.FixedZone("CST", 8*3600)
+	at := -1
+	for _, c := range []struct{ title, status string }{
+		{"书法讲座：临帖", "即将举行"}, {"书法讲座：执笔", "即将举行"}, {"书法讲座：山水", "已延期"},
+		{"书法讲座：篆刻", "已取消"}, {"书法讲座：开班", "已结束"},
+	} {
+		l := sessions[c.title]
+		h := hit("/lectures/" + l["slug"].(string))
+		start, err := time.Parse(time.RFC3339, l["starts_at"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		when := start.In(sh)
+		weekday := [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}[when.Weekday()]
+		for _, want := range []string{">" + c.status + "</span>", when.Format("2006年1月2日 ") + weekday + " 15:00</time>",
+			`datetime="` + strings.ReplaceAll(when.Format(time.RFC3339), "+", "&#43;") + `"`} {
+			if !strings.Contains(h, want) {
+				t.Errorf("%s lacks %q:\n%s", c.title, want, h)
+			}
+		}
+		i := strings.Index(page, h)
+		if i < at {
+			t.Errorf("%s is out of place: want upcoming soonest first, then postponed, cancelled, ended", c.title)
+		}
+		at = i
+	}
+	story := hit("/stories/" + st["slug"].(string))
+	published := s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).want(http.StatusOK).json()["published_at"].(string)
+	pt, _ := time.Parse(time.RFC3339, published)
+	if want := pt.In(sh).Format("2006年1月2日") + "</time>发布"; !strings.Contains(story, want) {
+		t.Errorf("the story lacks its publication date %q:\n%s", want, story)
+	}
+	if !strings.Contains(story, "<p>今年开设的班有：绘画班；<mark>书法</mark>班；合唱团；欢迎报名。</p>") {
+		t.Errorf("the story's snippet:\n%s", story)
+	}
+	if video := hit("/videos/" + v["slug"].(string)); !strings.Contains(video, "<p>老同志挥毫泼墨</p>") {
+		t.Errorf("the video's snippet:\n%s", video)
+	}
 }

@@ -91,10 +91,16 @@ func TestVideoPagesAndMediaRSS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the Media RSS feed does not parse: %v\n%s", err, r.body)
 	}
-	if len(f.Items) != 1 || f.Language != "zh-CN" {
+	if len(f.Items) != 1 || f.Language != "zh-CN" || f.Description != "离退休处发布的短视频，每条附视频文件和封面" {
 		t.Fatalf("feed: %+v", f)
 	}
 	it := f.Items[0]
+	// The file as an enclosure too, for readers without Media RSS
+	// (podcast players): its size in bytes.
+	if len(it.Enclosures) != 1 || it.Enclosures[0].URL != baseURL+"/media/"+clip["id"].(string) || it.Enclosures[0].Type != "video/mp4" ||
+		it.Enclosures[0].Length != strconv.Itoa(int(clip["size"].(float64))) {
+		t.Errorf("enclosures %+v", it.Enclosures)
+	}
 	m := it.Extensions["media"]
 	content := m["content"][0]
 	want := map[string]string{"url": baseURL + "/media/" + clip["id"].(string), "type": "video/mp4", "medium": "video", "duration": "65",

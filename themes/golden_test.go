@@ -97,7 +97,9 @@ func fixture() map[string]themes.Page {
 		"search+results": with("/search", "搜索", func(p *themes.Page) {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
 			p.Found = &themes.SearchView{Total: 11, NextURL: "/search?q=%E8%A5%BF%E8%BF%81&cursor=eyJvIjoxMH0", Hits: []themes.SearchHit{
-				{Kind: "报道", URL: "/stories/xi-qian", TitleHTML: "<mark>西迁</mark>故事", SnippetHTML: "…老教授讲述交大<mark>西迁</mark>。", At: at}}}
+				{Kind: "报道", URL: "/stories/xi-qian", TitleHTML: "<mark>西迁</mark>故事", SnippetHTML: "…老教授讲述交大<mark>西迁</mark>。", At: at},
+				{Kind: "讲座", URL: "/lectures/shu-fa", TitleHTML: "梧桐语讲坛：<mark>西迁</mark>往事", SnippetHTML: "李教授讲<mark>西迁</mark>。", At: start,
+					Session: true, Status: "已取消", StatusClass: "cancelled"}}}
 		}),
 		"videos": with("/videos", "短视频", func(p *themes.Page) {
 			p.Videos = []themes.VideoCard{video.VideoCard}

@@ -213,7 +213,15 @@ type SearchHit struct {
 	Kind                   string // 报道, 讲座, 短视频
 	URL                    string
 	TitleHTML, SnippetHTML template.HTML
-	At                     time.Time
+	// At is a story's or video's publication, a session's start.
+	At time.Time
+	// Session says the hit is a lecture session: At is shown with its
+	// time of day, and Status says where the session stands in words
+	// (即将举行, 正在进行, 已结束, 已延期, 已改期, 改为线上, 已取消), StatusClass
+	// as a class (scheduled, ongoing, ended, postponed, rescheduled,
+	// moved_online, cancelled).
+	Session             bool
+	Status, StatusClass string
 }
 
 // ErrorView is an error page.

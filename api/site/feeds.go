@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"html"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/fault"
 )
 
 // feedSize is how many stories a feed holds.
@@ -20,23 +23,37 @@ const feedSize = 20
 // feedItem is a story as every feed format needs it.
 type feedItem struct {
 	URL, Title, Summary string
-	Published, Updated  time.Time
-	Categories          []string
-	Image               string
-	ImageType           string
-	ImageSize           int64
+	// ContentHTML is the whole body, sanitized, its links and images
+	// absolute (absoluteHTML).
+	ContentHTML        string
+	Author             string
+	Published, Updated time.Time
+	Categories         []string
+	Image              *feedImage // the cover, or nil
+}
+
+// feedImage is a story's cover as feeds give it: its absolute URL and
+// the facts enclosures and media:content carry.
+type feedImage struct {
+	URL, Type     string
+	Size          int64
+	Width, Height int
 }
 
 // feed is a feed of stories: the site's, a column's or a tag's.
 type feed struct {
+	// Description says what the feed holds, with the site's name.
 	Title, Description string
-	Home               string            // the page the feed follows
-	Self               map[string]string // the feed's own address in each format
-	Items              []feedItem
-	Updated            time.Time
+	// Author is who the stories are by: the office, the site's name
+	// (stories have no byline of their own, and the accounts that write
+	// them are staff logins, not names to publish).
+	Author  string
+	Home    string            // the page the feed follows
+	Self    map[string]string // the feed's own address in each format
+	Items   []feedItem
+	Updated time.Time
 }
 
-// feedOf builds the feed of a list of live stories.
 // selfs are a feed's addresses: under path (.../feed.xml, .atom, .json),
 // or the site's own (/feed.xml, /atom.xml, /feed.json) for "".
 func (h *handlers) selfs(path string) map[string]string {
@@ -47,16 +64,33 @@ func (h *handlers) selfs(path string) map[string]string {
 		"json": h.d.BaseURL + path + "/feed.json"}
 }
 
-func (h *handlers) feedOf(ctx context.Context, params content.ListParams, title, home string, self map[string]string) (feed, error) {
+// feedOf builds the feed of the latest live stories of params, each with
+// its whole text and cover.
+func (h *handlers) feedOf(ctx context.Context, params content.ListParams, title, description, home string, self map[string]string) (feed, error) {
 	params.Limit = feedSize
 	list, err := h.d.Stories.ListLive(ctx, params)
 	if err != nil {
 		return feed{}, err
 	}
-	f := feed{Title: title, Description: h.d.SiteName + "：" + title, Home: h.d.BaseURL + home, Self: self}
-	for _, s := range list.Items {
+	f := feed{Title: title, Description: description, Author: h.d.SiteName, Home: h.d.BaseURL + home, Self: self}
+	for _, listed := range list.Items {
+		// Lists come without the bodies: each is read whole (a story
+		// unpublished meanwhile is left out).
+		s, err := h.d.Stories.GetLive(ctx, listed.Slug)
+		if fault.Is(err, fault.NotFound) {
+			continue
+		}
+		if err != nil {
+			return feed{}, err
+		}
 		l := s.Live
-		it := feedItem{URL: h.d.BaseURL + "/stories/" + s.Slug, Title: l.Title, Summary: l.Summary, Published: l.PublishedAt, Updated: l.UpdatedAt}
+		link := h.d.BaseURL + "/stories/" + s.Slug
+		it := feedItem{URL: link, Title: l.Title, Summary: l.Summary, ContentHTML: absoluteHTML(h.d.BaseURL, link, l.BodyHTML),
+			Author: f.Author, Published: l.PublishedAt, Updated: l.UpdatedAt}
+		if strings.TrimSpace(it.ContentHTML) == "" && l.Summary != "" {
+			// A story of a summary alone: that is its text.
+			it.ContentHTML = "<p>" + html.EscapeString(l.Summary) + "</p>"
+		}
 		col, ok, err := h.d.Stories.Columns().Get(ctx, l.Column)
 		if err != nil {
 			return feed{}, err
@@ -66,8 +100,12 @@ func (h *handlers) feedOf(ctx context.Context, params content.ListParams, title,
 		}
 		it.Categories = append(it.Categories, l.Tags...)
 		if l.Cover != "" {
-			if a, err := h.d.Media.Get(ctx, l.Cover); err == nil {
-				it.Image, it.ImageType, it.ImageSize = h.d.BaseURL+"/media/"+a.ID, a.ContentType, a.Size
+			a, err := h.d.Media.Get(ctx, l.Cover)
+			switch {
+			case err == nil:
+				it.Image = &feedImage{URL: httpx.MediaURL(h.d.BaseURL, a.ID), Type: a.ContentType, Size: a.Size, Width: a.Width, Height: a.Height}
+			case !fault.Is(err, fault.NotFound):
+				return feed{}, err
 			}
 		}
 		if it.Updated.After(f.Updated) {
@@ -114,7 +152,7 @@ func (h *handlers) serveFeed(c *fiber.Ctx, format string, build func(ctx context
 func (h *handlers) siteFeed(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return h.serveFeed(c, format, func(ctx context.Context) (feed, error) {
-			return h.feedOf(ctx, content.ListParams{}, h.d.SiteName+" 最新报道", "/", h.selfs(""))
+			return h.feedOf(ctx, content.ListParams{}, h.d.SiteName+" 最新报道", h.d.SiteName+"发布的最新报道，每篇附全文和配图", "/", h.selfs(""))
 		})
 	}
 }
@@ -129,7 +167,11 @@ func (h *handlers) columnFeed(c *fiber.Ctx) error {
 		return h.NotFoundPage(c)
 	}
 	return h.serveFeed(c, c.Params("format"), func(ctx context.Context) (feed, error) {
-		return h.feedOf(ctx, content.ListParams{Column: col.Key}, h.d.SiteName+" · "+col.Name, "/columns/"+col.Key, h.selfs("/columns/"+col.Key))
+		desc := h.d.SiteName + "「" + col.Name + "」栏目的报道"
+		if d := strings.TrimSpace(col.Description); d != "" {
+			desc += "：" + d
+		}
+		return h.feedOf(ctx, content.ListParams{Column: col.Key}, h.d.SiteName+" · "+col.Name, desc, "/columns/"+col.Key, h.selfs("/columns/"+col.Key))
 	})
 }
 
@@ -142,29 +184,58 @@ func (h *handlers) tagFeed(c *fiber.Ctx) error {
 	tag = strings.Clone(tag)
 	path := "/tags/" + url.PathEscape(tag)
 	return h.serveFeed(c, c.Params("format"), func(ctx context.Context) (feed, error) {
-		return h.feedOf(ctx, content.ListParams{Tag: tag}, h.d.SiteName+" · #"+tag, path, h.selfs(path))
+		return h.feedOf(ctx, content.ListParams{Tag: tag}, h.d.SiteName+" · #"+tag, h.d.SiteName+"标有「#"+tag+"」的报道", path, h.selfs(path))
 	})
 }
 
-// rss writes RSS 2.0 (with atom:link to itself, as validators ask).
+// Namespaces the feeds use beside their own.
+const (
+	nsAtom    = "http://www.w3.org/2005/Atom"
+	nsContent = "http://purl.org/rss/1.0/modules/content/"
+	nsDC      = "http://purl.org/dc/elements/1.1/"
+	nsMedia   = "http://search.yahoo.com/mrss/"
+)
+
+// Every text goes into the XML feeds escaped, never as CDATA: a body
+// holding "]]>" cannot end anything early, and encoding/xml writes a
+// character XML does not allow as U+FFFD, so no title or body makes a
+// feed that does not parse.
+
+// rssEnclosure is RSS's enclosure: a file, its size in bytes and type.
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int64  `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
+type rssGUID struct {
+	Permalink bool   `xml:"isPermaLink,attr"`
+	Value     string `xml:",chardata"`
+}
+
+// rss writes RSS 2.0 (with atom:link to itself, as validators ask), the
+// whole body in content:encoded, the author in dc:creator and the cover
+// as an enclosure and a Media RSS media:content.
 func rss(f feed) ([]byte, error) {
-	type enclosure struct {
-		URL    string `xml:"url,attr"`
-		Length int64  `xml:"length,attr"`
-		Type   string `xml:"type,attr"`
-	}
-	type guid struct {
-		Permalink bool   `xml:"isPermaLink,attr"`
-		Value     string `xml:",chardata"`
+	type image struct {
+		URL      string `xml:"url,attr"`
+		Type     string `xml:"type,attr"`
+		Medium   string `xml:"medium,attr"`
+		FileSize int64  `xml:"fileSize,attr,omitempty"`
+		Width    int    `xml:"width,attr,omitempty"`
+		Height   int    `xml:"height,attr,omitempty"`
 	}
 	type item struct {
-		Title       string     `xml:"title"`
-		Link        string     `xml:"link"`
-		GUID        guid       `xml:"guid"`
-		PubDate     string     `xml:"pubDate"`
-		Description string     `xml:"description"`
-		Categories  []string   `xml:"category"`
-		Enclosure   *enclosure `xml:"enclosure,omitempty"`
+		Title       string        `xml:"title"`
+		Link        string        `xml:"link"`
+		GUID        rssGUID       `xml:"guid"`
+		PubDate     string        `xml:"pubDate"`
+		Creator     string        `xml:"dc:creator,omitempty"`
+		Description string        `xml:"description"`
+		Content     string        `xml:"content:encoded,omitempty"`
+		Categories  []string      `xml:"category"`
+		Enclosure   *rssEnclosure `xml:"enclosure,omitempty"`
+		Image       *image        `xml:"media:content,omitempty"`
 	}
 	type selfLink struct {
 		Href string `xml:"href,attr"`
@@ -184,62 +255,94 @@ func rss(f feed) ([]byte, error) {
 		XMLName xml.Name `xml:"rss"`
 		Version string   `xml:"version,attr"`
 		Atom    string   `xml:"xmlns:atom,attr"`
+		Content string   `xml:"xmlns:content,attr"`
+		DC      string   `xml:"xmlns:dc,attr"`
+		Media   string   `xml:"xmlns:media,attr"`
 		Channel channel  `xml:"channel"`
 	}
-	d := doc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: channel{Title: f.Title, Link: f.Home,
+	d := doc{Version: "2.0", Atom: nsAtom, Content: nsContent, DC: nsDC, Media: nsMedia, Channel: channel{Title: f.Title, Link: f.Home,
 		Description: f.Description, Language: "zh-CN", LastBuildDate: f.Updated.Format(time.RFC1123Z),
 		Self: selfLink{Href: f.Self["xml"], Rel: "self", Type: "application/rss+xml"}, Items: []item{}}}
 	for _, it := range f.Items {
-		i := item{Title: it.Title, Link: it.URL, GUID: guid{Permalink: true, Value: it.URL}, PubDate: it.Published.Format(time.RFC1123Z),
-			Description: it.Summary, Categories: it.Categories}
-		if it.Image != "" {
-			i.Enclosure = &enclosure{URL: it.Image, Length: it.ImageSize, Type: it.ImageType}
+		i := item{Title: it.Title, Link: it.URL, GUID: rssGUID{Permalink: true, Value: it.URL}, PubDate: it.Published.Format(time.RFC1123Z),
+			Creator: it.Author, Description: it.Summary, Content: it.ContentHTML, Categories: it.Categories}
+		if im := it.Image; im != nil {
+			i.Enclosure = &rssEnclosure{URL: im.URL, Length: im.Size, Type: im.Type}
+			i.Image = &image{URL: im.URL, Type: im.Type, Medium: "image", FileSize: im.Size, Width: im.Width, Height: im.Height}
 		}
 		d.Channel.Items = append(d.Channel.Items, i)
 	}
 	return marshalXML(d)
 }
 
-// atom writes Atom (RFC 4287).
+// atom writes Atom (RFC 4287): the summary, the whole body as content of
+// type html, the author, and the cover as an enclosure link and a Media
+// RSS thumbnail.
 func atom(f feed) ([]byte, error) {
 	type link struct {
-		Href string `xml:"href,attr"`
-		Rel  string `xml:"rel,attr,omitempty"`
-		Type string `xml:"type,attr,omitempty"`
+		Href   string `xml:"href,attr"`
+		Rel    string `xml:"rel,attr,omitempty"`
+		Type   string `xml:"type,attr,omitempty"`
+		Length int64  `xml:"length,attr,omitempty"`
 	}
 	type category struct {
 		Term string `xml:"term,attr"`
 	}
-	type entry struct {
-		ID         string     `xml:"id"`
-		Title      string     `xml:"title"`
-		Link       link       `xml:"link"`
-		Published  string     `xml:"published"`
-		Updated    string     `xml:"updated"`
-		Summary    string     `xml:"summary"`
-		Categories []category `xml:"category"`
+	type text struct {
+		Type  string `xml:"type,attr"`
+		Value string `xml:",chardata"`
 	}
 	type author struct {
 		Name string `xml:"name"`
+		URI  string `xml:"uri,omitempty"`
+	}
+	type thumbnail struct {
+		URL    string `xml:"url,attr"`
+		Width  int    `xml:"width,attr,omitempty"`
+		Height int    `xml:"height,attr,omitempty"`
+	}
+	type entry struct {
+		ID         string     `xml:"id"`
+		Title      string     `xml:"title"`
+		Links      []link     `xml:"link"`
+		Published  string     `xml:"published"`
+		Updated    string     `xml:"updated"`
+		Author     *author    `xml:"author,omitempty"`
+		Summary    string     `xml:"summary"`
+		Content    *text      `xml:"content,omitempty"`
+		Categories []category `xml:"category"`
+		Thumbnail  *thumbnail `xml:"media:thumbnail,omitempty"`
 	}
 	type doc struct {
-		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-		Lang    string   `xml:"xml:lang,attr"`
-		ID      string   `xml:"id"`
-		Title   string   `xml:"title"`
-		Updated string   `xml:"updated"`
-		Author  author   `xml:"author"`
-		Links   []link   `xml:"link"`
-		Entries []entry  `xml:"entry"`
+		XMLName  xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		Media    string   `xml:"xmlns:media,attr"`
+		Lang     string   `xml:"xml:lang,attr"`
+		ID       string   `xml:"id"`
+		Title    string   `xml:"title"`
+		Subtitle string   `xml:"subtitle"`
+		Updated  string   `xml:"updated"`
+		Author   author   `xml:"author"`
+		Links    []link   `xml:"link"`
+		Entries  []entry  `xml:"entry"`
 	}
-	d := doc{Lang: "zh-CN", ID: f.Self["atom"], Title: f.Title, Updated: f.Updated.UTC().Format(time.RFC3339),
-		Author: author{Name: strings.SplitN(f.Title, " ", 2)[0]},
+	d := doc{Media: nsMedia, Lang: "zh-CN", ID: f.Self["atom"], Title: f.Title, Subtitle: f.Description, Updated: f.Updated.UTC().Format(time.RFC3339),
+		Author: author{Name: f.Author, URI: f.Home},
 		Links:  []link{{Href: f.Self["atom"], Rel: "self", Type: "application/atom+xml"}, {Href: f.Home, Rel: "alternate", Type: "text/html"}}}
 	for _, it := range f.Items {
-		e := entry{ID: it.URL, Title: it.Title, Link: link{Href: it.URL, Rel: "alternate", Type: "text/html"},
+		e := entry{ID: it.URL, Title: it.Title, Links: []link{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
 			Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339), Summary: it.Summary}
+		if it.Author != "" {
+			e.Author = &author{Name: it.Author}
+		}
+		if it.ContentHTML != "" {
+			e.Content = &text{Type: "html", Value: it.ContentHTML}
+		}
 		for _, c := range it.Categories {
 			e.Categories = append(e.Categories, category{Term: c})
+		}
+		if im := it.Image; im != nil {
+			e.Links = append(e.Links, link{Href: im.URL, Rel: "enclosure", Type: im.Type, Length: im.Size})
+			e.Thumbnail = &thumbnail{URL: im.URL, Width: im.Width, Height: im.Height}
 		}
 		d.Entries = append(d.Entries, e)
 	}
@@ -254,34 +357,48 @@ func marshalXML(v any) ([]byte, error) {
 	return append([]byte(xml.Header), b...), nil
 }
 
-// jsonFeed writes JSON Feed 1.1.
+// jsonFeed writes JSON Feed 1.1: the summary, the whole body as
+// content_html, the authors and the cover as image.
 func jsonFeed(f feed) ([]byte, error) {
+	type author struct {
+		Name string `json:"name"`
+		URL  string `json:"url,omitempty"`
+	}
 	type item struct {
 		ID            string   `json:"id"`
 		URL           string   `json:"url"`
 		Title         string   `json:"title"`
 		Summary       string   `json:"summary,omitempty"`
-		ContentText   string   `json:"content_text"`
+		ContentHTML   string   `json:"content_html"`
 		Image         string   `json:"image,omitempty"`
 		DatePublished string   `json:"date_published"`
 		DateModified  string   `json:"date_modified"`
+		Authors       []author `json:"authors,omitempty"`
 		Tags          []string `json:"tags,omitempty"`
 	}
 	type doc struct {
-		Version     string `json:"version"`
-		Title       string `json:"title"`
-		HomePageURL string `json:"home_page_url"`
-		FeedURL     string `json:"feed_url"`
-		Description string `json:"description"`
-		Language    string `json:"language"`
-		Items       []item `json:"items"`
+		Version     string   `json:"version"`
+		Title       string   `json:"title"`
+		HomePageURL string   `json:"home_page_url"`
+		FeedURL     string   `json:"feed_url"`
+		Description string   `json:"description"`
+		Language    string   `json:"language"`
+		Authors     []author `json:"authors"`
+		Items       []item   `json:"items"`
 	}
 	d := doc{Version: "https://jsonfeed.org/version/1.1", Title: f.Title, HomePageURL: f.Home, FeedURL: f.Self["json"],
-		Description: f.Description, Language: "zh-CN", Items: []item{}}
+		Description: f.Description, Language: "zh-CN", Authors: []author{{Name: f.Author, URL: f.Home}}, Items: []item{}}
 	for _, it := range f.Items {
-		d.Items = append(d.Items, item{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentText: it.Summary,
-			Image: it.Image, DatePublished: it.Published.UTC().Format(time.RFC3339), DateModified: it.Updated.UTC().Format(time.RFC3339),
-			Tags: it.Categories})
+		i := item{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.ContentHTML,
+			DatePublished: it.Published.UTC().Format(time.RFC3339), DateModified: it.Updated.UTC().Format(time.RFC3339),
+			Tags: it.Categories}
+		if it.Author != "" {
+			i.Authors = []author{{Name: it.Author}}
+		}
+		if it.Image != nil {
+			i.Image = it.Image.URL
+		}
+		d.Items = append(d.Items, i)
 	}
 	return json.MarshalIndent(d, "", " ")
 }

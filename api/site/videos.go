@@ -152,17 +152,16 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 		Keywords string `xml:"media:keywords,omitempty"`
 		SubTitle *sub   `xml:"media:subTitle,omitempty"`
 	}
-	type guid struct {
-		Permalink bool   `xml:"isPermaLink,attr"`
-		Value     string `xml:",chardata"`
-	}
 	type item struct {
-		Title       string   `xml:"title"`
-		Link        string   `xml:"link"`
-		GUID        guid     `xml:"guid"`
-		PubDate     string   `xml:"pubDate"`
-		Description string   `xml:"description"`
-		Content     mcontent `xml:"media:content"`
+		Title       string  `xml:"title"`
+		Link        string  `xml:"link"`
+		GUID        rssGUID `xml:"guid"`
+		PubDate     string  `xml:"pubDate"`
+		Description string  `xml:"description"`
+		// Enclosure is the video file, for readers that know no Media
+		// RSS (podcast players).
+		Enclosure *rssEnclosure `xml:"enclosure,omitempty"`
+		Content   mcontent      `xml:"media:content"`
 	}
 	type channel struct {
 		Title       string `xml:"title"`
@@ -177,19 +176,22 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 		Media   string   `xml:"xmlns:media,attr"`
 		Channel channel  `xml:"channel"`
 	}
-	d := doc{Version: "2.0", Media: "http://search.yahoo.com/mrss/", Channel: channel{Title: h.d.SiteName + " 短视频",
-		Link: h.d.BaseURL + "/videos", Description: h.d.SiteName + "的短视频", Language: "zh-CN", Items: []item{}}}
+	d := doc{Version: "2.0", Media: nsMedia, Channel: channel{Title: h.d.SiteName + " 短视频",
+		Link: h.d.BaseURL + "/videos", Description: h.d.SiteName + "发布的短视频，每条附视频文件和封面", Language: "zh-CN", Items: []item{}}}
 	for _, v := range list {
 		view, a, err := h.videoView(ctx, v)
 		if err != nil {
 			return nil, err
 		}
 		link := h.d.BaseURL + view.URL
-		it := item{Title: view.Title, Link: link, GUID: guid{Permalink: true, Value: link},
+		it := item{Title: view.Title, Link: link, GUID: rssGUID{Permalink: true, Value: link},
 			PubDate: view.PublishedAt.Format(time.RFC1123Z), Description: view.Caption,
 			Content: mcontent{URL: view.Source, Type: a.ContentType, Medium: "video", Duration: a.DurationMS / 1000, FileSize: a.Size,
 				Width: a.Width, Height: a.Height, Title: text{Type: "plain", Value: view.Title}, Desc: text{Type: "plain", Value: view.Caption},
 				Keywords: strings.Join(v.Live.Hashtags, ",")}}
+		if view.Source != "" {
+			it.Enclosure = &rssEnclosure{URL: view.Source, Length: a.Size, Type: a.ContentType}
+		}
 		if view.Subtitles != "" {
 			it.Content.SubTitle = &sub{Type: "text/vtt", Lang: "zh-CN", Href: view.Subtitles}
 		}

@@ -108,15 +108,22 @@ func (l *lang) Normalize(s string) string {
 // combines with a neighbour, so NFKC of such text is narrow of each.
 func plain(s string) bool {
 	for _, r := range s {
-		switch {
-		case r < utf8.RuneSelf, hanFirst <= r && r <= 0x4dbf, 0x4e00 <= r && r <= hanLast,
-			0x3000 <= r && r <= 0x3002, 0x3008 <= r && r <= 0x3011, 0xff01 <= r && r <= 0xff5e,
-			r == 0x2018, r == 0x2019, r == 0x201c, r == 0x201d, r == 0x2014, r == 0x00b7:
-		default:
+		if !plainRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// plainRune reports whether r is one of plain's characters.
+func plainRune(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf, hanFirst <= r && r <= 0x4dbf, 0x4e00 <= r && r <= hanLast,
+		0x3000 <= r && r <= 0x3002, 0x3008 <= r && r <= 0x3011, 0xff01 <= r && r <= 0xff5e,
+		r == 0x2018, r == 0x2019, r == 0x201c, r == 0x201d, r == 0x2014, r == 0x00b7:
+		return true
+	}
+	return false
 }
 
 // narrow is NFKC of one of plain's characters: a full-width form of

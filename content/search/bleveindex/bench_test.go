@@ -126,3 +126,67 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// longBody is about 100 KB of the corpus's sentences, in paragraphs as
+// the index's text of rendered HTML has them (one a line), the k-th
+// story's name only at its very end.
+func longBody(k int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < 100_000; i++ {
+		b.WriteString(benchcorpus.Sentences[(k+i*5)%len(benchcorpus.Sentences)])
+		if i%4 == 3 {
+			b.WriteString("\n")
+		}
+	}
+	fmt.Fprintf(&b, "\n（文：通讯员%d号）", k)
+	return b.String()
+}
+
+// BenchmarkSearchLongBodies is issue 18's shape in process: 50 stories of
+// 100 KB bodies, every search finding all fifty (limit 50), so that a
+// search's cost is mostly its fifty snippets. "early" asks for pieces of
+// the sentences (a match within the body's first few hundred
+// characters), "late" for what only the end of each body holds, "title"
+// for what only the titles hold (the snippet is then the summary's
+// start). The summaries hold none of the words, so that every snippet
+// but the titles' is cut from a body.
+func BenchmarkSearchLongBodies(b *testing.B) {
+	x, _, err := bleveindex.Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	var docs []search.Doc
+	for k := range 50 {
+		docs = append(docs, search.Doc{Kind: "stories", ID: fmt.Sprint("s", k), Slug: fmt.Sprint("s", k),
+			Title: fmt.Sprintf("长篇报道第%d篇", k), Summary: "一篇很长的报道。", Body: longBody(k), Live: true})
+	}
+	if err := x.Put(context.Background(), docs...); err != nil {
+		b.Fatal(err)
+	}
+	bleveindex.Settle(x)
+	for _, c := range []struct {
+		name    string
+		queries []string
+	}{
+		{"early", []string{"梧桐树", "书法班", "太极拳", "登高望远", "摄影展", "电信诈骗"}},
+		{"late", []string{"通讯员"}},
+		{"title", []string{"长篇报道"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu := cpuNow()
+			i := 0
+			for b.Loop() {
+				r, err := x.Search(context.Background(), search.Query{Text: c.queries[i%len(c.queries)], Limit: 50})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(r.Hits) != 50 {
+					b.Fatalf("%q found %d", c.queries[i%len(c.queries)], len(r.Hits))
+				}
+				i++
+			}
+			b.ReportMetric(float64(cpuNow()-cpu)/1e6/float64(i), "cpu-ms/op")
+		})
+	}
+}

@@ -491,12 +491,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (search.Results, err
 		}
 	}
 	for i := range res.Hits {
-		res.Hits[i].TitleHTML = Mark(x.lang, res.Hits[i].Title, ts, 0)
-		body := res.Hits[i].Summary
-		if !contains(x.lang, body, ts) {
-			body = res.Hits[i].Body
-		}
-		res.Hits[i].SnippetHTML = Mark(x.lang, body, ts, 60)
+		h := &res.Hits[i]
+		h.TitleHTML = markTitle(x.lang, h.Title, ts)
+		h.SnippetHTML = snippet(x.lang, h.Title, h.Summary, h.Body, ts)
 	}
 	return res, nil
 }
