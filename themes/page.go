@@ -124,7 +124,21 @@ type LectureCard struct {
 	// moved_online (the page shows it in words and colour).
 	EventStatus, StatusReason string
 	Place                     string
-	CalendarURL               string
+	// CalendarURL is the session's iCalendar file; "" for a session that
+	// is cancelled or has begun (nothing to add to a calendar).
+	CalendarURL string
+	// Over says the session has begun (or is past).
+	Over bool
+	// Registration: "none", "internal", "external" (RegisterURL); "" where
+	// a card does not offer it (a receipt).
+	Registration string
+	RegisterURL  string
+	// Open says whether readers can register here now; Closed why not,
+	// in words (名额已满, 讲座已取消, 报名已经结束 ...).
+	Open         bool
+	Closed       string
+	PlacesLeft   int64
+	WaitlistLeft int64
 }
 
 // LectureView is a session page.
@@ -134,15 +148,7 @@ type LectureView struct {
 	Speakers       []Speaker
 	OnlineURL      string
 	PreviousStarts []time.Time
-	// Registration: "none", "internal", "external" (RegisterURL).
-	Registration string
-	RegisterURL  string
-	// Open says whether readers can register here now; Closed why not.
-	Open         bool
-	Closed       string
-	PlacesLeft   int64
-	WaitlistLeft int64
-	Cover        *Image
+	Cover          *Image
 }
 
 // SeriesView is a lecture series' page.
