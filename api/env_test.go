@@ -86,7 +86,11 @@ type siteConfig struct {
 	search        bool
 	base          string
 	regLimit      int
+	logs          io.Writer
 }
+
+// withLogs writes the app's log (every level, the access log too) to w.
+func withLogs(w io.Writer) siteOption { return func(c *siteConfig) { c.logs = w } }
 
 // withRegistrationLimit lets one address send n registrations in ten
 // minutes.
@@ -281,7 +285,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
 			MetricsToken: cfg.metricsToken, RegistrationLimit: cfg.regLimit},
 		Changes: changes,
-		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:  logger(cfg.logs),
 		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
 	})
 	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,
@@ -290,6 +294,14 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		s.token = s.login("admin", adminPassword)
 	}
 	return s
+}
+
+// logger is the app's logger: errors to stderr, or everything to w.
+func logger(w io.Writer) *slog.Logger {
+	if w != nil {
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 }
 
 // listen serves the app on a loopback port (for requests that app.Test

@@ -100,6 +100,29 @@ func fixture() map[string]themes.Page {
 			receipt.Series, receipt.SeriesURL = "", "" // the receipt does not lead away
 			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: receipt}
 		}),
+		"registration": with("/registrations/K7MQ2XH9PA", "我的报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "waitlisted", Position: 2,
+				Lecture: lecture, CanCancel: true}
+		}),
+		"registration+confirm": with("/registrations/K7MQ2XH9PA/cancel", "取消报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "confirmed", Promoted: true,
+				Lecture: lecture, CanCancel: true, Confirming: true}
+		}),
+		"registration+cancelled": with("/registrations/K7MQ2XH9PA", "我的报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			gone := lecture
+			gone.URL = "" // unpublished since
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "cancelled", Lecture: gone}
+		}),
+		"registration-code": with("/registrations", "查看或取消报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical, p.CodeForm = true, "", &themes.CodeForm{}
+		}),
+		"registration-code+unknown": with("/registrations/K7MQ2XH9PB", "找不到这个报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.CodeForm = &themes.CodeForm{Code: "K7MQ2XH9PB", Message: "没有找到这个报名码的报名。"}
+		}),
 		"search": with("/search", "搜索", func(p *themes.Page) {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"
 			p.Stories, p.Lectures = []themes.StoryCard{card}, nil

@@ -48,6 +48,10 @@ type Page struct {
 	NextURL string
 	Form    *RegistrationForm
 	Receipt *Receipt
+	// Registration is a reader's registration, on the page its code
+	// opens; CodeForm the form to type a code in.
+	Registration *RegistrationView
+	CodeForm     *CodeForm
 	Error   *ErrorView
 }
 
@@ -179,6 +183,31 @@ type Receipt struct {
 	Code, Status string
 	Position     int
 	Lecture      LectureCard
+}
+
+// RegistrationView is a reader's registration as the holder of its code
+// sees it: never the phone number.
+type RegistrationView struct {
+	Code, Name string
+	// Status is confirmed, waitlisted or cancelled; Position the place on
+	// the waiting list (1: next to get a place).
+	Status   string
+	Position int
+	// Promoted says a place came free for this registration from the
+	// waiting list (until the office has told the reader).
+	Promoted bool
+	// Lecture is the session (URL "" when its page is gone).
+	Lecture LectureCard
+	// CanCancel says the reader may cancel here (the registration holds a
+	// place or waits for one, and the session is still to come); Confirming
+	// that the page asks whether to.
+	CanCancel, Confirming bool
+}
+
+// CodeForm is the form that opens a registration by its code, as sent
+// back with what was typed and why it opened nothing.
+type CodeForm struct {
+	Code, Message string
 }
 
 // VideoCard is a video in a list.
