@@ -52,7 +52,7 @@ type Page struct {
 	// opens; CodeForm the form to type a code in.
 	Registration *RegistrationView
 	CodeForm     *CodeForm
-	Error   *ErrorView
+	Error        *ErrorView
 }
 
 // Site is the site as pages name it.
