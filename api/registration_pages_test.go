@@ -109,7 +109,7 @@ func TestRegistrationPagesByCode(t *testing.T) {
 	if done.header.Get("Location") != "/registrations/"+code {
 		t.Fatalf("after cancelling, to %q", done.header.Get("Location"))
 	}
-	after := html(t, s.do("GET", "/registrations/"+code, "", nil).want(http.StatusOK), "报名已取消", "名额已让给其他读者")
+	after := html(t, s.do("GET", "/registrations/"+code, "", nil).want(http.StatusOK), "报名已取消", "名额已经让出")
 	if strings.Contains(after, "/cancel") {
 		t.Error("a cancelled registration offers to cancel it")
 	}
