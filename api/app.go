@@ -196,10 +196,13 @@ func New(d Deps) *fiber.App {
 		regLimit = 10
 	}
 	registering := httpx.NewAddressLimit(regLimit, 10*time.Minute)
+	// And one count of lookups and cancellations by code: the website's
+	// pages do not add tries at guessing a code to the content API's.
+	lookingUp := httpx.LookupLimit(registering)
 	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
-		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
+		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
-		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, RequestTimeout: d.RequestTimeout,
+		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger, LiveChanged: reading.LiveChanged})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,

@@ -110,8 +110,8 @@ func (s *site) syncSearch() {
 // withBaseURL serves the site at base instead of baseURL.
 func withBaseURL(base string) siteOption { return func(c *siteConfig) { c.base = base } }
 
-// withLog writes the server's and the outbox's log, every level, to w
-// (errors only, to stderr, without it).
+// withLog writes the server's and the outbox's log, every level (the
+// access log too), to w (errors only, to stderr, without it).
 func withLog(w io.Writer) siteOption { return func(c *siteConfig) { c.log = w } }
 
 // withUploadCaps caps the big uploads open at once, per user and in total.

@@ -146,11 +146,13 @@ func TestWebsiteLecturesAndRegistration(t *testing.T) {
 	html(t, s.do("GET", "/lectures", "", nil).want(http.StatusOK), "梧桐语讲坛：书法与养生", `class="status status-scheduled"`,
 		"如期举行", `href="`+path+`.ics"`)
 	html(t, s.do("GET", "/", "", nil).want(http.StatusOK), "梧桐语讲坛：书法与养生")
-	html(t, s.do("GET", path, "", nil).want(http.StatusOK), `action="`+path+`/register"`, "剩余名额：1", `"@type":"EducationEvent"`,
+	html(t, s.do("GET", path, "", nil).want(http.StatusOK), `action="`+path+`/register#form-errors"`, "剩余名额：1", `"@type":"EducationEvent"`,
 		`name="website"`, "李教授", "梧桐语讲坛")
 
 	bad := s.form(path+"/register", url.Values{"name": {"王阿姨"}, "phone": {"123"}}).want(http.StatusBadRequest)
-	html(t, bad, "请填写手机号", `aria-invalid="true"`, `value="王阿姨"`)
+	// The answer opens at the error summary (the form's #form-errors), focused.
+	html(t, bad, "请填写手机号", `aria-invalid="true"`, `value="王阿姨"`, `<div id="form-errors" class="form-errors" role="alert" tabindex="-1" autofocus>`,
+		`<a href="#reg-phone">请填写手机号`)
 	ok := s.form(path+"/register", url.Values{"name": {"王阿姨"}, "phone": {"138 1234 5678"}, "note": {"带老伴"}}).want(http.StatusCreated)
 	body := html(t, ok, "报名成功", "您的报名码")
 	if strings.Contains(body, "5678") || ok.header.Get("Cache-Control") != "no-store" {

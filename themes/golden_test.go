@@ -29,6 +29,17 @@ func fixture() map[string]themes.Page {
 		Cover: &themes.Image{URL: "https://ltx.example.edu/media/06h3", Alt: "退休教师在梧桐树下合影", Width: 1200, Height: 800}}
 	lecture := themes.LectureCard{URL: "/lectures/shu-fa", Title: "梧桐语讲坛：书法与养生", Series: "梧桐语讲坛", SeriesURL: "/lectures/series/wu-tong-yu", StartsAt: start, EndsAt: &end,
 		EventStatus: "rescheduled", StatusReason: "场地调整", Place: "兴庆校区 图书馆 报告厅", CalendarURL: "/lectures/shu-fa.ics"}
+	// signed is the session as lists and its page show it: places left,
+	// 我要报名; full is another whose places are gone but the waiting list
+	// has room; cancelled offers neither registration nor a calendar.
+	signed := lecture
+	signed.Registration, signed.Open, signed.PlacesLeft, signed.WaitlistLeft = "internal", true, 12, 5
+	full := signed
+	full.URL, full.Title, full.CalendarURL, full.PlacesLeft, full.WaitlistLeft = "/lectures/tai-ji", "乐老学院：太极拳入门", "/lectures/tai-ji.ics", 0, 3
+	full.Series, full.SeriesURL, full.EventStatus, full.StatusReason = "乐老学院", "/lectures/series/le-lao", "scheduled", ""
+	cancelled := signed
+	cancelled.EventStatus, cancelled.StatusReason, cancelled.CalendarURL = "cancelled", "大雪", ""
+	cancelled.Open, cancelled.Closed = false, "讲座已取消，不再报名。"
 	video := themes.VideoView{VideoCard: themes.VideoCard{URL: "/videos/deng-gao", Title: "重阳登高", DurationS: 65,
 		Poster: &themes.Image{URL: "https://ltx.example.edu/media/06h4", Alt: "登高合影", Width: 720, Height: 1280}, PublishedAt: at},
 		Caption: "老同志们登高望远 #重阳节", Hashtags: []themes.MenuItem{{Name: "重阳节", URL: "/videos?tag=%E9%87%8D%E9%98%B3%E8%8A%82"}},
@@ -42,7 +53,7 @@ func fixture() map[string]themes.Page {
 	}
 	return map[string]themes.Page{
 		"home": with("/", "首页", func(p *themes.Page) {
-			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{lecture}
+			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{signed, cancelled}
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"story": with("/stories/xi-qian", card.Title, func(p *themes.Page) {
@@ -60,24 +71,23 @@ func fixture() map[string]themes.Page {
 		"tag": with("/tags/%E8%A5%BF%E8%BF%81", "西迁", func(p *themes.Page) { p.Heading, p.Stories = "西迁", []themes.StoryCard{card} }),
 		"lectures": with("/lectures", "讲座", func(p *themes.Page) {
 			past := lecture
-			past.EventStatus, past.StatusReason = "cancelled", "大雪"
-			p.Lectures, p.Past = []themes.LectureCard{lecture}, []themes.LectureCard{past}
+			past.StartsAt, past.EndsAt, past.Over, past.CalendarURL = start.AddDate(0, -1, 0), nil, true, ""
+			p.Lectures, p.Past = []themes.LectureCard{signed, full, cancelled}, []themes.LectureCard{past}
 		}),
 		"lecture": with("/lectures/shu-fa", lecture.Title, func(p *themes.Page) {
-			p.Lecture = &themes.LectureView{LectureCard: lecture, BodyHTML: "<p>书法与养生。</p>",
+			p.Lecture = &themes.LectureView{LectureCard: signed, BodyHTML: "<p>书法与养生。</p>",
 				Speakers:       []themes.Speaker{{Name: "李教授", Title: "教授", Bio: "退休教师"}},
-				PreviousStarts: []time.Time{start.Add(-7 * 24 * time.Hour)}, Registration: "internal", Open: true, PlacesLeft: 12}
+				PreviousStarts: []time.Time{start.Add(-7 * 24 * time.Hour)}}
 			p.Form = &themes.RegistrationForm{Name: "王阿姨", Phone: "123", Errors: map[string]string{"phone": "请填写手机号（11位）或带区号的电话。"},
 				Message: "请检查下面标出的内容。"}
 		}),
 		"series": with("/lectures/series/wu-tong-yu", "梧桐语讲坛", func(p *themes.Page) {
-			next, cancelled, past := lecture, lecture, lecture
+			next, cancelled, past := signed, cancelled, lecture
 			for _, c := range []*themes.LectureCard{&next, &cancelled, &past} {
 				c.Series, c.SeriesURL = "", "" // the series' own page
 			}
 			next.EventStatus, next.StatusReason = "scheduled", ""
-			cancelled.EventStatus, cancelled.StatusReason = "cancelled", "大雪"
-			past.StartsAt, past.EndsAt = start.AddDate(0, -1, 0), nil
+			past.StartsAt, past.EndsAt, past.Over, past.CalendarURL = start.AddDate(0, -1, 0), nil, true, ""
 			p.Heading, p.Description = "梧桐语讲坛", "离退休处的梧桐语讲坛：每场讲座的时间、地点与报名"
 			p.Series = &themes.SeriesView{Name: "梧桐语讲坛", URL: "/lectures/series/wu-tong-yu", CalendarURL: "/lectures/series/wu-tong-yu.ics",
 				DescriptionHTML: "<p>每月一期，请老同志讲<strong>西迁</strong>往事。</p>",
@@ -89,6 +99,29 @@ func fixture() map[string]themes.Page {
 			receipt := lecture
 			receipt.Series, receipt.SeriesURL = "", "" // the receipt does not lead away
 			p.Receipt = &themes.Receipt{Code: "K7MQ2XH9PA", Status: "waitlisted", Position: 2, Lecture: receipt}
+		}),
+		"registration": with("/registrations/K7MQ2XH9PA", "我的报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "waitlisted", Position: 2,
+				Lecture: lecture, CanCancel: true}
+		}),
+		"registration+confirm": with("/registrations/K7MQ2XH9PA/cancel", "取消报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "confirmed", Promoted: true,
+				Lecture: lecture, CanCancel: true, Confirming: true}
+		}),
+		"registration+cancelled": with("/registrations/K7MQ2XH9PA", "我的报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			gone := lecture
+			gone.URL = "" // unpublished since
+			p.Registration = &themes.RegistrationView{Code: "K7MQ2XH9PA", Name: "王阿姨", Status: "cancelled", Lecture: gone}
+		}),
+		"registration-code": with("/registrations", "查看或取消报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical, p.CodeForm = true, "", &themes.CodeForm{}
+		}),
+		"registration-code+unknown": with("/registrations/K7MQ2XH9PB", "找不到这个报名", func(p *themes.Page) {
+			p.NoIndex, p.Canonical = true, ""
+			p.CodeForm = &themes.CodeForm{Code: "K7MQ2XH9PB", Message: "没有找到这个报名码的报名。"}
 		}),
 		"search": with("/search", "搜索", func(p *themes.Page) {
 			p.NoIndex, p.Query, p.Heading = true, "西迁", "西迁"

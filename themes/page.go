@@ -48,7 +48,11 @@ type Page struct {
 	NextURL string
 	Form    *RegistrationForm
 	Receipt *Receipt
-	Error   *ErrorView
+	// Registration is a reader's registration, on the page its code
+	// opens; CodeForm the form to type a code in.
+	Registration *RegistrationView
+	CodeForm     *CodeForm
+	Error        *ErrorView
 }
 
 // Site is the site as pages name it.
@@ -127,7 +131,21 @@ type LectureCard struct {
 	// moved_online (the page shows it in words and colour).
 	EventStatus, StatusReason string
 	Place                     string
-	CalendarURL               string
+	// CalendarURL is the session's iCalendar file; "" for a session that
+	// is cancelled or has begun (nothing to add to a calendar).
+	CalendarURL string
+	// Over says the session has begun (or is past).
+	Over bool
+	// Registration: "none", "internal", "external" (RegisterURL); "" where
+	// a card does not offer it (a receipt).
+	Registration string
+	RegisterURL  string
+	// Open says whether readers can register here now; Closed why not,
+	// in words (名额已满, 讲座已取消, 报名已经结束 ...).
+	Open         bool
+	Closed       string
+	PlacesLeft   int64
+	WaitlistLeft int64
 }
 
 // LectureView is a session page.
@@ -138,15 +156,7 @@ type LectureView struct {
 	Speakers       []Speaker
 	OnlineURL      string
 	PreviousStarts []time.Time
-	// Registration: "none", "internal", "external" (RegisterURL).
-	Registration string
-	RegisterURL  string
-	// Open says whether readers can register here now; Closed why not.
-	Open         bool
-	Closed       string
-	PlacesLeft   int64
-	WaitlistLeft int64
-	Cover        *Image
+	Cover          *Image
 }
 
 // SeriesView is a lecture series' page.
@@ -177,6 +187,31 @@ type Receipt struct {
 	Code, Status string
 	Position     int
 	Lecture      LectureCard
+}
+
+// RegistrationView is a reader's registration as the holder of its code
+// sees it: never the phone number.
+type RegistrationView struct {
+	Code, Name string
+	// Status is confirmed, waitlisted or cancelled; Position the place on
+	// the waiting list (1: next to get a place).
+	Status   string
+	Position int
+	// Promoted says a place came free for this registration from the
+	// waiting list (until the office has told the reader).
+	Promoted bool
+	// Lecture is the session (URL "" when its page is gone).
+	Lecture LectureCard
+	// CanCancel says the reader may cancel here (the registration holds a
+	// place or waits for one, and the session is still to come); Confirming
+	// that the page asks whether to.
+	CanCancel, Confirming bool
+}
+
+// CodeForm is the form that opens a registration by its code, as sent
+// back with what was typed and why it opened nothing.
+type CodeForm struct {
+	Code, Message string
 }
 
 // VideoCard is a video in a list.

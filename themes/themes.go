@@ -6,8 +6,9 @@
 //	theme.json        its manifest: name, version, what it supports
 //	layouts/base.html the frame of every page (blocks "title", "head", "main")
 //	layouts/*.html    one per page type (Pages): home, stories, story,
-//	                  column, tag, lectures, lecture, series, registered, search,
-//	                  videos, video, error
+//	                  column, tag, lectures, lecture, series, registered,
+//	                  registration, registration-code, search, videos,
+//	                  video, error
 //	partials/*.html   templates every page may call, by file name
 //	static/           CSS, images, a little JavaScript (served fingerprinted);
 //	                  share.png is the picture of link previews of pages
@@ -39,7 +40,8 @@ import (
 var embedded embed.FS
 
 // Pages are the page types every theme renders (its layouts/NAME.html).
-var Pages = []string{"home", "stories", "story", "column", "tag", "lectures", "lecture", "series", "registered", "search", "videos", "video", "error"}
+var Pages = []string{"home", "stories", "story", "column", "tag", "lectures", "lecture", "series", "registered",
+	"registration", "registration-code", "search", "videos", "video", "error"}
 
 // Manifest is a theme's theme.json.
 type Manifest struct {

@@ -35,7 +35,11 @@ type Deps struct {
 	// Registering counts the registrations each address sends, shared
 	// with the website's form (nil: 10 in ten minutes, this surface's
 	// own).
-	Registering    *httpx.AddressLimit
+	Registering *httpx.AddressLimit
+	// LookingUp counts the lookups and cancellations by code each address
+	// makes, shared with the website's registration pages (nil: this
+	// surface's own, max(60, twice Registering's) in ten minutes).
+	LookingUp      *httpx.AddressLimit
 	RequestTimeout time.Duration
 	// StreamTimeout bounds sending the bytes of one media object.
 	StreamTimeout time.Duration
@@ -61,8 +65,10 @@ func New(d Deps) *Surface {
 	if d.Registering == nil {
 		d.Registering = httpx.NewAddressLimit(10, 10*time.Minute)
 	}
-	h := &handlers{d: d, registering: d.Registering,
-		lookingUp: httpx.NewAddressLimit(max(60, d.Registering.N()*2), 10*time.Minute)}
+	if d.LookingUp == nil {
+		d.LookingUp = httpx.LookupLimit(d.Registering)
+	}
+	h := &handlers{d: d, registering: d.Registering, lookingUp: d.LookingUp}
 	h.cache = d.Cache
 	return &Surface{h: h}
 }

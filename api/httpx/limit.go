@@ -31,6 +31,14 @@ type addressCount struct {
 
 const maxAddresses = 100_000
 
+// LookupLimit is the limit of lookups and cancellations of registrations
+// by code for an address that may send registering's registrations:
+// twice as many, at least 60, in ten minutes. A code has about 49 bits:
+// that many tries find none.
+func LookupLimit(registering *AddressLimit) *AddressLimit {
+	return NewAddressLimit(max(60, registering.N()*2), 10*time.Minute)
+}
+
 // NewAddressLimit allows n requests per window per address.
 func NewAddressLimit(n int, window time.Duration) *AddressLimit {
 	return &AddressLimit{n: n, window: window, now: time.Now, seen: map[string]*addressCount{}}

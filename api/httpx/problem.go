@@ -92,7 +92,7 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 		p.Type = "about:blank"
 		if p.Status >= 500 {
 			logger.Error("request failed", "request_id", p.RequestID, "method", c.Method(),
-				"path", c.Path(), "status", p.Status, "err", err)
+				"path", RedactPath(c.Path()), "status", p.Status, "err", err)
 		}
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		// Errors the server meets before any middleware ran (a request it

@@ -71,13 +71,18 @@ func (h *handlers) storyCards(ctx context.Context, list []content.Story) ([]them
 	return out, nil
 }
 
+// lectureCard is a published session's card, without its registration
+// (signup adds it). A session cancelled or begun offers no calendar.
 func lectureCard(l lectures.Lecture) themes.LectureCard {
 	lv := l.Live
 	card := themes.LectureCard{URL: "/lectures/" + l.Slug, Title: lv.Title, Summary: lv.Summary,
-		EndsAt: lv.EndsAt, EventStatus: string(l.Event.Status), StatusReason: l.Event.Reason, Place: lectures.Location(l),
-		CalendarURL: "/lectures/" + l.Slug + ".ics"}
+		EndsAt: lv.EndsAt, EventStatus: string(l.Event.Status), StatusReason: l.Event.Reason, Place: lectures.Location(l)}
 	if lv.StartsAt != nil {
 		card.StartsAt = *lv.StartsAt
+	}
+	card.Over = begun(l, time.Now())
+	if !card.Over && l.Event.Status != lectures.EventCancelled {
+		card.CalendarURL = "/lectures/" + l.Slug + ".ics"
 	}
 	return card
 }
@@ -91,7 +96,8 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		if p.Stories, err = h.storyCards(ctx, stories.Items); err != nil {
 			return "", p, err
 		}
-		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: homeLectures})
+		// All of them, so the cancelled and begun can go after the rest.
+		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
 			return "", p, err
 		}
@@ -99,7 +105,10 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures = namedCards(upcoming.Items, names)
+		list := comingFirst(upcoming.Items, time.Now())
+		if p.Lectures, err = h.signupCards(ctx, list[:min(len(list), homeLectures)], names); err != nil {
+			return "", p, err
+		}
 		latest, err := h.d.Videos.ListLive(ctx, videos.ListParams{Limit: homeVideos})
 		if err != nil {
 			return "", p, err
@@ -256,7 +265,10 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		p.Lectures, p.Past = namedCards(upcoming.Items, names), namedCards(past.Items, names)
+		if p.Lectures, err = h.signupCards(ctx, comingFirst(upcoming.Items, time.Now()), names); err != nil {
+			return "", p, err
+		}
+		p.Past = namedCards(notIn(past.Items, upcoming.Items), names)
 		p.Title, p.Description = "讲座", h.d.SiteName+"的讲座：时间、地点与报名"
 		p.Feeds = append(p.Feeds, themes.Feed{Title: "讲座日历", URL: "/lectures.ics", Type: "text/calendar"})
 		return "lectures", p, nil
@@ -285,7 +297,10 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	lv := l.Live
 	var err error
 	view := &themes.LectureView{LectureCard: lectureCard(l), BodyHTML: lv.BodyHTML, OnlineURL: lv.OnlineURL,
-		PreviousStarts: l.Event.PreviousStarts, Registration: lv.Registration.Mode, RegisterURL: lv.Registration.URL}
+		PreviousStarts: l.Event.PreviousStarts}
+	if err := h.signup(ctx, &view.LectureCard, l, time.Now()); err != nil {
+		return "", p, err
+	}
 	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
 		return "", p, err
 	}
@@ -300,14 +315,6 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 		}
 		view.Speakers = append(view.Speakers, themes.Speaker{Name: sp.Name, Title: sp.Title, Bio: sp.Bio, Photo: photo})
 	}
-	places, err := h.d.Lectures.Places(ctx, l)
-	if err != nil {
-		return "", p, err
-	}
-	view.PlacesLeft, view.WaitlistLeft = places.Left(), max(places.Waitlist-places.Waiting, 0)
-	if lv.Registration.Mode == lectures.RegistrationInternal {
-		view.Open, view.Closed = registrationState(l, places, time.Now())
-	}
 	p.Lecture, p.Form, p.Title, p.Description = view, form, lv.Title, lv.Summary
 	p.Canonical = h.d.BaseURL + view.URL
 	if picture := h.pagePicture(view.Cover, first); picture != "" {
@@ -321,23 +328,4 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	}
 	p.JSONLD = lectures.EventJSONLD(l, opts)
 	return "lecture", p, nil
-}
-
-// registrationState says whether a session takes registrations now, and
-// if not why, in the reader's words (the rule is lectures.RegistrationClosed).
-func registrationState(l lectures.Lecture, places lectures.Places, now time.Time) (bool, string) {
-	switch lectures.RegistrationClosed(l, now) {
-	case lectures.ClosedCancelled:
-		return false, "讲座已取消，不再报名。"
-	case lectures.ClosedPostponed:
-		return false, "讲座延期，新的时间确定后再开放报名。"
-	case lectures.ClosedNotYet:
-		return false, "报名将于 " + l.Live.Registration.OpensAt.In(lectures.Shanghai()).Format("1月2日 15:04") + " 开始。"
-	case lectures.ClosedOver, lectures.ClosedElsewhere, lectures.ClosedNone:
-		return false, "报名已经结束。"
-	}
-	if places.Left() == 0 && places.Waiting >= places.Waitlist {
-		return false, "名额已满，候补也已满。"
-	}
-	return true, ""
 }

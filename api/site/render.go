@@ -134,7 +134,7 @@ func (h *handlers) failed(c *fiber.Ctx, err error) error {
 	case f != nil && f.Kind != fault.Internal:
 		return h.errorPage(c, fiber.StatusBadRequest, "请求有误", "请回到上一页再试一次。")
 	}
-	h.d.Logger.Error("website page failed", "path", c.Path(), "request_id", httpx.RequestID(c), "error", err)
+	h.d.Logger.Error("website page failed", "path", httpx.RedactPath(c.Path()), "request_id", httpx.RequestID(c), "error", err)
 	return h.errorPage(c, fiber.StatusInternalServerError, "页面出错了", "我们已经记录了这个问题，请稍后再试。")
 }
 

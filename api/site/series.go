@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -45,8 +46,9 @@ func namedCards(list []lectures.Lecture, names map[string]string) []themes.Lectu
 }
 
 // seriesPage is /lectures/series/{slug}: the series' description, its
-// sessions to come (earliest first, the cancelled after the others, so
-// the first one listed is the next to go to) and its latest past ones,
+// sessions to come (earliest first, the cancelled and begun after the
+// others, so the first one listed is the next to go to, each with its
+// places left) and its latest past ones,
 // and its calendar.
 func (h *handlers) seriesPage(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
@@ -64,23 +66,11 @@ func (h *handlers) seriesPage(c *fiber.Ctx) error {
 			return "", p, err
 		}
 		// A session that began earlier today is in both lists: it stays
-		// with the day's.
-		listed := map[string]bool{}
-		var cancelled []themes.LectureCard
-		for _, l := range upcoming.Items {
-			listed[l.ID] = true
-			if l.Event.Status == lectures.EventCancelled {
-				cancelled = append(cancelled, lectureCard(l))
-			} else {
-				p.Lectures = append(p.Lectures, lectureCard(l))
-			}
+		// with the day's, after the sessions to come.
+		if p.Lectures, err = h.signupCards(ctx, comingFirst(upcoming.Items, time.Now()), nil); err != nil {
+			return "", p, err
 		}
-		p.Lectures = append(p.Lectures, cancelled...)
-		for _, l := range past.Items {
-			if !listed[l.ID] {
-				p.Past = append(p.Past, lectureCard(l))
-			}
-		}
+		p.Past = namedCards(notIn(past.Items, upcoming.Items), nil)
 		view := &themes.SeriesView{Name: sr.Name, URL: seriesURL(sr.Slug), DescriptionHTML: sr.DescriptionHTML,
 			CalendarURL: seriesURL(sr.Slug) + ".ics"}
 		if view.Cover, err = h.image(ctx, sr.Cover); err != nil {

@@ -41,7 +41,11 @@ type Deps struct {
 	SiteName string
 	// Registering counts the registrations each address sends, shared
 	// with the content API (nil: 10 in ten minutes, the website's own).
-	Registering    *httpx.AddressLimit
+	Registering *httpx.AddressLimit
+	// LookingUp counts the lookups and cancellations by code each address
+	// makes on the registration pages, shared with the content API's
+	// (nil: the website's own, max(60, twice Registering's) in ten minutes).
+	LookingUp      *httpx.AddressLimit
 	RequestTimeout time.Duration
 	Logger         *slog.Logger
 	// LiveChanged is told when a registration changed the places left.
@@ -54,6 +58,7 @@ type Surface struct{ h *handlers }
 type handlers struct {
 	d           Deps
 	registering *httpx.AddressLimit
+	lookingUp   *httpx.AddressLimit
 	videoLink   *regexp.Regexp // see embeddedVideos
 	// siteImage is the absolute address of the theme's share image, the
 	// link preview of a page without a picture of its own ("": none).
@@ -68,8 +73,11 @@ func New(d Deps) *Surface {
 	if d.Registering == nil {
 		d.Registering = httpx.NewAddressLimit(10, 10*time.Minute)
 	}
+	if d.LookingUp == nil {
+		d.LookingUp = httpx.LookupLimit(d.Registering)
+	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	h := &handlers{d: d, registering: d.Registering, videoLink: videoLinkPattern(d.BaseURL)}
+	h := &handlers{d: d, registering: d.Registering, lookingUp: d.LookingUp, videoLink: videoLinkPattern(d.BaseURL)}
 	if d.Theme != nil {
 		if path := d.Theme.StaticPath(themes.ShareImage); path != "" {
 			h.siteImage = d.BaseURL + path
@@ -100,6 +108,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/lectures/series/:slug", std, h.seriesPage)
 	app.Get("/lectures/:slug", std, h.lecture)
 	app.Post("/lectures/:slug/register", std, h.register)
+	// A reader's own registration, by its code (registrations.go): private pages.
+	app.Get("/registrations", std, private, h.codeForm)
+	app.Post("/registrations", std, private, h.findByCode)
+	app.Get("/registrations/:code", std, private, h.registration)
+	app.Get("/registrations/:code/cancel", std, private, h.confirmCancel)
+	app.Post("/registrations/:code/cancel", std, private, h.cancel)
 	app.Get("/videos", std, h.videoList)
 	app.Get("/videos.xml", std, h.videosFeed)
 	app.Get("/videos/:slug", std, h.video)

@@ -159,10 +159,11 @@ func (h *handlers) serveXML(c *fiber.Ctx, build func(ctx context.Context) (any, 
 	return nil
 }
 
-// robots is /robots.txt: everything public may be read; the admin API
-// and previews may not; where the sitemap is.
+// robots is /robots.txt: everything public may be read; the admin API,
+// previews and readers' registrations (by code) may not; where the
+// sitemap is.
 func (h *handlers) robots(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/admin/\nDisallow: /preview/\n\nSitemap: " + h.d.BaseURL + "/sitemap.xml\n")
+	return c.SendString("User-agent: *\nAllow: /\nDisallow: /api/admin/\nDisallow: /preview/\nDisallow: /registrations/\n\nSitemap: " + h.d.BaseURL + "/sitemap.xml\n")
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
@@ -48,14 +49,45 @@ type Receipt struct {
 // typing it (no 0/O, 1/I/L).
 const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
+// CodeLength is the length of a registration code.
+const CodeLength = 10
+
 // newCode is a registration code: 10 characters, about 49 bits.
 func newCode() string {
-	b := make([]byte, 10)
+	b := make([]byte, CodeLength)
 	_, _ = rand.Read(b)
 	for i := range b {
 		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
 	}
 	return string(b)
+}
+
+// NormalizeCode reads a registration code as a reader types or copies
+// it: spaces and dashes left out, full-width letters and digits (a
+// Chinese input method's) made plain, lower case made upper. ok is false
+// when what is left cannot be a code (its length, or a character no code
+// has: 0, 1, I, L, O).
+func NormalizeCode(s string) (code string, ok bool) {
+	b := make([]byte, 0, CodeLength)
+	for _, r := range s {
+		if r >= '！' && r <= '～' { // full width: ＡＢＣ１２３
+			r -= '！' - '!'
+		}
+		switch {
+		case r == ' ' || r == '-' || r == '\u3000' || r == '\t':
+			continue
+		case r >= 'a' && r <= 'z':
+			r -= 'a' - 'A'
+		}
+		if r > 0x7f || !strings.ContainsRune(codeAlphabet, r) || len(b) == CodeLength {
+			return "", false
+		}
+		b = append(b, byte(r))
+	}
+	if len(b) != CodeLength {
+		return "", false
+	}
+	return string(b), true
 }
 
 // Places is how many places a session has and has taken.

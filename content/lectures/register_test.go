@@ -408,3 +408,15 @@ func TestTheExportQuotesAwayEveryFormula(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeCodeReadsWhatReadersType(t *testing.T) {
+	for in, want := range map[string]string{
+		"K7MQ2XH9PA": "K7MQ2XH9PA", " k7mq 2xh9-pa ": "K7MQ2XH9PA", "Ｋ７ＭＱ２ＸＨ９ＰＡ": "K7MQ2XH9PA", "K7MQ2　XH9PA": "K7MQ2XH9PA",
+		"K7MQ2XH9P": "", "K7MQ2XH9PAB": "", "K7MQ2XH9P0": "", "K7MQ2XH9PI": "", "K7MQ2XH9P码": "", "": "",
+	} {
+		got, ok := lectures.NormalizeCode(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
