@@ -77,7 +77,8 @@ func smallTargets(t *testing.T, ctx context.Context) []string {
 
 // TestBrowserHeaderLeavesThePageOnAPhonesFirstScreen: at a phone's
 // 375x812, at every text size, with JavaScript and without, the home,
-// story, lecture and video pages start their heading on the first screen:
+// story, lecture and video pages, opened by a link as WeChat or a
+// newsletter forwards it, start their heading on the first screen:
 // the menu, the search and the reading settings are folded behind two
 // buttons, closed on every page (choosing a size does not keep them
 // open). Opened, each works without JavaScript: the menu leads to a
@@ -103,8 +104,9 @@ func TestBrowserHeaderLeavesThePageOnAPhonesFirstScreen(t *testing.T) {
 		setScript(t, ctx, js)
 		for size := 0; size <= 3; size++ {
 			setSize(size)
-			for _, name := range []string{"home", "story", "lecture", "video"} {
-				do(t, ctx, chromedp.EmulateViewport(375, 812), chromedp.Navigate(base+pages[name]))
+			for i, name := range []string{"home", "story", "lecture", "video"} {
+				// Arriving as WeChat and newsletters forward a link.
+				do(t, ctx, chromedp.EmulateViewport(375, 812), chromedp.Navigate(base+withQuery(pages[name], forwardedQueries[(i+size)%len(forwardedQueries)])))
 				l := eval[headerLook](t, ctx, lookAtHeader)
 				firstScreen(t, ctx, fmt.Sprintf("header-%s-375-text%d-%s", name, size, mode))
 				if l.Size != "text-"+strconv.Itoa(size) {
