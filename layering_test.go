@@ -51,7 +51,7 @@ func under(path, prefix string) bool {
 // adapters in internal/ implement the domain and are wired only by cmd.
 func TestImportsPointTheRightWay(t *testing.T) {
 	frameworks := []string{"github.com/gofiber/", "github.com/valyala/fasthttp", "go.mongodb.org/mongo-driver", "github.com/minio/minio-go"}
-	leaves := []string{module + "/internal/fault", module + "/internal/ident", module + "/internal/plain", module + "/internal/redact"}
+	leaves := []string{module + "/internal/ground/fault", module + "/internal/ground/ident", module + "/internal/ground/plain", module + "/internal/ground/redact"}
 	for _, p := range listPackages(t) {
 		domain := under(p.ImportPath, "content") || under(p.ImportPath, "media") || under(p.ImportPath, "themes")
 		for _, dep := range p.Deps {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/search/opensearch"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 type exchange struct {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // MaxRenewals is how many times Douyin renews a refresh token; after it a
