@@ -76,7 +76,7 @@ func TestImportsPointTheRightWay(t *testing.T) {
 				t.Errorf("%s imports %s: the domain may use only the leaf packages %v of internal", p.ImportPath, imp, leaves)
 			case under(p.ImportPath, "media") && under(imp, "content"):
 				t.Errorf("%s imports %s: media stands below content", p.ImportPath, imp)
-			case under(p.ImportPath, "api") && (under(imp, "internal/mongostore") || under(imp, "internal/blobstore") || under(imp, "internal/embedded")):
+			case under(p.ImportPath, "api") && (under(imp, "internal/mongostore") || under(imp, "internal/blobstore") || under(imp, "internal/testenv")):
 				t.Errorf("%s imports %s: api reaches storage only through the domain's interfaces", p.ImportPath, imp)
 			case slices.Contains(leaves, p.ImportPath):
 				t.Errorf("%s imports %s: leaf packages import only the standard library", p.ImportPath, imp)
