@@ -26,6 +26,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/bleveindex"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/ground/redact"
 	"github.com/yinling-cms/yinling/internal/opensearch"
@@ -184,8 +185,8 @@ func (s *site) wireSyndication(ctx context.Context, cfg config.Config, logger *s
 		if err != nil {
 			return nil, err
 		}
-		if dy, err = douyin.New(douyin.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
-			Accounts: s.store, Media: s.library, SecretKey: key}); err != nil {
+		platform := douyinapi.New(douyinapi.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret})
+		if dy, err = douyin.New(douyin.Config{Platform: platform, Accounts: s.store, Media: s.library, SecretKey: key}); err != nil {
 			return nil, err
 		}
 		switch sealed, err := dy.Seal(ctx); {
