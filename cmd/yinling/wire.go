@@ -308,5 +308,5 @@ func exportsOf(cfg config.Config, db opened, blobs media.BlobStore) *admin.Expor
 			return snap, "sqlite", snap.Close, nil
 		}
 	}
-	return &admin.Exports{Open: open, Blobs: blobs}
+	return backupExports(open, blobs)
 }
