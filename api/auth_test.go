@@ -11,7 +11,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestEveryAdminRouteNeedsASession(t *testing.T) {

@@ -25,12 +25,13 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
-	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
 	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 	"github.com/yinling-cms/yinling/internal/blobstore"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
@@ -239,8 +240,9 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 	}
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
-	dy, err := douyin.New(douyin.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
-		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, Client: &http.Client{Timeout: 5 * time.Second}, SecretKey: bytes.Repeat([]byte("k"), 32)})
+	dy, err := douyin.New(douyin.Config{Platform: douyinapi.New(douyinapi.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
+		Client: &http.Client{Timeout: 5 * time.Second}}),
+		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, SecretKey: bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestSessionsExpire(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 // Column is a section of the site (栏目) that stories belong to: data that

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Position is where a page of a list ends: the sort time (zero for lists

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestCursorsRoundTrip(t *testing.T) {

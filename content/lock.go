@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // LockDuration is how long an edit lock lasts without a heartbeat.

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // Locks hands out edit locks. Opening an item for editing takes the lock,

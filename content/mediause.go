@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // MediaUse is one place an item uses a media asset: the asset's id and

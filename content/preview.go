@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // PreviewFor is how long a preview link works.

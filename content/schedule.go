@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // scheduler is the actor of scheduled steps in the audit log.

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/markdown"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Default and largest page sizes of lists.

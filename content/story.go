@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // KindStories names stories in routes, revisions, locks and the audit log.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Action is a step of the workflow.

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestWorkflowTable(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // OrphanGrace is how old an object without a record must be before it is

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 type kind int

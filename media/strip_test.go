@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/image/webp"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 const secret = "GPS-34.2531N-108.9865E"

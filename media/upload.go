@@ -17,8 +17,8 @@ import (
 
 	_ "golang.org/x/image/webp" // registers WebP for DecodeConfig
 
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media/videoprobe"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Caps on big uploads open at once (started, neither completed, aborted

@@ -20,23 +20,66 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/backup"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Exports is how the admin API exports the whole site, as `yinling export`
-// does (cmd wires it; nil: not offered).
+// does, and checks an export, as `yinling import` does before it writes
+// anything (cmd wires both to internal/backup; nil: not offered).
 type Exports struct {
-	// Open gives what to export: one consistent view of the store where
-	// the store has one (the embedded database's snapshot), its name
-	// ("sqlite", "mongodb"), and how to let it go.
-	Open func(ctx context.Context) (src backup.Source, name string, release func() error, err error)
-	// Blobs is the object store of the media.
-	Blobs media.BlobStore
+	// Prepare readies one export: it reads every record of one
+	// consistent view of the store where the store has one (the embedded
+	// database's snapshot) and lists the media, so that what the export
+	// holds and its length are known before it is written.
+	Prepare func(ctx context.Context) (Export, error)
+	// Verify reads the export archive (.tar.gz) at path and checks it
+	// against its manifest, writing nothing. One that unpacks to more
+	// than ratio times its size (or floor bytes, if that is more) is an
+	// ErrTooExpanded, its other defects (cut short, altered, not an
+	// export) an ErrBadExport, each with the reason in its message; when
+	// ctx ends first, its error.
+	Verify func(ctx context.Context, path string, ratio, floor int64) (ExportSummary, error)
 
 	running atomic.Bool // one export at a time: each reads everything
 }
+
+// Export is an export ready to go over a connection: the gzip-compressed
+// tar archive `yinling export` writes.
+type Export interface {
+	// Summary is what the export holds.
+	Summary() ExportSummary
+	// Size is the length of the tar archive inside the gzip stream.
+	Size() int64
+	// Write writes the archive to w as it is read; on an error it is cut
+	// short, so an import refuses it.
+	Write(ctx context.Context, w io.Writer) error
+	// Close lets go of everything the export holds, written or not.
+	Close() error
+}
+
+// ExportSummary is what an export holds, as its manifest says.
+type ExportSummary struct {
+	Format      string
+	Version     int
+	CreatedAt   time.Time
+	Source      string // the store exported: "sqlite" or "mongodb"
+	Collections []ExportCollection
+	Media       int   // media objects
+	MediaBytes  int64 // their bytes
+}
+
+// ExportCollection is one collection of an export.
+type ExportCollection struct {
+	Name  string
+	Count int64
+	Bytes int64
+}
+
+// The defects Verify finds in a file.
+var (
+	ErrTooExpanded = errors.New("it unpacks to far more than an export does")
+	ErrBadExport   = errors.New("the file is not a whole export")
+)
 
 // ExportSizeHeader names the length of the tar archive inside an
 // export's gzip stream, sent before it: a client's progress.
@@ -63,32 +106,20 @@ func (h *handlers) exportSite(c *fiber.Ctx) error {
 		return fault.New(fault.Conflict, "another export is under way; try again when it has finished")
 	}
 	done := func() { x.running.Store(false) }
-	src, name, release, err := x.Open(c.UserContext())
+	s, err := x.Prepare(c.UserContext())
 	if err != nil {
 		done()
 		return err
 	}
-	finish := func() {
-		_ = release()
-		done()
-	}
-	s, err := backup.PrepareStream(c.UserContext(), src, name, x.Blobs)
-	if err != nil {
-		finish()
-		return err
-	}
-	m := s.Manifest()
-	var records, bytes int64
+	m := s.Summary()
+	var records int64
 	for _, col := range m.Collections {
 		records += col.Count
 	}
-	for _, e := range m.Media {
-		bytes += e.Bytes
-	}
-	detail := fmt.Sprintf("%d records in %d collections, %d media objects (%d bytes)", records, len(m.Collections), len(m.Media), bytes)
+	detail := fmt.Sprintf("%d records in %d collections, %d media objects (%d bytes)", records, len(m.Collections), m.Media, m.MediaBytes)
 	if err := h.audited(c, audit.Exported, "site", detail); err != nil {
 		_ = s.Close()
-		finish()
+		done()
 		return err
 	}
 	file := "yinling-export-" + m.CreatedAt.In(beijing).Format("20060102-150405") + ".tar.gz"
@@ -101,12 +132,12 @@ func (h *handlers) exportSite(c *fiber.Ctx) error {
 	}
 	by := currentUser(c).Username
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer finish()
+		defer done()
 		defer s.Close()
 		// The handler has returned: the stream has its own deadline.
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		if _, err := s.WriteTo(ctx, w); err != nil {
+		if err := s.Write(ctx, w); err != nil {
 			slog.Default().Warn("an export was cut short", "by", by, "err", err)
 			return
 		}
@@ -188,26 +219,24 @@ func (h *handlers) verifyExport(c *fiber.Ctx) error {
 	// MB would otherwise unpack for hours.
 	ctx, cancel := context.WithTimeout(c.UserContext(), verifyTime)
 	defer cancel()
-	m, err := backup.Verify(ctx, f.Name(), nil, backup.Bounds{Ratio: verifyRatio, Floor: verifyFloor})
+	m, err := x.Verify(ctx, f.Name(), verifyRatio, verifyFloor)
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && c.UserContext().Err() == nil {
 		return fault.New(fault.TooLarge, "the check took longer than %d minutes; check the file with yinling import on the new server", int(verifyTime.Minutes()))
 	}
-	if errors.Is(err, backup.ErrTooExpanded) {
+	if errors.Is(err, ErrTooExpanded) {
 		return fault.Wrap(fault.Invalid, err, fmt.Sprintf("the file unpacks to far more than an export does (over %d times its size): it is not an export of this site", verifyRatio))
 	}
-	if errors.Is(err, backup.ErrBadExport) {
+	if errors.Is(err, ErrBadExport) {
 		msg := strings.ReplaceAll(err.Error(), f.Name(), "the file")
 		return fault.Wrap(fault.Invalid, err, msg)
 	}
 	if err != nil {
 		return err
 	}
-	out := verifiedOut{Format: m.Format, Version: m.Version, CreatedAt: m.CreatedAt, Source: m.Source, Media: len(m.Media), Collections: []collectionCount{}}
+	out := verifiedOut{Format: m.Format, Version: m.Version, CreatedAt: m.CreatedAt, Source: m.Source, Media: m.Media, MediaBytes: m.MediaBytes,
+		Collections: []collectionCount{}}
 	for _, col := range m.Collections {
-		out.Collections = append(out.Collections, collectionCount{Name: col.Name, Count: col.Count, Bytes: col.Bytes})
-	}
-	for _, e := range m.Media {
-		out.MediaBytes += e.Bytes
+		out.Collections = append(out.Collections, collectionCount(col))
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // editBody is a kind's request body for creating and replacing an item:

@@ -11,7 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // lectureIn is a session as an organizer sends it. Unknown fields are

@@ -5,7 +5,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 )
 

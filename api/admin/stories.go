@@ -10,7 +10,7 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // storyIn is a story as an editor sends it. Unknown fields are refused;

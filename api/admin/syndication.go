@@ -19,9 +19,9 @@ import (
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // jobOut is a syndication job as staff see it (its payload is not shown).

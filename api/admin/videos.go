@@ -10,8 +10,8 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // videoIn is a video entry as an editor sends it. Channels may be names

@@ -3,7 +3,7 @@ package delivery
 import (
 	"testing"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestParseRange(t *testing.T) {

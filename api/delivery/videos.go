@@ -9,7 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // publicVideo is a video entry as readers see it: the live copy, with its

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/yinling-cms/yinling/api/httpx"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )

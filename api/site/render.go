@@ -14,8 +14,8 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 	"github.com/yinling-cms/yinling/themes"
 )
 

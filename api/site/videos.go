@@ -12,7 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )

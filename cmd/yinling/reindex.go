@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 	"github.com/yinling-cms/yinling/internal/config"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/config"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
 )

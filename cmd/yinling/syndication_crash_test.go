@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/content/syndication/douyin"
-	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
 	"github.com/yinling-cms/yinling/media/videoprobe/probetest"
 )
 
@@ -57,12 +57,12 @@ func TestKilledMidSyndicationResumesWithoutADuplicate(t *testing.T) {
 	stand.ReviewPolls = 0
 	atPart2, atCreate := newOnce(), newOnce()
 	stand.Before = func(r *http.Request) {
-		if r.URL.Path == douyin.PathPartUpload && r.URL.Query().Get("part_number") == "2" {
+		if r.URL.Path == douyinapi.PathPartUpload && r.URL.Query().Get("part_number") == "2" {
 			atPart2.stop()
 		}
 	}
 	stand.After = func(r *http.Request) {
-		if r.URL.Path == douyin.PathCreate {
+		if r.URL.Path == douyinapi.PathCreate {
 			atCreate.stop()
 		}
 	}
@@ -129,7 +129,7 @@ func TestKilledMidSyndicationResumesWithoutADuplicate(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("%d Douyin posts, want exactly 1", len(posts))
 	}
-	if n := stand.Calls(douyin.PathPartInit); n != 1 {
+	if n := stand.Calls(douyinapi.PathPartInit); n != 1 {
 		t.Fatalf("the part upload began %d times; the restart must resume it", n)
 	}
 	vid, _ := stand.Video(posts[0].VideoID)
@@ -137,7 +137,7 @@ func TestKilledMidSyndicationResumesWithoutADuplicate(t *testing.T) {
 	if vid.Size != int64(asset["size"].(float64)) || vid.Parts != 4 { // 60 MiB and the MP4 boxes, in parts of 20 MiB
 		t.Fatalf("Douyin holds %d bytes in %d parts; the video is %v bytes", vid.Size, vid.Parts, asset["size"])
 	}
-	if n := stand.Calls(douyin.PathCreate); n != 1 {
+	if n := stand.Calls(douyinapi.PathCreate); n != 1 {
 		t.Fatalf("create_video was called %d times", n)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/config"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 const userUsage = `usage (flags before the name; server flags choose the database):

@@ -19,16 +19,17 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
-	"github.com/yinling-cms/yinling/content/search/opensearch"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/backup"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
+	"github.com/yinling-cms/yinling/internal/opensearch"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -184,8 +185,8 @@ func (s *site) wireSyndication(ctx context.Context, cfg config.Config, logger *s
 		if err != nil {
 			return nil, err
 		}
-		if dy, err = douyin.New(douyin.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
-			Accounts: s.store, Media: s.library, SecretKey: key}); err != nil {
+		platform := douyinapi.New(douyinapi.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret})
+		if dy, err = douyin.New(douyin.Config{Platform: platform, Accounts: s.store, Media: s.library, SecretKey: key}); err != nil {
 			return nil, err
 		}
 		switch sealed, err := dy.Seal(ctx); {
@@ -307,5 +308,5 @@ func exportsOf(cfg config.Config, db opened, blobs media.BlobStore) *admin.Expor
 			return snap, "sqlite", snap.Close, nil
 		}
 	}
-	return &admin.Exports{Open: open, Blobs: blobs}
+	return backupExports(open, blobs)
 }

@@ -8,7 +8,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Role names what a user may do; see Permission for what each allows.

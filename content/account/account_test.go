@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestPasswordHashing(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // TestPasswordHashesInFlightAreBounded: while every slot is held, a hash

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // Sign-in limits, counted in a sliding window in the database (so every

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // ListSessions returns the user's open sessions (expired ones are left

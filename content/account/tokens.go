@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // tokenPrefix marks API tokens, so a leaked one is recognisable (secret

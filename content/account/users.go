@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)

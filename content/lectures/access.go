@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Who may act on a session. Editing and submitting a session follow the

@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 // MaxReasonLength is the longest reason of an event change, in characters.

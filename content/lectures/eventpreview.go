@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // EventPreview is what an event change would do, before it is made: the

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Shanghai is the time zone sessions are announced in.

@@ -11,9 +11,9 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 // Registrations lists a session's registrations (names and notes) for

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/yinling-cms/yinling/internal/plain"
+	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
 // RegistrationStatus is where a registration stands.

@@ -8,7 +8,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/markdown"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // UserLookup finds users (account.Store has it).

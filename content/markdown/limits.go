@@ -3,7 +3,7 @@ package markdown
 import (
 	"strings"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // What one document may hold. goldmark's work grows faster than the text

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // TestHeadingIDsStayLinear: n identical headings try n numbers in all

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 const photo = "0123456789abcdefghjkmnpq"

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
 	"github.com/yinling-cms/yinling/internal/benchcorpus"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 )
 
 // longStories are n stories of 8 KB of text or more each (2,700

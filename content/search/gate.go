@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Gated lets at most Slots searches run in the index at once and queues

@@ -2,7 +2,8 @@
 // lectures, videos), and the editors' search over everything they may
 // see: the documents an index holds, the queries it answers, and the
 // checks a query passes before it reaches one. Implementations: the
-// embedded bleve index (content/search/bleveindex).
+// embedded bleve index (internal/bleveindex) and OpenSearch
+// (internal/opensearch).
 package search
 
 import (
@@ -12,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Doc is an item as the index holds it: its text as readers see it (the

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestCheckRefusesWhatNoReaderMeans(t *testing.T) {

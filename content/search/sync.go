@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Syncer keeps an index current with the store. Each instance keeps its

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 func newJob(key, entry string, next time.Time) syndication.Job {

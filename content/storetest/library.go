@@ -9,8 +9,8 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
 )
 

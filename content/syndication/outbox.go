@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // Channel delivers jobs to one place.

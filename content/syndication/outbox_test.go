@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )

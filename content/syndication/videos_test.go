@@ -8,7 +8,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 

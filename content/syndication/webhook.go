@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // Endpoint is a receiver of webhooks.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 )
 

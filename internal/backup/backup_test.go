@@ -22,7 +22,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/internal/testenv"

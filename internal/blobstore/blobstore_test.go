@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/media/blobtest"

@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
 )
 

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
 )
 

@@ -9,7 +9,7 @@ import (
 )
 
 // TestConformance runs the store suite on the MongoDB-protocol server of
-// the test environment (embedded FerretDB, or YINLING_TEST_MONGO_URI).
+// the test environment (the test FerretDB, or YINLING_TEST_MONGO_URI).
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		s := New(testenv.Database(t))

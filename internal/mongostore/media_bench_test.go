@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
 

@@ -1,8 +1,9 @@
-// Package mongostore keeps Yinling's documents in MongoDB (or the embedded
-// FerretDB) through the official driver. It implements the store interfaces
-// that content, content/account and media declare, and keeps driver types
-// out of them. It uses only what both MongoDB and FerretDB v1 do right:
-// single-document writes, simple filters and sorts, unique indexes.
+// Package mongostore keeps Yinling's documents in MongoDB (in tests, the
+// FerretDB of internal/testenv/testferret) through the official driver.
+// It implements the store interfaces that content, content/account and
+// media declare, and keeps driver types out of them. It uses only what
+// both MongoDB and FerretDB v1 do right: single-document writes, simple
+// filters and sorts, unique indexes.
 package mongostore
 
 import (
@@ -17,7 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Store is the database of one Yinling site.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/yinling-cms/yinling/internal/embedded"
 	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/testferret"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -25,7 +25,7 @@ func TestEnsureIndexesIsIdempotent(t *testing.T) {
 func TestEnsureIndexesAfterARestart(t *testing.T) {
 	dir := t.TempDir()
 	for i := 0; i < 3; i++ {
-		srv, err := embedded.Start(dir, nil)
+		srv, err := testferret.Start(dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

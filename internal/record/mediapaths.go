@@ -6,7 +6,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/markdown"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // MediaPaths is the rewrite both stores make once (the SQLite store's

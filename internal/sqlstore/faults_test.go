@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 func story(slug, body string) content.Story {

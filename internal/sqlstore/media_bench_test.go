@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/internal/ident"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // benchStories fills s with n stories of about 2,000 characters each; one

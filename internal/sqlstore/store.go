@@ -34,7 +34,7 @@ import (
 
 	"modernc.org/sqlite"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // FileName is the database file's name in the data folder.

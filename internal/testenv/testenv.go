@@ -2,9 +2,9 @@
 // S3-protocol server, each started once per test binary and shared, with a
 // fresh database and a fresh bucket for every test.
 //
-// By default it runs embedded FerretDB (in this process, behind the write
-// gate) and Versity S3 Gateway (installed with `go install` into a tools
-// folder outside our go.mod, started on loopback). YINLING_TEST_MONGO_URI
+// By default it runs FerretDB in this process, behind the write gate
+// (testferret), and Versity S3 Gateway (installed with `go install` into
+// a tools folder outside our go.mod, started on loopback). YINLING_TEST_MONGO_URI
 // and YINLING_TEST_S3_ENDPOINT / _ACCESS_KEY / _SECRET_KEY / _TLS point the
 // tests at servers of your own instead. A server that cannot be had fails
 // the test with a message that says how to get it; nothing is skipped.
@@ -25,7 +25,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
-	"github.com/yinling-cms/yinling/internal/embedded"
+	"github.com/yinling-cms/yinling/internal/testenv/testferret"
 )
 
 // env is the per-binary state. Tests share it; Main tears it down.
@@ -34,7 +34,7 @@ type env struct {
 	mongoURI  string
 	mongoCli  *mongo.Client
 	mongoErr  error
-	ferret    *embedded.Server
+	ferret    *testferret.Server
 
 	s3Once sync.Once
 	s3     S3Server
@@ -100,7 +100,7 @@ func (e *env) startMongo() {
 				e.mongoErr = err
 				return
 			}
-			e.ferret, err = embedded.Start(dir+"/ferretdb", nil)
+			e.ferret, err = testferret.Start(dir+"/ferretdb", nil)
 			if err != nil {
 				e.mongoErr = err
 				return
@@ -233,20 +233,20 @@ func (sw *switchable) restart(t testing.TB) {
 	sw.halt, sw.running = halt, true
 }
 
-// PrivateMongo starts an embedded database for this test alone, so the test
+// PrivateMongo starts a test FerretDB for this test alone, so the test
 // may stop it (to see how the server copes) and start it again on the same
 // folder and address; stop is idempotent and also runs when the test ends.
 // It returns a client connected to it.
 func PrivateMongo(t testing.TB) (client *mongo.Client, stop, restart func()) {
 	t.Helper()
 	dir := t.TempDir()
-	srv, err := embedded.Start(dir, nil)
+	srv, err := testferret.Start(dir, nil)
 	if err != nil {
-		t.Fatalf("testenv: start a private embedded database: %v", err)
+		t.Fatalf("testenv: start a private test FerretDB: %v", err)
 	}
 	addr := strings.TrimSuffix(strings.TrimPrefix(srv.URI, "mongodb://"), "/")
 	sw := &switchable{running: true, halt: func() { _ = srv.Close() }, launch: func() (func(), error) {
-		again, err := embedded.StartOn(dir, addr, nil)
+		again, err := testferret.StartOn(dir, addr, nil)
 		if err != nil {
 			return nil, err
 		}

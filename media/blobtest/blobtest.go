@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 )
 

@@ -6,27 +6,21 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // MaxRenewals is how many times Douyin renews a refresh token; after it a
 // person must authorise the account again (about every six months).
 const MaxRenewals = 5
 
-// Scopes the channel asks a person to grant.
-const Scopes = "video.create.bind,video.data.bind,video.list.bind"
-
 // AuthorizeURL is where a person grants the office's account to the app;
 // Douyin sends them back to redirect with ?code= and the state.
 func (d *Douyin) AuthorizeURL(redirect, state string) string {
-	q := url.Values{"client_key": {d.cfg.ClientKey}, "response_type": {"code"}, "scope": {Scopes}, "redirect_uri": {redirect}, "state": {state}}
-	return d.cfg.BaseURL + "/platform/oauth/connect/?" + q.Encode()
+	return d.cfg.Platform.AuthorizeURL(redirect, state)
 }
 
 // UseState records an OAuth state (checked by the caller: made for this
@@ -51,8 +45,7 @@ func (d *Douyin) Authorize(ctx context.Context, code string) (syndication.Accoun
 	if code = strings.TrimSpace(code); code == "" || len(code) > 200 {
 		return syndication.Account{}, fault.Fields(fault.FieldError{Field: "code", Message: "the code from Douyin's authorisation page is required"})
 	}
-	tok, err := d.oauth(ctx, PathAccessToken, url.Values{"client_key": {d.cfg.ClientKey}, "client_secret": {d.cfg.ClientSecret},
-		"code": {code}, "grant_type": {"authorization_code"}})
+	tok, err := oauth(d.cfg.Platform.AccessToken(ctx, code))
 	if err != nil {
 		return syndication.Account{}, err
 	}
@@ -118,14 +111,14 @@ func (d *Douyin) refresh(ctx context.Context, a syndication.Account, force bool)
 	}
 	b := a
 	if a.RefreshExpiresAt.Sub(now) < 5*24*time.Hour && a.Renewals < MaxRenewals {
-		tok, err := d.oauth(ctx, PathRenewRefresh, url.Values{"client_key": {d.cfg.ClientKey}, "refresh_token": {a.RefreshToken}})
+		tok, err := oauth(d.cfg.Platform.RenewRefreshToken(ctx, a.RefreshToken))
 		if err != nil {
 			return a, err
 		}
 		b.RefreshToken, b.RefreshExpiresAt, b.Renewals = tok.RefreshToken, now.Add(time.Duration(tok.ExpiresIn)*time.Second), a.Renewals+1
 	}
 	if force || !now.Add(time.Hour).Before(a.AccessExpiresAt) {
-		tok, err := d.oauth(ctx, PathRefreshToken, url.Values{"client_key": {d.cfg.ClientKey}, "grant_type": {"refresh_token"}, "refresh_token": {b.RefreshToken}})
+		tok, err := oauth(d.cfg.Platform.RefreshToken(ctx, b.RefreshToken))
 		if err != nil {
 			return a, err
 		}
@@ -144,25 +137,18 @@ func (d *Douyin) refresh(ctx context.Context, a syndication.Account, force bool)
 	return b, nil
 }
 
-// oauth posts a form to an OAuth path and returns the token data.
-func (d *Douyin) oauth(ctx context.Context, path string, form url.Values) (Token, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.cfg.BaseURL+path, strings.NewReader(form.Encode()))
+// oauth is an OAuth call's answer in the outbox's terms: a refusal that
+// waiting will not cure is final, for a person to authorise the account
+// again.
+func oauth(tok Token, err error) (Token, error) {
+	var api *APIError
+	if errors.As(err, &api) && (reauthorise[api.Code] || !api.Retryable()) {
+		return Token{}, syndication.Final(fmt.Errorf("the Douyin account must be authorised again: %w", err))
+	}
 	if err != nil {
-		return Token{}, fmt.Errorf("douyin: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var out Envelope[Token]
-	if err := d.do(req, &out); err != nil {
 		return Token{}, err
 	}
-	if err := check(out.Data.Status, out.Extra); err != nil {
-		var api *APIError
-		if errors.As(err, &api) && (reauthorise[api.Code] || !api.Retryable()) {
-			return Token{}, syndication.Final(fmt.Errorf("the Douyin account must be authorised again: %w", err))
-		}
-		return Token{}, err
-	}
-	return out.Data, nil
+	return tok, nil
 }
 
 // Expiry is what the admin shows of the account: when a person must

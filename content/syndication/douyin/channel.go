@@ -1,23 +1,17 @@
 package douyin
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
-	"net/http"
-	"net/url"
 	"path"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -37,15 +31,14 @@ type Accounts interface {
 
 // Config is what the channel is built from.
 type Config struct {
-	BaseURL      string // DefaultBaseURL when empty
-	ClientKey    string
-	ClientSecret string
-	Accounts     Accounts
+	// Platform is the Open Platform the channel talks to
+	// (internal/douyinapi; its stand-in in tests).
+	Platform Platform
+	Accounts Accounts
 	// SecretKey is the site's secret key (at least MinSecretKey bytes):
 	// the account's tokens are sealed at rest under a key derived from it.
 	SecretKey []byte
 	Media     Media
-	Client    *http.Client // nil: a 10-minute time-out per call
 	// ChunkAbove is the size above which a video goes up in parts
 	// (DefaultChunkAbove when zero; never more than 128 MB); PartSize the
 	// size of each (DefaultPartSize when zero, 5-100 MB).
@@ -65,10 +58,6 @@ type Douyin struct {
 
 // New makes the channel; it checks the part sizes.
 func New(cfg Config) (*Douyin, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = DefaultBaseURL
-	}
-	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.ChunkAbove == 0 {
 		cfg.ChunkAbove = DefaultChunkAbove
 	}
@@ -77,9 +66,6 @@ func New(cfg Config) (*Douyin, error) {
 	}
 	if cfg.ChunkAbove > 128<<20 || cfg.PartSize < MinPartSize || cfg.PartSize > MaxPartSize {
 		return nil, fmt.Errorf("douyin: parts of %d bytes above %d: parts are 5-100 MB, and a video above 128 MB must go in parts", cfg.PartSize, cfg.ChunkAbove)
-	}
-	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: 10 * time.Minute}
 	}
 	if cfg.ReviewPoll == 0 {
 		cfg.ReviewPoll = time.Minute
@@ -90,6 +76,9 @@ func New(cfg Config) (*Douyin, error) {
 	s, err := newSealer(cfg.SecretKey)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Platform == nil {
+		return nil, errors.New("douyin: no Platform to talk to")
 	}
 	return &Douyin{cfg: cfg, accounts: sealedAccounts{cfg.Accounts, s}}, nil
 }
@@ -155,18 +144,13 @@ func (d *Douyin) Deliver(ctx context.Context, run *syndication.Run) (syndication
 			if err := run.Record(ctx, StepCreating, ""); err != nil {
 				return syndication.Outcome{}, err
 			}
-			req := CreateRequest{VideoID: videoID, Text: text, CustomCover: coverID}
+			p := VideoPost{VideoID: videoID, Text: text, CoverImage: coverID}
 			if coverID == "" && post.CoverAtMS > 0 {
-				req.CoverTsp = float64(post.CoverAtMS) / 1000
+				p.CoverTsp = float64(post.CoverAtMS) / 1000
 			}
-			var out Envelope[CreateData]
-			if err := d.call(ctx, acct, http.MethodPost, PathCreate, nil, jsonBody(req), "application/json", &out); err != nil {
+			if itemID, err = d.cfg.Platform.CreateVideo(ctx, acct, p); err != nil {
 				return syndication.Outcome{}, d.classify(ctx, acct, err)
 			}
-			if err := check(out.Data.Status, out.Extra); err != nil {
-				return syndication.Outcome{}, d.classify(ctx, acct, err)
-			}
-			itemID = out.Data.ItemID
 		}
 		if err := run.Record(ctx, StepItemID, itemID); err != nil {
 			return syndication.Outcome{}, err
@@ -178,14 +162,11 @@ func (d *Douyin) Deliver(ctx context.Context, run *syndication.Run) (syndication
 // review looks at the post once: done when review ended in public, a
 // final error when refused, later while under review.
 func (d *Douyin) review(ctx context.Context, acct syndication.Account, itemID string) (syndication.Outcome, error) {
-	var out Envelope[ItemsData]
-	if err := d.call(ctx, acct, http.MethodPost, PathVideoData, nil, jsonBody(map[string][]string{"item_ids": {itemID}}), "application/json", &out); err != nil {
+	list, err := d.cfg.Platform.VideoData(ctx, acct, []string{itemID})
+	if err != nil {
 		return syndication.Outcome{}, d.classify(ctx, acct, err)
 	}
-	if err := check(out.Data.Status, out.Extra); err != nil {
-		return syndication.Outcome{}, d.classify(ctx, acct, err)
-	}
-	for _, it := range out.Data.List {
+	for _, it := range list {
 		if it.ItemID != itemID {
 			continue
 		}
@@ -205,23 +186,19 @@ func (d *Douyin) review(ctx context.Context, acct syndication.Account, itemID st
 func (d *Douyin) findPost(ctx context.Context, acct syndication.Account, text string, since time.Time) (*Item, error) {
 	cursor := int64(0)
 	for range 10 { // the newest 100 posts
-		var out Envelope[ItemsData]
-		q := url.Values{"cursor": {strconv.FormatInt(cursor, 10)}, "count": {"10"}}
-		if err := d.call(ctx, acct, http.MethodGet, PathVideoList, q, nil, "", &out); err != nil {
+		page, err := d.cfg.Platform.VideoList(ctx, acct, cursor, 10)
+		if err != nil {
 			return nil, err
 		}
-		if err := check(out.Data.Status, out.Extra); err != nil {
-			return nil, err
-		}
-		for _, it := range out.Data.List {
+		for _, it := range page.List {
 			if it.Title == text && int64(it.CreateTime) >= since.Add(-time.Minute).Unix() {
 				return &it, nil
 			}
 		}
-		if !out.Data.HasMore {
+		if !page.HasMore {
 			return nil, nil
 		}
-		cursor = int64(out.Data.Cursor)
+		cursor = page.Cursor
 	}
 	return nil, nil
 }
@@ -256,46 +233,45 @@ func (d *Douyin) upload(ctx context.Context, run *syndication.Run, acct syndicat
 		}
 		return "", err
 	}
-	var up Envelope[UploadData]
+	var videoID string
 	if a.Size <= d.cfg.ChunkAbove {
-		if err := d.sendPart(ctx, acct, PathUpload, nil, a, 0, a.Size, &up); err != nil {
-			return "", err
-		}
-	} else if err := d.uploadParts(ctx, run, acct, a, &up); err != nil {
+		err = d.sendFile(ctx, a, 0, a.Size, func(body io.Reader) (err error) {
+			videoID, err = d.cfg.Platform.UploadVideo(ctx, acct, videoName(a), body)
+			return err
+		})
+	} else {
+		videoID, err = d.uploadParts(ctx, run, acct, a)
+	}
+	if err != nil {
 		return "", err
 	}
-	if err := check(up.Data.Status, up.Extra); err != nil {
-		return "", err
-	}
-	if up.Data.Video.VideoID == "" {
+	if videoID == "" {
 		return "", errors.New("douyin: the upload answered no video_id")
 	}
-	if err := run.Record(ctx, StepVideoID, up.Data.Video.VideoID); err != nil {
+	if err := run.Record(ctx, StepVideoID, videoID); err != nil {
 		return "", err
 	}
-	return up.Data.Video.VideoID, run.Forget(ctx, StepUploadID, StepParts)
+	return videoID, run.Forget(ctx, StepUploadID, StepParts)
 }
 
-func (d *Douyin) uploadParts(ctx context.Context, run *syndication.Run, acct syndication.Account, a media.Asset, done *Envelope[UploadData]) error {
+// uploadParts sends the video in parts, resuming after those sent, and
+// returns its id.
+func (d *Douyin) uploadParts(ctx context.Context, run *syndication.Run, acct syndication.Account, a media.Asset) (string, error) {
 	j := run.Job()
 	uploadID, ok := j.StepValue(StepUploadID)
 	if ok && d.cfg.Clock().Sub(j.StepAt(StepUploadID)) > 110*time.Minute { // valid two hours
 		uploadID, ok = "", false
 		if err := run.Forget(ctx, StepUploadID, StepParts); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if !ok {
-		var init Envelope[PartInitData]
-		if err := d.call(ctx, acct, http.MethodPost, PathPartInit, nil, jsonBody(struct{}{}), "application/json", &init); err != nil {
-			return err
+		var err error
+		if uploadID, err = d.cfg.Platform.StartParts(ctx, acct); err != nil {
+			return "", err
 		}
-		if err := check(init.Data.Status, init.Extra); err != nil {
-			return err
-		}
-		uploadID = init.Data.UploadID
 		if err := run.Record(ctx, StepUploadID, uploadID); err != nil {
-			return err
+			return "", err
 		}
 	}
 	cur := run.Job()
@@ -304,25 +280,23 @@ func (d *Douyin) uploadParts(ctx context.Context, run *syndication.Run, acct syn
 	total := int((a.Size + d.cfg.PartSize - 1) / d.cfg.PartSize)
 	for n := partsDone + 1; n <= total; n++ {
 		off := int64(n-1) * d.cfg.PartSize
-		q := url.Values{"upload_id": {uploadID}, "part_number": {strconv.Itoa(n)}}
-		var out Envelope[Status]
-		if err := d.sendPart(ctx, acct, PathPartUpload, q, a, off, min(d.cfg.PartSize, a.Size-off), &out); err != nil {
-			return err
-		}
-		if err := check(out.Data, out.Extra); err != nil {
+		err := d.sendFile(ctx, a, off, min(d.cfg.PartSize, a.Size-off), func(body io.Reader) error {
+			return d.cfg.Platform.UploadPart(ctx, acct, uploadID, n, videoName(a), body)
+		})
+		if err != nil {
 			var api *APIError
 			if errors.As(err, &api) && !api.TokenExpired() && !reauthorise[api.Code] {
 				// A refused part is sent again on the next attempt: parts
 				// are kept by number, so resending one replaces it.
-				return fmt.Errorf("douyin: part %d of %d refused: %w", n, total, partRefused{err})
+				return "", fmt.Errorf("douyin: part %d of %d refused: %w", n, total, partRefused{err})
 			}
-			return err
+			return "", err
 		}
 		if err := run.Record(ctx, StepParts, strconv.Itoa(n)); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return d.call(ctx, acct, http.MethodPost, PathPartComplete, url.Values{"upload_id": {uploadID}}, jsonBody(struct{}{}), "application/json", done)
+	return d.cfg.Platform.CompleteParts(ctx, acct, uploadID)
 }
 
 // uploadCover sends the cover image (upload_image, field image) and
@@ -335,51 +309,37 @@ func (d *Douyin) uploadCover(ctx context.Context, run *syndication.Run, acct syn
 		}
 		return "", err
 	}
-	var out Envelope[ImageData]
-	if err := d.sendFile(ctx, acct, PathUploadImage, nil, "image", "cover"+path.Ext(a.Filename), a, 0, a.Size, &out); err != nil {
+	var imageID string
+	err = d.sendFile(ctx, a, 0, a.Size, func(body io.Reader) (err error) {
+		imageID, err = d.cfg.Platform.UploadImage(ctx, acct, "cover"+path.Ext(a.Filename), body)
+		return err
+	})
+	if err != nil {
 		return "", err
 	}
-	if err := check(out.Data.Status, out.Extra); err != nil {
-		return "", err
-	}
-	if out.Data.Image.ImageID == "" {
+	if imageID == "" {
 		return "", errors.New("douyin: the cover upload answered no image_id")
 	}
-	return out.Data.Image.ImageID, run.Record(ctx, StepCoverID, out.Data.Image.ImageID)
+	return imageID, run.Record(ctx, StepCoverID, imageID)
 }
 
-// sendPart streams bytes [off, off+n) of the video as the multipart
-// field "video".
-func (d *Douyin) sendPart(ctx context.Context, acct syndication.Account, path string, q url.Values, a media.Asset, off, n int64, out any) error {
-	name := "video.mp4"
+// videoName is the file name a video goes up as.
+func videoName(a media.Asset) string {
 	if a.ContentType == "video/webm" {
-		name = "video.webm"
+		return "video.webm"
 	}
-	return d.sendFile(ctx, acct, path, q, "video", name, a, off, n, out)
+	return "video.mp4"
 }
 
-// sendFile streams bytes [off, off+n) of the asset as the multipart
-// field, straight from the object store.
-func (d *Douyin) sendFile(ctx context.Context, acct syndication.Account, path string, q url.Values, field, name string, a media.Asset, off, n int64, out any) error {
+// sendFile opens bytes [off, off+n) of the asset in the object store and
+// hands them to send, which streams them to the platform.
+func (d *Douyin) sendFile(ctx context.Context, a media.Asset, off, n int64, send func(io.Reader) error) error {
 	src, err := d.cfg.Media.Open(ctx, a, off, n)
 	if err != nil {
 		return fmt.Errorf("douyin: read the video from the object store: %w", err)
 	}
 	defer src.Close()
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		part, err := mw.CreateFormFile(field, name)
-		if err == nil {
-			_, err = io.Copy(part, io.LimitReader(src, n))
-		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	defer pr.Close()
-	return d.call(ctx, acct, http.MethodPost, path, q, pr, mw.FormDataContentType(), out)
+	return send(io.LimitReader(src, n))
 }
 
 // partRefused hides a part's API error from classify, so that it is
@@ -387,45 +347,3 @@ func (d *Douyin) sendFile(ctx context.Context, acct syndication.Account, path st
 type partRefused struct{ err error }
 
 func (p partRefused) Error() string { return p.err.Error() }
-
-func jsonBody(v any) io.Reader {
-	b, _ := json.Marshal(v)
-	return bytes.NewReader(b)
-}
-
-// call makes one API call with the account's token (header access-token,
-// open_id in the query) and decodes the envelope into out.
-func (d *Douyin) call(ctx context.Context, acct syndication.Account, method, path string, q url.Values, body io.Reader, ctype string, out any) error {
-	if q == nil {
-		q = url.Values{}
-	}
-	q.Set("open_id", acct.OpenID)
-	req, err := http.NewRequestWithContext(ctx, method, d.cfg.BaseURL+path+"?"+q.Encode(), body)
-	if err != nil {
-		return fmt.Errorf("douyin: %w", err)
-	}
-	req.Header.Set("access-token", acct.AccessToken)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	return d.do(req, out)
-}
-
-func (d *Douyin) do(req *http.Request, out any) error {
-	resp, err := d.cfg.Client.Do(req)
-	if err != nil {
-		return fmt.Errorf("douyin: %s: %w", req.URL.Path, redact.Error(err))
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return fmt.Errorf("douyin: %s: read the answer: %w", req.URL.Path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("douyin: %s answered %s", req.URL.Path, resp.Status)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return fmt.Errorf("douyin: %s: the answer is not the documented JSON: %w", req.URL.Path, err)
-	}
-	return nil
-}

@@ -15,9 +15,10 @@ import (
 
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
-	"github.com/yinling-cms/yinling/content/syndication/douyin/douyintest"
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
@@ -49,9 +50,10 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { _ = disk.Close() })
 	f.lib = &media.Library{Blobs: disk, Assets: f.store, MaxSize: 1 << 30, TempDir: t.TempDir()}
-	f.ch, err = douyin.New(douyin.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
+	f.ch, err = douyin.New(douyin.Config{Platform: douyinapi.New(douyinapi.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
+		Client: &http.Client{Timeout: 2 * time.Second}}),
 		Accounts: f.store, Media: f.lib, ChunkAbove: 6 << 20, PartSize: douyin.MinPartSize, ReviewPoll: time.Millisecond,
-		Client: &http.Client{Timeout: 2 * time.Second}, SecretKey: testKey})
+		SecretKey: testKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestASmallVideoIsPostedWithItsCaptionAndCoverFrame(t *testing.T) {
 	if item, _ := j.StepValue(douyin.StepItemID); item != p.ItemID {
 		t.Fatalf("steps %+v", j.Steps)
 	}
-	if f.douyin.Calls(douyin.PathPartInit) != 0 {
+	if f.douyin.Calls(douyinapi.PathPartInit) != 0 {
 		t.Fatal("a small video went up in parts")
 	}
 }
@@ -146,9 +148,9 @@ func TestASmallVideoIsPostedWithItsCaptionAndCoverFrame(t *testing.T) {
 func TestABigVideoGoesUpInPartsThroughFailures(t *testing.T) {
 	f := newFixture(t)
 	a := f.video(16 << 20)
-	f.douyin.Fail(douyin.PathPartUpload, douyintest.Status503, douyintest.RefuseParam, douyintest.Hang)
-	f.douyin.Fail(douyin.PathPartComplete, douyintest.ExpireToken)
-	f.douyin.Fail(douyin.PathCreate, douyintest.Busy)
+	f.douyin.Fail(douyinapi.PathPartUpload, douyintest.Status503, douyintest.RefuseParam, douyintest.Hang)
+	f.douyin.Fail(douyinapi.PathPartComplete, douyintest.ExpireToken)
+	f.douyin.Fail(douyinapi.PathCreate, douyintest.Busy)
 	f.post(a, "e1")
 	j := f.settle("e1")
 	if j.State != syndication.Done {
@@ -180,8 +182,8 @@ func TestABigVideoGoesUpInPartsThroughFailures(t *testing.T) {
 	if j.Attempts < 4 {
 		t.Fatalf("%d failed attempts recorded, want the 5 failures' worth (some share an attempt)", j.Attempts)
 	}
-	if f.douyin.Calls(douyin.PathPartInit) != 1 {
-		t.Fatalf("the part upload started %d times; a retry must resume it", f.douyin.Calls(douyin.PathPartInit))
+	if f.douyin.Calls(douyinapi.PathPartInit) != 1 {
+		t.Fatalf("the part upload started %d times; a retry must resume it", f.douyin.Calls(douyinapi.PathPartInit))
 	}
 }
 
@@ -190,12 +192,12 @@ func TestABigVideoGoesUpInPartsThroughFailures(t *testing.T) {
 // the account's list instead of posting again.
 func TestACreateDoneButUnansweredIsFoundNotRepeated(t *testing.T) {
 	f := newFixture(t)
-	f.douyin.Fail(douyin.PathCreate, douyintest.DoThenDrop)
+	f.douyin.Fail(douyinapi.PathCreate, douyintest.DoThenDrop)
 	f.post(f.video(1<<20), "e1")
 	j := f.settle("e1")
 	p := f.onePost()
-	if j.State != syndication.Done || f.douyin.Calls(douyin.PathCreate) != 1 {
-		t.Fatalf("job %+v after %d creates", j, f.douyin.Calls(douyin.PathCreate))
+	if j.State != syndication.Done || f.douyin.Calls(douyinapi.PathCreate) != 1 {
+		t.Fatalf("job %+v after %d creates", j, f.douyin.Calls(douyinapi.PathCreate))
 	}
 	if item, _ := j.StepValue(douyin.StepItemID); item != p.ItemID {
 		t.Fatalf("the found post %q is not the one made %q", item, p.ItemID)
@@ -208,7 +210,7 @@ func TestACreateDoneButUnansweredIsFoundNotRepeated(t *testing.T) {
 func TestAnUncertainCreateWaitsForAPersonWhenTheListIsGone(t *testing.T) {
 	f := newFixture(t)
 	f.douyin.ListGone = true
-	f.douyin.Fail(douyin.PathCreate, douyintest.Hang)
+	f.douyin.Fail(douyinapi.PathCreate, douyintest.Hang)
 	f.post(f.video(1<<20), "e1")
 	j := f.settle("e1")
 	if j.State != syndication.WaitingPerson || !strings.Contains(j.Note, "抖音") || len(f.douyin.Posts()) != 0 {
@@ -233,8 +235,8 @@ func TestTokensAreRefreshedRenewedAndTheirEndShown(t *testing.T) {
 		t.Fatalf("with an expired access token: %+v", j)
 	}
 	a, err := f.ch.Account(ctx)
-	if err != nil || f.douyin.Calls(douyin.PathRefreshToken) != 1 || a.Version < 2 {
-		t.Fatalf("after the refresh: %+v, %v, %d refreshes", a, err, f.douyin.Calls(douyin.PathRefreshToken))
+	if err != nil || f.douyin.Calls(douyinapi.PathRefreshToken) != 1 || a.Version < 2 {
+		t.Fatalf("after the refresh: %+v, %v, %d refreshes", a, err, f.douyin.Calls(douyinapi.PathRefreshToken))
 	}
 	e := douyin.ExpiryOf(a, time.Now())
 	if e.RenewalsLeft != 5 || e.Warn || time.Until(e.ReauthorizeBy) < 170*24*time.Hour {
@@ -324,8 +326,9 @@ func TestTheTokensAreSealedAtRest(t *testing.T) {
 
 	// Another secret key: nothing to read; the job says what to do; a new
 	// authorisation replaces the record.
-	other, err := douyin.New(douyin.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
-		Accounts: f.store, Media: f.lib, SecretKey: bytes.Repeat([]byte("x"), 32), Client: &http.Client{Timeout: 2 * time.Second}})
+	other, err := douyin.New(douyin.Config{Platform: douyinapi.New(douyinapi.Config{BaseURL: f.douyin.URL, ClientKey: f.douyin.ClientKey, ClientSecret: f.douyin.ClientSecret,
+		Client: &http.Client{Timeout: 2 * time.Second}}),
+		Accounts: f.store, Media: f.lib, SecretKey: bytes.Repeat([]byte("x"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

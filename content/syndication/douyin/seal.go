@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // MinSecretKey is the shortest secret key the tokens are sealed under.

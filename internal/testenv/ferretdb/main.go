@@ -1,6 +1,6 @@
 // Command ferretdb runs the test environment's MongoDB-protocol server
-// (FerretDB v1 on SQLite behind the write gate, internal/embedded) on its
-// own, for measuring the Mongo store with cmd/yinling-bench:
+// (FerretDB v1 on SQLite behind the write gate, internal/testenv/testferret)
+// on its own, for measuring the Mongo store with cmd/yinling-bench:
 //
 //	go run ./internal/testenv/ferretdb -dir /tmp/ferret -addr 127.0.0.1:27018
 //	go run ./cmd/yinling-bench -mongo-uri mongodb://127.0.0.1:27018/ -stories 1000
@@ -15,7 +15,7 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/yinling-cms/yinling/internal/embedded"
+	"github.com/yinling-cms/yinling/internal/testenv/testferret"
 )
 
 func main() {
@@ -26,7 +26,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "ferretdb: -dir is required")
 		os.Exit(2)
 	}
-	srv, err := embedded.StartOn(*dir, *addr, nil)
+	srv, err := testferret.StartOn(*dir, *addr, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
 		os.Exit(1)

@@ -2,9 +2,9 @@
 // test run asks for: the embedded SQLite store on a file in the test's own
 // folder (the default, as `yinling serve` runs without a MongoDB URI), or
 // with YINLING_TEST_STORE=mongo the Mongo store on a fresh database of the
-// test environment's MongoDB-protocol server (embedded FerretDB, or
-// YINLING_TEST_MONGO_URI). `.ci/run` runs the API and command suites both
-// ways.
+// test environment's MongoDB-protocol server (the test FerretDB,
+// testferret, or YINLING_TEST_MONGO_URI). `.ci/run` runs the API and
+// command suites both ways.
 package teststore
 
 import (

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 )
 
 // The relevance floor: testdata/relevance.json holds 50 stories written

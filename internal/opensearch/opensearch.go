@@ -21,8 +21,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/internal/fault"
-	"github.com/yinling-cms/yinling/internal/redact"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // Index is an OpenSearch index.

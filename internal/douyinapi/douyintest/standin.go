@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
 )
 
 // Failure is what the stand-in does instead of answering a request.
@@ -97,17 +98,17 @@ func New() *Server {
 		partSizes: map[string]map[int]int64{}, partHash: map[string]map[int][]byte{}, videos: map[string]Video{}, images: map[string]int64{}, calls: map[string]int{},
 		closing: make(chan struct{})}
 	mux := http.NewServeMux()
-	mux.HandleFunc(douyin.PathAccessToken, s.accessToken)
-	mux.HandleFunc(douyin.PathRefreshToken, s.refreshToken)
-	mux.HandleFunc(douyin.PathRenewRefresh, s.renewRefresh)
-	mux.HandleFunc(douyin.PathUpload, s.authed(s.upload))
-	mux.HandleFunc(douyin.PathUploadImage, s.authed(s.uploadImage))
-	mux.HandleFunc(douyin.PathPartInit, s.authed(s.partInit))
-	mux.HandleFunc(douyin.PathPartUpload, s.authed(s.partUpload))
-	mux.HandleFunc(douyin.PathPartComplete, s.authed(s.partComplete))
-	mux.HandleFunc(douyin.PathCreate, s.authed(s.create))
-	mux.HandleFunc(douyin.PathVideoData, s.authed(s.videoData))
-	mux.HandleFunc(douyin.PathVideoList, s.authed(s.videoList))
+	mux.HandleFunc(douyinapi.PathAccessToken, s.accessToken)
+	mux.HandleFunc(douyinapi.PathRefreshToken, s.refreshToken)
+	mux.HandleFunc(douyinapi.PathRenewRefresh, s.renewRefresh)
+	mux.HandleFunc(douyinapi.PathUpload, s.authed(s.upload))
+	mux.HandleFunc(douyinapi.PathUploadImage, s.authed(s.uploadImage))
+	mux.HandleFunc(douyinapi.PathPartInit, s.authed(s.partInit))
+	mux.HandleFunc(douyinapi.PathPartUpload, s.authed(s.partUpload))
+	mux.HandleFunc(douyinapi.PathPartComplete, s.authed(s.partComplete))
+	mux.HandleFunc(douyinapi.PathCreate, s.authed(s.create))
+	mux.HandleFunc(douyinapi.PathVideoData, s.authed(s.videoData))
+	mux.HandleFunc(douyinapi.PathVideoList, s.authed(s.videoList))
 	s.Server = httptest.NewServer(s.inject(mux))
 	return s
 }
@@ -249,7 +250,7 @@ func (s *Server) issue(w http.ResponseWriter, refreshToken string) {
 		s.refresh[refreshToken] = time.Now().Add(30 * 24 * time.Hour)
 	}
 	answer(w, map[string]any{"access_token": acc, "expires_in": 1296000, "open_id": s.OpenID, "refresh_token": refreshToken,
-		"refresh_expires_in": int64(time.Until(s.refresh[refreshToken]).Seconds()), "scope": douyin.Scopes}, 0, "")
+		"refresh_expires_in": int64(time.Until(s.refresh[refreshToken]).Seconds()), "scope": douyinapi.Scopes}, 0, "")
 }
 
 func (s *Server) form(w http.ResponseWriter, r *http.Request) bool {
@@ -453,7 +454,7 @@ func (s *Server) partComplete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	var req douyin.CreateRequest
+	var req douyinapi.CreateRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		answer(w, map[string]any{}, 2100005, "参数不合法")
 		return

@@ -9,7 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/longbridgeapp/opencc"
-	"github.com/yinling-cms/yinling/content/search/zhseg"
+	"github.com/yinling-cms/yinling/internal/zhseg"
 	"golang.org/x/text/unicode/norm"
 )
 

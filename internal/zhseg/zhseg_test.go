@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/go-ego/gse"
-	"github.com/yinling-cms/yinling/content/search/zhseg"
 	"github.com/yinling-cms/yinling/internal/benchcorpus"
+	"github.com/yinling-cms/yinling/internal/zhseg"
 )
 
 // texts are what the check cuts: the search relevance fixture's stories

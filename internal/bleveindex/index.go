@@ -36,7 +36,7 @@ import (
 	"github.com/mozillazg/go-pinyin"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Index is a bleve index in a folder.

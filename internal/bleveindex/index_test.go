@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 )
 
 var day = time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)

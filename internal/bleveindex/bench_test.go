@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/bleveindex"
 	"github.com/yinling-cms/yinling/internal/benchcorpus"
+	"github.com/yinling-cms/yinling/internal/bleveindex"
 )
 
 // benchStory is story k of cmd/yinling-bench's corpus as the index

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/search"
-	"github.com/yinling-cms/yinling/content/search/opensearch"
-	"github.com/yinling-cms/yinling/internal/fault"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/opensearch"
 )
 
 type exchange struct {

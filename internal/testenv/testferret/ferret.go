@@ -1,7 +1,11 @@
-// Package embedded runs the MongoDB-protocol server that Yinling uses when no
-// MongoDB URI is configured: FerretDB v1 on its SQLite backend, inside this
-// process, behind a write gate that makes single-document writes atomic.
-package embedded
+// Package testferret is the tests' MongoDB-protocol server: FerretDB v1
+// on its SQLite backend, inside the test process, behind a write gate
+// that makes single-document writes atomic (as MongoDB's are, and as the
+// Mongo store relies on). It is for tests only (testenv starts it, and
+// internal/testenv/ferretdb runs it alone for benchmarks): it is not in
+// the yinling binary, whose embedded default is SQLite used directly
+// (internal/sqlstore), and production runs a real MongoDB.
+package testferret
 
 import (
 	"context"
@@ -16,7 +20,7 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
-// Server is a running embedded database.
+// Server is a running test FerretDB.
 type Server struct {
 	// URI is the MongoDB connection string clients use (it points at the
 	// write gate, never at FerretDB directly).
@@ -38,11 +42,11 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 // the address its clients know is found again by their drivers).
 func StartOn(dir, addr string, logger *slog.Logger) (*Server, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("embedded database: %w", err)
+		return nil, fmt.Errorf("test FerretDB: %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("embedded database: %w", err)
+		return nil, fmt.Errorf("test FerretDB: %w", err)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -65,7 +69,7 @@ func StartOn(dir, addr string, logger *slog.Logger) (*Server, error) {
 		Logger: logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("embedded database: %w", err)
+		return nil, fmt.Errorf("test FerretDB: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -77,7 +81,7 @@ func StartOn(dir, addr string, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		cancel()
 		<-done
-		return nil, fmt.Errorf("embedded database: %w", err)
+		return nil, fmt.Errorf("test FerretDB: %w", err)
 	}
 	gate, err := NewGate(addr, u.Host)
 	if err != nil {
@@ -101,7 +105,7 @@ func (s *Server) Close() error {
 	select {
 	case <-s.done:
 	case <-time.After(10 * time.Second):
-		err = errors.Join(err, errors.New("embedded database: did not stop within 10s"))
+		err = errors.Join(err, errors.New("test FerretDB: did not stop within 10s"))
 	}
 	return err
 }
