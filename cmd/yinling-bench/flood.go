@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -39,16 +38,11 @@ func runFlood(ctx context.Context, args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "yinling-bench-flood-*")
+	tmp, cleanup, err := workspace(ctx, &o, "yinling-bench-flood-*")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if o.binary == "" {
-		if o.binary, err = build(ctx, tmp); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	srv, err := startServer(ctx, o, tmp)
 	if err != nil {
 		return err

@@ -104,16 +104,11 @@ func run(ctx context.Context, args []string) error {
 		}
 		o.sizes = append(o.sizes, n)
 	}
-	tmp, err := os.MkdirTemp("", "yinling-bench-*")
+	tmp, cleanup, err := workspace(ctx, &o, "yinling-bench-*")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if o.binary == "" {
-		if o.binary, err = build(ctx, tmp); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	srv, err := startServer(ctx, o, tmp)
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -31,16 +30,11 @@ func runRegistrations(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "yinling-bench-*")
+	tmp, cleanup, err := workspace(ctx, &o, "yinling-bench-*")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if o.binary == "" {
-		if o.binary, err = build(ctx, tmp); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	o.extraEnv = []string{fmt.Sprintf("YINLING_REGISTRATION_LIMIT=%d", *n**rounds+10)}
 	srv, err := startServer(ctx, o, tmp)
 	if err != nil {

@@ -44,16 +44,11 @@ func runSearch(ctx context.Context, args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "yinling-bench-search-*")
+	tmp, cleanup, err := workspace(ctx, &o, "yinling-bench-search-*")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if o.binary == "" {
-		if o.binary, err = build(ctx, tmp); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	srv, err := startServer(ctx, o, tmp)
 	if err != nil {
 		return err

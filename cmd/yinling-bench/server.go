@@ -26,6 +26,24 @@ type server struct {
 	http  *http.Client
 }
 
+// workspace makes a temporary folder (named from pattern) for a run's
+// data and, unless -binary named one, builds the yinling binary into it;
+// cleanup removes the folder.
+func workspace(ctx context.Context, o *options, pattern string) (tmp string, cleanup func(), err error) {
+	tmp, err = os.MkdirTemp("", pattern)
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	if o.binary == "" {
+		if o.binary, err = build(ctx, tmp); err != nil {
+			cleanup()
+			return "", nil, err
+		}
+	}
+	return tmp, cleanup, nil
+}
+
 func build(ctx context.Context, dir string) (string, error) {
 	out := filepath.Join(dir, "yinling")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/yinling")
