@@ -69,16 +69,10 @@ func (h *handlers) registration(c *fiber.Ctx) error { return h.registrationPage(
 func (h *handlers) confirmCancel(c *fiber.Ctx) error { return h.registrationPage(c, true) }
 
 func (h *handlers) registrationPage(c *fiber.Ctx, confirming bool) error {
-	typed := strings.Clone(c.Params("code"))
-	code, ok := lectures.NormalizeCode(typed)
-	if !ok {
-		return h.lookupFailed(c, typed, fault.New(fault.NotFound, "not a code"))
+	view, answered := h.codeInPath(c)
+	if view == nil {
+		return answered
 	}
-	r, l, pos, err := h.lookup(c, code)
-	if err != nil {
-		return h.lookupFailed(c, typed, err)
-	}
-	view := registrationView(code, r, l, pos, time.Now())
 	view.Confirming = confirming
 	p := h.base(c, "我的报名")
 	if confirming && view.CanCancel {
@@ -97,16 +91,12 @@ func (h *handlers) cancel(c *fiber.Ctx) error {
 		return h.errorPage(c, fiber.StatusForbidden, "报名没有取消",
 			"取消报名要在本站的报名页面上确认。请打开报名成功时的链接，或在本站输入报名码后再取消；也可以致电办公室。")
 	}
-	typed := strings.Clone(c.Params("code"))
-	code, ok := lectures.NormalizeCode(typed)
-	if !ok {
-		return h.lookupFailed(c, typed, fault.New(fault.NotFound, "not a code"))
+	view, answered := h.codeInPath(c)
+	if view == nil {
+		return answered
 	}
-	r, l, pos, err := h.lookup(c, code)
-	if err != nil {
-		return h.lookupFailed(c, typed, err)
-	}
-	if registrationView(code, r, l, pos, time.Now()).CanCancel {
+	code := view.Code
+	if view.CanCancel {
 		if _, err := h.d.Lectures.CancelByCode(c.UserContext(), code); err != nil {
 			return h.failed(c, err)
 		}
@@ -115,6 +105,22 @@ func (h *handlers) cancel(c *fiber.Ctx) error {
 		}
 	}
 	return c.Redirect("/registrations/"+code, fiber.StatusSeeOther)
+}
+
+// codeInPath finds the registration whose code is the path's {code},
+// read as readers type it, through lookup. When there is none it answers
+// the reader (lookupFailed) and gives a nil view with that answer's error.
+func (h *handlers) codeInPath(c *fiber.Ctx) (*themes.RegistrationView, error) {
+	typed := strings.Clone(c.Params("code"))
+	code, ok := lectures.NormalizeCode(typed)
+	if !ok {
+		return nil, h.lookupFailed(c, typed, fault.New(fault.NotFound, "not a code"))
+	}
+	r, l, pos, err := h.lookup(c, code)
+	if err != nil {
+		return nil, h.lookupFailed(c, typed, err)
+	}
+	return registrationView(code, r, l, pos, time.Now()), nil
 }
 
 // lookup finds a registration by its code, counted against the address's
