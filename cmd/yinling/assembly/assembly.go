@@ -142,9 +142,18 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		return nil, err
 	}
 	s.Previews = content.NewPreviews(previewKey, opts.Clock)
+	// The domain tells of every change readers see through one notifier:
+	// it raises the shared counter (other instances' caches look at it
+	// every second) and tells this instance's read cache at once.
+	var cache *readcache.Cache
+	var changes content.ChangeNotifier = db
+	if !opts.NoReadCache {
+		cache = readcache.New(db, cfg.ReadCacheMB<<20)
+		changes = liveChanges{db, cache}
+	}
 	s.Locks = content.NewLocks(db, db, opts.Clock)
 	cursors := content.NewCursors(key)
-	columns := content.NewColumns(db, stores.Kinds.Stories, db, db, nil)
+	columns := content.NewColumns(db, stores.Kinds.Stories, db, changes, nil)
 	if err := columns.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed the columns: %w", err)
 	}
@@ -165,7 +174,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	if err := s.wireSyndication(ctx, cfg, opts); err != nil {
 		return nil, err
 	}
-	wf := content.WorkflowConfig{Changes: db, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
+	wf := content.WorkflowConfig{Changes: changes, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
 		Events: &syndication.Lifecycle{Outbox: s.Syndication.Outbox, Webhooks: s.Syndication.Webhooks, BaseURL: cfg.BaseURL}}
 	s.Stories = content.NewStories(content.StoriesConfig{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
 		WorkflowConfig: wf})
@@ -192,21 +201,17 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		s.Search = &search.Deferred{}
 		index = s.Search
 	}
-	var changes readcache.ChangeCounter = db
-	if opts.NoReadCache {
-		changes = nil
-	}
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports},
-		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, ReadCacheBytes: cfg.ReadCacheMB << 20,
+		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
 			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
-		Changes: changes,
-		Ready:   []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
-		Logger:  opts.Logger,
+		Cache:  cache,
+		Ready:  []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
+		Logger: opts.Logger,
 	})
 	return s, nil
 }
@@ -256,4 +261,18 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 	s.Syndication = api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks}
 	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, BaseURL: cfg.BaseURL}
 	return nil
+}
+
+// liveChanges is the domain's change notifier as an instance runs it: the
+// shared change counter raised, then this instance's read cache told, so
+// its readers see the change at once.
+type liveChanges struct {
+	counter content.ChangeNotifier
+	cache   *readcache.Cache
+}
+
+func (n liveChanges) BumpChanges(ctx context.Context) error {
+	err := n.counter.BumpChanges(ctx)
+	n.cache.Invalidate()
+	return err
 }
