@@ -39,13 +39,14 @@ import (
 // Check is one readiness check: a name an operator recognises and a probe.
 type Check = ops.Check
 
-// Deps is everything the app needs; cmd/yinling builds it.
+// Deps is everything the app needs; cmd/yinling/assembly builds it.
 type Deps struct {
 	Services
 	Settings
-	// Changes is the shared change counter; with it, content API answers
-	// are served from memory. Nil turns the read cache off.
-	Changes readcache.ChangeCounter
+	// Cache keeps answers of the content API and the website in memory
+	// (nil: each is built afresh). It is told of changes by the domain's
+	// change notifier (cmd/yinling/assembly wires it), never by handlers.
+	Cache *readcache.Cache
 	// Ready are the readiness checks (the database, the object store).
 	Ready  []Check
 	Logger *slog.Logger
@@ -92,9 +93,6 @@ type Settings struct {
 	// SiteName is the office's name (the publisher of events and
 	// calendars).
 	SiteName string
-	// ReadCacheBytes bounds the answers kept in memory (default
-	// readcache.DefaultBytes).
-	ReadCacheBytes int64
 	// RenditionMemory bounds the memory image renditions decode in at
 	// once (default media.DecodeMemory()).
 	RenditionMemory int64
@@ -181,9 +179,8 @@ func New(d Deps) *fiber.App {
 	m := httpx.NewMetrics()
 	app.Use(httpx.AccessLog(d.Logger, m))
 	app.Use(httpx.SecurityHeaders())
-	var cache *readcache.Cache
-	if d.Changes != nil {
-		cache = readcache.New(d.Changes, d.ReadCacheBytes)
+	cache := d.Cache
+	if cache != nil {
 		m.Gauge("yinling_read_cache_answers", "Answers kept in the read cache (content API, website pages and feeds).",
 			func() float64 { n, _ := cache.Size(); return float64(n) })
 		m.Gauge("yinling_read_cache_bytes", "Bytes the read cache's answers count for (bounded by YINLING_READ_CACHE_MB).",
@@ -203,11 +200,11 @@ func New(d Deps) *fiber.App {
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
-		Logger: d.Logger, LiveChanged: reading.LiveChanged})
+		Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		LiveChanged: reading.LiveChanged, ShowBody: website.ShowBody})
+		ShowBody: website.ShowBody})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

@@ -10,27 +10,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/api"
-	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/library"
-	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/content/syndication/douyin"
-	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/bleveindex"
+	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
-	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
@@ -47,12 +39,11 @@ const (
 
 // site is one test's Yinling: its own database and bucket, the real app.
 type site struct {
-	t      testing.TB
-	app    *fiber.App
-	store  *teststore.Store
-	blobs  media.BlobStore
-	token  string // the administrator's bearer token
-	limits int64
+	t     testing.TB
+	app   *fiber.App
+	store *teststore.Store
+	blobs media.BlobStore
+	token string // the administrator's bearer token
 	// listener, when set (atLoopback), is where listen serves.
 	listener net.Listener
 	// outbox is the syndication outbox; tests run it with RunDue.
@@ -166,6 +157,8 @@ func withTrustedProxies(p ...string) siteOption { return func(c *siteConfig) { c
 // withoutReadCache turns the content API's read cache off.
 func withoutReadCache() siteOption { return func(c *siteConfig) { c.noCache = true } }
 
+// withUploadLimit sets the largest upload, in bytes (without it, the
+// configuration's default, as `yinling serve` has it).
 func withUploadLimit(n int64) siteOption { return func(c *siteConfig) { c.uploadLimit = n } }
 
 // withStore uses store instead of a fresh one (two instances sharing a
@@ -179,7 +172,7 @@ func withS3(srv testenv.S3Server, bucket string) siteOption {
 
 func newSite(t testing.TB, opts ...siteOption) *site {
 	t.Helper()
-	cfg := siteConfig{uploadLimit: 300 << 20}
+	var cfg siteConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -208,106 +201,81 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Cleanup(func() { _ = disk.Close() })
 		blobs = disk
 	}
-	key, err := store.Secret(ctx, "cursor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := baseURL
-	if cfg.base != "" {
-		base = cfg.base
-	}
-	if cfg.listener != nil {
-		base = "http://" + cfg.listener.Addr().String()
-	}
-	md, err := markdown.New(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts := account.NewService(store, store, nil)
-	if _, err := accounts.Bootstrap(ctx, "admin", adminPassword); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	lib := &media.Library{Blobs: blobs, Assets: store, MaxSize: cfg.uploadLimit, TempDir: t.TempDir()}
-	locks := content.NewLocks(store, store, nil)
-	var changes readcache.ChangeCounter = store
-	if cfg.noCache {
-		changes = nil
-	}
-	cursors := content.NewCursors(key)
-	columns := content.NewColumns(store, store.Stories, store, store, nil)
-	if err := columns.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
-	dy, err := douyin.New(douyin.Config{Platform: douyinapi.New(douyinapi.Config{BaseURL: stand.URL, ClientKey: stand.ClientKey, ClientSecret: stand.ClientSecret,
-		Client: &http.Client{Timeout: 5 * time.Second}}),
-		Accounts: store, Media: lib, ReviewPoll: time.Millisecond, SecretKey: bytes.Repeat([]byte("k"), 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conf := siteSettings(t, cfg, stand)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	hooks := &syndication.Webhooks{Endpoints: cfg.webhooks}
-	wechat := &syndication.WeChat{Media: lib}
-	outbox := syndication.New(syndication.Config{Store: store, Backoff: time.Millisecond, Lease: 10 * time.Second, Logger: logger,
-		Channels: map[string]syndication.Channel{douyin.Channel: dy, syndication.ChannelWeChat: wechat, syndication.ChannelWebhook: hooks}})
-	syndicate := &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: syndication.DefaultLimits(), BaseURL: base,
-		Channels: []string{douyin.Channel, syndication.ChannelWeChat, syndication.ChannelWebhook}}
-	wf := content.WorkflowConfig{Changes: store, Revisions: store, Locks: locks, Audit: store, KeepRevisions: cfg.keepRevisions,
-		Events: &syndication.Lifecycle{Outbox: outbox, Webhooks: hooks, BaseURL: base}}
-	storiesSvc := content.NewStories(content.StoriesConfig{Store: store.Stories, Columns: columns, Assets: store, Markdown: md, Cursors: cursors,
-		WorkflowConfig: wf})
-	lecturesSvc := lectures.New(lectures.Config{Store: store.Lectures, Assets: store, Markdown: md, Cursors: cursors,
-		Series: store, Users: store, Registrations: store, Places: store, WorkflowConfig: wf})
-	videosSvc := videos.New(videos.Config{Store: store.Videos, Media: lib, Cursors: cursors, Syndication: syndicate, WorkflowConfig: wf})
-	var index search.Index
+	// No snapshot to export from: nothing writes during the tests that
+	// export.
+	export := func(context.Context) (backup.Source, string, func() error, error) {
+		src, _ := store.Stores.Store.(backup.Source)
+		return src, teststore.Name(), func() error { return nil }, nil
+	}
+	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export}, assembly.Options{
+		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond,
+		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
+		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	if _, err := a.Accounts.Bootstrap(ctx, "admin", adminPassword); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
 	var searcher *search.Syncer
 	if cfg.search {
-		x, _, err := bleveindex.Open(filepath.Join(t.TempDir(), "search"))
-		if err != nil {
+		if searcher, err = a.OpenSearch(ctx); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = x.Close() })
-		index = x
-		searcher = &search.Syncer{Index: x, Changes: store.Changes,
-			Sources: []search.Source{search.Stories(storiesSvc), search.Lectures(lecturesSvc), search.Videos(videosSvc)}}
 	}
-	mediaLib := library.New(library.Config{Media: lib, Uses: store, Stories: store.Stories, Lectures: store.Lectures,
-		Videos: store.Videos, Audit: store})
-	app := api.New(api.Deps{
-		Services: api.Services{
-			Stories:     storiesSvc,
-			Lectures:    lecturesSvc,
-			Videos:      videosSvc,
-			Search:      index,
-			Locks:       locks,
-			Accounts:    account.NewService(store, store, nil),
-			Audit:       store,
-			Media:       lib,
-			Library:     mediaLib,
-			Previews:    content.NewPreviews(append([]byte("preview:"), key...), nil),
-			Theme:       cfg.theme,
-			Syndication: api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks},
-			Uploads: &media.Uploads{Library: lib, Key: append([]byte("uploads:"), key...), BaseURL: base,
-				MaxOpenPerUser: cfg.uploadCaps[0], MaxOpen: cfg.uploadCaps[1]},
-			Exports: exportsOf(store, blobs),
-		},
-		Settings: api.Settings{BaseURL: base, SiteName: "离退休处", UploadLimit: cfg.uploadLimit, TrustedProxies: cfg.proxies,
-			CORSOrigins: cfg.origins, RequestTimeout: cfg.timeout, HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout,
-			MetricsToken: cfg.metricsToken, RegistrationLimit: cfg.regLimit},
-		Changes: changes,
-		Logger:  logger,
-		Ready:   []api.Check{{Name: "database", Probe: store.Ping}, {Name: "object store", Probe: blobs.Ping}},
-	})
-	s := &site{t: t, app: app, store: store, blobs: blobs, limits: cfg.uploadLimit, listener: cfg.listener, outbox: outbox, douyin: stand,
-		searcher: searcher, stories: storiesSvc}
+	s := &site{t: t, app: a.HTTP, store: store, blobs: blobs, listener: cfg.listener, outbox: a.Syndication.Outbox,
+		douyin: stand, searcher: searcher, stories: a.Stories}
 	if cfg.timeout == 0 {
 		s.token = s.login("admin", adminPassword)
 	}
 	return s
+}
+
+// siteSettings is the configuration `yinling serve` would read with no
+// variable set, and what the options change of it: the Douyin app is the
+// stand-in, its tokens sealed under a fixed key.
+func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config.Config {
+	t.Helper()
+	conf, err := config.Load("serve", nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf.BaseURL = baseURL
+	if cfg.base != "" {
+		conf.BaseURL = cfg.base
+	}
+	if cfg.listener != nil {
+		conf.BaseURL = "http://" + cfg.listener.Addr().String()
+	}
+	conf.DataDir = t.TempDir()
+	if cfg.keepRevisions != 0 {
+		conf.KeepRevisions = cfg.keepRevisions
+	}
+	if cfg.regLimit != 0 {
+		conf.RegistrationLimit = cfg.regLimit
+	}
+	if cfg.timeout != 0 {
+		conf.RequestTimeout = cfg.timeout
+	}
+	conf.TrustedProxies, conf.CORSOrigins, conf.MetricsToken = cfg.proxies, cfg.origins, cfg.metricsToken
+	conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
+	conf.SecretKey = bytes.Repeat([]byte("k"), 32)
+	if len(cfg.webhooks) > 0 {
+		hooks, err := json.Marshal(cfg.webhooks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf.Webhooks = string(hooks)
+	}
+	return conf
 }
 
 // listen serves the app on a loopback port (for requests that app.Test

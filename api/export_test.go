@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,61 +17,7 @@ import (
 	"github.com/yinling-cms/yinling/api/admin"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/record"
-	"github.com/yinling-cms/yinling/internal/testenv/teststore"
-	"github.com/yinling-cms/yinling/media"
 )
-
-// exportsOf exports a test's store (no snapshot: nothing writes during
-// the tests that export), through internal/backup as cmd/yinling's
-// backupExports wires it (the one assembly of issue 20 will share it).
-func exportsOf(store *teststore.Store, blobs media.BlobStore) *admin.Exports {
-	src, _ := store.Stores.Store.(backup.Source)
-	return &admin.Exports{
-		Prepare: func(ctx context.Context) (admin.Export, error) {
-			s, err := backup.PrepareStream(ctx, src, teststore.Name(), blobs)
-			if err != nil {
-				return nil, err
-			}
-			return backupExport{s}, nil
-		},
-		Verify: func(ctx context.Context, path string, ratio, floor int64) (admin.ExportSummary, error) {
-			m, err := backup.Verify(ctx, path, nil, backup.Bounds{Ratio: ratio, Floor: floor})
-			switch {
-			case errors.Is(err, backup.ErrTooExpanded):
-				err = exportDefect{err, admin.ErrTooExpanded}
-			case errors.Is(err, backup.ErrBadExport):
-				err = exportDefect{err, admin.ErrBadExport}
-			}
-			return summaryOf(m), err
-		},
-	}
-}
-
-type backupExport struct{ s *backup.Stream }
-
-func (e backupExport) Summary() admin.ExportSummary { return summaryOf(e.s.Manifest()) }
-func (e backupExport) Size() int64                  { return e.s.Size() }
-func (e backupExport) Close() error                 { return e.s.Close() }
-func (e backupExport) Write(ctx context.Context, w io.Writer) error {
-	_, err := e.s.WriteTo(ctx, w)
-	return err
-}
-
-func summaryOf(m backup.Manifest) admin.ExportSummary {
-	out := admin.ExportSummary{Format: m.Format, Version: m.Version, CreatedAt: m.CreatedAt, Source: m.Source, Media: len(m.Media)}
-	for _, c := range m.Collections {
-		out.Collections = append(out.Collections, admin.ExportCollection{Name: c.Name, Count: c.Count, Bytes: c.Bytes})
-	}
-	for _, e := range m.Media {
-		out.MediaBytes += e.Bytes
-	}
-	return out
-}
-
-type exportDefect struct{ err, kind error }
-
-func (e exportDefect) Error() string   { return e.err.Error() }
-func (e exportDefect) Unwrap() []error { return []error{e.err, e.kind} }
 
 // readExport unpacks an export archive: its files' sizes, the manifest,
 // and the length of the tar inside the gzip stream.

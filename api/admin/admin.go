@@ -55,9 +55,6 @@ type Deps struct {
 	// UploadTimeout bounds an upload; UploadLimit is its largest body.
 	UploadTimeout time.Duration
 	UploadLimit   int64
-	// LiveChanged is told when a step changed what readers see, so this
-	// instance's read cache looks again at once (nil: nothing to tell).
-	LiveChanged func()
 	// ShowBody turns rendered Markdown into what the website shows of it
 	// (its videos' players in place of their links), for the live
 	// preview (nil: the rendered HTML as it is).
@@ -75,12 +72,6 @@ type handlers struct {
 // New builds the surface.
 func New(d Deps) *Surface {
 	return &Surface{h: &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}}
-}
-
-func (h *handlers) liveChanged() {
-	if h.d.LiveChanged != nil {
-		h.d.LiveChanged()
-	}
 }
 
 func isHTTPS(base string) bool {

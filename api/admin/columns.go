@@ -58,7 +58,6 @@ func (h *handlers) createColumn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	c.Location("/api/admin/v1/columns/" + col.Key)
 	return writeColumn(c, fiber.StatusCreated, col)
 }
@@ -79,7 +78,6 @@ func (h *handlers) updateColumn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	return writeColumn(c, fiber.StatusOK, col)
 }
 
@@ -91,6 +89,5 @@ func (h *handlers) deleteColumn(c *fiber.Ctx) error {
 	if err := h.d.Stories.Columns().Delete(c.UserContext(), editor(c), c.Params("key"), v); err != nil {
 		return err
 	}
-	h.liveChanged()
 	return c.SendStatus(fiber.StatusNoContent)
 }

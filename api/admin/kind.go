@@ -146,7 +146,6 @@ func (k kindAPI[T, F, B]) step(action content.Action) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		k.h.liveChanged()
 		return k.write(c, fiber.StatusOK, item)
 	}
 }

@@ -132,7 +132,6 @@ func (h *handlers) changeEvent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	return h.lecturesAPI().write(c, fiber.StatusOK, l)
 }
 
@@ -238,7 +237,6 @@ func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }
 

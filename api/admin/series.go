@@ -59,7 +59,6 @@ func (h *handlers) createSeries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	c.Location("/api/admin/v1/series/" + s.ID)
 	return writeSeries(c, fiber.StatusCreated, s)
 }
@@ -88,7 +87,6 @@ func (h *handlers) updateSeries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	return writeSeries(c, fiber.StatusOK, s)
 }
 
@@ -100,6 +98,5 @@ func (h *handlers) deleteSeries(c *fiber.Ctx) error {
 	if err := h.d.Lectures.DeleteSeries(c.UserContext(), editor(c), c.Params("id"), v); err != nil {
 		return err
 	}
-	h.liveChanged()
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -73,13 +73,6 @@ func New(d Deps) *Surface {
 	return &Surface{h: h}
 }
 
-// LiveChanged makes the next answer look at the change counter: called
-// after a change made through this instance, so its own readers see it at
-// once.
-func (s *Surface) LiveChanged() { s.h.liveChanged() }
-
-func (h *handlers) liveChanged() { h.cache.Invalidate() }
-
 // Routes binds every route of the surface.
 func (s *Surface) Routes(app fiber.Router) {
 	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)

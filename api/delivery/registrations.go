@@ -95,7 +95,6 @@ func (h *handlers) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	c.Location("/api/content/v1/registrations/" + rc.Code)
 	return httpx.WriteJSON(c, fiber.StatusCreated, h.toRegistrationOut(rc.Registration, rc.Lecture, rc.Position, rc.Code))
 }
@@ -123,7 +122,6 @@ func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.liveChanged()
 	_, l, _, err := h.d.Lectures.Lookup(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return err

@@ -44,9 +44,6 @@ func (h *handlers) register(c *fiber.Ctx) error {
 		err = fault.New(fault.TooMany, "too many")
 		form.Message = "这个网络提交的报名太多了，请过一会儿再试，或致电办公室报名。"
 	} else if receipt, err = h.d.Lectures.Register(c.UserContext(), slug, in); err == nil {
-		if h.d.LiveChanged != nil {
-			h.d.LiveChanged()
-		}
 		return h.receipt(c, receipt)
 	}
 	f := fault.As(err)

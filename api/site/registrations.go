@@ -100,9 +100,6 @@ func (h *handlers) cancel(c *fiber.Ctx) error {
 		if _, err := h.d.Lectures.CancelByCode(c.UserContext(), code); err != nil {
 			return h.failed(c, err)
 		}
-		if h.d.LiveChanged != nil {
-			h.d.LiveChanged()
-		}
 	}
 	return c.Redirect("/registrations/"+code, fiber.StatusSeeOther)
 }

@@ -48,8 +48,6 @@ type Deps struct {
 	LookingUp      *httpx.AddressLimit
 	RequestTimeout time.Duration
 	Logger         *slog.Logger
-	// LiveChanged is told when a registration changed the places left.
-	LiveChanged func()
 }
 
 // Surface is the website.

@@ -36,16 +36,16 @@ func reindexCommand(ctx context.Context, args []string, getenv func(string) stri
 	}
 	defer s.close()
 	began := time.Now()
-	if err := bleveindex.Remove(s.searchDir); err != nil {
+	if err := bleveindex.Remove(s.SearchDir); err != nil {
 		return fmt.Errorf("remove the old index: %w", err)
 	}
-	x, _, err := bleveindex.Open(s.searchDir)
+	x, _, err := bleveindex.Open(s.SearchDir)
 	if err != nil {
 		return err
 	}
 	defer x.Close()
 	loaded := time.Since(began)
-	put, _, err := (&search.Syncer{Index: x, Sources: s.searchSources()}).Sync(ctx)
+	put, _, err := (&search.Syncer{Index: x, Sources: s.SearchSources()}).Sync(ctx)
 	if err != nil {
 		return err
 	}
@@ -54,6 +54,6 @@ func reindexCommand(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintf(stdout, "indexed %d items in %s (the dictionary took %s to load) into %s\n", put,
-		time.Since(began).Round(time.Millisecond), loaded.Round(time.Millisecond), s.searchDir)
+		time.Since(began).Round(time.Millisecond), loaded.Round(time.Millisecond), s.SearchDir)
 	return nil
 }

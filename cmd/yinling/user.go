@@ -70,7 +70,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 		for _, r := range roles {
 			in.Roles = append(in.Roles, account.Role(r))
 		}
-		u, err := s.accounts.AddUser(ctx, by, in)
+		u, err := s.Accounts.AddUser(ctx, by, in)
 		if err != nil {
 			return describe(err)
 		}
@@ -83,13 +83,13 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	}
 	switch verb {
 	case "passwd":
-		if err := s.accounts.ResetPassword(ctx, by, u.ID, password); err != nil {
+		if err := s.Accounts.ResetPassword(ctx, by, u.ID, password); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "set the password of %s; their sessions have ended\n", u.Username)
 	case "disable", "enable":
 		off := verb == "disable"
-		if _, err := s.accounts.UpdateUser(ctx, by, u.ID, account.UserChange{Disabled: &off}); err != nil {
+		if _, err := s.Accounts.UpdateUser(ctx, by, u.ID, account.UserChange{Disabled: &off}); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "%sd %s\n", verb, u.Username)

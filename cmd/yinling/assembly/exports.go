@@ -1,4 +1,4 @@
-package main
+package assembly
 
 import (
 	"context"
@@ -10,10 +10,13 @@ import (
 	"github.com/yinling-cms/yinling/media"
 )
 
+// ExportSource opens what an export reads: a consistent view of the
+// store, its name ("sqlite" or "mongodb"), and how to let the view go.
+type ExportSource func(context.Context) (backup.Source, string, func() error, error)
+
 // backupExports is internal/backup as the admin API's exports: open
-// gives what to export (a consistent view of the store, its name, and
-// how to let it go), blobs holds the media.
-func backupExports(open func(context.Context) (backup.Source, string, func() error, error), blobs media.BlobStore) *admin.Exports {
+// gives what to export, blobs holds the media.
+func backupExports(open ExportSource, blobs media.BlobStore) *admin.Exports {
 	return &admin.Exports{
 		Prepare: func(ctx context.Context) (admin.Export, error) {
 			src, name, release, err := open(ctx)

@@ -1,0 +1,278 @@
+// Package assembly builds a Yinling from its open stores and its
+// configuration: the services, the HTTP app and the background work,
+// wired by hand once. `yinling serve` (and the commands that need the
+// services) run what it builds; the API tests build the same thing over
+// their own stores, with the doubles Options allow (a clock, the Douyin
+// stand-in's timings, the outbox's backoff).
+package assembly
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/api/admin"
+	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/docstore"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/library"
+	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/douyinapi"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/themes"
+)
+
+// Stores are the open stores a site is built over; the caller opens and
+// closes them.
+type Stores struct {
+	// DB is the document store, Kinds the store of each kind beside it.
+	DB    docstore.Store
+	Kinds docstore.Kinds
+	// Blobs holds the media.
+	Blobs media.BlobStore
+	// Export opens what an export reads (nil: no exports offered).
+	Export ExportSource
+}
+
+// Options are what a test changes beside the configuration; the zero
+// value is what `yinling serve` runs.
+type Options struct {
+	// Logger is the one logger (nil: discarded).
+	Logger *slog.Logger
+	// Clock is the time of the accounts, locks, previews, workflows and
+	// uploads (nil: the wall clock).
+	Clock func() time.Time
+	// DouyinClient calls the Douyin API, DouyinReviewPoll is how often a
+	// video in review is looked at (zero: the defaults).
+	DouyinClient     *http.Client
+	DouyinReviewPoll time.Duration
+	// OutboxBackoff is the outbox's wait after a first failure (zero: its
+	// default).
+	OutboxBackoff time.Duration
+	// UploadLimit is the largest upload in bytes (zero:
+	// cfg.UploadLimitMB MiB); UploadCaps the big uploads open at once,
+	// per user and in total (zero: the defaults).
+	UploadLimit int64
+	UploadCaps  [2]int
+	// TempDir holds uploads being checked ("": beside the media on the
+	// local disk, else the system's).
+	TempDir string
+	// Theme renders the website instead of the one cfg.ThemeDir names.
+	Theme *themes.Theme
+	// HeaderTimeout and IdleTimeout bound a connection's headers and its
+	// idle time (zero: api's defaults).
+	HeaderTimeout, IdleTimeout time.Duration
+	// NoReadCache turns the content API's read cache off.
+	NoReadCache bool
+	// NoSearch leaves the site without a search index: the website's
+	// bounded title search and no search API (cfg.SearchOff keeps the
+	// index's place, answering that search is unavailable).
+	NoSearch bool
+}
+
+// Site is an assembled Yinling: its services, its HTTP app, and what
+// runs in the background (Workers, RunOutbox, RunSearch).
+type Site struct {
+	cfg    config.Config
+	db     docstore.Store
+	logger *slog.Logger
+	clock  func() time.Time
+
+	Stories  *content.Stories
+	Lectures *lectures.Service
+	Videos   *videos.Service
+	Locks    *content.Locks
+	Accounts *account.Service
+	// Media holds the assets; Library is the library as editors use it
+	// (uses, deletion).
+	Media    *media.Library
+	Library  *library.Service
+	Theme    *themes.Theme
+	Previews *content.Previews
+	// Syndication is the outbox and its channels; Syndicate sends videos
+	// through them.
+	Syndication api.Syndication
+	Syndicate   *syndication.Videos
+	Uploads     *media.Uploads
+	Exports     *admin.Exports
+	// Search is the search index, answering "unavailable" until
+	// OpenSearch or RunSearch sets it (nil with Options.NoSearch).
+	Search *search.Deferred
+	// SearchDir is the embedded index's folder.
+	SearchDir string
+	// Holder names this instance in leases.
+	Holder string
+	// HTTP is the app serving every surface.
+	HTTP *fiber.App
+}
+
+// New builds a site over stores. The database's secrets (cursor, preview
+// and upload keys) are made on first use; the default columns are
+// seeded. Errors name the setting at fault.
+func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*Site, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	db := stores.DB
+	s := &Site{cfg: cfg, db: db, logger: opts.Logger, clock: opts.Clock, Holder: ident.New(), SearchDir: filepath.Join(cfg.DataDir, "search")}
+	key, err := db.Secret(ctx, "cursor")
+	if err != nil {
+		return nil, err
+	}
+	md, err := markdown.New(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	previewKey, err := db.Secret(ctx, "preview")
+	if err != nil {
+		return nil, err
+	}
+	s.Previews = content.NewPreviews(previewKey, opts.Clock)
+	// The domain tells of every change readers see through one notifier:
+	// it raises the shared counter (other instances' caches look at it
+	// every second) and tells this instance's read cache at once.
+	var cache *readcache.Cache
+	var changes content.ChangeNotifier = db
+	if !opts.NoReadCache {
+		cache = readcache.New(db, cfg.ReadCacheMB<<20)
+		changes = liveChanges{db, cache}
+	}
+	s.Locks = content.NewLocks(db, db, opts.Clock)
+	cursors := content.NewCursors(key)
+	columns := content.NewColumns(db, stores.Kinds.Stories, db, changes, nil)
+	if err := columns.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seed the columns: %w", err)
+	}
+	limit := opts.UploadLimit
+	if limit == 0 {
+		limit = cfg.UploadLimitMB << 20
+	}
+	s.Media = &media.Library{Blobs: stores.Blobs, Assets: db, MaxSize: limit, TempDir: opts.TempDir}
+	if s.Media.TempDir == "" && cfg.EmbeddedS3() {
+		s.Media.TempDir = filepath.Join(cfg.DataDir, "media", "tmp")
+	}
+	uploadKey, err := db.Secret(ctx, "uploads")
+	if err != nil {
+		return nil, err
+	}
+	s.Uploads = &media.Uploads{Library: s.Media, Key: uploadKey, BaseURL: cfg.BaseURL, MaxSize: limit,
+		MaxOpenPerUser: opts.UploadCaps[0], MaxOpen: opts.UploadCaps[1], Clock: opts.Clock}
+	if err := s.wireSyndication(ctx, cfg, opts); err != nil {
+		return nil, err
+	}
+	wf := content.WorkflowConfig{Changes: changes, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
+		Events: &syndication.Lifecycle{Outbox: s.Syndication.Outbox, Webhooks: s.Syndication.Webhooks, BaseURL: cfg.BaseURL}}
+	s.Stories = content.NewStories(content.StoriesConfig{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
+		WorkflowConfig: wf})
+	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
+		Series: db, Users: db, Registrations: db, Places: db,
+		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
+		WorkflowConfig:   wf})
+	s.Accounts = account.NewService(db, db, opts.Clock)
+	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
+		WorkflowConfig: wf})
+	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Stories: stores.Kinds.Stories, Lectures: stores.Kinds.Lectures,
+		Videos: stores.Kinds.Videos, Audit: db})
+	if stores.Export != nil {
+		s.Exports = backupExports(stores.Export, stores.Blobs)
+	}
+	s.Theme = opts.Theme
+	if s.Theme == nil {
+		if s.Theme, err = themes.Load(themes.Options{Dir: cfg.ThemeDir, MediaURL: func(id string) string { return cfg.BaseURL + "/media/" + id }}); err != nil {
+			return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
+		}
+	}
+	var index search.Index
+	if !opts.NoSearch {
+		s.Search = &search.Deferred{}
+		index = s.Search
+	}
+	s.HTTP = api.New(api.Deps{
+		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
+			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
+			Uploads: s.Uploads, Search: index, Exports: s.Exports},
+		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
+			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
+			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
+			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
+		Cache:  cache,
+		Ready:  []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
+		Logger: opts.Logger,
+	})
+	return s, nil
+}
+
+// Close lets go of the search index; the caller closes the stores.
+func (s *Site) Close() error {
+	if s.Search == nil {
+		return nil
+	}
+	return s.Search.Close()
+}
+
+// wireSyndication builds the outbox and its channels: 视频号 and webhooks
+// always, Douyin when its app is configured (its tokens sealed under
+// cfg.SecretKey; any an older version kept in clear are sealed now).
+func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Options) error {
+	endpoints, err := syndication.ParseEndpoints(cfg.Webhooks)
+	if err != nil {
+		return fmt.Errorf("YINLING_WEBHOOKS: %w", err)
+	}
+	limits, err := syndication.ParseLimits(cfg.ChannelLimits)
+	if err != nil {
+		return fmt.Errorf("YINLING_CHANNEL_LIMITS: %w", err)
+	}
+	hooks := &syndication.Webhooks{Endpoints: endpoints}
+	wechat := &syndication.WeChat{Media: s.Media}
+	channels := map[string]syndication.Channel{syndication.ChannelWebhook: hooks, syndication.ChannelWeChat: wechat}
+	names := []string{syndication.ChannelWeChat, syndication.ChannelWebhook}
+	var dy *douyin.Douyin
+	if cfg.DouyinClientKey != "" {
+		platform := douyinapi.New(douyinapi.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
+			Client: opts.DouyinClient})
+		if dy, err = douyin.New(douyin.Config{Platform: platform, Accounts: s.db, Media: s.Media, SecretKey: cfg.SecretKey,
+			ReviewPoll: opts.DouyinReviewPoll}); err != nil {
+			return err
+		}
+		switch sealed, err := dy.Seal(ctx); {
+		case err != nil:
+			s.logger.Warn("the Douyin account cannot be used", "err", err)
+		case sealed:
+			s.logger.Info("sealed the Douyin tokens an older version kept in clear")
+		}
+		channels[douyin.Channel], names = dy, append(names, douyin.Channel)
+	}
+	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
+		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
+	s.Syndication = api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks}
+	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, BaseURL: cfg.BaseURL}
+	return nil
+}
+
+// liveChanges is the domain's change notifier as an instance runs it: the
+// shared change counter raised, then this instance's read cache told, so
+// its readers see the change at once.
+type liveChanges struct {
+	counter content.ChangeNotifier
+	cache   *readcache.Cache
+}
+
+func (n liveChanges) BumpChanges(ctx context.Context) error {
+	err := n.counter.BumpChanges(ctx)
+	n.cache.Invalidate()
+	return err
+}

@@ -1,0 +1,106 @@
+package assembly
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/worker"
+	"github.com/yinling-cms/yinling/media"
+)
+
+// Workers are the background jobs, each under a lease (held as Holder)
+// so that with several instances one at a time runs it: scheduled
+// publishing on every cfg.SchedulerTick; registrants' notices every
+// minute; trash purging, deleting past sessions' registrations,
+// forgetting old failed sign-ins and orphaned-media collection hourly;
+// every five minutes, the jobs of published videos a stopped server did
+// not write. The caller runs each; the outbox runs beside them
+// (RunOutbox).
+func (s *Site) Workers() []*worker.Worker {
+	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
+	logger := s.logger
+	// No SMS or WeChat notifier is configured yet: notices are logged once
+	// and wait for the office (GET /api/admin/v1/notifications).
+	notifier := &lectures.LogNotifier{Logger: logger}
+	jobs := []*worker.Worker{
+		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
+			return earliest(ctx, s.Stories.RunDue, s.Lectures.RunDue, s.Videos.RunDue)
+		}},
+		{Name: "housekeeping", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
+			cutoff := s.now().Add(-trashFor)
+			errs := []error{s.Accounts.ForgetOldFailures(ctx)}
+			for kind, purge := range map[string]func(context.Context, time.Time) (int, error){
+				"stories": s.Stories.PurgeTrash, "lectures": s.Lectures.PurgeTrash, "videos": s.Videos.PurgeTrash} {
+				n, err := purge(ctx, cutoff)
+				if n > 0 {
+					logger.Info("purged items from the trash", "kind", kind, "count", n)
+				}
+				errs = append(errs, err)
+			}
+			n, err := s.Lectures.PurgeRegistrations(ctx)
+			if n > 0 {
+				logger.Info("deleted the registrations of past sessions", "count", n, "after_days", s.cfg.RegistrationDays)
+			}
+			return time.Time{}, errors.Join(append(errs, err)...)
+		}},
+		{Name: "notify", Every: time.Minute, Job: func(ctx context.Context) (time.Time, error) {
+			n, err := s.Lectures.NotifyPending(ctx, notifier)
+			if n > 0 {
+				logger.Info("registrants told of changes", "count", n)
+			}
+			return time.Time{}, err
+		}},
+		{Name: "syndication-reconcile", Every: 5 * time.Minute, Job: func(ctx context.Context) (time.Time, error) {
+			_, err := s.Syndicate.Reconcile(ctx, func(ctx context.Context, cursor string) ([]videos.Video, string, error) {
+				page, err := s.Videos.ListLive(ctx, videos.ListParams{Limit: 100, Cursor: cursor})
+				return page.Items, page.NextCursor, err
+			})
+			return time.Time{}, err
+		}},
+		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
+			n, err := s.Media.CollectOrphans(ctx, media.OrphanGrace)
+			if n > 0 {
+				logger.Info("collected orphaned media objects", "count", n)
+			}
+			aborted, aerr := s.Uploads.AbortStale(ctx, media.StaleUpload)
+			if aborted > 0 {
+				logger.Info("aborted big uploads left unfinished for a day", "count", aborted)
+			}
+			return time.Time{}, errors.Join(err, aerr)
+		}},
+	}
+	for _, w := range jobs {
+		w.Holder, w.Leases, w.Logger = s.Holder, s.db, logger
+	}
+	return jobs
+}
+
+// RunOutbox runs the syndication outbox until ctx ends, looking for due
+// jobs every cfg.OutboxTick. It runs on every instance: each job has its
+// own lease.
+func (s *Site) RunOutbox(ctx context.Context) { s.Syndication.Outbox.Run(ctx, s.cfg.OutboxTick) }
+
+// earliest runs each kind's scheduled steps and answers the soonest next
+// one (zero: none within the hour). Every kind runs even if one fails.
+func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, error)) (time.Time, error) {
+	var next time.Time
+	var errs []error
+	for _, run := range runs {
+		at, err := run(ctx)
+		errs = append(errs, err)
+		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	}
+	return next, errors.Join(errs...)
+}
+
+func (s *Site) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
+}
