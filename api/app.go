@@ -1,9 +1,13 @@
-// Package api is the HTTP face of Yinling: the Fiber app that mounts every
-// surface, each a package of its own (api/delivery: the content API and
-// media bytes; api/admin: the admin API; api/ops: health, readiness and
-// metrics; the website and admin UI to come), on middleware and error
-// rendering they share (api/httpx). Handlers are thin: decode, call
-// content/ or media/, encode.
+// Package api is the HTTP face of Yinling: New builds the one Fiber app
+// that mounts every surface, each a package of its own that binds all of
+// its routes in one function (mounted in routes.go): api/delivery, the
+// content API and media bytes; api/admin, the admin API; api/adminui, the
+// admin UI; api/site, the website; api/ops, health, readiness and
+// metrics. They share middleware, strict JSON and the one mapping of
+// domain errors to answers (api/httpx), the read cache (api/readcache)
+// and how content looks to readers (api/present). Handlers are thin:
+// decode, call content/ or media/, encode. cmd/yinling/assembly builds
+// the Deps.
 package api
 
 import (
@@ -21,6 +25,7 @@ import (
 	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/ops"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/api/site"
 	"github.com/yinling-cms/yinling/content"
@@ -198,13 +203,16 @@ func New(d Deps) *fiber.App {
 	lookingUp := httpx.LookupLimit(registering)
 	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
-	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Previews: d.Previews, Cache: cache,
+	// One presentation of content: the website's pages and the admin's
+	// live preview show a body alike.
+	views := present.New(present.Deps{Media: d.Media, Videos: d.Videos, Theme: d.Theme, BaseURL: d.BaseURL})
+	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		ShowBody: website.ShowBody})
+		Present: views})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

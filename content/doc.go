@@ -1,6 +1,11 @@
-// Package content is the domain of Yinling: stories (and, in later work,
-// lectures and videos), their validation, slugs, the publishing rules and
-// the Markdown pipeline (in content/markdown). It declares the small store
-// interfaces it needs; adapters in internal/ implement them. It never
+// Package content is the domain of Yinling: the editorial life every kind
+// of item shares (Kind and Workflow: drafts, review, publishing and its
+// schedule, revisions, trash, edit locks, signed previews), the story
+// kind with its columns, slugs and checks, and the changes readers see,
+// told to an EventSink. The other kinds and domains are its subpackages
+// (lectures, videos, account, audit, library, search, syndication); the
+// Markdown pipeline is content/markdown. It declares the store interfaces
+// it needs (gathered in content/docstore), which the adapters in
+// internal/ implement and content/storetest holds to one suite. It never
 // imports Fiber, the MongoDB driver or minio-go.
 package content

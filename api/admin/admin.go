@@ -6,10 +6,10 @@
 package admin
 
 import (
-	"context"
 	"net/url"
 	"time"
 
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
@@ -55,10 +55,10 @@ type Deps struct {
 	// UploadTimeout bounds an upload; UploadLimit is its largest body.
 	UploadTimeout time.Duration
 	UploadLimit   int64
-	// ShowBody turns rendered Markdown into what the website shows of it
-	// (its videos' players in place of their links), for the live
-	// preview (nil: the rendered HTML as it is).
-	ShowBody func(ctx context.Context, bodyHTML string) (string, error)
+	// Present shows rendered Markdown as the website does (its photos
+	// with renditions, its videos' players in place of their links), for
+	// the live preview (nil: the rendered HTML as it is).
+	Present *present.Views
 }
 
 // Surface is the admin API.

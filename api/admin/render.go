@@ -18,8 +18,9 @@ type renderOut struct {
 }
 
 // renderMarkdown answers the HTML the website shows for a Markdown text:
-// the same renderer and sanitizer a save uses, and the website's players
-// for the videos it embeds, for the editor's live preview. Nothing is stored. A text over the renderer's limits is a 400
+// the same renderer and sanitizer a save uses, then present.Views.Body,
+// the website's own photos and video players, for the editor's live
+// preview. Nothing is stored. A text over the renderer's limits is a 400
 // naming the limit.
 func (h *handlers) renderMarkdown(c *fiber.Ctx) error {
 	var in renderIn
@@ -33,8 +34,8 @@ func (h *handlers) renderMarkdown(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if h.d.ShowBody != nil {
-		if html, err = h.d.ShowBody(c.UserContext(), html); err != nil {
+	if h.d.Present != nil {
+		if html, err = h.d.Present.Body(c.UserContext(), html); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,6 @@
 // deadlines, security headers, the access log and its metrics, the one
 // mapping from domain errors to problem+json answers, strict JSON in and
 // out, and query parsing that refuses what it does not know. The surfaces
-// (api/delivery, api/admin, api/ops, and the website and admin UI to come)
+// (api/delivery, api/admin, api/adminui, api/site, api/ops)
 // each have a package of their own; api mounts them.
 package httpx

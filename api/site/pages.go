@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -24,22 +25,6 @@ const (
 	pageSize     = 20
 )
 
-// image gives a media id as a picture with its alt text from the media
-// library (an image without one gets an empty alt: decorative).
-func (h *handlers) image(ctx context.Context, id string) (*themes.Image, error) {
-	if id == "" {
-		return nil, nil
-	}
-	a, err := h.d.Media.Get(ctx, id)
-	if fault.Is(err, fault.NotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &themes.Image{URL: httpx.MediaURL(h.d.BaseURL, id), Alt: a.Alt, Width: a.Width, Height: a.Height}, nil
-}
-
 func (h *handlers) columnItem(ctx context.Context, key string) (themes.MenuItem, error) {
 	col, ok, err := h.d.Stories.Columns().Get(ctx, key)
 	if err != nil || !ok {
@@ -50,7 +35,7 @@ func (h *handlers) columnItem(ctx context.Context, key string) (themes.MenuItem,
 
 func (h *handlers) storyCard(ctx context.Context, s content.Story) (themes.StoryCard, error) {
 	l := s.Live
-	cover, err := h.image(ctx, l.Cover)
+	cover, err := h.d.Present.Image(ctx, l.Cover)
 	if err != nil {
 		return themes.StoryCard{}, err
 	}
@@ -143,12 +128,12 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story
 	if err != nil {
 		return "", p, err
 	}
-	body, first, err := h.bodyPhotos(ctx, s.Live.BodyHTML, eagerPhotos(card.Cover))
+	body, first, err := h.d.Present.Photos(ctx, s.Live.BodyHTML, eagerPhotos(card.Cover))
 	if err != nil {
 		return "", p, err
 	}
 	view := &themes.StoryView{StoryCard: card, BodyHTML: body, UpdatedAt: s.Live.UpdatedAt}
-	if view.Body, err = h.embeddedVideos(ctx, body); err != nil {
+	if view.Body, err = h.d.Present.EmbeddedVideos(ctx, body); err != nil {
 		return "", p, err
 	}
 	for _, tag := range s.Live.Tags {
@@ -301,15 +286,15 @@ func (h *handlers) lecturePage(ctx context.Context, p themes.Page, l lectures.Le
 	if err := h.signup(ctx, &view.LectureCard, l, time.Now()); err != nil {
 		return "", p, err
 	}
-	if view.Cover, err = h.image(ctx, lv.Cover); err != nil {
+	if view.Cover, err = h.d.Present.Image(ctx, lv.Cover); err != nil {
 		return "", p, err
 	}
-	var first *photo
-	if view.BodyHTML, first, err = h.bodyPhotos(ctx, lv.BodyHTML, eagerPhotos(view.Cover)); err != nil {
+	var first *present.Photo
+	if view.BodyHTML, first, err = h.d.Present.Photos(ctx, lv.BodyHTML, eagerPhotos(view.Cover)); err != nil {
 		return "", p, err
 	}
 	for _, sp := range lv.Speakers {
-		photo, err := h.image(ctx, sp.Photo)
+		photo, err := h.d.Present.Image(ctx, sp.Photo)
 		if err != nil {
 			return "", p, err
 		}

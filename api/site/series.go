@@ -73,7 +73,7 @@ func (h *handlers) seriesPage(c *fiber.Ctx) error {
 		p.Past = namedCards(notIn(past.Items, upcoming.Items), nil)
 		view := &themes.SeriesView{Name: sr.Name, URL: seriesURL(sr.Slug), DescriptionHTML: sr.DescriptionHTML,
 			CalendarURL: seriesURL(sr.Slug) + ".ics"}
-		if view.Cover, err = h.image(ctx, sr.Cover); err != nil {
+		if view.Cover, err = h.d.Present.Image(ctx, sr.Cover); err != nil {
 			return "", p, err
 		}
 		p.Series, p.Title, p.Heading = view, sr.Name, sr.Name

@@ -1,18 +1,19 @@
 // Package site is the public website: the theme's pages of what is
 // published (home, stories, columns, tags, lectures with registration),
 // served from the read cache, with HTML error pages of the theme. It
-// reads the same published-only services as the content API.
+// reads the same published-only services as the content API, and shows
+// pictures, videos and story bodies through api/present.
 package site
 
 import (
 	"log/slog"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
@@ -32,6 +33,8 @@ type Deps struct {
 	Videos   *videos.Service
 	Media    *media.Library
 	Theme    *themes.Theme
+	// Present draws pictures, videos and story bodies; required.
+	Present *present.Views
 	// Previews checks preview links (nil: no previews).
 	Previews *content.Previews
 	// Cache keeps rendered pages (shared with the content API); nil
@@ -57,7 +60,6 @@ type handlers struct {
 	d           Deps
 	registering *httpx.AddressLimit
 	lookingUp   *httpx.AddressLimit
-	videoLink   *regexp.Regexp // see embeddedVideos
 	// siteImage is the absolute address of the theme's share image, the
 	// link preview of a page without a picture of its own ("": none).
 	siteImage string
@@ -75,7 +77,7 @@ func New(d Deps) *Surface {
 		d.LookingUp = httpx.LookupLimit(d.Registering)
 	}
 	d.BaseURL = strings.TrimSuffix(d.BaseURL, "/")
-	h := &handlers{d: d, registering: d.Registering, lookingUp: d.LookingUp, videoLink: videoLinkPattern(d.BaseURL)}
+	h := &handlers{d: d, registering: d.Registering, lookingUp: d.LookingUp}
 	if d.Theme != nil {
 		if path := d.Theme.StaticPath(themes.ShareImage); path != "" {
 			h.siteImage = d.BaseURL + path

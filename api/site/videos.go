@@ -9,47 +9,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/videos"
-	"github.com/yinling-cms/yinling/internal/ground/fault"
-	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
-
-// videoView builds a published video's card and page, with the facts of
-// its media (duration, size, type).
-func (h *handlers) videoView(ctx context.Context, v videos.Video) (themes.VideoView, media.Asset, error) {
-	l := v.Live
-	view := themes.VideoView{VideoCard: themes.VideoCard{URL: "/videos/" + v.Slug, Title: l.Title, PublishedAt: l.PublishedAt},
-		Caption: l.Caption}
-	var a media.Asset
-	if l.Video != "" {
-		var err error
-		if a, err = h.d.Media.Get(ctx, l.Video); err != nil && !fault.Is(err, fault.NotFound) {
-			return view, a, err
-		}
-		view.DurationS, view.Width, view.Height = float64(a.DurationMS)/1000, a.Width, a.Height
-		view.Source, view.Type = httpx.MediaURL(h.d.BaseURL, l.Video), a.ContentType
-	}
-	if l.Subtitles != "" {
-		view.Subtitles = httpx.MediaURL(h.d.BaseURL, l.Subtitles)
-	}
-	poster, err := h.image(ctx, l.Cover)
-	if err != nil {
-		return view, a, err
-	}
-	view.Poster = poster
-	for _, t := range l.Hashtags {
-		view.Hashtags = append(view.Hashtags, themes.MenuItem{Name: t, URL: "/videos?tag=" + url.QueryEscape(t)})
-	}
-	return view, a, nil
-}
 
 func (h *handlers) videoCards(ctx context.Context, list []videos.Video) ([]themes.VideoCard, error) {
 	out := make([]themes.VideoCard, 0, len(list))
 	for _, v := range list {
-		view, _, err := h.videoView(ctx, v)
+		view, _, err := h.d.Present.Video(ctx, v)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +59,7 @@ func (h *handlers) video(c *fiber.Ctx) error {
 		if err != nil {
 			return "", p, err
 		}
-		view, _, err := h.videoView(ctx, v)
+		view, _, err := h.d.Present.Video(ctx, v)
 		if err != nil {
 			return "", p, err
 		}
@@ -179,7 +147,7 @@ func (h *handlers) mediaRSS(ctx context.Context, list []videos.Video) ([]byte, e
 	d := doc{Version: "2.0", Media: nsMedia, Channel: channel{Title: h.d.SiteName + " 短视频",
 		Link: h.d.BaseURL + "/videos", Description: h.d.SiteName + "发布的短视频，每条附视频文件和封面", Language: "zh-CN", Items: []item{}}}
 	for _, v := range list {
-		view, a, err := h.videoView(ctx, v)
+		view, a, err := h.d.Present.Video(ctx, v)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package site
+package present
 
 import (
 	"context"
@@ -17,29 +17,31 @@ func videoLinkPattern(base string) *regexp.Regexp {
 	return regexp.MustCompile(`<p><a href="(?:` + regexp.QuoteMeta(base) + `)?/videos/([a-z0-9]+(?:-[a-z0-9]+)*)"[^>]*>[^<]*</a></p>`)
 }
 
-// embeddedVideos cuts a story's body around the videos it shows: each
+// EmbeddedVideos cuts a story's body around the videos it shows: each
 // paragraph that is only a link to a published video becomes that
-// video's player (its link stays when the video is not published). It
-// answers nil when the body embeds none, so the page is BodyHTML as is.
-func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.BodyPart, error) {
-	if h.d.Videos == nil || !strings.Contains(body, "/videos/") {
+// video's player (its link stays when the video is not published, or
+// has no media to play). It answers nil when the body embeds none, so
+// the page is the body as it is, and the stores' errors other than
+// fault.NotFound.
+func (v *Views) EmbeddedVideos(ctx context.Context, body string) ([]themes.BodyPart, error) {
+	if v.d.Videos == nil || !strings.Contains(body, "/videos/") {
 		return nil, nil // most stories: no pattern to run
 	}
-	found := h.videoLink.FindAllStringSubmatchIndex(body, -1)
+	found := v.videoLink.FindAllStringSubmatchIndex(body, -1)
 	if len(found) == 0 {
 		return nil, nil
 	}
 	var parts []themes.BodyPart
 	last := 0
 	for _, m := range found {
-		v, err := h.d.Videos.GetLive(ctx, body[m[2]:m[3]])
+		vid, err := v.d.Videos.GetLive(ctx, body[m[2]:m[3]])
 		if fault.Is(err, fault.NotFound) {
 			continue // not (or no longer) published: the link stays
 		}
 		if err != nil {
 			return nil, err
 		}
-		view, _, err := h.videoView(ctx, v)
+		view, _, err := v.Video(ctx, vid)
 		if err != nil {
 			return nil, err
 		}
@@ -61,24 +63,25 @@ func (h *handlers) embeddedVideos(ctx context.Context, body string) ([]themes.Bo
 	return parts, nil
 }
 
-// ShowBody is a story's rendered body as its page shows it: its photos
-// with their renditions (bodyPhotos), each embedded video's player in
-// place of its link, drawn by the theme. The editor's live preview shows
-// this, so it matches the website.
-func (s *Surface) ShowBody(ctx context.Context, bodyHTML string) (string, error) {
-	if s.h.d.Theme == nil {
+// Body is a story's rendered body as its page shows it: its photos with
+// their renditions (Photos, the first loaded at once), each embedded
+// video's player in place of its link (EmbeddedVideos), drawn by the
+// theme (without a theme: the body as it is). The website's story page
+// and the editor's live preview both show this, so they match.
+func (v *Views) Body(ctx context.Context, bodyHTML string) (string, error) {
+	if v.d.Theme == nil {
 		return bodyHTML, nil
 	}
-	bodyHTML, _, err := s.h.bodyPhotos(ctx, bodyHTML, 1)
+	bodyHTML, _, err := v.Photos(ctx, bodyHTML, 1)
 	if err != nil {
 		return "", err
 	}
-	parts, err := s.h.embeddedVideos(ctx, bodyHTML)
+	parts, err := v.EmbeddedVideos(ctx, bodyHTML)
 	if err != nil || parts == nil {
 		return bodyHTML, err
 	}
 	var b strings.Builder
-	if err := s.h.d.Theme.RenderBody(&b, parts); err != nil {
+	if err := v.d.Theme.RenderBody(&b, parts); err != nil {
 		return "", err
 	}
 	return b.String(), nil
