@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -50,7 +48,7 @@ func TestBrowserRegistrationAtAPhone(t *testing.T) {
 			// The window where it is the subject (an error in view), else the
 			// whole page (at 特大 the header fills the first window).
 			shot := func(step string) { screenshot(t, ctx, "registration-"+step+"-375-"+mode) }
-			view := func(step string) { viewshot(t, ctx, "registration-"+step+"-375-"+mode) }
+			view := func(step string) { firstScreen(t, ctx, "registration-"+step+"-375-"+mode) }
 			fields := lectureFields(fmt.Sprintf("梧桐语讲坛：第%d讲", n), "wu-tong-yu", 3+n)
 			fields["capacity"], fields["registration"] = 1, map[string]any{"mode": "internal", "waitlist": 5}
 			l := s.do("POST", "/api/admin/v1/lectures", s.token, fields).want(http.StatusCreated).json()
@@ -164,17 +162,5 @@ func axeAudit(t *testing.T, ctx context.Context, axe, name string) {
 		if v.Impact == "serious" || v.Impact == "critical" {
 			t.Errorf("%s: %s (%s): %s %v", name, v.ID, v.Impact, v.Help, v.Nodes)
 		}
-	}
-}
-
-// viewshot saves what the window shows (screenshot saves the whole page).
-func viewshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(artifacts(t), name+".png"), shot, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
