@@ -35,7 +35,7 @@ func (h *handlers) calendarSeries(c *fiber.Ctx) error {
 // calendar serves the feed of every session, or of a series' (named for
 // it; a series that does not exist is 404).
 func (h *handlers) calendar(c *fiber.Ctx, series, name string) error {
-	return h.serveCached(c, calendarType, func(ctx context.Context) ([]byte, error) {
+	return h.serveCachedByPath(c, calendarType, func(ctx context.Context) ([]byte, error) {
 		if series != "" {
 			sr, err := h.d.Lectures.SeriesBySlug(ctx, series)
 			if err != nil {
@@ -64,7 +64,7 @@ func (h *handlers) calendar(c *fiber.Ctx, series, name string) error {
 // calendarOne is /lectures/{slug}.ics: one session, to add to a calendar.
 func (h *handlers) calendarOne(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.serveCached(c, calendarType, func(ctx context.Context) ([]byte, error) {
+	return h.serveCachedByPath(c, calendarType, func(ctx context.Context) ([]byte, error) {
 		l, err := h.d.Lectures.GetLive(ctx, slug)
 		if err != nil {
 			return nil, err

@@ -93,9 +93,12 @@ func (s *Surface) Routes(app fiber.Router) {
 
 	// Calendars (iCalendar feeds readers subscribe to). The website's
 	// pages will sit beside them under /lectures.
-	app.Get("/lectures.ics", std, httpx.NoQuery, h.calendarAll)
-	app.Get("/lectures/series/:series.ics", std, httpx.NoQuery, h.calendarSeries)
-	app.Get("/lectures/:slug.ics", std, httpx.NoQuery, h.calendarOne)
+	// Calendars are linked from the website's pages and shared as they
+	// are (WeChat adds ?from=...): like the pages, they take no parameter
+	// and ignore any, which stay out of the cache key.
+	app.Get("/lectures.ics", std, h.calendarAll)
+	app.Get("/lectures/series/:series.ics", std, h.calendarSeries)
+	app.Get("/lectures/:slug.ics", std, h.calendarOne)
 
 	// Media bytes, for readers and staff alike.
 	app.Get("/media/:id", std, h.serveMedia)

@@ -125,3 +125,10 @@ func (h *handlers) serveCached(c *fiber.Ctx, contentType string, build func(ctx 
 	key := c.Path() + "?" + string(c.Request().URI().QueryString())
 	return h.cache.Serve(c, key, readcache.Answer{ContentType: contentType}, build)
 }
+
+// serveCachedByPath is serveCached for a route that reads no query
+// parameter: the answer is kept under the path alone, whatever was added
+// to the link.
+func (h *handlers) serveCachedByPath(c *fiber.Ctx, contentType string, build func(ctx context.Context) ([]byte, error)) error {
+	return h.cache.Serve(c, strings.Clone(c.Path()), readcache.Answer{ContentType: contentType}, build)
+}
