@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"bufio"
+	htmlstd "html"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,5 +78,27 @@ func TestSettingsSendReadersBackOnlyToThisSite(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
 			t.Errorf("%q: %d, Location %q", body, res.StatusCode, res.Header.Get("Location"))
 		}
+	}
+}
+
+// TestSettingsBringTheReaderBackToTheirSearch: the reading settings on a
+// search's page return to that search, with its words and page, not to
+// an empty search; the parameters a forwarded link added stay behind.
+func TestSettingsBringTheReaderBackToTheirSearch(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	publishWebsite(s)
+	page := string(s.do("GET", "/search?q=%E8%A5%BF%E8%BF%81%20%E6%95%85%E4%BA%8B&from=singlemessage&isappinstalled=0", "", nil).want(http.StatusOK).body)
+	m := regexp.MustCompile(`name="back" value="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the settings form has no back:\n%s", page)
+	}
+	back := htmlstd.UnescapeString(m[1])
+	if want := "/search?q=%E8%A5%BF%E8%BF%81+%E6%95%85%E4%BA%8B"; back != want {
+		t.Fatalf("the settings return to %q, want %q", back, want)
+	}
+	r := s.form("/settings", url.Values{"text": {"2"}, "back": {back}}).want(http.StatusSeeOther)
+	if got := r.header.Get("Location"); got != back {
+		t.Fatalf("Location %q, want the search %q", got, back)
 	}
 }

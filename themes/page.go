@@ -12,8 +12,12 @@ import (
 type Page struct {
 	Site  Site
 	Prefs Prefs
-	// Path is the page's path (forms return to it).
-	Path        string
+	// Path is the page's path (the menu marks it; the registration form
+	// posts under it).
+	Path string
+	// Return is the page with the parameters it reads (a search's ?q=, a
+	// list's cursor): where the reading settings bring the reader back.
+	Return      string
 	Title       string
 	Description string
 	// Canonical is the page's absolute address; Image an absolute image

@@ -51,7 +51,7 @@ func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
 // reader's preferences. Its link-preview picture is the site's (pages
 // with a picture of their own replace it).
 func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) themes.Page {
-	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path,
+	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path, Return: path,
 		Canonical: h.d.BaseURL + path, Type: "website", Image: h.siteImage,
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
 	cols, err := h.d.Stories.Columns().List(ctx)
@@ -99,7 +99,11 @@ func (h *handlers) cachedPage(c *fiber.Ctx, q url.Values, build func(ctx context
 		strconv.Itoa(pr.TextSize) + strconv.FormatBool(pr.Contrast)
 	err := h.d.Cache.Serve(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
 		func(ctx context.Context) ([]byte, error) {
-			page, p, err := build(ctx, h.frame(ctx, path, pr))
+			fr := h.frame(ctx, path, pr)
+			if enc := q.Encode(); enc != "" {
+				fr.Return = path + "?" + enc
+			}
+			page, p, err := build(ctx, fr)
 			if err != nil {
 				return nil, err
 			}
