@@ -34,6 +34,7 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -59,7 +60,7 @@ type Deps struct {
 
 // Services are the domain's services the surfaces call.
 type Services struct {
-	Stories  *content.Stories
+	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Locks    *content.Locks

@@ -17,8 +17,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
@@ -53,7 +53,7 @@ type site struct {
 	// searcher syncs the search index (withSearch).
 	searcher *search.Syncer
 	// stories is the stories service (RunDue publishes what is due).
-	stories *content.Stories
+	stories *stories.Service
 }
 
 type siteOption func(*siteConfig)

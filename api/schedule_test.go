@@ -9,10 +9,11 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // clockedStories is the story service of s with a clock the test moves.
-func clockedStories(t *testing.T, s *site, clock *time.Time) *content.Stories {
+func clockedStories(t *testing.T, s *site, clock *time.Time) *stories.Service {
 	t.Helper()
 	key, err := s.store.Secret(context.Background(), "cursor")
 	if err != nil {
@@ -23,7 +24,7 @@ func clockedStories(t *testing.T, s *site, clock *time.Time) *content.Stories {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return *clock }
-	return content.NewStories(content.StoriesConfig{Store: s.store.Stories, Columns: content.NewColumns(s.store, s.store.Stories, s.store, s.store, nil), Assets: s.store, Markdown: md, Cursors: content.NewCursors(key),
+	return stories.New(stories.Config{Store: s.store.Stories, Columns: stories.NewColumns(s.store, s.store.Stories, s.store, s.store, nil), Assets: s.store, Markdown: md, Cursors: content.NewCursors(key),
 		WorkflowConfig: content.WorkflowConfig{Changes: s.store, Revisions: s.store, Locks: content.NewLocks(s.store, s.store, now), Audit: s.store, Now: now}})
 }
 
@@ -31,12 +32,12 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	clock := time.Now().UTC()
-	stories := clockedStories(t, s, &clock)
+	svc := clockedStories(t, s, &clock)
 	ctx := context.Background()
 	pub := content.Actor{ID: "p", Name: "publisher", Publisher: true}
 
-	mk := func(title, column string) content.Story {
-		st, err := stories.Create(ctx, pub, content.StoryInput{Title: title, Body: "正文", Column: column}, "")
+	mk := func(title, column string) stories.Story {
+		st, err := svc.Create(ctx, pub, stories.Input{Title: title, Body: "正文", Column: column}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,38 +48,38 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 	broken := mk("发布前被改坏", "culture")
 	leaving := mk("定时下线", "culture")
 	for _, c := range []struct {
-		st content.Story
+		st stories.Story
 		at time.Duration
 	}{{onTime, time.Minute}, {overdue, 10 * time.Minute}, {broken, 20 * time.Minute}} {
-		if _, err := stories.Act(ctx, pub, c.st.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(c.at)}); err != nil {
+		if _, err := svc.Act(ctx, pub, c.st.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(c.at)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := stories.Act(ctx, pub, leaving.ID, 0, content.StepInput{Action: content.ActPublish}); err != nil {
+	if _, err := svc.Act(ctx, pub, leaving.ID, 0, content.StepInput{Action: content.ActPublish}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stories.Act(ctx, pub, leaving.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(30 * time.Minute), Unpublish: true}); err != nil {
+	if _, err := svc.Act(ctx, pub, leaving.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(30 * time.Minute), Unpublish: true}); err != nil {
 		t.Fatal(err)
 	}
 	// The broken one loses its column after scheduling: it can no longer be published.
-	cur, _ := stories.Get(ctx, broken.ID)
-	if _, err := stories.Replace(ctx, pub, broken.ID, cur.Version, content.StoryInput{Title: "发布前被改坏", Body: "正文"}, ""); err != nil {
+	cur, _ := svc.Get(ctx, broken.ID)
+	if _, err := svc.Replace(ctx, pub, broken.ID, cur.Version, stories.Input{Title: "发布前被改坏", Body: "正文"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stories.Act(ctx, pub, broken.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(20 * time.Minute)}); err == nil {
+	if _, err := svc.Act(ctx, pub, broken.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(20 * time.Minute)}); err == nil {
 		t.Fatal("scheduling an unpublishable story was accepted")
 	}
 	// Schedule it while valid, then break it: the publish-time check is what matters.
-	cur, _ = stories.Get(ctx, broken.ID)
-	if _, err := stories.Replace(ctx, pub, broken.ID, cur.Version, content.StoryInput{Title: "发布前被改坏", Body: "正文", Column: "culture"}, ""); err != nil {
+	cur, _ = svc.Get(ctx, broken.ID)
+	if _, err := svc.Replace(ctx, pub, broken.ID, cur.Version, stories.Input{Title: "发布前被改坏", Body: "正文", Column: "culture"}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := stories.Act(ctx, pub, broken.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(20 * time.Minute)}); err != nil {
+	if _, err := svc.Act(ctx, pub, broken.ID, 0, content.StepInput{Action: content.ActSchedule, At: clock.Add(20 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	// Then the story loses its column behind the scheduler's back (as if
 	// the column had been removed from the site since).
-	cur, _ = stories.Get(ctx, broken.ID)
+	cur, _ = svc.Get(ctx, broken.ID)
 	expect := cur.Version
 	cur.Column, cur.Version = "", cur.Version+1
 	if err := s.store.Stories.Update(ctx, cur, expect); err != nil {
@@ -87,7 +88,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 
 	// The scheduler was down for an hour; the first run catches up.
 	clock = clock.Add(time.Hour)
-	next, err := stories.RunDue(ctx)
+	next, err := svc.RunDue(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,19 +96,19 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 		t.Fatalf("next due = %s, want none", next)
 	}
 	for _, c := range []struct {
-		st   content.Story
+		st   stories.Story
 		late time.Duration
 	}{{onTime, 59 * time.Minute}, {overdue, 50 * time.Minute}} {
-		got, _ := stories.Get(ctx, c.st.ID)
+		got, _ := svc.Get(ctx, c.st.ID)
 		if got.Status != content.StatusPublished || got.Live == nil || got.LateBy != c.late {
 			t.Errorf("%s: status %s, live %v, late %s; want published, %s late", got.Title, got.Status, got.Live != nil, got.LateBy, c.late)
 		}
 	}
-	gone, _ := stories.Get(ctx, leaving.ID)
+	gone, _ := svc.Get(ctx, leaving.ID)
 	if gone.Live != nil || gone.Schedule != nil {
 		t.Errorf("the scheduled unpublish did not happen: %+v", gone.Lifecycle)
 	}
-	got, _ := stories.Get(ctx, broken.ID)
+	got, _ := svc.Get(ctx, broken.ID)
 	if got.Status != content.StatusScheduleFailed || !strings.Contains(got.ScheduleError, "column") || got.Live != nil {
 		t.Errorf("the broken story: status %s, error %q", got.Status, got.ScheduleError)
 	}
@@ -116,7 +117,7 @@ func TestSchedulerCatchesUpAfterDowntime(t *testing.T) {
 		t.Fatalf("the admin API does not show the failure: %v", r)
 	}
 	// A second run does nothing more.
-	if _, err := stories.RunDue(ctx); err != nil {
+	if _, err := svc.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hist := s.do("GET", "/api/admin/v1/stories/"+onTime.ID+"/history", s.token, nil).want(http.StatusOK).json()["items"].([]any)
@@ -129,30 +130,30 @@ func TestTrashIsPurgedAfterItsTime(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	clock := time.Now().UTC()
-	stories := clockedStories(t, s, &clock)
+	svc := clockedStories(t, s, &clock)
 	ctx := context.Background()
 	ed := content.Actor{ID: "e", Name: "editor"}
-	old, _ := stories.Create(ctx, ed, content.StoryInput{Title: "旧稿"}, "")
-	recent, _ := stories.Create(ctx, ed, content.StoryInput{Title: "新删的稿"}, "")
-	if _, err := stories.Trash(ctx, ed, old.ID, 0); err != nil {
+	old, _ := svc.Create(ctx, ed, stories.Input{Title: "旧稿"}, "")
+	recent, _ := svc.Create(ctx, ed, stories.Input{Title: "新删的稿"}, "")
+	if _, err := svc.Trash(ctx, ed, old.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(20 * 24 * time.Hour)
-	if _, err := stories.Trash(ctx, ed, recent.ID, 0); err != nil {
+	if _, err := svc.Trash(ctx, ed, recent.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	clock = clock.Add(11 * 24 * time.Hour)
-	n, err := stories.PurgeTrash(ctx, clock.Add(-30*24*time.Hour))
+	n, err := svc.PurgeTrash(ctx, clock.Add(-30*24*time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("purged %d, %v; want 1", n, err)
 	}
-	if _, err := stories.Get(ctx, old.ID); err == nil {
+	if _, err := svc.Get(ctx, old.ID); err == nil {
 		t.Fatal("the old trashed story is still there")
 	}
-	if _, err := stories.Get(ctx, recent.ID); err != nil {
+	if _, err := svc.Get(ctx, recent.ID); err != nil {
 		t.Fatalf("the recently trashed story was purged: %v", err)
 	}
-	if revs, _ := s.store.ListRevisions(ctx, content.KindStories, old.ID); len(revs) != 0 {
+	if revs, _ := s.store.ListRevisions(ctx, stories.Kind, old.ID); len(revs) != 0 {
 		t.Fatalf("%d revisions of the purged story remain", len(revs))
 	}
 	purged := s.do("GET", "/api/admin/v1/audit?action=purged", s.token, nil).want(http.StatusOK).json()["items"].([]any)

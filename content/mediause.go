@@ -71,21 +71,9 @@ func UsedIDs(uses []MediaUse) []string {
 	return ids
 }
 
-// MediaUses are the media a story uses: in its working copy and in what
-// readers see, so an asset the live copy still shows counts as used.
-func (s Story) MediaUses() []MediaUse {
-	uses := AddUse(nil, s.Cover, RoleCover)
-	uses = UsesIn(uses, RoleBody, s.Body)
-	if l := s.Live; l != nil {
-		uses = AddUse(uses, l.Cover, RoleCover)
-		uses = UsesIn(uses, RoleBody, l.BodyHTML)
-	}
-	return uses
-}
-
 // ItemRef names an item of any kind.
 type ItemRef struct {
-	Kind string // KindStories, lectures.Kind, videos.Kind
+	Kind string // stories.Kind, lectures.Kind, videos.Kind
 	ID   string
 }
 

@@ -26,15 +26,3 @@ func TestMediaInFindsTheLinksToMediaOnce(t *testing.T) {
 		}
 	}
 }
-
-func TestAStoryUsesWhatItsWorkingAndLiveCopiesShow(t *testing.T) {
-	const a, b, c = "06h36qb17yt48jk5vrzzdsdn", "06h36qb17yt48jk5vrzzdsdp", "06h36qb17yt48jk5vrzzdsdq"
-	st := Story{Cover: a, Body: "![x](/media/" + b + ")", Live: &LiveStory{Cover: c, BodyHTML: `<img src="/media/` + a + `">`}}
-	want := []MediaUse{{a, RoleCover}, {b, RoleBody}, {c, RoleCover}, {a, RoleBody}}
-	if got := st.MediaUses(); !slices.Equal(got, want) {
-		t.Fatalf("uses %v, want %v", got, want)
-	}
-	if ids := UsedIDs(want); !slices.Equal(ids, []string{a, b, c}) {
-		t.Fatalf("ids %v", ids)
-	}
-}

@@ -16,6 +16,7 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -24,7 +25,7 @@ import (
 
 // Deps is what the admin surface needs.
 type Deps struct {
-	Stories  *content.Stories
+	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Locks    *content.Locks

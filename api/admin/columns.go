@@ -6,12 +6,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
-	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // columnIn is a column as an administrator sends it.
 type columnIn struct {
-	content.ColumnInput
+	stories.ColumnInput
 	Key     string `json:"key"`
 	Version *int64 `json:"version"`
 }
@@ -27,12 +27,12 @@ type columnOut struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-func toColumnOut(c content.Column) columnOut {
+func toColumnOut(c stories.Column) columnOut {
 	return columnOut{Key: c.Key, Name: c.Name, Description: c.Description, Order: c.Order, InMenu: c.InMenu, Version: c.Version,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 
-func writeColumn(c *fiber.Ctx, status int, col content.Column) error {
+func writeColumn(c *fiber.Ctx, status int, col stories.Column) error {
 	c.Set(fiber.HeaderETag, `"`+itoa(col.Version)+`"`)
 	return httpx.WriteJSON(c, status, toColumnOut(col))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -29,17 +30,17 @@ type storyIn struct {
 	Note string `json:"note"`
 }
 
-func (in storyIn) fields() content.StoryInput {
-	return content.StoryInput{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover}
+func (in storyIn) fields() stories.Input {
+	return stories.Input{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover}
 }
 func (in storyIn) slug() string    { return in.Slug }
 func (in storyIn) version() *int64 { return in.Version }
 func (in storyIn) note() string    { return in.Note }
 
 // storiesAPI is the admin API of stories.
-func (h *handlers) storiesAPI() kindAPI[content.Story, content.StoryInput, storyIn] {
-	return kindAPI[content.Story, content.StoryInput, storyIn]{h: h, name: content.KindStories, wf: h.d.Stories.Workflow,
-		out: func(_ *fiber.Ctx, s content.Story) (any, error) { return h.toAdminStory(s), nil }, list: h.listStories}
+func (h *handlers) storiesAPI() kindAPI[stories.Story, stories.Input, storyIn] {
+	return kindAPI[stories.Story, stories.Input, storyIn]{h: h, name: stories.Kind, wf: h.d.Stories.Workflow,
+		out: func(_ *fiber.Ctx, s stories.Story) (any, error) { return h.toAdminStory(s), nil }, list: h.listStories}
 }
 
 // stepIn is the optional body of a workflow step.
@@ -75,11 +76,11 @@ type adminStoryItem struct {
 	lifecycleOut
 }
 
-func (h *handlers) toAdminStory(s content.Story) adminStory {
+func (h *handlers) toAdminStory(s stories.Story) adminStory {
 	return adminStory{adminStoryItem: h.toAdminStoryItem(s), Body: s.Body, BodyHTML: s.BodyHTML}
 }
 
-func (h *handlers) toAdminStoryItem(s content.Story) adminStoryItem {
+func (h *handlers) toAdminStoryItem(s stories.Story) adminStoryItem {
 	return adminStoryItem{ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Column: s.Column,
 		Tags: httpx.NonNil(s.Tags), Cover: s.Cover,
 		lifecycleOut: toLifecycleOut(s.Lifecycle, s.Revision, s.Live != nil, s.HasUnpublishedChanges(), h.publicURL("stories", s.Slug))}

@@ -11,16 +11,16 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
 
 // Deps is what the delivery surface needs.
 type Deps struct {
-	Stories  *content.Stories
+	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Media    *media.Library

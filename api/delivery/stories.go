@@ -11,7 +11,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
-	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // publicStory is a story as readers see it: the live copy only.
@@ -34,7 +34,7 @@ type coverOut struct {
 	URL string `json:"url"`
 }
 
-func (h *handlers) toPublicStory(s content.Story, withBody bool) publicStory {
+func (h *handlers) toPublicStory(s stories.Story, withBody bool) publicStory {
 	l := s.Live
 	out := publicStory{
 		ID: s.ID, Slug: s.Slug, Title: l.Title, Summary: l.Summary, Column: l.Column, Tags: httpx.NonNil(l.Tags),

@@ -70,12 +70,12 @@ func (q Query) Bool(key string) (bool, error) {
 }
 
 // ListParams reads the query of a list request (see QueryParams).
-func ListParams(c *fiber.Ctx, allowed ...string) (content.ListParams, error) {
+func ListParams(c *fiber.Ctx, allowed ...string) (content.ListRequest, error) {
 	q, err := QueryParams(c, allowed...)
 	if err != nil {
-		return content.ListParams{}, err
+		return content.ListRequest{}, err
 	}
-	p := content.ListParams{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"], Author: q["author"]}
+	p := content.ListRequest{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"], Author: q["author"]}
 	var errs []fault.FieldError
 	if p.Limit, err = q.Limit(); err != nil {
 		errs = append(errs, fault.As(err).Fields...)

@@ -66,7 +66,7 @@ func (h *handlers) selfs(path string) map[string]string {
 
 // feedOf builds the feed of the latest live stories of params, each with
 // its whole text and cover.
-func (h *handlers) feedOf(ctx context.Context, params content.ListParams, title, description, home string, self map[string]string) (feed, error) {
+func (h *handlers) feedOf(ctx context.Context, params content.ListRequest, title, description, home string, self map[string]string) (feed, error) {
 	params.Limit = feedSize
 	list, err := h.d.Stories.ListLive(ctx, params)
 	if err != nil {
@@ -152,7 +152,7 @@ func (h *handlers) serveFeed(c *fiber.Ctx, format string, build func(ctx context
 func (h *handlers) siteFeed(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return h.serveFeed(c, format, func(ctx context.Context) (feed, error) {
-			return h.feedOf(ctx, content.ListParams{}, h.d.SiteName+" 最新报道", h.d.SiteName+"发布的最新报道，每篇附全文和配图", "/", h.selfs(""))
+			return h.feedOf(ctx, content.ListRequest{}, h.d.SiteName+" 最新报道", h.d.SiteName+"发布的最新报道，每篇附全文和配图", "/", h.selfs(""))
 		})
 	}
 }
@@ -171,7 +171,7 @@ func (h *handlers) columnFeed(c *fiber.Ctx) error {
 		if d := strings.TrimSpace(col.Description); d != "" {
 			desc += "：" + d
 		}
-		return h.feedOf(ctx, content.ListParams{Column: col.Key}, h.d.SiteName+" · "+col.Name, desc, "/columns/"+col.Key, h.selfs("/columns/"+col.Key))
+		return h.feedOf(ctx, content.ListRequest{Column: col.Key}, h.d.SiteName+" · "+col.Name, desc, "/columns/"+col.Key, h.selfs("/columns/"+col.Key))
 	})
 }
 
@@ -184,7 +184,7 @@ func (h *handlers) tagFeed(c *fiber.Ctx) error {
 	tag = strings.Clone(tag)
 	path := "/tags/" + url.PathEscape(tag)
 	return h.serveFeed(c, c.Params("format"), func(ctx context.Context) (feed, error) {
-		return h.feedOf(ctx, content.ListParams{Tag: tag}, h.d.SiteName+" · #"+tag, h.d.SiteName+"标有「#"+tag+"」的报道", path, h.selfs(path))
+		return h.feedOf(ctx, content.ListRequest{Tag: tag}, h.d.SiteName+" · #"+tag, h.d.SiteName+"标有「#"+tag+"」的报道", path, h.selfs(path))
 	})
 }
 

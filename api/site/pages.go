@@ -12,6 +12,7 @@ import (
 	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/themes"
@@ -33,7 +34,7 @@ func (h *handlers) columnItem(ctx context.Context, key string) (themes.MenuItem,
 	return themes.MenuItem{Name: col.Name, URL: "/columns/" + col.Key}, nil
 }
 
-func (h *handlers) storyCard(ctx context.Context, s content.Story) (themes.StoryCard, error) {
+func (h *handlers) storyCard(ctx context.Context, s stories.Story) (themes.StoryCard, error) {
 	l := s.Live
 	cover, err := h.d.Present.Image(ctx, l.Cover)
 	if err != nil {
@@ -44,7 +45,7 @@ func (h *handlers) storyCard(ctx context.Context, s content.Story) (themes.Story
 		PublishedAt: l.PublishedAt, Cover: cover}, err
 }
 
-func (h *handlers) storyCards(ctx context.Context, list []content.Story) ([]themes.StoryCard, error) {
+func (h *handlers) storyCards(ctx context.Context, list []stories.Story) ([]themes.StoryCard, error) {
 	out := make([]themes.StoryCard, 0, len(list))
 	for _, s := range list {
 		card, err := h.storyCard(ctx, s)
@@ -74,7 +75,7 @@ func lectureCard(l lectures.Lecture) themes.LectureCard {
 
 func (h *handlers) home(c *fiber.Ctx) error {
 	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		stories, err := h.d.Stories.ListLive(ctx, content.ListParams{Limit: homeStories})
+		stories, err := h.d.Stories.ListLive(ctx, content.ListRequest{Limit: homeStories})
 		if err != nil {
 			return "", p, err
 		}
@@ -123,7 +124,7 @@ func (h *handlers) story(c *fiber.Ctx) error {
 }
 
 // storyPage builds a story's page from its live copy.
-func (h *handlers) storyPage(ctx context.Context, p themes.Page, s content.Story) (string, themes.Page, error) {
+func (h *handlers) storyPage(ctx context.Context, p themes.Page, s stories.Story) (string, themes.Page, error) {
 	card, err := h.storyCard(ctx, s)
 	if err != nil {
 		return "", p, err
@@ -163,7 +164,7 @@ func eagerPhotos(cover *themes.Image) int {
 
 // articleJSONLD is a story as a schema.org Article at canonical, with its
 // picture ("": none).
-func articleJSONLD(d Deps, s content.Story, canonical, picture string) map[string]any {
+func articleJSONLD(d Deps, s stories.Story, canonical, picture string) map[string]any {
 	ld := map[string]any{"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.Live.Title,
 		"description": s.Live.Summary, "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
 		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": canonical,
@@ -176,11 +177,11 @@ func articleJSONLD(d Deps, s content.Story, canonical, picture string) map[strin
 
 // listPage is a column's or a tag's page of stories, with the link to the
 // next page.
-func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.ListParams, self string) error {
+func (h *handlers) listPage(c *fiber.Ctx, page, heading string, params content.ListRequest, self string) error {
 	return h.listPageWithIntro(c, page, heading, "", params, self)
 }
 
-func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, params content.ListParams, self string) error {
+func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, params content.ListRequest, self string) error {
 	q := pageQuery(c, "cursor")
 	params.Cursor, params.Limit = q.Get("cursor"), pageSize
 	return h.cachedPage(c, q, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
@@ -209,7 +210,7 @@ func (h *handlers) listPageWithIntro(c *fiber.Ctx, page, heading, intro string, 
 // storyList is /stories: every published story, latest first (the home
 // page's 更多报道).
 func (h *handlers) storyList(c *fiber.Ctx) error {
-	return h.listPageWithIntro(c, "stories", "全部报道", h.d.SiteName+"的全部报道，最新的在前。", content.ListParams{}, "/stories")
+	return h.listPageWithIntro(c, "stories", "全部报道", h.d.SiteName+"的全部报道，最新的在前。", content.ListRequest{}, "/stories")
 }
 
 func (h *handlers) column(c *fiber.Ctx) error {
@@ -220,7 +221,7 @@ func (h *handlers) column(c *fiber.Ctx) error {
 	if !ok {
 		return h.NotFoundPage(c)
 	}
-	p := content.ListParams{Column: strings.Clone(col.Key)}
+	p := content.ListRequest{Column: strings.Clone(col.Key)}
 	return h.listPageWithIntro(c, "column", col.Name, col.Description, p, "/columns/"+col.Key)
 }
 
@@ -230,7 +231,7 @@ func (h *handlers) tag(c *fiber.Ctx) error {
 		return h.NotFoundPage(c)
 	}
 	tag = strings.Clone(tag)
-	return h.listPage(c, "tag", tag, content.ListParams{Tag: tag}, "/tags/"+url.PathEscape(tag))
+	return h.listPage(c, "tag", tag, content.ListRequest{Tag: tag}, "/tags/"+url.PathEscape(tag))
 }
 
 func (h *handlers) lectureList(c *fiber.Ctx) error {

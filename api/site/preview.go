@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // preview is GET /preview/{kind}/{id}/{revision}?exp=&sig=: one revision
@@ -29,7 +29,7 @@ func (h *handlers) preview(c *fiber.Ctx) error {
 	p := h.base(c, "")
 	var page string
 	switch kind {
-	case content.KindStories:
+	case stories.Kind:
 		s, err := h.d.Stories.Preview(ctx, pv.ID, pv.Revision)
 		if err != nil {
 			return h.failed(c, err)

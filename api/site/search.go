@@ -62,7 +62,7 @@ func (h *handlers) search(c *fiber.Ctx) error {
 			}
 			return true
 		}
-		params := content.ListParams{Limit: content.MaxLimit}
+		params := content.ListRequest{Limit: content.MaxLimit}
 		for seen := 0; seen < searchStories && len(p.Stories) < searchResults; {
 			page, err := h.d.Stories.ListLive(ctx, params)
 			if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -28,7 +29,7 @@ type Deps struct {
 	// Search is the search index (nil: /search looks through recent
 	// titles and summaries only).
 	Search   search.Index
-	Stories  *content.Stories
+	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Media    *media.Library

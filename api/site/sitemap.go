@@ -37,7 +37,7 @@ func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
 	for _, col := range cols {
 		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/columns/" + col.Key})
 	}
-	p := content.ListParams{Limit: content.MaxLimit}
+	p := content.ListRequest{Limit: content.MaxLimit}
 	for {
 		page, err := h.d.Stories.ListLive(ctx, p)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
@@ -27,7 +28,7 @@ type Store interface {
 	content.AssetLookup
 	content.MediaUseStore
 	content.PlaceStore
-	content.ColumnStore
+	stories.ColumnStore
 	lectures.RegistrationStore
 	lectures.SeriesStore
 	syndication.Store
@@ -48,7 +49,7 @@ type Store interface {
 
 // Kinds are the stores of each kind of item.
 type Kinds struct {
-	Stories  content.StoryStore
+	Stories  stories.Store
 	Lectures lectures.Store
 	Videos   videos.Store
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -25,7 +26,7 @@ import (
 type Config struct {
 	Media    *media.Library
 	Uses     content.MediaUseStore
-	Stories  content.StoryStore
+	Stories  stories.Store
 	Lectures lectures.Store
 	Videos   videos.Store
 	Audit    audit.Log
@@ -45,7 +46,7 @@ func New(c Config) *Service {
 
 // Use is an item that uses an asset, and how.
 type Use struct {
-	Kind    string // content.KindStories, lectures.Kind, videos.Kind
+	Kind    string // stories.Kind, lectures.Kind, videos.Kind
 	ID      string
 	Title   string
 	Status  content.Status
@@ -111,7 +112,7 @@ type found struct {
 func (s *Service) use(ctx context.Context, ref content.ItemRef) (found, error) {
 	u := Use{Kind: ref.Kind, ID: ref.ID, Roles: []string{}}
 	switch ref.Kind {
-	case content.KindStories:
+	case stories.Kind:
 		st, err := s.c.Stories.Get(ctx, ref.ID)
 		if err != nil {
 			return found{}, err
@@ -192,7 +193,7 @@ func (s *Service) Delete(ctx context.Context, actor content.Actor, id string, ex
 
 // describe names the items of uses for a message: `story "标题" (id)`.
 func describe(uses []Use) string {
-	names := map[string]string{content.KindStories: "story", lectures.Kind: "lecture", videos.Kind: "video"}
+	names := map[string]string{stories.Kind: "story", lectures.Kind: "lecture", videos.Kind: "video"}
 	parts := make([]string, 0, min(len(uses), 5))
 	for i, u := range uses {
 		if i == 5 {

@@ -6,8 +6,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 )
 
@@ -44,15 +44,15 @@ func TextOf(s string) string {
 }
 
 // Stories is the source of stories.
-func Stories(s *content.Stories) Source {
-	return Source{Kind: content.KindStories,
+func Stories(s *stories.Service) Source {
+	return Source{Kind: stories.Kind,
 		Walk: s.Versions,
 		Load: func(ctx context.Context, id string) (Doc, error) {
 			st, err := s.Get(ctx, id)
 			if err != nil {
 				return Doc{}, err
 			}
-			d := Doc{Kind: content.KindStories, ID: st.ID, Slug: st.Slug, Title: st.Title, Summary: st.Summary, Body: TextOf(st.BodyHTML),
+			d := Doc{Kind: stories.Kind, ID: st.ID, Slug: st.Slug, Title: st.Title, Summary: st.Summary, Body: TextOf(st.BodyHTML),
 				Column: st.Column, Tags: st.Tags, At: st.CreatedAt, Status: string(st.Status), Revision: st.Revision, Version: st.Version}
 			if l := st.Live; l != nil {
 				d.Title, d.Summary, d.Body, d.Column, d.Tags, d.At, d.Live, d.Revision = l.Title, l.Summary, TextOf(l.BodyHTML), l.Column, l.Tags, l.PublishedAt, true, l.Revision

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -14,7 +14,7 @@ var columnTests = []test{
 	{"columns list by order then key, and are written by version", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := ms(time.Now())
-		cols := []content.Column{
+		cols := []stories.Column{
 			{Key: "culture", Name: "文化生活", Description: "文化", Order: 20, InMenu: true, Version: 1, CreatedAt: now, UpdatedAt: now},
 			{Key: "b-news", Name: "校情在线", Order: 10, InMenu: true, Version: 1, CreatedAt: now, UpdatedAt: now},
 			{Key: "a-hidden", Name: "旧栏目", Order: 20, InMenu: false, Version: 1, CreatedAt: now, UpdatedAt: now},
@@ -24,11 +24,11 @@ var columnTests = []test{
 				t.Fatal(err)
 			}
 		}
-		if err := s.InsertColumn(ctx, cols[0]); !errors.Is(err, content.ErrColumnTaken) {
+		if err := s.InsertColumn(ctx, cols[0]); !errors.Is(err, stories.ErrColumnTaken) {
 			t.Fatalf("a taken key: %v", err)
 		}
 		got, err := s.ListColumns(ctx)
-		if err != nil || !reflect.DeepEqual(got, []content.Column{cols[1], cols[2], cols[0]}) {
+		if err != nil || !reflect.DeepEqual(got, []stories.Column{cols[1], cols[2], cols[0]}) {
 			t.Fatalf("list: %+v, %v", got, err)
 		}
 		next := cols[0]

@@ -6,18 +6,19 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 func revision(itemID string, n int64) content.Revision {
-	return content.Revision{Kind: content.KindStories, ItemID: itemID, Number: n,
+	return content.Revision{Kind: stories.Kind, ItemID: itemID, Number: n,
 		Snapshot: []byte(`{"title":"第` + string(rune('0'+n%10)) + `版","tags":["a\nb","讲座"],"body":"# 正文\n"}`),
 		AuthorID: "u1", AuthorName: "编辑", At: ms(time.Now()), Note: "note"}
 }
 
 func lock(itemID, holder string) content.Lock {
-	return content.Lock{Kind: content.KindStories, ItemID: itemID, HolderID: holder, HolderName: "name of " + holder,
+	return content.Lock{Kind: stories.Kind, ItemID: itemID, HolderID: holder, HolderName: "name of " + holder,
 		ExpiresAt: ms(time.Now().Add(content.LockDuration)), Version: 1}
 }
 
@@ -38,14 +39,14 @@ var editorialTests = []test{
 		if err := s.InsertRevision(ctx, revision(item, 2)); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("second revision 2: %v, want Conflict", err)
 		}
-		got, err := s.GetRevision(ctx, content.KindStories, item, 2)
+		got, err := s.GetRevision(ctx, stories.Kind, item, 2)
 		if want := revs[1]; err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("get = %+v, %v\nwant %+v", got, err, want)
 		}
-		if _, err := s.GetRevision(ctx, content.KindStories, item, 9); !fault.Is(err, fault.NotFound) {
+		if _, err := s.GetRevision(ctx, stories.Kind, item, 9); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("missing revision: %v, want NotFound", err)
 		}
-		list, err := s.ListRevisions(ctx, content.KindStories, item)
+		list, err := s.ListRevisions(ctx, stories.Kind, item)
 		if err != nil || len(list) != 3 || list[0].Number != 3 || list[2].Number != 1 {
 			t.Fatalf("list = %v, %v; want 3, 2, 1", list, err)
 		}
@@ -73,17 +74,17 @@ var editorialTests = []test{
 				}
 			}
 		}
-		if err := s.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{a: 2, b: 3, ident.New(): 1}); err != nil {
+		if err := s.MarkRevisionsPublished(ctx, stories.Kind, map[string]int64{a: 2, b: 3, ident.New(): 1}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteRevisions(ctx, content.KindStories, a, []int64{1, 3}); err != nil {
+		if err := s.DeleteRevisions(ctx, stories.Kind, a, []int64{1, 3}); err != nil {
 			t.Fatal(err)
 		}
-		list, _ := s.ListRevisions(ctx, content.KindStories, a)
+		list, _ := s.ListRevisions(ctx, stories.Kind, a)
 		if len(list) != 1 || list[0].Number != 2 || !list[0].Published {
 			t.Fatalf("a: %+v; want revision 2, published", list)
 		}
-		list, _ = s.ListRevisions(ctx, content.KindStories, b)
+		list, _ = s.ListRevisions(ctx, stories.Kind, b)
 		if len(list) != 3 || !list[0].Published || list[1].Published {
 			t.Fatalf("b: %+v; want 3 revisions, the newest published", list)
 		}
@@ -98,7 +99,7 @@ var editorialTests = []test{
 		if err := s.InsertLock(ctx, lock(item, "u2")); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("second lock: %v, want Conflict", err)
 		}
-		got, err := s.GetLock(ctx, content.KindStories, item)
+		got, err := s.GetLock(ctx, stories.Kind, item)
 		if err != nil || !reflect.DeepEqual(got, l) {
 			t.Fatalf("get = %+v, %v\nwant %+v", got, err, l)
 		}
@@ -111,16 +112,16 @@ var editorialTests = []test{
 		if err := s.UpdateLock(ctx, next, 1); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("stale lock update: %v, want Conflict", err)
 		}
-		if got, _ := s.GetLock(ctx, content.KindStories, item); !reflect.DeepEqual(got, next) {
+		if got, _ := s.GetLock(ctx, stories.Kind, item); !reflect.DeepEqual(got, next) {
 			t.Fatalf("after takeover = %+v\nwant %+v", got, next)
 		}
-		if err := s.DeleteLock(ctx, content.KindStories, item, 1); !fault.Is(err, fault.Conflict) {
+		if err := s.DeleteLock(ctx, stories.Kind, item, 1); !fault.Is(err, fault.Conflict) {
 			t.Fatalf("stale delete: %v, want Conflict", err)
 		}
-		if err := s.DeleteLock(ctx, content.KindStories, item, 2); err != nil {
+		if err := s.DeleteLock(ctx, stories.Kind, item, 2); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.GetLock(ctx, content.KindStories, item); !fault.Is(err, fault.NotFound) {
+		if _, err := s.GetLock(ctx, stories.Kind, item); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("after delete: %v, want NotFound", err)
 		}
 	}},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -136,7 +137,7 @@ var libraryTests = []test{
 		inBody.Body = "正文\n\n![合影](/media/" + img + "/a.jpg?w=640) 与 [通知](https://example.edu/media/" + other + ")"
 		live := published(newStory("live-only", time.Now()), time.Now())
 		live.Live.Cover = other
-		for _, st := range []content.Story{cover, inBody, live} {
+		for _, st := range []stories.Story{cover, inBody, live} {
 			mustInsert(t, s, st)
 		}
 		lec := newLecture("photo", "wu-tong-yu", time.Now().Add(48*time.Hour))
@@ -151,8 +152,8 @@ var libraryTests = []test{
 			t.Fatal(err)
 		}
 		want := []content.ItemRef{{Kind: "lectures", ID: lec.ID}}
-		for _, st := range []content.Story{cover, inBody} {
-			want = append(want, content.ItemRef{Kind: content.KindStories, ID: st.ID})
+		for _, st := range []stories.Story{cover, inBody} {
+			want = append(want, content.ItemRef{Kind: stories.Kind, ID: st.ID})
 		}
 		slices.SortFunc(want[1:], func(a, b content.ItemRef) int { return strings.Compare(a.ID, b.ID) })
 		if got := users(img); !reflect.DeepEqual(got, want) {
@@ -184,7 +185,7 @@ var libraryTests = []test{
 		if err := s.Lectures.Update(ctx, lec, lec.Version-1); err != nil {
 			t.Fatal(err)
 		}
-		if got := users(img); !reflect.DeepEqual(got, []content.ItemRef{{Kind: "lectures", ID: lec.ID}, {Kind: content.KindStories, ID: inBody.ID}}) {
+		if got := users(img); !reflect.DeepEqual(got, []content.ItemRef{{Kind: "lectures", ID: lec.ID}, {Kind: stories.Kind, ID: inBody.ID}}) {
 			t.Errorf("after the cover was taken off: %v", got)
 		}
 		if err := s.Stories.Delete(ctx, inBody.ID, inBody.Version); err != nil {

@@ -10,16 +10,17 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // corpus inserts 30 stories: every third published (some at the same
 // instant, so ties are broken by id), every fifth trashed, columns and
 // tags varied, and the live copy's column different from the working
 // copy's on a few. It returns them in insertion order (ids ascending).
-func corpus(t *testing.T, s Stores) []content.Story {
+func corpus(t *testing.T, s Stores) []stories.Story {
 	t.Helper()
 	base := time.Now().Add(-time.Hour)
-	var out []content.Story
+	var out []stories.Story
 	for i := range 30 {
 		st := newStory(fmt.Sprintf("list-%02d", i), base.Add(time.Duration(i)*time.Second))
 		st.Column = []string{"campus-news", "silver-window"}[i%2]
@@ -39,7 +40,7 @@ func corpus(t *testing.T, s Stores) []content.Story {
 		}
 		out = append(out, st)
 	}
-	slices.SortFunc(out, func(a, b content.Story) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b stories.Story) int { return strings.Compare(a.ID, b.ID) })
 	for _, st := range out {
 		mustInsert(t, s, st)
 	}
@@ -47,9 +48,9 @@ func corpus(t *testing.T, s Stores) []content.Story {
 }
 
 // pageAll reads a whole list in pages of n, as the service does.
-func pageAll(t *testing.T, s Stores, q content.ItemQuery, n int) []content.Story {
+func pageAll(t *testing.T, s Stores, q content.ItemQuery, n int) []stories.Story {
 	t.Helper()
-	var all []content.Story
+	var all []stories.Story
 	q.Limit = n
 	for range 100 {
 		page, err := s.Stories.List(ctxFor(t), q)
@@ -71,7 +72,7 @@ func pageAll(t *testing.T, s Stores, q content.ItemQuery, n int) []content.Story
 }
 
 // wantAdmin is the admin list of a filter: newest id first.
-func wantAdmin(all []content.Story, keep func(content.Story) bool) []string {
+func wantAdmin(all []stories.Story, keep func(stories.Story) bool) []string {
 	ids := []string{}
 	for i := len(all) - 1; i >= 0; i-- {
 		if keep(all[i]) {
@@ -83,14 +84,14 @@ func wantAdmin(all []content.Story, keep func(content.Story) bool) []string {
 
 // wantLive is the readers' list of a filter: latest publication first,
 // then the greater id.
-func wantLive(all []content.Story, keep func(content.Story) bool) []string {
-	var live []content.Story
+func wantLive(all []stories.Story, keep func(stories.Story) bool) []string {
+	var live []stories.Story
 	for _, st := range all {
 		if st.Live != nil && st.TrashedAt == nil && keep(st) {
 			live = append(live, st)
 		}
 	}
-	slices.SortFunc(live, func(a, b content.Story) int {
+	slices.SortFunc(live, func(a, b stories.Story) int {
 		if c := b.Live.PublishedAt.Compare(a.Live.PublishedAt); c != 0 {
 			return c
 		}
@@ -133,28 +134,28 @@ var listTests = []test{
 		cases := []struct {
 			name string
 			q    content.ItemQuery
-			keep func(content.Story) bool
+			keep func(stories.Story) bool
 		}{
-			{"all untrashed", content.ItemQuery{}, func(st content.Story) bool { return st.TrashedAt == nil }},
-			{"the trash", content.ItemQuery{Trashed: true}, func(st content.Story) bool { return st.TrashedAt != nil }},
-			{"in review", content.ItemQuery{Status: content.StatusInReview}, func(st content.Story) bool {
+			{"all untrashed", content.ItemQuery{}, func(st stories.Story) bool { return st.TrashedAt == nil }},
+			{"the trash", content.ItemQuery{Trashed: true}, func(st stories.Story) bool { return st.TrashedAt != nil }},
+			{"in review", content.ItemQuery{Status: content.StatusInReview}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && st.Status == content.StatusInReview
 			}},
-			{"a column", content.ItemQuery{Group: "campus-news"}, func(st content.Story) bool {
+			{"a column", content.ItemQuery{Group: "campus-news"}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && st.Column == "campus-news"
 			}},
-			{"a tag", content.ItemQuery{Tag: "t1"}, func(st content.Story) bool {
+			{"a tag", content.ItemQuery{Tag: "t1"}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && slices.Contains(st.Tags, "t1")
 			}},
-			{"a column and a tag", content.ItemQuery{Group: "silver-window", Tag: "t2"}, func(st content.Story) bool {
+			{"a column and a tag", content.ItemQuery{Group: "silver-window", Tag: "t2"}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && st.Column == "silver-window" && slices.Contains(st.Tags, "t2")
-			}}, {"an author", content.ItemQuery{Author: "editor-b"}, func(st content.Story) bool {
+			}}, {"an author", content.ItemQuery{Author: "editor-b"}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && st.Author == "editor-b"
 			}},
-			{"an author's stories in review", content.ItemQuery{Author: "editor-a", Status: content.StatusInReview}, func(st content.Story) bool {
+			{"an author's stories in review", content.ItemQuery{Author: "editor-a", Status: content.StatusInReview}, func(st stories.Story) bool {
 				return st.TrashedAt == nil && st.Author == "editor-a" && st.Status == content.StatusInReview
 			}},
-			{"an author's trash", content.ItemQuery{Author: "editor-c", Trashed: true}, func(st content.Story) bool {
+			{"an author's trash", content.ItemQuery{Author: "editor-c", Trashed: true}, func(st stories.Story) bool {
 				return st.TrashedAt != nil && st.Author == "editor-c"
 			}},
 		}
@@ -169,18 +170,18 @@ var listTests = []test{
 	}},
 	{"readers' lists: live and untrashed only, by publication time then id, filtered on the live copy", func(t *testing.T, s Stores) {
 		all := corpus(t, s)
-		liveCol := func(st content.Story) string { return st.Live.Column }
+		liveCol := func(st stories.Story) string { return st.Live.Column }
 		cases := []struct {
 			name string
 			q    content.ItemQuery
-			keep func(content.Story) bool
+			keep func(stories.Story) bool
 		}{
-			{"all", content.ItemQuery{Published: true}, func(content.Story) bool { return true }},
-			{"a column (the live one)", content.ItemQuery{Published: true, Group: "campus-news"}, func(st content.Story) bool {
+			{"all", content.ItemQuery{Published: true}, func(stories.Story) bool { return true }},
+			{"a column (the live one)", content.ItemQuery{Published: true, Group: "campus-news"}, func(st stories.Story) bool {
 				return liveCol(st) == "campus-news"
 			}},
-			{"a tag", content.ItemQuery{Published: true, Tag: "t0"}, func(st content.Story) bool { return slices.Contains(st.Live.Tags, "t0") }},
-			{"a column nobody reads yet", content.ItemQuery{Published: true, Group: "culture"}, func(content.Story) bool { return false }},
+			{"a tag", content.ItemQuery{Published: true, Tag: "t0"}, func(st stories.Story) bool { return slices.Contains(st.Live.Tags, "t0") }},
+			{"a column nobody reads yet", content.ItemQuery{Published: true, Group: "culture"}, func(stories.Story) bool { return false }},
 		}
 		for _, c := range cases {
 			for _, n := range []int{1, 3, 100} {
@@ -199,30 +200,30 @@ var listTests = []test{
 		for _, c := range []struct {
 			name string
 			q    content.ItemQuery
-			keep func(content.Story) bool
+			keep func(stories.Story) bool
 		}{
 			{"from the bound on, earliest first", content.ItemQuery{Published: true, Ascending: true, From: from},
-				func(st content.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+				func(st stories.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
 			{"before the bound, latest first", content.ItemQuery{Published: true, To: from},
-				func(st content.Story) bool { return st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+				func(st stories.Story) bool { return st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
 			{"between the bounds, earliest first", content.ItemQuery{Published: true, Ascending: true, From: from, To: to},
-				func(st content.Story) bool {
+				func(st stories.Story) bool {
 					return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to))
 				}},
 			{"between the bounds, latest first", content.ItemQuery{Published: true, From: from, To: to},
-				func(st content.Story) bool {
+				func(st stories.Story) bool {
 					return !st.Live.PublishedAt.Before(ms(from)) && st.Live.PublishedAt.Before(ms(to))
 				}},
 			{"earliest first with no bound, in a column", content.ItemQuery{Published: true, Ascending: true, Group: "campus-news"},
-				func(st content.Story) bool { return st.Live.Column == "campus-news" }},
+				func(st stories.Story) bool { return st.Live.Column == "campus-news" }},
 			{"from the bound on, a tag", content.ItemQuery{Published: true, Ascending: true, From: from, Tag: "all"},
-				func(st content.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
+				func(st stories.Story) bool { return !st.Live.PublishedAt.Before(from.Truncate(time.Millisecond)) }},
 		} {
 			want := wantLive(all, c.keep)
 			if c.q.Ascending {
 				slices.Reverse(want)
 			}
-			if len(want) == 0 || len(want) == len(wantLive(all, func(content.Story) bool { return true })) && !(c.q.From.IsZero() && c.q.To.IsZero()) {
+			if len(want) == 0 || len(want) == len(wantLive(all, func(stories.Story) bool { return true })) && !(c.q.From.IsZero() && c.q.To.IsZero()) {
 				t.Fatalf("%s: the corpus does not test the bound (%d items)", c.name, len(want))
 			}
 			for _, n := range []int{2, 100} {

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
 // newStory is a draft with every field set, created at created.
-func newStory(slug string, created time.Time) content.Story {
+func newStory(slug string, created time.Time) stories.Story {
 	created = ms(created)
-	return content.Story{
+	return stories.Story{
 		ID: ident.New(), Slug: slug, Title: "梧桐语讲坛 " + slug, Summary: "摘要", Body: "# 标题\n\n正文",
 		BodyHTML: "<h1>标题</h1><p>正文</p>", Column: "silver-window", Tags: []string{"讲座", "西迁"}, Cover: "",
 		Revision: 1,
@@ -25,15 +26,15 @@ func newStory(slug string, created time.Time) content.Story {
 }
 
 // published makes st live as first published at at.
-func published(st content.Story, at time.Time) content.Story {
+func published(st stories.Story, at time.Time) stories.Story {
 	at = ms(at)
 	st.Status, st.PublishedAt = content.StatusPublished, &at
-	st.Live = &content.LiveStory{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column,
+	st.Live = &stories.Live{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column,
 		Tags: append([]string(nil), st.Tags...), Cover: st.Cover, PublishedAt: at, UpdatedAt: at, Revision: st.Revision}
 	return st
 }
 
-func mustInsert(t *testing.T, s Stores, st content.Story) {
+func mustInsert(t *testing.T, s Stores, st stories.Story) {
 	t.Helper()
 	if err := s.Stories.Insert(ctxFor(t), st); err != nil {
 		t.Fatalf("insert %s: %v", st.Slug, err)
@@ -92,7 +93,7 @@ var storyTests = []test{
 		gone := published(newStory("gone", now), now)
 		trashed := ms(now)
 		gone.TrashedAt = &trashed
-		for _, st := range []content.Story{draft, live, gone} {
+		for _, st := range []stories.Story{draft, live, gone} {
 			mustInsert(t, s, st)
 		}
 		if got, err := s.Stories.GetLive(ctx, "live"); err != nil || got.ID != live.ID || got.Live == nil || got.Live.BodyHTML == "" {
@@ -218,19 +219,19 @@ var storyTests = []test{
 		if _, err := s.Stories.Get(ctx, st.ID); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("story after delete: %v", err)
 		}
-		if revs, _ := s.ListRevisions(ctx, content.KindStories, st.ID); len(revs) != 0 {
+		if revs, _ := s.ListRevisions(ctx, stories.Kind, st.ID); len(revs) != 0 {
 			t.Fatalf("%d revisions left", len(revs))
 		}
-		if _, err := s.GetLock(ctx, content.KindStories, st.ID); !fault.Is(err, fault.NotFound) {
+		if _, err := s.GetLock(ctx, stories.Kind, st.ID); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("lock after delete: %v", err)
 		}
-		if revs, _ := s.ListRevisions(ctx, content.KindStories, other.ID); len(revs) != 1 {
+		if revs, _ := s.ListRevisions(ctx, stories.Kind, other.ID); len(revs) != 1 {
 			t.Fatalf("the other story has %d revisions, want 1", len(revs))
 		}
 	}},
 }
 
-func storyIDs(list []content.Story) []string {
+func storyIDs(list []stories.Story) []string {
 	ids := []string{}
 	for _, st := range list {
 		ids = append(ids, st.ID)

@@ -19,6 +19,7 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
@@ -37,13 +38,13 @@ type site struct {
 	dst      backup.Target
 	blobs    media.BlobStore
 	name     string
-	stories  content.StoryStore
+	stories  stories.Store
 	lectures lectures.Store
 	seeder   interface {
 		content.RevisionStore
 		content.ChangeNotifier
 		content.PlaceStore
-		content.ColumnStore
+		stories.ColumnStore
 		lectures.RegistrationStore
 		lectures.SeriesStore
 		syndication.Store
@@ -108,21 +109,21 @@ func seed(t *testing.T, s site) {
 		must(s.blobs.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "image/jpeg"))
 		must(st.InsertAsset(ctx, media.Asset{ID: id, Key: key, Filename: fmt.Sprintf("照片%d.jpg", i), ContentType: "image/jpeg",
 			Size: int64(len(data)), SHA256: "x", Width: 10, Height: 10, Alt: "合影", CreatedBy: "u", CreatedAt: now}))
-		story := content.Story{ID: ident.New(), Slug: fmt.Sprintf("story-%d", i), Title: "西迁 " + fmt.Sprint(i), Body: "# 正文\n",
+		story := stories.Story{ID: ident.New(), Slug: fmt.Sprintf("story-%d", i), Title: "西迁 " + fmt.Sprint(i), Body: "# 正文\n",
 			BodyHTML: "<h1>正文</h1>", Column: "culture", Tags: []string{"a\nb", "讲座"}, Cover: id, Revision: 1,
 			Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, Author: "u", CreatedAt: now, UpdatedAt: now}}
 		if i%2 == 0 {
 			story.Status, story.PublishedAt = content.StatusPublished, &now
-			story.Live = &content.LiveStory{Title: story.Title, BodyHTML: story.BodyHTML, Column: "culture", Tags: []string{"讲座"},
+			story.Live = &stories.Live{Title: story.Title, BodyHTML: story.BodyHTML, Column: "culture", Tags: []string{"讲座"},
 				PublishedAt: now, UpdatedAt: now, Revision: 1}
 		}
 		must(s.stories.Insert(ctx, story))
 		for n := int64(1); n <= 12; n++ { // 10, 11, 12 sort before 2 by id
-			must(st.InsertRevision(ctx, content.Revision{Kind: content.KindStories, ItemID: story.ID, Number: n,
+			must(st.InsertRevision(ctx, content.Revision{Kind: stories.Kind, ItemID: story.ID, Number: n,
 				Snapshot: []byte(`{"title":"t","tags":["a"],"body":"b"}`), AuthorID: "u", At: now, Published: n == 1}))
 		}
 	}
-	for _, c := range content.SeedColumns() {
+	for _, c := range stories.SeedColumns() {
 		c.CreatedAt, c.UpdatedAt = now, now
 		must(st.InsertColumn(ctx, c))
 	}
@@ -153,7 +154,7 @@ func seed(t *testing.T, s site) {
 	}
 	must(st.PutAccount(ctx, syndication.Account{Channel: "douyin", OpenID: "o", AccessToken: "act", AccessExpiresAt: now,
 		RefreshToken: "rft", RefreshExpiresAt: now, AuthorizedAt: now, UpdatedAt: now, Version: 1}, 0))
-	must(st.MarkRevisionsPublished(ctx, content.KindStories, map[string]int64{}))
+	must(st.MarkRevisionsPublished(ctx, stories.Kind, map[string]int64{}))
 	must(st.Append(ctx, audit.Entry{ID: ident.New(), At: now, ActorID: "u", Actor: "wang", Action: audit.SignIn, Target: "user:u"}))
 	must(st.BumpChanges(ctx))
 	if _, err := st.Secret(ctx, "cursor"); err != nil {

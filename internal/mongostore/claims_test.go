@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/record"
@@ -21,7 +22,7 @@ func TestVersionClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	st := content.Story{ID: ident.New(), Slug: "claims", Title: "t", Revision: 1,
+	st := stories.Story{ID: ident.New(), Slug: "claims", Title: "t", Revision: 1,
 		Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 	if err := s.Stories().Insert(ctx, st); err != nil {
 		t.Fatal(err)

@@ -8,16 +8,17 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
 const colColumns = "columns"
 
-// InsertColumn implements content.ColumnStore.
-func (s *Store) InsertColumn(ctx context.Context, c content.Column) error {
+// InsertColumn implements stories.ColumnStore.
+func (s *Store) InsertColumn(ctx context.Context, c stories.Column) error {
 	_, err := s.db.Collection(colColumns).InsertOne(ctx, record.FromColumn(c))
 	if isDuplicate(err) {
-		return fmt.Errorf("mongostore: insert column: %w", content.ErrColumnTaken)
+		return fmt.Errorf("mongostore: insert column: %w", stories.ErrColumnTaken)
 	}
 	if err != nil {
 		return dbFault(err, "insert column")
@@ -25,10 +26,10 @@ func (s *Store) InsertColumn(ctx context.Context, c content.Column) error {
 	return nil
 }
 
-// ListColumns implements content.ColumnStore.
-func (s *Store) ListColumns(ctx context.Context) ([]content.Column, error) {
+// ListColumns implements stories.ColumnStore.
+func (s *Store) ListColumns(ctx context.Context) ([]stories.Column, error) {
 	cur, err := s.db.Collection(colColumns).Find(ctx, bson.D{},
-		options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(content.MaxColumns*2))
+		options.Find().SetSort(bson.D{{Key: "order", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(stories.MaxColumns*2))
 	if err != nil {
 		return nil, dbFault(err, "list columns")
 	}
@@ -36,15 +37,15 @@ func (s *Store) ListColumns(ctx context.Context) ([]content.Column, error) {
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, dbFault(err, "list columns")
 	}
-	out := make([]content.Column, len(docs))
+	out := make([]stories.Column, len(docs))
 	for i, d := range docs {
 		out[i] = d.Column()
 	}
 	return out, nil
 }
 
-// UpdateColumn implements content.ColumnStore.
-func (s *Store) UpdateColumn(ctx context.Context, c content.Column, expect int64) error {
+// UpdateColumn implements stories.ColumnStore.
+func (s *Store) UpdateColumn(ctx context.Context, c stories.Column, expect int64) error {
 	res, err := s.db.Collection(colColumns).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.Key}, {Key: "version", Value: expect}}, record.FromColumn(c))
 	if err != nil {
 		return dbFault(err, "update column")
@@ -52,7 +53,7 @@ func (s *Store) UpdateColumn(ctx context.Context, c content.Column, expect int64
 	return s.columnWritten(ctx, res.MatchedCount, c.Key)
 }
 
-// DeleteColumn implements content.ColumnStore.
+// DeleteColumn implements stories.ColumnStore.
 func (s *Store) DeleteColumn(ctx context.Context, key string, expect int64) error {
 	res, err := s.db.Collection(colColumns).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "version", Value: expect}})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
@@ -27,7 +28,7 @@ func BenchmarkMediaUsersAt10000Stories(b *testing.B) {
 	k := s.Stories()
 	var docs []any
 	for i := range 10_000 {
-		st := content.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
+		st := stories.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
 			Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 		if i%100 == 0 {
 			st.Body += "\n\n![合影](/media/" + asset + "/a.jpg?w=640)"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/internal/testenv"
@@ -22,7 +23,7 @@ func TestItemsSavedBeforeMediaRefsAreFilledOnce(t *testing.T) {
 	s := New(testenv.Database(t))
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	cover := ident.New()
-	old := content.Story{ID: ident.New(), Slug: "old", Title: "旧报道", Cover: cover, Tags: []string{},
+	old := stories.Story{ID: ident.New(), Slug: "old", Title: "旧报道", Cover: cover, Tags: []string{},
 		Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 	if _, err := s.db.Collection("stories").InsertOne(ctx, record.FromStory(old)); err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func TestItemsSavedBeforeMediaRefsAreFilledOnce(t *testing.T) {
 		t.Fatalf("the stored version: %d, %v", v.Version, err)
 	}
 
-	imported := content.Story{ID: ident.New(), Slug: "imported", Title: "导入的报道", Body: "![图](/media/" + cover + ")", Tags: []string{},
+	imported := stories.Story{ID: ident.New(), Slug: "imported", Title: "导入的报道", Body: "![图](/media/" + cover + ")", Tags: []string{},
 		Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 	doc, _ := json.Marshal(record.FromStory(imported))
 	target := New(testenv.Database(t))

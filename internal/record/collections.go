@@ -3,7 +3,7 @@ package record
 import (
 	"time"
 
-	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // Setting is a named value of the site: the change counter (N) or a
@@ -72,13 +72,13 @@ type Column struct {
 }
 
 // FromColumn gives the record of a column.
-func FromColumn(c content.Column) Column {
+func FromColumn(c stories.Column) Column {
 	return Column{Key: c.Key, Name: c.Name, Description: c.Description, Order: c.Order, InMenu: c.InMenu, Version: c.Version,
 		CreatedAt: ms(c.CreatedAt), UpdatedAt: ms(c.UpdatedAt)}
 }
 
 // Column gives the domain's column.
-func (r Column) Column() content.Column {
-	return content.Column{Key: r.Key, Name: r.Name, Description: r.Description, Order: r.Order, InMenu: r.InMenu, Version: r.Version,
+func (r Column) Column() stories.Column {
+	return stories.Column{Key: r.Key, Name: r.Name, Description: r.Description, Order: r.Order, InMenu: r.InMenu, Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }

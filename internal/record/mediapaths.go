@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -96,7 +96,7 @@ func (m *MediaPaths) story(ctx context.Context, r *Story) (bool, error) {
 		}
 		return changed, nil
 	}
-	rev, err := m.revision(ctx, content.KindStories, r.ID, r.Live.Revision)
+	rev, err := m.revision(ctx, stories.Kind, r.ID, r.Live.Revision)
 	if fault.Is(err, fault.NotFound) {
 		html, live := m.Text(r.Live.BodyHTML)
 		r.Live.BodyHTML = html
@@ -105,7 +105,7 @@ func (m *MediaPaths) story(ctx context.Context, r *Story) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var f content.StoryInput
+	var f stories.Input
 	if err := json.Unmarshal([]byte(rev.Snapshot), &f); err != nil {
 		return false, err
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 )
 
 // Story is a story at rest.
@@ -37,11 +38,11 @@ type LiveStory struct {
 
 // StoryKind is how the stores keep stories: readers' lists run by
 // publication time, grouped by column.
-var StoryKind = Kind[content.Story, Story]{
-	Name:   content.KindStories,
+var StoryKind = Kind[stories.Story, Story]{
+	Name:   stories.Kind,
 	Record: FromStory,
 	Item:   Story.Story,
-	Index: func(s content.Story) Index {
+	Index: func(s stories.Story) Index {
 		ix := Index{ID: s.ID, Slug: s.Slug, Version: s.Version, Status: string(s.Status), Author: s.Author, Group: s.Column, Tags: s.Tags,
 			TrashedAt: s.TrashedAt}
 		if s.Schedule != nil {
@@ -66,7 +67,7 @@ var StoryKind = Kind[content.Story, Story]{
 }
 
 // FromStory gives the record of a story.
-func FromStory(s content.Story) Story {
+func FromStory(s stories.Story) Story {
 	d := Story{
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
 		Column: s.Column, Tags: nonNil(s.Tags), Cover: s.Cover, Lifecycle: FromLifecycle(s.Lifecycle, s.Revision),
@@ -79,13 +80,13 @@ func FromStory(s content.Story) Story {
 }
 
 // Story gives the domain's story.
-func (d Story) Story() content.Story {
-	s := content.Story{
+func (d Story) Story() stories.Story {
+	s := stories.Story{
 		ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary, Body: d.Body, BodyHTML: d.BodyHTML,
 		Column: d.Column, Tags: d.Tags, Cover: d.Cover, Revision: d.Revision, Lifecycle: d.Lifecycle.Lifecycle(),
 	}
 	if l := d.Live; l != nil {
-		s.Live = &content.LiveStory{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
+		s.Live = &stories.Live{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
 			Tags: l.Tags, Cover: l.Cover, PublishedAt: l.PublishedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Revision: l.Revision}
 	}
 	return s

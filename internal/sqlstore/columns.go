@@ -6,18 +6,19 @@ import (
 	"fmt"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
-// InsertColumn implements content.ColumnStore.
-func (s *Store) InsertColumn(ctx context.Context, c content.Column) error {
+// InsertColumn implements stories.ColumnStore.
+func (s *Store) InsertColumn(ctx context.Context, c stories.Column) error {
 	return insertColumn(ctx, s.w, record.FromColumn(c))
 }
 
 func insertColumn(ctx context.Context, db execer, d record.Column) error {
 	_, err := db.ExecContext(ctx, "INSERT INTO columns(key, position, version, doc) VALUES (?, ?, ?, ?)", d.Key, d.Order, d.Version, encode(d))
 	if isDuplicate(err) {
-		return fmt.Errorf("sqlstore: insert column: %w", content.ErrColumnTaken)
+		return fmt.Errorf("sqlstore: insert column: %w", stories.ErrColumnTaken)
 	}
 	if err != nil {
 		return dbFault(err, "insert column")
@@ -25,21 +26,21 @@ func insertColumn(ctx context.Context, db execer, d record.Column) error {
 	return nil
 }
 
-// ListColumns implements content.ColumnStore.
-func (s *Store) ListColumns(ctx context.Context) ([]content.Column, error) {
+// ListColumns implements stories.ColumnStore.
+func (s *Store) ListColumns(ctx context.Context) ([]stories.Column, error) {
 	docs, err := listDocs[record.Column](ctx, s.r, "list columns", "SELECT doc FROM columns ORDER BY position, key")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]content.Column, len(docs))
+	out := make([]stories.Column, len(docs))
 	for i, d := range docs {
 		out[i] = d.Column()
 	}
 	return out, nil
 }
 
-// UpdateColumn implements content.ColumnStore.
-func (s *Store) UpdateColumn(ctx context.Context, c content.Column, expect int64) error {
+// UpdateColumn implements stories.ColumnStore.
+func (s *Store) UpdateColumn(ctx context.Context, c stories.Column, expect int64) error {
 	d := record.FromColumn(c)
 	return s.tx(ctx, "update column", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE columns SET position = ?, version = ?, doc = ? WHERE key = ? AND version = ?",
@@ -51,7 +52,7 @@ func (s *Store) UpdateColumn(ctx context.Context, c content.Column, expect int64
 	})
 }
 
-// DeleteColumn implements content.ColumnStore.
+// DeleteColumn implements stories.ColumnStore.
 func (s *Store) DeleteColumn(ctx context.Context, key string, expect int64) error {
 	return s.tx(ctx, "delete column", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM columns WHERE key = ? AND version = ?", key, expect)

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
-func story(slug, body string) content.Story {
+func story(slug, body string) stories.Story {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	return content.Story{ID: ident.New(), Slug: slug, Title: slug, Body: body, Revision: 1,
+	return stories.Story{ID: ident.New(), Slug: slug, Title: slug, Body: body, Revision: 1,
 		Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/record"
 )
@@ -26,7 +27,7 @@ type Items[T any, R any] struct {
 }
 
 // Stories returns the store of stories.
-func (s *Store) Stories() *Items[content.Story, record.Story] { return itemsOf(s, record.StoryKind) }
+func (s *Store) Stories() *Items[stories.Story, record.Story] { return itemsOf(s, record.StoryKind) }
 
 // Lectures returns the store of lectures.
 func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {

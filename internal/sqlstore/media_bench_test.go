@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
 
@@ -23,7 +24,7 @@ func benchStories(b *testing.B, s *Store, n int, asset string) {
 	k := s.Stories()
 	err := s.tx(ctx, "fill", func(tx *sql.Tx) error {
 		for i := range n {
-			st := content.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
+			st := stories.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
 				Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
 			if i%100 == 0 {
 				st.Body += "\n\n![合影](/media/" + asset + "/a.jpg?w=640)"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -44,7 +45,7 @@ func TestStepSevenIndexesTheLibrary(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st := content.Story{ID: "06h36qb17yt48jk5vrzzdsdq", Slug: "he-chang", Title: "合唱", Body: "![合唱团](/media/" + photo.ID + "/Chorus.jpg)",
+	st := stories.Story{ID: "06h36qb17yt48jk5vrzzdsdq", Slug: "he-chang", Title: "合唱", Body: "![合唱团](/media/" + photo.ID + "/Chorus.jpg)",
 		Column: "culture", Tags: []string{}, Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, Author: "editor-x", CreatedAt: at, UpdatedAt: at}}
 	k := itemsOf(&Store{}, record.StoryKind)
 	meta, texts, err := k.encode(st)

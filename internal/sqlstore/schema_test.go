@@ -11,6 +11,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -28,10 +29,10 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
-	st := content.Story{ID: "06h36qb17yt48jk5vrzzdsdn", Slug: "xi-qian", Title: "西迁", Body: "# 正文", BodyHTML: "<h1>正文</h1>",
+	st := stories.Story{ID: "06h36qb17yt48jk5vrzzdsdn", Slug: "xi-qian", Title: "西迁", Body: "# 正文", BodyHTML: "<h1>正文</h1>",
 		Column: "culture", Tags: []string{"西迁", "讲座"},
 		Lifecycle: content.Lifecycle{Status: content.StatusPublished, Version: 3, CreatedAt: at, UpdatedAt: at, PublishedAt: &at},
-		Live:      &content.LiveStory{Title: "西迁", BodyHTML: "<h1>旧</h1>", Column: "culture", Tags: []string{"西迁"}, PublishedAt: at, UpdatedAt: at}}
+		Live:      &stories.Live{Title: "西迁", BodyHTML: "<h1>旧</h1>", Column: "culture", Tags: []string{"西迁"}, PublishedAt: at, UpdatedAt: at}}
 	r := record.FromStory(st)
 	r.Body, r.BodyHTML, r.Live.BodyHTML = "", "", ""
 	_, err = db.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, listed_at, listed_column,

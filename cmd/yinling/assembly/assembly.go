@@ -26,6 +26,7 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/search"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -92,7 +93,7 @@ type Site struct {
 	logger *slog.Logger
 	clock  func() time.Time
 
-	Stories  *content.Stories
+	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Locks    *content.Locks
@@ -153,7 +154,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	s.Locks = content.NewLocks(db, db, opts.Clock)
 	cursors := content.NewCursors(key)
-	columns := content.NewColumns(db, stores.Kinds.Stories, db, changes, nil)
+	columns := stories.NewColumns(db, stores.Kinds.Stories, db, changes, nil)
 	if err := columns.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed the columns: %w", err)
 	}
@@ -176,7 +177,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	wf := content.WorkflowConfig{Changes: changes, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
 		Events: &syndication.Lifecycle{Outbox: s.Syndication.Outbox, Webhooks: s.Syndication.Webhooks, BaseURL: cfg.BaseURL}}
-	s.Stories = content.NewStories(content.StoriesConfig{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
+	s.Stories = stories.New(stories.Config{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
 		WorkflowConfig: wf})
 	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
 		Series: db, Users: db, Registrations: db, Places: db,

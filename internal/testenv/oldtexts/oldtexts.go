@@ -15,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -81,17 +82,17 @@ func New() Records {
 		}
 		return l
 	}
-	live := func(html string, rev int64) *content.LiveStory {
-		return &content.LiveStory{Title: "重阳", BodyHTML: html, Column: "culture", Tags: []string{}, PublishedAt: at, UpdatedAt: at, Revision: rev}
+	live := func(html string, rev int64) *stories.Live {
+		return &stories.Live{Title: "重阳", BodyHTML: html, Column: "culture", Tags: []string{}, PublishedAt: at, UpdatedAt: at, Revision: rev}
 	}
-	story := func(id, slug, body, html string, rev int64, l *content.LiveStory) record.Story {
-		st := content.Story{ID: id, Slug: slug, Title: "重阳", Body: body, BodyHTML: html, Column: "culture", Tags: []string{},
+	story := func(id, slug, body, html string, rev int64, l *stories.Live) record.Story {
+		st := stories.Story{ID: id, Slug: slug, Title: "重阳", Body: body, BodyHTML: html, Column: "culture", Tags: []string{},
 			Revision: rev, Lifecycle: life(content.StatusPublished, rev), Live: l}
 		return record.FromStory(st)
 	}
 	revision := func(id string, n int64, body string) record.Revision {
-		snap, _ := json.Marshal(content.StoryInput{Title: "重阳", Column: "culture", Tags: []string{}, Body: body})
-		return record.FromRevision(content.Revision{Kind: content.KindStories, ItemID: id, Number: n, Snapshot: snap,
+		snap, _ := json.Marshal(stories.Input{Title: "重阳", Column: "culture", Tags: []string{}, Body: body})
+		return record.FromRevision(content.Revision{Kind: stories.Kind, ItemID: id, Number: n, Snapshot: snap,
 			AuthorID: "editor-x", AuthorName: "小张", At: at, Published: true})
 	}
 	in := lectures.Input{Title: "健康讲座", Series: "wu-tong", Speakers: []lectures.Speaker{}, Body: lectureBody}
@@ -132,7 +133,7 @@ type Getter[T any] interface {
 // library's media is a path, in the Markdown and in the HTML rendered
 // again from it (the photo back where a save had taken it out, the live
 // copies' too), every other URL is as it was, and the versions are.
-func Check(t *testing.T, s Store, stories Getter[content.Story], lecs Getter[lectures.Lecture]) {
+func Check(t *testing.T, s Store, storyStore Getter[stories.Story], lecs Getter[lectures.Lecture]) {
 	t.Helper()
 	ctx := context.Background()
 	md, err := markdown.New("")
@@ -155,7 +156,7 @@ func Check(t *testing.T, s Store, stories Getter[content.Story], lecs Getter[lec
 		{After, afterWant, render(afterWant), render(firstWant), 3},
 		{Clean, cleanBody, cleanHTML, cleanHTML, 5},
 	} {
-		st, err := stories.Get(ctx, c.id)
+		st, err := storyStore.Get(ctx, c.id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,11 +173,11 @@ func Check(t *testing.T, s Store, stories Getter[content.Story], lecs Getter[lec
 		n    int64
 		body string
 	}{{Before, 1, beforeWant}, {After, 2, firstWant}, {After, 3, afterWant}, {Clean, 5, cleanBody}} {
-		r, err := s.GetRevision(ctx, content.KindStories, c.id, c.n)
+		r, err := s.GetRevision(ctx, stories.Kind, c.id, c.n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var f content.StoryInput
+		var f stories.Input
 		if err := json.Unmarshal(r.Snapshot, &f); err != nil || f.Body != c.body || !r.Published {
 			t.Errorf("revision %d of %s after the rewrite: %q (published %v), %v; want %q", c.n, c.id, f.Body, r.Published, err, c.body)
 		}

@@ -1,62 +1,57 @@
-package content
+package stories
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
-// Default and largest page sizes of lists.
-const (
-	DefaultLimit = 20
-	MaxLimit     = 100
-)
-
-// StoriesConfig is what the story service is built from.
-type StoriesConfig struct {
+// Config is what the story service is built from.
+type Config struct {
 	// WorkflowConfig is what the editorial life every kind shares is
 	// built from: revisions, locks, audit log, change counter, revisions
 	// kept, clock.
-	WorkflowConfig
-	Store    StoryStore
-	Assets   AssetLookup
+	content.WorkflowConfig
+	Store    Store
+	Assets   content.AssetLookup
 	Markdown *markdown.Renderer
-	Cursors  *Cursors
+	Cursors  *content.Cursors
 	// Columns are the site's columns, which a story's must be one of.
 	Columns *Columns
 }
 
-// Stories is the story service: what is particular to stories (their
+// Service is the story service: what is particular to stories (their
 // fields and checks, Markdown, covers, lists) is here; the editorial life
 // every kind shares (saves with revisions, steps, trash, schedule, locks,
 // audit) is the embedded Workflow. The HTTP layer only decodes and encodes.
-type Stories struct {
-	*Workflow[Story, StoryInput]
-	cfg StoriesConfig
+type Service struct {
+	*content.Workflow[Story, Input]
+	cfg Config
 }
 
-// NewStories wires the service.
-func NewStories(cfg StoriesConfig) *Stories {
-	s := &Stories{cfg: cfg}
-	s.Workflow = NewWorkflow(s.storyKind(), cfg.WorkflowConfig)
+// New wires the service.
+func New(cfg Config) *Service {
+	s := &Service{cfg: cfg}
+	s.Workflow = content.NewWorkflow(s.storyKind(), cfg.WorkflowConfig)
 	return s
 }
 
 // Columns is the column catalog stories are checked against.
-func (s *Stories) Columns() *Columns { return s.cfg.Columns }
+func (s *Service) Columns() *Columns { return s.cfg.Columns }
 
 // Render is a Markdown text as readers see it (the renderer and
 // sanitizer of a save), for previews. Errors as markdown.Renderer.Render.
-func (s *Stories) Render(ctx context.Context, src string) (string, error) {
+func (s *Service) Render(ctx context.Context, src string) (string, error) {
 	return s.cfg.Markdown.Render(ctx, src)
 }
 
 // apply checks an editor's fields and makes them the story's working copy,
 // with its Markdown rendered.
-func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
+func (s *Service) apply(ctx context.Context, st *Story, in *Input) error {
 	if err := in.normalize(); err != nil {
 		return err
 	}
@@ -79,7 +74,7 @@ func (s *Stories) apply(ctx context.Context, st *Story, in *StoryInput) error {
 	return nil
 }
 
-func (s *Stories) checkCover(ctx context.Context, cover string) error {
+func (s *Service) checkCover(ctx context.Context, cover string) error {
 	if cover == "" {
 		return nil
 	}
@@ -97,7 +92,7 @@ func (s *Stories) checkCover(ctx context.Context, cover string) error {
 }
 
 // publishable checks what a story needs before readers see it.
-func (s *Stories) publishable(ctx context.Context, st Story) error {
+func (s *Service) publishable(ctx context.Context, st Story) error {
 	var errs []fault.FieldError
 	if st.Title == "" {
 		errs = append(errs, fault.FieldError{Field: "title", Message: "is required to publish"})
@@ -125,76 +120,57 @@ func (s *Stories) publishable(ctx context.Context, st Story) error {
 	return nil
 }
 
-// Page is one page of a list.
-type Page[T any] struct {
-	Items      []T
-	NextCursor string
-}
-
-// ListParams are a list request as the client sent it.
-type ListParams struct {
-	Status  string
-	Trashed bool
-	Column  string
-	Tag     string
-	// Author (admin lists only): the stories this user created; with a
-	// status at most, not with a column or tag.
-	Author string
-	Limit  int
-	Cursor string
-}
-
 // List returns a page of stories for the admin, newest first.
-func (s *Stories) List(ctx context.Context, p ListParams) (Page[Story], error) {
+func (s *Service) List(ctx context.Context, p content.ListRequest) (content.Page[Story], error) {
 	q, err := s.query(ctx, p)
 	if err != nil {
-		return Page[Story]{}, err
+		return content.Page[Story]{}, err
 	}
 	if p.Status != "" {
 		known := false
-		for _, st := range Statuses() {
+		for _, st := range content.Statuses() {
 			known = known || string(st) == p.Status
 		}
 		if !known {
-			return Page[Story]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
+			return content.Page[Story]{}, fault.Fields(fault.FieldError{Field: "status", Message: fmt.Sprintf("unknown status %q", p.Status)})
 		}
 	}
 	if p.Author != "" && (p.Column != "" || p.Tag != "") {
-		return Page[Story]{}, fault.Fields(fault.FieldError{Field: "author", Message: "combines with status only, not with column or tag"})
+		return content.Page[Story]{}, fault.Fields(fault.FieldError{Field: "author", Message: "combines with status only, not with column or tag"})
 	}
-	q.Status = Status(p.Status)
+	q.Status = content.Status(p.Status)
 	q.Trashed = p.Trashed
 	q.Author = p.Author
-	return s.page(ctx, q, func(st Story) Position { return Position{ID: st.ID} })
+	return s.page(ctx, q, func(st Story) content.Position { return content.Position{ID: st.ID} })
 }
 
 // ListLive returns a page of published stories for readers, most recently
 // published first. Drafts, trashed and unpublished stories never appear.
-func (s *Stories) ListLive(ctx context.Context, p ListParams) (Page[Story], error) {
+func (s *Service) ListLive(ctx context.Context, p content.ListRequest) (content.Page[Story], error) {
 	q, err := s.query(ctx, p)
 	if err != nil {
-		return Page[Story]{}, err
+		return content.Page[Story]{}, err
 	}
 	q.Published = true
-	return s.page(ctx, q, func(st Story) Position { return Position{Time: st.Live.PublishedAt, ID: st.ID} })
+	return s.page(ctx, q, func(st Story) content.Position { return content.Position{Time: st.Live.PublishedAt, ID: st.ID} })
 }
 
-func (s *Stories) query(ctx context.Context, p ListParams) (ItemQuery, error) {
-	q := ItemQuery{Group: p.Column, Tag: p.Tag}
+func (s *Service) query(ctx context.Context, p content.ListRequest) (content.ItemQuery, error) {
+	q := content.ItemQuery{Group: p.Column, Tag: p.Tag}
 	if err := s.cfg.Cursors.Page(&q, p.Limit, p.Cursor); err != nil {
 		return q, err
 	}
 	return q, s.cfg.Columns.check(ctx, "column", q.Group)
 }
 
-func (s *Stories) page(ctx context.Context, q ItemQuery, pos func(Story) Position) (Page[Story], error) {
-	return ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, pos)
+func (s *Service) page(ctx context.Context, q content.ItemQuery, pos func(Story) content.Position) (content.Page[Story], error) {
+	return content.ListPage(ctx, s.cfg.Store, s.cfg.Cursors, q, pos)
 }
 
 // GetLive returns a published story by slug for readers; a draft, trashed
 // or unpublished story is fault.NotFound.
-func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
-	if !ValidSlug(slug) {
+func (s *Service) GetLive(ctx context.Context, slug string) (Story, error) {
+	if !content.ValidSlug(slug) {
 		return Story{}, fault.New(fault.NotFound, "no such story")
 	}
 	return s.cfg.Store.GetLive(ctx, slug)
@@ -203,7 +179,7 @@ func (s *Stories) GetLive(ctx context.Context, slug string) (Story, error) {
 // Preview is revision n of a story (0: its working copy) as readers would
 // see it published: the revision's fields, its Markdown rendered, as the
 // live copy. Nothing is saved. A story in the trash is fault.NotFound.
-func (s *Stories) Preview(ctx context.Context, id string, n int64) (Story, error) {
+func (s *Service) Preview(ctx context.Context, id string, n int64) (Story, error) {
 	st, err := s.Previewable(ctx, id)
 	if err != nil {
 		return Story{}, err
@@ -223,7 +199,7 @@ func (s *Stories) Preview(ctx context.Context, id string, n int64) (Story, error
 	if st.PublishedAt != nil {
 		published = *st.PublishedAt
 	}
-	st.Live = &LiveStory{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column, Tags: st.Tags,
+	st.Live = &Live{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column, Tags: st.Tags,
 		Cover: st.Cover, PublishedAt: published, UpdatedAt: now, Revision: st.Revision}
 	return st, nil
 }

@@ -1,27 +1,25 @@
-package content
+package stories
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/ground/plain"
 )
 
-// Limits of story fields.
+// Limits of a story's tags.
 const (
-	MaxTitleLength   = 120     // characters
-	MaxSummaryLength = 500     // characters
-	MaxBodyBytes     = 200_000 // bytes of Markdown
-	MaxTags          = 10
-	MaxTagLength     = 20 // characters
+	MaxTags      = 10
+	MaxTagLength = 20 // characters
 )
 
-// StoryInput is what an editor sends for a story, and what a revision of
+// Input is what an editor sends for a story, and what a revision of
 // a story keeps.
-type StoryInput struct {
+type Input struct {
 	Title   string   `json:"title"`
 	Summary string   `json:"summary"`
 	Column  string   `json:"column"`
@@ -32,7 +30,7 @@ type StoryInput struct {
 
 // normalize trims the input and checks every field, returning all field
 // errors at once.
-func (in *StoryInput) normalize() error {
+func (in *Input) normalize() error {
 	var errs []fault.FieldError
 	add := func(field, format string, args ...any) {
 		errs = append(errs, fault.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
@@ -54,16 +52,16 @@ func (in *StoryInput) normalize() error {
 	switch n := utf8.RuneCountInString(in.Title); {
 	case n == 0:
 		add("title", "is required")
-	case n > MaxTitleLength:
-		add("title", "must be at most %d characters (it has %d)", MaxTitleLength, n)
+	case n > content.MaxTitleLength:
+		add("title", "must be at most %d characters (it has %d)", content.MaxTitleLength, n)
 	}
-	if n := utf8.RuneCountInString(in.Summary); n > MaxSummaryLength {
-		add("summary", "must be at most %d characters (it has %d)", MaxSummaryLength, n)
+	if n := utf8.RuneCountInString(in.Summary); n > content.MaxSummaryLength {
+		add("summary", "must be at most %d characters (it has %d)", content.MaxSummaryLength, n)
 	}
-	if len(in.Body) > MaxBodyBytes {
-		add("body", "must be at most %d KB", MaxBodyBytes/1000)
+	if len(in.Body) > content.MaxBodyBytes {
+		add("body", "must be at most %d KB", content.MaxBodyBytes/1000)
 	}
-	if in.Column != "" && !ValidSlug(in.Column) {
+	if in.Column != "" && !content.ValidSlug(in.Column) {
 		add("column", "is not a column key")
 	}
 	if in.Cover != "" && !ident.Valid(in.Cover) {

@@ -1,9 +1,10 @@
-package content
+package stories
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -20,7 +21,7 @@ func fieldsOf(err error) string {
 }
 
 func TestStoryInputNormalizes(t *testing.T) {
-	in := StoryInput{Title: "  标题  ", Tags: []string{" #健康 ", "健康", "讲座"}, Column: "culture"}
+	in := Input{Title: "  标题  ", Tags: []string{" #健康 ", "健康", "讲座"}, Column: "culture"}
 	if err := in.normalize(); err != nil {
 		t.Fatal(err)
 	}
@@ -30,10 +31,10 @@ func TestStoryInputNormalizes(t *testing.T) {
 }
 
 func TestStoryInputReportsEveryBadField(t *testing.T) {
-	in := StoryInput{
-		Title:   strings.Repeat("长", MaxTitleLength+1),
-		Summary: strings.Repeat("长", MaxSummaryLength+1),
-		Body:    strings.Repeat("a", MaxBodyBytes+1),
+	in := Input{
+		Title:   strings.Repeat("长", content.MaxTitleLength+1),
+		Summary: strings.Repeat("长", content.MaxSummaryLength+1),
+		Body:    strings.Repeat("a", content.MaxBodyBytes+1),
 		Column:  "Sports Page",
 		Cover:   "../../etc/passwd",
 		Tags:    []string{"", strings.Repeat("标", MaxTagLength+1), "a/b"},
@@ -42,14 +43,14 @@ func TestStoryInputReportsEveryBadField(t *testing.T) {
 	if got := fieldsOf(err); got != "title,summary,body,column,cover,tags,tags,tags" {
 		t.Fatalf("fields = %s (%v)", got, err)
 	}
-	in = StoryInput{Title: "x", Tags: make([]string, MaxTags+1)}
+	in = Input{Title: "x", Tags: make([]string, MaxTags+1)}
 	for i := range in.Tags {
 		in.Tags[i] = strings.Repeat("t", i+1)
 	}
 	if got := fieldsOf(in.normalize()); got != "tags" {
 		t.Fatalf("too many tags: fields = %s", got)
 	}
-	in = StoryInput{Title: "bad \xff utf8"}
+	in = Input{Title: "bad \xff utf8"}
 	if got := fieldsOf(in.normalize()); got != "title" {
 		t.Fatalf("invalid UTF-8: fields = %s", got)
 	}
@@ -60,7 +61,7 @@ func TestHasUnpublishedChanges(t *testing.T) {
 	if s.HasUnpublishedChanges() {
 		t.Fatal("a draft has no live copy to differ from")
 	}
-	s.Live = &LiveStory{Title: "a", Revision: 3}
+	s.Live = &Live{Title: "a", Revision: 3}
 	if s.HasUnpublishedChanges() {
 		t.Fatal("the live copy of this revision differs")
 	}

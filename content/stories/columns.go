@@ -1,4 +1,4 @@
-package content
+package stories
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -79,9 +80,9 @@ const ColumnsFresh = 5 * time.Second
 // every ColumnsFresh, or at once after a change through this instance.
 type Columns struct {
 	store   ColumnStore
-	stories StoryStore
+	stories Store
 	audit   audit.Log
-	changes ChangeNotifier
+	changes content.ChangeNotifier
 	now     func() time.Time
 
 	mu     sync.Mutex
@@ -91,7 +92,7 @@ type Columns struct {
 
 // NewColumns wires the catalog. stories is asked whether a column holds
 // stories before it is deleted.
-func NewColumns(store ColumnStore, stories StoryStore, log audit.Log, changes ChangeNotifier, now func() time.Time) *Columns {
+func NewColumns(store ColumnStore, stories Store, log audit.Log, changes content.ChangeNotifier, now func() time.Time) *Columns {
 	if now == nil {
 		now = time.Now
 	}
@@ -195,9 +196,9 @@ func (in *ColumnInput) normalize() error {
 }
 
 // Create adds a column under key.
-func (cs *Columns) Create(ctx context.Context, actor Actor, key string, in ColumnInput) (Column, error) {
+func (cs *Columns) Create(ctx context.Context, actor content.Actor, key string, in ColumnInput) (Column, error) {
 	key = strings.TrimSpace(key)
-	if !ValidSlug(key) || len(key) > 40 {
+	if !content.ValidSlug(key) || len(key) > 40 {
 		return Column{}, fault.Fields(fault.FieldError{Field: "key", Message: "must be lower-case letters, digits and single hyphens, at most 40"})
 	}
 	if err := in.normalize(); err != nil {
@@ -224,7 +225,7 @@ func (cs *Columns) Create(ctx context.Context, actor Actor, key string, in Colum
 
 // Update replaces a column's name, description, order and menu place,
 // based on version; its key never changes (links and stories name it).
-func (cs *Columns) Update(ctx context.Context, actor Actor, key string, version int64, in ColumnInput) (Column, error) {
+func (cs *Columns) Update(ctx context.Context, actor content.Actor, key string, version int64, in ColumnInput) (Column, error) {
 	if err := in.normalize(); err != nil {
 		return Column{}, err
 	}
@@ -238,7 +239,7 @@ func (cs *Columns) Update(ctx context.Context, actor Actor, key string, version 
 	}
 	c := list[i]
 	if c.Version != version {
-		return Column{}, VersionConflict(c.Version)
+		return Column{}, content.VersionConflict(c.Version)
 	}
 	c.Name, c.Description, c.Order, c.InMenu = in.Name, in.Description, in.Order, in.InMenu
 	c.Version, c.UpdatedAt = version+1, cs.now().UTC().Truncate(time.Millisecond)
@@ -251,7 +252,7 @@ func (cs *Columns) Update(ctx context.Context, actor Actor, key string, version 
 // Delete removes a column that holds no story (in the trash or not, as
 // a working copy or as what readers see); one that does can only leave
 // the menu.
-func (cs *Columns) Delete(ctx context.Context, actor Actor, key string, version int64) error {
+func (cs *Columns) Delete(ctx context.Context, actor content.Actor, key string, version int64) error {
 	c, ok, err := cs.Get(ctx, key)
 	if err != nil {
 		return err
@@ -262,7 +263,7 @@ func (cs *Columns) Delete(ctx context.Context, actor Actor, key string, version 
 			return errors.Join(err, fault.New(fault.NotFound, "no such column"))
 		}
 	}
-	for _, q := range []ItemQuery{{Group: key}, {Group: key, Trashed: true}, {Group: key, Published: true}} {
+	for _, q := range []content.ItemQuery{{Group: key}, {Group: key, Trashed: true}, {Group: key, Published: true}} {
 		q.Limit = 1
 		used, err := cs.stories.List(ctx, q)
 		if err != nil {
@@ -283,7 +284,7 @@ func (cs *Columns) Delete(ctx context.Context, actor Actor, key string, version 
 
 // changed records a change: the catalog reads the store again, caches of
 // pages are told, the audit log keeps it.
-func (cs *Columns) changed(ctx context.Context, actor Actor, action audit.Action, c Column, detail string) error {
+func (cs *Columns) changed(ctx context.Context, actor content.Actor, action audit.Action, c Column, detail string) error {
 	cs.forget()
 	_ = cs.changes.BumpChanges(ctx)
 	a := actor.Audit()
