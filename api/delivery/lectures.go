@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
@@ -107,7 +108,7 @@ func (h *handlers) toPublicLecture(l lectures.Lecture, withBody bool) publicLect
 		out.Cover = &coverOut{ID: lv.Cover, URL: httpx.MediaURL(h.d.BaseURL, lv.Cover)}
 	}
 	if withBody {
-		out.BodyHTML = httpx.AbsoluteMedia(h.d.BaseURL, lv.BodyHTML)
+		out.BodyHTML = present.AbsoluteHTML(h.d.BaseURL, out.URL, lv.BodyHTML)
 	}
 	return out
 }
@@ -186,7 +187,7 @@ func (h *handlers) toPublicSeries(s lectures.Series, withDescription bool) publi
 		URL: base + "/lectures/series/" + s.Slug, LecturesURL: base + "/api/content/v1/lectures?series=" + s.Slug,
 		CalendarURL: base + "/lectures/series/" + s.Slug + ".ics"}
 	if withDescription {
-		out.DescriptionHTML = httpx.AbsoluteMedia(h.d.BaseURL, s.DescriptionHTML)
+		out.DescriptionHTML = present.AbsoluteHTML(h.d.BaseURL, out.URL, s.DescriptionHTML)
 	}
 	if s.Cover != "" {
 		out.Cover = &coverOut{ID: s.Cover, URL: httpx.MediaURL(h.d.BaseURL, s.Cover)}

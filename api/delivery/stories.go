@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/stories"
 )
@@ -42,7 +43,7 @@ func (h *handlers) toPublicStory(s stories.Story, withBody bool) publicStory {
 		URL: strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug,
 	}
 	if withBody {
-		out.BodyHTML = httpx.AbsoluteMedia(h.d.BaseURL, l.BodyHTML)
+		out.BodyHTML = present.AbsoluteHTML(h.d.BaseURL, out.URL, l.BodyHTML)
 	}
 	if l.Cover != "" {
 		out.Cover = &coverOut{ID: l.Cover, URL: httpx.MediaURL(h.d.BaseURL, l.Cover)}

@@ -238,15 +238,3 @@ func NonNil(s []string) []string {
 
 // MediaURL is the public URL of a media asset on the site at base.
 func MediaURL(base, id string) string { return strings.TrimSuffix(base, "/") + "/media/" + id }
-
-// AbsoluteMedia is rendered HTML (texts keep the site's media as paths,
-// /media/...) with those paths made URLs of the site at base, for clients
-// on other origins: the content API's. Any other text is left alone (the
-// sanitizer escapes quotes in text, so only its own attributes match).
-func AbsoluteMedia(base, html string) string {
-	if !strings.Contains(html, `="/media/`) {
-		return html
-	}
-	b := strings.TrimSuffix(base, "/")
-	return strings.NewReplacer(` src="/media/`, ` src="`+b+`/media/`, ` href="/media/`, ` href="`+b+`/media/`).Replace(html)
-}

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
@@ -24,7 +25,7 @@ const feedSize = 20
 type feedItem struct {
 	URL, Title, Summary string
 	// ContentHTML is the whole body, sanitized, its links and images
-	// absolute (absoluteHTML).
+	// absolute (present.AbsoluteHTML).
 	ContentHTML        string
 	Author             string
 	Published, Updated time.Time
@@ -85,7 +86,7 @@ func (h *handlers) feedOf(ctx context.Context, params content.ListRequest, title
 		}
 		l := s.Live
 		link := h.d.BaseURL + "/stories/" + s.Slug
-		it := feedItem{URL: link, Title: l.Title, Summary: l.Summary, ContentHTML: absoluteHTML(h.d.BaseURL, link, l.BodyHTML),
+		it := feedItem{URL: link, Title: l.Title, Summary: l.Summary, ContentHTML: present.AbsoluteHTML(h.d.BaseURL, link, l.BodyHTML),
 			Author: f.Author, Published: l.PublishedAt, Updated: l.UpdatedAt}
 		if strings.TrimSpace(it.ContentHTML) == "" && l.Summary != "" {
 			// A story of a summary alone: that is its text.

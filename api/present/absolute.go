@@ -1,4 +1,4 @@
-package site
+package present
 
 import (
 	"net/url"
@@ -7,14 +7,16 @@ import (
 	"golang.org/x/net/html"
 )
 
-// absoluteHTML is sanitized HTML (a story's body) with every relative
-// URL of an href or src made absolute: a path (/media/..., /videos/...)
-// on origin, the site's address, and a fragment or any other relative
-// reference against page, the item's own URL. A feed reader shows the
-// text away from the site, where a relative URL leads nowhere (RSS has no
-// base URL, and readers ignore xml:base). Everything else is copied as
-// it was.
-func absoluteHTML(origin, page, s string) string {
+// AbsoluteHTML is sanitized HTML (a story's body, a session's, a series'
+// description) with every relative URL of an href or src made absolute:
+// a path (/media/..., /videos/...) on origin, the site's address, and a
+// fragment or any other relative reference against page, the item's own
+// URL. Texts keep the site's links as paths, which survive a change of
+// the site's address; whoever shows them away from the site needs them
+// whole: a feed reader (RSS has no base URL, and readers ignore
+// xml:base) and the content API's clients on other origins. Everything
+// else is copied as it was.
+func AbsoluteHTML(origin, page, s string) string {
 	if !strings.Contains(s, "href=") && !strings.Contains(s, "src=") {
 		return s
 	}

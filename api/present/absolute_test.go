@@ -1,4 +1,4 @@
-package site
+package present
 
 import "testing"
 
@@ -19,8 +19,8 @@ func TestAbsoluteHTML(t *testing.T) {
 		{"no link, nothing to do", `<p>正文</p>`, `<p>正文</p>`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := absoluteHTML(origin, page, c.in); got != c.want {
-				t.Errorf("absoluteHTML(%q)\n got %q\nwant %q", c.in, got, c.want)
+			if got := AbsoluteHTML(origin, page, c.in); got != c.want {
+				t.Errorf("AbsoluteHTML(%q)\n got %q\nwant %q", c.in, got, c.want)
 			}
 		})
 	}
