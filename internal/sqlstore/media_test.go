@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -21,18 +20,7 @@ import (
 func TestStepSevenIndexesTheLibrary(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := openDB(filepath.Join(dir, FileName), false, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for v := range 6 {
-		if _, err := db.ExecContext(ctx, schema[v]); err != nil {
-			t.Fatalf("step %d: %v", v+1, err)
-		}
-	}
-	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 6"); err != nil {
-		t.Fatal(err)
-	}
+	db := databaseAtStep(t, dir, 6)
 	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
 	photo := media.Asset{ID: "06h36qb17yt48jk5vrzzdsdn", Key: "assets/06h36qb17yt48jk5vrzzdsdn", Filename: "Chorus.jpg",
 		ContentType: "image/jpeg", Size: 3, Alt: "合唱团", CreatedAt: at}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
 	"github.com/yinling-cms/yinling/internal/record"
@@ -22,18 +21,7 @@ func TestStepNineWritesMediaAsPaths(t *testing.T) {
 	old := oldtexts.New()
 	t.Run("opening an old database", func(t *testing.T) {
 		dir := t.TempDir()
-		db, err := openDB(filepath.Join(dir, FileName), false, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for v := range 8 {
-			if _, err := db.ExecContext(ctx, schema[v]); err != nil {
-				t.Fatalf("step %d: %v", v+1, err)
-			}
-		}
-		if _, err := db.ExecContext(ctx, "PRAGMA user_version = 8"); err != nil {
-			t.Fatal(err)
-		}
+		db := databaseAtStep(t, dir, 8)
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			t.Fatal(err)

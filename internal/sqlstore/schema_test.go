@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -21,13 +22,7 @@ import (
 func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := openDB(filepath.Join(dir, FileName), false, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, schema[0]+"; PRAGMA user_version = 1"); err != nil {
-		t.Fatal(err)
-	}
+	db := databaseAtStep(t, dir, 1)
 	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
 	st := stories.Story{ID: "06h36qb17yt48jk5vrzzdsdn", Slug: "xi-qian", Title: "西迁", Body: "# 正文", BodyHTML: "<h1>正文</h1>",
 		Column: "culture", Tags: []string{"西迁", "讲座"},
@@ -35,7 +30,7 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 		Live:      &stories.Live{Title: "西迁", BodyHTML: "<h1>旧</h1>", Column: "culture", Tags: []string{"西迁"}, PublishedAt: at, UpdatedAt: at}}
 	r := record.FromStory(st)
 	r.Body, r.BodyHTML, r.Live.BodyHTML = "", "", ""
-	_, err = db.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, listed_at, listed_column,
+	_, err := db.ExecContext(ctx, `INSERT INTO stories(id, slug, version, status, column_key, trashed, listed_at, listed_column,
 		meta, body, body_html, live_body_html) VALUES (?, ?, 3, 'published', 'culture', 0, ?, 'culture', ?, ?, ?, ?)`,
 		st.ID, st.Slug, millis(at), encode(r), st.Body, st.BodyHTML, st.Live.BodyHTML)
 	if err == nil {
@@ -75,18 +70,7 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 func TestStepTenKeepsRegistrations(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := openDB(filepath.Join(dir, FileName), false, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range schema[:8] {
-		if _, err := db.ExecContext(ctx, step); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := db.ExecContext(ctx, "PRAGMA user_version = 8"); err != nil {
-		t.Fatal(err)
-	}
+	db := databaseAtStep(t, dir, 8)
 	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
 	var old []lectures.Registration
 	for i, st := range []lectures.RegistrationStatus{lectures.Confirmed, lectures.Waitlisted} {
@@ -120,4 +104,24 @@ func TestStepTenKeepsRegistrations(t *testing.T) {
 	if err := s.InsertRegistration(ctx, again); err != nil {
 		t.Fatalf("the phone again: %v", err)
 	}
+}
+
+// databaseAtStep makes the database of dir as an older program left it,
+// schema steps 1 to n applied and no more, for a test that puts records
+// in their old shape and then opens it.
+func databaseAtStep(t *testing.T, dir string, n int) *sql.DB {
+	t.Helper()
+	db, err := openDB(filepath.Join(dir, FileName), false, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v, step := range schema[:n] {
+		if _, err := db.ExecContext(context.Background(), step); err != nil {
+			t.Fatalf("step %d: %v", v+1, err)
+		}
+	}
+	if _, err := db.ExecContext(context.Background(), fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
