@@ -12,7 +12,7 @@ import (
 )
 
 // uploadAs sends a multipart upload with token.
-func (s *site) uploadAs(token, name string, data []byte, alt string) map[string]any {
+func uploadAs(s *site, token, name string, data []byte, alt string) map[string]any {
 	s.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -237,8 +237,8 @@ func TestOnlyTheUploaderOrAPublisherDeletesMedia(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	tk := s.staff("editor:one", "editor:two", "publisher", "organizer")
-	mine := s.uploadAs(tk["editor:one"], "mine.jpg", photoWithGPS(t), "我的")
-	theirs := s.uploadAs(tk["editor:one"], "theirs.jpg", photoWithGPS(t), "别人的")
+	mine := uploadAs(s, tk["editor:one"], "mine.jpg", photoWithGPS(t), "我的")
+	theirs := uploadAs(s, tk["editor:one"], "theirs.jpg", photoWithGPS(t), "别人的")
 	s.do("DELETE", "/api/admin/v1/media/"+mine["id"].(string), tk["editor:two"], nil).problem(http.StatusForbidden)
 	s.do("DELETE", "/api/admin/v1/media/"+mine["id"].(string), tk["organizer"], nil).problem(http.StatusForbidden)
 	// Anyone with the library may describe it better.

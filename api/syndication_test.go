@@ -102,7 +102,7 @@ func channelsOf(t *testing.T, v map[string]any) map[string]map[string]any {
 
 // douyinState is the OAuth state in the authorisation link GET /channels
 // gives the session of token.
-func (s *site) douyinState(token string) string {
+func douyinState(s *site, token string) string {
 	s.t.Helper()
 	link := s.do("GET", "/api/admin/v1/channels", token, nil).want(http.StatusOK).json()["douyin"].(map[string]any)["authorize_url"].(string)
 	u, err := url.Parse(link)
@@ -121,14 +121,14 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 	hooks := newHookReceiver(t)
 	s := newSite(t, withWebhooks(syndication.Endpoint{Name: "wall", URL: hooks.URL, Secret: hooks.secret, Events: []string{"video.*"}}))
 	publisher := s.staff("publisher")["publisher"]
-	state := s.douyinState(s.token)
-	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": s.douyinState(s.token)}); r.status != http.StatusBadRequest {
+	state := douyinState(s, s.token)
+	if r := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": "forged", "state": douyinState(s, s.token)}); r.status != http.StatusBadRequest {
 		t.Fatalf("a forged code: %d %s", r.status, r.body)
 	}
 	// A code without the state this session's channels page put in the
 	// link (someone else's authorisation, sent as a link) is refused.
 	other := s.login("admin", adminPassword)
-	for _, st := range []string{"", s.douyinState(other), "9999999999.forged", state + "x"} {
+	for _, st := range []string{"", douyinState(s, other), "9999999999.forged", state + "x"} {
 		p := s.do("POST", "/api/admin/v1/channels/douyin/authorize", s.token, map[string]any{"code": s.douyin.Code(), "state": st}).problem(http.StatusBadRequest)
 		if !strings.Contains(strings.Join(fieldErrors(p), ","), "state") {
 			t.Fatalf("state %q: %v", st, p)

@@ -10,7 +10,7 @@ import (
 )
 
 // startUpload asks to begin a big upload of a 100 MB video.
-func (s *site) startUpload(token string) resp {
+func startUpload(s *site, token string) resp {
 	return s.do("POST", "/api/admin/v1/media/uploads", token, map[string]any{"filename": "开着.mp4", "content_type": "video/mp4",
 		"size": 100 << 20, "sha256": strings.Repeat("ab", 32)})
 }
@@ -29,7 +29,7 @@ func TestOneEditorOpensAtMostTenBigUploads(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 30 {
 		wg.Go(func() {
-			r := s.startUpload(ed)
+			r := startUpload(s, ed)
 			mu.Lock()
 			defer mu.Unlock()
 			switch r.status {
@@ -49,11 +49,11 @@ func TestOneEditorOpensAtMostTenBigUploads(t *testing.T) {
 	if len(opened) != media.DefaultMaxOpenPerUser || refused != 30-media.DefaultMaxOpenPerUser {
 		t.Fatalf("%d opened, %d refused; want %d opened", len(opened), refused, media.DefaultMaxOpenPerUser)
 	}
-	s.startUpload(ed).problem(http.StatusTooManyRequests)
+	startUpload(s, ed).problem(http.StatusTooManyRequests)
 	s.do("DELETE", "/api/admin/v1/media/uploads/"+opened[0], ed, nil).want(http.StatusNoContent)
-	s.startUpload(ed).want(http.StatusCreated)
+	startUpload(s, ed).want(http.StatusCreated)
 	// Others are not held back by one editor's.
-	s.startUpload(s.token).want(http.StatusCreated)
+	startUpload(s, s.token).want(http.StatusCreated)
 }
 
 // TestTheServerOpensAtMostItsCapOfBigUploads: under the total cap, an
@@ -63,18 +63,18 @@ func TestTheServerOpensAtMostItsCapOfBigUploads(t *testing.T) {
 	s := newSite(t, withUploadCaps(3, 5))
 	tk := s.staff("editor", "editor:2")
 	for range 3 {
-		s.startUpload(tk["editor"]).want(http.StatusCreated)
+		startUpload(s, tk["editor"]).want(http.StatusCreated)
 	}
-	if p := s.startUpload(tk["editor"]).problem(http.StatusTooManyRequests); !strings.Contains(p["detail"].(string), "you have 3 big uploads open") {
+	if p := startUpload(s, tk["editor"]).problem(http.StatusTooManyRequests); !strings.Contains(p["detail"].(string), "you have 3 big uploads open") {
 		t.Fatalf("over the editor's cap: %v", p)
 	}
 	for range 2 {
-		s.startUpload(tk["editor:2"]).want(http.StatusCreated)
+		startUpload(s, tk["editor:2"]).want(http.StatusCreated)
 	}
-	r := s.startUpload(tk["editor:2"])
+	r := startUpload(s, tk["editor:2"])
 	if p := r.problem(http.StatusTooManyRequests); !strings.Contains(p["detail"].(string), "the server has 5 big uploads open") ||
 		r.header.Get("Retry-After") != "60" {
 		t.Fatalf("over the server's cap: %v, Retry-After %q", p, r.header.Get("Retry-After"))
 	}
-	s.startUpload(s.token).problem(http.StatusTooManyRequests)
+	startUpload(s, s.token).problem(http.StatusTooManyRequests)
 }
