@@ -28,7 +28,8 @@ const module = "github.com/yinling-cms/yinling"
 //	internal         adapters (stores, blob stores, search indexes, the Douyin client,
 //	                 backup, config) and the test environment
 //	cmd/yinling/assembly  the application built once, over stores it is given:
-//	                 what `yinling serve` runs and the API tests build
+//	                 what `yinling serve` runs; its sitetest builds the same
+//	                 for the scenario tests of every surface
 //	cmd              main packages: the only place that knows every concrete type
 //	(root)           this test
 var layers = []struct {
@@ -41,7 +42,7 @@ var layers = []struct {
 	{"themes", []string{"themes", "content", "media", "internal/ground"}},
 	{"api", []string{"api", "content", "media", "themes", "internal/ground"}},
 	{"internal", []string{"internal", "content", "media", "internal/ground"}},
-	{"cmd/yinling/assembly", []string{"api", "content", "media", "themes", "internal", "internal/ground"}},
+	{"cmd/yinling/assembly", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
 	{"cmd", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
 	{"", nil},
 }

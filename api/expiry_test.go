@@ -5,19 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 func TestSessionsExpire(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
+	s := sitetest.New(t)
 	clock := time.Now().UTC()
-	accounts := account.NewService(s.store, s.store, func() time.Time { return clock })
+	accounts := account.NewService(s.Store, s.Store, func() time.Time { return clock })
 	ctx := context.Background()
 	login := func() string {
 		t.Helper()
-		in, err := accounts.Login(ctx, account.Credentials{Username: "admin", Password: adminPassword, Address: "127.0.0.1"})
+		in, err := accounts.Login(ctx, account.Credentials{Username: "admin", Password: sitetest.AdminPassword, Address: "127.0.0.1"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 )
 
 // TestAMalformedRequestIsNotEchoed sends a request the server cannot parse
@@ -15,8 +17,8 @@ import (
 // back.
 func TestAMalformedRequestIsNotEchoed(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	base := s.listen()
+	s := sitetest.New(t)
+	base := s.Listen()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)

@@ -6,71 +6,73 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 )
 
 func TestColumnsAreListed(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	r := s.do("GET", "/api/content/v1/columns", "", nil).want(http.StatusOK)
-	items := r.json()["items"].([]any)
+	s := sitetest.New(t)
+	r := s.Do("GET", "/api/content/v1/columns", "", nil).Want(http.StatusOK)
+	items := r.JSON()["items"].([]any)
 	first := items[0].(map[string]any)
 	if len(items) != 6 || first["key"] != "campus-news" || first["name"] != "校情在线" {
-		t.Fatalf("columns = %s", r.body)
+		t.Fatalf("columns = %s", r.Body)
 	}
-	if r.header.Get("ETag") == "" {
+	if r.Header.Get("ETag") == "" {
 		t.Fatal("no ETag")
 	}
-	s.do("GET", "/api/content/v1/columns?lang=en", "", nil).problem(http.StatusBadRequest)
-	s.do("GET", "/api/content/v1/stories/some-slug?preview=1", "", nil).problem(http.StatusBadRequest)
+	s.Do("GET", "/api/content/v1/columns?lang=en", "", nil).Problem(http.StatusBadRequest)
+	s.Do("GET", "/api/content/v1/stories/some-slug?preview=1", "", nil).Problem(http.StatusBadRequest)
 }
 
 func TestMediaURLWithAFileName(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	a := s.upload("合影.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
+	s := sitetest.New(t)
+	a := s.Upload("合影.jpg", "", sitetest.PhotoWithGPS(t), "").Want(http.StatusCreated).JSON()
 	u, err := url.Parse(a["url"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := s.do("GET", u.EscapedPath(), "", nil).want(http.StatusOK)
-	if cd := r.header.Get("Content-Disposition"); cd == "" || r.header.Get("Content-Type") != "image/jpeg" {
-		t.Fatalf("headers: %v", r.header)
+	r := s.Do("GET", u.EscapedPath(), "", nil).Want(http.StatusOK)
+	if cd := r.Header.Get("Content-Disposition"); cd == "" || r.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("headers: %v", r.Header)
 	}
-	s.do("HEAD", "/media/"+a["id"].(string), "", nil).want(http.StatusOK)
+	s.Do("HEAD", "/media/"+a["id"].(string), "", nil).Want(http.StatusOK)
 }
 
 func TestEveryRequestHasADeadline(t *testing.T) {
 	t.Parallel()
-	s := newSite(t, withRequestTimeout(time.Nanosecond))
-	r := s.do("GET", "/api/content/v1/stories", "", nil)
-	r.problem(http.StatusServiceUnavailable)
-	if r.header.Get("X-Request-Id") == "" || r.json()["request_id"] != r.header.Get("X-Request-Id") {
-		t.Fatalf("request id missing or different: %v %s", r.header, r.body)
+	s := sitetest.New(t, sitetest.WithRequestTimeout(time.Nanosecond))
+	r := s.Do("GET", "/api/content/v1/stories", "", nil)
+	r.Problem(http.StatusServiceUnavailable)
+	if r.Header.Get("X-Request-Id") == "" || r.JSON()["request_id"] != r.Header.Get("X-Request-Id") {
+		t.Fatalf("request id missing or different: %v %s", r.Header, r.Body)
 	}
 }
 
 func TestRequestIDs(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	r := s.do("GET", "/healthz", "", nil, "X-Request-Id", "client-chosen-id-123").want(http.StatusOK)
-	if r.header.Get("X-Request-Id") != "client-chosen-id-123" {
-		t.Fatalf("a sane client id was not kept: %q", r.header.Get("X-Request-Id"))
+	s := sitetest.New(t)
+	r := s.Do("GET", "/healthz", "", nil, "X-Request-Id", "client-chosen-id-123").Want(http.StatusOK)
+	if r.Header.Get("X-Request-Id") != "client-chosen-id-123" {
+		t.Fatalf("a sane client id was not kept: %q", r.Header.Get("X-Request-Id"))
 	}
-	r = s.do("GET", "/healthz", "", nil, "X-Request-Id", "<script>").want(http.StatusOK)
-	if r.header.Get("X-Request-Id") == "<script>" || r.header.Get("X-Request-Id") == "" {
-		t.Fatalf("an unsafe client id was echoed: %q", r.header.Get("X-Request-Id"))
+	r = s.Do("GET", "/healthz", "", nil, "X-Request-Id", "<script>").Want(http.StatusOK)
+	if r.Header.Get("X-Request-Id") == "<script>" || r.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("an unsafe client id was echoed: %q", r.Header.Get("X-Request-Id"))
 	}
 }
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	s.do("GET", "/api/content/v1/stories", "", nil).want(http.StatusOK)
-	s.do("GET", "/api/content/v1/stories/nope", "", nil).problem(http.StatusNotFound)
-	s.do("GET", "/healthz", "", nil).want(http.StatusOK)
-	s.do("GET", "/metrics", "", nil).want(http.StatusOK)
-	r := s.do("GET", "/metrics", "", nil).want(http.StatusOK)
-	body := string(r.body)
+	s := sitetest.New(t)
+	s.Do("GET", "/api/content/v1/stories", "", nil).Want(http.StatusOK)
+	s.Do("GET", "/api/content/v1/stories/nope", "", nil).Problem(http.StatusNotFound)
+	s.Do("GET", "/healthz", "", nil).Want(http.StatusOK)
+	s.Do("GET", "/metrics", "", nil).Want(http.StatusOK)
+	r := s.Do("GET", "/metrics", "", nil).Want(http.StatusOK)
+	body := string(r.Body)
 	for _, want := range []string{
 		`yinling_http_requests_total{surface="content",code="2xx"} 1`,
 		`yinling_http_requests_total{surface="content",code="4xx"} 1`,
@@ -94,18 +96,18 @@ func TestMetrics(t *testing.T) {
 // attachment (every file was inline), with the sandboxing CSP kept.
 func TestOnlyImagesAndVideosAreServedInline(t *testing.T) {
 	t.Parallel()
-	s := newSite(t)
-	pdf := s.upload("讲义.pdf", "", []byte("%PDF-1.4\n% 讲义\n"), "").want(http.StatusCreated).json()
-	r := s.do("GET", "/media/"+pdf["id"].(string), "", nil).want(http.StatusOK)
-	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
+	s := sitetest.New(t)
+	pdf := s.Upload("讲义.pdf", "", []byte("%PDF-1.4\n% 讲义\n"), "").Want(http.StatusCreated).JSON()
+	r := s.Do("GET", "/media/"+pdf["id"].(string), "", nil).Want(http.StatusOK)
+	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
 		t.Fatalf("a PDF is served %q", cd)
 	}
-	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
 		t.Fatalf("CSP %q", csp)
 	}
-	img := s.upload("合影.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
-	r = s.do("GET", "/media/"+img["id"].(string), "", nil).want(http.StatusOK)
-	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline") {
+	img := s.Upload("合影.jpg", "", sitetest.PhotoWithGPS(t), "").Want(http.StatusCreated).JSON()
+	r = s.Do("GET", "/media/"+img["id"].(string), "", nil).Want(http.StatusOK)
+	if cd := r.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline") {
 		t.Fatalf("an image is served %q", cd)
 	}
 }
@@ -114,8 +116,8 @@ func TestOnlyImagesAndVideosAreServedInline(t *testing.T) {
 // answers only the scraper that sends it.
 func TestMetricsCanAskForAToken(t *testing.T) {
 	t.Parallel()
-	s := newSite(t, withMetricsToken("scrape-token-0123456789"))
-	s.do("GET", "/metrics", "", nil).problem(http.StatusUnauthorized)
-	s.do("GET", "/metrics", "not-the-token", nil).problem(http.StatusUnauthorized)
-	s.do("GET", "/metrics", "scrape-token-0123456789", nil).want(http.StatusOK)
+	s := sitetest.New(t, sitetest.WithMetricsToken("scrape-token-0123456789"))
+	s.Do("GET", "/metrics", "", nil).Problem(http.StatusUnauthorized)
+	s.Do("GET", "/metrics", "not-the-token", nil).Problem(http.StatusUnauthorized)
+	s.Do("GET", "/metrics", "scrape-token-0123456789", nil).Want(http.StatusOK)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
@@ -22,19 +23,19 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 	if err := store.EnsureIndexes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	s := newSite(t, withStore(teststore.FromMongo(store)))
-	st := s.createStory(nil)
-	s.publish(st["id"].(string))
-	s.do("GET", "/readyz", "", nil).want(http.StatusOK)
-	cached := s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).want(http.StatusOK)
+	s := sitetest.New(t, sitetest.WithStore(teststore.FromMongo(store)))
+	st := s.CreateStory(nil)
+	s.Publish(st["id"].(string))
+	s.Do("GET", "/readyz", "", nil).Want(http.StatusOK)
+	cached := s.Do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).Want(http.StatusOK)
 
 	stop()
 
 	t.Run("readers keep what is cached", func(t *testing.T) {
-		s := s.with(t)
+		s := s.With(t)
 		time.Sleep(1100 * time.Millisecond) // past the counter check interval: the check fails
-		again := s.do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).want(http.StatusOK)
-		if string(again.body) != string(cached.body) {
+		again := s.Do("GET", "/api/content/v1/stories/"+st["slug"].(string), "", nil).Want(http.StatusOK)
+		if string(again.Body) != string(cached.Body) {
 			t.Fatal("the cached answer changed")
 		}
 	})
@@ -49,63 +50,63 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 		if c.method == "POST" {
 			body = map[string]any{"title": "停机时的稿件"}
 		}
-		r := s.do(c.method, c.path, s.token, body)
-		r.problem(http.StatusServiceUnavailable)
-		if r.header.Get("Retry-After") == "" {
+		r := s.Do(c.method, c.path, s.Token, body)
+		r.Problem(http.StatusServiceUnavailable)
+		if r.Header.Get("Retry-After") == "" {
 			t.Errorf("%s %s: no Retry-After", c.method, c.path)
 		}
 	}
-	p := s.do("GET", "/readyz", "", nil).problem(http.StatusServiceUnavailable)
+	p := s.Do("GET", "/readyz", "", nil).Problem(http.StatusServiceUnavailable)
 	if !strings.Contains(p["detail"].(string), "database") || strings.Contains(p["detail"].(string), "object store") {
 		t.Fatalf("readyz detail %q should name the database only", p["detail"])
 	}
-	s.do("GET", "/healthz", "", nil).want(http.StatusOK)
+	s.Do("GET", "/healthz", "", nil).Want(http.StatusOK)
 
 	// The database comes back: the server recovers by itself, and what it
 	// acknowledged before is there.
 	restart()
 	deadline := time.Now().Add(30 * time.Second)
-	for s.do("GET", "/readyz", "", nil).status != http.StatusOK {
+	for s.Do("GET", "/readyz", "", nil).Status != http.StatusOK {
 		if time.Now().After(deadline) {
 			t.Fatal("the server did not recover within 30 s of the database coming back")
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	got := s.do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.token, nil).want(http.StatusOK).json()
+	got := s.Do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.Token, nil).Want(http.StatusOK).JSON()
 	if got["live"] != true {
 		t.Fatalf("the published story after the outage: %v", got)
 	}
-	s.createStory(map[string]any{"title": "恢复之后"})
+	s.CreateStory(map[string]any{"title": "恢复之后"})
 }
 
 func TestObjectStoreStoppedWhileServing(t *testing.T) {
 	t.Parallel()
 	srv, bucket, stop, restart := testenv.PrivateS3(t)
-	s := newSite(t, withS3(srv, bucket))
-	img := s.upload("a.jpg", "", photoWithGPS(t), "").want(http.StatusCreated).json()
+	s := sitetest.New(t, sitetest.WithS3(srv, bucket))
+	img := s.Upload("a.jpg", "", sitetest.PhotoWithGPS(t), "").Want(http.StatusCreated).JSON()
 
 	stop()
 
-	r := s.upload("b.jpg", "", photoWithGPS(t), "")
-	r.problem(http.StatusServiceUnavailable)
-	n, err := s.store.Count(context.Background(), "assets")
+	r := s.Upload("b.jpg", "", sitetest.PhotoWithGPS(t), "")
+	r.Problem(http.StatusServiceUnavailable)
+	n, err := s.Store.Count(context.Background(), "assets")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 {
 		t.Fatalf("%d asset records after a failed upload, want only the first", n)
 	}
-	s.do("GET", "/media/"+img["id"].(string), "", nil).problem(http.StatusServiceUnavailable)
-	p := s.do("GET", "/readyz", "", nil).problem(http.StatusServiceUnavailable)
+	s.Do("GET", "/media/"+img["id"].(string), "", nil).Problem(http.StatusServiceUnavailable)
+	p := s.Do("GET", "/readyz", "", nil).Problem(http.StatusServiceUnavailable)
 	if !strings.Contains(p["detail"].(string), "object store") || strings.Contains(p["detail"].(string), "database") {
 		t.Fatalf("readyz detail %q should name the object store only", p["detail"])
 	}
 	// Stories do not need the object store.
-	s.createStory(nil)
+	s.CreateStory(nil)
 
 	// The object store comes back: uploads and downloads work again.
 	restart()
-	s.do("GET", "/media/"+img["id"].(string), "", nil).want(http.StatusOK)
-	s.upload("c.jpg", "", photoWithGPS(t), "").want(http.StatusCreated)
-	s.do("GET", "/readyz", "", nil).want(http.StatusOK)
+	s.Do("GET", "/media/"+img["id"].(string), "", nil).Want(http.StatusOK)
+	s.Upload("c.jpg", "", sitetest.PhotoWithGPS(t), "").Want(http.StatusCreated)
+	s.Do("GET", "/readyz", "", nil).Want(http.StatusOK)
 }
