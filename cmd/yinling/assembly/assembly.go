@@ -191,8 +191,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
 		WorkflowConfig: wf})
 	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos)}
-	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Stories: stores.Kinds.Stories, Lectures: stores.Kinds.Lectures,
-		Videos: stores.Kinds.Videos, Audit: db})
+	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
 	}
