@@ -207,7 +207,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		index = s.Search
 	}
 	s.HTTP = api.New(api.Deps{
-		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
+		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
