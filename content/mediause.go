@@ -73,7 +73,7 @@ func UsedIDs(uses []MediaUse) []string {
 
 // ItemRef names an item of any kind.
 type ItemRef struct {
-	Kind string // stories.Kind, lectures.Kind, videos.Kind
+	Kind string // the kind's name (KindSpec.Name)
 	ID   string
 }
 

@@ -28,6 +28,8 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	// Kinds are the site's kinds, which a search may name.
+	Kinds    content.KindSpecs
 	Locks    *content.Locks
 	Accounts *account.Service
 	Audit    audit.Log

@@ -11,6 +11,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -23,7 +24,9 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Media    *media.Library
+	// Kinds are the site's kinds, which a search may name.
+	Kinds content.KindSpecs
+	Media *media.Library
 	// Renditions makes the images' smaller widths (nil: none).
 	Renditions *media.Renditions
 	// Cache keeps answers in memory (shared with the website); nil turns

@@ -11,5 +11,5 @@ import (
 // computed each time (the index is in memory), cached by clients for 30 s.
 func (h *handlers) searchLive(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=30")
-	return httpx.Search(c, h.d.Search, h.d.BaseURL, false)
+	return httpx.Search(c, h.d.Search, h.d.Kinds.Names(), h.d.BaseURL, false)
 }

@@ -8,10 +8,10 @@ import (
 )
 
 // Search answers a search request from idx: the query parameters
-// search.ParseQuery reads, the hits as search.Public shows them with
-// links under base; drafts searches everything staff may see, with each
-// item's status.
-func Search(c *fiber.Ctx, idx search.Index, base string, drafts bool) error {
+// search.ParseQuery reads (a kind parameter names one of kinds), the hits
+// as search.Public shows them with links under base; drafts searches
+// everything staff may see, with each item's status.
+func Search(c *fiber.Ctx, idx search.Index, kinds []string, base string, drafts bool) error {
 	if idx == nil {
 		return fault.New(fault.NotFound, "search is not set up on this server")
 	}
@@ -19,7 +19,7 @@ func Search(c *fiber.Ctx, idx search.Index, base string, drafts bool) error {
 	if err != nil {
 		return err
 	}
-	q, err := search.ParseQuery(params)
+	q, err := search.ParseQuery(params, kinds...)
 	if err != nil {
 		return err
 	}

@@ -112,8 +112,6 @@ func (h *handlers) search(c *fiber.Ctx) error {
 	})
 }
 
-var kindNames = map[string]string{"stories": "报道", "lectures": "讲座", "videos": "短视频"}
-
 // searchIndex answers /search from the index: ranked, with the matches
 // marked, ten to a page. q holds the page's parameters, query the words.
 // A session says where it stands (read from the store, as the index
@@ -136,7 +134,8 @@ func (h *handlers) searchIndex(c *fiber.Ctx, q url.Values, query string) error {
 		found := &themes.SearchView{Total: r.Total, Relaxed: r.Relaxed, Hits: []themes.SearchHit{}}
 		var sessions []session
 		for _, hit := range r.Hits {
-			sh := themes.SearchHit{Kind: kindNames[hit.Kind], URL: "/" + hit.Kind + "/" + hit.Slug,
+			k, _ := h.d.Kinds.Lookup(hit.Kind)
+			sh := themes.SearchHit{Kind: k.Label, URL: "/" + hit.Kind + "/" + hit.Slug,
 				// Mark escapes everything but its <mark> tags.
 				TitleHTML: template.HTML(hit.TitleHTML), SnippetHTML: template.HTML(hit.SnippetHTML), At: hit.At}
 			if hit.Kind == lectures.Kind {

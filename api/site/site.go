@@ -32,8 +32,11 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Media    *media.Library
-	Theme    *themes.Theme
+	// Kinds are the site's kinds: the sitemap lists each one's pages,
+	// search results name a hit's kind by its Label.
+	Kinds content.KindSpecs
+	Media *media.Library
+	Theme *themes.Theme
 	// Present draws pictures, videos and story bodies; required.
 	Present *present.Views
 	// Previews checks preview links (nil: no previews).

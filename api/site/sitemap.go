@@ -10,9 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/readcache"
-	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -25,69 +24,59 @@ type sitemapURL struct {
 	LastMod string `xml:"lastmod,omitempty"`
 }
 
-// sitemapURLs lists every public page: the home page, the lists of
-// stories, lectures and videos, columns, lecture series, and every
-// published story, session and video.
+// sitemapURLs lists every public page: the home page, each kind's list,
+// and for each kind its groups' pages (columns, lecture series) then
+// every item readers see.
 func (h *handlers) sitemapURLs(ctx context.Context) ([]sitemapURL, error) {
-	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}, {Loc: h.d.BaseURL + "/stories"}, {Loc: h.d.BaseURL + "/lectures"}, {Loc: h.d.BaseURL + "/videos"}}
-	cols, err := h.d.Stories.Columns().List(ctx)
-	if err != nil {
-		return nil, err
+	urls := []sitemapURL{{Loc: h.d.BaseURL + "/"}}
+	for _, k := range h.d.Kinds {
+		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/" + k.Name})
 	}
-	for _, col := range cols {
-		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/columns/" + col.Key})
-	}
-	p := content.ListRequest{Limit: content.MaxLimit}
-	for {
-		page, err := h.d.Stories.ListLive(ctx, p)
+	for _, k := range h.d.Kinds {
+		if groups := h.sitemapGroups(k.Name); groups != nil {
+			more, err := groups(ctx)
+			if err != nil {
+				return nil, err
+			}
+			urls = append(urls, more...)
+		}
+		err := k.Live(ctx, func(slug string, changed time.Time) error {
+			urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/" + k.Name + "/" + slug, LastMod: changed.UTC().Format(time.RFC3339)})
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range page.Items {
-			urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/stories/" + s.Slug, LastMod: s.Live.UpdatedAt.UTC().Format(time.RFC3339)})
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		p.Cursor = page.NextCursor
-	}
-	series, err := h.d.Lectures.AllSeries(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, sr := range series {
-		// no lastmod: the page changes with its sessions, not only the series
-		urls = append(urls, sitemapURL{Loc: h.d.BaseURL + seriesURL(sr.Slug)})
-	}
-	lp := lectures.LiveParams{Limit: content.MaxLimit}
-	for {
-		page, err := h.d.Lectures.ListLive(ctx, lp)
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range page.Items {
-			urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/lectures/" + l.Slug, LastMod: lectures.LastModified(l).UTC().Format(time.RFC3339)})
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		lp.Cursor = page.NextCursor
-	}
-	vp := videos.ListParams{Limit: content.MaxLimit}
-	for {
-		page, err := h.d.Videos.ListLive(ctx, vp)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range page.Items {
-			urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/videos/" + v.Slug, LastMod: v.Live.UpdatedAt.UTC().Format(time.RFC3339)})
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		vp.Cursor = page.NextCursor
 	}
 	return urls, nil
+}
+
+// sitemapGroups gives the pages that group a kind's items on the website
+// (a column's stories, a series' sessions), listed before the items;
+// nil for a kind without them.
+func (h *handlers) sitemapGroups(kind string) func(ctx context.Context) ([]sitemapURL, error) {
+	switch kind {
+	case stories.Kind:
+		return func(ctx context.Context) ([]sitemapURL, error) {
+			cols, err := h.d.Stories.Columns().List(ctx)
+			var urls []sitemapURL
+			for _, col := range cols {
+				urls = append(urls, sitemapURL{Loc: h.d.BaseURL + "/columns/" + col.Key})
+			}
+			return urls, err
+		}
+	case lectures.Kind:
+		return func(ctx context.Context) ([]sitemapURL, error) {
+			series, err := h.d.Lectures.AllSeries(ctx)
+			var urls []sitemapURL
+			for _, sr := range series {
+				// no lastmod: the page changes with its sessions, not only the series
+				urls = append(urls, sitemapURL{Loc: h.d.BaseURL + seriesURL(sr.Slug)})
+			}
+			return urls, err
+		}
+	}
+	return nil
 }
 
 const xmlType = "application/xml; charset=utf-8"

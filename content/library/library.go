@@ -14,9 +14,6 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
-	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/stories"
-	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
@@ -24,13 +21,12 @@ import (
 
 // Config is what the library is built from.
 type Config struct {
-	Media    *media.Library
-	Uses     content.MediaUseStore
-	Stories  stories.Store
-	Lectures lectures.Store
-	Videos   videos.Store
-	Audit    audit.Log
-	Now      func() time.Time // nil: time.Now
+	Media *media.Library
+	Uses  content.MediaUseStore
+	// Kinds are the kinds whose items may use an asset.
+	Kinds content.KindSpecs
+	Audit audit.Log
+	Now   func() time.Time // nil: time.Now
 }
 
 // Service is the media library.
@@ -46,7 +42,7 @@ func New(c Config) *Service {
 
 // Use is an item that uses an asset, and how.
 type Use struct {
-	Kind    string // stories.Kind, lectures.Kind, videos.Kind
+	Kind    string // the kind's name (content.KindSpec.Name)
 	ID      string
 	Title   string
 	Status  content.Status
@@ -110,31 +106,15 @@ type found struct {
 
 // use reads the item a reference names.
 func (s *Service) use(ctx context.Context, ref content.ItemRef) (found, error) {
-	u := Use{Kind: ref.Kind, ID: ref.ID, Roles: []string{}}
-	switch ref.Kind {
-	case stories.Kind:
-		st, err := s.c.Stories.Get(ctx, ref.ID)
-		if err != nil {
-			return found{}, err
-		}
-		u.Title, u.Status, u.Trashed = st.Title, st.Status, st.TrashedAt != nil
-		return found{u, st.MediaUses()}, nil
-	case lectures.Kind:
-		l, err := s.c.Lectures.Get(ctx, ref.ID)
-		if err != nil {
-			return found{}, err
-		}
-		u.Title, u.Status, u.Trashed = l.Title, l.Status, l.TrashedAt != nil
-		return found{u, l.MediaUses()}, nil
-	case videos.Kind:
-		v, err := s.c.Videos.Get(ctx, ref.ID)
-		if err != nil {
-			return found{}, err
-		}
-		u.Title, u.Status, u.Trashed = v.Title, v.Status, v.TrashedAt != nil
-		return found{u, v.MediaUses()}, nil
+	k, ok := s.c.Kinds.Lookup(ref.Kind)
+	if !ok {
+		return found{}, fmt.Errorf("library: a use by an unknown kind %q", ref.Kind)
 	}
-	return found{}, fmt.Errorf("library: a use by an unknown kind %q", ref.Kind)
+	item, err := k.Item(ctx, ref.ID)
+	if err != nil {
+		return found{}, err
+	}
+	return found{Use{Kind: ref.Kind, ID: ref.ID, Roles: []string{}, Title: item.Title, Status: item.Status, Trashed: item.Trashed}, item.Uses}, nil
 }
 
 // SetAlt replaces an asset's alternative text (see media.Library.SetAlt)
@@ -183,7 +163,7 @@ func (s *Service) Delete(ctx context.Context, actor content.Actor, id string, ex
 		return err
 	}
 	if len(uses) > 0 {
-		return fault.New(fault.Conflict, "the file is still used by %s; take it out of them first", describe(uses))
+		return fault.New(fault.Conflict, "the file is still used by %s; take it out of them first", s.describe(uses))
 	}
 	if err := s.c.Media.Delete(ctx, a); err != nil {
 		return err
@@ -192,15 +172,15 @@ func (s *Service) Delete(ctx context.Context, actor content.Actor, id string, ex
 }
 
 // describe names the items of uses for a message: `story "标题" (id)`.
-func describe(uses []Use) string {
-	names := map[string]string{stories.Kind: "story", lectures.Kind: "lecture", videos.Kind: "video"}
+func (s *Service) describe(uses []Use) string {
 	parts := make([]string, 0, min(len(uses), 5))
 	for i, u := range uses {
 		if i == 5 {
 			parts = append(parts, fmt.Sprintf("%d more", len(uses)-5))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s %q (%s)", names[u.Kind], u.Title, u.ID))
+		k, _ := s.c.Kinds.Lookup(u.Kind)
+		parts = append(parts, fmt.Sprintf("%s %q (%s)", k.Noun, u.Title, u.ID))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -10,14 +10,12 @@ import (
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
-// Kinds are the kinds a search may name.
-var Kinds = []string{"stories", "lectures", "videos"}
-
 // ParseQuery reads a search from query parameters: q (checked by Check),
-// kind (comma-separated), column, tag, from and to (dates as 2026-10-01
+// kind (comma-separated, each one of kinds: the site's kinds, which
+// content.KindSpecs.Names gives; with none given, any kind is refused), column, tag, from and to (dates as 2026-10-01
 // or RFC 3339, Asia/Shanghai when no zone, from the year 1700 to 2200),
 // limit (1-50) and cursor.
-func ParseQuery(p map[string]string) (Query, error) {
+func ParseQuery(p map[string]string, kinds ...string) (Query, error) {
 	text, err := Check(p["q"])
 	if err != nil {
 		return Query{}, err
@@ -26,8 +24,8 @@ func ParseQuery(p map[string]string) (Query, error) {
 	var errs []fault.FieldError
 	if k := p["kind"]; k != "" {
 		for _, kind := range strings.Split(k, ",") {
-			if !slices.Contains(Kinds, kind) {
-				errs = append(errs, fault.FieldError{Field: "kind", Message: fmt.Sprintf("%q is not one of stories, lectures, videos", kind)})
+			if !slices.Contains(kinds, kind) {
+				errs = append(errs, fault.FieldError{Field: "kind", Message: fmt.Sprintf("%q is not one of %s", kind, strings.Join(kinds, ", "))})
 				continue
 			}
 			q.Kinds = append(q.Kinds, kind)

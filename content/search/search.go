@@ -1,9 +1,10 @@
 // Package search is the search over everything published (stories,
 // lectures, videos), and the editors' search over everything they may
 // see: the documents an index holds, the queries it answers, and the
-// checks a query passes before it reaches one. Implementations: the
-// embedded bleve index (internal/bleveindex) and OpenSearch
-// (internal/opensearch).
+// checks a query passes before it reaches one. Each kind gives its
+// Source (in its content.KindSpec); this package names none.
+// Implementations: the embedded bleve index (internal/bleveindex) and
+// OpenSearch (internal/opensearch).
 package search
 
 import (

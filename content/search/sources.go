@@ -5,13 +5,10 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
-
-	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/stories"
-	"github.com/yinling-cms/yinling/content/videos"
 )
 
-// Source is one kind's items for the index: Walk yields the id and
+// Source is one kind's items for the index (each kind package gives its
+// own, in its content.KindSpec): Walk yields the id and
 // version of every item not in the trash (the store's Versions: two
 // columns, no record read); Load
 // reads one whole as a document: a published item with the text readers
@@ -41,68 +38,4 @@ func TextOf(s string) string {
 			}
 		}
 	}
-}
-
-// Stories is the source of stories.
-func Stories(s *stories.Service) Source {
-	return Source{Kind: stories.Kind,
-		Walk: s.Versions,
-		Load: func(ctx context.Context, id string) (Doc, error) {
-			st, err := s.Get(ctx, id)
-			if err != nil {
-				return Doc{}, err
-			}
-			d := Doc{Kind: stories.Kind, ID: st.ID, Slug: st.Slug, Title: st.Title, Summary: st.Summary, Body: TextOf(st.BodyHTML),
-				Column: st.Column, Tags: st.Tags, At: st.CreatedAt, Status: string(st.Status), Revision: st.Revision, Version: st.Version}
-			if l := st.Live; l != nil {
-				d.Title, d.Summary, d.Body, d.Column, d.Tags, d.At, d.Live, d.Revision = l.Title, l.Summary, TextOf(l.BodyHTML), l.Column, l.Tags, l.PublishedAt, true, l.Revision
-			}
-			return d, nil
-		}}
-}
-
-// Lectures is the source of lecture sessions (At: the session's start;
-// People: the speakers, their titles and the series).
-func Lectures(s *lectures.Service) Source {
-	return Source{Kind: lectures.Kind,
-		Walk: s.Versions,
-		Load: func(ctx context.Context, id string) (Doc, error) {
-			l, err := s.Get(ctx, id)
-			if err != nil {
-				return Doc{}, err
-			}
-			in, body, live := l.Input, l.BodyHTML, false
-			if l.Live != nil {
-				in, body, live = l.Live.Input, l.Live.BodyHTML, true
-			}
-			people := []string{in.Series}
-			for _, sp := range in.Speakers {
-				people = append(people, sp.Name, sp.Title)
-			}
-			d := Doc{Kind: lectures.Kind, ID: l.ID, Slug: l.Slug, Title: in.Title, Body: TextOf(body), People: people,
-				At: l.CreatedAt, Status: string(l.Status), Live: live, Revision: l.Revision, Version: l.Version}
-			if in.StartsAt != nil {
-				d.At = *in.StartsAt
-			}
-			return d, nil
-		}}
-}
-
-// Videos is the source of short videos (Summary: the caption; Tags: the
-// hashtags).
-func Videos(s *videos.Service) Source {
-	return Source{Kind: videos.Kind,
-		Walk: s.Versions,
-		Load: func(ctx context.Context, id string) (Doc, error) {
-			v, err := s.Get(ctx, id)
-			if err != nil {
-				return Doc{}, err
-			}
-			in, at, live := v.Input, v.CreatedAt, false
-			if v.Live != nil {
-				in, at, live = v.Live.Input, v.Live.PublishedAt, true
-			}
-			return Doc{Kind: videos.Kind, ID: v.ID, Slug: v.Slug, Title: in.Title, Summary: in.Caption, Tags: in.Hashtags,
-				At: at, Status: string(v.Status), Live: live, Revision: v.Revision, Version: v.Version}, nil
-		}}
 }

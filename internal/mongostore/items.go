@@ -44,11 +44,19 @@ func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
 }
 
-// kinds lists the paths of every kind's indexes, for EnsureIndexes.
-func (s *Store) kinds() map[string]record.Paths {
-	return map[string]record.Paths{record.StoryKind.Name: record.StoryKind.Paths, record.LectureKind.Name: record.LectureKind.Paths,
-		record.VideoKind.Name: record.VideoKind.Paths}
+// itemKind is what the store's work over every kind (indexes, media
+// uses, media paths) needs of one, whatever its types.
+type itemKind interface {
+	coll() string
+	paths() record.Paths
+	writeMediaPaths(ctx context.Context, m *record.MediaPaths) (int, error)
+	fillMediaUses(ctx context.Context) error
 }
+
+// kinds are the kinds the store keeps: the one list of them here.
+func (s *Store) kinds() []itemKind { return []itemKind{s.Stories(), s.Lectures(), s.Videos()} }
+
+func (k *Items[T, R]) paths() record.Paths { return k.kind.Paths }
 
 // kindIndexes are the indexes of a kind's collection: each list walks
 // one of them in its sort order (readers' lists by the live sort time, the

@@ -47,9 +47,12 @@ func (s *Store) writeMediaPaths(ctx context.Context, always bool) error {
 		return err
 	}
 	changed := 0
-	for _, f := range []func(context.Context, *record.MediaPaths) (int, error){
-		s.Stories().writeMediaPaths, s.Lectures().writeMediaPaths, s.Videos().writeMediaPaths, s.writeRevisionMediaPaths, s.writeSeriesMediaPaths,
-	} {
+	var writes []func(context.Context, *record.MediaPaths) (int, error)
+	for _, k := range s.kinds() {
+		writes = append(writes, k.writeMediaPaths)
+	}
+	writes = append(writes, s.writeRevisionMediaPaths, s.writeSeriesMediaPaths)
+	for _, f := range writes {
 		n, err := f(ctx, m)
 		if err != nil {
 			return err

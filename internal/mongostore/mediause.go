@@ -34,9 +34,9 @@ func (k *Items[T, R]) doc(item T) stored[R] {
 
 // MediaUsers implements content.MediaUseStore.
 func (s *Store) MediaUsers(ctx context.Context, assetID string, limit int) ([]content.ItemRef, error) {
-	kinds := make([]string, 0, 3)
-	for name := range s.kinds() {
-		kinds = append(kinds, name)
+	var kinds []string
+	for _, k := range s.kinds() {
+		kinds = append(kinds, k.coll())
 	}
 	slices.Sort(kinds)
 	out := []content.ItemRef{}
@@ -81,8 +81,8 @@ func (s *Store) fillMediaUses(ctx context.Context, always bool) error {
 			return nil
 		}
 	}
-	for _, f := range []func(context.Context) error{s.Stories().fillMediaUses, s.Lectures().fillMediaUses, s.Videos().fillMediaUses} {
-		if err := f(ctx); err != nil {
+	for _, k := range s.kinds() {
+		if err := k.fillMediaUses(ctx); err != nil {
 			return err
 		}
 	}

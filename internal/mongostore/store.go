@@ -96,8 +96,8 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	idx[colRegistrations] = registrationIndexes()
 	idx[colSeries] = []index{{"slug_unique", bson.D{{Key: "slug", Value: 1}}, true}}
 	idx[colJobs] = jobIndexes()
-	for coll, paths := range s.kinds() {
-		idx[coll] = kindIndexes(paths)
+	for _, k := range s.kinds() {
+		idx[k.coll()] = kindIndexes(k.paths())
 	}
 	idx[colAssets] = assetIndexes()
 	// Indexes of earlier versions that must go: a phone may register

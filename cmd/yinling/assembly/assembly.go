@@ -96,6 +96,10 @@ type Site struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	// Kinds describes every kind above to the code that treats them
+	// alike (the scheduler, the trash, the library, search, the sitemap):
+	// the one list of the site's kinds.
+	Kinds    content.KindSpecs
 	Locks    *content.Locks
 	Accounts *account.Service
 	// Media holds the assets; Library is the library as editors use it
@@ -186,8 +190,8 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Accounts = account.NewService(db, db, opts.Clock)
 	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
 		WorkflowConfig: wf})
-	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Stories: stores.Kinds.Stories, Lectures: stores.Kinds.Lectures,
-		Videos: stores.Kinds.Videos, Audit: db})
+	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos)}
+	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
 	}
@@ -203,7 +207,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		index = s.Search
 	}
 	s.HTTP = api.New(api.Deps{
-		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
+		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,

@@ -11,9 +11,13 @@ import (
 	"github.com/yinling-cms/yinling/internal/opensearch"
 )
 
-// SearchSources are what the search index holds.
+// SearchSources are what the search index holds: every kind's items.
 func (s *Site) SearchSources() []search.Source {
-	return []search.Source{search.Stories(s.Stories), search.Lectures(s.Lectures), search.Videos(s.Videos)}
+	sources := make([]search.Source, len(s.Kinds))
+	for i, k := range s.Kinds {
+		sources[i] = k.Search
+	}
+	return sources
 }
 
 // OpenSearch opens the search index (OpenSearch at cfg.SearchURL, retried

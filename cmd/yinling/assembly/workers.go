@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/worker"
@@ -27,16 +28,15 @@ func (s *Site) Workers() []*worker.Worker {
 	notifier := &lectures.LogNotifier{Logger: logger}
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
-			return earliest(ctx, s.Stories.RunDue, s.Lectures.RunDue, s.Videos.RunDue)
+			return earliest(ctx, s.Kinds)
 		}},
 		{Name: "housekeeping", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {
 			cutoff := s.now().Add(-trashFor)
 			errs := []error{s.Accounts.ForgetOldFailures(ctx)}
-			for kind, purge := range map[string]func(context.Context, time.Time) (int, error){
-				"stories": s.Stories.PurgeTrash, "lectures": s.Lectures.PurgeTrash, "videos": s.Videos.PurgeTrash} {
-				n, err := purge(ctx, cutoff)
+			for _, k := range s.Kinds {
+				n, err := k.PurgeTrash(ctx, cutoff)
 				if n > 0 {
-					logger.Info("purged items from the trash", "kind", kind, "count", n)
+					logger.Info("purged items from the trash", "kind", k.Name, "count", n)
 				}
 				errs = append(errs, err)
 			}
@@ -85,11 +85,11 @@ func (s *Site) RunOutbox(ctx context.Context) { s.Syndication.Outbox.Run(ctx, s.
 
 // earliest runs each kind's scheduled steps and answers the soonest next
 // one (zero: none within the hour). Every kind runs even if one fails.
-func earliest(ctx context.Context, runs ...func(context.Context) (time.Time, error)) (time.Time, error) {
+func earliest(ctx context.Context, kinds content.KindSpecs) (time.Time, error) {
 	var next time.Time
 	var errs []error
-	for _, run := range runs {
-		at, err := run(ctx)
+	for _, k := range kinds {
+		at, err := k.RunDue(ctx)
 		errs = append(errs, err)
 		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
 			next = at
