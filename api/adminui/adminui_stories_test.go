@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,6 +207,11 @@ func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
 	if !strings.Contains(diff, "平板上写的另一段") || !strings.Contains(diff, "办公室里写的一段") {
 		t.Fatalf("the diff:\n%s", diff)
 	}
+	// Each revision says its own number (第 N 版); the list adds none of
+	// its own beside it ("4. 第 6 版" read as two numbers).
+	if marks := js[[]string](two, `[...document.querySelectorAll(".revisions li")].map(li => getComputedStyle(li).listStyleType)`); len(marks) < 2 || slices.ContainsFunc(marks, func(m string) bool { return m != "none" }) {
+		t.Fatalf("the revisions are numbered by the list as well: %v", marks)
+	}
 	two.shot("admin-story-revisions")
 	two.audit("the revisions page")
 }
@@ -390,6 +396,12 @@ func TestBrowserAdminEditorByKeyboard(t *testing.T) {
 	if body := s.Do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.Token, nil).Want(http.StatusOK).JSON()["body"]; body != "**第一行**" {
 		t.Fatalf("saved %v", body)
 	}
+
+	// A story longer than the screen scrolls inside the preview, which a
+	// keyboard reaches too (axe's scrollable-region-focusable).
+	js[bool](a, `(() => { const b = document.querySelector("#st-body"); b.value += "九月九日，离退休处组织老同志登高望远。\n\n".repeat(80); b.dispatchEvent(new Event("input")); return true })()`)
+	a.waitJS(`(() => { const p = document.querySelector(".preview-pane"); return p.scrollHeight > p.clientHeight })()`, "the preview scrolling")
+	a.audit("the editor with a long preview")
 }
 
 // TestBrowserAdminLecturesAndVideosAreLockedToo: the lecture and video

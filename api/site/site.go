@@ -108,6 +108,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/sitemap.xml", std, h.sitemap)
 	app.Get("/sitemaps/:n.xml", std, h.sitemapPart)
 	app.Get("/robots.txt", std, h.robots)
+	app.Get("/favicon.ico", h.favicon)
 	app.Get("/lectures", std, h.lectureList)
 	app.Get("/lectures/series/:slug", std, h.seriesPage)
 	app.Get("/lectures/:slug", std, h.lecture)

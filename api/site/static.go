@@ -34,3 +34,21 @@ func (h *handlers) static(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, ct)
 	return c.Send(b)
 }
+
+// favicon answers /favicon.ico, which every browser asks for on every
+// site, with the theme's static favicon.ico (a day's cache); a theme
+// without one answers 404 with no page, as there is no one to read it.
+func (h *handlers) favicon(c *fiber.Ctx) error {
+	f, err := h.d.Theme.Static("favicon.ico")
+	if err != nil {
+		return c.SendStatus(fiber.StatusNotFound)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return h.failed(c, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Set(fiber.HeaderContentType, "image/x-icon")
+	return c.Send(b)
+}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/yinling-cms/yinling/internal/ground/redact"
@@ -36,8 +37,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 }
 
 func runWith(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	self := "yinling"
 	if len(args) > 0 {
-		args = args[1:]
+		self, args = commandName(args[0]), args[1:]
 	}
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
@@ -45,7 +47,7 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, args, getenv, stdout)
+		return serve(ctx, self, args, getenv, stdout)
 	case "user":
 		return userCommand(ctx, args, getenv, stdin, stdout)
 	case "export", "import":
@@ -60,6 +62,20 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// commandName is how a person runs this program again, from its
+// argv[0]: "go run ./cmd/yinling" when `go run` built it into a
+// temporary folder (the README's way to start), else the path it was
+// started by.
+func commandName(arg0 string) string {
+	if strings.Contains(arg0, "go-build") {
+		return "go run ./cmd/yinling"
+	}
+	if arg0 == "" {
+		return "yinling"
+	}
+	return arg0
 }
 
 const usage = `usage:

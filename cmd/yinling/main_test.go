@@ -329,3 +329,28 @@ func TestABrokenThemeStopsTheServerNamingTheFileAndLine(t *testing.T) {
 		t.Fatalf("a missing theme folder: %v", err)
 	}
 }
+
+// TestAnEmptySiteSaysHowToCreateTheAdministrator: started with no user
+// and no YINLING_ADMIN_PASSWORD, the server says to stop it and gives a
+// command that works the way it was started.
+func TestAnEmptySiteSaysHowToCreateTheAdministrator(t *testing.T) {
+	_, out, stop := server(t, map[string]string{})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"no users yet", "Stop the server", "YINLING_ADMIN_PASSWORD", "| yinling user add --role admin admin"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("start-up of an empty site does not say %q:\n%s", want, out.String())
+		}
+	}
+	for arg0, want := range map[string]string{
+		"/tmp/go-build2853718151/b001/exe/yinling": "go run ./cmd/yinling",
+		"./yinling":              "./yinling",
+		"/usr/local/bin/yinling": "/usr/local/bin/yinling",
+		"":                       "yinling",
+	} {
+		if got := commandName(arg0); got != want {
+			t.Errorf("commandName(%q) = %q, want %q", arg0, got, want)
+		}
+	}
+}

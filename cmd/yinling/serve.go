@@ -13,7 +13,7 @@ import (
 
 // serve runs the server until ctx ends (SIGINT or SIGTERM), then lets
 // requests in flight finish, up to the shutdown timeout.
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func serve(ctx context.Context, self string, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load("serve", args, getenv, stdout)
 	if err != nil {
 		return err
@@ -42,7 +42,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	default:
 		n, err := s.store.CountUsers(ctx)
 		if err == nil && n == 0 {
-			fmt.Fprintf(stdout, "no users yet: set YINLING_ADMIN_PASSWORD, or run\n  echo 'a-long-password' | yinling user add --role admin admin\n")
+			fmt.Fprintf(stdout, "no users yet, so no one can sign in. Stop the server (Ctrl+C), then either start it again\n"+
+				"with YINLING_ADMIN_PASSWORD set, or create the administrator with\n  echo 'a-long-password' | %s user add --role admin admin\n", self)
 		} else {
 			fmt.Fprintf(stdout, "sign in at %s/admin/ (or POST %s/api/admin/v1/session)\n", cfg.BaseURL, cfg.BaseURL)
 		}

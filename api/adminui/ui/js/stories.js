@@ -469,7 +469,7 @@ async function editorPage(id) {
           el("button", { type: "button", on: { click: () => coverFile.click() } }, t("st.chooseCover")), cover, coverFile),
         el("div", { class: "field" }, el("label", { for: "st-body" }, t("st.body")), toolbar, body,
           el("span", { class: "hint", id: "st-body-hint" }, t("st.bodyHint")), imageFile, uploads)),
-      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
+      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
   showCover();
   renderPreview();
 
@@ -547,7 +547,7 @@ async function revisionsPage(id) {
       el("div", { class: "row filters" }, field(t("st.from"), from), field(t("st.to"), to)),
       diffBox,
       el("h2", {}, t("st.allRevisions")),
-      el("ol", { class: "revisions", reversed: true }, revs.map((r) => el("li", {},
+      el("ul", { class: "revisions" }, revs.map((r) => el("li", {},
         el("strong", {}, t("st.revisionN", { n: r.number })), " ", when(r.at), " · ", r.author_name || "",
         r.note ? el("span", { class: "muted" }, " · " + noteText(r.note)) : null,
         r.published ? el("span", { class: "tag" }, t("st.wasPublished")) : null,
