@@ -280,7 +280,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	pub.signIn("laowang", "autumn-moon-bright")
 	pub.open("/admin/stories/" + id)
 	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
-	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "xiaozhang 正在编辑") {
+	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "王老师 正在编辑") { // the display name
 		t.Fatalf("the banner: %s", got)
 	}
 	if !js[bool](pub, `document.getElementById("st-body").readOnly`) {
@@ -427,7 +427,7 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 		other.click(".lock-takeover")
 		other.waitJS(`!document.querySelector("`+c.field+`").disabled`, c.kind+": editable after taking over")
 		lock := s.Do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.Token, nil).Want(http.StatusOK).JSON()
-		if lock["holder_name"] != "laowang" {
+		if lock["holder_name"] != "王老师" { // laowang's display name
 			t.Fatalf("%s: the lock after takeover: %v", c.kind, lock)
 		}
 	}
