@@ -292,7 +292,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	pub.waitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
 
 	ed.typeInto("#st-body", "来宾题字。")
-	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("正在编辑")`, "the editor told who holds it now")
+	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("接管了编辑")`, "the editor told who holds it now")
 	if !js[bool](ed, `Object.keys(localStorage).some((k) => k.startsWith("yinling.draft.") && localStorage.getItem(k).includes("来宾题字"))`) {
 		t.Fatal("the editor's unsaved text is not kept")
 	}
