@@ -348,7 +348,8 @@ type StepInput struct {
 // Act takes a workflow step (submit, approve, reject, publish, schedule,
 // unschedule, unpublish, archive), checking the table of who may take which
 // step from where, and records it (who, when, the note) in the audit log.
-// version 0 means the current one.
+// version 0 means the current one. A submit gives back the submitter's
+// edit lock (Locks.GiveBack).
 //
 // Errors: fault.Forbidden, fault.Conflict (wrong state or stale version),
 // fault.Invalid (a reject without a note, a schedule in the past, an item
@@ -441,7 +442,13 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 	if in.Note != "" {
 		detail += ": " + in.Note
 	}
-	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item, true))
+	var giveBack error
+	if in.Action == ActSubmit {
+		// Submitting hands the item to review: the submitter's edit lock
+		// goes with it, so the reviewer opens it without a takeover.
+		giveBack = w.locks.GiveBack(ctx, actor, w.kind.Name, id)
+	}
+	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item, true), giveBack)
 }
 
 // publish makes the working copy live, after checking it is complete. The

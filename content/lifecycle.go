@@ -33,12 +33,24 @@ func Statuses() []Status {
 // Actor is who does something, with what the workflow needs to know of
 // their powers.
 type Actor struct {
-	ID      string
-	Name    string
-	Address string
+	ID   string
+	Name string // the username: the audit log names actors by it
+	// DisplayName is how colleagues know them (张三), shown where people
+	// meet (who holds an edit lock, who took it over); empty: Name.
+	DisplayName string
+	Address     string
 	// Publisher may approve, reject, publish, schedule, unpublish and
 	// archive, and edit anyone's items in any state.
 	Publisher bool
+}
+
+// Shown is the name colleagues see: the display name, or the username
+// when there is none.
+func (a Actor) Shown() string {
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Name
 }
 
 // Audit returns the actor as the audit log names them.

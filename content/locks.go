@@ -35,7 +35,7 @@ func (l *Locks) Acquire(ctx context.Context, actor Actor, kind, itemID string, t
 	now := l.clock()
 	cur, err := l.store.GetLock(ctx, kind, itemID)
 	if fault.Is(err, fault.NotFound) {
-		lk := Lock{Kind: kind, ItemID: itemID, HolderID: actor.ID, HolderName: actor.Name, ExpiresAt: now.Add(LockDuration), Version: 1}
+		lk := Lock{Kind: kind, ItemID: itemID, HolderID: actor.ID, HolderName: actor.Shown(), ExpiresAt: now.Add(LockDuration), Version: 1}
 		if err := l.store.InsertLock(ctx, lk); err != nil {
 			if fault.Is(err, fault.Conflict) {
 				return l.Acquire(ctx, actor, kind, itemID, takeover) // someone took it this instant
@@ -53,11 +53,12 @@ func (l *Locks) Acquire(ctx context.Context, actor Actor, kind, itemID string, t
 	switch {
 	case cur.HolderID == actor.ID:
 		// a heartbeat
+		next.HolderName = actor.Shown()
 	case now.After(cur.ExpiresAt):
-		next.HolderID, next.HolderName = actor.ID, actor.Name
+		next.HolderID, next.HolderName = actor.ID, actor.Shown()
 		next.TakenFromID, next.TakenFromName, next.TakenAt = "", "", nil
 	case takeover && actor.Publisher:
-		next.HolderID, next.HolderName = actor.ID, actor.Name
+		next.HolderID, next.HolderName = actor.ID, actor.Shown()
 		next.TakenFromID, next.TakenFromName, next.TakenAt = cur.HolderID, cur.HolderName, &now
 	case takeover:
 		return Lock{}, fault.New(fault.Forbidden, "only publishers and administrators may take over an edit lock")
@@ -91,6 +92,32 @@ func (l *Locks) Release(ctx context.Context, actor Actor, kind, itemID string) e
 		return fault.New(fault.Conflict, "%s holds this lock, not you", cur.HolderName)
 	}
 	return l.store.DeleteLock(ctx, kind, itemID, cur.Version)
+}
+
+// GiveBack releases the actor's lock of an item, if they hold it: the
+// workflow gives it back when its holder hands the item on (submits it
+// for review). A lock someone else holds, or none, is left as it is.
+func (l *Locks) GiveBack(ctx context.Context, actor Actor, kind, itemID string) error {
+	for attempt := 0; ; attempt++ {
+		cur, err := l.store.GetLock(ctx, kind, itemID)
+		if fault.Is(err, fault.NotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if cur.HolderID != actor.ID {
+			return nil
+		}
+		err = l.store.DeleteLock(ctx, kind, itemID, cur.Version)
+		if err == nil || fault.Is(err, fault.NotFound) {
+			return nil
+		}
+		// a heartbeat renewed it at this moment: look again
+		if !fault.Is(err, fault.Conflict) || attempt == 2 {
+			return err
+		}
+	}
 }
 
 // Get returns the lock of an item; fault.NotFound when there is none or it

@@ -95,11 +95,15 @@ func (w *Workflow[T, F]) Replace(ctx context.Context, actor Actor, id string, ve
 	if err := checkEdit(actor, *h.Lifecycle); err != nil {
 		return zero, err
 	}
-	if h.Version != version {
-		return zero, VersionConflict(h.Version)
-	}
+	// The lock first: a save refused because the lock was taken over is
+	// not a version conflict to be resolved by saving again (the next
+	// save would fail on the lock anyway), even when the new holder saved
+	// since.
 	if err := w.locks.checkSave(ctx, actor, w.kind.Name, id); err != nil {
 		return zero, err
+	}
+	if h.Version != version {
+		return zero, VersionConflict(h.Version)
 	}
 	if err := w.kind.Apply(ctx, &item, &in); err != nil {
 		return zero, err

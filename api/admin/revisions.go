@@ -99,6 +99,10 @@ type lockIn struct {
 	Takeover bool `json:"takeover"`
 }
 
+// lockOut is an edit lock as staff see it. Names are display names. After
+// a takeover, taken_from_name and taken_at say whose lock it was and when
+// it passed to the holder; taken_from_me tells the displaced editor that
+// it was theirs (their screen says who took over, and keeps their text).
 type lockOut struct {
 	HolderID      string     `json:"holder_id"`
 	HolderName    string     `json:"holder_name"`
@@ -106,9 +110,10 @@ type lockOut struct {
 	Mine          bool       `json:"mine"`
 	TakenFromName string     `json:"taken_from_name,omitempty"`
 	TakenAt       *time.Time `json:"taken_at,omitempty"`
+	TakenFromMe   bool       `json:"taken_from_me"`
 }
 
 func toLockOut(l content.Lock, me string) lockOut {
 	return lockOut{HolderID: l.HolderID, HolderName: l.HolderName, ExpiresAt: l.ExpiresAt, Mine: l.HolderID == me,
-		TakenFromName: l.TakenFromName, TakenAt: l.TakenAt}
+		TakenFromName: l.TakenFromName, TakenAt: l.TakenAt, TakenFromMe: l.TakenAt != nil && l.TakenFromID == me && l.HolderID != me}
 }

@@ -93,8 +93,8 @@ func (h *handlers) publicURL(kind, slug string) string {
 
 // editor is the signed-in user as the workflow sees them.
 func editor(c *fiber.Ctx) content.Actor {
-	a := actor(c)
-	return content.Actor{ID: a.ID, Name: a.Name, Address: a.Address, Publisher: currentUser(c).Can(account.PublishContent)}
+	a, u := actor(c), currentUser(c)
+	return content.Actor{ID: a.ID, Name: a.Name, DisplayName: u.DisplayName, Address: a.Address, Publisher: u.Can(account.PublishContent)}
 }
 
 func (h *handlers) listStories(c *fiber.Ctx) error {

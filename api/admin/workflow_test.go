@@ -181,17 +181,17 @@ func TestEditLocks(t *testing.T) {
 	s.Do("GET", path+"/lock", ed, nil).Problem(http.StatusNotFound)
 
 	l := s.Do("POST", path+"/lock", ed, nil).Want(http.StatusOK).JSON()
-	if l["mine"] != true || l["holder_name"] != "editor" {
+	if l["mine"] != true || l["holder_name"] != "王老师" { // the display name
 		t.Fatalf("lock: %v", l)
 	}
 	s.Do("POST", path+"/lock", ed, nil).Want(http.StatusOK) // heartbeat
 	seen := s.Do("GET", path+"/lock", pub, nil).Want(http.StatusOK).JSON()
-	if seen["mine"] != false || seen["holder_name"] != "editor" {
+	if seen["mine"] != false || seen["holder_name"] != "王老师" {
 		t.Fatalf("the publisher sees %v", seen)
 	}
 	body := map[string]any{"title": "锁", "body": "publisher's", "column": "people", "version": st["version"]}
 	p := s.Do("PUT", path, pub, body).Problem(http.StatusConflict)
-	if !strings.Contains(p["detail"].(string), "editor is editing") {
+	if !strings.Contains(p["detail"].(string), "王老师 is editing") {
 		t.Fatalf("save under someone's lock: %v", p)
 	}
 	s.Do("POST", path+"/lock", pub, nil).Problem(http.StatusConflict)
@@ -199,7 +199,7 @@ func TestEditLocks(t *testing.T) {
 
 	body["body"] = "editor's"
 	p = s.Do("PUT", path, ed, body).Problem(http.StatusConflict)
-	if !strings.Contains(p["detail"].(string), "taken over by publisher") {
+	if !strings.Contains(p["detail"].(string), "taken over by 王老师") {
 		t.Fatalf("the previous holder's save: %v", p)
 	}
 	s.Do("POST", path+"/lock", ed, nil).Problem(http.StatusConflict)

@@ -286,7 +286,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	pub.signIn("laowang", "autumn-moon-bright")
 	pub.open("/admin/stories/" + id)
 	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
-	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "xiaozhang 正在编辑") {
+	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "王老师 正在编辑") { // the display name
 		t.Fatalf("the banner: %s", got)
 	}
 	if !js[bool](pub, `document.getElementById("st-body").readOnly`) {
@@ -298,7 +298,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	pub.waitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
 
 	ed.typeInto("#st-body", "来宾题字。")
-	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("正在编辑")`, "the editor told who holds it now")
+	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("接管了编辑")`, "the editor told who holds it now")
 	if !js[bool](ed, `Object.keys(localStorage).some((k) => k.startsWith("yinling.draft.") && localStorage.getItem(k).includes("来宾题字"))`) {
 		t.Fatal("the editor's unsaved text is not kept")
 	}
@@ -439,7 +439,7 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 		other.click(".lock-takeover")
 		other.waitJS(`!document.querySelector("`+c.field+`").disabled`, c.kind+": editable after taking over")
 		lock := s.Do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.Token, nil).Want(http.StatusOK).JSON()
-		if lock["holder_name"] != "laowang" {
+		if lock["holder_name"] != "王老师" { // laowang's display name
 			t.Fatalf("%s: the lock after takeover: %v", c.kind, lock)
 		}
 	}

@@ -82,6 +82,13 @@ export async function call(method, path, body, extra = {}) {
   return data;
 }
 
+// sendAsTabGoes sends a request meant to outlive the page (on pagehide: the
+// tab closed or left by a full page load), with the session's CSRF token
+// as every write; its answer is nobody's.
+export function sendAsTabGoes(method, path) {
+  fetch(api + path, { method, keepalive: true, credentials: "same-origin", headers: headersFor(method) }).catch(() => {});
+}
+
 // send is XMLHttpRequest for bodies whose progress is shown (fetch has
 // no upload progress): onProgress gets the fraction sent.
 export function send(method, url, body, { onProgress, headers = {}, signal } = {}) {

@@ -365,7 +365,12 @@ function editor(loaded, series) {
   const readOnly = (on) => {
     for (const c of formNode.querySelectorAll("input, select, textarea, button")) c.disabled = on;
   };
-  const lockFor = (id) => { lock = editLock("lectures", id, { readOnly }); return lock; };
+  const unsaved = () => {
+    if (!dirty()) return "";
+    const f = form.read();
+    return [f.title, f.summary, f.body].filter(Boolean).join("\n\n");
+  };
+  const lockFor = (id) => { lock = editLock("lectures", id, { readOnly, unsaved }); return lock; };
 
   // save writes the form (a new session is created); a stale version is
   // said plainly and the typed text stays. It answers the saved item.

@@ -364,7 +364,12 @@ async function editorPage(id) {
         revisionsLink.href = `/admin/stories/${item.id}/revisions`;
       } catch (e) {
         if (e.status === 409 && e.problem.current_version) await conflict(fields);
-        else if (e.status === 409 || e.status === 423) { problem.textContent = errorText(e); if (lock) await lock.check(); }
+        else if (e.status === 409 || e.status === 423) {
+          // Someone else holds the lock (a takeover): the banner says who
+          // and keeps my text; otherwise the problem is shown here.
+          problem.textContent = errorText(e);
+          if (lock && await lock.check()) problem.textContent = "";
+        }
         else if (e.status === 401) { keepLocally(item && item.id, fields, version); hooks401(); }
         else problem.textContent = t("st.saveFailed", { message: errorText(e) });
       }
@@ -407,8 +412,12 @@ async function editorPage(id) {
   // The edit lock (editlock.js): held while the editor is open; held by
   // someone else, the form is read-only, with what of my text is kept.
   const keepNote = () => localCopy(item && item.id) ? t("st.keptHere") : "";
+  const unsaved = () => {
+    const f = current();
+    return sameFields(f, saved) ? "" : [f.title, f.summary, f.body].filter(Boolean).join("\n\n");
+  };
   function lockFor(id) {
-    lock = editLock("stories", id, { readOnly: (on) => setReadOnly(on), note: keepNote });
+    lock = editLock("stories", id, { readOnly: (on) => setReadOnly(on), note: keepNote, unsaved });
     fill(lockSlot, lock.banner);
     return lock;
   }
@@ -425,7 +434,9 @@ async function editorPage(id) {
 
   const bar = workflowBar("stories", item || { status: "draft", author: me, version: 0 }, {
     beforeStep: async () => { const it = await saveNow(""); if (!it) throw new Error(t("st.saveFirst")); return it; },
-    onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; },
+    // After a step the lock follows what I may do now: a submit gave it
+    // back (an editor may not change an item in review: read-only).
+    onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; if (lock) lock.take().catch(() => {}); },
   });
   if (!item) bar.hidden = true;
   const revisionsLink = el("a", { href: item ? `/admin/stories/${item.id}/revisions` : "#", hidden: !item, id: "st-revisions" }, t("st.revisions"));

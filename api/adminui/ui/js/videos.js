@@ -478,7 +478,8 @@ function editor(item, checks, known, assets) {
   // The edit lock (editlock.js): held by someone else, the editor is
   // read-only until they leave or a publisher takes over.
   const root = el("div", { class: "vid-editor" });
-  const lock = editLock("videos", item.id, { readOnly: (on) => {
+  const unsaved = () => (dirty ? [title.value, caption.value].filter(Boolean).join("\n\n") : "");
+  const lock = editLock("videos", item.id, { unsaved, readOnly: (on) => {
     for (const c of root.querySelectorAll(".card input, .card select, .card textarea, .card button")) {
       if (!c.closest(".lock-banner") && !c.closest(".workflow")) c.disabled = on;
     }
