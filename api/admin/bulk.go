@@ -169,7 +169,7 @@ func checkBulk(in bulkIn) error {
 		errs = append(errs, fault.FieldError{Field: "at", Message: "only the schedule step takes a time"})
 	}
 	if in.Action == string(content.ActReject) && in.Note == "" {
-		errs = append(errs, fault.FieldError{Field: "note", Message: "say what should change: the writers read it"})
+		errs = append(errs, fault.FieldError{Field: "note", Message: "say what should change: the writer reads it"})
 	}
 	if len(errs) > 0 {
 		return fault.Fields(errs...)
