@@ -216,7 +216,7 @@ func New(d Deps) *fiber.App {
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		Present: views})
+		Present: views, Logger: d.Logger})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

@@ -45,10 +45,14 @@ func TestDatabaseStoppedWhileServing(t *testing.T) {
 		{"GET", "/api/content/v1/stories/no-such-story"},
 		{"GET", "/api/admin/v1/stories"},
 		{"POST", "/api/admin/v1/stories"},
+		{"POST", "/api/admin/v1/stories/bulk"},
 	} {
 		var body any
-		if c.method == "POST" {
+		switch c.path {
+		case "/api/admin/v1/stories":
 			body = map[string]any{"title": "停机时的稿件"}
+		case "/api/admin/v1/stories/bulk":
+			body = map[string]any{"action": "unpublish", "ids": []string{st["id"].(string)}}
 		}
 		r := s.Do(c.method, c.path, s.Token, body)
 		r.Problem(http.StatusServiceUnavailable)

@@ -6,6 +6,7 @@
 package admin
 
 import (
+	"log/slog"
 	"net/url"
 	"time"
 
@@ -58,6 +59,9 @@ type Deps struct {
 	// UploadTimeout bounds an upload; UploadLimit is its largest body.
 	UploadTimeout time.Duration
 	UploadLimit   int64
+	// Logger records what the server fails at inside an answer that
+	// still succeeds (a bulk step stopped half-way); nil: discarded.
+	Logger *slog.Logger
 	// Present shows rendered Markdown as the website does (its photos
 	// with renditions, its videos' players in place of their links), for
 	// the live preview (nil: the rendered HTML as it is).
@@ -74,6 +78,9 @@ type handlers struct {
 
 // New builds the surface.
 func New(d Deps) *Surface {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
 	return &Surface{h: &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}}
 }
 

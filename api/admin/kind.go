@@ -43,6 +43,7 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 	p := "/" + k.name
 	admin.Get(p, signedIn(edit, k.list)...)
 	admin.Post(p, signedIn(edit, k.create)...)
+	admin.Post(p+"/bulk", signedIn(edit, k.bulk)...)
 	admin.Get(p+"/:id", signedIn(edit, httpx.NoQuery, k.get)...)
 	admin.Put(p+"/:id", signedIn(edit, k.replace)...)
 	admin.Delete(p+"/:id", signedIn(edit, k.trash)...)

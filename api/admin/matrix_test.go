@@ -34,6 +34,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/stories/:id":                                 "ape",
 	"DELETE /api/admin/v1/stories/:id":                              "ape",
 	"POST /api/admin/v1/stories/:id/restore":                        "ape",
+	"POST /api/admin/v1/stories/bulk":                               "ape", // each item checked as by its own route
 	"POST /api/admin/v1/stories/:id/preview":                        "ape",
 	"POST /api/admin/v1/markdown":                                   "apeo",
 	"POST /api/admin/v1/stories/:id/submit":                         "ape",
@@ -58,6 +59,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/lectures/:id":                                "apo",
 	"DELETE /api/admin/v1/lectures/:id":                             "apo",
 	"POST /api/admin/v1/lectures/:id/restore":                       "apo",
+	"POST /api/admin/v1/lectures/bulk":                              "apo", // each item checked as by its own route
 	"POST /api/admin/v1/lectures/:id/preview":                       "apo",
 	"POST /api/admin/v1/lectures/:id/submit":                        "apo",
 	"POST /api/admin/v1/lectures/:id/approve":                       "ap",
@@ -95,6 +97,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/videos/:id":                                  "ape",
 	"DELETE /api/admin/v1/videos/:id":                               "ape",
 	"POST /api/admin/v1/videos/:id/restore":                         "ape",
+	"POST /api/admin/v1/videos/bulk":                                "ape", // each item checked as by its own route
 	"POST /api/admin/v1/videos/:id/preview":                         "ape",
 	"POST /api/admin/v1/videos/:id/submit":                          "ape",
 	"POST /api/admin/v1/videos/:id/approve":                         "ap",

@@ -38,6 +38,48 @@ var statusOf = map[fault.Kind]int{
 	fault.Unavailable:  http.StatusServiceUnavailable,
 }
 
+// describe is what a problem body says of a domain error: its status, and
+// its message, fields and current version, except for an internal error,
+// whose message may name a driver and is logged instead.
+func describe(f *fault.Error) (status int, detail string, fields []fault.FieldError, current *int64) {
+	status = statusOf[f.Kind]
+	if f.Kind == fault.Internal {
+		return status, "something went wrong on our side; it has been logged", nil, nil
+	}
+	if f.Kind == fault.Conflict && f.Current > 0 {
+		cur := f.Current
+		current = &cur
+	}
+	return status, f.Message, f.Fields, current
+}
+
+// ItemProblem is what went wrong with one item of a request about many
+// (a bulk step), said as the problem body of its own request would say
+// it.
+type ItemProblem struct {
+	Status  int                `json:"status"`
+	Title   string             `json:"title"`
+	Detail  string             `json:"detail,omitempty"`
+	Errors  []fault.FieldError `json:"errors,omitempty"`
+	Current *int64             `json:"current_version,omitempty"`
+}
+
+// ProblemOf describes err for one item of many; a deadline is a 503, as
+// ErrorHandler answers it. The caller logs what is 500 or more.
+func ProblemOf(err error) ItemProblem {
+	f := fault.As(err)
+	switch {
+	case f == nil && errors.Is(err, context.DeadlineExceeded):
+		f = &fault.Error{Kind: fault.Unavailable, Message: "the request took too long; try again"}
+	case f == nil:
+		f = &fault.Error{Kind: fault.Internal}
+	}
+	var p ItemProblem
+	p.Status, p.Detail, p.Errors, p.Current = describe(f)
+	p.Title = http.StatusText(p.Status)
+	return p
+}
+
 // ErrorHandler turns every error a handler returns into problem+json. It
 // is the only place that maps errors to statuses, and the only place that
 // logs a failed request's cause.
@@ -69,16 +111,7 @@ func ErrorHandler(logger *slog.Logger) fiber.ErrorHandler {
 			if f == nil {
 				f = &fault.Error{Kind: fault.Internal}
 			}
-			p.Status = statusOf[f.Kind]
-			if f.Kind != fault.Internal {
-				p.Detail, p.Errors = f.Message, f.Fields
-			} else {
-				p.Detail = "something went wrong on our side; it has been logged"
-			}
-			if f.Kind == fault.Conflict && f.Current > 0 {
-				cur := f.Current
-				p.Current = &cur
-			}
+			p.Status, p.Detail, p.Errors, p.Current = describe(f)
 			if f.RetryAfter > 0 {
 				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(f.RetryAfter))
 			} else if f.Kind == fault.Unavailable {

@@ -3,6 +3,7 @@
 // reach registrants and calendars), the series, the recurrence generator,
 // and a session's registrations with the registrants still to be told.
 
+import { bulkList } from "./bulk.js";
 import { state, t, el, fill, field, say, call, page, problemText, route, navItem, onLeave, go, link, when, localInput, fromLocalInput,
   statusTag, dialog, can, errorText } from "./core.js";
 import { workflowBar } from "./workflow.js";
@@ -146,7 +147,8 @@ async function listPage(q) {
     next.set("cursor", r.next_cursor || "");
     return el("div", { class: "lec" }, toolbar(), filters,
       el("p", { class: "muted", role: "status" }, t("lec.shown", { n: items.length })),
-      rows.length ? el("ul", { class: "lec-items" }, rows) : el("p", {}, t("lec.noneFound")),
+      rows.length ? bulkList("lectures", el("ul", { class: "lec-items" }, rows), items,
+        (it) => (it.title || t("lec.untitled")) + " · " + span(it.starts_at, it.ends_at)) : el("p", {}, t("lec.noneFound")),
       r.next_cursor ? el("p", {}, link("/admin/lectures?" + next, t("lec.nextPage"))) : null);
   });
 }

@@ -9,6 +9,7 @@
 // two seconds after typing stops; a conflict shows both texts and saves
 // neither over the other.
 
+import { bulkList } from "./bulk.js";
 import { state, t, el, field, call, say, main, page, failed, shown, route, navItem, onLeave, go, link, when, statusTag,
   dialog, errorText, uploadMedia, fill } from "./core.js";
 import { workflowBar } from "./workflow.js";
@@ -86,7 +87,7 @@ async function listPage(q) {
       el("p", {}, el("a", { href: "/admin/stories/new", class: "button primary" }, t("st.new"))),
       form,
       relaxed ? el("p", { class: "muted" }, t("relaxed")) : null,
-      rows.length ? el("table", { class: "list" },
+      rows.length ? bulkList("stories", el("table", { class: "list" },
         el("caption", { class: "visually-hidden" }, t("st.title")),
         el("thead", {}, el("tr", {}, [t("st.colTitle"), t("st.status"), t("st.column"), t("st.tag"), t("st.updated")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, rows.map((s) => el("tr", {},
@@ -98,7 +99,7 @@ async function listPage(q) {
             ev.target.disabled = true;
             try { await call("POST", `/stories/${s.id}/restore`, { version: s.version }); say(t("st.restoredFromTrash")); go("/admin/stories/" + s.id); }
             catch (e) { ev.target.disabled = false; say(t("error", { message: errorText(e) })); }
-          } } }, t("st.restoreFromTrash")) : null))))) : el("p", { class: "muted" }, t("none")),
+          } } }, t("st.restoreFromTrash")) : null))))), rows, (r) => r.title || t("st.untitled")) : el("p", { class: "muted" }, t("none")),
       next ? el("p", {}, link("/admin/stories?" + new URLSearchParams({ ...Object.fromEntries(params), cursor: next }), t("st.more"))) : null,
     ];
   });
