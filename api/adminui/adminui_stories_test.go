@@ -98,6 +98,10 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 	ed.waitJS(`/!\[老同志们在山顶合影\]\(\/media\/[a-z0-9]{24}\//.test(document.getElementById("st-body").value)`, "the uploaded image in the text, by its path")
 	ed.waitJS(`document.querySelector("#st-preview img[alt='老同志们在山顶合影']") && document.querySelector("#st-preview strong")`, "the preview with the image and the bold text")
 	ed.waitSaved()
+	// The first autosave made the story: the screen is its editor now.
+	if h := js[string](ed, `document.querySelector("main h1").textContent`); h != "编辑报道" {
+		t.Fatalf("the heading after the first autosave: %q", h)
+	}
 	ed.shot("admin-story-editor")
 	ed.audit("the story editor")
 	id := js[string](ed, `location.pathname.split("/").pop()`)

@@ -357,7 +357,12 @@ async function editorPage(id) {
         item = next; version = next.version;
         Object.assign(saved, fields);
         if (sameFields(current(), fields)) forgetLocally(wasNew ? null : item.id); else keepLocally(item.id, current(), version);
-        if (wasNew) { forgetLocally(null); history.replaceState({}, "", "/admin/stories/" + item.id); lockFor(item.id).take(); }
+        if (wasNew) {
+          forgetLocally(null); history.replaceState({}, "", "/admin/stories/" + item.id); lockFor(item.id).take();
+          // The story exists now: the screen says so, as it would reopened.
+          heading.textContent = t("st.edit");
+          document.title = (item.title || t("st.untitled")) + " · " + t("brand");
+        }
         savedAt.textContent = t("st.savedAt", { time: when(new Date().toISOString(), { timeStyle: "medium" }) });
         bar.update(item);
         bar.hidden = false;
@@ -464,9 +469,10 @@ async function editorPage(id) {
     } catch (e) { problem.textContent = errorText(e); }
   } } }, t("st.toTrash"));
 
+  const heading = el("h1", { tabindex: "-1" }, item ? t("st.edit") : t("st.new"));
   main(
     el("p", {}, link("/admin/stories", "← " + t("st.title"))),
-    el("h1", { tabindex: "-1" }, item ? t("st.edit") : t("st.new")),
+    heading,
     lockSlot,
     el("div", { class: "editor-head" }, bar, el("div", { class: "save-row" },
       el("button", { type: "button", class: "primary", id: "st-save", on: { click: () => saveNow("") } }, t("st.save")),
