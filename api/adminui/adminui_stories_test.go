@@ -124,6 +124,10 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 	pub.click(`button[data-action="approve"]`)
 	pub.waitJS(`document.querySelector(".workflow .status-approved")`, "approved")
 	pub.click(`button[data-action="publish"]`)
+	// No cover: the publisher is asked first, and goes on without one.
+	pub.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	pub.shot("admin-story-no-cover")
+	pub.click(`dialog[open] .actions button.primary`)
 	pub.waitJS(`document.querySelector(".workflow .status-published")`, "published")
 	pub.shot("admin-story-published")
 
@@ -233,6 +237,8 @@ func TestBrowserAdminScheduleGoesLive(t *testing.T) {
 	a.open("/admin/stories/" + id)
 	a.waitJS(`document.querySelector('button[data-action="schedule"]')`, "the schedule button")
 	a.click(`button[data-action="schedule"]`)
+	a.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	a.click(`dialog[open] .actions button.primary`)
 	a.waitJS(`document.getElementById("wf-at")`, "the date-time picker")
 	due := time.Now().Add(3 * time.Second)
 	if due.Second() == 0 { // the picker writes a whole minute as 15:04, not 15:04:00

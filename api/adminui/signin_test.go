@@ -199,6 +199,8 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 	a.open("/admin/stories/" + st["id"].(string))
 	a.waitJS(`document.querySelector('button[data-action="publish"]')`, "the publish button")
 	a.click(`button[data-action="publish"]`)
+	a.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	a.click(`dialog[open] .actions button.primary`)
 	a.waitFor("发布前必须填写")
 	got := a.text()
 	for _, want := range []string{"这条报道还不能发布", "正文：发布前必须填写", "栏目：发布前必须填写"} {
@@ -237,6 +239,8 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 	// not for one of the screen being replaced (a click there is dropped).
 	a.waitJS(`document.documentElement.lang === "en" && (b => b && b.textContent === "Publish")(document.querySelector('button[data-action="publish"]'))`, "the editor drawn in English")
 	a.click(`button[data-action="publish"]`)
+	a.waitJS(`(d => d && /has no cover yet/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover, in English")
+	a.click(`dialog[open] .actions button.primary`)
 	a.waitFor("Body: is required to publish")
 	if got := translate("the story is in the trash; restore it first"); got != "the story is in the trash; restore it first" {
 		t.Errorf("in English the server's words became %q", got)

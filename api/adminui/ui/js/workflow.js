@@ -39,8 +39,15 @@ export function available(item, me) {
 }
 
 // ask gathers what a step needs: a comment for a rejection, a time for a
-// schedule; null when the user cancels.
-async function ask(action, item) {
+// schedule; null when the user cancels. A story published or scheduled
+// without a cover is asked about first: the website's lists and the
+// cards WeChat draws for a shared link show its cover.
+async function ask(kind, action, item) {
+  if (kind === "stories" && (action === "publish" || action === "schedule") && !item.cover) {
+    const v = await dialog(t("wf.noCoverTitle"), el("p", {}, t("wf.noCoverConfirm")),
+      [{ label: t("wf.addCoverFirst"), value: "" }, { label: t("wf.noCoverGoOn"), value: "ok", primary: true }]);
+    if (v !== "ok") return null;
+  }
   if (action === "reject") {
     const note = el("textarea", { id: "wf-note", rows: "4", required: true });
     const v = await dialog(t("wf.rejectTitle"), field(t("wf.rejectNote"), note, t("wf.rejectHint")),
@@ -84,7 +91,7 @@ export function workflowBar(kind, item, { onChange = () => {}, beforeStep = asyn
       available(it, me).map((action) => el("button", { type: "button", "data-action": action,
         class: action === "publish" || action === "submit" || action === "approve" ? "primary" : false,
         on: { click: async (ev) => {
-          const extra = await ask(action, it);
+          const extra = await ask(kind, action, it);
           if (!extra) return;
           ev.target.disabled = true;
           problem.textContent = "";
