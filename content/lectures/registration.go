@@ -82,7 +82,11 @@ type Notice struct {
 	Status   EventStatus
 	Reason   string
 	StartsAt *time.Time // the start after the change
-	At       time.Time  // when it changed
+	// PreviousStartsAt is the start before the change, when the change
+	// moved the session (nil: it did not). A promotion keeps the one of
+	// the change it finds still to be told.
+	PreviousStartsAt *time.Time
+	At               time.Time // when it changed
 }
 
 // WaitUnnumbered is the WaitSeq of a registration joining the waiting list
