@@ -201,3 +201,36 @@ func TestToTellListShowsWholeNumbersToWhoMayExport(t *testing.T) {
 		}
 	}
 }
+
+// TestAChangeAfterAPromotionKeepsThePlace: a reader promoted and not told
+// yet when the session moves is to be told both: the place and the new
+// date.
+func TestAChangeAfterAPromotionKeepsThePlace(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 1, 5)
+	first, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "张秀兰", Phone: phone(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := f.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "王建国", Phone: phone(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.CancelByCode(ctx, first.Code); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 12, 10, 7, 0, 0, 0, time.UTC)
+	end := start.Add(90 * time.Minute)
+	if _, err := f.ChangeEvent(ctx, organizer, l.ID, 0, lectures.EventChange{Status: lectures.EventRescheduled, Reason: "报告厅维修",
+		StartsAt: &start, EndsAt: &end}); err != nil {
+		t.Fatal(err)
+	}
+	r, _, _, err := f.Lookup(ctx, waiting.Code)
+	if err != nil || r.Notice == nil || r.Notice.Change() != lectures.ChangePromoted || r.Notice.Status != lectures.EventRescheduled {
+		t.Fatalf("the promoted reader's notice after the change: %+v, %v", r.Notice, err)
+	}
+	if text := r.Notice.Text("太极拳"); !strings.Contains(text, "正式名额") || !strings.Contains(text, "改期至12月10日（周四）15:00") {
+		t.Fatalf("the notice: %q", text)
+	}
+}

@@ -132,7 +132,9 @@ type RegistrationStore interface {
 	// write); fault.Conflict when it has a number, fault.NotFound.
 	NumberWaiting(ctx context.Context, id string, n int64) error
 	// MarkToTell gives every active registration of a session the notice
-	// and a new purge time, raising their versions.
+	// and a new purge time, raising their versions. One whose notice is a
+	// promotion still to be told (PlaceConfirmed) gets the notice as a
+	// promotion (Kind PlaceConfirmed), so it still says they have a place.
 	MarkToTell(ctx context.Context, lectureID string, n Notice, purgeAt time.Time) error
 	// ListToTell lists registrations with a notice, by id after after.
 	ListToTell(ctx context.Context, after string, limit int) ([]Registration, error)
