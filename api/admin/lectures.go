@@ -164,13 +164,23 @@ type noticeItem struct {
 	Reason   string               `json:"reason"`
 	StartsAt *time.Time           `json:"starts_at"`
 	At       time.Time            `json:"at"`
+	// Change is what the notice tells: the event status after the
+	// change, or "promoted" (a place from the waiting list).
+	Change lectures.Change `json:"change"`
+	// PreviousStartsAt is the start before the change, when it moved the
+	// session (null: it did not).
+	PreviousStartsAt *time.Time `json:"previous_starts_at"`
+	// Text is the notice as the registrant is told it (in the to-tell
+	// list only: it names the session).
+	Text string `json:"text,omitempty"`
 }
 
 func toRegistrationItem(r lectures.Registration) registrationItem {
 	out := registrationItem{ID: r.ID, LectureID: r.LectureID, Seq: r.Seq, WaitSeq: r.WaitSeq, Status: r.Status, Name: r.Name, Phone: lectures.MaskPhone(r.Phone),
 		Note: r.Note, CreatedAt: r.CreatedAt, CancelledAt: r.CancelledAt, Repeat: r.Repeat}
 	if n := r.Notice; n != nil {
-		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At}
+		out.Notice = &noticeItem{Kind: n.Kind, Sequence: n.Sequence, Status: n.Status, Reason: n.Reason, StartsAt: n.StartsAt, At: n.At,
+			Change: n.Change(), PreviousStartsAt: n.PreviousStartsAt}
 	}
 	return out
 }
@@ -240,11 +250,50 @@ func (h *handlers) cancelRegistration(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }
 
+// notificationItem is a registrant to tell, as the office's list shows
+// them: the registration, with the session it is about.
+type notificationItem struct {
+	registrationItem
+	LectureTitle    string               `json:"lecture_title"`
+	LectureSlug     string               `json:"lecture_slug"`
+	LectureStartsAt *time.Time           `json:"lecture_starts_at"`
+	LectureEndsAt   *time.Time           `json:"lecture_ends_at"`
+	EventStatus     lectures.EventStatus `json:"lecture_event_status"`
+	// PhoneWhole: phone is the whole number (asked for with
+	// ?phones=whole, and the user may export the session's
+	// registrations); Tel is then its tel: link.
+	PhoneWhole bool   `json:"phone_whole"`
+	Tel        string `json:"tel,omitempty"`
+}
+
+func toNotificationItem(it lectures.ToTell) notificationItem {
+	out := notificationItem{registrationItem: toRegistrationItem(it.Registration), PhoneWhole: it.Whole}
+	if it.Whole {
+		out.Phone, out.Tel = it.Phone, "tel:"+it.Phone
+	}
+	l := it.Lecture
+	title := l.Title
+	if l.Live != nil {
+		title, out.LectureStartsAt, out.LectureEndsAt = l.Live.Title, l.Live.StartsAt, l.Live.EndsAt
+	} else {
+		out.LectureStartsAt, out.LectureEndsAt = l.StartsAt, l.EndsAt
+	}
+	out.LectureTitle, out.LectureSlug, out.EventStatus = title, l.Slug, l.Event.Status
+	if out.Notice != nil {
+		out.Notice.Text = it.Notice.Text(title)
+	}
+	return out
+}
+
 // listNotifications is GET /notifications: who must still be told of a
-// change, of the sessions the user manages (publishers: all), ?after= the
-// next_cursor of the page before.
+// change, of the sessions the user manages (publishers: all), each with
+// the session's title and time and what changed; ?after= the next_cursor
+// of the page before, ?lecture= one session's only. Phone numbers are
+// masked, unless ?phones=whole: then those of the sessions the user may
+// export (its creator, its series' organizers, administrators) are whole,
+// and each session's numbers shown are recorded in the audit log.
 func (h *handlers) listNotifications(c *fiber.Ctx) error {
-	q, err := httpx.QueryParams(c, "after", "limit")
+	q, err := httpx.QueryParams(c, "after", "limit", "lecture", "phones")
 	if err != nil {
 		return err
 	}
@@ -252,13 +301,23 @@ func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, next, err := h.d.Lectures.Notices(c.UserContext(), editor(c), q["after"], limit)
+	var whole bool
+	switch q["phones"] {
+	case "", "masked":
+	case "whole":
+		whole = true
+	default:
+		return fault.Fields(fault.FieldError{Field: "phones", Message: "must be masked or whole"})
+	}
+	u := currentUser(c)
+	items, next, err := h.d.Lectures.ToTellList(c.UserContext(), editor(c), lectures.ToTellQuery{After: q["after"], Limit: limit,
+		LectureID: q["lecture"], Whole: whole, Admin: u.Can(account.ManageUsers)})
 	if err != nil {
 		return err
 	}
-	out := httpx.List[registrationItem]{Items: make([]registrationItem, len(rs)), NextCursor: next}
-	for i, r := range rs {
-		out.Items[i] = toRegistrationItem(r)
+	out := httpx.List[notificationItem]{Items: make([]notificationItem, len(items)), NextCursor: next}
+	for i, it := range items {
+		out.Items[i] = toNotificationItem(it)
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -37,6 +37,9 @@ const (
 	Deleted Action = "deleted"
 	// Exported is an export of the whole site downloaded by a person.
 	Exported Action = "exported"
+	// PhonesShown is the whole phone numbers of a session's registrants
+	// shown to a person (the list of those to call).
+	PhonesShown Action = "phones_shown"
 )
 
 // Actor is who does something: a signed-in user (or the command line,

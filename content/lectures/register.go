@@ -371,11 +371,7 @@ func (s *Service) promoteNext(ctx context.Context, l Lecture) (bool, error) {
 		}
 		now := s.clock()
 		r.Status, r.Version, r.UpdatedAt = Confirmed, r.Version+1, now
-		var starts *time.Time
-		if l.Live != nil {
-			starts = l.Live.StartsAt
-		}
-		r.Notice = &Notice{Kind: PlaceConfirmed, Sequence: l.Event.Sequence, Status: l.Event.Status, StartsAt: starts, At: now}
+		r.Notice = promotion(r.Notice, l, now)
 		err = s.cfg.Registrations.UpdateRegistration(ctx, r, r.Version-1)
 		if fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound) {
 			continue // cancelled or promoted meanwhile: the next one

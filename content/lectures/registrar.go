@@ -1,9 +1,12 @@
 package lectures
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -49,38 +52,46 @@ func (s *Service) MayExport(ctx context.Context, l Lecture, userID string, admin
 
 // ExportCSV writes every registration of a session as CSV (UTF-8 with a
 // byte-order mark, so spreadsheet programs read the Chinese), whole phone
-// numbers included, and records the export in the audit log. The caller
-// has checked MayExport.
+// numbers included, and records the export in the audit log. Rows are in
+// order of arrival, numbered 1, 2, ... (序号, without gaps: the order of
+// arrival counts refused attempts too); a waiting registration has its
+// position on the waiting list (候补位次, 1: next to get a place). The
+// caller has checked MayExport.
 func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture, w io.Writer) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间", "同号再报"})
-	words := map[RegistrationStatus]string{Confirmed: "已确认", Waitlisted: "候补", Cancelled: "已取消"}
-	n := 0
+	var all []Registration
 	for after := int64(0); ; {
 		page, err := s.cfg.Registrations.ListRegistrations(ctx, RegistrationQuery{LectureID: l.ID, AfterSeq: after, Limit: 500})
 		if err != nil {
 			return err
 		}
-		for _, r := range page {
-			cancelled := ""
-			if r.CancelledAt != nil {
-				cancelled = r.CancelledAt.In(shanghai).Format("2006-01-02 15:04")
-			}
-			repeat := ""
-			if r.Repeat {
-				repeat = "是"
-			}
-			_ = cw.Write([]string{strconv.FormatInt(r.Seq, 10), words[r.Status], csvSafe(r.Name), csvSafe(r.Phone), csvSafe(r.Note),
-				r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat})
-			n++
-		}
+		all = append(all, page...)
 		if len(page) < 500 {
 			break
 		}
 		after = page[len(page)-1].Seq
+	}
+	positions := waitingPositions(all)
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"序号", "状态", "姓名", "电话", "备注", "报名时间", "取消时间", "同号再报", "候补位次"})
+	words := map[RegistrationStatus]string{Confirmed: "已确认", Waitlisted: "候补", Cancelled: "已取消"}
+	for i, r := range all {
+		cancelled := ""
+		if r.CancelledAt != nil {
+			cancelled = r.CancelledAt.In(shanghai).Format("2006-01-02 15:04")
+		}
+		repeat := ""
+		if r.Repeat {
+			repeat = "是"
+		}
+		position := ""
+		if n, ok := positions[r.ID]; ok {
+			position = strconv.Itoa(n)
+		}
+		_ = cw.Write([]string{strconv.Itoa(i + 1), words[r.Status], csvSafe(r.Name), csvSafe(r.Phone), csvSafe(r.Note),
+			r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat, position})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -88,7 +99,32 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 	}
 	a := actor.Audit()
 	return s.cfg.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.clock(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
-		Action: audit.Transition, Target: Kind + ":" + l.ID, Detail: "registrations exported (" + strconv.Itoa(n) + " rows, with phone numbers)"})
+		Action: audit.Transition, Target: Kind + ":" + l.ID, Detail: "registrations exported (" + strconv.Itoa(len(all)) + " rows, with phone numbers)"})
+}
+
+// waitingPositions numbers the waiting registrations of rs (a session's,
+// all of them) in the order the list is promoted in: those waiting from
+// before numbers first, then by their numbers, one joining this moment
+// last; equal numbers by arrival. It answers registration id: position.
+func waitingPositions(rs []Registration) map[string]int {
+	var waiting []Registration
+	for _, r := range rs {
+		if r.Status == Waitlisted {
+			waiting = append(waiting, r)
+		}
+	}
+	rank := func(r Registration) int64 {
+		if r.WaitSeq < 0 {
+			return math.MaxInt64
+		}
+		return r.WaitSeq
+	}
+	slices.SortStableFunc(waiting, func(a, b Registration) int { return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.Seq, b.Seq)) })
+	out := make(map[string]int, len(waiting))
+	for i, r := range waiting {
+		out[r.ID] = i + 1
+	}
+	return out
 }
 
 // csvSafe keeps a reader's text from being taken for a formula by a
@@ -118,18 +154,26 @@ const maxNoticeScan = 1000
 // following page starts ("": there is none); a page may hold fewer than
 // limit (none, even) when many notices of other sessions were passed over.
 func (s *Service) Notices(ctx context.Context, actor content.Actor, after string, limit int) (page []Registration, next string, err error) {
+	items, next, err := s.scanToTell(ctx, actor, after, limit, "")
+	page = make([]Registration, len(items))
+	for i, it := range items {
+		page[i] = it.Registration
+	}
+	return page, next, err
+}
+
+// scanToTell is Notices with each registration's session (a zero Lecture
+// when it is gone), of session lectureID only unless "".
+func (s *Service) scanToTell(ctx context.Context, actor content.Actor, after string, limit int, lectureID string) (page []ToTell, next string, err error) {
 	if limit == 0 {
 		limit = content.DefaultLimit
 	}
-	if actor.Publisher {
-		page, err := s.cfg.Registrations.ListToTell(ctx, after, limit)
-		if err != nil || len(page) < limit {
-			return page, "", err
-		}
-		return page, page[len(page)-1].ID, nil
+	type seen struct {
+		may bool
+		l   Lecture
 	}
-	mine := map[string]bool{} // session id: actor manages it
-	page = []Registration{}
+	sessions := map[string]seen{}
+	page = []ToTell{}
 	for scanned := 0; scanned < maxNoticeScan; {
 		batch, err := s.cfg.Registrations.ListToTell(ctx, after, 100)
 		if err != nil {
@@ -138,22 +182,27 @@ func (s *Service) Notices(ctx context.Context, actor content.Actor, after string
 		for _, r := range batch {
 			scanned++
 			after = r.ID
-			may, seen := mine[r.LectureID]
-			if !seen {
+			if lectureID != "" && r.LectureID != lectureID {
+				continue
+			}
+			sn, ok := sessions[r.LectureID]
+			if !ok {
 				l, err := s.cfg.Store.Get(ctx, r.LectureID)
 				switch {
 				case fault.Is(err, fault.NotFound):
+					sn.may = actor.Publisher
 				case err != nil:
 					return nil, "", err
 				default:
-					if may, err = s.manages(ctx, l, actor.ID); err != nil {
+					sn.l = l
+					if sn.may, err = s.MayManage(ctx, actor, l); err != nil {
 						return nil, "", err
 					}
 				}
-				mine[r.LectureID] = may
+				sessions[r.LectureID] = sn
 			}
-			if may {
-				page = append(page, r)
+			if sn.may {
+				page = append(page, ToTell{Registration: r, Lecture: sn.l})
 				if len(page) == limit {
 					return page, r.ID, nil
 				}

@@ -82,7 +82,11 @@ type Notice struct {
 	Status   EventStatus
 	Reason   string
 	StartsAt *time.Time // the start after the change
-	At       time.Time  // when it changed
+	// PreviousStartsAt is the start before the change, when the change
+	// moved the session (nil: it did not). A promotion keeps the one of
+	// the change it finds still to be told.
+	PreviousStartsAt *time.Time
+	At               time.Time // when it changed
 }
 
 // WaitUnnumbered is the WaitSeq of a registration joining the waiting list
@@ -128,7 +132,9 @@ type RegistrationStore interface {
 	// write); fault.Conflict when it has a number, fault.NotFound.
 	NumberWaiting(ctx context.Context, id string, n int64) error
 	// MarkToTell gives every active registration of a session the notice
-	// and a new purge time, raising their versions.
+	// and a new purge time, raising their versions. One whose notice is a
+	// promotion still to be told (PlaceConfirmed) gets the notice as a
+	// promotion (Kind PlaceConfirmed), so it still says they have a place.
 	MarkToTell(ctx context.Context, lectureID string, n Notice, purgeAt time.Time) error
 	// ListToTell lists registrations with a notice, by id after after.
 	ListToTell(ctx context.Context, after string, limit int) ([]Registration, error)

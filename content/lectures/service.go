@@ -114,6 +114,9 @@ func (s *Service) saved(ctx context.Context, before, after Lecture) error {
 	now := s.clock()
 	n := Notice{Kind: SessionChanged, Sequence: after.Event.Sequence, Status: after.Event.Status, Reason: after.Event.Reason,
 		StartsAt: after.Live.StartsAt, At: now}
+	if was := before.liveStarts(); was != nil && !timesEqual(was, after.Live.StartsAt) {
+		n.PreviousStartsAt = was
+	}
 	if err := s.cfg.Registrations.MarkToTell(ctx, after.ID, n, s.purgeAt(after.Live.Input, now)); err != nil {
 		return fmt.Errorf("lectures: the change is saved, but its registrants could not be marked to be told: %w", err)
 	}

@@ -252,6 +252,32 @@ var registrationTests = []test{
 			t.Fatalf("a cancelled registration was marked: %+v, %v", g, err)
 		}
 	}},
+	{"a change marked on a registrant still to be told of a promotion keeps the promotion", func(t *testing.T, s Stores) {
+		ctx := ctxFor(t)
+		at := ms(time.Now().Add(24 * time.Hour))
+		promoted := newRegistration("l1", "13800000001", 1, lectures.Confirmed)
+		promoted.Notice = &lectures.Notice{Kind: lectures.PlaceConfirmed, Sequence: 1, Status: lectures.EventScheduled, StartsAt: &at, At: ms(time.Now())}
+		plain := newRegistration("l1", "13800000002", 2, lectures.Confirmed)
+		for _, r := range []lectures.Registration{promoted, plain} {
+			if err := s.InsertRegistration(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		later := ms(at.Add(7 * 24 * time.Hour))
+		n := lectures.Notice{Kind: lectures.SessionChanged, Sequence: 2, Status: lectures.EventRescheduled, Reason: "$场地调整",
+			StartsAt: &later, PreviousStartsAt: &at, At: ms(time.Now())}
+		if err := s.MarkToTell(ctx, "l1", n, later); err != nil {
+			t.Fatal(err)
+		}
+		want := n
+		want.Kind = lectures.PlaceConfirmed
+		if got, err := s.GetRegistration(ctx, promoted.ID); err != nil || got.Notice == nil || !reflect.DeepEqual(*got.Notice, want) || got.Version != 2 {
+			t.Fatalf("the promoted registrant's notice: %+v, %v", got.Notice, err)
+		}
+		if got, err := s.GetRegistration(ctx, plain.ID); err != nil || got.Notice == nil || !reflect.DeepEqual(*got.Notice, n) || got.Version != 2 {
+			t.Fatalf("another registrant's notice: %+v, %v", got.Notice, err)
+		}
+	}},
 	{"registrations past their time are purged, in bounded batches", func(t *testing.T, s Stores) {
 		ctx := ctxFor(t)
 		now := ms(time.Now())

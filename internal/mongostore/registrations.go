@@ -194,15 +194,29 @@ func (s *Store) fillWaitSeqs(ctx context.Context) error {
 	return nil
 }
 
-// MarkToTell implements lectures.RegistrationStore with one updateMany.
+// MarkToTell implements lectures.RegistrationStore with two updateMany.
 func (s *Store) MarkToTell(ctx context.Context, lectureID string, n lectures.Notice, purgeAt time.Time) error {
-	_, err := s.db.Collection(colRegistrations).UpdateMany(ctx,
-		bson.D{{Key: "lecture_id", Value: lectureID}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(lectures.Cancelled)}}}},
-		bson.D{
-			{Key: "$set", Value: bson.D{{Key: "notice", Value: record.FromNotice(n)}, {Key: "to_tell", Value: true},
-				{Key: "purge_at", Value: purgeAt.UTC().Truncate(time.Millisecond)}}},
-			{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
-		})
+	promoted := n
+	promoted.Kind = lectures.PlaceConfirmed
+	mark := func(kind bson.D, notice lectures.Notice) error {
+		_, err := s.db.Collection(colRegistrations).UpdateMany(ctx,
+			bson.D{{Key: "lecture_id", Value: lectureID}, {Key: "status", Value: bson.D{{Key: "$ne", Value: string(lectures.Cancelled)}}},
+				{Key: "notice.kind", Value: kind}},
+			bson.D{
+				{Key: "$set", Value: bson.D{{Key: "notice", Value: record.FromNotice(notice)}, {Key: "to_tell", Value: true},
+					{Key: "purge_at", Value: purgeAt.UTC().Truncate(time.Millisecond)}}},
+				{Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}},
+			})
+		return err
+	}
+	// Two updates (no update pipelines: they need MongoDB 4.2): the others
+	// first, then those still to be told of a promotion. A promotion
+	// between the two writes the session as it is now, which the second
+	// then writes again as a promotion.
+	err := mark(bson.D{{Key: "$ne", Value: string(lectures.PlaceConfirmed)}}, n)
+	if err == nil {
+		err = mark(bson.D{{Key: "$eq", Value: string(lectures.PlaceConfirmed)}}, promoted)
+	}
 	if err != nil {
 		return dbFault(err, "mark registrants to be told")
 	}

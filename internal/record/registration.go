@@ -39,7 +39,9 @@ type Notice struct {
 	Status   string     `bson:"status" json:"status"`
 	Reason   string     `bson:"reason" json:"reason"`
 	StartsAt *time.Time `bson:"starts_at" json:"starts_at"`
-	At       time.Time  `bson:"at" json:"at"`
+	// PreviousStartsAt: absent in notices stored before it was kept.
+	PreviousStartsAt *time.Time `bson:"previous_starts_at,omitempty" json:"previous_starts_at,omitempty"`
+	At               time.Time  `bson:"at" json:"at"`
 }
 
 // FromRegistration gives the record of a registration.
@@ -66,7 +68,7 @@ func ActiveKey(r lectures.Registration) string {
 // FromNotice gives the record of a notice.
 func FromNotice(n lectures.Notice) Notice {
 	return Notice{Kind: string(n.Kind), Sequence: n.Sequence, Status: string(n.Status), Reason: n.Reason,
-		StartsAt: msPtr(n.StartsAt), At: ms(n.At)}
+		StartsAt: msPtr(n.StartsAt), PreviousStartsAt: msPtr(n.PreviousStartsAt), At: ms(n.At)}
 }
 
 // Registration gives the domain's registration.
@@ -76,7 +78,7 @@ func (d Registration) Registration() lectures.Registration {
 		UpdatedAt: d.UpdatedAt.UTC(), CancelledAt: utcPtr(d.CancelledAt), PurgeAt: d.PurgeAt.UTC(), Repeat: d.Repeat}
 	if n := d.Notice; n != nil {
 		r.Notice = &lectures.Notice{Kind: lectures.NoticeKind(n.Kind), Sequence: n.Sequence, Status: lectures.EventStatus(n.Status),
-			Reason: n.Reason, StartsAt: utcPtr(n.StartsAt), At: n.At.UTC()}
+			Reason: n.Reason, StartsAt: utcPtr(n.StartsAt), PreviousStartsAt: utcPtr(n.PreviousStartsAt), At: n.At.UTC()}
 	}
 	return r
 }

@@ -178,13 +178,21 @@ func (s *Store) MarkToTell(ctx context.Context, lectureID string, n lectures.Not
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode notice: %w", err)
 	}
+	promoted := n
+	promoted.Kind = lectures.PlaceConfirmed
+	kept, err := json.Marshal(record.FromNotice(promoted))
+	if err != nil {
+		return fmt.Errorf("sqlstore: encode notice: %w", err)
+	}
 	purge, err := json.Marshal(purgeAt.UTC().Truncate(time.Millisecond))
 	if err != nil {
 		return fmt.Errorf("sqlstore: encode notice: %w", err)
 	}
 	_, err = s.exec(ctx, "mark registrants to be told", `UPDATE registrations SET to_tell = 1, version = version + 1, purge_at = ?,
-		doc = json_set(doc, '$.notice', json(?), '$.to_tell', json('true'), '$.version', version + 1, '$.purge_at', json(?))
-		WHERE lecture_id = ? AND status != ?`, millis(purgeAt), string(notice), string(purge), lectureID, string(lectures.Cancelled))
+		doc = json_set(doc, '$.notice', CASE WHEN json_extract(doc, '$.notice.kind') = ? THEN json(?) ELSE json(?) END,
+			'$.to_tell', json('true'), '$.version', version + 1, '$.purge_at', json(?))
+		WHERE lecture_id = ? AND status != ?`, millis(purgeAt), string(lectures.PlaceConfirmed), string(kept), string(notice), string(purge),
+		lectureID, string(lectures.Cancelled))
 	return err
 }
 

@@ -455,7 +455,7 @@ function columnForm(cur) {
 
 const actions = ["sign_in", "sign_in_failed", "sign_out", "session_revoked", "user_created", "user_changed", "password_reset",
   "token_created", "token_revoked", "transition", "restored", "lock_taken_over", "purged", "job_changed", "channel_authorized",
-  "created", "updated", "deleted", "exported"];
+  "created", "updated", "deleted", "exported", "phones_shown"];
 
 async function auditPage(q) {
   await managePage(t("adm.audit"), async () => {

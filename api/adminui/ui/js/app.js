@@ -5,7 +5,7 @@
 
 import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText } from "./core.js";
 import "./stories.js";
-import "./lectures.js";
+import { toTellRow } from "./lectures.js";
 import "./videos.js";
 import "./media.js";
 import "./administration.js";
@@ -117,9 +117,16 @@ async function items(status, author) {
   return lists.flat();
 }
 
+// sessionTime is a session's time in a dashboard list (sessions of one
+// series share a title: the time tells them apart); null for other kinds.
+function sessionTime(it) {
+  if (it.kind !== "lectures") return null;
+  return el("span", { class: "muted when" }, " " + (it.starts_at ? when(it.starts_at, { dateStyle: "medium", timeStyle: "short" }) : t("noTime")));
+}
+
 function itemRow(it, extra) {
   return el("li", {}, el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"),
-    " ", statusTag(it.status), extra || null);
+    sessionTime(it), " ", statusTag(it.status), extra || null);
 }
 
 function section(id, title, rows) {
@@ -150,9 +157,20 @@ function weekCalendar(scheduled) {
         el("h3", {}, i === 0 ? t("today") + " · " : "", head(ms)),
         list.length ? el("ul", {}, list.map((it) => el("li", {},
           el("span", { class: "muted" }, when(it.schedule.at, { timeStyle: "short" })), " ",
-          el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—")))) :
+          el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"), sessionTime(it)))) :
           el("p", { class: "muted" }, t("none")));
     })));
+}
+
+// toTellSection is the dashboard's registrants to tell (the first page):
+// session, time, change, name and number, and the way to the whole list.
+function toTellSection(page) {
+  const items = page.items || [];
+  const more = page.next_cursor ? "+" : "";
+  return el("section", { class: "card", "aria-labelledby": "notices" },
+    el("h2", { id: "notices" }, t("toTell"), " ", el("span", { class: "count" }, String(items.length) + more)),
+    items.length ? el("ul", {}, items.map(toTellRow)) : el("p", { class: "muted" }, t("none")),
+    items.length ? el("p", {}, link("/admin/lectures/notifications", t("allToTell"))) : null);
 }
 
 async function dashboard() {
@@ -164,7 +182,8 @@ async function dashboard() {
       items("scheduled"),
       call("GET", "/jobs?state=failed").then((r) => r.items).catch(() => []),
       call("GET", "/jobs?state=waiting_person").then((r) => r.items).catch(() => []),
-      can("admin", "publisher", "organizer") ? call("GET", "/notifications").then((r) => r.items || []).catch(() => []) : Promise.resolve([]),
+      can("admin", "publisher", "organizer") ? call("GET", "/notifications?phones=whole&limit=20").then((r) => r).catch(() => ({ items: [] }))
+        : Promise.resolve({ items: [] }),
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
@@ -182,7 +201,7 @@ async function dashboard() {
         weekCalendar(soon),
         section("failed", t("failedJobs"), failed.map(jobRow)),
         section("waiting", t("waitingJobs"), waiting.map(jobRow)),
-        can("admin", "publisher", "organizer") ? section("notices", t("toTell"), notices.map((n) => el("li", {}, n.name || n.lecture_title || n.id))) : null);
+        can("admin", "publisher", "organizer") ? toTellSection(notices) : null);
   });
 }
 

@@ -92,7 +92,8 @@ async function everything(path, after = "after") {
 function toolbar() {
   return el("p", { class: "lec-actions" },
     link("/admin/lectures/new", t("lec.new")), link("/admin/lectures/generate", t("lec.generate")),
-    link("/admin/lectures/series", t("lec.seriesAdmin")), link("/admin/lectures", t("lec.all")));
+    link("/admin/lectures/series", t("lec.seriesAdmin")), link("/admin/lectures", t("lec.all")),
+    link("/admin/lectures/notifications", t("lec.toTell")));
 }
 
 // ---- The list of sessions ----
@@ -640,7 +641,7 @@ const cell = (tag, label, ...children) => el(tag, tag === "th" ? { scope: "row",
 async function registrationsPage(id, q) {
   await page(t("lec.registrations"), async () => {
     const [item, regs, notices, series] = await Promise.all([call("GET", "/lectures/" + id), everything(`/lectures/${id}/registrations`),
-      everything("/notifications").then((l) => l.filter((n) => n.lecture_id === id)), allSeries()]);
+      everything(`/notifications?phones=whole&lecture=${id}`), allSeries()]);
     const me = state.user.id;
     const sr = series.find((s) => s.slug === item.series);
     const mayExport = can("admin") || (can("organizer") && (item.author === me || (sr && (sr.created_by === me || (sr.organizers || []).includes(me)))));
@@ -685,25 +686,10 @@ async function registrationsPage(id, q) {
         cell("td", t("lec.col.at"), when(r.created_at)),
         cell("td", t("lec.col.actions"), r.status !== "cancelled" ? cancelButton(r) : t("lec.cancelledAt", { time: when(r.cancelled_at) }))))));
 
-    const noticeText = (n) => n.kind === "place_confirmed" ? t("lec.notice.place")
-      : n.event_status === "cancelled" ? t("lec.notice.cancelled")
-        : n.event_status === "postponed" ? t("lec.notice.postponed")
-          : n.event_status === "moved_online" ? t("lec.notice.online")
-            : t("lec.notice.time", { time: span(n.starts_at) });
     const tell = el("section", { class: "card lec-notices", "aria-labelledby": "lec-tell-title" },
       el("h2", { id: "lec-tell-title" }, t("lec.toTell"), " ", el("span", { class: "count" }, String(notices.length))),
-      notices.length ? el("ul", {}, notices.map((r) => el("li", {}, el("strong", {}, r.name), " ", el("span", { class: "lec-phone" }, r.phone),
-        " — ", noticeText(r.notice), r.notice.reason ? el("span", { class: "muted" }, "（" + r.notice.reason + "）") : null, " ",
-        el("button", { type: "button", on: { click: async (ev) => {
-          ev.target.disabled = true;
-          try {
-            await call("POST", `/notifications/${r.id}/told`, { sequence: r.notice.sequence });
-            say(t("lec.told", { name: r.name }));
-            reload();
-          } catch (e) { ev.target.disabled = false; say(problem(e)); }
-        } } }, t("lec.markTold"), el("span", { class: "visually-hidden" }, " " + r.name)))))
-        : el("p", { class: "muted" }, t("lec.noneToTell")),
-      el("p", { class: "hint" }, t("lec.tellHint")));
+      notices.length ? toTellChanges(notices, reload, "h3") : el("p", { class: "muted" }, t("lec.noneToTell")),
+      el("p", { class: "hint" }, t("lec.tellHint")), phonesHint(notices));
 
     return el("div", { class: "lec" }, toolbar(),
       el("p", {}, link("/admin/lectures/" + id, item.title), " · ", span(item.starts_at, item.ends_at), " ", eventTag(item.event_status)),
@@ -720,6 +706,103 @@ async function registrationsPage(id, q) {
   });
 }
 
+// ---- Registrants to tell ----
+
+// The changes a registrant is told of, in the order the list shows them.
+const changes = ["promoted", "rescheduled", "postponed", "moved_online", "cancelled", "scheduled"];
+
+// noticeText says what a registrant is to be told, in the UI's words; a
+// promotion says the session's date too, and that it moved.
+function noticeText(n) {
+  const moved = n.previous_starts_at && n.starts_at && Date.parse(n.previous_starts_at) !== Date.parse(n.starts_at);
+  const was = moved ? t("lec.notice.was", { time: span(n.previous_starts_at) }) : "";
+  const at = n.starts_at ? span(n.starts_at) : "";
+  const event = n.event_status === "cancelled" ? t("lec.notice.cancelled")
+    : n.event_status === "postponed" ? t("lec.notice.postponed")
+      : n.event_status === "moved_online" ? t("lec.notice.online") + (at ? " · " + at : "")
+        : !at ? ""
+          : n.event_status === "rescheduled" || moved ? t("lec.notice.time", { time: at }) + was
+            : n.kind === "place_confirmed" ? t("lec.notice.when", { time: at }) : t("lec.notice.time", { time: at });
+  if (n.kind !== "place_confirmed") return event;
+  return event ? t("lec.notice.placeAnd", { event }) : t("lec.notice.place");
+}
+
+// phoneOf is a registrant's number: a tel: link when it is whole (for
+// who may export the session's registrations), else masked text.
+export function phoneOf(r) {
+  return r.tel ? el("a", { class: "lec-phone lec-tel", href: r.tel, "aria-label": t("lec.call", { name: r.name, phone: r.phone }) }, r.phone)
+    : el("span", { class: "lec-phone", title: t("lec.maskedShort") }, r.phone);
+}
+
+// phonesHint says why numbers are whole or masked.
+function phonesHint(notices) {
+  const whole = notices.some((n) => n.phone_whole), masked = notices.some((n) => !n.phone_whole);
+  return [whole ? el("p", { class: "hint" }, t("lec.wholeHint")) : null, masked ? el("p", { class: "hint" }, t("lec.maskedTellHint")) : null];
+}
+
+function groupBy(list, key) {
+  const m = new Map();
+  for (const x of list) {
+    const k = key(x);
+    if (!m.has(k)) m.set(k, []);
+    m.get(k).push(x);
+  }
+  return m;
+}
+
+// toTellChanges lists one session's registrants to tell by change, under
+// headings of level h.
+function toTellChanges(notices, reload, h) {
+  const byChange = groupBy(notices, (n) => n.notice.change || (n.notice.kind === "place_confirmed" ? "promoted" : n.notice.event_status));
+  const order = [...changes, ...[...byChange.keys()].filter((c) => !changes.includes(c))];
+  return order.filter((c) => byChange.has(c)).map((c) => el("div", { class: "lec-tell-change lec-change-" + c },
+    el(h, {}, t("lec.what." + c), " ", el("span", { class: "count" }, t("lec.people", { n: byChange.get(c).length }))),
+    el("ul", { class: "lec-tell-list" }, byChange.get(c).map((r) => el("li", {},
+      el("span", { class: "lec-tell-who" }, el("strong", {}, r.name), " ", phoneOf(r)),
+      el("span", { class: "lec-tell-what" }, noticeText(r.notice), r.notice.reason ? el("span", { class: "muted" }, "（" + r.notice.reason + "）") : null),
+      el("button", { type: "button", on: { click: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await call("POST", `/notifications/${r.id}/told`, { sequence: r.notice.sequence });
+          say(t("lec.told", { name: r.name }));
+          reload();
+        } catch (e) { ev.target.disabled = false; say(problem(e)); }
+      } } }, t("lec.markTold"), el("span", { class: "visually-hidden" }, " " + r.name)))))));
+}
+
+// sessionWhen is the time of a notice's session.
+const sessionWhen = (n) => span(n.lecture_starts_at, n.lecture_ends_at);
+
+// toTellPage is every registrant the user is to tell, by session (the
+// soonest first) and by change, with whole numbers and tel: links for
+// the sessions whose registrations they may export.
+async function toTellPage() {
+  await page(t("lec.toTell"), async () => {
+    const notices = await everything("/notifications?phones=whole");
+    const starts = (n) => (n.lecture_starts_at ? Date.parse(n.lecture_starts_at) : Number.MAX_SAFE_INTEGER);
+    notices.sort((a, b) => starts(a) - starts(b));
+    const reload = () => go(location.pathname, { replace: true });
+    const sessions = [...groupBy(notices, (n) => n.lecture_id).values()];
+    return el("div", { class: "lec" }, toolbar(),
+      el("p", { class: "hint" }, t("lec.tellHint")), phonesHint(notices),
+      sessions.length ? sessions.map((rs, i) => el("section", { class: "card lec-tell-session", "aria-labelledby": "lec-tell-" + i },
+        el("h2", { id: "lec-tell-" + i }, link(`/admin/lectures/${rs[0].lecture_id}/registrations`, rs[0].lecture_title || "—")),
+        el("p", { class: "lec-meta" }, el("span", {}, sessionWhen(rs[0])), eventTag(rs[0].lecture_event_status || "scheduled"),
+          el("span", { class: "count" }, t("lec.people", { n: rs.length }))),
+        toTellChanges(rs, reload, "h3"))) : el("p", {}, t("lec.noneToTell")));
+  });
+}
+
+// toTellRow is a registrant to tell as the dashboard lists them: the
+// session and its time, the change, the name and number.
+export function toTellRow(n) {
+  return el("li", { class: "lec-tell-row" }, link(`/admin/lectures/${n.lecture_id}/registrations`, n.lecture_title || "—"),
+    " ", el("span", { class: "muted" }, sessionWhen(n)), " ",
+    el("span", { class: "tag lec-totell" }, t("lec.what." + (n.notice.change || "promoted"))), " ",
+    el("span", { class: "lec-tell-who" }, el("strong", {}, n.name), " ", phoneOf(n)));
+}
+
+route(/^\/admin\/lectures\/notifications$/, () => toTellPage());
 route(/^\/admin\/lectures$/, (_, q) => listPage(q));
 route(/^\/admin\/lectures\/series$/, (_, q) => seriesPage(q));
 route(/^\/admin\/lectures\/new$/, () => editorPage(null));
