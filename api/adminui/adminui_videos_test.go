@@ -310,7 +310,7 @@ func TestBrowserAdminVideoEditor(t *testing.T) {
 	a.waitFor("简介已写 13 字，最多 1000 字")
 	a.waitFor("连同话题发到平台的文字共 13 字，所选渠道最多 1000 字")
 	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "#太极拳\r"))
-	a.waitFor("已添加 2 个话题，最多 10 个")
+	a.waitFor("共 2 个话题，最多 10 个")
 	a.waitFor("连同话题发到平台的文字共 18 字")
 	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "一二三四五六七八九十一二三四五六七八九十一\r"))
 	a.waitFor("这个话题太长了，最多 20 字。")

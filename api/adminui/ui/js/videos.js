@@ -31,6 +31,18 @@ export function clock(s) {
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
+// captionTags are the #话题 typed in a caption, each once, as the server
+// reads them (videos.CaptionHashtags): # and letters, digits, marks or _,
+// Chinese or ASCII; a # in a web address is not one.
+export function captionTags(text) {
+  const out = [];
+  for (const word of String(text || "").split(/\s+/u)) {
+    if (!word || word.includes("://") || word.toLowerCase().startsWith("www.")) continue;
+    for (const m of word.matchAll(/#([\p{L}\p{Nd}\p{M}_]+)/gu)) if (!out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
 function channelTag(ch) {
   return el("span", { class: "tag vid-state-" + ch.state }, t("channel." + ch.name) + "：" + t("vid.state." + ch.state));
 }
@@ -141,9 +153,13 @@ function editor(item, checks, known, assets) {
   // (a hashtag already in the caption is not added again).
   const postedText = () => {
     let s = caption.value.trim();
-    for (const h of form.hashtags) if (!caption.value.includes("#" + h)) s += (s ? " " : "") + "#" + h;
+    const typed = captionTags(caption.value);
+    for (const h of form.hashtags) if (!typed.includes(h)) s += (s ? " " : "") + "#" + h;
     return s;
   };
+  // allTags are the hashtags the channels count: those added, and the
+  // #话题 typed in the caption.
+  const allTags = () => [...new Set([...form.hashtags, ...captionTags(caption.value)])];
   const counters = () => {
     const l = limits(), n = chars(caption.value.trim());
     captionCount.textContent = t("vid.captionCount", { n, max: l.caption });
@@ -151,8 +167,10 @@ function editor(item, checks, known, assets) {
     const p = chars(postedText());
     postedCount.textContent = l.text ? t("vid.postedCount", { n: p, max: l.text }) : "";
     postedCount.classList.toggle("over", !!l.text && p > l.text);
-    tagCount.textContent = t("vid.tagCount", { n: form.hashtags.length, max: l.hashtags, each: l.hashtag });
-    tagCount.classList.toggle("over", form.hashtags.length > l.hashtags);
+    const tags = allTags(), typed = tags.length - form.hashtags.length;
+    tagCount.textContent = t("vid.tagCount", { n: tags.length, max: l.hashtags, each: l.hashtag }) +
+      (typed ? t("vid.tagCountTyped", { n: typed }) : "");
+    tagCount.classList.toggle("over", tags.length > l.hashtags);
   };
   const renderChips = () => {
     chips.replaceChildren(...form.hashtags.map((h) => el("li", { class: "vid-chip" }, "#" + h,
@@ -172,7 +190,7 @@ function editor(item, checks, known, assets) {
     if (/[#\s/\\?&<>"'@]/.test(tag)) { tagProblem.textContent = t("vid.tagBadChars"); return false; }
     if (chars(tag) > l.hashtag) { tagProblem.textContent = t("vid.tagTooLong", { max: l.hashtag }); return false; }
     if (form.hashtags.includes(tag)) return true;
-    if (form.hashtags.length >= l.hashtags) { tagProblem.textContent = t("vid.tagTooMany", { max: l.hashtags }); return false; }
+    if (!allTags().includes(tag) && allTags().length >= l.hashtags) { tagProblem.textContent = t("vid.tagTooMany", { max: l.hashtags }); return false; }
     form.hashtags.push(tag);
     touch(); renderChips();
     return true;
