@@ -89,9 +89,10 @@ type Services struct {
 
 // Syndication is the outbox and the channels the admin API acts on.
 type Syndication struct {
-	Outbox   *syndication.Outbox
-	WeChat   *syndication.WeChat
-	Douyin   *douyin.Douyin // nil: Douyin not set up
+	Outbox *syndication.Outbox
+	// Packages makes the publishing packages of posts made by hand.
+	Packages *syndication.Packages
+	Douyin   *douyin.Douyin // nil: Douyin's app not set up (posted by hand)
 	Webhooks *syndication.Webhooks
 }
 
@@ -214,7 +215,7 @@ func New(d Deps) *fiber.App {
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Kinds: d.Kinds, Previews: d.Previews,
-		Outbox: d.Syndication.Outbox, WeChat: d.Syndication.WeChat, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
+		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		Present: views, Logger: d.Logger})
 	ui, err := adminui.New()

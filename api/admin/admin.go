@@ -39,11 +39,12 @@ type Deps struct {
 	Library *library.Service
 	// Previews signs preview links.
 	Previews *content.Previews
-	// Outbox is the syndication outbox (nil: none is set up); WeChat makes
-	// 视频号 packages, Douyin holds the Douyin account (nil: not set up),
-	// Webhooks the endpoints.
+	// Outbox is the syndication outbox (nil: none is set up); Packages
+	// makes the publishing packages of posts made by hand (视频号, Douyin
+	// without its app), Douyin holds the Douyin account (nil: its app is
+	// not set up), Webhooks the endpoints.
 	Outbox   *syndication.Outbox
-	WeChat   *syndication.WeChat
+	Packages *syndication.Packages
 	Douyin   *douyin.Douyin
 	Webhooks *syndication.Webhooks
 	// Uploads takes big uploads in parts (nil: not set up).

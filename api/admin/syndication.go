@@ -61,7 +61,7 @@ func toJobOut(j syndication.Job) jobOut {
 	if j.State == syndication.Queued {
 		out.NextAt = &j.NextAt
 	}
-	if j.Channel == syndication.ChannelWeChat && j.Action == syndication.ActionPost {
+	if syndication.ByHand(j) {
 		out.PackageURL = "/api/admin/v1/jobs/" + j.ID + "/package"
 	}
 	return out
@@ -152,8 +152,9 @@ func (h *handlers) jobAction(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, toJobOut(j))
 }
 
-// jobPackage is GET /jobs/{id}/package: the 视频号 publishing package, a
-// zip streamed from the object store.
+// jobPackage is GET /jobs/{id}/package: the publishing package of a post
+// made by hand (视频号; Douyin without its app), a zip streamed from the
+// object store.
 func (h *handlers) jobPackage(c *fiber.Ctx) error {
 	o, err := h.outbox()
 	if err != nil {
@@ -163,15 +164,15 @@ func (h *handlers) jobPackage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if h.d.WeChat == nil {
+	if h.d.Packages == nil {
 		return errNoOutbox
 	}
-	pkg, err := h.d.WeChat.Prepare(c.UserContext(), j)
+	pkg, err := h.d.Packages.Prepare(c.UserContext(), j)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/zip")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="wechat-channels-`+j.EntryID+`.zip"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+strings.ReplaceAll(j.Channel, "_", "-")+`-`+j.EntryID+`.zip"`)
 	timeout := h.d.UploadTimeout
 	if timeout <= 0 {
 		timeout = time.Hour
@@ -181,7 +182,7 @@ func (h *handlers) jobPackage(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		if err := pkg.Write(ctx, w); err != nil {
-			slog.Default().Warn("a 视频号 package was cut short", "job", j.ID, "err", err)
+			slog.Default().Warn("a publishing package was cut short", "job", j.ID, "err", err)
 		}
 		_ = w.Flush()
 	})

@@ -212,7 +212,8 @@ func TestAPublishedVideoReachesEveryChannelOnce(t *testing.T) {
 
 // TestEachChannelChecksTheEntryBeforePublishing: a 20-minute video is
 // too long for Douyin (15 minutes), a WebM not taken by 视频号; the
-// errors name the channel and the limit, and nothing is published.
+// errors name the channel and the limit, and nothing is published; the
+// webhook channel, with no endpoint configured, is not set up.
 func TestEachChannelChecksTheEntryBeforePublishing(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t)
@@ -227,8 +228,9 @@ func TestEachChannelChecksTheEntryBeforePublishing(t *testing.T) {
 			t.Errorf("errors %s lack %s", body, want)
 		}
 	}
-	if strings.Contains(string(body), "webhook") {
-		t.Errorf("the webhook channel has limits: %s", body)
+	if !strings.Contains(string(body), `"field":"channels","message":"webhook: this server is not set up for the channel"`) ||
+		strings.Count(string(body), "webhook") != 1 {
+		t.Errorf("the webhook channel, with no endpoint, is not named as not set up (and nothing else): %s", body)
 	}
 	if jobs, _ := s.Outbox.List(context.Background(), syndication.JobQuery{}); len(jobs) != 0 {
 		t.Fatalf("%d jobs written for a refused publish", len(jobs))

@@ -29,8 +29,11 @@ type entryLimits struct {
 // channelCheckOut is one channel, chosen or not: its problems (empty:
 // the channel takes the entry) and its text limits.
 type channelCheckOut struct {
-	Name     string             `json:"name"`
-	Selected bool               `json:"selected"`
+	Name     string `json:"name"`
+	Selected bool   `json:"selected"`
+	// Setup is how the server posts to it: automatic, by_hand (a person
+	// posts a publishing package) or not_set_up.
+	Setup    string             `json:"setup"`
 	Ready    bool               `json:"ready"`
 	Problems []fault.FieldError `json:"problems"`
 	Limits   videos.TextLimits  `json:"limits"`
@@ -45,7 +48,7 @@ func (h *handlers) videoChecks(c *fiber.Ctx) error {
 	out := checksOut{Ready: len(ch.Entry) == 0, Entry: ch.Entry, Channels: make([]channelCheckOut, len(ch.Channels)),
 		Limits: entryLimits{MaxCaption: videos.MaxCaption, MaxHashtags: videos.MaxHashtags, MaxHashtag: videos.MaxHashtag}}
 	for i, cc := range ch.Channels {
-		out.Channels[i] = channelCheckOut{Name: cc.Channel, Selected: cc.Selected, Ready: len(cc.Problems) == 0, Problems: cc.Problems, Limits: cc.Limits}
+		out.Channels[i] = channelCheckOut{Name: cc.Channel, Selected: cc.Selected, Setup: string(cc.Setup), Ready: len(cc.Problems) == 0, Problems: cc.Problems, Limits: cc.Limits}
 		if cc.Selected && len(cc.Problems) > 0 {
 			out.Ready = false
 		}

@@ -13,7 +13,8 @@ import (
 // channel (chosen or not), what the publish step would refuse, from the
 // same limits; a video fit for 视频号 but too long for Douyin is not
 // ready while Douyin is chosen, and publishing then fails as the checks
-// said; unchosen, it publishes. Unknown ids are 404, parameters 400.
+// said; unchosen, it publishes. Each channel says how it is set up: the
+// webhook, with no endpoint, is not. Unknown ids are 404, parameters 400.
 func TestVideoChecksBeforePublishing(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t)
@@ -45,8 +46,13 @@ func TestVideoChecksBeforePublishing(t *testing.T) {
 		strings.HasPrefix(problems[0].(map[string]any)["message"].(string), "douyin:") {
 		t.Fatalf("douyin: %v", dy)
 	}
-	if wx["selected"] != true || wx["ready"] != true || hook["selected"] != false || hook["ready"] != true {
-		t.Fatalf("视频号 %v, webhook %v", wx, hook)
+	if wx["selected"] != true || wx["ready"] != true || wx["setup"] != "by_hand" || dy["setup"] != "automatic" {
+		t.Fatalf("视频号 %v, douyin %v", wx, dy)
+	}
+	// No webhook endpoint is configured: the channel is not set up.
+	if hp := hook["problems"].([]any); hook["selected"] != false || hook["ready"] != false || hook["setup"] != "not_set_up" ||
+		len(hp) != 1 || hp[0].(map[string]any)["message"] != "this server is not set up for the channel" {
+		t.Fatalf("webhook %v", hook)
 	}
 	if l := dy["limits"].(map[string]any); l["max_text"] != 1000.0 || l["max_hashtags"] != 10.0 {
 		t.Fatalf("douyin's text limits: %v", l)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,7 +12,6 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
-	"github.com/yinling-cms/yinling/internal/ground/redact"
 )
 
 // videoIn is a video entry as an editor sends it. Channels may be names
@@ -95,6 +95,13 @@ type channelOut struct {
 	PostURL   string `json:"post_url,omitempty"`
 	Note      string `json:"note,omitempty"`
 	Job       string `json:"job,omitempty"`
+	// PackageURL is the publishing package of a post a person makes by
+	// hand (视频号; Douyin without its app).
+	PackageURL string `json:"package_url,omitempty"`
+	// DoneBy is who marked the job done, cancelled or retried it last,
+	// UpdatedAt when it last changed.
+	DoneBy    string     `json:"done_by,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 func (h *handlers) toAdminVideo(ctx context.Context, v videos.Video) (adminVideo, error) {
@@ -120,8 +127,9 @@ func (h *handlers) toAdminVideo(ctx context.Context, v videos.Video) (adminVideo
 		c := channelOut{Name: ch, State: "not_sent"}
 		for _, j := range jobs { // newest first
 			if j.Channel == ch && (j.Action == syndication.ActionPost || j.Action == syndication.ActionTakeDown || j.Event == "video.post") {
-				c = channelOut{Name: ch, State: string(j.State), Action: j.Action, Attempts: j.Attempts, LastError: redact.URLs(j.LastError),
-					PostURL: j.PostURL, Note: j.Note, Job: j.ID}
+				jo := toJobOut(j)
+				c = channelOut{Name: ch, State: jo.State, Action: j.Action, Attempts: j.Attempts, LastError: jo.LastError,
+					PostURL: j.PostURL, Note: j.Note, Job: j.ID, PackageURL: jo.PackageURL, DoneBy: j.DoneBy, UpdatedAt: &jo.UpdatedAt}
 				break
 			}
 		}

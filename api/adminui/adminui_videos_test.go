@@ -310,7 +310,7 @@ func TestBrowserAdminVideoEditor(t *testing.T) {
 	a.waitFor("简介已写 13 字，最多 1000 字")
 	a.waitFor("连同话题发到平台的文字共 13 字，所选渠道最多 1000 字")
 	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "#太极拳\r"))
-	a.waitFor("已添加 2 个话题，最多 10 个")
+	a.waitFor("共 2 个话题，最多 10 个")
 	a.waitFor("连同话题发到平台的文字共 18 字")
 	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "一二三四五六七八九十一二三四五六七八九十一\r"))
 	a.waitFor("这个话题太长了，最多 20 字。")
@@ -441,7 +441,7 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 	a.open("/admin/videos/" + draft["id"].(string))
 	a.waitFor("还有问题，发布前请先处理")
 	douyin := js[string](a, channelBox("douyin")+`.innerText`)
-	if !strings.Contains(douyin, "1 个问题") || !strings.Contains(douyin, "the video is 20m0s long; at most 15m0s") {
+	if !strings.Contains(douyin, "1 个问题") || !strings.Contains(douyin, "视频长 20 分钟，最长只能 15 分钟") || strings.Contains(douyin, "at most") {
 		t.Fatalf("Douyin's checks: %q", douyin)
 	}
 	if wx := js[string](a, channelBox("wechat_channels")+`.innerText`); !strings.Contains(wx, "符合要求") {
@@ -478,13 +478,13 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 		t.Fatalf("the retried job: %+v", retried)
 	}
 	// 视频号: the package, then marked as posted.
-	pkg := js[string](a, `fetch(document.getElementById("vid-package").href).then(r => r.status + " " + r.headers.get("content-type"))`)
+	pkg := js[string](a, `fetch(document.getElementById("vid-package-wechat_channels").href).then(r => r.status + " " + r.headers.get("content-type"))`)
 	if pkg != "200 application/zip" {
 		t.Fatalf("the package link: %s", pkg)
 	}
 	postURL := "https://channels.weixin.qq.com/web/pages/feed?eid=export%2Fabc"
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-posted-url"), postURL), chromedp.SendKeys(chromedp.CSS("#vid-posted-note"), "王老师发的"))
-	a.click("#vid-mark-posted")
+	a.do(chromedp.SendKeys(chromedp.CSS("#vid-posted-url-wechat_channels"), postURL), chromedp.SendKeys(chromedp.CSS("#vid-posted-note-wechat_channels"), "王老师发的"))
+	a.click("#vid-mark-posted-wechat_channels")
 	a.waitJS(channelBox("wechat_channels")+`.innerText.includes("视频号：已发布")`, "视频号 marked as posted")
 	if href := js[string](a, channelBox("wechat_channels")+`.querySelector(".vid-post-url").href`); href != postURL {
 		t.Fatalf("the post's link: %q", href)
@@ -508,7 +508,7 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 	e.signIn("li", "li-password-12")
 	e.open("/admin/videos/" + pub["id"].(string))
 	e.waitFor("已尝试")
-	if n := js[int](e, `document.querySelectorAll(".vid-retry, #vid-mark-posted, #vid-package").length`); n != 0 {
+	if n := js[int](e, `document.querySelectorAll(".vid-retry, .vid-mark-posted, .vid-package").length`); n != 0 {
 		t.Fatalf("an editor is offered %d job steps", n)
 	}
 }

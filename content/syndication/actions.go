@@ -74,9 +74,10 @@ func AccountConflict() error {
 // MaxNoteLength is the longest note a person leaves on a job.
 const MaxNoteLength = 500
 
-// MarkDone records that a person did a job's work by hand: posted it on
-// 视频号 (postURL, the post's https address, required for a post) or took
-// a post down.
+// MarkDone records that a person did a job's work by hand: posted it
+// (postURL, the post's https address; required for a 视频号 post, optional
+// on Douyin, whose app gives it only through its share sheet) or took a
+// post down. Who (by) and when are recorded on the job.
 func (o *Outbox) MarkDone(ctx context.Context, id, postURL, note, by string) (Job, error) {
 	postURL, note = strings.TrimSpace(postURL), strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > MaxNoteLength {
@@ -87,11 +88,19 @@ func (o *Outbox) MarkDone(ctx context.Context, id, postURL, note, by string) (Jo
 			return fault.New(fault.Conflict, "the job is not waiting for a person (%s)", j.State)
 		}
 		if j.Action == ActionPost {
+			g, ok := guides[j.Channel]
+			optional := ok && !g.URLRequired
 			u, err := url.Parse(postURL)
-			if err != nil || u.Scheme != "https" || u.Host == "" || len(postURL) > 2000 {
+			switch {
+			case postURL == "" && optional:
+			case err != nil || u.Scheme != "https" || u.Host == "" || len(postURL) > 2000:
+				if optional {
+					return fault.Fields(fault.FieldError{Field: "post_url", Message: "the post's address must begin with https://"})
+				}
 				return fault.Fields(fault.FieldError{Field: "post_url", Message: "the post's https:// address is required"})
+			default:
+				j.PostURL = postURL
 			}
-			j.PostURL = postURL
 		}
 		if note != "" {
 			j.Note = note

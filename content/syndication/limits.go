@@ -105,10 +105,12 @@ func (l Limits) Check(channel string, p Post, video media.Asset) []fault.FieldEr
 	if n := utf8.RuneCountInString(p.Text()); l.MaxText > 0 && n > l.MaxText {
 		add("caption", "the caption with its hashtags has %d characters; at most %d", n, l.MaxText)
 	}
-	if l.MaxHashtags > 0 && len(p.Hashtags) > l.MaxHashtags {
-		add("hashtags", "%d hashtags; at most %d", len(p.Hashtags), l.MaxHashtags)
+	// The #话题 typed in the caption are hashtags on the platforms too.
+	tags := p.Tags()
+	if l.MaxHashtags > 0 && len(tags) > l.MaxHashtags {
+		add("hashtags", "%d hashtags; at most %d", len(tags), l.MaxHashtags)
 	}
-	for _, h := range p.Hashtags {
+	for _, h := range tags {
 		if n := utf8.RuneCountInString(h); l.MaxHashtag > 0 && n > l.MaxHashtag {
 			add("hashtags", "#%s has %d characters; at most %d", h, n, l.MaxHashtag)
 		}

@@ -3,7 +3,10 @@ package syndication
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/yinling-cms/yinling/content/videos"
 )
 
 // Post is what a post job delivers: a video entry as it was published.
@@ -22,12 +25,13 @@ type Post struct {
 }
 
 // Text is the caption as Douyin and 视频号 take it: the caption, then
-// each hashtag not already written in it as " #话题".
+// each hashtag not already typed in it as " #话题".
 func (p Post) Text() string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(p.Caption))
+	typed := videos.CaptionHashtags(p.Caption)
 	for _, h := range p.Hashtags {
-		if strings.Contains(p.Caption, "#"+h) {
+		if slices.Contains(typed, h) {
 			continue
 		}
 		if b.Len() > 0 {
@@ -37,6 +41,10 @@ func (p Post) Text() string {
 	}
 	return b.String()
 }
+
+// Tags are the post's hashtags as the platforms count them: those given,
+// and the #话题 typed in the caption.
+func (p Post) Tags() []string { return videos.AllHashtags(p.Hashtags, p.Caption) }
 
 func jsonOf(v any) ([]byte, error) {
 	b, err := json.Marshal(v)

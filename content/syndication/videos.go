@@ -20,9 +20,22 @@ type Videos struct {
 	Webhooks *Webhooks
 	Limits   map[string]Limits
 	// Channels are the channels this server is set up for; a video that
-	// names another cannot be published.
+	// names another cannot be published. ByHand are those of them a
+	// person posts to with a publishing package.
 	Channels []string
+	ByHand   []string
 	BaseURL  string
+}
+
+// Setup implements videos.SetupTeller.
+func (s *Videos) Setup(channel string) videos.Setup {
+	switch {
+	case !slices.Contains(s.Channels, channel):
+		return videos.SetupNone
+	case slices.Contains(s.ByHand, channel):
+		return videos.SetupByHand
+	}
+	return videos.SetupAutomatic
 }
 
 // PostOf is what a post job of the entry's live revision delivers.

@@ -327,11 +327,33 @@ type TextLimiter interface {
 	TextLimits(channel string) TextLimits
 }
 
-// ChannelCheck is where an entry stands with one channel: the problems
-// the channel's limits find (empty: ready).
+// Setup is how a channel is set up on this server.
+type Setup string
+
+// The setups of a channel.
+const (
+	// SetupAutomatic channels are posted to by the server (Douyin's Open
+	// Platform app, webhook endpoints).
+	SetupAutomatic Setup = "automatic"
+	// SetupByHand channels are posted to by a person with a publishing
+	// package (视频号; Douyin without its app).
+	SetupByHand Setup = "by_hand"
+	// SetupNone channels are not set up: a video choosing one cannot be
+	// published.
+	SetupNone Setup = "not_set_up"
+)
+
+// SetupTeller is a Syndication that tells how each channel is set up.
+type SetupTeller interface {
+	Setup(channel string) Setup
+}
+
+// ChannelCheck is where an entry stands with one channel: how it is set
+// up, and the problems the channel's limits find (empty: ready).
 type ChannelCheck struct {
 	Channel  string
 	Selected bool
+	Setup    Setup
 	Problems []fault.FieldError
 	Limits   TextLimits
 }
@@ -360,7 +382,10 @@ func (s *Service) Checks(ctx context.Context, id string) (Checks, error) {
 	}
 	syn := s.cfg.Syndication
 	for _, ch := range []string{ChannelDouyin, ChannelWeChatChannels, ChannelWebhook} {
-		c := ChannelCheck{Channel: ch, Selected: slices.Contains(v.Channels, ch), Problems: []fault.FieldError{}}
+		c := ChannelCheck{Channel: ch, Selected: slices.Contains(v.Channels, ch), Setup: SetupNone, Problems: []fault.FieldError{}}
+		if st, ok := syn.(SetupTeller); ok {
+			c.Setup = st.Setup(ch)
+		}
 		if syn != nil { // without syndication, publishing checks no channel either
 			one := v
 			one.Channels = []string{ch}

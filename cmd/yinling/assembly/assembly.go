@@ -229,9 +229,12 @@ func (s *Site) Close() error {
 	return s.Search.Close()
 }
 
-// wireSyndication builds the outbox and its channels: 视频号 and webhooks
-// always, Douyin when its app is configured (its tokens sealed under
-// cfg.SecretKey; any an older version kept in clear are sealed now).
+// wireSyndication builds the outbox and its channels: 视频号 always, by
+// hand; Douyin through its Open Platform app when one is configured (its
+// tokens sealed under cfg.SecretKey; any an older version kept in clear
+// are sealed now), by hand like 视频号 when none is; webhooks for videos
+// when an endpoint is configured (lifecycle events go to endpoints
+// either way).
 func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Options) error {
 	endpoints, err := syndication.ParseEndpoints(cfg.Webhooks)
 	if err != nil {
@@ -242,9 +245,14 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 		return fmt.Errorf("YINLING_CHANNEL_LIMITS: %w", err)
 	}
 	hooks := &syndication.Webhooks{Endpoints: endpoints}
-	wechat := &syndication.WeChat{Media: s.Media}
-	channels := map[string]syndication.Channel{syndication.ChannelWebhook: hooks, syndication.ChannelWeChat: wechat}
-	names := []string{syndication.ChannelWeChat, syndication.ChannelWebhook}
+	channels := map[string]syndication.Channel{syndication.ChannelWebhook: hooks,
+		syndication.ChannelWeChat: &syndication.Manual{Channel: syndication.ChannelWeChat},
+		douyin.Channel:            &syndication.Manual{Channel: douyin.Channel}}
+	names := []string{syndication.ChannelWeChat, douyin.Channel}
+	byHand := []string{syndication.ChannelWeChat, douyin.Channel}
+	if len(endpoints) > 0 {
+		names = append(names, syndication.ChannelWebhook)
+	}
 	var dy *douyin.Douyin
 	if cfg.DouyinClientKey != "" {
 		platform := douyinapi.New(douyinapi.Config{BaseURL: cfg.DouyinBaseURL, ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
@@ -259,12 +267,12 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 		case sealed:
 			s.logger.Info("sealed the Douyin tokens an older version kept in clear")
 		}
-		channels[douyin.Channel], names = dy, append(names, douyin.Channel)
+		channels[douyin.Channel], byHand = dy, []string{syndication.ChannelWeChat}
 	}
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
 		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
-	s.Syndication = api.Syndication{Outbox: outbox, WeChat: wechat, Douyin: dy, Webhooks: hooks}
-	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, BaseURL: cfg.BaseURL}
+	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks}
+	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, ByHand: byHand, BaseURL: cfg.BaseURL}
 	return nil
 }
 

@@ -100,10 +100,36 @@ const (
 func (d *Douyin) Deliver(ctx context.Context, run *syndication.Run) (syndication.Outcome, error) {
 	j := run.Job()
 	if j.Action == syndication.ActionTakeDown {
-		item, _ := j.StepValue(StepItemID)
-		return syndication.Outcome{State: syndication.WaitingPerson,
-			Note: "抖音开放平台没有删除接口：请在抖音 App 中删除这条作品（item " + item + "），然后标记为已完成。"}, nil
+		if item, ok := j.StepValue(StepItemID); ok {
+			return syndication.Outcome{State: syndication.WaitingPerson,
+				Note: "抖音开放平台没有删除接口：请在抖音 App 中删除这条作品（item " + item + "），然后标记为已完成。"}, nil
+		}
+		g, _ := syndication.GuideFor(Channel)
+		return syndication.Outcome{State: syndication.WaitingPerson, Note: g.TakeDownNote}, nil
 	}
+	out, err := d.post(ctx, run, j)
+	var api *APIError
+	if errors.As(err, &api) && byHand[api.Code] != "" {
+		return d.byHand(ctx, run, api.Code)
+	}
+	return out, err
+}
+
+// byHand turns a post the platform will not take from the app (the
+// capability not granted, withdrawn, or its API gone) into one a person
+// makes with the publishing package, as on 视频号.
+func (d *Douyin) byHand(ctx context.Context, run *syndication.Run, code int64) (syndication.Outcome, error) {
+	if err := run.Record(ctx, syndication.StepByHand, strconv.FormatInt(code, 10)); err != nil {
+		return syndication.Outcome{}, err
+	}
+	g, _ := syndication.GuideFor(Channel)
+	return syndication.Outcome{State: syndication.WaitingPerson,
+		Note: fmt.Sprintf("抖音开放平台答复“%s”（%d），不能自动发布。", byHand[code], code) + g.PostNote}, nil
+}
+
+// post uploads, creates and looks at the post, resuming after the steps
+// recorded.
+func (d *Douyin) post(ctx context.Context, run *syndication.Run, j syndication.Job) (syndication.Outcome, error) {
 	var post syndication.Post
 	if err := json.Unmarshal(j.Payload, &post); err != nil {
 		return syndication.Outcome{}, syndication.Final(fmt.Errorf("the job's post cannot be read: %w", err))
@@ -285,7 +311,7 @@ func (d *Douyin) uploadParts(ctx context.Context, run *syndication.Run, acct syn
 		})
 		if err != nil {
 			var api *APIError
-			if errors.As(err, &api) && !api.TokenExpired() && !reauthorise[api.Code] {
+			if errors.As(err, &api) && !api.TokenExpired() && !reauthorise[api.Code] && byHand[api.Code] == "" {
 				// A refused part is sent again on the next attempt: parts
 				// are kept by number, so resending one replaces it.
 				return "", fmt.Errorf("douyin: part %d of %d refused: %w", n, total, partRefused{err})

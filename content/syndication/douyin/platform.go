@@ -144,6 +144,9 @@ var (
 	reauthorise = map[int64]bool{10010: true, 10020: true, 2190015: true, 28001015: true, 2190003: true, 28001012: true}
 	// listGone: the listing API is withdrawn for the app.
 	listGone = map[int64]bool{28001056: true}
+	// byHand: the app may not post (as the status-code page of the Open
+	// Platform words them): a person posts the package by hand.
+	byHand = map[int64]string{28001018: "应用未获得该能力", 28001019: "当前能力已被封禁或下线", 28001056: "该能力API已下线,不再支持调用"}
 )
 
 // Retryable reports whether an API error may succeed if tried again.

@@ -4,7 +4,8 @@
 // multipart field "video"; parts numbered from 1, at least 5 MB but the
 // last; the data/extra envelope with error codes), with failures a test
 // can ask for: 5xx answers, time-outs, an expired token, a refused part,
-// and a request done but never answered.
+// a request done but never answered, and the answers of an app that may
+// not post (the capability not granted, withdrawn, or its API gone).
 package douyintest
 
 import (
@@ -42,6 +43,14 @@ const (
 	RefuseParam
 	// DoThenDrop does the request, then closes the connection unanswered.
 	DoThenDrop
+	// NotGranted answers 28001018 (应用未获得该能力: the app lacks the
+	// capability).
+	NotGranted
+	// Withdrawn answers 28001019 (当前能力已被封禁或下线: the capability
+	// is banned or taken offline).
+	Withdrawn
+	// APIGone answers 28001056 (该能力API已下线: the API is withdrawn).
+	APIGone
 )
 
 // Post is a post the stand-in holds.
@@ -195,6 +204,12 @@ func (s *Server) inject(next http.Handler) http.Handler {
 			answer(w, map[string]any{}, 2100004, "系统繁忙，请稍候再试")
 		case RefuseParam:
 			answer(w, map[string]any{}, 2100005, "参数不合法")
+		case NotGranted:
+			answer(w, map[string]any{}, 28001018, "应用未获得该能力")
+		case Withdrawn:
+			answer(w, map[string]any{}, 28001019, "当前能力已被封禁或下线")
+		case APIGone:
+			answer(w, map[string]any{}, 28001056, "该能力API已下线,不再支持调用")
 		case ExpireToken:
 			s.ExpireAccess()
 			answer(w, map[string]any{}, 2190008, "access_token过期,请刷新或重新授权")

@@ -188,7 +188,7 @@ async function dashboard() {
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
     const jobRow = (j) => el("li", {}, el("span", { class: "kind" }, t("channel." + j.channel)), " ", link(kindPath(j.kind || "videos", j.entry_id), j.title || j.entry_id),
-      j.last_error ? el("span", { class: "muted" }, " — " + j.last_error) : null,
+      j.last_error ? el("span", { class: "muted" }, " — " + problemText(j.last_error)) : null,
       j.note ? el("span", { class: "muted" }, " — " + j.note) : null,
       can("admin", "publisher") && j.state === "failed" ? el("button", { type: "button", on: { click: async (ev) => {
         ev.target.disabled = true;

@@ -141,20 +141,37 @@ export function fieldName(field) {
 // problemText is a message of the server (English) in the user's
 // language: the catalogue holds "problem:" + the English as a template,
 // {name} standing for what varies (itself translated by "word.name.*"
-// where the catalogue has it). A message it does not hold is shown as
-// the server wrote it.
+// where the catalogue has it; {rest} is a message of its own, translated
+// in turn; a Go duration such as 20m0s is written out). A message a
+// channel prefixes ("douyin: ...") is the channel's name and the rest
+// translated. A message it does not hold is shown as the server wrote it.
 export function problemText(message) {
   if (!message) return message;
+  const mine = state.messages[state.lang] || {};
+  const ch = /^(douyin|wechat_channels|webhook): (.+)$/s.exec(message);
+  if (ch && mine["word.channel." + ch[1]]) return mine["word.channel." + ch[1]] + (mine.fieldSep ?? ": ") + problemText(ch[2]);
   for (const { re, names, text } of problemTemplates()) {
     const m = re.exec(message);
     if (!m) continue;
-    const mine = state.messages[state.lang];
     return text.replace(/\{(\w+)\}/g, (_, k) => {
       const v = m[names.indexOf(k) + 1] ?? "";
-      return mine["word." + k + "." + v] ?? v;
+      if (k === "rest") return problemText(v);
+      return mine["word." + k + "." + v] ?? (mine["duration.m"] ? duration(v, mine) : v);
     });
   }
   return message;
+}
+
+// duration writes a Go duration (1h2m3s, 20m0s, 42.5s) in the catalogue's
+// words; anything else is given back as it is.
+function duration(v, mine) {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(v);
+  if (!v || !m || !(m[1] || m[2] || m[3])) return v;
+  const parts = [];
+  if (m[1]) parts.push(mine["duration.h"].replace("{n}", m[1]));
+  if (m[2] && m[2] !== "0") parts.push(mine["duration.m"].replace("{n}", m[2]));
+  if (m[3] && (m[3] !== "0" || !parts.length)) parts.push(mine["duration.s"].replace("{n}", m[3]));
+  return parts.join("");
 }
 
 const templates = {};

@@ -32,6 +32,18 @@ export function clock(s) {
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 
+// captionTags are the #话题 typed in a caption, each once, as the server
+// reads them (videos.CaptionHashtags): # and letters, digits, marks or _,
+// Chinese or ASCII; a # in a web address is not one.
+export function captionTags(text) {
+  const out = [];
+  for (const word of String(text || "").split(/\s+/u)) {
+    if (!word || word.includes("://") || word.toLowerCase().startsWith("www.")) continue;
+    for (const m of word.matchAll(/#([\p{L}\p{Nd}\p{M}_]+)/gu)) if (!out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
 function channelTag(ch) {
   return el("span", { class: "tag vid-state-" + ch.state }, t("channel." + ch.name) + "：" + t("vid.state." + ch.state));
 }
@@ -142,9 +154,13 @@ function editor(item, checks, known, assets) {
   // (a hashtag already in the caption is not added again).
   const postedText = () => {
     let s = caption.value.trim();
-    for (const h of form.hashtags) if (!caption.value.includes("#" + h)) s += (s ? " " : "") + "#" + h;
+    const typed = captionTags(caption.value);
+    for (const h of form.hashtags) if (!typed.includes(h)) s += (s ? " " : "") + "#" + h;
     return s;
   };
+  // allTags are the hashtags the channels count: those added, and the
+  // #话题 typed in the caption.
+  const allTags = () => [...new Set([...form.hashtags, ...captionTags(caption.value)])];
   const counters = () => {
     const l = limits(), n = chars(caption.value.trim());
     captionCount.textContent = t("vid.captionCount", { n, max: l.caption });
@@ -152,8 +168,10 @@ function editor(item, checks, known, assets) {
     const p = chars(postedText());
     postedCount.textContent = l.text ? t("vid.postedCount", { n: p, max: l.text }) : "";
     postedCount.classList.toggle("over", !!l.text && p > l.text);
-    tagCount.textContent = t("vid.tagCount", { n: form.hashtags.length, max: l.hashtags, each: l.hashtag });
-    tagCount.classList.toggle("over", form.hashtags.length > l.hashtags);
+    const tags = allTags(), typed = tags.length - form.hashtags.length;
+    tagCount.textContent = t("vid.tagCount", { n: tags.length, max: l.hashtags, each: l.hashtag }) +
+      (typed ? t("vid.tagCountTyped", { n: typed }) : "");
+    tagCount.classList.toggle("over", tags.length > l.hashtags);
   };
   const renderChips = () => {
     chips.replaceChildren(...form.hashtags.map((h) => el("li", { class: "vid-chip" }, "#" + h,
@@ -173,7 +191,7 @@ function editor(item, checks, known, assets) {
     if (/[#\s/\\?&<>"'@]/.test(tag)) { tagProblem.textContent = t("vid.tagBadChars"); return false; }
     if (chars(tag) > l.hashtag) { tagProblem.textContent = t("vid.tagTooLong", { max: l.hashtag }); return false; }
     if (form.hashtags.includes(tag)) return true;
-    if (form.hashtags.length >= l.hashtags) { tagProblem.textContent = t("vid.tagTooMany", { max: l.hashtags }); return false; }
+    if (!allTags().includes(tag) && allTags().length >= l.hashtags) { tagProblem.textContent = t("vid.tagTooMany", { max: l.hashtags }); return false; }
     form.hashtags.push(tag);
     touch(); renderChips();
     return true;
@@ -183,7 +201,9 @@ function editor(item, checks, known, assets) {
   const suggest = () => {
     const before = caption.value.slice(0, caption.selectionStart);
     const m = before.match(/#([^\s#]*)$/);
-    if (!m) { suggestions.hidden = true; return; }
+    const word = before.match(/\S*$/)[0];
+    // A # in a web address is a fragment, not a hashtag (captionTags).
+    if (!m || word.includes("://") || word.toLowerCase().startsWith("www.")) { suggestions.hidden = true; return; }
     const part = m[1];
     const pool = [...new Set([...form.hashtags, ...known_])];
     const offers = pool.filter((h) => h !== part && h.includes(part)).slice(0, 8);
@@ -338,17 +358,29 @@ function editor(item, checks, known, assets) {
       on: { change: () => { touch(); counters(); } } });
     boxes[c.name] = box;
     const st = (item.channels || []).find((x) => x.name === c.name);
-    const rows = [el("div", { class: "vid-ch-head" }, box, el("label", { for: box.id }, t("channel." + c.name)),
-      c.ready ? el("span", { class: "vid-ok" }, t("vid.chReady")) : el("span", { class: "error" }, t("vid.chProblems", { n: c.problems.length })))];
-    if (c.problems.length) rows.push(el("ul", { class: "vid-problems" }, c.problems.map((p) => el("li", {}, fieldLabel(p.field) + "：" + problemText(p.message)))));
+    // A channel not set up says so instead of its checks; one posted by
+    // hand says who posts it and how.
+    const off = c.setup === "not_set_up";
+    const problems = off ? [] : c.problems;
+    const verdict = off ? el("span", { class: "tag vid-setup-off" }, t("vid.setup.not_set_up"))
+      : problems.length ? el("span", { class: "error" }, t("vid.chProblems", { n: problems.length }))
+        : el("span", { class: "vid-ok" }, t("vid.chReady"));
+    const rows = [el("div", { class: "vid-ch-head" }, box, el("label", { for: box.id }, t("channel." + c.name)), verdict,
+      c.setup === "by_hand" ? el("span", { class: "tag vid-setup-hand" }, t("vid.setup.by_hand")) : null)];
+    if (off) rows.push(el("p", { class: "muted vid-setup-note" }, t("vid.setupOff." + c.name)));
+    if (c.setup === "by_hand") rows.push(el("p", { class: "muted vid-setup-note" }, t("vid.setupHand." + c.name)));
+    if (problems.length) rows.push(el("ul", { class: "vid-problems" }, problems.map((p) => el("li", {}, fieldLabel(p.field) + "：" + problemText(p.message)))));
     if (st && st.state !== "not_sent") rows.push(jobState(st));
     return el("div", { class: "vid-channel card", "data-channel": c.name }, rows);
   };
   const jobState = (st) => {
     const parts = [el("p", { class: "vid-job" }, channelTag(st), " ", t("vid.attempts", { n: st.attempts }),
-      st.last_error ? el("span", { class: "error vid-last-error" }, " " + t("vid.lastError", { error: st.last_error })) : null,
+      st.last_error ? el("span", { class: "error vid-last-error" }, " " + t("vid.lastError", { error: problemText(st.last_error) })) : null,
       st.post_url ? el("span", {}, " ", el("a", { href: st.post_url, target: "_blank", rel: "noopener", class: "vid-post-url" }, t("vid.postLink"))) : null,
       st.note ? el("span", { class: "muted" }, " " + st.note) : null)];
+    if (st.state === "done" && st.done_by && st.package_url) {
+      parts.push(el("p", { class: "vid-done-by" }, t("vid.doneBy", { who: st.done_by, time: when(st.updated_at) })));
+    }
     const mayAct = can("admin", "publisher") && st.job;
     if (mayAct && st.state === "failed") {
       parts.push(el("button", { type: "button", class: "vid-retry", on: { click: async (ev) => {
@@ -357,12 +389,15 @@ function editor(item, checks, known, assets) {
         catch (e) { ev.target.disabled = false; say(t("error", { message: errorText(e) })); }
       } } }, t("retry")));
     }
-    if (mayAct && st.name === "wechat_channels" && st.action === "post" && st.state === "waiting_person") {
-      const url = el("input", { id: "vid-posted-url", type: "url", placeholder: "https://channels.weixin.qq.com/…", autocomplete: "off" });
-      const note = el("input", { id: "vid-posted-note", maxlength: "200", autocomplete: "off" });
+    // A post a person makes by hand (视频号; Douyin without its app): the
+    // package, then the "posted" step.
+    if (mayAct && st.package_url && st.action === "post" && st.state === "waiting_person") {
+      const n = st.name;
+      const url = el("input", { id: "vid-posted-url-" + n, type: "url", placeholder: t("vid.postedURLExample." + n), autocomplete: "off" });
+      const note = el("input", { id: "vid-posted-note-" + n, maxlength: "200", autocomplete: "off" });
       const problem = el("p", { class: "error", role: "alert" });
-      parts.push(el("p", {}, el("a", { href: `/api/admin/v1/jobs/${st.job}/package`, download: "", class: "vid-button", id: "vid-package" }, t("vid.package")),
-        " ", el("span", { class: "muted" }, t("vid.packageHint"))));
+      parts.push(el("p", {}, el("a", { href: st.package_url, download: "", class: "vid-button vid-package", id: "vid-package-" + n }, t("vid.package." + n)),
+        " ", el("span", { class: "muted" }, t("vid.packageHint." + n))));
       parts.push(el("form", { class: "vid-done", on: { submit: async (ev) => {
         ev.preventDefault();
         problem.textContent = "";
@@ -371,8 +406,8 @@ function editor(item, checks, known, assets) {
           say(t("vid.markedPosted"));
           await refresh();
         } catch (e) { problem.textContent = t("error", { message: errorText(e) }); }
-      } } }, field(t("vid.postedURL"), url, t("vid.postedURLHint")), field(t("vid.postedNote"), note),
-      el("button", { type: "submit", id: "vid-mark-posted" }, t("vid.markPosted")), problem));
+      } } }, field(t("vid.postedURL." + n), url, t("vid.postedURLHint." + n)), field(t("vid.postedNote"), note),
+      el("button", { type: "submit", id: "vid-mark-posted-" + n, class: "vid-mark-posted" }, t("vid.markPosted")), problem));
     }
     return el("div", { class: "vid-job-box" }, parts);
   };
@@ -568,14 +603,14 @@ async function channelsPage() {
     el("section", { class: "card", "aria-labelledby": "ch-hooks" }, el("h2", { id: "ch-hooks" }, t("channel.webhook")),
       c.webhooks.length ? el("ul", {}, c.webhooks.map((w) => el("li", {}, el("strong", {}, w.name), " ", el("code", {}, w.url), " ",
         el("span", { class: "muted" }, t("vid.ch.events", { events: w.events.join(", ") })))))
-        : el("p", { class: "muted" }, t("vid.ch.noHooks")))];
+        : el("p", { id: "ch-hooks-state" }, el("span", { class: "tag vid-setup-off" }, t("vid.setup.not_set_up")), " ", t("vid.ch.noHooks")))];
   });
 }
 
 function douyinCard(d) {
   const rows = [el("h2", { id: "ch-douyin" }, t("channel.douyin"))];
   if (!d) {
-    rows.push(el("p", {}, t("vid.ch.douyinOff")));
+    rows.push(el("p", { id: "ch-douyin-state" }, el("span", { class: "tag vid-setup-hand" }, t("vid.setup.by_hand")), " ", t("vid.ch.douyinOff")));
   } else {
     if (d.authorized && d.expiry) {
       const e = d.expiry;

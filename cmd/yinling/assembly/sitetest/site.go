@@ -83,7 +83,13 @@ type siteConfig struct {
 	regLimit      int
 	log           io.Writer
 	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
+	noDouyinApp   bool
 }
+
+// WithoutDouyinApp runs the site as one with no Douyin Open Platform app
+// configured: Douyin posts are made by hand, as on 视频号 (the stand-in
+// still runs, unused).
+func WithoutDouyinApp() Option { return func(c *siteConfig) { c.noDouyinApp = true } }
 
 // WithRegistrationLimit lets one address send n registrations in ten
 // minutes.
@@ -269,7 +275,9 @@ func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config
 		conf.RequestTimeout = cfg.timeout
 	}
 	conf.TrustedProxies, conf.CORSOrigins, conf.MetricsToken = cfg.proxies, cfg.origins, cfg.metricsToken
-	conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
+	if !cfg.noDouyinApp {
+		conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
+	}
 	conf.SecretKey = bytes.Repeat([]byte("k"), 32)
 	if len(cfg.webhooks) > 0 {
 		hooks, err := json.Marshal(cfg.webhooks)
