@@ -251,6 +251,15 @@ func (c *Counter) Total(ctx context.Context, kind, id string) (int64, error) {
 	return m[id], err
 }
 
+// Week is the Beijing-time week holding the counter's now (a nil
+// counter's: the wall clock's), as its first and last Day.
+func (c *Counter) Week() (from, to int) {
+	if c == nil {
+		return Week(time.Now())
+	}
+	return Week(c.cfg.Now())
+}
+
 // WeekMost answers the items read most in the Beijing-time week (Monday
 // to Sunday) holding the counter's now, most first, at most limit, as the
 // store has them (this instance's views not yet written are left out).
