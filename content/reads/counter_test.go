@@ -170,3 +170,42 @@ func TestBots(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkView is the counter's cost per view on the request's path:
+// a new reader each time (counted and remembered), and a reload.
+func BenchmarkView(b *testing.B) {
+	ua := "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.44"
+	b.Run("new reader", func(b *testing.B) {
+		c := New(Config{Store: newMem()})
+		addrs := make([]string, 1<<16)
+		for i := range addrs {
+			addrs[i] = fmt.Sprint("10.0.", i>>8, ".", i&255)
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			c.View("stories", "06h36qb17yt48jk5vrzzdsdn", addrs[i&(1<<16-1)], ua+fmt.Sprint(i>>16))
+			i++
+		}
+	})
+	b.Run("reload", func(b *testing.B) {
+		c := New(Config{Store: newMem()})
+		c.View("stories", "06h36qb17yt48jk5vrzzdsdn", "10.0.0.1", ua)
+		b.ReportAllocs()
+		for b.Loop() {
+			c.View("stories", "06h36qb17yt48jk5vrzzdsdn", "10.0.0.1", ua)
+		}
+	})
+}
+
+// BenchmarkBot is the robot check of a browser's User-Agent (the usual
+// case: every token looked for, none found).
+func BenchmarkBot(b *testing.B) {
+	ua := "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.44(0x18002c2f) NetType/WIFI Language/zh_CN"
+	b.ReportAllocs()
+	for b.Loop() {
+		if Bot(ua) {
+			b.Fatal("a browser taken for a robot")
+		}
+	}
+}
