@@ -209,3 +209,21 @@ func BenchmarkBot(b *testing.B) {
 		}
 	}
 }
+
+// TestRunWritesWhatIsLeftWhenItStops: the server's shutdown ends Run's
+// context; Run writes the views counted so far before it returns.
+func TestRunWritesWhatIsLeftWhenItStops(t *testing.T) {
+	store := newMem()
+	c := New(Config{Store: store})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx, time.Hour); close(done) }()
+	for i := range 5 {
+		c.View("lectures", "l1", fmt.Sprint("10.0.0.", i), "Mozilla/5.0")
+	}
+	cancel()
+	<-done
+	if got := store.n[rowKey{"lectures", "l1", Total}]; got != 5 {
+		t.Fatalf("written at shutdown: %d, want 5", got)
+	}
+}
