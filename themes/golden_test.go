@@ -138,6 +138,11 @@ func fixture() map[string]themes.Page {
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"video": with("/videos/deng-gao", video.Title, func(p *themes.Page) { p.Video = &video }),
+		"page": with("/pages/contact", "联系我们", func(p *themes.Page) {
+			p.Type, p.Description = "article", "离退休处的电话与办公时间"
+			p.Info = &themes.InfoView{URL: "/pages/contact", Title: "联系我们", Summary: p.Description, UpdatedAt: at,
+				BodyHTML: `<h2 id="电话">电话</h2>` + "\n<p>综合办公室：029-8266 8000（工作日 8:00–12:00，14:30–17:30）</p>"}
+		}),
 		"error": with("/no/such", "找不到这个页面", func(p *themes.Page) {
 			p.NoIndex, p.Canonical = true, ""
 			p.Error = &themes.ErrorView{Status: 404, Title: "找不到这个页面", Message: "地址可能有误，或者这个页面已经撤下。"}

@@ -40,9 +40,11 @@ type Page struct {
 	Lecture  *LectureView
 	// Series is a lecture series' page (its sessions are Lectures, to
 	// come, and Past).
-	Series  *SeriesView
-	Videos  []VideoCard
-	Video   *VideoView
+	Series *SeriesView
+	Videos []VideoCard
+	Video  *VideoView
+	// Info is a standing page of the office (关于我们, 办事指南).
+	Info    *InfoView
 	Heading string // a column's or tag's name
 	Query   string // what a search asked for
 	// Found is a search's answer from the index (nil: the bounded title
@@ -261,6 +263,15 @@ type SearchHit struct {
 	// moved_online, cancelled).
 	Session             bool
 	Status, StatusClass string
+}
+
+// InfoView is a standing page (关于我们, 联系我们, 办事指南): its title and
+// its body, sized and cut around its videos as a story's (StoryView).
+type InfoView struct {
+	URL, Title, Summary string
+	BodyHTML            string
+	Body                []BodyPart
+	UpdatedAt           time.Time
 }
 
 // ErrorView is an error page.

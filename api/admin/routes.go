@@ -44,6 +44,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/markdown", signedIn(writesMarkdown, h.renderMarkdown)...)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
+	h.pagesAPI().bind(admin, signedIn, edit, publish)
 	admin.Get("/videos/:id/checks", signedIn(edit, httpx.NoQuery, h.videoChecks)...)
 	organize := require(account.EditLectures)
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -24,6 +25,7 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	Pages    *pages.Service
 	// Kinds are the site's kinds, which a search may name.
 	Kinds content.KindSpecs
 	Media *media.Library
@@ -87,6 +89,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
 	api.Get("/videos", h.listLiveVideos)
 	api.Get("/videos/:slug", httpx.NoQuery, h.getLiveVideo)
+	api.Get("/pages", h.listLivePages)
+	api.Get("/pages/:slug", httpx.NoQuery, h.getLivePage)
 	api.Get("/search", h.searchLive)
 	api.Get("/series", httpx.NoQuery, h.listSeries)
 	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)
