@@ -27,7 +27,9 @@ type Page struct {
 	// Type is OpenGraph's og:type (website, article).
 	Type    string
 	NoIndex bool
-	Menu    []MenuItem
+	// Menu is the site's menu as staff arranged it (content/menu), after
+	// 首页, which every theme shows first.
+	Menu []MenuItem
 	// JSONLD is embedded as application/ld+json when set.
 	JSONLD any
 	// Feeds are the page's alternate feeds.
@@ -61,10 +63,14 @@ type Page struct {
 	Error        *ErrorView
 }
 
-// Site is the site as pages name it.
+// Site is the site as pages name it, with the office's phone number
+// (site settings; "": none) and its tel: address (made of its digits, so
+// safe as a link).
 type Site struct {
-	Name    string
-	BaseURL string
+	Name     string
+	BaseURL  string
+	Phone    string
+	PhoneURL template.URL
 }
 
 // Prefs are the reader's display preferences (from cookies, so pages

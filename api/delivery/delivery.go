@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -26,6 +27,8 @@ type Deps struct {
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Pages    *pages.Service
+	// Menu is the site's menu and phone number.
+	Menu *menu.Service
 	// Kinds are the site's kinds, which a search may name.
 	Kinds content.KindSpecs
 	Media *media.Library
@@ -90,6 +93,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/videos", h.listLiveVideos)
 	api.Get("/videos/:slug", httpx.NoQuery, h.getLiveVideo)
 	api.Get("/pages", h.listLivePages)
+	api.Get("/menu", httpx.NoQuery, h.getMenu)
 	api.Get("/pages/:slug", httpx.NoQuery, h.getLivePage)
 	api.Get("/search", h.searchLive)
 	api.Get("/series", httpx.NoQuery, h.listSeries)

@@ -17,6 +17,7 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -34,6 +35,9 @@ type Deps struct {
 	Lectures *lectures.Service
 	Videos   *videos.Service
 	Pages    *pages.Service
+	// Menu is the site's menu and the office's phone number, on every
+	// page.
+	Menu *menu.Service
 	// Kinds are the site's kinds: the sitemap lists each one's pages,
 	// search results name a hit's kind by its Label.
 	Kinds content.KindSpecs

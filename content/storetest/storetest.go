@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"columns", columnTests},
 		{"videos", videoTests},
 		{"pages", pageTests},
+		{"site settings", siteTests},
 		{"outbox", jobTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},
