@@ -122,6 +122,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/videos/:id":                                  "ape",
 	"DELETE /api/admin/v1/videos/:id":                               "ape",
 	"POST /api/admin/v1/videos/:id/restore":                         "ape",
+	"POST /api/admin/v1/pages/bulk":                                 "ape", // each item checked as by its own route
 	"POST /api/admin/v1/videos/bulk":                                "ape", // each item checked as by its own route
 	"POST /api/admin/v1/videos/:id/preview":                         "ape",
 	"POST /api/admin/v1/videos/:id/submit":                          "ape",

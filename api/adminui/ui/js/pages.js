@@ -3,6 +3,7 @@
 
 import { t, el, call, say, page, route, navItem, go, link, when, statusTag, errorText } from "./core.js";
 import { editorPage, revisionsPage } from "./stories.js";
+import { bulkList } from "./bulk.js";
 
 const pagesKind = { kind: "pages", story: false, api: "/pages/", admin: "/admin/pages/",
   fields: ["title", "summary", "body"], title: "pg.title", new: "pg.new", edit: "pg.edit" };
@@ -26,7 +27,7 @@ async function listPage(q) {
     return [
       el("p", {}, el("a", { href: "/admin/pages/new", class: "button primary" }, t("pg.new"))),
       filter,
-      r.items.length ? el("table", { class: "list" },
+      r.items.length ? bulkList("pages", el("table", { class: "list" },
         el("caption", { class: "visually-hidden" }, t("pg.title")),
         el("thead", {}, el("tr", {}, [t("st.colTitle"), t("pg.address"), t("st.status"), t("st.updated")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, r.items.map((p) => el("tr", {},
@@ -37,7 +38,7 @@ async function listPage(q) {
             ev.target.disabled = true;
             try { await call("POST", `/pages/${p.id}/restore`, { version: p.version }); say(t("st.restoredFromTrash")); go("/admin/pages/" + p.id); }
             catch (e) { ev.target.disabled = false; say(t("error", { message: errorText(e) })); }
-          } } }, t("st.restoreFromTrash")) : null))))) : el("p", { class: "muted" }, t("none")),
+          } } }, t("st.restoreFromTrash")) : null))))), r.items, (p) => p.title || t("st.untitled")) : el("p", { class: "muted" }, t("none")),
       r.next_cursor ? el("p", {}, link("/admin/pages?" + new URLSearchParams({ status, cursor: r.next_cursor }), t("st.more"))) : null,
     ];
   });
