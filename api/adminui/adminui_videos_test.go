@@ -149,6 +149,7 @@ const watchProgress = `(() => {
 // CSP keeps the browser to this origin; the resume test below runs on
 // the disk store).
 func TestBrowserAdminVideoUpload(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	parts := logParts(s)
 	base := s.Listen()
@@ -224,6 +225,7 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 // the server which parts it holds and sends only the others; every part
 // is taken exactly once.
 func TestBrowserAdminVideoUploadResumes(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 4
@@ -287,6 +289,7 @@ func TestBrowserAdminVideoUploadResumes(t *testing.T) {
 // frame time chosen on the slider and saved; a save on a stale version
 // keeps what was typed and saves it as a new version when asked.
 func TestBrowserAdminVideoEditor(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	clip := s.Upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").Want(http.StatusCreated).JSON()
@@ -423,6 +426,7 @@ func channelBox(name string) string {
 // editor; its 视频号 post, waiting for a person, offers the package and
 // is marked as posted with the post's address.
 func TestBrowserAdminVideoChannels(t *testing.T) {
+	t.Parallel()
 	gone := sitetest.NewHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.Secret, Events: []string{"video.post"}}))
@@ -520,6 +524,7 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 // account; a refused code is said plainly; the page is for
 // administrators only.
 func TestBrowserAdminChannelsDouyin(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	a := openAdmin(t, base)
@@ -571,6 +576,7 @@ func TestBrowserAdminChannelsDouyin(t *testing.T) {
 // a slice at a time) gives the standard's vectors and what Go's
 // crypto/sha256 gives, whatever the slices.
 func TestBrowserAdminSHA256(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t)
 	base := s.Listen()
 	a := openAdmin(t, base)
@@ -610,6 +616,7 @@ func TestBrowserAdminSHA256(t *testing.T) {
 // is listed on the editor with how far it got; abandoning it deletes it
 // on the server and in the browser.
 func TestBrowserAdminVideoUploadPausedAndAbandoned(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 1
