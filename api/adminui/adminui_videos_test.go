@@ -149,7 +149,8 @@ const watchProgress = `(() => {
 // CSP keeps the browser to this origin; the resume test below runs on
 // the disk store).
 func TestBrowserAdminVideoUpload(t *testing.T) {
-	t.Parallel()
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	parts := logParts(s)
 	base := s.Listen()
@@ -225,7 +226,8 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 // the server which parts it holds and sends only the others; every part
 // is taken exactly once.
 func TestBrowserAdminVideoUploadResumes(t *testing.T) {
-	t.Parallel()
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 4
@@ -616,7 +618,8 @@ func TestBrowserAdminSHA256(t *testing.T) {
 // is listed on the editor with how far it got; abandoning it deletes it
 // on the server and in the browser.
 func TestBrowserAdminVideoUploadPausedAndAbandoned(t *testing.T) {
-	t.Parallel()
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 1
