@@ -169,7 +169,7 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 	a.shot("admin-video-editor-1280")
 	js[bool](a, watchProgress)
 	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJS(`document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
+	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
 	a.waitFor("1080×1920")
 	got := a.text()
 	for _, want := range []string{"1:00", "300.0 MB", "video/mp4", "讲座录像.mp4"} {
@@ -263,7 +263,7 @@ func TestBrowserAdminVideoUploadResumes(t *testing.T) {
 	a.shot("admin-video-resume-1280")
 	a.audit("the editor with an upload to resume")
 	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJS(`document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
+	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
 	a.waitFor("200.0 MB")
 	_, _, counts := parts.state()
 	if len(counts) != 13 {
