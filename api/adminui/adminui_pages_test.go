@@ -15,6 +15,7 @@ import (
 // site's menu with the office's phone number, and a javascript: link in
 // the menu is refused, naming the entry.
 func TestBrowserAdminPageAndSiteMenu(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	a := adminSignedIn(t, s)
 	a.click(`#nav a[href="/admin/pages"]`)
