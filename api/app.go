@@ -33,6 +33,8 @@ import (
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
+	"github.com/yinling-cms/yinling/content/menu"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -64,6 +66,9 @@ type Services struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	Pages    *pages.Service
+	// Menu is the site's menu and phone number.
+	Menu *menu.Service
 	// Kinds describes the kinds above to what treats them alike (search
 	// parameters and results, the sitemap).
 	Kinds    content.KindSpecs
@@ -210,15 +215,15 @@ func New(d Deps) *fiber.App {
 	// And one count of lookups and cancellations by code: the website's
 	// pages do not add tries at guessing a code to the content API's.
 	lookingUp := httpx.LookupLimit(registering)
-	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Kinds: d.Kinds, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
+	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	// One presentation of content: the website's pages and the admin's
 	// live preview show a body alike.
 	views := present.New(present.Deps{Media: d.Media, Videos: d.Videos, Theme: d.Theme, BaseURL: d.BaseURL})
-	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
+	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Reads: d.Reads, Logger: d.Logger})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Kinds: d.Kinds, Previews: d.Previews,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		Present: views, Reads: d.Reads, Logger: d.Logger})

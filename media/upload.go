@@ -141,6 +141,9 @@ func (l *Library) Store(ctx context.Context, up Upload) (Asset, error) {
 	}
 	if kinds[ct] == kindVideo {
 		info, err := videoprobe.Probe(spool, n, ct)
+		if err != nil && !errors.Is(err, videoprobe.ErrUnreadable) {
+			return Asset{}, fmt.Errorf("media: probe the spooled video: %w", err)
+		}
 		if err != nil {
 			return Asset{}, fault.Fields(fault.FieldError{Field: "file",
 				Message: "the video cannot be read (" + strings.TrimPrefix(err.Error(), videoprobe.ErrUnreadable.Error()+": ") +

@@ -429,6 +429,9 @@ func (u *Uploads) check(ctx context.Context, s Session) (Asset, error) {
 		CreatedBy: s.CreatedBy, CreatedAt: u.now().Truncate(time.Millisecond)}
 	if kinds[ct] == kindVideo {
 		info, err := videoprobe.Probe(&blobReaderAt{ctx: ctx, blobs: blobs, key: s.Key}, s.Size, ct)
+		if err != nil && !errors.Is(err, videoprobe.ErrUnreadable) {
+			return Asset{}, fmt.Errorf("media: probe the uploaded video: %w", err)
+		}
 		if err != nil {
 			return Asset{}, fault.Fields(fault.FieldError{Field: "file", Message: "the video cannot be read (" +
 				strings.TrimPrefix(err.Error(), videoprobe.ErrUnreadable.Error()+": ") + "); export it again as MP4 (H.264) or WebM"})

@@ -21,8 +21,10 @@ func fixture() map[string]themes.Page {
 	at := time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC)
 	start := time.Date(2026, 12, 9, 7, 0, 0, 0, time.UTC)
 	end := start.Add(90 * time.Minute)
-	base := themes.Page{Site: themes.Site{Name: "离退休处", BaseURL: "https://ltx.example.edu"}, Type: "website",
-		Menu:  []themes.MenuItem{{Name: "校情在线", URL: "/columns/campus-news"}, {Name: "文化生活", URL: "/columns/culture"}},
+	base := themes.Page{Site: themes.Site{Name: "离退休处", BaseURL: "https://ltx.example.edu", Phone: "029-8266 8000", PhoneURL: "tel:02982668000"},
+		Type: "website",
+		Menu: []themes.MenuItem{{Name: "校情在线", URL: "/columns/campus-news"}, {Name: "文化生活", URL: "/columns/culture"},
+			{Name: "讲座", URL: "/lectures"}, {Name: "短视频", URL: "/videos"}, {Name: "联系我们", URL: "/pages/contact"}},
 		Feeds: []themes.Feed{{Title: "离退休处 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
 	card := themes.StoryCard{URL: "/stories/xi-qian", Title: "梧桐树下的西迁故事", Summary: "老教授讲述六十年前的西迁，“交大”人的选择与坚守。",
 		Column: themes.MenuItem{Name: "文化生活", URL: "/columns/culture"}, PublishedAt: at,
@@ -48,6 +50,10 @@ func fixture() map[string]themes.Page {
 	with := func(path, title string, f func(p *themes.Page)) themes.Page {
 		p := base
 		p.Path, p.Title, p.Canonical = path, title, "https://ltx.example.edu"+path
+		p.Menu = slices.Clone(base.Menu)
+		for i := range p.Menu {
+			p.Menu[i].Current = p.Menu[i].URL == path // as the website marks them
+		}
 		f(&p)
 		return p
 	}
@@ -138,6 +144,11 @@ func fixture() map[string]themes.Page {
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"video": with("/videos/deng-gao", video.Title, func(p *themes.Page) { p.Video = &video }),
+		"page": with("/pages/contact", "联系我们", func(p *themes.Page) {
+			p.Type, p.Description = "article", "离退休处的电话与办公时间"
+			p.Info = &themes.InfoView{URL: "/pages/contact", Title: "联系我们", Summary: p.Description, UpdatedAt: at,
+				BodyHTML: `<h2 id="电话">电话</h2>` + "\n<p>综合办公室：029-8266 8000（工作日 8:00–12:00，14:30–17:30）</p>"}
+		}),
 		"error": with("/no/such", "找不到这个页面", func(p *themes.Page) {
 			p.NoIndex, p.Canonical = true, ""
 			p.Error = &themes.ErrorView{Status: 404, Title: "找不到这个页面", Message: "地址可能有误，或者这个页面已经撤下。"}

@@ -33,7 +33,9 @@ type Page struct {
 	// Type is OpenGraph's og:type (website, article).
 	Type    string
 	NoIndex bool
-	Menu    []MenuItem
+	// Menu is the site's menu as staff arranged it (content/menu), after
+	// 首页, which every theme shows first.
+	Menu []MenuItem
 	// JSONLD is embedded as application/ld+json when set.
 	JSONLD any
 	// Feeds are the page's alternate feeds.
@@ -46,9 +48,11 @@ type Page struct {
 	Lecture  *LectureView
 	// Series is a lecture series' page (its sessions are Lectures, to
 	// come, and Past).
-	Series  *SeriesView
-	Videos  []VideoCard
-	Video   *VideoView
+	Series *SeriesView
+	Videos []VideoCard
+	Video  *VideoView
+	// Info is a standing page of the office (关于我们, 办事指南).
+	Info    *InfoView
 	Heading string // a column's or tag's name
 	Query   string // what a search asked for
 	// Found is a search's answer from the index (nil: the bounded title
@@ -65,10 +69,14 @@ type Page struct {
 	Error        *ErrorView
 }
 
-// Site is the site as pages name it.
+// Site is the site as pages name it, with the office's phone number
+// (site settings; "": none) and its tel: address (made of its digits, so
+// safe as a link).
 type Site struct {
-	Name    string
-	BaseURL string
+	Name     string
+	BaseURL  string
+	Phone    string
+	PhoneURL template.URL
 }
 
 // Prefs are the reader's display preferences (from cookies, so pages
@@ -267,6 +275,15 @@ type SearchHit struct {
 	// moved_online, cancelled).
 	Session             bool
 	Status, StatusClass string
+}
+
+// InfoView is a standing page (关于我们, 联系我们, 办事指南): its title and
+// its body, sized and cut around its videos as a story's (StoryView).
+type InfoView struct {
+	URL, Title, Summary string
+	BodyHTML            string
+	Body                []BodyPart
+	UpdatedAt           time.Time
 }
 
 // ErrorView is an error page.

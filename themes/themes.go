@@ -41,7 +41,7 @@ var embedded embed.FS
 
 // Pages are the page types every theme renders (its layouts/NAME.html).
 var Pages = []string{"home", "stories", "story", "column", "tag", "lectures", "lecture", "series", "registered",
-	"registration", "registration-code", "search", "videos", "video", "error"}
+	"registration", "registration-code", "search", "videos", "video", "page", "error"}
 
 // Manifest is a theme's theme.json.
 type Manifest struct {

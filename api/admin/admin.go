@@ -16,6 +16,8 @@ import (
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
+	"github.com/yinling-cms/yinling/content/menu"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -30,6 +32,9 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	Pages    *pages.Service
+	// Menu is the site's menu and phone number.
+	Menu *menu.Service
 	// Kinds are the site's kinds, which a search may name.
 	Kinds    content.KindSpecs
 	Locks    *content.Locks

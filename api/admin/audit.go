@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -18,10 +20,13 @@ type auditOut struct {
 	At      time.Time `json:"at"`
 	ActorID string    `json:"actor_id"`
 	Actor   string    `json:"actor"`
-	Action  string    `json:"action"`
-	Target  string    `json:"target"`
-	Address string    `json:"address"`
-	Detail  string    `json:"detail"`
+	// ActorName is the actor as people see them now: their display name,
+	// else the username the entry recorded.
+	ActorName string `json:"actor_name"`
+	Action    string `json:"action"`
+	Target    string `json:"target"`
+	Address   string `json:"address"`
+	Detail    string `json:"detail"`
 }
 
 // listAudit pages through the audit log, newest first, filtered by actor,
@@ -78,15 +83,48 @@ func (h *handlers) listAudit(c *fiber.Ctx) error {
 		entries = entries[:limit]
 		out.NextCursor = entries[limit-1].ID
 	}
+	names, err := h.names(c.UserContext())
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
-		out.Items = append(out.Items, toAuditOut(e))
+		out.Items = append(out.Items, toAuditOut(e, names))
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
-func toAuditOut(e audit.Entry) auditOut {
-	return auditOut{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, Action: string(e.Action),
+func toAuditOut(e audit.Entry, names map[string]string) auditOut {
+	return auditOut{ID: e.ID, At: e.At, ActorID: e.ActorID, Actor: e.Actor, ActorName: shownName(names, e.ActorID, e.Actor), Action: string(e.Action),
 		Target: e.Target, Address: e.Address, Detail: e.Detail}
+}
+
+// names maps every user's id to their name as people see it: the
+// display name, else the username. Lists that name people (the audit
+// log, an item's history and revisions) show the name of today, as
+// recorded entries keep the username of their day. An office has tens
+// of users, so one read serves a whole list.
+func (h *handlers) names(ctx context.Context) (map[string]string, error) {
+	users, err := h.d.Accounts.ListUsers(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("names of the users: %w", err)
+	}
+	out := make(map[string]string, len(users))
+	for _, u := range users {
+		out[u.ID] = u.DisplayName
+		if out[u.ID] == "" {
+			out[u.ID] = u.Username
+		}
+	}
+	return out, nil
+}
+
+// shownName is id's name in names, else recorded (a user since
+// removed, or the system).
+func shownName(names map[string]string, id, recorded string) string {
+	if n := names[id]; n != "" {
+		return n
+	}
+	return recorded
 }
 
 // auditQueryFor selects the latest events about one target (an item's

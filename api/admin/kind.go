@@ -185,9 +185,13 @@ func (k kindAPI[T, F, B]) history(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := k.h.names(c.UserContext())
+	if err != nil {
+		return err
+	}
 	out := httpx.List[auditOut]{Items: []auditOut{}}
 	for _, e := range entries {
-		out.Items = append(out.Items, toAuditOut(e))
+		out.Items = append(out.Items, toAuditOut(e, names))
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
@@ -197,9 +201,14 @@ func (k kindAPI[T, F, B]) revisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := k.h.names(c.UserContext())
+	if err != nil {
+		return err
+	}
 	out := httpx.List[revisionOut]{Items: make([]revisionOut, len(revs))}
 	for i, r := range revs {
 		out.Items[i] = toRevisionOut(r, false)
+		out.Items[i].AuthorName = shownName(names, r.AuthorID, r.AuthorName)
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

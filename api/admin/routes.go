@@ -44,6 +44,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/markdown", signedIn(writesMarkdown, h.renderMarkdown)...)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
+	h.pagesAPI().bind(admin, signedIn, edit, publish)
 	admin.Get("/videos/:id/checks", signedIn(edit, httpx.NoQuery, h.videoChecks)...)
 	organize := require(account.EditLectures)
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
@@ -99,6 +100,10 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/columns", signedIn(columns, h.createColumn)...)
 	admin.Put("/columns/:key", signedIn(columns, h.updateColumn)...)
 	admin.Delete("/columns/:key", signedIn(columns, h.deleteColumn)...)
+	// The menu is the columns' arrangement, so whoever manages the
+	// columns arranges it (administrators); every signed-in user reads it.
+	admin.Get("/site", signedIn(httpx.NoQuery, h.getSite)...)
+	admin.Put("/site", signedIn(columns, h.putSite)...)
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 	// An export reads everything before its first byte: its own deadline.

@@ -67,6 +67,7 @@ func (a *adminTab) waitStatus(want string) {
 // the new one is too short), which revokes the token; and signs in with
 // the new password.
 func TestBrowserMyAccount(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateUser("lihua", "plum-blossom-tea", "editor")
@@ -177,6 +178,7 @@ func (a *adminTab) confirm() {
 // resets their password (they sign in with the new one), and changes
 // their display name and roles.
 func TestBrowserAdminUsers(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	a := openAdmin(t, base)
@@ -260,6 +262,7 @@ func TestBrowserAdminUsers(t *testing.T) {
 // then filters the audit log by action, target and a Beijing-time range
 // and sees the column's creation, and pages through with the cursor.
 func TestBrowserAdminColumnsAndAudit(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateStory(map[string]any{"title": "重阳节登高活动纪实", "column": "culture"})
@@ -349,6 +352,7 @@ func TestBrowserAdminColumnsAndAudit(t *testing.T) {
 // shown in the page, lists the counts; and is shown the import command
 // (imports need an empty store: the command line only).
 func TestBrowserAdminWebhooksAndExport(t *testing.T) {
+	t.Parallel()
 	hooks := sitetest.NewHookReceiver(t)
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithWebhooks(syndication.Endpoint{Name: "校园大屏", URL: hooks.URL + "/yinling", Secret: hooks.Secret, Events: []string{"video.*"}}))
 	base := s.Listen()

@@ -16,6 +16,7 @@ import (
 // refused, said in Chinese beside its date; the others' badges turn to
 // 已发布 without the page reloading.
 func TestBrowserAdminBulkPublishOfAGeneratedRun(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	s.Series(s.Token)
 	tk := s.Staff("organizer")

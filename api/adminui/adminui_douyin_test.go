@@ -22,6 +22,7 @@ import (
 // channels page names no setting, and the channel messages of the
 // server read in Chinese.
 func TestBrowserAdminDouyinByHand(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithoutDouyinApp())
 	base := s.Listen()
 	clip := s.Upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").Want(http.StatusCreated).JSON()

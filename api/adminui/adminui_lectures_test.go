@@ -105,6 +105,7 @@ func calendarEvent(t *testing.T, base, id string) *ical.Event {
 // the generator makes the sessions it previewed. Each screen passes axe
 // and is kept as a screenshot; the list does not scroll sideways at 768 px.
 func TestBrowserAdminLectures(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateUser("zhaolaoshi", "password-of-zhaolaoshi", "organizer")

@@ -52,6 +52,7 @@ func (a *adminTab) editable(what string) {
 // the edit lock at once: a colleague opening it next edits without
 // 接管编辑.
 func TestBrowserAdminLocksGoBackWithTheTab(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	zhangPW, zhang := colleague(s, "zhangsan", "张三", "editor")
@@ -111,6 +112,7 @@ func TestBrowserAdminLocksGoBackWithTheTab(t *testing.T) {
 // version-conflict dialog: the editor's screen says who took over and
 // when, is read-only, and keeps the text they had not saved, to copy.
 func TestBrowserAdminTakeoverIsNamed(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	zhangPW, zhang := colleague(s, "zhangsan", "张三", "editor")

@@ -24,6 +24,7 @@ import (
 // it after a confirmation: its record and its bytes are gone. axe passes
 // on the grid and on each state of the dialog, at 1280 and 768 px.
 func TestBrowserAdminMediaLibrary(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	for i := range 25 {

@@ -70,6 +70,7 @@ func (a *adminTab) waitSaved() {
 // publisher finds it waiting on the dashboard, approves and publishes it;
 // readers get it on the website and from the content API.
 func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateUser("xiaozhang", "spring-rain-falls", "editor")
@@ -148,6 +149,7 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 // the save both say, in Chinese, which image and why, and the server
 // keeps the text as it was.
 func TestBrowserAdminRefusedImageIsNamed(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	st := s.CreateStory(map[string]any{"title": "重阳登高", "body": "第一段。", "column": "culture"})
 	a := adminSignedIn(t, s)
@@ -171,6 +173,7 @@ func TestBrowserAdminRefusedImageIsNamed(t *testing.T) {
 // in the history: neither text is lost. The history page then shows the
 // two side by side.
 func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "西迁精神座谈会", "body": "第一段。", "column": "culture"})
@@ -228,6 +231,7 @@ func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
 // Beijing time with the picker; when it falls due the scheduler publishes
 // it, and the editor shows it live.
 func TestBrowserAdminScheduleGoesLive(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "银龄讲坛开讲", "body": "讲坛今天开讲。", "column": "culture"})
@@ -274,6 +278,7 @@ func TestBrowserAdminScheduleGoesLive(t *testing.T) {
 // editor's next save is refused, the editor sees who has it now, and
 // their unsaved text stays in their browser.
 func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateUser("xiaozhang", "spring-rain-falls", "editor")
@@ -322,6 +327,7 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 // read-only, and is restored; the editor fits a 768 px tablet; the
 // list's author filter shows only what I wrote.
 func TestBrowserAdminTrashAndRestore(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "旧稿待删", "body": "草稿。", "column": "culture"})
@@ -367,6 +373,7 @@ func TestBrowserAdminTrashAndRestore(t *testing.T) {
 // story editor (each with a visible focus outline), Ctrl+B bolds the
 // selection, and Ctrl+S saves.
 func TestBrowserAdminEditorByKeyboard(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "键盘测试", "body": "第一行", "column": "culture"})
@@ -418,6 +425,7 @@ func TestBrowserAdminEditorByKeyboard(t *testing.T) {
 // editors hold the edit lock as the story editor does: a second person
 // sees who has it and a read-only form, and a publisher takes over.
 func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	tk := s.Staff("publisher")
@@ -460,6 +468,7 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 // which the live preview shows as the website's player (its cover as
 // poster); the editor with the player passes axe.
 func TestBrowserAdminStoryVideoButton(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	clip := s.Upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").Want(http.StatusCreated).JSON()
 	cover := s.Upload("封面.jpg", "image/jpeg", sitetest.JPEGOf(t, 720, 1280), "登高合影").Want(http.StatusCreated).JSON()

@@ -103,7 +103,15 @@ func (a *adminTab) waitFor(want string) {
 // waitJS waits (up to 30 s) until a script answers true.
 func (a *adminTab) waitJS(expr, what string) {
 	a.t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !browsertest.Poll[bool](a.t, a.ctx, "!!("+expr+")"); {
+	a.waitJSFor(30*time.Second, expr, what)
+}
+
+// waitJSFor waits up to d until a script answers true: for the end of
+// work that grows with its input (hashing and sending hundreds of MB),
+// which a busy machine takes longer to do, not for a screen to appear.
+func (a *adminTab) waitJSFor(d time.Duration, expr, what string) {
+	a.t.Helper()
+	for deadline := time.Now().Add(d); !browsertest.Poll[bool](a.t, a.ctx, "!!("+expr+")"); {
 		if time.Now().After(deadline) {
 			a.t.Fatalf("never: %s (%s)\n%s\nscript errors: %q", what, expr, a.text(), a.errors())
 		}

@@ -20,6 +20,7 @@ import (
 // series told apart). Screens pass axe, are kept at 1280 and 375 px, and
 // do not scroll sideways on a phone.
 func TestBrowserCallingRegistrants(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	s.CreateUser("zhaolaoshi", "password-of-zhaolaoshi", "organizer")

@@ -149,6 +149,8 @@ const watchProgress = `(() => {
 // CSP keeps the browser to this origin; the resume test below runs on
 // the disk store).
 func TestBrowserAdminVideoUpload(t *testing.T) {
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	parts := logParts(s)
 	base := s.Listen()
@@ -167,7 +169,7 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 	a.shot("admin-video-editor-1280")
 	js[bool](a, watchProgress)
 	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJS(`document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
+	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
 	a.waitFor("1080×1920")
 	got := a.text()
 	for _, want := range []string{"1:00", "300.0 MB", "video/mp4", "讲座录像.mp4"} {
@@ -224,6 +226,8 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 // the server which parts it holds and sends only the others; every part
 // is taken exactly once.
 func TestBrowserAdminVideoUploadResumes(t *testing.T) {
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 4
@@ -259,7 +263,7 @@ func TestBrowserAdminVideoUploadResumes(t *testing.T) {
 	a.shot("admin-video-resume-1280")
 	a.audit("the editor with an upload to resume")
 	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJS(`document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
+	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
 	a.waitFor("200.0 MB")
 	_, _, counts := parts.state()
 	if len(counts) != 13 {
@@ -287,6 +291,7 @@ func TestBrowserAdminVideoUploadResumes(t *testing.T) {
 // frame time chosen on the slider and saved; a save on a stale version
 // keeps what was typed and saves it as a new version when asked.
 func TestBrowserAdminVideoEditor(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	clip := s.Upload("重阳登高.mp4", "video/mp4", probetest.MP4(1080, 1920, 0, 42_000), "").Want(http.StatusCreated).JSON()
@@ -423,6 +428,7 @@ func channelBox(name string) string {
 // editor; its 视频号 post, waiting for a person, offers the package and
 // is marked as posted with the post's address.
 func TestBrowserAdminVideoChannels(t *testing.T) {
+	t.Parallel()
 	gone := sitetest.NewHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.Secret, Events: []string{"video.post"}}))
@@ -520,6 +526,7 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 // account; a refused code is said plainly; the page is for
 // administrators only.
 func TestBrowserAdminChannelsDouyin(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	a := openAdmin(t, base)
@@ -571,6 +578,7 @@ func TestBrowserAdminChannelsDouyin(t *testing.T) {
 // a slice at a time) gives the standard's vectors and what Go's
 // crypto/sha256 gives, whatever the slices.
 func TestBrowserAdminSHA256(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t)
 	base := s.Listen()
 	a := openAdmin(t, base)
@@ -610,6 +618,8 @@ func TestBrowserAdminSHA256(t *testing.T) {
 // is listed on the editor with how far it got; abandoning it deletes it
 // on the server and in the browser.
 func TestBrowserAdminVideoUploadPausedAndAbandoned(t *testing.T) {
+	// Not in parallel: hashing and sending hundreds of MB takes the
+	// machine, and the walks beside it would starve.
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithDiskMedia())
 	parts := logParts(s)
 	parts.hold = 1

@@ -55,6 +55,7 @@ func TestTheAdminPageIsServedUnderAStrictPolicy(t *testing.T) {
 // second browser opens in English) at a 768 px tablet width, pass axe,
 // and sign out.
 func TestBrowserAdminSignInAndDashboard(t *testing.T) {
+	t.Parallel()
 	gone := sitetest.NewHookReceiver(t)
 	gone.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	s := sitetest.New(t, sitetest.AtLoopback(t), sitetest.WithSearch(), sitetest.WithWebhooks(syndication.Endpoint{Name: "wall", URL: gone.URL, Secret: gone.Secret, Events: []string{"video.post"}}))
@@ -158,6 +159,7 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 // CI once clicked 媒体库 while the dashboard was still loading and saw
 // the dashboard drawn over the library.
 func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	s.CreateStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。"})
 	a := adminSignedIn(t, s)
@@ -193,6 +195,7 @@ func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 // kind, a status, an action), and one the catalogue does not hold is
 // shown as the server wrote it. In English, the server's words stay.
 func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
+	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	st := s.CreateStory(map[string]any{"title": "只有标题的报道", "body": "", "column": ""})
 	a := adminSignedIn(t, s)

@@ -52,7 +52,12 @@ func publishWebsite(s *sitetest.Site) map[string]string {
 	s.Publish(st["id"].(string))
 	l := s.Do("POST", "/api/admin/v1/lectures", s.Token, sitetest.LectureFields("梧桐语讲坛：书法与养生", "wu-tong-yu", 6)).Want(http.StatusCreated).JSON()
 	s.Do("POST", "/api/admin/v1/lectures/"+l["id"].(string)+"/publish", s.Token, nil).Want(http.StatusOK)
+	contact := publishPage(s, "contact", "联系我们", "## 电话\n\n综合办公室：029-8266 8000\n\n## 办公时间\n\n工作日上午 8:00–12:00，下午 14:30–17:30。")
+	s.Do("PUT", "/api/admin/v1/site", s.Token, map[string]any{"phone": "029-8266 8000", "menu": []map[string]any{
+		{"kind": "column", "target": "culture"}, {"kind": "page", "target": contact}, {"kind": "lectures"}, {"kind": "videos"},
+		{"kind": "link", "target": "https://www.xjtu.edu.cn/", "label": "学校主页"}}}).Want(http.StatusOK)
 	return map[string]string{
+		"page":   "/pages/" + contact,
 		"videos": "/videos", "video": "/videos/" + v["slug"].(string),
 		"home": "/", "stories": "/stories", "story": "/stories/" + st["slug"].(string), "column": "/columns/culture", "tag": "/tags/%E8%A5%BF%E8%BF%81",
 		"lectures": "/lectures", "lecture": "/lectures/" + l["slug"].(string), "series": "/lectures/series/wu-tong-yu",

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
 )
 
@@ -52,6 +53,14 @@ func (h *handlers) preview(c *fiber.Ctx) error {
 		}
 		p.Lecture.Open = false
 		p.Lecture.Closed = "这是预览：发布后才能报名。"
+	case pages.Kind:
+		pg, err := h.d.Pages.Preview(ctx, pv.ID, pv.Revision)
+		if err != nil {
+			return h.failed(c, err)
+		}
+		if page, p, err = h.infoPageOf(ctx, p, pg); err != nil {
+			return h.failed(c, err)
+		}
 	default:
 		return h.NotFoundPage(c)
 	}

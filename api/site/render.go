@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/plain"
 	"github.com/yinling-cms/yinling/themes"
@@ -54,17 +56,15 @@ func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) them
 	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path, Return: path,
 		Canonical: h.d.BaseURL + path, Type: "website", Image: h.siteImage,
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
-	cols, err := h.d.Stories.Columns().List(ctx)
+	links, st, err := h.d.Menu.Links(ctx)
 	if err != nil {
-		h.d.Logger.Warn("the menu's columns could not be read", "error", err)
+		h.d.Logger.Warn("the menu could not be read", "error", err)
 	}
-	for _, col := range cols {
-		if !col.InMenu {
-			continue
-		}
-		url := "/columns/" + col.Key
-		p.Menu = append(p.Menu, themes.MenuItem{Name: col.Name, URL: url, Current: path == url})
+	for _, l := range links {
+		p.Menu = append(p.Menu, themes.MenuItem{Name: l.Label, URL: l.URL, Current: path == l.URL})
 	}
+	// TelURL is digits and a leading + only: safe as a link.
+	p.Site.Phone, p.Site.PhoneURL = st.Phone, template.URL(menu.TelURL(st.Phone))
 	return p
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/menu"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -33,6 +35,10 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	Pages    *pages.Service
+	// Menu is the site's menu and the office's phone number, on every
+	// page.
+	Menu *menu.Service
 	// Kinds are the site's kinds: the sitemap lists each one's pages,
 	// search results name a hit's kind by its Label.
 	Kinds content.KindSpecs
@@ -126,6 +132,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/videos", std, h.videoList)
 	app.Get("/videos.xml", std, h.videosFeed)
 	app.Get("/videos/:slug", std, h.video)
+	app.Get("/pages/:slug", std, h.infoPage)
 	app.Post("/settings", std, h.settings)
 	app.Get("/search", std, h.search)
 	app.Get("/static/:hash/*", h.static)

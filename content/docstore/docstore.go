@@ -13,6 +13,8 @@ import (
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/menu"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -30,6 +32,7 @@ type Store interface {
 	content.MediaUseStore
 	content.PlaceStore
 	stories.ColumnStore
+	menu.Store
 	lectures.RegistrationStore
 	lectures.SeriesStore
 	syndication.Store
@@ -54,4 +57,5 @@ type Kinds struct {
 	Stories  stories.Store
 	Lectures lectures.Store
 	Videos   videos.Store
+	Pages    pages.Store
 }

@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"series", seriesTests},
 		{"columns", columnTests},
 		{"videos", videoTests},
+		{"pages", pageTests},
+		{"site settings", siteTests},
 		{"outbox", jobTests},
 		{"revisions and locks", editorialTests},
 		{"accounts", accountTests},

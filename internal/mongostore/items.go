@@ -11,6 +11,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/record"
@@ -35,9 +36,12 @@ func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
 // Videos returns the store of videos.
 func (s *Store) Videos() *Items[videos.Video, record.Video] { return itemsOf(s, record.VideoKind) }
 
+// Pages returns the store of pages.
+func (s *Store) Pages() *Items[pages.Page, record.Page] { return itemsOf(s, record.PageKind) }
+
 // Kinds returns the store of every kind.
 func (s *Store) Kinds() docstore.Kinds {
-	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures(), Videos: s.Videos()}
+	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures(), Videos: s.Videos(), Pages: s.Pages()}
 }
 
 func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
@@ -54,7 +58,9 @@ type itemKind interface {
 }
 
 // kinds are the kinds the store keeps: the one list of them here.
-func (s *Store) kinds() []itemKind { return []itemKind{s.Stories(), s.Lectures(), s.Videos()} }
+func (s *Store) kinds() []itemKind {
+	return []itemKind{s.Stories(), s.Lectures(), s.Videos(), s.Pages()}
+}
 
 func (k *Items[T, R]) paths() record.Paths { return k.kind.Paths }
 

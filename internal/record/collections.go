@@ -43,6 +43,7 @@ func Exported() []Collection {
 		{"series", func() any { return new(Series) }},
 		{"lectures", func() any { return new(Lecture) }},
 		{"videos", func() any { return new(Video) }},
+		{"pages", func() any { return new(Page) }},
 		{"registrations", func() any { return new(Registration) }},
 		{"revisions", func() any { return new(Revision) }},
 		{"places", func() any { return new(Places) }},

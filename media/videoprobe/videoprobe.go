@@ -37,10 +37,15 @@ func (i Info) Displayed() (int, int) {
 var ErrUnreadable = errors.New("the video's container cannot be read")
 
 // Probe reads a video of contentType (video/mp4 or video/webm) and size
-// bytes.
+// bytes. A container it cannot read is an error wrapping ErrUnreadable;
+// a failure of r itself (the store holding the bytes not answering) is
+// returned as r gave it, wrapped, and is not ErrUnreadable: the video
+// may be fine.
 func Probe(r io.ReaderAt, size int64, contentType string) (Info, error) {
 	var info Info
 	var err error
+	rr := &readFailures{r: r}
+	r = rr
 	switch contentType {
 	case "video/mp4":
 		info, err = probeMP4(r, size)
@@ -48,6 +53,9 @@ func Probe(r io.ReaderAt, size int64, contentType string) (Info, error) {
 		info, err = probeWebM(r, size)
 	default:
 		return Info{}, fmt.Errorf("%w: %s is not a video type this reads", ErrUnreadable, contentType)
+	}
+	if rr.err != nil {
+		return Info{}, fmt.Errorf("videoprobe: read the video: %w", rr.err)
 	}
 	if err != nil {
 		return Info{}, fmt.Errorf("%w: %v", ErrUnreadable, err)
@@ -61,4 +69,19 @@ func Probe(r io.ReaderAt, size int64, contentType string) (Info, error) {
 		return Info{}, fmt.Errorf("%w: it gives no duration", ErrUnreadable)
 	}
 	return info, nil
+}
+
+// readFailures keeps the first error of a ReaderAt other than the end
+// of its bytes, which the parsers meet in damaged files.
+type readFailures struct {
+	r   io.ReaderAt
+	err error
+}
+
+func (f *readFailures) ReadAt(p []byte, off int64) (int, error) {
+	n, err := f.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && f.err == nil {
+		f.err = err
+	}
+	return n, err
 }

@@ -143,3 +143,37 @@ func FuzzProbeNeverPanics(f *testing.F) {
 		_, _ = Probe(bytes.NewReader(b), int64(len(b)), ct)
 	})
 }
+
+// failingReader gives its bytes until off reaches failAt, then fails as
+// a store that stopped answering does.
+type failingReader struct {
+	b      []byte
+	failAt int64
+	err    error
+}
+
+func (f failingReader) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > f.failAt {
+		return 0, f.err
+	}
+	return bytes.NewReader(f.b).ReadAt(p, off)
+}
+
+// TestAStoreThatFailsIsNotABadVideo: when the bytes cannot be fetched,
+// Probe says so with the reader's own error, not "unreadable": the
+// uploader's video may be fine, and the answer is the store's (a 503),
+// not a refusal of the file.
+func TestAStoreThatFailsIsNotABadVideo(t *testing.T) {
+	gone := errors.New("the object store is not answering")
+	b := probetest.MP4(1080, 1920, 0, 42_000)
+	for _, at := range []int64{0, 16, int64(len(b)) / 2} {
+		_, err := Probe(failingReader{b: b, failAt: at, err: gone}, int64(len(b)), "video/mp4")
+		if !errors.Is(err, gone) || errors.Is(err, ErrUnreadable) {
+			t.Fatalf("failing at %d: %v", at, err)
+		}
+	}
+	// A damaged file, read whole, is still unreadable.
+	if _, err := Probe(bytes.NewReader(b[:len(b)/3]), int64(len(b)), "video/mp4"); !errors.Is(err, ErrUnreadable) {
+		t.Fatalf("a cut file: %v", err)
+	}
+}

@@ -25,6 +25,8 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/markdown"
+	"github.com/yinling-cms/yinling/content/menu"
+	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -97,6 +99,9 @@ type Site struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
+	Pages    *pages.Service
+	// Menu is the site's menu and phone number.
+	Menu *menu.Service
 	// Kinds describes every kind above to the code that treats them
 	// alike (the scheduler, the trash, the library, search, the sitemap):
 	// the one list of the site's kinds.
@@ -193,7 +198,9 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Accounts = account.NewService(db, db, opts.Clock)
 	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
 		WorkflowConfig: wf})
-	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos)}
+	s.Pages = pages.New(pages.Config{Store: stores.Kinds.Pages, Markdown: md, Cursors: cursors, WorkflowConfig: wf})
+	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
+	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
@@ -211,7 +218,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		index = s.Search
 	}
 	s.HTTP = api.New(api.Deps{
-		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
+		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,

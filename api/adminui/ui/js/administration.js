@@ -491,7 +491,7 @@ async function auditPage(q) {
     catch (e) { showError(err, e); return [filters, err]; }
     const rows = r.items.map((e) => el("tr", {},
       el("td", {}, el("time", { datetime: e.at }, when(e.at, { dateStyle: "medium", timeStyle: "medium" }))),
-      el("td", {}, e.actor || "—"),
+      el("td", {}, e.actor_name && e.actor_name !== e.actor ? e.actor_name + "（" + e.actor + "）" : e.actor || "—"),
       el("td", {}, t("adm.action." + e.action) === "adm.action." + e.action ? e.action : t("adm.action." + e.action)),
       el("td", {}, el("code", {}, e.target || "—")),
       el("td", {}, e.detail || ""),

@@ -7,6 +7,8 @@ import { api, state, hooks, t, el, say, call, main, can, page, failed, route, na
 import "./stories.js";
 import { toTellRow } from "./lectures.js";
 import "./videos.js";
+import "./pages.js";
+import "./site.js";
 import "./media.js";
 import "./administration.js";
 
@@ -85,7 +87,7 @@ export const kindPath = (kind, id) => `/admin/${kind}/${id}`;
 async function searchPage(q, kind) {
   await page(t("searchResults", { q }), async () => {
     const r = await call("GET", "/search?q=" + encodeURIComponent(q) + "&limit=50" + (kind ? "&kind=" + kind : ""));
-    const narrow = el("nav", { class: "kinds", "aria-label": t("searchKinds") }, ["", "stories", "lectures", "videos"].map((k) =>
+    const narrow = el("nav", { class: "kinds", "aria-label": t("searchKinds") }, ["", "stories", "lectures", "videos", "pages"].map((k) =>
       el("a", { href: "/admin/search?q=" + encodeURIComponent(q) + (k ? "&kind=" + k : ""), "aria-current": k === (kind || "") ? "page" : false },
         k ? t("kind." + k) : t("allKinds"))));
     return [narrow, el("p", {}, t("found", { n: r.total })),
@@ -107,7 +109,7 @@ function signedIn(session) {
   return dispatch();
 }
 
-const kinds = ["stories", "lectures", "videos"];
+const kinds = ["stories", "lectures", "videos", "pages"];
 
 // items lists each kind's items of a status (stories by author too: the
 // store answers "my drafts" by index; the other kinds are filtered here).

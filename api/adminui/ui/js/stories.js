@@ -15,6 +15,11 @@ import { state, t, el, field, call, say, main, page, failed, shown, route, navIt
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
 
+// A kind edited with this editor: stories, and pages (pages.js), which
+// have a title, a summary and a Markdown body but no column, tags or cover.
+export const storiesKind = { kind: "stories", story: true, api: "/stories/", admin: "/admin/stories/",
+  fields: ["title", "summary", "body", "column", "tags", "cover"], title: "st.title", new: "st.new", edit: "st.edit" };
+
 navItem("/admin/stories", "st.menu", ["admin", "publisher", "editor"], 10);
 route(/^\/admin\/stories$/, (_, q) => listPage(q));
 route(/^\/admin\/stories\/new$/, () => editorPage(null));
@@ -108,18 +113,22 @@ async function listPage(q) {
 
 // ---- the editor ----
 
-const draftKey = (id) => "yinling.draft." + (state.user ? state.user.id : "") + "." + (id || "new");
-
-function keepLocally(id, fields, version) {
-  try { localStorage.setItem(draftKey(id), JSON.stringify({ fields, version, at: Date.now() })); } catch (_) { /* full: the server copy is the fallback */ }
+// localCopies keeps an editor's text in this browser until the server
+// has it, per kind (a story's key is the one it always had).
+function localCopies(K) {
+  const draftKey = (id) => "yinling.draft." + (state.user ? state.user.id : "") + "." + (K.story ? "" : K.kind + ".") + (id || "new");
+  return {
+    keepLocally(id, fields, version) {
+      try { localStorage.setItem(draftKey(id), JSON.stringify({ fields, version, at: Date.now() })); } catch (_) { /* full: the server copy is the fallback */ }
+    },
+    localCopy(id) {
+      try { return JSON.parse(localStorage.getItem(draftKey(id)) || "null"); } catch (_) { return null; }
+    },
+    forgetLocally(id) { localStorage.removeItem(draftKey(id)); },
+  };
 }
-function localCopy(id) {
-  try { return JSON.parse(localStorage.getItem(draftKey(id)) || "null"); } catch (_) { return null; }
-}
-function forgetLocally(id) { localStorage.removeItem(draftKey(id)); }
 
-const fieldNames = ["title", "summary", "body", "column", "tags", "cover"];
-const sameFields = (a, b) => fieldNames.every((k) => JSON.stringify(a[k] ?? (k === "tags" ? [] : "")) === JSON.stringify(b[k] ?? (k === "tags" ? [] : "")));
+const sameFieldsOf = (fieldNames) => (a, b) => fieldNames.every((k) => JSON.stringify(a[k] ?? (k === "tags" ? [] : "")) === JSON.stringify(b[k] ?? (k === "tags" ? [] : "")));
 
 function splitTags(v) {
   return v.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
@@ -167,18 +176,20 @@ async function askAlt(file) {
   return alt.value.trim() || file.name.replace(/\.[^.]+$/, "");
 }
 
-async function editorPage(id) {
+export async function editorPage(id, K = storiesKind) {
   const showing = shown();
   let item = null;
   try {
-    item = id ? await call("GET", "/stories/" + id) : null;
+    item = id ? await call("GET", K.api + id) : null;
   } catch (e) {
-    return showing() ? failed(e, t("st.edit")) : undefined;
+    return showing() ? failed(e, t(K.edit)) : undefined;
   }
   if (!showing()) return;
-  document.title = (item ? item.title : t("st.new")) + " · " + t("brand");
+  document.title = (item ? item.title : t(K.new)) + " · " + t("brand");
   const me = state.user.id;
-  const saved = item ? Object.fromEntries(fieldNames.map((k) => [k, item[k]])) : { title: "", summary: "", body: "", column: "", tags: [], cover: "" };
+  const fieldNames = K.fields, sameFields = sameFieldsOf(K.fields);
+  const { keepLocally, localCopy, forgetLocally } = localCopies(K);
+  const saved = item ? Object.fromEntries(fieldNames.map((k) => [k, item[k]])) : Object.fromEntries(fieldNames.map((k) => [k, k === "tags" ? [] : ""]));
   let version = item ? item.version : null;
   let readOnly = false;
 
@@ -198,7 +209,7 @@ async function editorPage(id) {
   const uploads = el("ul", { class: "uploads", "aria-label": t("st.uploads") });
 
   const current = () => ({ title: title.value.trim(), summary: summary.value.trim(), body: body.value,
-    column: column.value, tags: splitTags(tags.value), cover: cover.value });
+    ...(K.story ? { column: column.value, tags: splitTags(tags.value), cover: cover.value } : {}) });
   const setFields = (f) => {
     title.value = f.title || ""; summary.value = f.summary || ""; body.value = f.body || "";
     column.value = f.column || ""; tags.value = (f.tags || []).join("、"); cover.value = f.cover || "";
@@ -352,23 +363,23 @@ async function editorPage(id) {
       problem.textContent = "";
       try {
         const next = item
-          ? await call("PUT", "/stories/" + item.id, { ...fields, version, note })
-          : await call("POST", "/stories", fields);
+          ? await call("PUT", K.api + item.id, { ...fields, version, note })
+          : await call("POST", K.api.slice(0, -1), fields);
         const wasNew = !item;
         item = next; version = next.version;
         Object.assign(saved, fields);
         if (sameFields(current(), fields)) forgetLocally(wasNew ? null : item.id); else keepLocally(item.id, current(), version);
         if (wasNew) {
-          forgetLocally(null); history.replaceState({}, "", "/admin/stories/" + item.id); lockFor(item.id).take();
-          // The story exists now: the screen says so, as it would reopened.
-          heading.textContent = t("st.edit");
+          forgetLocally(null); history.replaceState({}, "", K.admin + item.id); lockFor(item.id).take();
+          // The item exists now: the screen says so, as it would reopened.
+          heading.textContent = t(K.edit);
           document.title = (item.title || t("st.untitled")) + " · " + t("brand");
         }
         savedAt.textContent = t("st.savedAt", { time: when(new Date().toISOString(), { timeStyle: "medium" }) });
         bar.update(item);
         bar.hidden = false;
         revisionsLink.hidden = false;
-        revisionsLink.href = `/admin/stories/${item.id}/revisions`;
+        revisionsLink.href = `${K.admin}${item.id}/revisions`;
       } catch (e) {
         if (e.status === 409 && e.problem.current_version) await conflict(fields);
         else if (e.status === 409 || e.status === 423) {
@@ -393,7 +404,7 @@ async function editorPage(id) {
   // as a new revision on top of theirs (theirs stays in the history);
   // taking theirs keeps mine in this browser until the page is left.
   async function conflict(mine) {
-    const theirs = await call("GET", "/stories/" + item.id);
+    const theirs = await call("GET", K.api + item.id);
     const pane = (label, f) => el("section", { class: "conflict-side" }, el("h3", {}, label),
       el("p", {}, el("strong", {}, f.title || t("st.untitled"))),
       el("pre", { class: "conflict-text", tabindex: "0" }, f.body || ""));
@@ -424,7 +435,7 @@ async function editorPage(id) {
     return sameFields(f, saved) ? "" : [f.title, f.summary, f.body].filter(Boolean).join("\n\n");
   };
   function lockFor(id) {
-    lock = editLock("stories", id, { readOnly: (on) => setReadOnly(on), note: keepNote, unsaved });
+    lock = editLock(K.kind, id, { readOnly: (on) => setReadOnly(on), note: keepNote, unsaved });
     fill(lockSlot, lock.banner);
     return lock;
   }
@@ -439,19 +450,19 @@ async function editorPage(id) {
   for (const c of [title, summary, tags, body]) c.addEventListener("input", () => { changed(); if (c === body || c === title) renderPreview(); });
   column.addEventListener("change", changed);
 
-  const bar = workflowBar("stories", item || { status: "draft", author: me, version: 0 }, {
+  const bar = workflowBar(K.kind, item || { status: "draft", author: me, version: 0 }, {
     beforeStep: async () => { const it = await saveNow(""); if (!it) throw new Error(t("st.saveFirst")); return it; },
     // After a step the lock follows what I may do now: a submit gave it
     // back (an editor may not change an item in review: read-only).
     onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; if (lock) lock.take().catch(() => {}); },
   });
   if (!item) bar.hidden = true;
-  const revisionsLink = el("a", { href: item ? `/admin/stories/${item.id}/revisions` : "#", hidden: !item, id: "st-revisions" }, t("st.revisions"));
+  const revisionsLink = el("a", { href: item ? `${K.admin}${item.id}/revisions` : "#", hidden: !item, id: "st-revisions" }, t("st.revisions"));
   const fullPreview = el("button", { type: "button", id: "st-full-preview", on: { click: async () => {
     const it = await saveNow("");
     if (!it) return;
     try {
-      const p = await call("POST", `/stories/${it.id}/preview`);
+      const p = await call("POST", `${K.api}${it.id}/preview`);
       window.open(p.url, "_blank", "noopener");
     } catch (e) { problem.textContent = errorText(e); }
   } } }, t("st.fullPreview"));
@@ -462,17 +473,17 @@ async function editorPage(id) {
     if (v !== "ok") return;
     try {
       const it = await saveNow("");
-      await call("DELETE", "/stories/" + it.id, { version: it.version });
+      await call("DELETE", K.api + it.id, { version: it.version });
       forgetLocally(it.id);
       readOnly = true; // nothing more to save on leaving
       say(t("st.trashed"));
-      go("/admin/stories");
+      go(K.admin.slice(0, -1));
     } catch (e) { problem.textContent = errorText(e); }
   } } }, t("st.toTrash"));
 
-  const heading = el("h1", { tabindex: "-1" }, item ? t("st.edit") : t("st.new"));
+  const heading = el("h1", { tabindex: "-1" }, item ? t(K.edit) : t(K.new));
   main(
-    el("p", {}, link("/admin/stories", "← " + t("st.title"))),
+    el("p", {}, link(K.admin.slice(0, -1), "← " + t(K.title))),
     heading,
     lockSlot,
     el("div", { class: "editor-head" }, bar, el("div", { class: "save-row" },
@@ -483,9 +494,9 @@ async function editorPage(id) {
       el("div", { class: "editor-form" },
         field(t("st.colTitle"), title),
         field(t("st.summary"), summary, t("st.summaryHint")),
-        el("div", { class: "row" }, field(t("st.column"), column), field(t("st.tags"), tags, t("st.tagsHint"))),
-        el("div", { class: "field" }, el("span", { class: "label" }, t("st.cover")), coverView,
-          el("button", { type: "button", on: { click: () => coverFile.click() } }, t("st.chooseCover")), cover, coverFile),
+        K.story ? el("div", { class: "row" }, field(t("st.column"), column), field(t("st.tags"), tags, t("st.tagsHint"))) : null,
+        K.story ? el("div", { class: "field" }, el("span", { class: "label" }, t("st.cover")), coverView,
+          el("button", { type: "button", on: { click: () => coverFile.click() } }, t("st.chooseCover")), cover, coverFile) : null,
         el("div", { class: "field" }, el("label", { for: "st-body" }, t("st.body")), toolbar, body,
           el("span", { class: "hint", id: "st-body-hint" }, t("st.bodyHint")), imageFile, uploads)),
       el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
@@ -504,7 +515,7 @@ async function editorPage(id) {
     lockFor(item.id);
     setReadOnly(true);
     lock.show(el("p", {}, t("st.inTrash")), el("button", { type: "button", class: "primary", on: { click: async () => {
-      try { await call("POST", `/stories/${item.id}/restore`, { version: item.version }); say(t("st.restoredFromTrash")); dispatchAgain(); }
+      try { await call("POST", `${K.api}${item.id}/restore`, { version: item.version }); say(t("st.restoredFromTrash")); dispatchAgain(); }
       catch (e) { problem.textContent = errorText(e); }
     } } }, t("st.restoreFromTrash")));
   } else if (item) await lockFor(item.id).take();
@@ -532,12 +543,12 @@ const dispatchAgain = () => go(location.pathname, { replace: true });
 
 // ---- revisions ----
 
-async function revisionsPage(id) {
+export async function revisionsPage(id, K = storiesKind) {
   const showing = shown();
-  const item = await call("GET", "/stories/" + id).catch((e) => { if (showing()) failed(e); return null; });
+  const item = await call("GET", K.api + id).catch((e) => { if (showing()) failed(e); return null; });
   if (!item || !showing()) return;
   await page(t("st.revisionsOf", { title: item.title || t("st.untitled") }), async () => {
-    const revs = (await call("GET", `/stories/${id}/revisions`)).items;
+    const revs = (await call("GET", `${K.api}${id}/revisions`)).items;
     const diffBox = el("div", { class: "diff", id: "st-diff", "aria-live": "polite" });
     const pick = (name, n) => el("select", { id: "rev-" + name, name }, revs.map((r) => el("option", { value: r.number, selected: r.number === n },
       t("st.revisionN", { n: r.number }) + " · " + when(r.at) + " · " + (r.author_name || "") + (r.note ? " · " + noteText(r.note) : ""))));
@@ -545,7 +556,7 @@ async function revisionsPage(id) {
     const show = async () => {
       const a = Number(from.value), b = Number(to.value);
       if (a === b) { fill(diffBox, el("p", { class: "muted" }, t("st.sameRevision"))); return; }
-      const c = await call("GET", `/stories/${id}/revisions/compare?from=${Math.min(a, b)}&to=${Math.max(a, b)}`);
+      const c = await call("GET", `${K.api}${id}/revisions/compare?from=${Math.min(a, b)}&to=${Math.max(a, b)}`);
       fill(diffBox, sideBySide(c));
     };
     from.addEventListener("change", show); to.addEventListener("change", show);
@@ -554,15 +565,15 @@ async function revisionsPage(id) {
         [{ label: t("cancel"), value: "" }, { label: t("st.restoreRev"), value: "ok", primary: true }]);
       if (v !== "ok") return;
       try {
-        const cur = await call("GET", "/stories/" + id);
-        await call("POST", `/stories/${id}/revisions/${r.number}/restore`, { version: cur.version });
+        const cur = await call("GET", K.api + id);
+        await call("POST", `${K.api}${id}/revisions/${r.number}/restore`, { version: cur.version });
         say(t("st.restored", { n: r.number }));
-        go("/admin/stories/" + id);
+        go(K.admin + id);
       } catch (e) { say(t("error", { message: errorText(e) })); }
     };
     setTimeout(show, 0);
     return [
-      el("p", {}, link("/admin/stories/" + id, "← " + t("st.backToEditor"))),
+      el("p", {}, link(K.admin + id, "← " + t("st.backToEditor"))),
       el("div", { class: "row filters" }, field(t("st.from"), from), field(t("st.to"), to)),
       diffBox,
       el("h2", {}, t("st.allRevisions")),
