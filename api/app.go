@@ -35,6 +35,7 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -90,6 +91,9 @@ type Services struct {
 	Search search.Index
 	// Exports lets administrators download an export (nil: not offered).
 	Exports *admin.Exports
+	// Reads counts readers' views of the website's story, lecture and
+	// video pages and answers the counts (nil: none counted or shown).
+	Reads *reads.Counter
 }
 
 // Syndication is the outbox and the channels the admin API acts on.
@@ -218,11 +222,11 @@ func New(d Deps) *fiber.App {
 	views := present.New(present.Deps{Media: d.Media, Videos: d.Videos, Theme: d.Theme, BaseURL: d.BaseURL})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
-		Logger: d.Logger})
+		Reads: d.Reads, Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		Present: views, Logger: d.Logger})
+		Present: views, Reads: d.Reads, Logger: d.Logger})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

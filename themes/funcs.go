@@ -96,7 +96,8 @@ func (t *Theme) funcs(opts Options) template.FuncMap {
 			}
 			return "如期举行"
 		},
-		"srcset": srcset,
+		"srcset":    srcset,
+		"thousands": thousands,
 		"sized": func(img *Image, w int) string {
 			if img == nil {
 				return ""
@@ -190,4 +191,22 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// thousands writes n with a comma every three digits (1,234).
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

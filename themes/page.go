@@ -17,7 +17,13 @@ type Page struct {
 	Path string
 	// Return is the page with the parameters it reads (a search's ?q=, a
 	// list's cursor): where the reading settings bring the reader back.
-	Return      string
+	Return string
+	// Reads is how many times readers have read the story, lecture or
+	// video the page shows (浏览次数; 0: none counted yet, or not counted).
+	// A theme shows it where it chooses ("阅读 {{thousands .Reads}}"); the
+	// number lags by up to the read cache's age of a page (10 minutes)
+	// plus the counters' flush (10 s).
+	Reads       int64
 	Title       string
 	Description string
 	// Canonical is the page's absolute address; Image an absolute image

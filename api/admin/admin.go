@@ -18,6 +18,7 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -67,6 +68,8 @@ type Deps struct {
 	UploadLimit   int64
 	// Logger records what the server fails at inside an answer that
 	// still succeeds (a bulk step stopped half-way); nil: discarded.
+	// Reads answers read counts (nil: every count 0).
+	Reads  *reads.Counter
 	Logger *slog.Logger
 	// Present shows rendered Markdown as the website does (its photos
 	// with renditions, its videos' players in place of their links), for

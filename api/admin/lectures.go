@@ -32,7 +32,12 @@ func (in lectureIn) note() string           { return in.Note }
 // lecturesAPI is the admin API of lectures.
 func (h *handlers) lecturesAPI() kindAPI[lectures.Lecture, lectures.Input, lectureIn] {
 	return kindAPI[lectures.Lecture, lectures.Input, lectureIn]{h: h, name: lectures.Kind, wf: h.d.Lectures.Workflow,
-		out: func(_ *fiber.Ctx, l lectures.Lecture) (any, error) { return h.toAdminLecture(l, true), nil }, list: h.listLectures}
+		out: func(c *fiber.Ctx, l lectures.Lecture) (any, error) {
+			out := h.toAdminLecture(l, true)
+			n, err := h.readCounts(c, lectures.Kind, l.ID)
+			out.Reads = n[l.ID]
+			return out, err
+		}, list: h.listLectures}
 }
 
 // eventOut is a session's state as an event.
@@ -91,8 +96,16 @@ func (h *handlers) listLectures(c *fiber.Ctx) error {
 		return err
 	}
 	out := httpx.List[adminLecture]{Items: make([]adminLecture, len(page.Items)), NextCursor: page.NextCursor}
+	ids := make([]string, len(page.Items))
 	for i, l := range page.Items {
-		out.Items[i] = h.toAdminLecture(l, false)
+		out.Items[i], ids[i] = h.toAdminLecture(l, false), l.ID
+	}
+	n, err := h.readCounts(c, lectures.Kind, ids...)
+	if err != nil {
+		return err
+	}
+	for i := range out.Items {
+		out.Items[i].Reads = n[out.Items[i].ID]
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

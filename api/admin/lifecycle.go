@@ -26,6 +26,9 @@ type lifecycleOut struct {
 	LateByMS              int64        `json:"late_by_ms,omitempty"`
 	// URL is where readers find the item, while they can.
 	URL string `json:"url,omitempty"`
+	// Reads is how many times readers read the item's page (浏览次数):
+	// the database's count plus this instance's views not yet written.
+	Reads int64 `json:"reads"`
 }
 
 // toLifecycleOut gives an item's state; url is its public address, shown

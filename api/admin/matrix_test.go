@@ -29,6 +29,7 @@ var roleMatrix = map[string]string{
 	"POST /api/admin/v1/tokens":                                     "apeo",
 	"DELETE /api/admin/v1/tokens/:id":                               "apeo",
 	"GET /api/admin/v1/stories":                                     "ape",
+	"GET /api/admin/v1/reads/week":                                  "apeo", // titles and counts of what readers read
 	"POST /api/admin/v1/stories":                                    "ape",
 	"GET /api/admin/v1/stories/:id":                                 "ape",
 	"PUT /api/admin/v1/stories/:id":                                 "ape",

@@ -61,6 +61,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Put("/series/:id", signedIn(organize, h.updateSeries)...)
 	admin.Delete("/series/:id", signedIn(publish, h.deleteSeries)...)
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
+	admin.Get("/reads/week", signedIn(httpx.NoQuery, h.mostRead)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 
 	// Uploads may take the upload budget while every request timeout

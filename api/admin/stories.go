@@ -40,7 +40,12 @@ func (in storyIn) note() string    { return in.Note }
 // storiesAPI is the admin API of stories.
 func (h *handlers) storiesAPI() kindAPI[stories.Story, stories.Input, storyIn] {
 	return kindAPI[stories.Story, stories.Input, storyIn]{h: h, name: stories.Kind, wf: h.d.Stories.Workflow,
-		out: func(_ *fiber.Ctx, s stories.Story) (any, error) { return h.toAdminStory(s), nil }, list: h.listStories}
+		out: func(c *fiber.Ctx, s stories.Story) (any, error) {
+			out := h.toAdminStory(s)
+			n, err := h.readCounts(c, stories.Kind, s.ID)
+			out.Reads = n[s.ID]
+			return out, err
+		}, list: h.listStories}
 }
 
 // stepIn is the optional body of a workflow step.
@@ -107,8 +112,16 @@ func (h *handlers) listStories(c *fiber.Ctx) error {
 		return err
 	}
 	out := httpx.List[adminStoryItem]{Items: make([]adminStoryItem, len(page.Items)), NextCursor: page.NextCursor}
+	ids := make([]string, len(page.Items))
 	for i, s := range page.Items {
-		out.Items[i] = h.toAdminStoryItem(s)
+		out.Items[i], ids[i] = h.toAdminStoryItem(s), s.ID
+	}
+	n, err := h.readCounts(c, stories.Kind, ids...)
+	if err != nil {
+		return err
+	}
+	for i := range out.Items {
+		out.Items[i].Reads = n[out.Items[i].ID]
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

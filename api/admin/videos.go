@@ -66,7 +66,15 @@ func (in videoIn) note() string    { return in.Note }
 // videosAPI is the admin API of videos.
 func (h *handlers) videosAPI() kindAPI[videos.Video, videos.Input, videoIn] {
 	return kindAPI[videos.Video, videos.Input, videoIn]{h: h, name: videos.Kind, wf: h.d.Videos.Workflow,
-		out: func(c *fiber.Ctx, v videos.Video) (any, error) { return h.toAdminVideo(c.UserContext(), v) }, list: h.listVideos}
+		out: func(c *fiber.Ctx, v videos.Video) (any, error) {
+			out, err := h.toAdminVideo(c.UserContext(), v)
+			if err != nil {
+				return nil, err
+			}
+			n, err := h.readCounts(c, videos.Kind, v.ID)
+			out.Reads = n[v.ID]
+			return out, err
+		}, list: h.listVideos}
 }
 
 // adminVideo is a video entry as staff see it: channels with where each
@@ -148,10 +156,19 @@ func (h *handlers) listVideos(c *fiber.Ctx) error {
 		return err
 	}
 	out := httpx.List[adminVideo]{Items: make([]adminVideo, len(page.Items)), NextCursor: page.NextCursor}
+	ids := make([]string, len(page.Items))
 	for i, v := range page.Items {
 		if out.Items[i], err = h.toAdminVideo(c.UserContext(), v); err != nil {
 			return err
 		}
+		ids[i] = v.ID
+	}
+	n, err := h.readCounts(c, videos.Kind, ids...)
+	if err != nil {
+		return err
+	}
+	for i := range out.Items {
+		out.Items[i].Reads = n[out.Items[i].ID]
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }

@@ -64,6 +64,10 @@ type Entry struct {
 	Built time.Time
 	ETag  string
 	Body  []byte
+	// Note is what the build told of the answer beside its bytes (the
+	// website: the id of the item a page shows, to count its views on
+	// every answer, cached or not).
+	Note string
 }
 
 // flight is one build of an answer that concurrent misses wait for.
@@ -87,12 +91,21 @@ func New(counter ChangeCounter, maxBytes int64) *Cache {
 // reader hanging up must not fail the others), with cacheBuildTime to do
 // its work.
 func (rc *Cache) Answer(ctx context.Context, key string, build func(ctx context.Context) ([]byte, error)) (Entry, error) {
-	if rc == nil {
+	return rc.AnswerNoted(ctx, key, func(ctx context.Context) ([]byte, string, error) {
 		b, err := build(ctx)
+		return b, "", err
+	})
+}
+
+// AnswerNoted is Answer with a build that also tells a note of the answer,
+// kept with it (Entry.Note).
+func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx context.Context) ([]byte, string, error)) (Entry, error) {
+	if rc == nil {
+		b, note, err := build(ctx)
 		if err != nil {
 			return Entry{}, err
 		}
-		return newEntry(key, 0, time.Now(), b), nil
+		return newEntry(key, 0, time.Now(), b, note), nil
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()
@@ -122,10 +135,10 @@ func (rc *Cache) Answer(ctx context.Context, key string, build func(ctx context.
 
 // build makes one answer for everyone waiting on f and keeps it if the
 // counter has not moved meanwhile.
-func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, error)) {
+func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, string, error)) {
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cacheBuildTime)
 	defer cancel()
-	b, err := build(bctx)
+	b, note, err := build(bctx)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	delete(rc.flights, key)
@@ -137,7 +150,7 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	if cap(b)-len(b) > len(b)/8 {
 		b = bytes.Clone(b) // a page rendered into a growing buffer: keep only the page
 	}
-	f.entry = newEntry(key, gen, rc.now(), b)
+	f.entry = newEntry(key, gen, rc.now(), b, note)
 	close(f.done)
 	if gen != rc.gen || int64(len(b)) > rc.maxBytes/8 {
 		return // built on what has changed since, or too big to be worth a place
@@ -150,9 +163,9 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	}
 }
 
-func newEntry(key string, gen int64, built time.Time, body []byte) Entry {
+func newEntry(key string, gen int64, built time.Time, body []byte, note string) Entry {
 	sum := sha256.Sum256(body)
-	return Entry{key: key, gen: gen, Built: built, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Body: body}
+	return Entry{key: key, gen: gen, Built: built, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Body: body, Note: note}
 }
 
 // entryBytes is what an entry costs beside its body, key and ETag: the
@@ -162,7 +175,9 @@ const entryBytes = 256
 
 // size is what an entry costs: the array of its bytes (not only their
 // length), its key and ETag, plus the bookkeeping.
-func (e *Entry) size() int64 { return int64(cap(e.Body)+len(e.key)+len(e.ETag)) + entryBytes }
+func (e *Entry) size() int64 {
+	return int64(cap(e.Body)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
+}
 
 // remove drops an entry; rc.mu is held.
 func (rc *Cache) remove(el *list.Element) {

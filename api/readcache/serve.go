@@ -29,9 +29,19 @@ type Answer struct {
 // (an answer rebuilt within a second would otherwise be 304 to a client
 // holding the one before).
 func (rc *Cache) Serve(c *fiber.Ctx, key string, a Answer, build func(ctx context.Context) ([]byte, error)) error {
-	e, err := rc.Answer(c.UserContext(), key, build)
+	_, err := rc.ServeNoted(c, key, a, func(ctx context.Context) ([]byte, string, error) {
+		b, err := build(ctx)
+		return b, "", err
+	})
+	return err
+}
+
+// ServeNoted is Serve with a build that tells a note of the answer
+// (Entry.Note), answered with every answer, cached or not, 304 included.
+func (rc *Cache) ServeNoted(c *fiber.Ctx, key string, a Answer, build func(ctx context.Context) ([]byte, string, error)) (string, error) {
+	e, err := rc.AnswerNoted(c.UserContext(), key, build)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if a.CacheControl == "" {
 		a.CacheControl = "public, max-age=60, stale-while-revalidate=300"
@@ -46,11 +56,11 @@ func (rc *Cache) Serve(c *fiber.Ctx, key string, a Answer, build func(ctx contex
 	c.Vary(append([]string{fiber.HeaderAcceptEncoding}, a.Vary...)...) // added to CORS's Vary: Origin, never in its place
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
 		if httpx.ETagMatches(inm, e.ETag) {
-			return c.SendStatus(fiber.StatusNotModified)
+			return e.Note, c.SendStatus(fiber.StatusNotModified)
 		}
 	} else if ims, err := http.ParseTime(c.Get(fiber.HeaderIfModifiedSince)); err == nil && dated && !modified.After(ims) {
-		return c.SendStatus(fiber.StatusNotModified)
+		return e.Note, c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
-	return c.Send(e.Body)
+	return e.Note, c.Send(e.Body)
 }

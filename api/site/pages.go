@@ -114,12 +114,14 @@ func (h *handlers) NotFoundPage(c *fiber.Ctx) error {
 
 func (h *handlers) story(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.readPage(c, stories.Kind, func(ctx context.Context, p themes.Page) (string, string, themes.Page, error) {
 		s, err := h.d.Stories.GetLive(ctx, slug)
 		if err != nil {
-			return "", p, err
+			return "", "", p, err
 		}
-		return h.storyPage(ctx, p, s)
+		p.Reads = h.readsOf(ctx, stories.Kind, s.ID)
+		page, p, err := h.storyPage(ctx, p, s)
+		return s.ID, page, p, err
 	})
 }
 
@@ -263,8 +265,14 @@ func (h *handlers) lectureList(c *fiber.Ctx) error {
 
 func (h *handlers) lecture(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		return h.lecturePageOf(ctx, p, slug, nil)
+	return h.readPage(c, lectures.Kind, func(ctx context.Context, p themes.Page) (string, string, themes.Page, error) {
+		l, err := h.d.Lectures.GetLive(ctx, slug)
+		if err != nil {
+			return "", "", p, err
+		}
+		p.Reads = h.readsOf(ctx, lectures.Kind, l.ID)
+		page, p, err := h.lecturePage(ctx, p, l, nil)
+		return l.ID, page, p, err
 	})
 }
 

@@ -92,31 +92,42 @@ func pageQuery(c *fiber.Ctx, used ...string) url.Values {
 // page of its own. A build that fails answers the theme's error page,
 // never cached.
 func (h *handlers) cachedPage(c *fiber.Ctx, q url.Values, build func(ctx context.Context, p themes.Page) (string, themes.Page, error)) error {
+	_, err := h.notedPage(c, q, func(ctx context.Context, p themes.Page) (string, string, themes.Page, error) {
+		page, p, err := build(ctx, p)
+		return "", page, p, err
+	})
+	return err
+}
+
+// notedPage is cachedPage with a build that also tells a note of the page
+// (the id of the item it shows), answered on every answer, cached or not;
+// "" with the error page.
+func (h *handlers) notedPage(c *fiber.Ctx, q url.Values, build func(ctx context.Context, p themes.Page) (string, string, themes.Page, error)) (string, error) {
 	// Only what the key needs is read on every request; the frame (menu
 	// and all) is made when the page is built.
 	path, pr := strings.Clone(c.Path()), prefs(c)
 	key := "site:" + path + "?" + q.Encode() + "#" +
 		strconv.Itoa(pr.TextSize) + strconv.FormatBool(pr.Contrast)
-	err := h.d.Cache.Serve(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
-		func(ctx context.Context) ([]byte, error) {
+	note, err := h.d.Cache.ServeNoted(c, key, readcache.Answer{ContentType: htmlType, Vary: []string{fiber.HeaderCookie}},
+		func(ctx context.Context) ([]byte, string, error) {
 			fr := h.frame(ctx, path, pr)
 			if enc := q.Encode(); enc != "" {
 				fr.Return = path + "?" + enc
 			}
-			page, p, err := build(ctx, fr)
+			note, page, p, err := build(ctx, fr)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			var b bytes.Buffer
 			if err := h.d.Theme.Render(&b, page, p); err != nil {
-				return nil, err
+				return nil, "", err
 			}
-			return b.Bytes(), nil
+			return b.Bytes(), note, nil
 		})
 	if err != nil {
-		return h.failed(c, err)
+		return "", h.failed(c, err)
 	}
-	return nil
+	return note, nil
 }
 
 // failed answers an error as the theme's page: a missing item 404, a

@@ -19,6 +19,7 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -60,7 +61,10 @@ type Deps struct {
 	// (nil: the website's own, max(60, twice Registering's) in ten minutes).
 	LookingUp      *httpx.AddressLimit
 	RequestTimeout time.Duration
-	Logger         *slog.Logger
+	// Reads counts views of story, lecture and video pages, and gives
+	// their counts to the theme (nil: none).
+	Reads  *reads.Counter
+	Logger *slog.Logger
 }
 
 // Surface is the website.

@@ -54,15 +54,16 @@ func (h *handlers) videoList(c *fiber.Ctx) error {
 // video is /videos/{slug}: the player, with the poster and the caption.
 func (h *handlers) video(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+	return h.readPage(c, videos.Kind, func(ctx context.Context, p themes.Page) (string, string, themes.Page, error) {
 		v, err := h.d.Videos.GetLive(ctx, slug)
 		if err != nil {
-			return "", p, err
+			return "", "", p, err
 		}
 		view, _, err := h.d.Present.Video(ctx, v)
 		if err != nil {
-			return "", p, err
+			return "", "", p, err
 		}
+		p.Reads = h.readsOf(ctx, videos.Kind, v.ID)
 		p.Video, p.Title, p.Description, p.Type = &view, view.Title, view.Caption, "video.other"
 		poster := h.pagePicture(view.Poster, nil)
 		if poster != "" {
@@ -71,7 +72,7 @@ func (h *handlers) video(c *fiber.Ctx) error {
 		p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "VideoObject", "name": view.Title,
 			"description": view.Caption, "uploadDate": v.Live.PublishedAt.Format(time.RFC3339), "contentUrl": view.Source,
 			"thumbnailUrl": poster, "inLanguage": "zh-CN"}
-		return "video", p, nil
+		return v.ID, "video", p, nil
 	})
 }
 

@@ -24,7 +24,13 @@
 //	go run ./cmd/yinling-bench flood -stories 50 -queries 300
 //
 // the server's memory and an ordinary search's latency under issue 18's
-// anonymous searches (fifty hits of long stories, a new date each time).
+// anonymous searches (fifty hits of long stories, a new date each time),
+// and
+//
+//	go run ./cmd/yinling-bench reads -stories 1000
+//
+// the story page's throughput with read counting on and off, beside the
+// memory ceiling.
 package main
 
 import (
@@ -58,6 +64,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "flood" {
 		if err := runFlood(ctx, os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "yinling-bench flood:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "reads" {
+		if err := runReads(ctx, os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "yinling-bench reads:", err)
 			os.Exit(1)
 		}
 		return

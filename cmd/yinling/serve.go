@@ -57,6 +57,7 @@ func serve(ctx context.Context, self string, args []string, getenv func(string) 
 	}
 	running.Go(func() { s.RunOutbox(workers) })
 	running.Go(func() { s.RunSearch(workers) })
+	running.Go(func() { s.RunReads(workers) })
 
 	served := make(chan error, 1)
 	go func() { served <- s.HTTP.Listener(ln) }()

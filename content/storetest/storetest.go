@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"audit and assets", recordTests},
 		{"media library", libraryTests},
 		{"coordination", coordinationTests},
+		{"read counts", readTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -100,6 +100,9 @@ type Config struct {
 	SearchOff bool
 	// SearchCacheMB bounds the search answers kept in memory, in MiB.
 	SearchCacheMB int64
+	// ReadCountsOff keeps this instance from counting readers' views
+	// (counts already kept are still shown).
+	ReadCountsOff bool
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -314,6 +317,16 @@ func settings() []setting {
 			case "on":
 			case "off":
 				c.SearchOff = true
+			default:
+				return errors.New("must be on or off")
+			}
+			return nil
+		}},
+		{"YINLING_READ_COUNTS", "read-counts", "on", "off: this instance does not count readers' views of stories, lectures and videos (counts kept are still shown)", func(c *Config, v string) error {
+			switch v {
+			case "on":
+			case "off":
+				c.ReadCountsOff = true
 			default:
 				return errors.New("must be on or off")
 			}

@@ -100,6 +100,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		idx[k.coll()] = kindIndexes(k.paths())
 	}
 	idx[colAssets] = assetIndexes()
+	idx[colReads] = readIndexes()
 	// Indexes of earlier versions that must go: a phone may register
 	// again for a session, so its active key is no longer unique.
 	obsolete := map[string][]string{colRegistrations: {"active_unique"}}

@@ -346,6 +346,19 @@ CREATE INDEX registrations_to_tell ON registrations(to_tell, id) WHERE to_tell =
 CREATE INDEX registrations_purge ON registrations(purge_at);
 CREATE INDEX registrations_active ON registrations(active_key);
 `,
+	// Step 11: read counts (content/reads): one row per item and Beijing
+	// day (yyyymmdd), and day 0 for its total, each added to as views are
+	// written in batches. "This week's most read" walks reads_day.
+	`
+CREATE TABLE reads (
+	kind TEXT NOT NULL,
+	item_id TEXT NOT NULL,
+	day INTEGER NOT NULL,
+	n INTEGER NOT NULL,
+	PRIMARY KEY (kind, item_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX reads_day ON reads(day, kind, item_id, n) WHERE day > 0;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

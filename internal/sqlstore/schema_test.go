@@ -12,6 +12,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/record"
 )
@@ -124,4 +125,23 @@ func databaseAtStep(t *testing.T, dir string, n int) *sql.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// TestStepElevenAddsReadCounts opens a database left at schema step 10
+// (before read counts) and counts reads in it.
+func TestStepElevenAddsReadCounts(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_ = databaseAtStep(t, dir, 10).Close()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.AddReads(ctx, []reads.Row{{Kind: "stories", ID: "s1", Day: 20261207, N: 2}, {Kind: "stories", ID: "s1", Day: reads.Total, N: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ReadTotals(ctx, "stories", []string{"s1"}); err != nil || got["s1"] != 2 {
+		t.Fatalf("after the step: %v, %v", got, err)
+	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -126,6 +127,8 @@ type Site struct {
 	SearchDir string
 	// Holder names this instance in leases.
 	Holder string
+	// Reads counts readers' views (RunReads writes them).
+	Reads *reads.Counter
 	// HTTP is the app serving every surface.
 	HTTP *fiber.App
 }
@@ -208,6 +211,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 			return nil, fmt.Errorf("YINLING_THEME_DIR: %w", err)
 		}
 	}
+	s.Reads = reads.New(reads.Config{Store: db, Off: cfg.ReadCountsOff, Now: opts.Clock, Logger: opts.Logger})
 	var index search.Index
 	if !opts.NoSearch {
 		s.Search = &search.Deferred{}
@@ -216,7 +220,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
-			Uploads: s.Uploads, Search: index, Exports: s.Exports},
+			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
@@ -82,6 +83,11 @@ func (s *Site) Workers() []*worker.Worker {
 // jobs every cfg.OutboxTick. It runs on every instance: each job has its
 // own lease.
 func (s *Site) RunOutbox(ctx context.Context) { s.Syndication.Outbox.Run(ctx, s.cfg.OutboxTick) }
+
+// RunReads writes the read counts this instance counted every
+// reads.DefaultFlushEvery until ctx ends, and once more then (the
+// server's shutdown ends ctx after the last request was answered).
+func (s *Site) RunReads(ctx context.Context) { s.Reads.Run(ctx, reads.DefaultFlushEvery) }
 
 // earliest runs each kind's scheduled steps and answers the soonest next
 // one (zero: none within the hour). Every kind runs even if one fails.

@@ -3,7 +3,7 @@
 // routes and menu entries (stories.js, lectures.js, videos.js, media.js,
 // administration.js).
 
-import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText } from "./core.js";
+import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText, readCount } from "./core.js";
 import "./stories.js";
 import { toTellRow } from "./lectures.js";
 import "./videos.js";
@@ -175,10 +175,22 @@ function toTellSection(page) {
     items.length ? el("p", {}, link("/admin/lectures/notifications", t("allToTell"))) : null);
 }
 
+// mostReadSection is the dashboard's 本周最多阅读: this week's ten items
+// read most (Monday to Sunday, Beijing time), with their counts.
+function mostReadSection(week) {
+  const items = week.items || [];
+  return el("section", { class: "card", "aria-labelledby": "most-read" },
+    el("h2", { id: "most-read" }, t("mostRead")),
+    week.from ? el("p", { class: "muted" }, t("mostReadWeek", { from: week.from, to: week.to })) : null,
+    items.length ? el("ol", { class: "most-read" }, items.map((it) => el("li", {},
+      el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"), " ",
+      el("span", { class: "muted" }, readCount(it.reads))))) : el("p", { class: "muted" }, t("none")));
+}
+
 async function dashboard() {
   await page(t("dashboard"), async () => {
     const me = state.user.id;
-    const [drafts, review, scheduled, failed, waiting, notices] = await Promise.all([
+    const [drafts, review, scheduled, failed, waiting, notices, mostRead] = await Promise.all([
       items("draft", me).then((l) => l.filter((it) => it.author === me)),
       can("admin", "publisher") ? items("in_review") : Promise.resolve([]),
       items("scheduled"),
@@ -186,6 +198,7 @@ async function dashboard() {
       call("GET", "/jobs?state=waiting_person").then((r) => r.items).catch(() => []),
       can("admin", "publisher", "organizer") ? call("GET", "/notifications?phones=whole&limit=20").then((r) => r).catch(() => ({ items: [] }))
         : Promise.resolve({ items: [] }),
+      call("GET", "/reads/week").catch(() => ({ items: [] })),
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
@@ -203,7 +216,8 @@ async function dashboard() {
         weekCalendar(soon),
         section("failed", t("failedJobs"), failed.map(jobRow)),
         section("waiting", t("waitingJobs"), waiting.map(jobRow)),
-        can("admin", "publisher", "organizer") ? toTellSection(notices) : null);
+        can("admin", "publisher", "organizer") ? toTellSection(notices) : null,
+        mostReadSection(mostRead));
   });
 }
 

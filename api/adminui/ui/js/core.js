@@ -304,6 +304,9 @@ window.addEventListener("popstate", () => dispatch());
 // value is read as Beijing time (UTC+8, no daylight saving).
 export const zone = "Asia/Shanghai";
 
+// readCount is an item's read count as the lists show it: 阅读 1,234.
+export function readCount(n) { return t("reads", { n: Number(n || 0).toLocaleString("en-US") }); }
+
 export function when(iso, opts = { dateStyle: "medium", timeStyle: "short" }) {
   if (!iso) return "";
   return new Intl.DateTimeFormat(state.lang, { timeZone: zone, ...opts }).format(new Date(iso));

@@ -5,7 +5,7 @@
 
 import { bulkList } from "./bulk.js";
 import { state, t, el, fill, field, say, call, page, problemText, route, navItem, onLeave, go, link, when, localInput, fromLocalInput,
-  statusTag, dialog, can, errorText } from "./core.js";
+  statusTag, dialog, can, errorText, readCount } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
 
@@ -141,7 +141,8 @@ async function listPage(q) {
       el("h2", {}, link("/admin/lectures/" + it.id, it.title || t("lec.untitled"))),
       el("p", { class: "lec-meta" }, statusTag(it.status), " ", eventTag(it.event_status), " ",
         el("span", {}, span(it.starts_at, it.ends_at)),
-        it.series ? el("span", { class: "muted" }, " · " + (names[it.series] || it.series)) : null),
+        it.series ? el("span", { class: "muted" }, " · " + (names[it.series] || it.series)) : null,
+        el("span", { class: "muted" }, " · " + readCount(it.reads))),
       it.registration && it.registration.mode === "internal"
         ? el("p", {}, link("/admin/lectures/" + it.id + "/registrations", t("lec.registrations"))) : null));
     const next = new URLSearchParams(q);

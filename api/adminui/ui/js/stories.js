@@ -94,12 +94,13 @@ async function listPage(q) {
       relaxed ? el("p", { class: "muted" }, t("relaxed")) : null,
       rows.length ? bulkList("stories", el("table", { class: "list" },
         el("caption", { class: "visually-hidden" }, t("st.title")),
-        el("thead", {}, el("tr", {}, [t("st.colTitle"), t("st.status"), t("st.column"), t("st.tag"), t("st.updated")].map((h) => el("th", { scope: "col" }, h)))),
+        el("thead", {}, el("tr", {}, [t("st.colTitle"), t("st.status"), t("st.column"), t("st.tag"), t("colReads"), t("st.updated")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, rows.map((s) => el("tr", {},
           el("td", {}, link("/admin/stories/" + s.id, s.title || t("st.untitled"))),
           el("td", {}, statusTag(s.status)),
           el("td", {}, colName(s.column) || "—"),
           el("td", {}, (s.tags || []).join("、") || "—"),
+          el("td", { class: "num" }, Number(s.reads || 0).toLocaleString("en-US")),
           el("td", {}, when(s.updated_at), s.trashed_at ? el("button", { type: "button", class: "restore", on: { click: async (ev) => {
             ev.target.disabled = true;
             try { await call("POST", `/stories/${s.id}/restore`, { version: s.version }); say(t("st.restoredFromTrash")); go("/admin/stories/" + s.id); }

@@ -4,7 +4,7 @@
 // each post stands), and the channels page with Douyin's authorisation.
 
 import { bulkList } from "./bulk.js";
-import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia, problemText } from "./core.js";
+import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia, problemText, readCount } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
 import { bigUpload, pending, abandon } from "./bigupload.js";
@@ -68,7 +68,7 @@ async function listPage(q) {
       r.items.length ? bulkList("videos", el("ul", { class: "vid-list" }, r.items.map((v) => el("li", { class: "card" },
         el("h2", {}, link("/admin/videos/" + v.id, v.title || "—"), " ", statusTag(v.status)),
         el("p", { class: "muted" }, v.video ? t("vid.facts", { duration: clock(v.duration_s), size: v.width + "×" + v.height }) : t("vid.noVideo"),
-          v.updated_at ? " · " + t("vid.updated", { time: when(v.updated_at) }) : ""),
+          v.updated_at ? " · " + t("vid.updated", { time: when(v.updated_at) }) : "", " · " + readCount(v.reads)),
         v.channels.length ? el("p", { class: "vid-tags" }, v.channels.map(channelTag)) : null))), r.items, (v) => v.title || "—")
         : el("p", { class: "muted" }, t("vid.empty")),
       r.next_cursor ? el("p", {}, link("/admin/videos?" + more, t("vid.more"))) : null,

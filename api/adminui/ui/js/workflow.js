@@ -3,7 +3,7 @@
 // buttons appear; the server decides), with a comment for a rejection
 // and a date-time in Asia/Shanghai for a schedule.
 
-import { state, t, el, call, can, say, dialog, field, errorText, when, localInput, fromLocalInput, statusTag, fill } from "./core.js";
+import { state, t, el, call, can, say, dialog, field, errorText, when, localInput, fromLocalInput, statusTag, fill, readCount } from "./core.js";
 
 const publisherOnly = new Set(["approve", "reject", "publish", "schedule", "unschedule", "unpublish", "archive"]);
 
@@ -87,6 +87,7 @@ export function workflowBar(kind, item, { onChange = () => {}, beforeStep = asyn
     if (it.review_note) info.push(" ", el("span", { class: "muted" }, t("wf.reviewNote", { note: it.review_note })));
     if (it.schedule_error) info.push(" ", el("span", { class: "error" }, it.schedule_error));
     if (it.live && it.url) info.push(" ", el("a", { href: it.url, target: "_blank", rel: "noopener" }, t("wf.onSite")));
+    if (it.live || it.reads) info.push(" ", el("span", { class: "muted wf-reads" }, readCount(it.reads)));
     fill(bar, el("span", { class: "wf-state" }, info),
       available(it, me).map((action) => el("button", { type: "button", "data-action": action,
         class: action === "publish" || action === "submit" || action === "approve" ? "primary" : false,

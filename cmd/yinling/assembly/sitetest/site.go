@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -56,6 +57,17 @@ type Site struct {
 	searcher *search.Syncer
 	// Stories is the stories service (RunDue publishes what is due).
 	Stories *stories.Service
+	// Reads counts readers' views (FlushReads writes them).
+	Reads *reads.Counter
+}
+
+// FlushReads writes the views this instance counted, as the server does
+// every few seconds and at shutdown.
+func (s *Site) FlushReads() {
+	s.T.Helper()
+	if err := s.Reads.Flush(context.Background()); err != nil {
+		s.T.Fatal(err)
+	}
 }
 
 // Option changes what New builds from what `yinling serve` would run.
@@ -241,7 +253,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories}
+		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
