@@ -17,17 +17,39 @@ import (
 
 // publicStory is a story as readers see it: the live copy only.
 type publicStory struct {
-	ID          string    `json:"id"`
-	Slug        string    `json:"slug"`
-	Title       string    `json:"title"`
-	Summary     string    `json:"summary"`
-	BodyHTML    string    `json:"body_html,omitempty"`
-	Column      string    `json:"column"`
-	Tags        []string  `json:"tags"`
-	Cover       *coverOut `json:"cover"`
-	PublishedAt time.Time `json:"published_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-	URL         string    `json:"url"`
+	ID       string    `json:"id"`
+	Slug     string    `json:"slug"`
+	Title    string    `json:"title"`
+	Summary  string    `json:"summary"`
+	BodyHTML string    `json:"body_html,omitempty"`
+	Column   string    `json:"column"`
+	Tags     []string  `json:"tags"`
+	Cover    *coverOut `json:"cover"`
+	// Credits is the byline (文 writers, 图 photographers, 视频
+	// videographers, 编辑 editors), every role a list; People the people
+	// the story features.
+	Credits creditsOut  `json:"credits"`
+	People  []personOut `json:"people"`
+	// SEOTitle and SEODescription are what a page of the story gives
+	// search engines: the editor's, or the title and the summary (or the
+	// body's first sentence) when they set none.
+	SEOTitle       string    `json:"seo_title"`
+	SEODescription string    `json:"seo_description"`
+	PublishedAt    time.Time `json:"published_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	URL            string    `json:"url"`
+}
+
+type creditsOut struct {
+	Writers       []string `json:"writers"`
+	Photographers []string `json:"photographers"`
+	Videographers []string `json:"videographers"`
+	Editors       []string `json:"editors"`
+}
+
+type personOut struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
 }
 
 type coverOut struct {
@@ -40,7 +62,14 @@ func (h *handlers) toPublicStory(s stories.Story, withBody bool) publicStory {
 	out := publicStory{
 		ID: s.ID, Slug: s.Slug, Title: l.Title, Summary: l.Summary, Column: l.Column, Tags: httpx.NonNil(l.Tags),
 		PublishedAt: l.PublishedAt, UpdatedAt: l.UpdatedAt,
+		Credits: creditsOut{Writers: httpx.NonNil(l.Credits.Writers), Photographers: httpx.NonNil(l.Credits.Photographers),
+			Videographers: httpx.NonNil(l.Credits.Videographers), Editors: httpx.NonNil(l.Credits.Editors)},
+		People:   make([]personOut, len(l.People)),
+		SEOTitle: l.SEOTitleOrTitle(), SEODescription: l.SEODescriptionOrDefault(),
 		URL: strings.TrimSuffix(h.d.BaseURL, "/") + "/stories/" + s.Slug,
+	}
+	for i, p := range l.People {
+		out.People[i] = personOut(p)
 	}
 	if withBody {
 		out.BodyHTML = present.AbsoluteHTML(h.d.BaseURL, out.URL, l.BodyHTML)

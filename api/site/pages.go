@@ -140,7 +140,15 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s stories.Story
 	for _, tag := range s.Live.Tags {
 		view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
 	}
-	p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
+	for _, c := range s.Live.Credits.Roles() {
+		if len(c.Names) > 0 {
+			view.Credits = append(view.Credits, themes.Credit{Label: c.Label, Names: c.Names})
+		}
+	}
+	for _, person := range s.Live.People {
+		view.People = append(view.People, themes.Person{Name: person.Name, Description: person.Description})
+	}
+	p.Story, p.Title, p.Description, p.Type = view, s.Live.SEOTitleOrTitle(), s.Live.SEODescriptionOrDefault(), "article"
 	p.Canonical = h.d.BaseURL + card.URL
 	picture := h.pagePicture(card.Cover, first)
 	if picture != "" {
@@ -163,14 +171,42 @@ func eagerPhotos(cover *themes.Image) int {
 }
 
 // articleJSONLD is a story as a schema.org Article at canonical, with its
-// picture ("": none).
+// picture ("": none): its writers (文) as authors, the rest of its byline
+// as contributors, and the people it features as what it is about.
 func articleJSONLD(d Deps, s stories.Story, canonical, picture string) map[string]any {
 	ld := map[string]any{"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.Live.Title,
-		"description": s.Live.Summary, "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
+		"description": s.Live.SEODescriptionOrDefault(), "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
 		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": canonical,
 		"publisher": map[string]any{"@type": "Organization", "name": d.SiteName, "url": d.BaseURL + "/"}}
 	if picture != "" {
 		ld["image"] = []string{picture}
+	}
+	persons := func(names ...[]string) []map[string]any {
+		var out []map[string]any
+		for _, list := range names {
+			for _, n := range list {
+				out = append(out, map[string]any{"@type": "Person", "name": n})
+			}
+		}
+		return out
+	}
+	c := s.Live.Credits
+	if a := persons(c.Writers); a != nil {
+		ld["author"] = a
+	}
+	if a := persons(c.Photographers, c.Videographers, c.Editors); a != nil {
+		ld["contributor"] = a
+	}
+	var about []map[string]any
+	for _, person := range s.Live.People {
+		m := map[string]any{"@type": "Person", "name": person.Name}
+		if person.Description != "" {
+			m["description"] = person.Description
+		}
+		about = append(about, m)
+	}
+	if about != nil {
+		ld["about"] = about
 	}
 	return ld
 }

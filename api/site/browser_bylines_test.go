@@ -1,0 +1,50 @@
+package site_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
+	"github.com/yinling-cms/yinling/internal/testenv/browsertest"
+)
+
+// TestBrowserStoryByline opens a story with a byline and people as a
+// WeChat forward arrives, on a 375x812 phone: the byline under the title
+// in body-size text, the people after the body, nothing wider than the
+// screen, and no serious axe finding, at the default and largest text.
+func TestBrowserStoryByline(t *testing.T) {
+	exe := browsertest.Chromium(t)
+	s := sitetest.New(t, sitetest.AtLoopback(t))
+	slug := bylineStory(s, nil)
+	base := s.Listen()
+	ctx := browsertest.Start(t, exe)
+	axe := browsertest.AxeSource(t)
+	for _, size := range []string{"", "3"} {
+		url := base + "/stories/" + slug + "?from=singlemessage&isappinstalled=0"
+		if size != "" {
+			browsertest.Do(t, ctx, chromedp.Navigate(base+"/"))
+			browsertest.Eval[string](t, ctx, `document.cookie = "yl_text=`+size+`; path=/"`)
+		}
+		browsertest.Do(t, ctx, chromedp.EmulateViewport(375, 812), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(".byline")))
+		byline := browsertest.Eval[string](t, ctx, `document.querySelector(".byline").innerText`)
+		if byline != "文／张三、赵六　图／李四　编辑／王五" {
+			t.Errorf("the byline reads %q", byline)
+		}
+		if px := parsePx(browsertest.Eval[string](t, ctx, `getComputedStyle(document.querySelector(".byline")).fontSize`)); px < 18 {
+			t.Errorf("the byline in %v px text", px)
+		}
+		if browsertest.Eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+			t.Error("the page scrolls sideways")
+		}
+		if got := browsertest.Eval[string](t, ctx, `document.querySelector(".people").innerText`); got == "" {
+			t.Error("no people on the page")
+		}
+		name := "story-byline-375"
+		if size != "" {
+			name += "-" + size
+		}
+		browsertest.Screenshot(t, ctx, name)
+		axeAudit(t, ctx, axe, name)
+	}
+}
