@@ -29,6 +29,7 @@ type Store interface {
 	content.MediaUseStore
 	content.PlaceStore
 	stories.ColumnStore
+	stories.FeaturedStore
 	lectures.RegistrationStore
 	lectures.SeriesStore
 	syndication.Store

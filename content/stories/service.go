@@ -24,6 +24,8 @@ type Config struct {
 	Cursors  *content.Cursors
 	// Columns are the site's columns, which a story's must be one of.
 	Columns *Columns
+	// Featured keeps the stories pinned to the home page.
+	Featured FeaturedStore
 }
 
 // Service is the story service: what is particular to stories (their
