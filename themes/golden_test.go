@@ -53,7 +53,9 @@ func fixture() map[string]themes.Page {
 	}
 	return map[string]themes.Page{
 		"home": with("/", "首页", func(p *themes.Page) {
-			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{signed, cancelled}
+			pinned := card
+			pinned.URL, pinned.Title, pinned.Pinned, pinned.Cover = "/stories/chong-yang", "重阳节登高活动通知", true, nil
+			p.Stories, p.Lectures = []themes.StoryCard{pinned, card}, []themes.LectureCard{signed, cancelled}
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"story": with("/stories/xi-qian", card.Title, func(p *themes.Page) {

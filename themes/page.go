@@ -98,6 +98,9 @@ type StoryCard struct {
 	Column              MenuItem
 	PublishedAt         time.Time
 	Cover               *Image
+	// Pinned is a story staff pinned to the home page (置顶), on the
+	// home page only.
+	Pinned bool
 }
 
 // StoryView is a story page.

@@ -13,6 +13,7 @@ import (
 	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/stories"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // publicStory is a story as readers see it: the live copy only.
@@ -81,6 +82,9 @@ func (h *handlers) toPublicStory(s stories.Story, withBody bool) publicStory {
 }
 
 func (h *handlers) listLiveStories(c *fiber.Ctx) error {
+	if c.Context().QueryArgs().Has("featured") {
+		return h.listFeaturedStories(c)
+	}
 	p, err := httpx.ListParams(c, "column", "tag", "limit", "cursor")
 	if err != nil {
 		return err
@@ -92,6 +96,32 @@ func (h *handlers) listLiveStories(c *fiber.Ctx) error {
 		}
 		out := httpx.List[publicStory]{Items: make([]publicStory, len(page.Items)), NextCursor: page.NextCursor}
 		for i, s := range page.Items {
+			out.Items[i] = h.toPublicStory(s, false)
+		}
+		return out, nil
+	})
+}
+
+// listFeaturedStories is ?featured=true: the stories pinned to the home
+// page that readers see now, in their order (at most stories.MaxPins, so
+// one page, no cursor); it takes no other parameter. The answer goes
+// stale when the first of their pins ends.
+func (h *handlers) listFeaturedStories(c *fiber.Ctx) error {
+	q, err := httpx.QueryParams(c, "featured")
+	if err != nil {
+		return err
+	}
+	if on, err := q.Bool("featured"); err != nil || !on {
+		return fault.Fields(fault.FieldError{Field: "featured", Message: "must be true (leave it out for every story)"})
+	}
+	return h.cacheable(c, func(ctx context.Context) (any, error) {
+		list, ends, err := h.d.Stories.LiveFeatured(ctx, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		readcache.GoodUntil(ctx, ends)
+		out := httpx.List[publicStory]{Items: make([]publicStory, len(list))}
+		for i, s := range list {
 			out.Items[i] = h.toPublicStory(s, false)
 		}
 		return out, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/present"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -74,12 +75,8 @@ func lectureCard(l lectures.Lecture) themes.LectureCard {
 }
 
 func (h *handlers) home(c *fiber.Ctx) error {
-	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		stories, err := h.d.Stories.ListLive(ctx, content.ListRequest{Limit: homeStories})
-		if err != nil {
-			return "", p, err
-		}
-		if p.Stories, err = h.storyCards(ctx, stories.Items); err != nil {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (_ string, _ themes.Page, err error) {
+		if p.Stories, err = h.homeStories(ctx); err != nil {
 			return "", p, err
 		}
 		// All of them, so the cancelled and begun can go after the rest.
@@ -105,6 +102,47 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		p.Title, p.Description = "首页", h.d.SiteName+"：新闻报道、讲座与活动"
 		return "home", p, nil
 	})
+}
+
+// homeStories are the home page's stories: the pinned ones readers may
+// see now, in their order, then the latest, homeStories in all. The page
+// goes stale when the first pin on it ends (readcache.GoodUntil): no
+// write announces that.
+func (h *handlers) homeStories(ctx context.Context) ([]themes.StoryCard, error) {
+	pinned, ends, err := h.d.Stories.LiveFeatured(ctx, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	readcache.GoodUntil(ctx, ends)
+	latest, err := h.d.Stories.ListLive(ctx, content.ListRequest{Limit: homeStories})
+	if err != nil {
+		return nil, err
+	}
+	cards, err := h.storyCards(ctx, pinned)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		cards[i].Pinned = true
+	}
+	shown := map[string]bool{}
+	for _, st := range pinned {
+		shown[st.ID] = true
+	}
+	for _, st := range latest.Items {
+		if len(cards) >= homeStories {
+			break
+		}
+		if shown[st.ID] {
+			continue
+		}
+		card, err := h.storyCard(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, card)
+	}
+	return cards, nil
 }
 
 // NotFoundPage answers the theme's 404 page.
