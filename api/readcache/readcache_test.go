@@ -243,8 +243,8 @@ func TestReadCacheAnswerGoesStaleWhenItsBuildSaid(t *testing.T) {
 		return string(e.Body)
 	}
 	start := now
-	if get() != "1" || get() != "1" {
-		t.Fatal("the answer is not kept before its end")
+	if first, second := get(), get(); first != "1" || second != "1" {
+		t.Fatalf("the answer is not kept before its end: %q, %q", first, second)
 	}
 	now = start.Add(time.Minute - time.Millisecond)
 	if got := get(); got != "1" {
