@@ -1,6 +1,7 @@
 package adminui_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,4 +80,31 @@ func TestBrowserAdminPinsStories(t *testing.T) {
 	if js[bool](ed, `!!document.getElementById("ft-save") || !document.querySelector("#ft-pins .ft-up").disabled`) {
 		t.Error("an editor may change the pins")
 	}
+}
+
+// TestBrowserAdminEditsTheByline: the story editor shows a story's byline,
+// people and SEO fields, and an edit to them is autosaved like the text.
+func TestBrowserAdminEditsTheByline(t *testing.T) {
+	s := sitetest.New(t, sitetest.AtLoopback(t))
+	st := s.CreateStory(map[string]any{"title": "西迁老人的故事", "credits": map[string]any{"writers": []string{"张三", "赵六"}},
+		"people": []map[string]any{{"name": "陈老师", "description": "西迁老人"}}, "seo_title": "西迁老人"})
+	a := adminSignedIn(t, s)
+	a.open("/admin/stories/" + st["id"].(string))
+	a.waitJS(`document.getElementById("st-credit-writers") && document.getElementById("st-credit-writers").value === "张三、赵六"`, "the writers shown")
+	if got := js[string](a, `document.getElementById("st-people").value`); got != "陈老师：西迁老人" {
+		t.Errorf("people shown as %q", got)
+	}
+	if got := js[string](a, `document.getElementById("st-seo-title").value`); got != "西迁老人" {
+		t.Errorf("the SEO title shown as %q", got)
+	}
+	a.typeInto("#st-credit-photographers", "李四、王五")
+	a.typeInto("#st-people", "\n刘师傅")
+	a.waitSaved()
+	got := s.Do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.Token, nil).Want(http.StatusOK).JSON()
+	c := got["credits"].(map[string]any)
+	if fmt.Sprint(c["writers"], c["photographers"]) != "[张三 赵六] [李四 王五]" || len(got["people"].([]any)) != 2 {
+		t.Fatalf("saved: credits %v, people %v", c, got["people"])
+	}
+	a.shot("admin-story-byline")
+	a.audit("the story editor with a byline")
 }

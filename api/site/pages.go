@@ -75,10 +75,12 @@ func lectureCard(l lectures.Lecture) themes.LectureCard {
 }
 
 func (h *handlers) home(c *fiber.Ctx) error {
-	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (_ string, _ themes.Page, err error) {
-		if p.Stories, err = h.homeStories(ctx); err != nil {
+	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
+		cards, err := h.homeStories(ctx)
+		if err != nil {
 			return "", p, err
 		}
+		p.Stories = cards
 		// All of them, so the cancelled and begun can go after the rest.
 		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
