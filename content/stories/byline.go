@@ -30,6 +30,9 @@ type Credits struct {
 	Editors       []string `json:"editors"`
 }
 
+// IsZero reports whether the byline names no one (for omitzero).
+func (c Credits) IsZero() bool { return c.Empty() }
+
 // Credit is one role of a byline with its names, as readers see it.
 type Credit struct {
 	Role  string // the role's field: writers, photographers, videographers, editors

@@ -1,6 +1,7 @@
 package stories
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,5 +45,19 @@ func TestBylineNormalizes(t *testing.T) {
 	}
 	if !in.Credits.Names("LI SI") || in.Credits.Names("王五") || !Features(in.People, "陈老师") {
 		t.Fatal("names not matched as typed")
+	}
+}
+
+// TestInputWithoutBylineIsAsBefore: the fields of a story without a
+// byline, people or SEO fields are kept as revisions saved before those
+// existed, so comparing them shows no change.
+func TestInputWithoutBylineIsAsBefore(t *testing.T) {
+	in := Input{Title: "t", Credits: Credits{Writers: []string{}}, People: []Person{}}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"title":"t","summary":"","column":"","tags":null,"cover":"","body":""}`; string(b) != want {
+		t.Fatalf("got %s\nwant %s", b, want)
 	}
 }

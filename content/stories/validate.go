@@ -27,11 +27,12 @@ type Input struct {
 	Cover   string   `json:"cover"`
 	Body    string   `json:"body"`
 	// Credits, People and the SEO fields came later: revisions saved
-	// before them have them empty.
-	Credits        Credits  `json:"credits"`
-	People         []Person `json:"people"`
-	SEOTitle       string   `json:"seo_title"`
-	SEODescription string   `json:"seo_description"`
+	// before them have them empty, and a revision that has none leaves
+	// them out alike, so comparing the two shows no change.
+	Credits        Credits  `json:"credits,omitzero"`
+	People         []Person `json:"people,omitempty"`
+	SEOTitle       string   `json:"seo_title,omitempty"`
+	SEODescription string   `json:"seo_description,omitempty"`
 }
 
 // normalize trims the input and checks every field, returning all field
