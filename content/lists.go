@@ -22,6 +22,10 @@ type ListRequest struct {
 	// Author (admin lists only): the items this user created; with a
 	// status at most, not with a column or tag.
 	Author string
+	// Person and Credit (admin story lists only): the stories featuring
+	// this person (人物), or crediting this name in their byline.
+	Person string
+	Credit string
 	Limit  int
 	Cursor string
 }

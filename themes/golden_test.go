@@ -59,13 +59,17 @@ func fixture() map[string]themes.Page {
 	}
 	return map[string]themes.Page{
 		"home": with("/", "首页", func(p *themes.Page) {
-			p.Stories, p.Lectures = []themes.StoryCard{card}, []themes.LectureCard{signed, cancelled}
+			pinned := card
+			pinned.URL, pinned.Title, pinned.Pinned, pinned.Cover = "/stories/chong-yang", "重阳节登高活动通知", true, nil
+			p.Stories, p.Lectures = []themes.StoryCard{pinned, card}, []themes.LectureCard{signed, cancelled}
 			p.Videos = []themes.VideoCard{video.VideoCard}
 		}),
 		"story": with("/stories/xi-qian", card.Title, func(p *themes.Page) {
 			p.Type, p.Description, p.Image = "article", card.Summary, card.Cover.URL
 			p.Story = &themes.StoryView{StoryCard: card, BodyHTML: `<h2 id="出发">出发</h2>` + "\n<p>一九五六年，<strong>交大</strong>西迁。</p>",
-				Tags: []themes.MenuItem{{Name: "西迁", URL: "/tags/%E8%A5%BF%E8%BF%81"}}, UpdatedAt: at}
+				Tags: []themes.MenuItem{{Name: "西迁", URL: "/tags/%E8%A5%BF%E8%BF%81"}}, UpdatedAt: at,
+				Credits: []themes.Credit{{Label: "文", Names: []string{"张三", "赵六"}}, {Label: "图", Names: []string{"李四"}}, {Label: "编辑", Names: []string{"王五"}}},
+				People:  []themes.Person{{Name: "陈老师", Description: "退休教师，西迁老人"}, {Name: "刘师傅"}}}
 			p.JSONLD = map[string]string{"@context": "https://schema.org", "@type": "NewsArticle", "headline": card.Title}
 		}),
 		"stories": with("/stories", "全部报道", func(p *themes.Page) {

@@ -112,6 +112,9 @@ type StoryCard struct {
 	Column              MenuItem
 	PublishedAt         time.Time
 	Cover               *Image
+	// Pinned is a story staff pinned to the home page (置顶), on the
+	// home page only.
+	Pinned bool
 }
 
 // StoryView is a story page.
@@ -128,6 +131,22 @@ type StoryView struct {
 	Body      []BodyPart
 	Tags      []MenuItem
 	UpdatedAt time.Time
+	// Credits are the byline, the roles that name someone in the order
+	// 文, 图, 视频, 编辑; People the people the story features (人物).
+	Credits []Credit
+	People  []Person
+}
+
+// Credit is one role of a story's byline: its mark (文, 图, 视频, 编辑)
+// and the names it credits.
+type Credit struct {
+	Label string
+	Names []string
+}
+
+// Person is someone a story features, with a short description or "".
+type Person struct {
+	Name, Description string
 }
 
 // BodyPart is a piece of a story's body: safe HTML, or a video to play

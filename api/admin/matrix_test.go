@@ -165,6 +165,8 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/audit":                                       "a",
 	"GET /api/admin/v1/export":                                      "a",
 	"POST /api/admin/v1/export/verify":                              "a",
+	"GET /api/admin/v1/featured":                                    "ape",
+	"PUT /api/admin/v1/featured":                                    "ap",
 	"GET /api/admin/v1/columns":                                     "apeo",
 	"POST /api/admin/v1/columns":                                    "a",
 	"PUT /api/admin/v1/columns/:key":                                "a",

@@ -43,6 +43,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	publish := require(account.PublishContent)
 	admin.Post("/markdown", signedIn(writesMarkdown, h.renderMarkdown)...)
 	h.storiesAPI().bind(admin, signedIn, edit, publish)
+	admin.Get("/featured", signedIn(edit, httpx.NoQuery, h.getFeatured)...)
+	admin.Put("/featured", signedIn(publish, h.setFeatured)...)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
 	h.pagesAPI().bind(admin, signedIn, edit, publish)
 	admin.Get("/videos/:id/checks", signedIn(edit, httpx.NoQuery, h.videoChecks)...)

@@ -24,14 +24,21 @@ type storyIn struct {
 	Column  string   `json:"column"`
 	Tags    []string `json:"tags"`
 	Cover   string   `json:"cover"`
-	Slug    string   `json:"slug"`
-	Version *int64   `json:"version"`
+	// Credits (文, 图, 视频, 编辑), People (人物) and the SEO fields are
+	// optional: a client that does not know them leaves them empty.
+	Credits        stories.Credits  `json:"credits"`
+	People         []stories.Person `json:"people"`
+	SEOTitle       string           `json:"seo_title"`
+	SEODescription string           `json:"seo_description"`
+	Slug           string           `json:"slug"`
+	Version        *int64           `json:"version"`
 	// Note describes the change, in the revision history.
 	Note string `json:"note"`
 }
 
 func (in storyIn) fields() stories.Input {
-	return stories.Input{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover}
+	return stories.Input{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover,
+		Credits: in.Credits, People: in.People, SEOTitle: in.SEOTitle, SEODescription: in.SEODescription}
 }
 func (in storyIn) slug() string    { return in.Slug }
 func (in storyIn) version() *int64 { return in.Version }
@@ -71,13 +78,17 @@ type adminStory struct {
 // adminStoryItem is a story in an admin list: the story without its texts
 // (read one story for those).
 type adminStoryItem struct {
-	ID      string   `json:"id"`
-	Slug    string   `json:"slug"`
-	Title   string   `json:"title"`
-	Summary string   `json:"summary"`
-	Column  string   `json:"column"`
-	Tags    []string `json:"tags"`
-	Cover   string   `json:"cover"`
+	ID             string      `json:"id"`
+	Slug           string      `json:"slug"`
+	Title          string      `json:"title"`
+	Summary        string      `json:"summary"`
+	Column         string      `json:"column"`
+	Tags           []string    `json:"tags"`
+	Cover          string      `json:"cover"`
+	Credits        creditsOut  `json:"credits"`
+	People         []personOut `json:"people"`
+	SEOTitle       string      `json:"seo_title"`
+	SEODescription string      `json:"seo_description"`
 	lifecycleOut
 }
 
@@ -87,8 +98,35 @@ func (h *handlers) toAdminStory(s stories.Story) adminStory {
 
 func (h *handlers) toAdminStoryItem(s stories.Story) adminStoryItem {
 	return adminStoryItem{ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Column: s.Column,
-		Tags: httpx.NonNil(s.Tags), Cover: s.Cover,
+		Tags: httpx.NonNil(s.Tags), Cover: s.Cover, Credits: toCreditsOut(s.Credits), People: toPeopleOut(s.People),
+		SEOTitle: s.SEOTitle, SEODescription: s.SEODescription,
 		lifecycleOut: toLifecycleOut(s.Lifecycle, s.Revision, s.Live != nil, s.HasUnpublishedChanges(), h.publicURL("stories", s.Slug))}
+}
+
+// creditsOut is a story's byline, every role a list (never null).
+type creditsOut struct {
+	Writers       []string `json:"writers"`
+	Photographers []string `json:"photographers"`
+	Videographers []string `json:"videographers"`
+	Editors       []string `json:"editors"`
+}
+
+type personOut struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+func toCreditsOut(c stories.Credits) creditsOut {
+	return creditsOut{Writers: httpx.NonNil(c.Writers), Photographers: httpx.NonNil(c.Photographers),
+		Videographers: httpx.NonNil(c.Videographers), Editors: httpx.NonNil(c.Editors)}
+}
+
+func toPeopleOut(people []stories.Person) []personOut {
+	out := make([]personOut, len(people))
+	for i, p := range people {
+		out[i] = personOut(p)
+	}
+	return out
 }
 
 // publicURL is where readers find an item of a kind.
@@ -103,7 +141,7 @@ func editor(c *fiber.Ctx) content.Actor {
 }
 
 func (h *handlers) listStories(c *fiber.Ctx) error {
-	p, err := httpx.ListParams(c, "status", "trashed", "column", "tag", "author", "limit", "cursor")
+	p, err := httpx.ListParams(c, "status", "trashed", "column", "tag", "author", "person", "credit", "limit", "cursor")
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,8 @@ func ListParams(c *fiber.Ctx, allowed ...string) (content.ListRequest, error) {
 	if err != nil {
 		return content.ListRequest{}, err
 	}
-	p := content.ListRequest{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"], Author: q["author"]}
+	p := content.ListRequest{Cursor: q["cursor"], Column: q["column"], Tag: q["tag"], Status: q["status"], Author: q["author"],
+		Person: q["person"], Credit: q["credit"]}
 	var errs []fault.FieldError
 	if p.Limit, err = q.Limit(); err != nil {
 		errs = append(errs, fault.As(err).Fields...)

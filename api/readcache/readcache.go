@@ -61,6 +61,7 @@ type Cache struct {
 type Entry struct {
 	key   string
 	gen   int64
+	until time.Time // when it goes stale whatever the counter says (zero: never)
 	Built time.Time
 	ETag  string
 	Body  []byte
@@ -111,7 +112,7 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 	rc.mu.Lock()
 	if el, ok := rc.entries[key]; ok {
 		e := el.Value.(*Entry)
-		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge {
+		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
 			rc.order.MoveToFront(el)
 			rc.mu.Unlock()
 			return *e, nil
@@ -138,7 +139,8 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, string, error)) {
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cacheBuildTime)
 	defer cancel()
-	b, note, err := build(bctx)
+	until := new(time.Time)
+	b, note, err := build(context.WithValue(bctx, untilKey{}, until))
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	delete(rc.flights, key)
@@ -151,6 +153,7 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 		b = bytes.Clone(b) // a page rendered into a growing buffer: keep only the page
 	}
 	f.entry = newEntry(key, gen, rc.now(), b, note)
+	f.entry.until = *until
 	close(f.done)
 	if gen != rc.gen || int64(len(b)) > rc.maxBytes/8 {
 		return // built on what has changed since, or too big to be worth a place
@@ -160,6 +163,18 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	rc.bytes += e.size()
 	for rc.bytes > rc.maxBytes {
 		rc.remove(rc.order.Back())
+	}
+}
+
+type untilKey struct{}
+
+// GoodUntil tells the cache building an answer on ctx that the answer
+// goes stale at t whatever the change counter says: a page showing a
+// story pinned until t, which no write will announce the end of. The
+// earliest of several calls counts; outside a build it does nothing.
+func GoodUntil(ctx context.Context, t time.Time) {
+	if u, ok := ctx.Value(untilKey{}).(*time.Time); ok && !t.IsZero() && (u.IsZero() || t.Before(*u)) {
+		*u = t
 	}
 }
 

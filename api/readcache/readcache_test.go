@@ -218,3 +218,41 @@ func TestReadCacheHeapStaysWithinItsBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestReadCacheAnswerGoesStaleWhenItsBuildSaid: an answer built with
+// GoodUntil (a page with a pin that ends) is built again once that time
+// has come, though the counter never moved; the earliest end counts.
+func TestReadCacheAnswerGoesStaleWhenItsBuildSaid(t *testing.T) {
+	rc := New(&counter{}, 1<<20)
+	now := time.Unix(1_800_000_000, 0)
+	rc.now = func() time.Time { return now }
+	builds := 0
+	build := func(ctx context.Context) ([]byte, error) {
+		builds++
+		GoodUntil(ctx, now.Add(time.Hour))
+		GoodUntil(ctx, now.Add(time.Minute))
+		GoodUntil(ctx, time.Time{})
+		return []byte(fmt.Sprint(builds)), nil
+	}
+	get := func() string {
+		t.Helper()
+		e, err := rc.Answer(context.Background(), "/", build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(e.Body)
+	}
+	start := now
+	if first, second := get(), get(); first != "1" || second != "1" {
+		t.Fatalf("the answer is not kept before its end: %q, %q", first, second)
+	}
+	now = start.Add(time.Minute - time.Millisecond)
+	if got := get(); got != "1" {
+		t.Fatalf("just before its end: %q", got)
+	}
+	now = start.Add(time.Minute)
+	if got := get(); got != "2" {
+		t.Fatalf("at its end the answer is built again; got %q", got)
+	}
+	GoodUntil(context.Background(), now) // outside a build: nothing
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"html"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,11 +27,13 @@ type feedItem struct {
 	URL, Title, Summary string
 	// ContentHTML is the whole body, sanitized, its links and images
 	// absolute (present.AbsoluteHTML).
-	ContentHTML        string
-	Author             string
-	Published, Updated time.Time
-	Categories         []string
-	Image              *feedImage // the cover, or nil
+	ContentHTML string
+	// Authors are the story's writers (文), or the office when it names
+	// none; Contributors the rest of its byline (图, 视频, 编辑).
+	Authors, Contributors []string
+	Published, Updated    time.Time
+	Categories            []string
+	Image                 *feedImage // the cover, or nil
 }
 
 // feedImage is a story's cover as feeds give it: its absolute URL and
@@ -45,9 +48,9 @@ type feedImage struct {
 type feed struct {
 	// Description says what the feed holds, with the site's name.
 	Title, Description string
-	// Author is who the stories are by: the office, the site's name
-	// (stories have no byline of their own, and the accounts that write
-	// them are staff logins, not names to publish).
+	// Author is who the feed is by, and each story without writers in
+	// its byline: the office, the site's name (the accounts that write
+	// stories are staff logins, not names to publish).
 	Author  string
 	Home    string            // the page the feed follows
 	Self    map[string]string // the feed's own address in each format
@@ -87,7 +90,11 @@ func (h *handlers) feedOf(ctx context.Context, params content.ListRequest, title
 		l := s.Live
 		link := h.d.BaseURL + "/stories/" + s.Slug
 		it := feedItem{URL: link, Title: l.Title, Summary: l.Summary, ContentHTML: present.AbsoluteHTML(h.d.BaseURL, link, l.BodyHTML),
-			Author: f.Author, Published: l.PublishedAt, Updated: l.UpdatedAt}
+			Authors: l.Credits.Writers, Published: l.PublishedAt, Updated: l.UpdatedAt}
+		if len(it.Authors) == 0 {
+			it.Authors = []string{f.Author}
+		}
+		it.Contributors = slices.Concat(l.Credits.Photographers, l.Credits.Videographers, l.Credits.Editors)
 		if strings.TrimSpace(it.ContentHTML) == "" && l.Summary != "" {
 			// A story of a summary alone: that is its text.
 			it.ContentHTML = "<p>" + html.EscapeString(l.Summary) + "</p>"
@@ -215,7 +222,8 @@ type rssGUID struct {
 }
 
 // rss writes RSS 2.0 (with atom:link to itself, as validators ask), the
-// whole body in content:encoded, the author in dc:creator and the cover
+// whole body in content:encoded, each writer in a dc:creator and the rest
+// of the byline in dc:contributor, and the cover
 // as an enclosure and a Media RSS media:content.
 func rss(f feed) ([]byte, error) {
 	type image struct {
@@ -227,16 +235,17 @@ func rss(f feed) ([]byte, error) {
 		Height   int    `xml:"height,attr,omitempty"`
 	}
 	type item struct {
-		Title       string        `xml:"title"`
-		Link        string        `xml:"link"`
-		GUID        rssGUID       `xml:"guid"`
-		PubDate     string        `xml:"pubDate"`
-		Creator     string        `xml:"dc:creator,omitempty"`
-		Description string        `xml:"description"`
-		Content     string        `xml:"content:encoded,omitempty"`
-		Categories  []string      `xml:"category"`
-		Enclosure   *rssEnclosure `xml:"enclosure,omitempty"`
-		Image       *image        `xml:"media:content,omitempty"`
+		Title        string        `xml:"title"`
+		Link         string        `xml:"link"`
+		GUID         rssGUID       `xml:"guid"`
+		PubDate      string        `xml:"pubDate"`
+		Creators     []string      `xml:"dc:creator"`
+		Contributors []string      `xml:"dc:contributor"`
+		Description  string        `xml:"description"`
+		Content      string        `xml:"content:encoded,omitempty"`
+		Categories   []string      `xml:"category"`
+		Enclosure    *rssEnclosure `xml:"enclosure,omitempty"`
+		Image        *image        `xml:"media:content,omitempty"`
 	}
 	type selfLink struct {
 		Href string `xml:"href,attr"`
@@ -266,7 +275,7 @@ func rss(f feed) ([]byte, error) {
 		Self: selfLink{Href: f.Self["xml"], Rel: "self", Type: "application/rss+xml"}, Items: []item{}}}
 	for _, it := range f.Items {
 		i := item{Title: it.Title, Link: it.URL, GUID: rssGUID{Permalink: true, Value: it.URL}, PubDate: it.Published.Format(time.RFC1123Z),
-			Creator: it.Author, Description: it.Summary, Content: it.ContentHTML, Categories: it.Categories}
+			Creators: it.Authors, Contributors: it.Contributors, Description: it.Summary, Content: it.ContentHTML, Categories: it.Categories}
 		if im := it.Image; im != nil {
 			i.Enclosure = &rssEnclosure{URL: im.URL, Length: im.Size, Type: im.Type}
 			i.Image = &image{URL: im.URL, Type: im.Type, Medium: "image", FileSize: im.Size, Width: im.Width, Height: im.Height}
@@ -277,7 +286,8 @@ func rss(f feed) ([]byte, error) {
 }
 
 // atom writes Atom (RFC 4287): the summary, the whole body as content of
-// type html, the author, and the cover as an enclosure link and a Media
+// type html, the writers as authors and the rest of the byline as
+// contributors, and the cover as an enclosure link and a Media
 // RSS thumbnail.
 func atom(f feed) ([]byte, error) {
 	type link struct {
@@ -303,16 +313,17 @@ func atom(f feed) ([]byte, error) {
 		Height int    `xml:"height,attr,omitempty"`
 	}
 	type entry struct {
-		ID         string     `xml:"id"`
-		Title      string     `xml:"title"`
-		Links      []link     `xml:"link"`
-		Published  string     `xml:"published"`
-		Updated    string     `xml:"updated"`
-		Author     *author    `xml:"author,omitempty"`
-		Summary    string     `xml:"summary"`
-		Content    *text      `xml:"content,omitempty"`
-		Categories []category `xml:"category"`
-		Thumbnail  *thumbnail `xml:"media:thumbnail,omitempty"`
+		ID           string     `xml:"id"`
+		Title        string     `xml:"title"`
+		Links        []link     `xml:"link"`
+		Published    string     `xml:"published"`
+		Updated      string     `xml:"updated"`
+		Authors      []author   `xml:"author"`
+		Contributors []author   `xml:"contributor"`
+		Summary      string     `xml:"summary"`
+		Content      *text      `xml:"content,omitempty"`
+		Categories   []category `xml:"category"`
+		Thumbnail    *thumbnail `xml:"media:thumbnail,omitempty"`
 	}
 	type doc struct {
 		XMLName  xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
@@ -332,8 +343,11 @@ func atom(f feed) ([]byte, error) {
 	for _, it := range f.Items {
 		e := entry{ID: it.URL, Title: it.Title, Links: []link{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
 			Published: it.Published.UTC().Format(time.RFC3339), Updated: it.Updated.UTC().Format(time.RFC3339), Summary: it.Summary}
-		if it.Author != "" {
-			e.Author = &author{Name: it.Author}
+		for _, name := range it.Authors {
+			e.Authors = append(e.Authors, author{Name: name})
+		}
+		for _, name := range it.Contributors {
+			e.Contributors = append(e.Contributors, author{Name: name})
 		}
 		if it.ContentHTML != "" {
 			e.Content = &text{Type: "html", Value: it.ContentHTML}
@@ -359,7 +373,8 @@ func marshalXML(v any) ([]byte, error) {
 }
 
 // jsonFeed writes JSON Feed 1.1: the summary, the whole body as
-// content_html, the authors and the cover as image.
+// content_html, the writers as authors (JSON Feed has no contributors)
+// and the cover as image.
 func jsonFeed(f feed) ([]byte, error) {
 	type author struct {
 		Name string `json:"name"`
@@ -393,8 +408,8 @@ func jsonFeed(f feed) ([]byte, error) {
 		i := item{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.ContentHTML,
 			DatePublished: it.Published.UTC().Format(time.RFC3339), DateModified: it.Updated.UTC().Format(time.RFC3339),
 			Tags: it.Categories}
-		if it.Author != "" {
-			i.Authors = []author{{Name: it.Author}}
+		for _, name := range it.Authors {
+			i.Authors = append(i.Authors, author{Name: name})
 		}
 		if it.Image != nil {
 			i.Image = it.Image.URL

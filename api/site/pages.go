@@ -10,6 +10,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/present"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -75,13 +76,11 @@ func lectureCard(l lectures.Lecture) themes.LectureCard {
 
 func (h *handlers) home(c *fiber.Ctx) error {
 	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		stories, err := h.d.Stories.ListLive(ctx, content.ListRequest{Limit: homeStories})
+		cards, err := h.homeStories(ctx)
 		if err != nil {
 			return "", p, err
 		}
-		if p.Stories, err = h.storyCards(ctx, stories.Items); err != nil {
-			return "", p, err
-		}
+		p.Stories = cards
 		// All of them, so the cancelled and begun can go after the rest.
 		upcoming, err := h.d.Lectures.ListLive(ctx, lectures.LiveParams{Upcoming: true, Limit: content.MaxLimit})
 		if err != nil {
@@ -105,6 +104,47 @@ func (h *handlers) home(c *fiber.Ctx) error {
 		p.Title, p.Description = "首页", h.d.SiteName+"：新闻报道、讲座与活动"
 		return "home", p, nil
 	})
+}
+
+// homeStories are the home page's stories: the pinned ones readers may
+// see now, in their order, then the latest, homeStories in all. The page
+// goes stale when the first pin on it ends (readcache.GoodUntil): no
+// write announces that.
+func (h *handlers) homeStories(ctx context.Context) ([]themes.StoryCard, error) {
+	pinned, ends, err := h.d.Stories.LiveFeatured(ctx, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	readcache.GoodUntil(ctx, ends)
+	latest, err := h.d.Stories.ListLive(ctx, content.ListRequest{Limit: homeStories})
+	if err != nil {
+		return nil, err
+	}
+	cards, err := h.storyCards(ctx, pinned)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		cards[i].Pinned = true
+	}
+	shown := map[string]bool{}
+	for _, st := range pinned {
+		shown[st.ID] = true
+	}
+	for _, st := range latest.Items {
+		if len(cards) >= homeStories {
+			break
+		}
+		if shown[st.ID] {
+			continue
+		}
+		card, err := h.storyCard(ctx, st)
+		if err != nil {
+			return nil, err
+		}
+		cards = append(cards, card)
+	}
+	return cards, nil
 }
 
 // NotFoundPage answers the theme's 404 page.
@@ -142,7 +182,15 @@ func (h *handlers) storyPage(ctx context.Context, p themes.Page, s stories.Story
 	for _, tag := range s.Live.Tags {
 		view.Tags = append(view.Tags, themes.MenuItem{Name: tag, URL: "/tags/" + url.PathEscape(tag)})
 	}
-	p.Story, p.Title, p.Description, p.Type = view, card.Title, card.Summary, "article"
+	for _, c := range s.Live.Credits.Roles() {
+		if len(c.Names) > 0 {
+			view.Credits = append(view.Credits, themes.Credit{Label: c.Label, Names: c.Names})
+		}
+	}
+	for _, person := range s.Live.People {
+		view.People = append(view.People, themes.Person{Name: person.Name, Description: person.Description})
+	}
+	p.Story, p.Title, p.Description, p.Type = view, s.Live.SEOTitleOrTitle(), s.Live.SEODescriptionOrDefault(), "article"
 	p.Canonical = h.d.BaseURL + card.URL
 	picture := h.pagePicture(card.Cover, first)
 	if picture != "" {
@@ -165,14 +213,42 @@ func eagerPhotos(cover *themes.Image) int {
 }
 
 // articleJSONLD is a story as a schema.org Article at canonical, with its
-// picture ("": none).
+// picture ("": none): its writers (文) as authors, the rest of its byline
+// as contributors, and the people it features as what it is about.
 func articleJSONLD(d Deps, s stories.Story, canonical, picture string) map[string]any {
 	ld := map[string]any{"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.Live.Title,
-		"description": s.Live.Summary, "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
+		"description": s.Live.SEODescriptionOrDefault(), "datePublished": s.Live.PublishedAt.Format(time.RFC3339),
 		"dateModified": s.Live.UpdatedAt.Format(time.RFC3339), "inLanguage": "zh-CN", "mainEntityOfPage": canonical,
 		"publisher": map[string]any{"@type": "Organization", "name": d.SiteName, "url": d.BaseURL + "/"}}
 	if picture != "" {
 		ld["image"] = []string{picture}
+	}
+	persons := func(names ...[]string) []map[string]any {
+		var out []map[string]any
+		for _, list := range names {
+			for _, n := range list {
+				out = append(out, map[string]any{"@type": "Person", "name": n})
+			}
+		}
+		return out
+	}
+	c := s.Live.Credits
+	if a := persons(c.Writers); a != nil {
+		ld["author"] = a
+	}
+	if a := persons(c.Photographers, c.Videographers, c.Editors); a != nil {
+		ld["contributor"] = a
+	}
+	var about []map[string]any
+	for _, person := range s.Live.People {
+		m := map[string]any{"@type": "Person", "name": person.Name}
+		if person.Description != "" {
+			m["description"] = person.Description
+		}
+		about = append(about, m)
+	}
+	if about != nil {
+		ld["about"] = about
 	}
 	return ld
 }

@@ -33,6 +33,7 @@ type Store interface {
 	content.PlaceStore
 	stories.ColumnStore
 	menu.Store
+	stories.FeaturedStore
 	lectures.RegistrationStore
 	lectures.SeriesStore
 	syndication.Store

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"registrations", registrationTests},
 		{"series", seriesTests},
 		{"columns", columnTests},
+		{"featured stories", featuredTests},
 		{"videos", videoTests},
 		{"pages", pageTests},
 		{"site settings", siteTests},

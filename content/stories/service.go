@@ -3,7 +3,9 @@ package stories
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/markdown"
@@ -22,6 +24,8 @@ type Config struct {
 	Cursors  *content.Cursors
 	// Columns are the site's columns, which a story's must be one of.
 	Columns *Columns
+	// Featured keeps the stories pinned to the home page.
+	Featured FeaturedStore
 }
 
 // Service is the story service: what is particular to stories (their
@@ -71,6 +75,7 @@ func (s *Service) apply(ctx context.Context, st *Story, in *Input) error {
 	}
 	st.Title, st.Summary, st.Body, st.BodyHTML = in.Title, in.Summary, in.Body, html
 	st.Column, st.Tags, st.Cover = in.Column, in.Tags, in.Cover
+	st.Credits, st.People, st.SEOTitle, st.SEODescription = in.Credits, in.People, in.SEOTitle, in.SEODescription
 	return nil
 }
 
@@ -141,7 +146,58 @@ func (s *Service) List(ctx context.Context, p content.ListRequest) (content.Page
 	q.Status = content.Status(p.Status)
 	q.Trashed = p.Trashed
 	q.Author = p.Author
-	return s.page(ctx, q, func(st Story) content.Position { return content.Position{ID: st.ID} })
+	pos := func(st Story) content.Position { return content.Position{ID: st.ID} }
+	if p.Person != "" || p.Credit != "" {
+		return s.listNamed(ctx, q, p, pos)
+	}
+	return s.page(ctx, q, pos)
+}
+
+// MaxNameScan is how many stories one request of an admin list filtered
+// by person or credit reads at most. Names are not indexed: an office
+// writes a few hundred stories a year, so a scan of the list's other
+// filters, without the texts, is cheap; bounding it keeps a request's
+// cost fixed however large the archive grows. A page that reached the
+// bound before it was full ends early, with a cursor to read on.
+const MaxNameScan = 1000
+
+// listNamed is a page of the admin list q of the stories naming p.Person
+// among their people and p.Credit in their byline (the working copy's),
+// reading at most MaxNameScan stories.
+func (s *Service) listNamed(ctx context.Context, q content.ItemQuery, p content.ListRequest, pos func(Story) content.Position) (content.Page[Story], error) {
+	for _, f := range []struct{ field, v string }{{"person", p.Person}, {"credit", p.Credit}} {
+		if n := utf8.RuneCountInString(strings.TrimSpace(f.v)); f.v != "" && (n == 0 || n > MaxNameLength) {
+			return content.Page[Story]{}, fault.Fields(fault.FieldError{Field: f.field, Message: fmt.Sprintf("must be a name of 1 to %d characters", MaxNameLength)})
+		}
+	}
+	limit := q.Limit
+	var out content.Page[Story]
+	for scanned := 0; ; {
+		q.Limit = min(content.MaxLimit, MaxNameScan-scanned)
+		page, err := s.page(ctx, q, pos)
+		if err != nil {
+			return content.Page[Story]{}, err
+		}
+		for i, st := range page.Items {
+			scanned++
+			if (p.Person == "" || Features(st.People, p.Person)) && (p.Credit == "" || st.Credits.Names(p.Credit)) {
+				out.Items = append(out.Items, st)
+				if len(out.Items) == limit {
+					if i < len(page.Items)-1 || page.NextCursor != "" {
+						out.NextCursor = s.cfg.Cursors.Encode(pos(st))
+					}
+					return out, nil
+				}
+			}
+		}
+		if page.NextCursor == "" || scanned >= MaxNameScan {
+			out.NextCursor = page.NextCursor
+			return out, nil
+		}
+		if err := s.cfg.Cursors.Page(&q, limit, page.NextCursor); err != nil {
+			return content.Page[Story]{}, err
+		}
+	}
 }
 
 // ListLive returns a page of published stories for readers, most recently
@@ -199,7 +255,6 @@ func (s *Service) Preview(ctx context.Context, id string, n int64) (Story, error
 	if st.PublishedAt != nil {
 		published = *st.PublishedAt
 	}
-	st.Live = &Live{Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column, Tags: st.Tags,
-		Cover: st.Cover, PublishedAt: published, UpdatedAt: now, Revision: st.Revision}
+	st.Live = st.live(published, now)
 	return st, nil
 }

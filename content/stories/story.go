@@ -27,6 +27,15 @@ type Story struct {
 	Column   string
 	Tags     []string
 	Cover    string // a media id, or ""
+	// Credits is the byline (文, 图, 视频, 编辑) and People the people
+	// the story features (人物); both empty on stories saved before
+	// they existed.
+	Credits Credits
+	People  []Person
+	// SEOTitle and SEODescription, when set, replace the title and the
+	// summary in search results and shared links.
+	SEOTitle       string
+	SEODescription string
 	// Revision is the number of the revision the working copy is.
 	Revision int64
 	content.Lifecycle
@@ -35,15 +44,21 @@ type Story struct {
 
 // Live is the published snapshot of a story.
 type Live struct {
-	Title       string
-	Summary     string
-	BodyHTML    string
-	Column      string
-	Tags        []string
-	Cover       string
-	PublishedAt time.Time
-	UpdatedAt   time.Time // when this snapshot was taken
-	Revision    int64     // the revision it was taken from
+	Title    string
+	Summary  string
+	BodyHTML string
+	Column   string
+	Tags     []string
+	Cover    string
+	Credits  Credits
+	People   []Person
+	// SEOTitle and SEODescription as published; see SEOTitleOrTitle
+	// and SEODescriptionOrDefault for what readers' pages use.
+	SEOTitle       string
+	SEODescription string
+	PublishedAt    time.Time
+	UpdatedAt      time.Time // when this snapshot was taken
+	Revision       int64     // the revision it was taken from
 }
 
 // HasUnpublishedChanges reports whether the working copy differs from what

@@ -26,6 +26,13 @@ type Input struct {
 	Tags    []string `json:"tags"`
 	Cover   string   `json:"cover"`
 	Body    string   `json:"body"`
+	// Credits, People and the SEO fields came later: revisions saved
+	// before them have them empty, and a revision that has none leaves
+	// them out alike, so comparing the two shows no change.
+	Credits        Credits  `json:"credits,omitzero"`
+	People         []Person `json:"people,omitempty"`
+	SEOTitle       string   `json:"seo_title,omitempty"`
+	SEODescription string   `json:"seo_description,omitempty"`
 }
 
 // normalize trims the input and checks every field, returning all field
@@ -91,6 +98,11 @@ func (in *Input) normalize() error {
 		add("tags", "at most %d tags", MaxTags)
 	}
 	in.Tags = tags
+	byline := fieldErrors(errs)
+	in.Credits.normalize(&byline)
+	in.People = normalizePeople(&byline, in.People)
+	normalizeSEO(&byline, &in.SEOTitle, &in.SEODescription)
+	errs = byline
 	if len(errs) > 0 {
 		return fault.Fields(errs...)
 	}

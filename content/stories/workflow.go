@@ -1,6 +1,7 @@
 package stories
 
 import (
+	"slices"
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
@@ -15,21 +16,32 @@ func (s *Service) storyKind() content.Kind[Story, Input] {
 		},
 		Title: func(st *Story) string { return st.Title },
 		Fields: func(st *Story) Input {
-			return Input{Title: st.Title, Summary: st.Summary, Column: st.Column, Tags: st.Tags, Cover: st.Cover, Body: st.Body}
+			return Input{Title: st.Title, Summary: st.Summary, Column: st.Column, Tags: st.Tags, Cover: st.Cover, Body: st.Body,
+				Credits: st.Credits, People: st.People, SEOTitle: st.SEOTitle, SEODescription: st.SEODescription}
 		},
 		Apply:       s.apply,
 		NewSlug:     func(in Input) string { return content.Slugify(in.Title) },
-		FieldOrder:  []string{"title", "summary", "column", "tags", "cover", "body"},
+		FieldOrder:  []string{"title", "summary", "column", "tags", "cover", "credits", "people", "seo_title", "seo_description", "body"},
 		BodyField:   "body",
 		Live:        func(st *Story) bool { return st.Live != nil },
 		Changed:     func(st *Story) bool { return st.HasUnpublishedChanges() },
 		Publishable: s.publishable,
 		GoLive: func(st *Story, first, now time.Time) {
-			st.Live = &Live{
-				Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column,
-				Tags: append([]string(nil), st.Tags...), Cover: st.Cover, PublishedAt: first, UpdatedAt: now, Revision: st.Revision,
-			}
+			st.Live = st.live(first, now)
 		},
 		GoDark: func(st *Story) { st.Live = nil },
+	}
+}
+
+// live is the working copy as a published snapshot.
+func (st *Story) live(published, now time.Time) *Live {
+	c := st.Credits
+	return &Live{
+		Title: st.Title, Summary: st.Summary, BodyHTML: st.BodyHTML, Column: st.Column,
+		Tags: append([]string(nil), st.Tags...), Cover: st.Cover,
+		Credits: Credits{Writers: slices.Clone(c.Writers), Photographers: slices.Clone(c.Photographers),
+			Videographers: slices.Clone(c.Videographers), Editors: slices.Clone(c.Editors)},
+		People: slices.Clone(st.People), SEOTitle: st.SEOTitle, SEODescription: st.SEODescription,
+		PublishedAt: published, UpdatedAt: now, Revision: st.Revision,
 	}
 }

@@ -190,7 +190,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	wf := content.WorkflowConfig{Changes: changes, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
 		Events: &syndication.Lifecycle{Outbox: s.Syndication.Outbox, Webhooks: s.Syndication.Webhooks, BaseURL: cfg.BaseURL}}
 	s.Stories = stories.New(stories.Config{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
-		WorkflowConfig: wf})
+		Featured: db, WorkflowConfig: wf})
 	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
 		Series: db, Users: db, Registrations: db, Places: db,
 		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,

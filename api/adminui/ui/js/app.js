@@ -1,10 +1,11 @@
 // The admin UI's entry: signing in and out, the dashboard and the
 // editors' search; the other screens are modules that register their
-// routes and menu entries (stories.js, lectures.js, videos.js, media.js,
+// routes and menu entries (stories.js, featured.js, lectures.js, videos.js, media.js,
 // administration.js).
 
 import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText, readCount } from "./core.js";
 import "./stories.js";
+import "./featured.js";
 import { toTellRow } from "./lectures.js";
 import "./videos.js";
 import "./pages.js";

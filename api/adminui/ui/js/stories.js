@@ -18,7 +18,7 @@ import { editLock } from "./editlock.js";
 // A kind edited with this editor: stories, and pages (pages.js), which
 // have a title, a summary and a Markdown body but no column, tags or cover.
 export const storiesKind = { kind: "stories", story: true, api: "/stories/", admin: "/admin/stories/",
-  fields: ["title", "summary", "body", "column", "tags", "cover"], title: "st.title", new: "st.new", edit: "st.edit" };
+  fields: ["title", "summary", "body", "column", "tags", "cover", "credits", "people", "seo_title", "seo_description"], title: "st.title", new: "st.new", edit: "st.edit" };
 
 navItem("/admin/stories", "st.menu", ["admin", "publisher", "editor"], 10);
 route(/^\/admin\/stories$/, (_, q) => listPage(q));
@@ -49,7 +49,7 @@ function columnSelect(id, value, withAny) {
 
 async function listPage(q) {
   const status = q.get("status") || "", column = q.get("column") || "", tag = q.get("tag") || "", text = q.get("q") || "";
-  const author = q.get("author") || "";
+  const author = q.get("author") || "", person = q.get("person") || "", credit = q.get("credit") || "";
   const cursor = q.get("cursor") || "";
   await page(t("st.title"), async () => {
     const params = new URLSearchParams();
@@ -63,7 +63,7 @@ async function listPage(q) {
       rows = r.items.filter((h) => !status || h.status === status)
         .map((h) => ({ id: h.id, title: h.title, status: h.status, column: h.column, tags: h.tags || [], updated_at: h.updated_at }));
     } else {
-      for (const [k, v] of Object.entries({ status: status === "trash" ? "" : status, column, tag, author, cursor })) if (v) params.set(k, v);
+      for (const [k, v] of Object.entries({ status: status === "trash" ? "" : status, column, tag, author, person, credit, cursor })) if (v) params.set(k, v);
       if (status === "trash") params.set("trashed", "true");
       params.set("limit", "50");
       const r = await call("GET", "/stories?" + params);
@@ -85,6 +85,8 @@ async function listPage(q) {
     field(t("st.tag"), el("input", { id: "st-tag", name: "tag", props: { value: tag } })),
     field(t("st.author"), el("select", { id: "st-author", name: "author" }, el("option", { value: "" }, t("st.anyAuthor")),
       el("option", { value: state.user.id, selected: author === state.user.id }, t("st.mineOnly")))),
+    field(t("st.person"), el("input", { id: "st-person", name: "person", maxlength: "40", props: { value: person } })),
+    field(t("st.credit"), el("input", { id: "st-credit", name: "credit", maxlength: "40", props: { value: credit } })),
     el("button", { type: "submit" }, t("st.filter")));
     const names = Object.fromEntries((await columns()).map((c) => [c.key, c.name]));
     const colName = (key) => names[key] || key;
@@ -128,7 +130,23 @@ function localCopies(K) {
   };
 }
 
-const sameFieldsOf = (fieldNames) => (a, b) => fieldNames.every((k) => JSON.stringify(a[k] ?? (k === "tags" ? [] : "")) === JSON.stringify(b[k] ?? (k === "tags" ? [] : "")));
+const creditRoles = ["writers", "photographers", "videographers", "editors"];
+// emptyOf is a field's value when a story (or a copy kept from before
+// bylines) has none.
+const emptyOf = (k) => k === "tags" || k === "people" ? [] : k === "credits" ? {} : "";
+const normalCredits = (c) => Object.fromEntries(creditRoles.map((r) => [r, (c || {})[r] || []]));
+const normalField = (k, v) => k === "credits" ? normalCredits(v) : k === "people" ? (v || []).map((p) => ({ name: p.name, description: p.description || "" })) : v ?? emptyOf(k);
+// sameFieldsOf compares two copies of a kind's fields as saved.
+const sameFieldsOf = (fieldNames) => (a, b) => fieldNames.every((k) => JSON.stringify(normalField(k, a[k])) === JSON.stringify(normalField(k, b[k])));
+
+// People are typed one a line, 姓名：简介 (the description optional).
+function parsePeople(v) {
+  return v.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
+    const i = l.search(/[:：]/);
+    return i < 0 ? { name: l, description: "" } : { name: l.slice(0, i).trim(), description: l.slice(i + 1).trim() };
+  });
+}
+const peopleText = (list) => (list || []).map((p) => p.description ? p.name + "：" + p.description : p.name).join("\n");
 
 function splitTags(v) {
   return v.split(/[,，、;；\s]+/).map((s) => s.trim()).filter(Boolean);
@@ -189,7 +207,7 @@ export async function editorPage(id, K = storiesKind) {
   const me = state.user.id;
   const fieldNames = K.fields, sameFields = sameFieldsOf(K.fields);
   const { keepLocally, localCopy, forgetLocally } = localCopies(K);
-  const saved = item ? Object.fromEntries(fieldNames.map((k) => [k, item[k]])) : Object.fromEntries(fieldNames.map((k) => [k, k === "tags" ? [] : ""]));
+  const saved = Object.fromEntries(fieldNames.map((k) => [k, normalField(k, item ? item[k] : undefined)]));
   let version = item ? item.version : null;
   let readOnly = false;
 
@@ -200,6 +218,12 @@ export async function editorPage(id, K = storiesKind) {
   const tags = el("input", { id: "st-tags", props: { value: (saved.tags || []).join("、") } });
   const cover = el("input", { id: "st-cover", type: "hidden", props: { value: saved.cover || "" } });
   const coverView = el("span", { class: "cover-view" });
+  // The byline (文／图／视频／编辑), the people featured, and what search
+  // engines and shared links show.
+  const credits = Object.fromEntries(creditRoles.map((r) => [r, el("input", { id: "st-credit-" + r, props: { value: normalCredits(saved.credits)[r].join("、") } })]));
+  const people = el("textarea", { id: "st-people", rows: "3", "aria-describedby": "st-people-hint", props: { value: peopleText(saved.people) } });
+  const seoTitle = el("input", { id: "st-seo-title", maxlength: "60", props: { value: saved.seo_title || "" } });
+  const seoDescription = el("textarea", { id: "st-seo-description", rows: "2", maxlength: "160", props: { value: saved.seo_description || "" } });
   const body = el("textarea", { id: "st-body", rows: "22", spellcheck: "false", "aria-describedby": "st-body-hint", props: { value: saved.body } });
   const preview = el("div", { class: "preview article", id: "st-preview", "aria-live": "off" });
   const savedAt = el("span", { class: "saved-at", role: "status", "aria-live": "polite" });
@@ -209,10 +233,15 @@ export async function editorPage(id, K = storiesKind) {
   const uploads = el("ul", { class: "uploads", "aria-label": t("st.uploads") });
 
   const current = () => ({ title: title.value.trim(), summary: summary.value.trim(), body: body.value,
-    ...(K.story ? { column: column.value, tags: splitTags(tags.value), cover: cover.value } : {}) });
+    ...(K.story ? { column: column.value, tags: splitTags(tags.value), cover: cover.value,
+      credits: Object.fromEntries(creditRoles.map((r) => [r, splitTags(credits[r].value)])), people: parsePeople(people.value),
+      seo_title: seoTitle.value.trim(), seo_description: seoDescription.value.trim() } : {}) });
   const setFields = (f) => {
     title.value = f.title || ""; summary.value = f.summary || ""; body.value = f.body || "";
     column.value = f.column || ""; tags.value = (f.tags || []).join("、"); cover.value = f.cover || "";
+    const c = normalCredits(f.credits);
+    for (const r of creditRoles) credits[r].value = c[r].join("、");
+    people.value = peopleText(f.people); seoTitle.value = f.seo_title || ""; seoDescription.value = f.seo_description || "";
     showCover(); renderPreview();
   };
 
@@ -414,7 +443,7 @@ export async function editorPage(id, K = storiesKind) {
     [{ label: t("st.takeTheirs"), value: "theirs" }, { label: t("st.keepMine"), value: "mine", primary: true }]);
     if (choice === "theirs") {
       item = theirs; version = theirs.version;
-      Object.assign(saved, Object.fromEntries(fieldNames.map((k) => [k, theirs[k]])));
+      Object.assign(saved, Object.fromEntries(fieldNames.map((k) => [k, normalField(k, theirs[k])])));
       setFields(theirs);
       keepLocally("replaced." + theirs.id, mine, null);
       savedAt.textContent = t("st.tookTheirs");
@@ -441,13 +470,13 @@ export async function editorPage(id, K = storiesKind) {
   }
   function setReadOnly(on, why) {
     readOnly = on;
-    for (const c of [title, summary, tags, body]) c.readOnly = on;
+    for (const c of [title, summary, tags, body, people, seoTitle, seoDescription, ...Object.values(credits)]) c.readOnly = on;
     column.disabled = on;
     for (const b of toolbar.querySelectorAll("button")) b.disabled = on;
     if (why && lock) lock.show(el("p", {}, why));
   }
 
-  for (const c of [title, summary, tags, body]) c.addEventListener("input", () => { changed(); if (c === body || c === title) renderPreview(); });
+  for (const c of [title, summary, tags, body, people, seoTitle, seoDescription, ...Object.values(credits)]) c.addEventListener("input", () => { changed(); if (c === body || c === title) renderPreview(); });
   column.addEventListener("change", changed);
 
   const bar = workflowBar(K.kind, item || { status: "draft", author: me, version: 0 }, {
@@ -497,6 +526,14 @@ export async function editorPage(id, K = storiesKind) {
         K.story ? el("div", { class: "row" }, field(t("st.column"), column), field(t("st.tags"), tags, t("st.tagsHint"))) : null,
         K.story ? el("div", { class: "field" }, el("span", { class: "label" }, t("st.cover")), coverView,
           el("button", { type: "button", on: { click: () => coverFile.click() } }, t("st.chooseCover")), cover, coverFile) : null,
+        K.story ? el("fieldset", { class: "byline" }, el("legend", {}, t("st.byline")),
+          el("p", { class: "hint" }, t("st.bylineHint")),
+          el("div", { class: "row" }, creditRoles.map((r) => field(t("st.credit." + r), credits[r])))) : null,
+        K.story ? el("div", { class: "field" }, el("label", { for: "st-people" }, t("st.people")), people,
+          el("span", { class: "hint", id: "st-people-hint" }, t("st.peopleHint"))) : null,
+        K.story ? el("fieldset", { class: "seo" }, el("legend", {}, t("st.seo")),
+          field(t("st.seoTitle"), seoTitle, t("st.seoTitleHint")),
+          field(t("st.seoDescription"), seoDescription, t("st.seoDescriptionHint"))) : null,
         el("div", { class: "field" }, el("label", { for: "st-body" }, t("st.body")), toolbar, body,
           el("span", { class: "hint", id: "st-body-hint" }, t("st.bodyHint")), imageFile, uploads)),
       el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
