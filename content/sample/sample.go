@@ -15,11 +15,13 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
+	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -67,7 +69,10 @@ type Config struct {
 	Pages    *pages.Service
 	Media    *media.Library
 	Library  *library.Service
-	Now      func() time.Time
+	// Audit records each load and removal (the items' own steps are
+	// recorded by their workflow).
+	Audit audit.Log
+	Now   func() time.Time
 }
 
 // Service loads and removes the samples.
@@ -113,7 +118,14 @@ func (s *Service) Load(ctx context.Context, actor content.Actor) (Record, error)
 		_, rerr := s.remove(ctx, actor, rec)
 		return Record{}, errors.Join(err, rerr)
 	}
-	return rec, nil
+	return rec, s.record(ctx, actor, audit.Created, fmt.Sprintf("sample content loaded: %d items, %d series, %d media", len(rec.Items), len(rec.Series), len(rec.Assets)))
+}
+
+// record appends an entry about the samples to the audit log.
+func (s *Service) record(ctx context.Context, actor content.Actor, action audit.Action, detail string) error {
+	a := actor.Audit()
+	return s.c.Audit.Append(ctx, audit.Entry{ID: ident.New(), At: s.c.Now().UTC().Truncate(time.Millisecond), ActorID: a.ID, Actor: a.Name,
+		Action: action, Target: "sample", Address: a.Address, Detail: detail})
 }
 
 // Removed is what a removal did: the items, series and media deleted,
@@ -151,7 +163,10 @@ func (s *Service) Remove(ctx context.Context, actor content.Actor) (Removed, err
 	if err != nil {
 		return out, err
 	}
-	return out, s.c.Store.PutSampleRecord(ctx, Record{Version: cur.Version + 1}, cur.Version)
+	if err := s.c.Store.PutSampleRecord(ctx, Record{Version: cur.Version + 1}, cur.Version); err != nil {
+		return out, err
+	}
+	return out, s.record(ctx, actor, audit.Deleted, fmt.Sprintf("sample content removed: %d items, %d series, %d media; %d kept", out.Items, out.Series, out.Assets, len(out.Kept)))
 }
 
 // remove deletes what rec lists; see Remove.
