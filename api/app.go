@@ -36,6 +36,7 @@ import (
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
+	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -69,6 +70,8 @@ type Services struct {
 	Pages    *pages.Service
 	// Menu is the site's menu and phone number.
 	Menu *menu.Service
+	// Sample loads and removes the sample content.
+	Sample *sample.Service
 	// Kinds describes the kinds above to what treats them alike (search
 	// parameters and results, the sitemap).
 	Kinds    content.KindSpecs
@@ -224,7 +227,7 @@ func New(d Deps) *fiber.App {
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Reads: d.Reads, Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
-		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library,
+		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		Present: views, Reads: d.Reads, Logger: d.Logger})
 	ui, err := adminui.New()

@@ -19,6 +19,7 @@ import (
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
+	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -43,6 +44,8 @@ type Deps struct {
 	Media    *media.Library
 	// Library is the media library: lists, alt text, uses, deletion.
 	Library *library.Service
+	// Sample loads and removes the sample content.
+	Sample *sample.Service
 	// Previews signs preview links.
 	Previews *content.Previews
 	// Outbox is the syndication outbox (nil: none is set up); Packages

@@ -106,6 +106,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	// columns arranges it (administrators); every signed-in user reads it.
 	admin.Get("/site", signedIn(httpx.NoQuery, h.getSite)...)
 	admin.Put("/site", signedIn(columns, h.putSite)...)
+	// Sample content is the whole site's, so administrators load and
+	// remove it.
+	admin.Get("/sample", signedIn(columns, httpx.NoQuery, h.getSample)...)
+	admin.Post("/sample", signedIn(columns, h.loadSample)...)
+	admin.Delete("/sample", signedIn(columns, h.removeSample)...)
 
 	admin.Get("/audit", signedIn(require(account.ReadAudit), h.listAudit)...)
 	// An export reads everything before its first byte: its own deadline.

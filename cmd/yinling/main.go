@@ -52,6 +52,8 @@ func runWith(ctx context.Context, args []string, getenv func(string) string, std
 		return userCommand(ctx, args, getenv, stdin, stdout)
 	case "export", "import":
 		return backupCommand(ctx, cmd, args, getenv, stdout)
+	case "sample":
+		return sampleCommand(ctx, args, getenv, stdout)
 	case "reindex":
 		return reindexCommand(ctx, args, getenv, stdout)
 	case "version":
@@ -83,6 +85,7 @@ const usage = `usage:
   yinling user add [--role R]... [flags] NAME   create a user; password from stdin
   yinling export [flags] PATH                   everything to a folder or PATH.tar[.gz]
   yinling import [flags] PATH                   an export into an empty database and object store
+  yinling sample load|remove [flags]            load or remove the sample content (server stopped)
   yinling reindex [flags]                       rebuild the search index from the store (server stopped)
   yinling version                               print the version
 `

@@ -354,3 +354,48 @@ func TestAnEmptySiteSaysHowToCreateTheAdministrator(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleCommand(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := runWith(context.Background(), []string{"yinling", "sample", "load", "--data-dir", dir}, envOf(nil), nil, &out); err != nil {
+		t.Fatalf("sample load: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "8 items") {
+		t.Fatalf("sample load said %q", out.String())
+	}
+	if err := runWith(context.Background(), []string{"yinling", "sample", "load", "--data-dir", dir}, envOf(nil), nil, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "loaded already") {
+		t.Fatalf("a second load: %v", err)
+	}
+	base, _, stop := server(t, map[string]string{"YINLING_DATA_DIR": dir})
+	if st, body := get(t, base+"/stories/sample-autumn-walk"); st != 200 || !strings.Contains(body, "【示例】") {
+		t.Fatalf("the sample story: %d", st)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runWith(context.Background(), []string{"yinling", "sample", "remove", "--data-dir", dir}, envOf(nil), nil, &out); err != nil {
+		t.Fatalf("sample remove: %v", err)
+	}
+	if !strings.Contains(out.String(), "removed the sample content: 8 items, 1 lecture series, 8 photos") {
+		t.Fatalf("sample remove said %q", out.String())
+	}
+	base, _, _ = server(t, map[string]string{"YINLING_DATA_DIR": dir})
+	if st, _ := get(t, base+"/stories/sample-autumn-walk"); st != 404 {
+		t.Fatalf("the sample story after removal: %d", st)
+	}
+}
+
+// get answers a page's status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
+	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -41,6 +42,7 @@ type Store interface {
 	audit.Log
 	media.AssetStore
 	reads.Store
+	sample.Store
 	// Changes returns the change counter BumpChanges raises (0 at first).
 	Changes(ctx context.Context) (int64, error)
 	// Secret returns the named site secret, made on first use; every

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"series", seriesTests},
 		{"columns", columnTests},
 		{"featured stories", featuredTests},
+		{"sample content", sampleTests},
 		{"videos", videoTests},
 		{"pages", pageTests},
 		{"site settings", siteTests},

@@ -28,6 +28,7 @@ import (
 	"github.com/yinling-cms/yinling/content/menu"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
+	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -102,6 +103,8 @@ type Site struct {
 	Pages    *pages.Service
 	// Menu is the site's menu and phone number.
 	Menu *menu.Service
+	// Sample loads and removes the sample content.
+	Sample *sample.Service
 	// Kinds describes every kind above to the code that treats them
 	// alike (the scheduler, the trash, the library, search, the sitemap):
 	// the one list of the site's kinds.
@@ -202,6 +205,8 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
 	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
+	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Media: s.Media,
+		Library: s.Library, Audit: db, Now: opts.Clock})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
 	}
@@ -219,7 +224,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
-			Media: s.Media, Library: s.Library, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
+			Media: s.Media, Library: s.Library, Sample: s.Sample, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,

@@ -12,6 +12,7 @@ import "./pages.js";
 import "./site.js";
 import "./media.js";
 import "./administration.js";
+import { sampleCard } from "./sample.js";
 
 function applyStaticText() {
   document.documentElement.lang = state.lang;
@@ -191,7 +192,7 @@ function mostReadSection(week) {
 async function dashboard() {
   await page(t("dashboard"), async () => {
     const me = state.user.id;
-    const [drafts, review, scheduled, failed, waiting, notices, mostRead] = await Promise.all([
+    const [drafts, review, scheduled, failed, waiting, notices, mostRead, sample] = await Promise.all([
       items("draft", me).then((l) => l.filter((it) => it.author === me)),
       can("admin", "publisher") ? items("in_review") : Promise.resolve([]),
       items("scheduled"),
@@ -200,6 +201,7 @@ async function dashboard() {
       can("admin", "publisher", "organizer") ? call("GET", "/notifications?phones=whole&limit=20").then((r) => r).catch(() => ({ items: [] }))
         : Promise.resolve({ items: [] }),
       call("GET", "/reads/week").catch(() => ({ items: [] })),
+      sampleCard(() => dashboard()),
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
@@ -212,6 +214,7 @@ async function dashboard() {
         catch (e) { say(t("error", { message: problemText(e.message) })); ev.target.disabled = false; }
       } } }, t("retry")) : null);
     return el("div", { class: "grid" },
+        sample,
         section("drafts", t("myDrafts"), drafts.map((it) => itemRow(it))),
         can("admin", "publisher") ? section("review", t("toReview"), review.map((it) => itemRow(it))) : null,
         weekCalendar(soon),

@@ -1,0 +1,61 @@
+package adminui_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
+)
+
+// TestBrowserAdminSampleContent: on a new site the administrator's
+// dashboard offers the sample content; loading it puts 【示例】 stories on
+// the website's home page, and the card then offers their removal, which
+// asks first (cancelling keeps them) and then takes them away.
+func TestBrowserAdminSampleContent(t *testing.T) {
+	t.Parallel()
+	s := sitetest.New(t, sitetest.AtLoopback(t))
+	a := adminSignedIn(t, s)
+	a.waitFor("网站还是空的")
+	a.shot("admin-sample-offer")
+	a.audit("the dashboard offering sample content")
+	a.click(`#sample button.primary`)
+	a.waitFor("网站上有示例内容")
+	a.waitJS(`document.getElementById("status").innerText.includes("示例内容已载入")`, "loaded")
+	a.shot("admin-sample-loaded")
+
+	a.open("/")
+	a.waitFor("【示例】金秋登高，银龄同行")
+	a.shot("site-home-with-samples")
+	a.open("/stories/sample-autumn-walk")
+	a.waitJS(`document.querySelector("article img, main img") && document.querySelector("main img").complete && document.querySelector("main img").naturalWidth > 0`, "the sample photo")
+	a.shot("site-sample-story")
+
+	a.open("/admin")
+	a.waitFor("网站上有示例内容")
+	a.click(`#sample button`)
+	a.waitJS(`document.querySelector("dialog[open]")`, "the confirmation")
+	a.shot("admin-sample-confirm")
+	a.click(`dialog[open] .actions button:not(.primary)`)
+	a.waitJS(`!document.querySelector("dialog[open]") && !document.querySelector("#sample button").disabled`, "cancelled")
+	if st := s.Do("GET", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusOK).JSON(); st["loaded"] != true {
+		t.Fatalf("cancelling removed the samples: %v", st)
+	}
+	a.click(`#sample button`)
+	a.confirm()
+	a.waitJS(`document.getElementById("status").innerText.includes("示例内容已删除")`, "removed")
+	a.waitFor("网站还是空的")
+	if st := s.Do("GET", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusOK).JSON(); st["loaded"] != false {
+		t.Fatalf("after removal: %v", st)
+	}
+	// Readers' pages may stay a minute in a browser's cache
+	// (max-age=60): this browser fetched the home page with the samples
+	// above, so it asks the server again, as a reader's reload after the
+	// minute would.
+	js[bool](a, `fetch("/", {cache: "reload"}).then(() => true)`)
+	a.open("/")
+	a.waitFor("还没有")
+	if js[bool](a, `document.body.innerText.includes("【示例】")`) {
+		t.Fatalf("the home page still shows samples: %s", js[string](a, `document.body.innerText`))
+	}
+	a.shot("site-home-after-removal")
+}
