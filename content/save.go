@@ -249,6 +249,32 @@ func (w *Workflow[T, F]) Snapshot(ctx context.Context, id string, n int64) (F, e
 	return f, nil
 }
 
+// AtRevision is an item as revision n of it would stand (0: its working
+// copy), for a preview: the revision's fields checked and rendered by the
+// kind's Apply over the working copy, its revision number n. Nothing is
+// saved. An item in the trash is fault.NotFound.
+func (w *Workflow[T, F]) AtRevision(ctx context.Context, id string, n int64) (T, error) {
+	item, err := w.Previewable(ctx, id)
+	if err != nil {
+		return item, err
+	}
+	h := w.kind.Head(&item)
+	if n == 0 || n == *h.Revision {
+		return item, nil
+	}
+	f, err := w.Snapshot(ctx, id, n)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if err := w.kind.Apply(ctx, &item, &f); err != nil {
+		var zero T
+		return zero, err
+	}
+	*w.kind.Head(&item).Revision = n
+	return item, nil
+}
+
 // Compare shows what changed from revision a to revision b.
 func (w *Workflow[T, F]) Compare(ctx context.Context, id string, a, b int64) (Comparison, error) {
 	ra, err := w.Revision(ctx, id, a)

@@ -269,19 +269,9 @@ func cloneInput(in Input) Input {
 // as the live copy, with its event as it is. Nothing is saved. A session
 // in the trash is fault.NotFound.
 func (s *Service) Preview(ctx context.Context, id string, n int64) (Lecture, error) {
-	l, err := s.Previewable(ctx, id)
+	l, err := s.AtRevision(ctx, id, n)
 	if err != nil {
 		return Lecture{}, err
-	}
-	if n != 0 && n != l.Revision {
-		in, err := s.Snapshot(ctx, id, n)
-		if err != nil {
-			return Lecture{}, err
-		}
-		if err := s.apply(ctx, &l, &in); err != nil {
-			return Lecture{}, err
-		}
-		l.Revision = n
 	}
 	now := s.clock()
 	published := now

@@ -127,19 +127,9 @@ func (s *Service) GetLive(ctx context.Context, slug string) (Page, error) {
 // see it published. Nothing is saved. A page in the trash is
 // fault.NotFound.
 func (s *Service) Preview(ctx context.Context, id string, n int64) (Page, error) {
-	p, err := s.Previewable(ctx, id)
+	p, err := s.AtRevision(ctx, id, n)
 	if err != nil {
 		return Page{}, err
-	}
-	if n != 0 && n != p.Revision {
-		f, err := s.Snapshot(ctx, id, n)
-		if err != nil {
-			return Page{}, err
-		}
-		if err := s.apply(ctx, &p, &f); err != nil {
-			return Page{}, err
-		}
-		p.Revision = n
 	}
 	now := time.Now().UTC()
 	published := now

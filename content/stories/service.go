@@ -236,19 +236,9 @@ func (s *Service) GetLive(ctx context.Context, slug string) (Story, error) {
 // see it published: the revision's fields, its Markdown rendered, as the
 // live copy. Nothing is saved. A story in the trash is fault.NotFound.
 func (s *Service) Preview(ctx context.Context, id string, n int64) (Story, error) {
-	st, err := s.Previewable(ctx, id)
+	st, err := s.AtRevision(ctx, id, n)
 	if err != nil {
 		return Story{}, err
-	}
-	if n != 0 && n != st.Revision {
-		f, err := s.Snapshot(ctx, id, n)
-		if err != nil {
-			return Story{}, err
-		}
-		if err := s.apply(ctx, &st, &f); err != nil {
-			return Story{}, err
-		}
-		st.Revision = n
 	}
 	now := time.Now().UTC()
 	published := now
