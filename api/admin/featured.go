@@ -75,17 +75,23 @@ func (h *handlers) featuredOut(c *fiber.Ctx, f stories.Featured) (featuredOut, e
 	return out, nil
 }
 
-func (h *handlers) getFeatured(c *fiber.Ctx) error {
-	f, err := h.d.Stories.Featured(c.UserContext())
-	if err != nil {
-		return err
-	}
+// writeFeatured answers the pins as staff see them, their version as the
+// ETag.
+func (h *handlers) writeFeatured(c *fiber.Ctx, f stories.Featured) error {
 	out, err := h.featuredOut(c, f)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, `"`+itoa(f.Version)+`"`)
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+func (h *handlers) getFeatured(c *fiber.Ctx) error {
+	f, err := h.d.Stories.Featured(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return h.writeFeatured(c, f)
 }
 
 // setFeatured replaces the pinned stories; the version is required (0
@@ -106,10 +112,5 @@ func (h *handlers) setFeatured(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.featuredOut(c, f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderETag, `"`+itoa(f.Version)+`"`)
-	return httpx.WriteJSON(c, fiber.StatusOK, out)
+	return h.writeFeatured(c, f)
 }
