@@ -481,6 +481,12 @@ export async function editorPage(id, K = storiesKind) {
 
   const bar = workflowBar(K.kind, item || { status: "draft", author: me, version: 0 }, {
     beforeStep: async () => { const it = await saveNow(""); if (!it) throw new Error(t("st.saveFirst")); return it; },
+    // A story published or scheduled without a cover is asked about
+    // first: the website's lists and the cards WeChat draws for a shared
+    // link show its cover.
+    confirm: async (action, it) => !(K.story && (action === "publish" || action === "schedule") && !it.cover) ||
+      await dialog(t("wf.noCoverTitle"), el("p", {}, t("wf.noCoverConfirm")),
+        [{ label: t("wf.addCoverFirst"), value: "" }, { label: t("wf.noCoverGoOn"), value: "ok", primary: true }]) === "ok",
     // After a step the lock follows what I may do now: a submit gave it
     // back (an editor may not change an item in review: read-only).
     onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; if (lock) lock.take().catch(() => {}); },

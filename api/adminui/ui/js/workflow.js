@@ -39,15 +39,10 @@ export function available(item, me) {
 }
 
 // ask gathers what a step needs: a comment for a rejection, a time for a
-// schedule; null when the user cancels. A story published or scheduled
-// without a cover is asked about first: the website's lists and the
-// cards WeChat draws for a shared link show its cover.
-async function ask(kind, action, item) {
-  if (kind === "stories" && (action === "publish" || action === "schedule") && !item.cover) {
-    const v = await dialog(t("wf.noCoverTitle"), el("p", {}, t("wf.noCoverConfirm")),
-      [{ label: t("wf.addCoverFirst"), value: "" }, { label: t("wf.noCoverGoOn"), value: "ok", primary: true }]);
-    if (v !== "ok") return null;
-  }
+// schedule; null when the user cancels. confirm (the screen's own
+// question, optional) is asked first.
+async function ask(action, item, confirm) {
+  if (!await confirm(action, item)) return null;
   if (action === "reject") {
     const note = el("textarea", { id: "wf-note", rows: "4", required: true });
     const v = await dialog(t("wf.rejectTitle"), field(t("wf.rejectNote"), note, t("wf.rejectHint")),
@@ -73,10 +68,11 @@ async function ask(kind, action, item) {
   return {};
 }
 
-// workflowBar is the bar for item of kind. beforeStep (optional) runs
-// first and answers the item to step from (an editor saves what is
-// typed); onChange gets the item after each step.
-export function workflowBar(kind, item, { onChange = () => {}, beforeStep = async () => item } = {}) {
+// workflowBar is the bar for item of kind. confirm (optional) asks the
+// screen's own question before a step and answers whether to go on;
+// beforeStep (optional) runs first and answers the item to step from (an
+// editor saves what is typed); onChange gets the item after each step.
+export function workflowBar(kind, item, { onChange = () => {}, beforeStep = async () => item, confirm = async () => true } = {}) {
   const bar = el("div", { class: "workflow", role: "group", "aria-label": t("wf.label") });
   const problem = el("p", { class: "error", role: "alert" });
   const render = (it) => {
@@ -92,7 +88,7 @@ export function workflowBar(kind, item, { onChange = () => {}, beforeStep = asyn
       available(it, me).map((action) => el("button", { type: "button", "data-action": action,
         class: action === "publish" || action === "submit" || action === "approve" ? "primary" : false,
         on: { click: async (ev) => {
-          const extra = await ask(kind, action, it);
+          const extra = await ask(action, it, confirm);
           if (!extra) return;
           ev.target.disabled = true;
           problem.textContent = "";
