@@ -205,7 +205,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
 	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
-	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Media: s.Media,
+	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Videos: s.Videos, Media: s.Media,
 		Library: s.Library, Audit: db, Now: opts.Clock})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
