@@ -30,6 +30,8 @@ var roleMatrix = map[string]string{
 	"DELETE /api/admin/v1/tokens/:id":                               "apeo",
 	"GET /api/admin/v1/stories":                                     "ape",
 	"GET /api/admin/v1/reads/week":                                  "apeo", // titles and counts of what readers read
+	"GET /api/admin/v1/reads":                                       "apeo", // the office's report of the same
+	"GET /api/admin/v1/reads.csv":                                   "apeo",
 	"POST /api/admin/v1/stories":                                    "ape",
 	"GET /api/admin/v1/stories/:id":                                 "ape",
 	"PUT /api/admin/v1/stories/:id":                                 "ape",

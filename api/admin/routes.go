@@ -64,6 +64,8 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Delete("/series/:id", signedIn(publish, h.deleteSeries)...)
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Get("/reads/week", signedIn(httpx.NoQuery, h.mostRead)...)
+	admin.Get("/reads", signedIn(h.readReport)...)
+	admin.Get("/reads.csv", signedIn(h.exportReadReport)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
 
 	// Uploads may take the upload budget while every request timeout

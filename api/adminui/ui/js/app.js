@@ -1,7 +1,7 @@
 // The admin UI's entry: signing in and out, the dashboard and the
 // editors' search; the other screens are modules that register their
 // routes and menu entries (stories.js, featured.js, lectures.js, videos.js, media.js,
-// administration.js).
+// administration.js, reads.js).
 
 import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText, readCount } from "./core.js";
 import "./stories.js";
@@ -12,6 +12,7 @@ import "./pages.js";
 import "./site.js";
 import "./media.js";
 import "./administration.js";
+import "./reads.js";
 import { sampleCard } from "./sample.js";
 
 function applyStaticText() {
@@ -186,7 +187,8 @@ function mostReadSection(week) {
     week.from ? el("p", { class: "muted" }, t("mostReadWeek", { from: week.from, to: week.to })) : null,
     items.length ? el("ol", { class: "most-read" }, items.map((it) => el("li", {},
       el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"), " ",
-      el("span", { class: "muted" }, readCount(it.reads))))) : el("p", { class: "muted" }, t("none")));
+      el("span", { class: "muted" }, readCount(it.reads))))) : el("p", { class: "muted" }, t("none")),
+    el("p", {}, link("/admin/reads", t("rd.more"))));
 }
 
 async function dashboard() {
