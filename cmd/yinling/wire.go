@@ -111,7 +111,8 @@ func openBlobs(ctx context.Context, cfg config.Config) (media.BlobStore, func() 
 		return disk, disk.Close, nil
 	}
 	s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
-		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, TLS: cfg.S3TLS})
+		SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, TLS: cfg.S3TLS,
+		Region: cfg.S3Region, Addressing: cfg.S3Addressing})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,5 +1,6 @@
 // Package blobstore implements media.BlobStore twice: on an S3-compatible
-// object store through minio-go (production: MinIO), and on local disk (the
+// object store through minio-go (production: SeaweedFS in deploy/,
+// or a campus's cloud store), and on local disk (the
 // embedded default).
 package blobstore
 
@@ -26,6 +27,14 @@ type S3Config struct {
 	Bucket    string
 	TLS       bool
 	Region    string // empty: us-east-1
+	// Addressing is where the bucket goes in a request: "virtual"
+	// (bucket.endpoint/key: Aliyun OSS, Tencent COS, Huawei OBS), "path"
+	// (endpoint/bucket/key: SeaweedFS, MinIO, Versity), or "" / "auto":
+	// minio-go's choice, virtual for Amazon and Aliyun OSS host names,
+	// path for every other.
+	Addressing string
+	// Transport carries the requests; nil is minio-go's default.
+	Transport http.RoundTripper
 }
 
 // S3 is a media.BlobStore on an S3-compatible server.
@@ -41,10 +50,22 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
+	lookup := minio.BucketLookupAuto
+	switch cfg.Addressing {
+	case "", "auto":
+	case "path":
+		lookup = minio.BucketLookupPath
+	case "virtual":
+		lookup = minio.BucketLookupDNS
+	default:
+		return nil, fmt.Errorf("s3 store: addressing %q is not auto, path or virtual", cfg.Addressing)
+	}
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
-		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure: cfg.TLS,
-		Region: region,
+		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:       cfg.TLS,
+		Region:       region,
+		BucketLookup: lookup,
+		Transport:    cfg.Transport,
 		// A store that does not answer should give a prompt 503, not ten
 		// retries with back-off.
 		MaxRetries: 3,

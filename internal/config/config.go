@@ -103,6 +103,13 @@ type Config struct {
 	// ReadCountsOff keeps this instance from counting readers' views
 	// (counts already kept are still shown).
 	ReadCountsOff bool
+	// S3Region is the region S3 requests are signed for (SigV4).
+	S3Region string
+	// S3Addressing is where the bucket goes in an S3 request: "auto" (in
+	// the host name for Amazon and Aliyun OSS endpoints, in the path
+	// elsewhere), "path" or "virtual" (always in the host name, as
+	// Tencent COS and Huawei OBS require).
+	S3Addressing string
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -121,6 +128,10 @@ func str(p func(*Config) *string) func(*Config, string) error {
 }
 
 var bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// regionPattern is an S3 region name as the services spell them:
+// us-east-1, cn-hangzhou, ap-guangzhou, cn-north-4.
+var regionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func settings() []setting {
 	return []setting{
@@ -197,6 +208,21 @@ func settings() []setting {
 			}
 			c.S3TLS = b
 			return nil
+		}},
+		{"YINLING_S3_REGION", "s3-region", "us-east-1", "S3 region requests are signed for (cn-hangzhou, ap-guangzhou, cn-north-4, ...)", func(c *Config, v string) error {
+			if !regionPattern.MatchString(v) {
+				return errors.New("must be a region name: lower-case letters, digits and '-'")
+			}
+			c.S3Region = v
+			return nil
+		}},
+		{"YINLING_S3_ADDRESSING", "s3-addressing", "auto", "where the bucket goes: auto, path (endpoint/bucket/key) or virtual (bucket.endpoint/key)", func(c *Config, v string) error {
+			switch v {
+			case "auto", "path", "virtual":
+				c.S3Addressing = v
+				return nil
+			}
+			return errors.New("must be auto, path or virtual")
 		}},
 		{"YINLING_ADMIN_USER", "admin-user", "admin", "first administrator's username (on an empty database)", str(func(c *Config) *string { return &c.AdminUser })},
 		{"YINLING_ADMIN_PASSWORD", "admin-password", "", "first administrator's password (on an empty database)", str(func(c *Config) *string { return &c.AdminPassword })},

@@ -47,6 +47,9 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		{map[string]string{"YINLING_SEARCH_CACHE_MB": "0"}, nil, "YINLING_SEARCH_CACHE_MB"},
 		{map[string]string{"YINLING_S3_ENDPOINT": "127.0.0.1:9000"}, nil, "YINLING_S3_ACCESS_KEY"},
 		{map[string]string{"YINLING_S3_BUCKET": "No_Such"}, nil, "YINLING_S3_BUCKET"},
+		{map[string]string{"YINLING_S3_ADDRESSING": "dns"}, nil, "YINLING_S3_ADDRESSING"},
+		{map[string]string{"YINLING_S3_REGION": "华东1"}, nil, "YINLING_S3_REGION"},
+		{nil, []string{"--s3-region", "Cn Hangzhou"}, "--s3-region"},
 		{nil, []string{"--log-format", "xml"}, "--log-format"},
 		{map[string]string{"YINLING_TRUSTED_PROXIES": "10.0.0.1, nginx"}, nil, "YINLING_TRUSTED_PROXIES"},
 		{map[string]string{"YINLING_CORS_ORIGINS": "front.example.edu"}, nil, "YINLING_CORS_ORIGINS"},
@@ -88,5 +91,27 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if strings.Join(c.TrustedProxies, " ") != "10.0.0.1 172.16.0.0/12" {
 		t.Fatalf("trusted proxies = %v", c.TrustedProxies)
+	}
+}
+
+// The settings a campus's cloud store needs: Tencent COS buckets made
+// since 2024 take only virtual-hosted requests, signed for their region.
+func TestS3RegionAndAddressing(t *testing.T) {
+	c, err := Load("serve", nil, env(nil), io.Discard)
+	if err != nil || c.S3Region != "us-east-1" || c.S3Addressing != "auto" {
+		t.Fatalf("defaults: region %q, addressing %q, %v", c.S3Region, c.S3Addressing, err)
+	}
+	c, err = Load("serve", nil, env(map[string]string{
+		"YINLING_S3_ENDPOINT": "cos.ap-guangzhou.myqcloud.com", "YINLING_S3_TLS": "true",
+		"YINLING_S3_ACCESS_KEY": "id", "YINLING_S3_SECRET_KEY": "key", "YINLING_S3_BUCKET": "yinling-1250000000",
+		"YINLING_S3_REGION": "ap-guangzhou", "YINLING_S3_ADDRESSING": "virtual",
+	}), io.Discard)
+	if err != nil || c.S3Region != "ap-guangzhou" || c.S3Addressing != "virtual" || c.S3Bucket != "yinling-1250000000" {
+		t.Fatalf("COS settings: %+v, %v", c, err)
+	}
+	for _, a := range []string{"auto", "path", "virtual"} {
+		if c, err := Load("serve", []string{"--s3-addressing", a}, env(nil), io.Discard); err != nil || c.S3Addressing != a {
+			t.Errorf("--s3-addressing %s: %q, %v", a, c.S3Addressing, err)
+		}
 	}
 }
