@@ -31,6 +31,7 @@ const module = "github.com/yinling-cms/yinling"
 //	                 what `yinling serve` runs; its sitetest builds the same
 //	                 for the scenario tests of every surface
 //	cmd              main packages: the only place that knows every concrete type
+//	deploy           the deployment files and their tests (external tests only)
 //	(root)           this test
 var layers = []struct {
 	folder  string   // "" is the module's root
@@ -44,6 +45,7 @@ var layers = []struct {
 	{"internal", []string{"internal", "content", "media", "internal/ground"}},
 	{"cmd/yinling/assembly", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
 	{"cmd", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
+	{"deploy", nil},
 	{"", nil},
 }
 
