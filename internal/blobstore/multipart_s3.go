@@ -45,9 +45,14 @@ func (s *S3) PutPart(ctx context.Context, key, uploadID string, n int, r io.Read
 	return nil
 }
 
-// Parts implements media.Multipart.
+// Parts implements media.Multipart: one entry a part number. A server
+// that keeps every upload of a part sent again (SeaweedFS 4.53 lists each)
+// is answered with the most recently modified; uploads within the same
+// second (S3 dates parts to the second) cannot be told apart, and the one
+// listed last is kept.
 func (s *S3) Parts(ctx context.Context, key, uploadID string) ([]media.Part, error) {
 	var out []media.Part
+	var modified []time.Time
 	marker := 0
 	for {
 		res, err := s.core().ListObjectParts(ctx, s.bucket, key, uploadID, marker, 1000)
@@ -59,7 +64,15 @@ func (s *S3) Parts(ctx context.Context, key, uploadID string) ([]media.Part, err
 			return nil, s3Fault(err, "list parts")
 		}
 		for _, p := range res.ObjectParts {
-			out = append(out, media.Part{Number: p.PartNumber, Size: p.Size, ETag: p.ETag})
+			part := media.Part{Number: p.PartNumber, Size: p.Size, ETag: p.ETag}
+			if n := len(out); n > 0 && out[n-1].Number == p.PartNumber {
+				if !p.LastModified.Before(modified[n-1]) {
+					out[n-1], modified[n-1] = part, p.LastModified
+				}
+				continue
+			}
+			out = append(out, part)
+			modified = append(modified, p.LastModified)
 		}
 		if !res.IsTruncated {
 			return out, nil
