@@ -32,6 +32,7 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/reads/week":                                  "apeo", // titles and counts of what readers read
 	"GET /api/admin/v1/reads":                                       "apeo", // the office's report of the same
 	"GET /api/admin/v1/reads.csv":                                   "apeo",
+	"GET /api/admin/v1/backups":                                     "a",
 	"POST /api/admin/v1/stories":                                    "ape",
 	"GET /api/admin/v1/stories/:id":                                 "ape",
 	"PUT /api/admin/v1/stories/:id":                                 "ape",

@@ -118,6 +118,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	// An export reads everything before its first byte: its own deadline.
 	admin.Get("/export", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.exportSite)
 	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
+	admin.Get("/backups", signedIn(require(account.ExportSite), httpx.NoQuery, h.backups)...)
 
 	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
 

@@ -103,6 +103,15 @@ type Config struct {
 	// ReadCountsOff keeps this instance from counting readers' views
 	// (counts already kept are still shown).
 	ReadCountsOff bool
+	// BackupTo is where scheduled backups go: a folder, or
+	// s3://bucket/prefix on the configured S3 service ("": none are made).
+	// BackupAt is the time of day (Beijing time, 03:00) they fall due;
+	// BackupKeep how many of the newest stay, BackupMonths how many
+	// months keep their newest one beside them.
+	BackupTo     string
+	BackupAt     string
+	BackupKeep   int
+	BackupMonths int
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -330,6 +339,41 @@ func settings() []setting {
 			default:
 				return errors.New("must be on or off")
 			}
+			return nil
+		}},
+		{"YINLING_BACKUP_TO", "backup-to", "", "where scheduled backups go: a folder, or s3://bucket/prefix on the configured S3 service (empty: none are made)", func(c *Config, v string) error {
+			if rest, ok := strings.CutPrefix(v, "s3://"); ok {
+				bucket, _, _ := strings.Cut(rest, "/")
+				if bucket == "" {
+					return errors.New("must be a folder or s3://bucket/prefix")
+				}
+			} else if strings.Contains(v, "://") {
+				return errors.New("must be a folder or s3://bucket/prefix")
+			}
+			c.BackupTo = v
+			return nil
+		}},
+		{"YINLING_BACKUP_AT", "backup-at", "03:00", "the time of day, Beijing time, at which the scheduled backup falls due", func(c *Config, v string) error {
+			if _, err := time.Parse("15:04", v); err != nil {
+				return errors.New("must be a time of day as 03:00")
+			}
+			c.BackupAt = v
+			return nil
+		}},
+		{"YINLING_BACKUP_KEEP", "backup-keep", "7", "how many of the newest scheduled backups are kept", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("must be a whole number from 1 to 1000")
+			}
+			c.BackupKeep = n
+			return nil
+		}},
+		{"YINLING_BACKUP_MONTHS", "backup-months", "12", "how many months keep their newest scheduled backup beside the newest ones", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 1200 {
+				return errors.New("must be a whole number from 0 to 1200")
+			}
+			c.BackupMonths = n
 			return nil
 		}},
 		{"YINLING_SEARCH_CACHE_MB", "search-cache-mb", "32", "memory for search answers kept until the index changes, in MiB", func(c *Config, v string) error {

@@ -34,6 +34,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -51,6 +52,9 @@ type Stores struct {
 	Blobs media.BlobStore
 	// Export opens what an export reads (nil: no exports offered).
 	Export ExportSource
+	// Backups is where scheduled backups go (nil: none are made; they
+	// also need Export).
+	Backups backup.Shelf
 }
 
 // Options are what a test changes beside the configuration; the zero
@@ -92,10 +96,12 @@ type Options struct {
 // Site is an assembled Yinling: its services, its HTTP app, and what
 // runs in the background (Workers, RunOutbox, RunSearch).
 type Site struct {
-	cfg    config.Config
-	db     docstore.Store
-	logger *slog.Logger
-	clock  func() time.Time
+	cfg config.Config
+	db  docstore.Store
+	// backups makes the scheduled backups (nil: none are made).
+	backups *backups
+	logger  *slog.Logger
+	clock   func() time.Time
 
 	Stories  *stories.Service
 	Lectures *lectures.Service
@@ -209,6 +215,12 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		Library: s.Library, Audit: db, Now: opts.Clock})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
+		if stores.Backups != nil {
+			if s.backups, err = newBackups(s, stores.Backups, stores.Export, stores.Blobs); err != nil {
+				return nil, err
+			}
+			s.Exports.Schedule = s.backups.schedule()
+		}
 	}
 	s.Theme = opts.Theme
 	if s.Theme == nil {

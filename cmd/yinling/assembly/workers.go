@@ -19,7 +19,7 @@ import (
 // minute; trash purging, deleting past sessions' registrations,
 // forgetting old failed sign-ins and orphaned-media collection hourly;
 // every five minutes, the jobs of published videos a stopped server did
-// not write. The caller runs each; the outbox runs beside them
+// not write; the scheduled backup when one is due. The caller runs each; the outbox runs beside them
 // (RunOutbox).
 func (s *Site) Workers() []*worker.Worker {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
@@ -72,6 +72,9 @@ func (s *Site) Workers() []*worker.Worker {
 			}
 			return time.Time{}, errors.Join(err, aerr)
 		}},
+	}
+	if s.backups != nil {
+		jobs = append(jobs, s.backups.worker())
 	}
 	for _, w := range jobs {
 		w.Holder, w.Leases, w.Logger = s.Holder, s.db, logger

@@ -27,6 +27,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
+	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -59,6 +60,22 @@ type Site struct {
 	Stories *stories.Service
 	// Reads counts readers' views (FlushReads writes them).
 	Reads *reads.Counter
+	// workers are the background jobs, run by the tests by name.
+	workers []*worker.Worker
+}
+
+// RunBackups runs the scheduled-backup job once, as its worker does every
+// minute (WithBackupsTo): it makes the backup if one is due. A failed
+// backup is not the test's failure: it is recorded, for the test to read.
+func (s *Site) RunBackups() {
+	s.T.Helper()
+	for _, w := range s.workers {
+		if w.Name == "backup" {
+			_, _ = w.Job(context.Background())
+			return
+		}
+	}
+	s.T.Fatal("no backups are scheduled (WithBackupsTo)")
 }
 
 // FlushReads writes the views this instance counted, as the server does
@@ -96,6 +113,7 @@ type siteConfig struct {
 	log           io.Writer
 	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 	noDouyinApp   bool
+	backupsTo     string
 }
 
 // WithoutDouyinApp runs the site as one with no Douyin Open Platform app
@@ -157,6 +175,11 @@ func WithTheme(th *themes.Theme) Option { return func(c *siteConfig) { c.theme =
 
 // WithKeepRevisions sets how many revisions are kept per item.
 func WithKeepRevisions(n int) Option { return func(c *siteConfig) { c.keepRevisions = n } }
+
+// WithBackupsTo makes scheduled backups into the folder dir (the
+// defaults otherwise: 03:00, the newest 7, 12 months); RunBackups runs
+// the job as its worker would.
+func WithBackupsTo(dir string) Option { return func(c *siteConfig) { c.backupsTo = dir } }
 
 // WithMetricsToken makes /metrics ask for a bearer token.
 func WithMetricsToken(tok string) Option { return func(c *siteConfig) { c.metricsToken = tok } }
@@ -235,7 +258,11 @@ func New(t testing.TB, opts ...Option) *Site {
 		src, _ := store.Stores.Store.(backup.Source)
 		return src, teststore.Name(), func() error { return nil }, nil
 	}
-	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export}, assembly.Options{
+	var shelf backup.Shelf
+	if cfg.backupsTo != "" {
+		shelf = backup.Folder{Dir: cfg.backupsTo}
+	}
+	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
 		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond,
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
@@ -253,7 +280,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads}
+		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers()}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
