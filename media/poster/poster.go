@@ -121,7 +121,7 @@ var (
 type page struct {
 	img   *image.Gray
 	faces map[[2]int]font.Face // by size and weight (0 regular, 1 bold)
-	y     int // the top of the next line
+	y     int                  // the top of the next line
 }
 
 func (r *Renderer) newPage() (*page, error) {

@@ -107,4 +107,3 @@ func TestAFileThatIsNotAChineseFontIsRefused(t *testing.T) {
 		t.Errorf("FindFont = %q, want the first file", got)
 	}
 }
-
