@@ -171,6 +171,12 @@ func (p *page) text(s string, x, width, size int, bold bool, c color.Color, maxL
 	}
 }
 
+// height is how far text with the same arguments would move the page's
+// y.
+func (p *page) height(s string, width, size int, bold bool, maxLines int) int {
+	return min(len(wrap(p.face(size, bold), s, width)), maxLines) * (size * 3 / 2)
+}
+
 // wrap breaks s into lines no wider than width: between any two Chinese
 // characters, between words of other scripts, and inside a word only
 // when it is wider than a line (a URL). A line never starts with closing
@@ -187,7 +193,7 @@ func wrap(f font.Face, s string, width int) []string {
 					// Go back to the start of the word, if the line has
 					// more than it.
 					for i := len(line) - 1; i > 0; i-- {
-						if line[i] == ' ' || unicode.Is(unicode.Han, line[i]) {
+						if strings.ContainsRune(" -/", line[i]) || unicode.Is(unicode.Han, line[i]) {
 							cut = i + 1
 							break
 						}
@@ -216,21 +222,37 @@ func (p *page) hline(y, thickness int, c color.Color) {
 
 // draw lays the notice out: the office and series, the title, a change
 // in a box, the facts under labels, and at the foot the QR code beside
-// how to reach the page and the office.
+// how to reach the page and the office. The foot is placed first, at the
+// bottom of the page; everything above takes the room left above it,
+// each part capped in lines (a line that does not fit ends in …).
 func (p *page) draw(n Notice, code *qr.Code) {
 	inner := Width - 2*margin
-	if n.Office != "" {
+	textW := inner - qrSide - 40
+	const scan = "用手机扫描右侧二维码\n查看详情、在线报名"
+	footH := 10 + p.height(scan, textW, sizeFact, true, 3) + 6 + p.height(n.URL, textW, sizeSmall, false, 3)
+	if n.Phone != "" {
+		footH += 16 + p.height("咨询电话", textW, sizeFact, true, 1) + p.height(n.Phone, textW, sizePhone, true, 2)
+	}
+	footTop := Height - margin - max(qrSide, footH)
+	limit := footTop - 50 // the rule above the foot, and air
+	// room is how many lines of size still fit above the foot, at most
+	// lines.
+	room := func(size, lines int) int { return min(lines, max((limit-p.y)/(size*3/2), 0)) }
+
+	if n.Office != "" && room(sizeOffice, 1) > 0 {
 		p.text(n.Office, margin, inner, sizeOffice, false, muted, 1)
 	}
-	if n.Series != "" {
-		p.text(n.Series, margin, inner, sizeSeries, true, muted, 2)
+	if n.Series != "" && room(sizeSeries, 2) > 0 {
+		p.text(n.Series, margin, inner, sizeSeries, true, muted, room(sizeSeries, 2))
 	}
 	p.y += 10
-	p.text(n.Title, margin, inner, sizeTitle, true, ink, 4)
-	if n.Status != "" {
+	if lines := room(sizeTitle, 3); lines > 0 {
+		p.text(n.Title, margin, inner, sizeTitle, true, ink, lines)
+	}
+	if n.Status != "" && p.y+10+24+sizeStatus*3/2+8 <= limit {
 		top := p.y + 10
 		p.y = top + 24
-		p.text(n.Status, margin+30, inner-60, sizeStatus, true, ink, 3)
+		p.text(n.Status, margin+30, inner-60, sizeStatus, true, ink, max(room(sizeStatus, 2), 1))
 		bottom := p.y + 8
 		for i := 0; i < 6; i++ { // a 1 mm frame
 			draw.Draw(p.img, image.Rect(margin+i, top+i, Width-margin-i, top+i+1), image.NewUniform(ink), image.Point{}, draw.Src)
@@ -240,13 +262,16 @@ func (p *page) draw(n Notice, code *qr.Code) {
 		}
 		p.y = bottom + 10
 	}
-	p.y += 20
-	p.hline(p.y, 4, ink)
-	p.y += 40
+	if p.y+20 < limit {
+		p.y += 20
+		p.hline(p.y, 4, ink)
+		p.y += 40
+	}
 
 	labelW := sizeLabel*2 + 40
 	fact := func(label, value string, lines int) {
-		if value == "" {
+		lines = room(sizeFact, lines)
+		if value == "" || lines < 1 {
 			return
 		}
 		top := p.y
@@ -260,19 +285,13 @@ func (p *page) draw(n Notice, code *qr.Code) {
 	fact("主讲", strings.Join(n.Speakers, "\n"), 4)
 	fact("报名", strings.Join(n.Register, "\n"), 4)
 
-	// The foot: the QR code at the right, what to do at its left.
-	footTop := Height - margin - qrSide
-	if p.y+20 > footTop {
-		footTop = p.y + 20 // a long notice pushes the foot down (never off the page: the lines above are capped)
-	}
 	p.hline(footTop-30, 2, rule)
 	scale := qrSide / code.Size()
 	side := scale * code.Size()
 	at := image.Pt(Width-margin-side, footTop+(qrSide-side)/2)
 	draw.Draw(p.img, image.Rectangle{Min: at, Max: at.Add(image.Pt(side, side))}, code.Image(scale), image.Point{}, draw.Src)
-	textW := inner - qrSide - 40
 	p.y = footTop + 10
-	p.text("用手机扫描右侧二维码\n查看详情、在线报名", margin, textW, sizeFact, true, ink, 3)
+	p.text(scan, margin, textW, sizeFact, true, ink, 3)
 	p.y += 6
 	p.text(n.URL, margin, textW, sizeSmall, false, muted, 3)
 	if n.Phone != "" {

@@ -65,6 +65,39 @@ func TestANoticeIsAnA4PNGWhoseCodeReadsBackAsItsURL(t *testing.T) {
 	}
 }
 
+func TestTheLongestNoticeStaysOnItsPage(t *testing.T) {
+	r := poster.NewRenderer(systemFont(t), 1)
+	long := strings.Repeat("老年人的健康生活与家庭急救常识讲座", 8)
+	var many []string
+	for range 10 {
+		many = append(many, long)
+	}
+	n := poster.Notice{Office: long, Series: long, Title: long, Status: long, When: long, Place: long, Speakers: many, Register: many,
+		Phone: long, URL: "https://ltx.example.edu/lectures/" + strings.Repeat("lao-nian-ren-", 6)}
+	b, err := r.PNG(context.Background(), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(browsertest.Artifacts(t), "notice-longest.png"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing in the bottom margin (15 mm): the foot is on the page.
+	for y := poster.Height - 80; y < poster.Height; y++ {
+		for x := 0; x < poster.Width; x++ {
+			if c, _, _, _ := img.At(x, y).RGBA(); c != 0xffff {
+				t.Fatalf("ink at (%d,%d), in the bottom margin", x, y)
+			}
+		}
+	}
+	if got := zbar.QR(t, b); len(got) != 1 || got[0] != n.URL {
+		t.Fatalf("zbarimg read %q", got)
+	}
+}
+
 func TestTheDrawnTextIsThere(t *testing.T) {
 	// A notice with a title and one without: the title's lines darken
 	// the page's top; a notice is not a blank page with a code.

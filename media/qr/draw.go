@@ -3,6 +3,7 @@ package qr
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -105,3 +106,26 @@ func (c *Code) SVG() []byte {
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
 func escape(s string) string { return xmlEscaper.Replace(s) }
+
+// Formats are the files a code is served as: its file extension and
+// content type.
+var Formats = map[string]string{"png": "image/png", "svg": "image/svg+xml"}
+
+// File encodes text and draws it in format ("png" or "svg": see
+// Formats), answering the bytes and their content type. An error is a
+// format not in Formats or a text too long for a QR code.
+func File(text, format string) ([]byte, string, error) {
+	ct, ok := Formats[format]
+	if !ok {
+		return nil, "", fmt.Errorf("qr: no format %q", format)
+	}
+	c, err := Encode(text)
+	if err != nil {
+		return nil, "", err
+	}
+	if format == "svg" {
+		return c.SVG(), ct, nil
+	}
+	b, err := c.PNG()
+	return b, ct, err
+}
