@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,4 +57,34 @@ func QR(t *testing.T, image []byte) []string {
 		}
 	}
 	return texts
+}
+
+// PDFPage is page n (from 1) of a PDF as a greyscale PNG at dpi, drawn
+// by Ghostscript (gs, which .ci/run installs with zbar-tools); without gs
+// the test is skipped, or fails when YINLING_TEST_BROWSER=required.
+func PDFPage(t *testing.T, pdf []byte, n, dpi int) []byte {
+	t.Helper()
+	gs, err := exec.LookPath("gs")
+	if err != nil {
+		if os.Getenv("YINLING_TEST_BROWSER") == "required" {
+			t.Fatal("no Ghostscript: apt-get install -y ghostscript (YINLING_TEST_BROWSER=required)")
+		}
+		t.Skip("no Ghostscript here to draw a PDF's page (apt-get install -y ghostscript); .ci/run installs it")
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "page.png")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	page := strconv.Itoa(n)
+	cmd := exec.Command(gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r"+strconv.Itoa(dpi),
+		"-dFirstPage="+page, "-dLastPage="+page, "-sOutputFile="+out, in)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gs: %v: %s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
