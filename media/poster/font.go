@@ -10,14 +10,18 @@ import (
 	"golang.org/x/image/font/sfnt"
 )
 
-// SystemFonts are where Debian, Ubuntu, Alpine and Fedora put a Chinese
-// sans-serif face (fonts-noto-cjk, font-noto-cjk, google-noto-sans-cjk):
-// FindFont looks at them in turn.
+// SystemFonts are where distributions' packages put Noto Sans CJK (and
+// one older Chinese face): FindFont looks at them in turn. Debian and
+// Ubuntu's fonts-noto-cjk (verified: the tests run on it); Arch's
+// noto-fonts-cjk; Fedora's google-noto-sans-cjk-fonts (newer and older
+// folders); Alpine's font-noto-cjk; Debian's fonts-wqy-microhei.
 var SystemFonts = []string{
 	"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 	"/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+	"/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
 	"/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-	"/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+	"/usr/share/fonts/google-noto/NotoSansCJK-Regular.ttc",
+	"/usr/share/fonts/noto/NotoSansCJK-Regular.ttc",
 	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 }
 
