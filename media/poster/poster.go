@@ -73,6 +73,9 @@ func (r *Renderer) FontPath() string { return r.font.Path }
 // then); an error otherwise is a URL too long for a QR code or a face
 // that cannot draw.
 func (r *Renderer) PNG(ctx context.Context, n Notice) ([]byte, error) {
+	if err := ctx.Err(); err != nil { // gone already: draw nothing, even with a slot free
+		return nil, fmt.Errorf("poster: wait to draw: %w", err)
+	}
 	select {
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()

@@ -3,6 +3,7 @@ package poster_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"math"
 	"os"
@@ -138,5 +139,31 @@ func TestAFileThatIsNotAChineseFontIsRefused(t *testing.T) {
 	}
 	if got := poster.FindFont([]string{filepath.Join(dir, "missing.ttc"), dir, notFont}); got != notFont {
 		t.Errorf("FindFont = %q, want the first file", got)
+	}
+}
+
+func TestNoticesDrawAtOnceWithinTheirSlots(t *testing.T) {
+	r := poster.NewRenderer(systemFont(t), 2)
+	errs := make(chan error, 6)
+	for i := range 6 {
+		go func() {
+			url := "https://ltx.example.edu/lectures/session-" + strings.Repeat("x", i)
+			b, err := r.PNG(context.Background(), poster.Notice{Title: "同时画六张", URL: url})
+			if err == nil && len(b) == 0 {
+				err = context.Canceled
+			}
+			errs <- err
+		}()
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A request gone already draws nothing.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.PNG(ctx, poster.Notice{URL: "https://x.example/a"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a canceled request: %v", err)
 	}
 }
