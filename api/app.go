@@ -43,6 +43,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/media/poster"
 	"github.com/yinling-cms/yinling/themes"
 )
 
@@ -97,6 +98,9 @@ type Services struct {
 	// Reads counts readers' views of the website's story, lecture and
 	// video pages and answers the counts (nil: none counted or shown).
 	Reads *reads.Counter
+	// Notices draws lectures' A4 notices for staff (nil: no Chinese font
+	// on the server; the notice route says so).
+	Notices *poster.Renderer
 }
 
 // Syndication is the outbox and the channels the admin API acts on.
@@ -229,7 +233,7 @@ func New(d Deps) *fiber.App {
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		Present: views, Reads: d.Reads, Logger: d.Logger})
+		Present: views, Reads: d.Reads, Logger: d.Logger, Notices: d.Notices, SiteName: d.SiteName})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

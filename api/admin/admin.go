@@ -26,6 +26,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/media/poster"
 )
 
 // Deps is what the admin surface needs.
@@ -74,6 +75,11 @@ type Deps struct {
 	// Reads answers read counts (nil: every count 0).
 	Reads  *reads.Counter
 	Logger *slog.Logger
+	// Notices draws lectures' A4 notices (nil: no Chinese font on the
+	// server, and the notice route answers 503 saying so); SiteName heads
+	// them.
+	Notices  *poster.Renderer
+	SiteName string
 	// Present shows rendered Markdown as the website does (its photos
 	// with renditions, its videos' players in place of their links), for
 	// the live preview (nil: the rendered HTML as it is).

@@ -183,6 +183,13 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/jobs/:id/package":                            "ap",
 	"POST /api/admin/v1/jobs/:id/:action":                           "ap",
 	"GET /api/admin/v1/channels":                                    "a",
+	"GET /api/admin/v1/stories/:id/qr.png":                          "ape",
+	"GET /api/admin/v1/stories/:id/qr.svg":                          "ape",
+	"GET /api/admin/v1/lectures/:id/qr.png":                         "apo",
+	"GET /api/admin/v1/lectures/:id/qr.svg":                         "apo",
+	"GET /api/admin/v1/lectures/:id/notice.png":                     "apo",
+	"GET /api/admin/v1/videos/:id/qr.png":                           "ape",
+	"GET /api/admin/v1/videos/:id/qr.svg":                           "ape",
 	"POST /api/admin/v1/channels/douyin/authorize":                  "a",
 }
 
@@ -278,6 +285,9 @@ var sessionMatrix = map[string]string{
 	"POST /api/admin/v1/notifications/:registration/told":           "asp",
 	"GET /api/admin/v1/series/:id":                                  "asxp",
 	"PUT /api/admin/v1/series/:id":                                  "sp",
+	"GET /api/admin/v1/lectures/:id/qr.png":                         "asxp", // read, as the session is
+	"GET /api/admin/v1/lectures/:id/qr.svg":                         "asxp",
+	"GET /api/admin/v1/lectures/:id/notice.png":                     "asxp",
 }
 
 func TestSessionActionMatrix(t *testing.T) {

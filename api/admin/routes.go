@@ -52,6 +52,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
 	admin.Post("/lectures/generate/preview", signedIn(organize, h.planLectures)...)
 	h.lecturesAPI().bind(admin, signedIn, organize, publish)
+	// The QR codes of items' pages, and a lecture's A4 notice (print.go).
+	h.storiesAPI().bindQR(admin, signedIn, edit)
+	h.lecturesAPI().bindQR(admin, signedIn, organize)
+	h.videosAPI().bindQR(admin, signedIn, edit)
+	admin.Get("/lectures/:id/notice.png", signedIn(organize, httpx.NoQuery, h.lectureNotice)...)
 	admin.Post("/lectures/:id/event", signedIn(organize, h.changeEvent)...)
 	admin.Post("/lectures/:id/event/preview", signedIn(organize, h.previewEvent)...)
 	admin.Get("/lectures/:id/registrations", signedIn(organize, h.listRegistrations)...)

@@ -24,7 +24,10 @@ type Config struct {
 	// their publisher.
 	SiteName string
 	// ThemeDir is a theme overlaying the default ("": the default).
-	ThemeDir      string
+	ThemeDir string
+	// NoticeFont is the Chinese font lectures' notices are drawn with
+	// ("": the first system font found; "none": no notice images).
+	NoticeFont    string
 	Addr          string
 	BaseURL       string
 	DataDir       string
@@ -158,6 +161,10 @@ func settings() []setting {
 		}},
 		{"YINLING_THEME_DIR", "theme-dir", "", "a theme folder whose files overlay the default theme's (empty: the default)", func(c *Config, v string) error {
 			c.ThemeDir = v
+			return nil
+		}},
+		{"YINLING_NOTICE_FONT", "notice-font", "", "the Chinese font (.ttc, .otf, .ttf) lecture notices are drawn with (empty: Noto Sans CJK where the system keeps it; none: no notice images)", func(c *Config, v string) error {
+			c.NoticeFont = v
 			return nil
 		}},
 		{"YINLING_DATA_DIR", "data-dir", "./yinling-data", "folder of the embedded database and media", func(c *Config, v string) error {

@@ -8,6 +8,7 @@ package assembly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -140,6 +141,8 @@ type Site struct {
 	Reads *reads.Counter
 	// HTTP is the app serving every surface.
 	HTTP *fiber.App
+
+	notices *noticeFace // nil: no Chinese font for notices
 }
 
 // New builds a site over stores. The database's secrets (cursor, preview
@@ -229,6 +232,9 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		}
 	}
 	s.Reads = reads.New(reads.Config{Store: db, Off: cfg.ReadCountsOff, Now: opts.Clock, Logger: opts.Logger})
+	if s.notices, err = noticeFont(cfg.NoticeFont, opts.Logger); err != nil {
+		return nil, err
+	}
 	var index search.Index
 	if !opts.NoSearch {
 		s.Search = &search.Deferred{}
@@ -237,7 +243,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Sample: s.Sample, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
-			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads},
+			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads, Notices: s.notices.renderer()},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
@@ -251,10 +257,11 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 
 // Close lets go of the search index; the caller closes the stores.
 func (s *Site) Close() error {
+	err := s.notices.close()
 	if s.Search == nil {
-		return nil
+		return err
 	}
-	return s.Search.Close()
+	return errors.Join(err, s.Search.Close())
 }
 
 // wireSyndication builds the outbox and its channels: 视频号 always, by

@@ -8,6 +8,7 @@ import { state, t, el, fill, field, say, call, page, problemText, route, navItem
   statusTag, dialog, can, errorText, readCount } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
+import { printLinks } from "./print.js";
 
 const organizers = ["admin", "publisher", "organizer"];
 navItem("/admin/lectures", "lec.menu", organizers, 20);
@@ -449,7 +450,8 @@ function editor(loaded, series) {
       item.registration && item.registration.mode === "internal"
         ? el("p", {}, link("/admin/lectures/" + item.id + "/registrations", t("lec.registrations"))) : null);
     }
-    fill(container, toolbar(), head, lock ? lock.banner : null, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null);
+    fill(container, toolbar(), head, lock ? lock.banner : null, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null,
+      item ? printLinks("lectures", item) : null);
   }
   if (item && !item.trashed_at) lockFor(item.id).take().catch(() => {});
   render();

@@ -96,6 +96,7 @@ type siteConfig struct {
 	s3            *testenv.S3Server
 	bucket        string
 	noCache       bool
+	noNoticeFont  bool
 	proxies       []string
 	origins       []string
 	timeout       time.Duration
@@ -137,6 +138,10 @@ func (s *Site) SyncSearch() {
 		s.T.Fatal(err)
 	}
 }
+
+// WithoutNoticeFont runs the site as on a server without a Chinese font
+// (YINLING_NOTICE_FONT=none): no lecture notice images.
+func WithoutNoticeFont() Option { return func(c *siteConfig) { c.noNoticeFont = true } }
 
 // WithBaseURL serves the site at base instead of baseURL.
 func WithBaseURL(base string) Option { return func(c *siteConfig) { c.base = base } }
@@ -318,6 +323,9 @@ func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config
 		conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
 	}
 	conf.SecretKey = bytes.Repeat([]byte("k"), 32)
+	if cfg.noNoticeFont {
+		conf.NoticeFont = "none"
+	}
 	if len(cfg.webhooks) > 0 {
 		hooks, err := json.Marshal(cfg.webhooks)
 		if err != nil {
