@@ -17,14 +17,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
+	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/media"
@@ -59,6 +62,10 @@ type Site struct {
 	Stories *stories.Service
 	// Reads counts readers' views (FlushReads writes them).
 	Reads *reads.Counter
+	// SMS is the SMS provider's stand-in (WithSMS; nil without).
+	SMS      *smstest.Server
+	lectures *lectures.Service
+	notifier *sms.Notifier
 }
 
 // FlushReads writes the views this instance counted, as the server does
@@ -96,6 +103,7 @@ type siteConfig struct {
 	log           io.Writer
 	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 	noDouyinApp   bool
+	sms           smstest.Provider
 }
 
 // WithoutDouyinApp runs the site as one with no Douyin Open Platform app
@@ -225,6 +233,7 @@ func New(t testing.TB, opts ...Option) *Site {
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
 	conf := siteSettings(t, cfg, stand)
+	text := smsStandIn(t, cfg.sms, &conf)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -236,7 +245,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		return src, teststore.Name(), func() error { return nil }, nil
 	}
 	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export}, assembly.Options{
-		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond,
+		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: smsClient,
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
 	if err != nil {
@@ -253,7 +262,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads}
+		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, SMS: text, lectures: a.Lectures, notifier: a.SMS}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}

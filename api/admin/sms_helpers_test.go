@@ -1,0 +1,17 @@
+package admin_test
+
+import (
+	"testing"
+	"time"
+)
+
+// spoken is an instant as a text message says it: 1月2日15:04, Beijing
+// time.
+func spoken(t *testing.T, rfc3339 string) string {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at.In(time.FixedZone("CST", 8*3600)).Format("1月2日15:04")
+}
