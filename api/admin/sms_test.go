@@ -43,7 +43,7 @@ func TestAPostponedSessionReachesEachRegistrantOnceBySMS(t *testing.T) {
 			if len(msgs) != 2 {
 				t.Fatalf("%d messages, want one to each of the two reachable mobiles: %+v", len(msgs), msgs)
 			}
-			template, prefix := sitetest.SMSTemplates["postponed"], ""
+			template, prefix := sitetest.SMSTemplates()["postponed"], ""
 			title, time, phone := "title", "time", "phone"
 			if p == smstest.Tencent {
 				template, prefix, title, time, phone = strings.TrimPrefix(template, "SMS_"), "+86", "1", "2", "3"

@@ -19,7 +19,7 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 var msg = sms.Message{Phone: "13812345678", Sign: "银龄办", Template: "T1", Ref: "job-1",
-	Params: []sms.Param{{"title", "书法 入门*~"}, {"time", "12月10日15:00"}, {"phone", "029-88881234"}}}
+	Params: []sms.Param{{Name: "title", Value: "书法 入门*~"}, {Name: "time", Value: "12月10日15:00"}, {Name: "phone", Value: "029-88881234"}}}
 
 // keep records the last request a client sent, body included, so a test
 // can send it again.

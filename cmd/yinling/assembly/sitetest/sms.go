@@ -2,7 +2,6 @@ package sitetest
 
 import (
 	"context"
-	"net/http"
 	"testing"
 	"time"
 
@@ -18,9 +17,11 @@ func WithSMS(p smstest.Provider) Option { return func(c *siteConfig) { c.sms = p
 
 // SMSTemplates are the templates a site WithSMS is configured with, by
 // change (each approved at the stand-in with the variables title, time,
-// phone).
-var SMSTemplates = map[string]string{"postponed": "SMS_100001", "rescheduled": "SMS_100002", "cancelled": "SMS_100003",
-	"moved_online": "SMS_100004", "promoted": "SMS_100005"}
+// phone); Tencent's are the same without "SMS_".
+func SMSTemplates() map[string]string {
+	return map[string]string{"postponed": "SMS_100001", "rescheduled": "SMS_100002", "cancelled": "SMS_100003",
+		"moved_online": "SMS_100004", "promoted": "SMS_100005"}
+}
 
 // SMSSign is the approved sign of a site WithSMS.
 const SMSSign = "银龄办"
@@ -40,7 +41,7 @@ func smsStandIn(t testing.TB, p smstest.Provider, conf *config.Config) *smstest.
 	t.Cleanup(s.Close)
 	s.Sign = SMSSign
 	templates := "{"
-	for change, code := range SMSTemplates {
+	for change, code := range SMSTemplates() {
 		if p == smstest.Tencent {
 			code = code[len("SMS_"):]
 		}
@@ -54,9 +55,6 @@ func smsStandIn(t testing.TB, p smstest.Provider, conf *config.Config) *smstest.
 		AppID: s.AppID, BaseURL: s.URL, PerSecond: 1000, MaxVar: 35}
 	return s
 }
-
-// smsClient is the HTTP client of a site's SMS calls.
-var smsClient = &http.Client{Timeout: 2 * time.Second}
 
 // NotifyBySMS runs what the notify worker runs once (every pending
 // notice offered to the SMS notifier), then the outbox until no text
