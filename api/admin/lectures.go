@@ -371,6 +371,11 @@ func (h *handlers) markTold(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if h.d.SMS != nil { // a text that went unanswered needs no one now
+		if err := h.d.SMS.Settle(c.UserContext(), r.ID, in.Sequence, currentUser(c).Username); err != nil {
+			return err
+		}
+	}
 	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }
 

@@ -65,6 +65,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Get("/reads/week", signedIn(httpx.NoQuery, h.mostRead)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
+	admin.Post("/notifications/:registration/sms/retry", signedIn(organize, h.retrySMS)...)
 
 	// Uploads may take the upload budget while every request timeout
 	// brings MinUploadRate's worth of their bytes.

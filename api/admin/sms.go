@@ -4,7 +4,11 @@ import (
 	"context"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/sms"
@@ -130,4 +134,40 @@ func (h *handlers) smsLogItem(ctx context.Context, j syndication.Job, p sms.Payl
 		it.Name, it.Phone = r.Name, lectures.MaskPhone(r.Phone)
 	}
 	return it
+}
+
+// retrySMS is POST /notifications/{registration}/sms/retry: the text
+// message of the registrant's current notice is sent again (one that
+// failed, or went unconfirmed and did not arrive), for who manages the
+// session.
+func (h *handlers) retrySMS(c *fiber.Ctx) error {
+	ctx, actor := c.UserContext(), editor(c)
+	r, l, err := h.d.Lectures.NoticeOf(ctx, c.Params("registration"))
+	if fault.Is(err, fault.NotFound) {
+		return fault.New(fault.NotFound, "no such registration")
+	}
+	if err != nil {
+		return err
+	}
+	may, err := h.mayManageSession(ctx, actor, r.LectureID)
+	if err != nil {
+		return err
+	}
+	if !may {
+		return fault.New(fault.Forbidden, "only who manages the session may send its registrants' messages again")
+	}
+	if h.d.SMS == nil {
+		return fault.New(fault.NotFound, "no SMS provider is set up")
+	}
+	if r.Notice == nil {
+		return fault.New(fault.Conflict, "the registrant has nothing to be told")
+	}
+	st, err := h.d.SMS.Retry(ctx, r, currentUser(c).Username)
+	if err != nil {
+		return err
+	}
+	if err := h.audited(c, audit.JobChanged, "jobs:"+st.JobID, "retry "+sms.Channel+" "+sms.Kind+":"+r.ID+" of lectures:"+l.ID); err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, toSMSOut(st))
 }

@@ -12,10 +12,11 @@ import (
 // TestBrowserTextMessagesOnTheToTellList: with an SMS provider (the
 // Aliyun stand-in), a postponed session's registrants are texted; the
 // to-tell list shows the one whose number was refused (failed, with the
-// reason in Chinese) and the landline (not texted, call them); then the
-// session is cancelled, and before the worker runs again the mobiles'
-// new messages show waiting; the record of messages lists those sent,
-// with when, and the refused one with why. The screen passes axe and does
+// reason in Chinese, and a button to text again) and the landline (not
+// texted, call them); a second session postponed since shows its
+// registrant's message waiting; the record of messages lists those sent,
+// with when, and the refused one with why. Once the number is fixed at
+// the provider, 重发短信 queues it again. The screen passes axe and does
 // not scroll sideways on a phone.
 func TestBrowserTextMessagesOnTheToTellList(t *testing.T) {
 	t.Parallel()
@@ -31,16 +32,18 @@ func TestBrowserTextMessagesOnTheToTellList(t *testing.T) {
 	s.SMS.RefuseNumber("13700001111", "isv.MOBILE_NUMBER_ILLEGAL")
 	s.Do("POST", "/api/admin/v1/lectures/"+id+"/event", s.Token, map[string]any{"event_status": "postponed", "reason": "讲师生病"}).Want(http.StatusOK)
 	s.NotifyBySMS()
-	// Cancelled now: everyone has a new notice, whose text waits for the
-	// worker.
-	s.Do("POST", "/api/admin/v1/lectures/"+id+"/event", s.Token, map[string]any{"event_status": "cancelled", "reason": "讲师生病"}).Want(http.StatusOK)
+	// A second session postponed since: its text waits for the worker.
+	l2 := s.Do("POST", "/api/admin/v1/lectures", s.Token, sitetest.LectureFields("乐老学院 太极拳", "le-lao", 8)).Want(http.StatusCreated).JSON()
+	s.Do("POST", "/api/admin/v1/lectures/"+l2["id"].(string)+"/publish", s.Token, nil).Want(http.StatusOK)
+	s.Do("POST", "/api/content/v1/lectures/"+l2["slug"].(string)+"/registrations", "", map[string]any{"name": "钱老师", "phone": "13611112222"}).Want(http.StatusCreated)
+	s.Do("POST", "/api/admin/v1/lectures/"+l2["id"].(string)+"/event", s.Token, map[string]any{"event_status": "postponed", "reason": "场地检修"}).Want(http.StatusOK)
 
 	a := openAdmin(t, base)
 	a.signIn("admin", sitetest.AdminPassword)
 	a.open("/admin/lectures/notifications")
 	a.waitJS(`document.querySelector(".lec-sms-log tbody tr") !== null`, "the record of text messages")
 	list := js[string](a, `[...document.querySelectorAll(".lec-tell-list li")].map((li) => li.innerText.replace(/\s+/g, " ")).join("\n")`)
-	for _, want := range []string{"赵芳", "短信待发送", "张秀兰", "不发短信", "固定电话收不到短信"} {
+	for _, want := range []string{"赵芳", "短信发送失败", "手机号码无效", "重发短信", "张秀兰", "不发短信", "固定电话收不到短信", "钱老师", "短信待发送"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("the to-tell list lacks %q:\n%s", want, list)
 		}
@@ -54,6 +57,22 @@ func TestBrowserTextMessagesOnTheToTellList(t *testing.T) {
 	if strings.Contains(record, "13812345678") {
 		t.Error("the record shows a whole number")
 	}
+	if strings.Contains(list, "王阿姨") || strings.Contains(list, "李老师") {
+		t.Errorf("those texted are still on the list:\n%s", list)
+	}
+	a.shot("sms-to-tell")
 	a.audit("the to-tell list with text messages")
 	a.noSidewaysScroll("the to-tell list with text messages")
+	s.SMS.RefuseNumber("13700001111", "")
+	js[bool](a, `[...document.querySelectorAll(".lec-tell-list button")].find((b) => b.textContent.startsWith("重发短信") && b.textContent.includes("赵芳")).click(), true`)
+	a.waitJS(`[...document.querySelectorAll(".lec-tell-list li")].some((li) => li.innerText.includes("赵芳") && li.innerText.includes("短信待发送"))`,
+		"the refused message queued again")
+	s.NotifyBySMS()
+	sent := map[string]int{}
+	for _, m := range s.SMS.Messages() {
+		sent[m.Phone]++
+	}
+	if sent["13700001111"] != 1 || sent["13611112222"] != 1 || sent["13812345678"] != 1 || len(sent) != 4 {
+		t.Errorf("messages by number: %v", sent)
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Notifier is the lectures.Notifier that sends notices by text: each
@@ -120,7 +121,7 @@ func StatusOf(j syndication.Job) Status {
 		}
 		s.State, s.Reason = Off, j.Note
 		if j.DoneBy != "" {
-			s.Reason = "已由" + j.DoneBy + "标记为已完成"
+			s.Reason = j.Note + "（" + j.DoneBy + "）"
 		}
 	case syndication.Queued:
 		s.State = Waiting
@@ -147,4 +148,44 @@ func PayloadOf(j syndication.Job) (Payload, error) {
 	var p Payload
 	err := jsonUnmarshal(j.Payload, &p)
 	return p, err
+}
+
+// Retry sends the message of registration r's current notice again: one
+// that failed, or whose send went unanswered and a person found it did
+// not arrive. by is who asked.
+//
+// Errors: fault.Conflict when the message is neither failed nor
+// unconfirmed.
+func (n *Notifier) Retry(ctx context.Context, r lectures.Registration, by string) (Status, error) {
+	st, err := n.Status(ctx, r)
+	if err != nil {
+		return Status{}, err
+	}
+	if st.JobID == "" || st.State != Failed && st.State != Unsure {
+		return Status{}, fault.New(fault.Conflict, "only a text message that failed or went unconfirmed can be sent again")
+	}
+	j, err := n.Outbox.Retry(ctx, st.JobID, by)
+	if err != nil {
+		return Status{}, err
+	}
+	return StatusOf(j), nil
+}
+
+// Settle closes the message of registration id's notice of sequence when
+// it waits for a person (its send went unanswered): staff (by) told the
+// registrant themselves.
+func (n *Notifier) Settle(ctx context.Context, id string, sequence int64, by string) error {
+	jobs, err := n.Outbox.List(ctx, syndication.JobQuery{Kind: Kind, EntryID: id, State: syndication.WaitingPerson, Limit: 20})
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if j.Revision != sequence {
+			continue
+		}
+		if _, err := n.Outbox.MarkDone(ctx, j.ID, "", "工作人员已自行通知", by); err != nil && !fault.Is(err, fault.Conflict) {
+			return err
+		}
+	}
+	return nil
 }

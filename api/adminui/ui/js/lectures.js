@@ -762,6 +762,14 @@ function toTellChanges(notices, reload, h) {
       el("span", { class: "lec-tell-who" }, el("strong", {}, r.name), " ", phoneOf(r)),
       el("span", { class: "lec-tell-what" }, noticeText(r.notice), r.notice.reason ? el("span", { class: "muted" }, "（" + r.notice.reason + "）") : null),
       r.sms ? smsTag(r.sms) : null,
+      r.sms && (r.sms.state === "failed" || r.sms.state === "unsure") ? el("button", { type: "button", class: "secondary", on: { click: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await call("POST", `/notifications/${r.id}/sms/retry`);
+          say(t("lec.smsResent", { name: r.name }));
+          reload();
+        } catch (e) { ev.target.disabled = false; say(problem(e)); }
+      } } }, t("lec.smsResend"), el("span", { class: "visually-hidden" }, " " + r.name)) : null,
       el("button", { type: "button", on: { click: async (ev) => {
         ev.target.disabled = true;
         try {
@@ -785,7 +793,7 @@ function smsLog(sms) {
   if (!sms || !sms.enabled) return null;
   return el("section", { class: "card lec-sms-log", "aria-labelledby": "lec-sms-log" },
     el("h2", { id: "lec-sms-log" }, t("lec.smsLog")), el("p", { class: "hint" }, t("lec.smsLogHint")),
-    sms.recent.length ? el("table", {}, el("thead", {}, el("tr", {}, ["who", "session", "change", "state"].map((c) => el("th", {}, t("lec.smsCol." + c))))),
+    sms.recent.length ? el("table", { class: "adm-table lec-sms-table" }, el("thead", {}, el("tr", {}, ["who", "session", "change", "state"].map((c) => el("th", {}, t("lec.smsCol." + c))))),
       el("tbody", {}, sms.recent.map((m) => el("tr", {},
         el("td", {}, m.name || "—", " ", el("span", { class: "lec-phone" }, m.phone || "")),
         el("td", {}, m.lecture_title || "—"), el("td", {}, t("lec.what." + m.change)), el("td", {}, smsTag(m.sms))))))
