@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// spoken is an instant as a text message says it: 1月2日15:04, Beijing
+// spoken is an instant as a text message says it: 2006年1月2日15:04, Beijing
 // time.
 func spoken(t *testing.T, rfc3339 string) string {
 	t.Helper()
@@ -13,5 +13,5 @@ func spoken(t *testing.T, rfc3339 string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return at.In(time.FixedZone("CST", 8*3600)).Format("1月2日15:04")
+	return at.In(time.FixedZone("CST", 8*3600)).Format("2006年1月2日15:04")
 }

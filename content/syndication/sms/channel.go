@@ -253,9 +253,10 @@ func (c *SMS) message(ctx context.Context, j syndication.Job, r lectures.Registr
 // shanghai is Beijing time, as messages say it.
 var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
 
-// Spoken is a time as a message says it: 12月10日15:00, Beijing time
-// (short: a template's time variable is checked as a time).
-func Spoken(t time.Time) string { return t.In(shanghai).Format("1月2日15:04") }
+// Spoken is a time as a message says it: 2026年12月10日15:00, Beijing
+// time: a date and time together, the year included, as Aliyun's time
+// variable (变量属性 时间) takes them.
+func Spoken(t time.Time) string { return t.In(shanghai).Format("2006年1月2日15:04") }
 
 // Cut shortens s to at most n characters, ending it with "…" when cut.
 func Cut(s string, n int) string {

@@ -32,7 +32,7 @@ func TestATitleIsCutToTheVariableLimit(t *testing.T) {
 	if Cut("书法入门", 35) != "书法入门" {
 		t.Fatal("a short title was cut")
 	}
-	if got := Spoken(time.Date(2026, 12, 10, 7, 0, 0, 0, time.UTC)); got != "12月10日15:00" {
+	if got := Spoken(time.Date(2026, 12, 10, 7, 0, 0, 0, time.UTC)); got != "2026年12月10日15:00" {
 		t.Fatalf("spoken as %q", got)
 	}
 }
