@@ -171,3 +171,29 @@ func (h *handlers) retrySMS(c *fiber.Ctx) error {
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, toSMSOut(st))
 }
+
+// withoutSMS is jobs without the text messages: those are the to-tell
+// list's (/notifications), where who sees and acts on them is checked
+// per session, and they are no editor's to list or retry.
+func withoutSMS(jobs []syndication.Job) []syndication.Job {
+	out := jobs[:0:0]
+	for _, j := range jobs {
+		if j.Channel != sms.Channel {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// jobOutsideSMS reads job id for the /jobs routes: a text message's job
+// is not found there (see withoutSMS).
+func jobOutsideSMS(ctx context.Context, o *syndication.Outbox, id string) (syndication.Job, error) {
+	j, err := o.Get(ctx, id)
+	if err != nil {
+		return syndication.Job{}, err
+	}
+	if j.Channel == sms.Channel {
+		return syndication.Job{}, fault.New(fault.NotFound, "no such job")
+	}
+	return j, nil
+}

@@ -109,3 +109,29 @@ func TestSMSThroughFailures(t *testing.T) {
 		t.Fatalf("after the fix: %v", items)
 	}
 }
+
+// TestSMSJobsStayOffTheJobsRoutes: text messages are acted on from the
+// to-tell list, per session; the outbox's /jobs routes neither list nor
+// retry them.
+func TestSMSJobsStayOffTheJobsRoutes(t *testing.T) {
+	t.Parallel()
+	s := sitetest.New(t, sitetest.WithSMS(smstest.Tencent))
+	site := s.Do("GET", "/api/admin/v1/site", s.Token, nil).Want(http.StatusOK).JSON()
+	s.Do("PUT", "/api/admin/v1/site", s.Token, map[string]any{"menu": site["menu"], "phone": "029-88881234"}).Want(http.StatusOK)
+	id, slug := s.OpenSession("书法入门", 10)
+	s.Do("POST", "/api/content/v1/lectures/"+slug+"/registrations", "", map[string]any{"name": "赵芳", "phone": "13700001111"}).Want(http.StatusCreated)
+	s.SMS.RefuseNumber("13700001111", "FailedOperation.PhoneNumberInBlacklist")
+	s.Do("POST", "/api/admin/v1/lectures/"+id+"/event", s.Token, map[string]any{"event_status": "cancelled", "reason": "讲师生病"}).Want(http.StatusOK)
+	s.NotifyBySMS()
+	it := s.Do("GET", "/api/admin/v1/notifications?lecture="+id, s.Token, nil).Want(http.StatusOK).JSON()["items"].([]any)[0].(map[string]any)
+	st := it["sms"].(map[string]any)
+	if st["state"] != "failed" || !strings.Contains(st["reason"].(string), "黑名单") {
+		t.Fatalf("the message: %v", st)
+	}
+	job := st["job_id"].(string)
+	if jobs := s.Do("GET", "/api/admin/v1/jobs", s.Token, nil).Want(http.StatusOK).JSON()["items"].([]any); len(jobs) != 0 {
+		t.Fatalf("/jobs lists %v", jobs)
+	}
+	s.Do("GET", "/api/admin/v1/jobs/"+job, s.Token, nil).Problem(http.StatusNotFound)
+	s.Do("POST", "/api/admin/v1/jobs/"+job+"/retry", s.Token, nil).Problem(http.StatusNotFound)
+}
