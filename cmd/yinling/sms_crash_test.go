@@ -4,12 +4,15 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
+	"github.com/yinling-cms/yinling/internal/testenv"
+	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 )
 
 // TestKilledMidSMSSendsNoDuplicate: a postponed session's three
@@ -18,6 +21,8 @@ import (
 // answer was recorded. The restarted server takes the jobs over when
 // their leases end: the cut send is not made again (it waits for a
 // person, shown as unsure on the to-tell list), the others go once each.
+// With YINLING_TEST_STORE=mongo the server runs on the MongoDB-protocol
+// and S3 servers of the test environment.
 func TestKilledMidSMSSendsNoDuplicate(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "yinling")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -33,6 +38,12 @@ func TestKilledMidSMSSendsNoDuplicate(t *testing.T) {
 		"YINLING_SMS_PROVIDER": "aliyun", "YINLING_SMS_KEY_ID": stand.KeyID, "YINLING_SMS_KEY_SECRET": stand.Secret,
 		"YINLING_SMS_SIGN": stand.Sign, "YINLING_SMS_TEMPLATES": `{"postponed": "SMS_1"}`, "YINLING_SMS_BASE_URL": stand.URL,
 		"YINLING_OUTBOX_LEASE": "2s", "YINLING_OUTBOX_TICK": "100ms",
+	}
+	if teststore.Mongo() {
+		srv, bucket := testenv.S3(t)
+		env["YINLING_MONGO_URI"], env["YINLING_MONGO_DB"] = testenv.MongoURI(t), "sms_"+strings.ReplaceAll(bucket, "-", "_")
+		env["YINLING_S3_ENDPOINT"], env["YINLING_S3_ACCESS_KEY"], env["YINLING_S3_SECRET_KEY"], env["YINLING_S3_BUCKET"] =
+			srv.Endpoint, srv.AccessKey, srv.SecretKey, bucket+"-app"
 	}
 	base, cmd := process(t, bin, env)
 	signIn := func(base string) string {
