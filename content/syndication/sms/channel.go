@@ -193,7 +193,9 @@ func (c *SMS) Deliver(ctx context.Context, run *syndication.Run) (syndication.Ou
 	case err != nil && ctx.Err() != nil:
 		return syndication.Outcome{}, err // stopping: the next run finds the send pending
 	case err != nil:
-		return syndication.Outcome{State: syndication.WaitingPerson, Note: unsureNote + "（" + err.Error() + "）"}, nil
+		// The provider's error stays out: the note is the office's, in
+		// Chinese.
+		return syndication.Outcome{State: syndication.WaitingPerson, Note: unsureNote}, nil
 	}
 	if err := run.Record(ctx, StepSent, rc.ID); err != nil {
 		return syndication.Outcome{}, err

@@ -829,7 +829,7 @@ export function toTellRow(n) {
   return el("li", { class: "lec-tell-row" }, link(`/admin/lectures/${n.lecture_id}/registrations`, n.lecture_title || "—"),
     " ", el("span", { class: "muted" }, sessionWhen(n)), " ",
     el("span", { class: "tag lec-totell" }, t("lec.what." + (n.notice.change || "promoted"))), " ",
-    el("span", { class: "lec-tell-who" }, el("strong", {}, n.name), " ", phoneOf(n)));
+    el("span", { class: "lec-tell-who" }, el("strong", {}, n.name), " ", phoneOf(n)), n.sms ? [" ", smsTag(n.sms)] : null);
 }
 
 route(/^\/admin\/lectures\/notifications$/, () => toTellPage());
