@@ -36,3 +36,20 @@ func TestATitleIsCutToTheVariableLimit(t *testing.T) {
 		t.Fatalf("spoken as %q", got)
 	}
 }
+
+// TestTemplatesAreReadByChange: known changes only; an empty code means
+// none.
+func TestTemplatesAreReadByChange(t *testing.T) {
+	tpl, err := ParseTemplates(`{"postponed": "SMS_1", "promoted": "SMS_5", "cancelled": " "}`)
+	if err != nil || len(tpl) != 2 || tpl["postponed"] != "SMS_1" || tpl["promoted"] != "SMS_5" {
+		t.Fatalf("templates %v, %v", tpl, err)
+	}
+	for _, bad := range []string{`{"delayed": "SMS_1"}`, `["SMS_1"]`, `{"postponed": 1}`} {
+		if _, err := ParseTemplates(bad); err == nil {
+			t.Errorf("%s was taken", bad)
+		}
+	}
+	if tpl, err := ParseTemplates(""); err != nil || len(tpl) != 0 {
+		t.Fatalf("no templates: %v, %v", tpl, err)
+	}
+}
