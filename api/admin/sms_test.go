@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
@@ -44,16 +45,16 @@ func TestAPostponedSessionReachesEachRegistrantOnceBySMS(t *testing.T) {
 				t.Fatalf("%d messages, want one to each of the two reachable mobiles: %+v", len(msgs), msgs)
 			}
 			template, prefix := sitetest.SMSTemplates()["postponed"], ""
-			title, time, phone := "title", "time", "phone"
+			title, when, phone := "title", "time", "phone"
 			if p == smstest.Tencent {
-				template, prefix, title, time, phone = strings.TrimPrefix(template, "SMS_"), "+86", "1", "2", "3"
+				template, prefix, title, when, phone = strings.TrimPrefix(template, "SMS_"), "+86", "1", "2", "3"
 			}
 			byPhone := map[string]smstest.Message{msgs[0].Phone: msgs[0], msgs[1].Phone: msgs[1]}
 			for i, want := range []string{"13812345678", "13987654321"} {
 				m := byPhone[prefix+want]
 				if m.Phone != prefix+want || m.Sign != sitetest.SMSSign || m.Template != template ||
 					m.Vars[title] != cut("书法入门：从握笔开始的十堂课，兼谈碑帖临摹、章法布局与落款钤印的基本规矩", 35) ||
-					m.Vars[phone] != "029-88881234" || m.Vars[time] != spoken(t, starts) || m.Ref == "" {
+					m.Vars[phone] != "029-88881234" || m.Vars[when] != spoken(t, starts) || m.Ref == "" {
 					t.Fatalf("message %d: %+v", i, m)
 				}
 			}
@@ -121,4 +122,15 @@ func cut(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// spoken is an instant as a text message says it: 2006年1月2日15:04,
+// Beijing time.
+func spoken(t *testing.T, rfc3339 string) string {
+	t.Helper()
+	at, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at.In(time.FixedZone("CST", 8*3600)).Format("2006年1月2日15:04")
 }
