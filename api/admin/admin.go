@@ -24,6 +24,7 @@ import (
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/media/poster"
@@ -57,6 +58,9 @@ type Deps struct {
 	Packages *syndication.Packages
 	Douyin   *douyin.Douyin
 	Webhooks *syndication.Webhooks
+	// SMS tells registrants of changes by text (nil: no provider; the
+	// to-tell list shows no message states).
+	SMS *sms.Notifier
 	// Uploads takes big uploads in parts (nil: not set up).
 	Uploads *media.Uploads
 	// Search is the search index (nil: no search).

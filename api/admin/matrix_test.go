@@ -123,6 +123,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/series/:id":                                  "apo",
 	"DELETE /api/admin/v1/series/:id":                               "ap",
 	"POST /api/admin/v1/notifications/:registration/told":           "apo",
+	"POST /api/admin/v1/notifications/:registration/sms/retry":      "apo",
 	"GET /api/admin/v1/videos":                                      "ape",
 	"POST /api/admin/v1/videos":                                     "ape",
 	"GET /api/admin/v1/videos/:id":                                  "ape",
@@ -283,6 +284,7 @@ var sessionMatrix = map[string]string{
 	"DELETE /api/admin/v1/lectures/:id/registrations/:registration": "asp",
 	"GET /api/admin/v1/notifications":                               "asp", // x gets a list without this session's
 	"POST /api/admin/v1/notifications/:registration/told":           "asp",
+	"POST /api/admin/v1/notifications/:registration/sms/retry":      "asp",
 	"GET /api/admin/v1/series/:id":                                  "asxp",
 	"PUT /api/admin/v1/series/:id":                                  "sp",
 	"GET /api/admin/v1/lectures/:id/qr.png":                         "asxp", // read, as the session is

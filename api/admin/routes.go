@@ -72,6 +72,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/reads", signedIn(h.readReport)...)
 	admin.Get("/reads.csv", signedIn(h.exportReadReport)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
+	admin.Post("/notifications/:registration/sms/retry", signedIn(organize, h.retrySMS)...)
 
 	// Uploads may take the upload budget while every request timeout
 	// brings MinUploadRate's worth of their bytes.

@@ -96,6 +96,9 @@ type Config struct {
 	// OutboxLease is how long a runner holds a job between renewals: an
 	// instance that dies mid-job is replaced after it.
 	OutboxLease time.Duration
+	// SMS is how registrants are told of changes by text message (SMS.Provider
+	// "": not at all; the office calls).
+	SMS SMS
 	// SearchURL is an OpenSearch index (https://user:pass@host:9200/name)
 	// used instead of the embedded search index ("": embedded).
 	SearchURL string
@@ -302,6 +305,46 @@ func settings() []setting {
 			}
 			return errors.New("must be the base64 of at least 32 random bytes, like the output of openssl rand -base64 32")
 		}},
+		{"YINLING_SMS_PROVIDER", "sms-provider", "", "the SMS provider that tells registrants of changes: aliyun or tencent (empty: none, the office calls)", func(c *Config, v string) error {
+			if v != "" && v != "aliyun" && v != "tencent" {
+				return errors.New("must be aliyun, tencent or empty")
+			}
+			c.SMS.Provider = v
+			return nil
+		}},
+		{"YINLING_SMS_KEY_ID", "sms-key-id", "", "the SMS provider's AccessKey ID (Aliyun) or SecretId (Tencent Cloud)", str(func(c *Config) *string { return &c.SMS.KeyID })},
+		{"YINLING_SMS_KEY_SECRET", "sms-key-secret", "", "the SMS provider's AccessKey Secret (Aliyun) or SecretKey (Tencent Cloud)", str(func(c *Config) *string { return &c.SMS.KeySecret })},
+		{"YINLING_SMS_SIGN", "sms-sign", "", "the approved SMS signature (签名), without 【】", str(func(c *Config) *string { return &c.SMS.Sign })},
+		{"YINLING_SMS_TEMPLATES", "sms-templates", "", `approved templates by change as JSON: {"postponed": "SMS_123", "rescheduled": "...", "cancelled": "...", "moved_online": "...", "promoted": "..."}`, str(func(c *Config) *string { return &c.SMS.Templates })},
+		{"YINLING_SMS_APP_ID", "sms-app-id", "", "Tencent Cloud SMS only: the SMS application's SdkAppId (1400…)", str(func(c *Config) *string { return &c.SMS.AppID })},
+		{"YINLING_SMS_REGION", "sms-region", "", "Tencent Cloud SMS only: the region (empty: ap-guangzhou)", str(func(c *Config) *string { return &c.SMS.Region })},
+		{"YINLING_SMS_BASE_URL", "sms-base-url", "", "the SMS API's address (empty: the provider's own; a stand-in's, in tests)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+			c.SMS.BaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_SMS_PER_SECOND", "sms-per-second", "5", "text messages an instance sends a second at most", func(c *Config, v string) error {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 || n > 1000 {
+				return errors.New("must be a number above 0, at most 1000")
+			}
+			c.SMS.PerSecond = n
+			return nil
+		}},
+		{"YINLING_SMS_MAX_VAR", "sms-max-var", "35", "the most characters a template variable may hold (Aliyun: 35; Tencent Cloud, a personal account: 12); a longer title is cut with …", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 6 || n > 500 {
+				return errors.New("must be a whole number from 6 to 500")
+			}
+			c.SMS.MaxVar = n
+			return nil
+		}},
 		{"YINLING_WEBHOOKS", "webhooks", "", `webhook endpoints as JSON: [{"name", "url", "secret": "whsec_...", "events": ["story.published", "lecture.*"]}]`, str(func(c *Config) *string { return &c.Webhooks })},
 		{"YINLING_CHANNEL_LIMITS", "channel-limits", "", `channel limits over the defaults as JSON: {"douyin": {"max_duration_s": 900}}`, str(func(c *Config) *string { return &c.ChannelLimits })},
 		{"YINLING_OUTBOX_ATTEMPTS", "outbox-attempts", "8", "failed runs a syndication job has before it fails", func(c *Config, v string) error {
@@ -502,10 +545,28 @@ func (f *Flags) Config(getenv func(string) string) (Config, error) {
 	if (c.DouyinClientKey == "") != (c.DouyinClientSecret == "") {
 		return Config{}, errors.New("YINLING_DOUYIN_CLIENT_KEY and YINLING_DOUYIN_CLIENT_SECRET: set both, or neither")
 	}
+	if p := c.SMS.Provider; p != "" && (c.SMS.KeyID == "" || c.SMS.KeySecret == "" || c.SMS.Sign == "" || c.SMS.Templates == "" || p == "tencent" && c.SMS.AppID == "") {
+		return Config{}, errors.New("YINLING_SMS_PROVIDER: set YINLING_SMS_KEY_ID, YINLING_SMS_KEY_SECRET, YINLING_SMS_SIGN and YINLING_SMS_TEMPLATES too (and YINLING_SMS_APP_ID for tencent)")
+	}
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")
 	}
 	return c, nil
+}
+
+// SMS is the SMS provider's account and the office's approved sign and
+// templates (content/syndication/sms reads the templates).
+type SMS struct {
+	Provider  string // aliyun, tencent; "": none
+	KeyID     string
+	KeySecret string
+	Sign      string
+	Templates string // JSON: change to template code or id
+	AppID     string // Tencent's SdkAppId
+	Region    string // Tencent's region
+	BaseURL   string // "": the provider's
+	PerSecond float64
+	MaxVar    int
 }
 
 // Load reads the configuration of a command that takes only these flags.

@@ -34,6 +34,7 @@ import (
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
@@ -70,6 +71,8 @@ type Options struct {
 	// video in review is looked at (zero: the defaults).
 	DouyinClient     *http.Client
 	DouyinReviewPoll time.Duration
+	// SMSClient calls the SMS provider (nil: a 30-second time-out).
+	SMSClient *http.Client
 	// OutboxBackoff is the outbox's wait after a first failure (zero: its
 	// default).
 	OutboxBackoff time.Duration
@@ -128,8 +131,11 @@ type Site struct {
 	// through them.
 	Syndication api.Syndication
 	Syndicate   *syndication.Videos
-	Uploads     *media.Uploads
-	Exports     *admin.Exports
+	// SMS tells registrants of changes by text (nil: no provider is
+	// configured; the office calls).
+	SMS     *sms.Notifier
+	Uploads *media.Uploads
+	Exports *admin.Exports
 	// Search is the search index, answering "unavailable" until
 	// OpenSearch or RunSearch sets it (nil with Options.NoSearch).
 	Search *search.Deferred
@@ -304,9 +310,19 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 		}
 		channels[douyin.Channel], byHand = dy, []string{syndication.ChannelWeChat}
 	}
+	text, err := s.smsChannel(cfg, opts)
+	if err != nil {
+		return err
+	}
+	if text != nil {
+		channels[sms.Channel] = text
+	}
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
 		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
-	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks}
+	if text != nil {
+		s.SMS = &sms.Notifier{Outbox: outbox, SMS: text}
+	}
+	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks, SMS: s.SMS}
 	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, ByHand: byHand, BaseURL: cfg.BaseURL}
 	return nil
 }

@@ -24,9 +24,13 @@ import (
 func (s *Site) Workers() []*worker.Worker {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	logger := s.logger
-	// No SMS or WeChat notifier is configured yet: notices are logged once
-	// and wait for the office (GET /api/admin/v1/notifications).
-	notifier := &lectures.LogNotifier{Logger: logger}
+	// With an SMS provider configured, notices go by text through the
+	// outbox; without one they are logged once and wait for the office
+	// (GET /api/admin/v1/notifications).
+	var notifier lectures.Notifier = &lectures.LogNotifier{Logger: logger}
+	if s.SMS != nil {
+		notifier = s.SMS
+	}
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
 			return earliest(ctx, s.Kinds)

@@ -17,14 +17,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
+	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
 	"github.com/yinling-cms/yinling/internal/worker"
@@ -62,6 +65,10 @@ type Site struct {
 	Reads *reads.Counter
 	// workers are the background jobs, run by the tests by name.
 	workers []*worker.Worker
+	// SMS is the SMS provider's stand-in (WithSMS; nil without).
+	SMS      *smstest.Server
+	lectures *lectures.Service
+	notifier *sms.Notifier
 }
 
 // RunBackups runs the scheduled-backup job once, as its worker does every
@@ -115,6 +122,7 @@ type siteConfig struct {
 	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 	noDouyinApp   bool
 	backupsTo     string
+	sms           smstest.Provider
 }
 
 // WithoutDouyinApp runs the site as one with no Douyin Open Platform app
@@ -253,6 +261,7 @@ func New(t testing.TB, opts ...Option) *Site {
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
 	conf := siteSettings(t, cfg, stand)
+	text := smsStandIn(t, cfg.sms, &conf)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -268,7 +277,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		shelf = backup.Folder{Dir: cfg.backupsTo}
 	}
 	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
-		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond,
+		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: &http.Client{Timeout: 2 * time.Second},
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
 	if err != nil {
@@ -285,7 +294,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers()}
+		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
