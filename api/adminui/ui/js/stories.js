@@ -14,6 +14,7 @@ import { state, t, el, field, call, say, main, page, failed, shown, route, navIt
   dialog, errorText, uploadMedia, fill } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
+import { printLinks } from "./print.js";
 
 // A kind edited with this editor: stories, and pages (pages.js), which
 // have a title, a summary and a Markdown body but no column, tags or cover.
@@ -542,7 +543,8 @@ export async function editorPage(id, K = storiesKind) {
           field(t("st.seoDescription"), seoDescription, t("st.seoDescriptionHint"))) : null,
         el("div", { class: "field" }, el("label", { for: "st-body" }, t("st.body")), toolbar, body,
           el("span", { class: "hint", id: "st-body-hint" }, t("st.bodyHint")), imageFile, uploads)),
-      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
+      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)),
+    K.story && item ? printLinks("stories", item) : null);
   showCover();
   renderPreview();
 
