@@ -32,7 +32,7 @@ type Config struct {
 	// editor says otherwise. Syndication, when set, is told when a
 	// revision goes live or the story is taken down.
 	Channels, DefaultChannels []string
-	Syndication              Syndication
+	Syndication               Syndication
 }
 
 // Syndication sends published stories to their channels.

@@ -148,7 +148,11 @@ func (s *Server) ExpireTokens() {
 }
 
 // Images are the body images uploaded (media/uploadimg), in order.
-func (s *Server) Images() []Upload { s.mu.Lock(); defer s.mu.Unlock(); return append([]Upload(nil), s.images...) }
+func (s *Server) Images() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Upload(nil), s.images...)
+}
 
 // Material is the permanent material added, in order.
 func (s *Server) Material() []Upload {
@@ -158,7 +162,11 @@ func (s *Server) Material() []Upload {
 }
 
 // Drafts are the drafts made, in order.
-func (s *Server) Drafts() []Draft { s.mu.Lock(); defer s.mu.Unlock(); return append([]Draft(nil), s.drafts...) }
+func (s *Server) Drafts() []Draft {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Draft(nil), s.drafts...)
+}
 
 // Publications are the publications submitted, in order.
 func (s *Server) Publications() []Publication {
@@ -172,7 +180,11 @@ func (s *Server) Publications() []Publication {
 }
 
 // Masses are the 群发 made, in order.
-func (s *Server) Masses() []Mass { s.mu.Lock(); defer s.mu.Unlock(); return append([]Mass(nil), s.masses...) }
+func (s *Server) Masses() []Mass {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Mass(nil), s.masses...)
+}
 
 // Calls is how many times path was called.
 func (s *Server) Calls(path string) int { s.mu.Lock(); defer s.mu.Unlock(); return s.calls[path] }
