@@ -59,6 +59,12 @@ func New(cfg Config) *Service {
 	return s
 }
 
+// Channels are the channels this server can send stories to, and those
+// a story goes to unless its editor says otherwise.
+func (s *Service) Channels() (offered, defaults []string) {
+	return slices.Clone(s.cfg.Channels), slices.Clone(s.cfg.DefaultChannels)
+}
+
 // Columns is the column catalog stories are checked against.
 func (s *Service) Columns() *Columns { return s.cfg.Columns }
 

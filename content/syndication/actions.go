@@ -58,6 +58,10 @@ func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
 // number of times); its value is who confirmed.
 const StepConfirmed = "confirmed"
 
+// StepAskConfirm is recorded by a channel that asks a person to confirm
+// a step (and waits for them); only such a job can be confirmed.
+const StepAskConfirm = "confirm_asked"
+
 // Confirm records a person's confirmation on a job that waits for one
 // (its channel asked for it in the job's note) and runs it again now.
 func (o *Outbox) Confirm(ctx context.Context, id, by string) (Job, error) {
@@ -67,6 +71,9 @@ func (o *Outbox) Confirm(ctx context.Context, id, by string) (Job, error) {
 		}
 		if _, done := j.StepValue(StepConfirmed); done {
 			return fault.New(fault.Conflict, "the job is confirmed already")
+		}
+		if _, asked := j.StepValue(StepAskConfirm); !asked {
+			return fault.New(fault.Conflict, "the job asks for no confirmation")
 		}
 		j.Steps = append(j.Steps, Step{Name: StepConfirmed, Value: by, At: o.now()})
 		j.State, j.Attempts, j.NextAt, j.DoneBy, j.LeaseHolder = Queued, 0, o.now(), by, ""

@@ -104,6 +104,14 @@ const (
 	StepMassMsgID  = "mass_msg_id"
 )
 
+// AwaitsConfirm reports whether the job waits for a person to confirm
+// its 群发.
+func AwaitsConfirm(j syndication.Job) bool {
+	_, asked := j.StepValue(syndication.StepAskConfirm)
+	_, confirmed := j.StepValue(syndication.StepConfirmed)
+	return j.Channel == Channel && j.State == syndication.WaitingPerson && asked && !confirmed
+}
+
 // imageSlotLength is what a body image's URL is counted as before it is
 // uploaded (an mmbiz.qpic.cn address is about 120 characters).
 const imageSlotLength = 160
@@ -408,6 +416,9 @@ func (o *OA) publish(ctx context.Context, c *call, run *syndication.Run, draftID
 func (o *OA) mass(ctx context.Context, c *call, run *syndication.Run, draftID, articleURL string) (syndication.Outcome, error) {
 	j := run.Job()
 	if _, ok := j.StepValue(syndication.StepConfirmed); !ok {
+		if err := run.Record(ctx, syndication.StepAskConfirm, ""); err != nil {
+			return syndication.Outcome{}, err
+		}
 		return syndication.Outcome{State: syndication.WaitingPerson, PostURL: articleURL,
 			Note: "已在公众号发表。群发会把文章推送给所有关注者，次数有限（订阅号每天 1 次，服务号每月 4 次）：确认要群发请点“确认群发”，不群发请标记为已完成。"}, nil
 	}

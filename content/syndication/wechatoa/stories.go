@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
@@ -68,11 +69,19 @@ func (s *Stories) Unpublished(ctx context.Context, st stories.Story) error {
 	return nil
 }
 
-// Reconcile writes the jobs of published stories that lack them (a
-// server stopped between publishing and writing them); jobs written are
-// kept, so it may run any time. pages returns the published stories a
-// page at a time ("" cursor: the first; "" next: the last).
-func (s *Stories) Reconcile(ctx context.Context, pages func(ctx context.Context, cursor string) ([]stories.Story, string, error)) (int, error) {
+// ReconcileWithin is how far back Reconcile looks: revisions made live
+// within it whose job is missing get one.
+const ReconcileWithin = 24 * time.Hour
+
+// Reconcile writes the jobs of stories published within ReconcileWithin
+// that lack them (a server stopped between publishing and writing
+// them); jobs written are kept, so it may run any time. pages returns
+// the published stories a page at a time, without their texts ("" cursor:
+// the first; "" next: the last); get reads one whole.
+//
+// It returns how many stories it wrote jobs for (or found them written).
+func (s *Stories) Reconcile(ctx context.Context, now time.Time, pages func(ctx context.Context, cursor string) ([]stories.Story, string, error),
+	get func(ctx context.Context, id string) (stories.Story, error)) (int, error) {
 	n, cursor := 0, ""
 	for {
 		list, next, err := pages(ctx, cursor)
@@ -80,7 +89,17 @@ func (s *Stories) Reconcile(ctx context.Context, pages func(ctx context.Context,
 			return n, err
 		}
 		for _, st := range list {
-			if err := s.Published(ctx, st); err != nil {
+			if st.Live == nil || !slices.Contains(st.Live.Channels, Channel) || now.Sub(st.Live.UpdatedAt) > ReconcileWithin {
+				continue
+			}
+			full, err := get(ctx, st.ID)
+			if fault.Is(err, fault.NotFound) {
+				continue
+			}
+			if err != nil {
+				return n, err
+			}
+			if err := s.Published(ctx, full); err != nil {
 				return n, err
 			}
 			n++
