@@ -173,6 +173,11 @@ func (o *OA) Deliver(ctx context.Context, run *syndication.Run) (syndication.Out
 	if errors.As(err, &q) {
 		return syndication.Outcome{State: syndication.Queued, Later: nextMidnight(o.cfg.Clock()), Note: q.Error()}, nil
 	}
+	if err != nil && !syndication.IsFinal(err) && !errors.Is(err, syndication.ErrLost) && ctx.Err() == nil {
+		// Staff read the last error: what happens next, in Chinese, then
+		// the platform's or the network's words.
+		err = fmt.Errorf("公众平台这次没有完成请求（网络中断、超时或平台繁忙），稍后自动重试。详情：%w", err)
+	}
 	return out, err
 }
 

@@ -62,7 +62,7 @@ func classify(err error) error {
 	case 45009:
 		return &quota{err}
 	case -1, 45011, 40001, 42001:
-		return fmt.Errorf("公众平台暂时不能处理（%d），稍后自动重试：%w", api.Code, err)
+		return err // retried
 	}
 	return syndication.Final(fmt.Errorf("公众平台拒绝了请求（%d %s）：%w", api.Code, api.Msg, err))
 }
