@@ -308,7 +308,7 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 	}
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
 		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
-	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks}
+	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks, WeChatOA: oa}
 	if oa != nil {
 		s.SyndicateStories = &wechatoa.Stories{Outbox: outbox, BaseURL: cfg.BaseURL}
 	}
