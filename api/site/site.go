@@ -76,9 +76,6 @@ type Deps struct {
 // JS-SDK may load: the default, with its script's host.
 const WeChatCSP = "default-src 'self'; script-src 'self' https://res.wx.qq.com; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 
-// JSSDKURL is WeChat's JS-SDK, the one script the site loads from
-// elsewhere, only when a 公众号 is configured and only in WeChat.
-const JSSDKURL = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
 
 // Surface is the website.
 type Surface struct{ h *handlers }
