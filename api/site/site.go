@@ -76,7 +76,6 @@ type Deps struct {
 // JS-SDK may load: the default, with its script's host.
 const WeChatCSP = "default-src 'self'; script-src 'self' https://res.wx.qq.com; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 
-
 // Surface is the website.
 type Surface struct{ h *handlers }
 
