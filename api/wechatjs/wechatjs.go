@@ -1,6 +1,6 @@
 // Package wechatjs is the small public endpoint that signs a page of the
 // site for WeChat's JS-SDK, so a link shared in WeChat shows its title,
-// summary and picture: GET /api/v1/wechat/jssdk?url=... answers the
+// summary and picture: GET /api/content/v1/wechat/jssdk?url=... answers the
 // wx.config values for that address. Pages stay cacheable: the page's
 // script asks for its signature, which is never part of the HTML. The
 // endpoint signs only addresses of this site, answers no-store, and
@@ -21,7 +21,7 @@ import (
 )
 
 // Path is the endpoint's path.
-const Path = "/api/v1/wechat/jssdk"
+const Path = "/api/content/v1/wechat/jssdk"
 
 // MaxURL is the longest address signed.
 const MaxURL = 2048

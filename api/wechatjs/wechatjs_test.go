@@ -29,7 +29,7 @@ func TestPagesSignThemselvesForShareCards(t *testing.T) {
 	page := sitetest.BaseURL + "/stories/" + st["slug"].(string) + "?from=singlemessage&isappinstalled=0"
 
 	for range 3 {
-		r := s.Do("GET", "/api/v1/wechat/jssdk?url="+url.QueryEscape(page+"#comments"), "", nil).Want(http.StatusOK)
+		r := s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(page+"#comments"), "", nil).Want(http.StatusOK)
 		cfg := r.JSON()
 		if r.Header.Get("Cache-Control") != "no-store" || cfg["app_id"] != s.WeChat.AppID {
 			t.Fatalf("answer %v, headers %v", cfg, r.Header)
@@ -44,9 +44,9 @@ func TestPagesSignThemselvesForShareCards(t *testing.T) {
 	}
 	for _, bad := range []string{"", "https://evil.example.com/stories/x", sitetest.BaseURL + "/api/v1/stories", sitetest.BaseURL + "/admin/",
 		"javascript:alert(1)", sitetest.BaseURL + "/" + strings.Repeat("a", 2100)} {
-		s.Do("GET", "/api/v1/wechat/jssdk?url="+url.QueryEscape(bad), "", nil).Problem(http.StatusBadRequest)
+		s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(bad), "", nil).Problem(http.StatusBadRequest)
 	}
-	s.Do("GET", "/api/v1/wechat/jssdk?url="+url.QueryEscape(page)+"&callback=x", "", nil).Problem(http.StatusBadRequest)
+	s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(page)+"&callback=x", "", nil).Problem(http.StatusBadRequest)
 
 	html := s.Do("GET", "/stories/"+st["slug"].(string), "", nil).Want(http.StatusOK)
 	if csp := html.Header.Get("Content-Security-Policy"); csp != site.WeChatCSP || !strings.Contains(csp, "https://res.wx.qq.com") {
@@ -62,7 +62,7 @@ func TestPagesSignThemselvesForShareCards(t *testing.T) {
 	// An address that asks too often is told to wait.
 	limited := false
 	for range 130 {
-		r := s.Do("GET", "/api/v1/wechat/jssdk?url="+url.QueryEscape(page), "", nil)
+		r := s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(page), "", nil)
 		if r.Status == http.StatusTooManyRequests {
 			limited = r.Header.Get("Retry-After") != ""
 			break
@@ -84,5 +84,5 @@ func TestWithoutAnOfficialAccountPagesHaveNoShareScript(t *testing.T) {
 	if strings.Contains(string(html.Body), "wxshare.js") || strings.Contains(html.Header.Get("Content-Security-Policy"), "wx.qq.com") {
 		t.Fatalf("a site without a 公众号 loads WeChat's script: %s", html.Header.Get("Content-Security-Policy"))
 	}
-	s.Do("GET", "/api/v1/wechat/jssdk?url="+url.QueryEscape(sitetest.BaseURL+"/stories/x"), "", nil).Problem(http.StatusNotFound)
+	s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(sitetest.BaseURL+"/stories/x"), "", nil).Problem(http.StatusNotFound)
 }

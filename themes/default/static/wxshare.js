@@ -2,7 +2,7 @@
 // a lecture or a video, WeChat's JS-SDK is told the page's title,
 // summary and picture (its og: tags), so a link shared to a chat or to
 // 朋友圈 shows them. The page's signature comes from the site
-// (/api/v1/wechat/jssdk), never from the page itself, so pages stay
+// (/api/content/v1/wechat/jssdk), never from the page itself, so pages stay
 // cacheable. Anywhere else, or when anything fails, nothing happens:
 // the page works without it.
 (function () {
@@ -14,7 +14,7 @@
   };
   var page = location.href.split("#")[0];
   var share = { title: meta("og:title") || document.title, desc: meta("og:description"), link: meta("og:url") || page, imgUrl: meta("og:image") };
-  fetch("/api/v1/wechat/jssdk?url=" + encodeURIComponent(page), { credentials: "omit" })
+  fetch("/api/content/v1/wechat/jssdk?url=" + encodeURIComponent(page), { credentials: "omit" })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)); })
     .then(function (cfg) {
       var s = document.createElement("script");
