@@ -258,6 +258,9 @@ func TestRefusalsNameTheLimitOrWaitForAPerson(t *testing.T) {
 		if j.State != syndication.WaitingPerson || !strings.Contains(j.Note, c.want) {
 			t.Fatalf("%s: job %+v", c.id, j)
 		}
+		if _, err := f.outbox.Confirm(ctx, j.ID, "wang"); err == nil {
+			t.Fatalf("%s: a job that asked for no confirmation was confirmed", c.id)
+		}
 		if _, err := f.outbox.Retry(ctx, j.ID, "wang"); err != nil {
 			t.Fatal(err)
 		}
