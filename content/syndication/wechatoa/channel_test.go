@@ -327,3 +327,33 @@ func TestTheDailyQuotaWaitsForMidnight(t *testing.T) {
 		t.Fatalf("job %s %q (next at %v)", j.State, j.Note, at)
 	}
 }
+
+// TestUnpublishingCancelsAPushNotMade: a story taken down before its
+// push ran has its job cancelled, and nothing reaches the 公众号; a story
+// whose editor unticked the channel makes no job.
+func TestUnpublishingCancelsAPushNotMade(t *testing.T) {
+	f := newFixture(t, wechatoa.ModeDraft)
+	ctx := context.Background()
+	photos := []media.Asset{f.photo("a.jpg", 300, 200, false), f.photo("b.jpg", 300, 200, false), f.photo("c.jpg", 300, 200, false)}
+	st := f.story("u1", photos, f.photo("封面.jpg", 300, 200, false))
+	if err := f.hook.Published(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.hook.Unpublished(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if j := f.settle("u1"); j.State != syndication.Cancelled {
+		t.Fatalf("job %s", j.State)
+	}
+	if _, err := f.outbox.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	off := f.story("u2", photos, f.photo("封面2.jpg", 300, 200, false))
+	off.Live.Channels = nil
+	if err := f.hook.Published(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, _ := f.outbox.List(ctx, syndication.JobQuery{EntryID: "u2"}); len(jobs) != 0 || len(f.wx.Drafts()) != 0 || f.wx.Calls(wechatapi.PathStableToken) != 0 {
+		t.Fatalf("%d jobs, %d drafts", len(jobs), len(f.wx.Drafts()))
+	}
+}
