@@ -28,6 +28,7 @@ import (
 	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/api/site"
+	"github.com/yinling-cms/yinling/api/wechatjs"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/audit"
@@ -42,6 +43,7 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/syndication/sms"
+	"github.com/yinling-cms/yinling/content/syndication/wechatoa"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/media/poster"
@@ -112,6 +114,9 @@ type Syndication struct {
 	Douyin   *douyin.Douyin // nil: Douyin's app not set up (posted by hand)
 	Webhooks *syndication.Webhooks
 	SMS      *sms.Notifier // nil: no SMS provider (the office calls)
+	// WeChatOA is the 公众号 (nil: not set up); with it, pages sign
+	// themselves for WeChat's share cards (api/wechatjs).
+	WeChatOA *wechatoa.OA
 }
 
 // Settings are how the app behaves (from the configuration).
@@ -231,7 +236,7 @@ func New(d Deps) *fiber.App {
 	views := present.New(present.Deps{Media: d.Media, Videos: d.Videos, Theme: d.Theme, BaseURL: d.BaseURL})
 	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
-		Reads: d.Reads, Logger: d.Logger})
+		Reads: d.Reads, Logger: d.Logger, WeChatShare: d.Syndication.WeChatOA != nil})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, SMS: d.Syndication.SMS, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
@@ -239,6 +244,13 @@ func New(d Deps) *fiber.App {
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition
+	}
+	if d.Syndication.WeChatOA != nil {
+		js, err := wechatjs.New(d.Syndication.WeChatOA, d.BaseURL, nil, d.RequestTimeout)
+		if err != nil {
+			panic(fmt.Sprintf("api: the share cards' endpoint: %v", err)) // the base URL was checked by the configuration
+		}
+		js.Routes(app)
 	}
 	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt, ui, website)
 	return app

@@ -77,6 +77,11 @@ type Site struct {
 	BaseURL  string
 	Phone    string
 	PhoneURL template.URL
+	// WeChatShare: a 公众号 is configured, and pages of stories,
+	// lectures and videos may load the share-card script (wxshare.js),
+	// which signs the page with GET /api/content/v1/wechat/jssdk and tells
+	// WeChat's JS-SDK the page's og: title, description and image.
+	WeChatShare bool
 }
 
 // Prefs are the reader's display preferences (from cookies, so pages

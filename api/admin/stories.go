@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/stories"
+	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/wechatoa"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -30,15 +33,22 @@ type storyIn struct {
 	People         []stories.Person `json:"people"`
 	SEOTitle       string           `json:"seo_title"`
 	SEODescription string           `json:"seo_description"`
-	Slug           string           `json:"slug"`
-	Version        *int64           `json:"version"`
+	// Channels are where the story goes when published ("wechat_oa");
+	// absent: the site's default.
+	Channels *[]string `json:"channels"`
+	Slug     string    `json:"slug"`
+	Version  *int64    `json:"version"`
 	// Note describes the change, in the revision history.
 	Note string `json:"note"`
 }
 
 func (in storyIn) fields() stories.Input {
-	return stories.Input{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover,
+	f := stories.Input{Title: in.Title, Summary: in.Summary, Body: in.Body, Column: in.Column, Tags: in.Tags, Cover: in.Cover,
 		Credits: in.Credits, People: in.People, SEOTitle: in.SEOTitle, SEODescription: in.SEODescription}
+	if in.Channels != nil {
+		f.Channels = append([]string{}, *in.Channels...)
+	}
+	return f
 }
 func (in storyIn) slug() string    { return in.Slug }
 func (in storyIn) version() *int64 { return in.Version }
@@ -51,6 +61,10 @@ func (h *handlers) storiesAPI() kindAPI[stories.Story, stories.Input, storyIn] {
 			out := h.toAdminStory(s)
 			n, err := h.readCounts(c, stories.Kind, s.ID)
 			out.Reads = n[s.ID]
+			if err != nil {
+				return out, err
+			}
+			out.Syndication, err = h.storySyndication(c.UserContext(), s)
 			return out, err
 		}, list: h.listStories}
 }
@@ -73,6 +87,38 @@ type adminStory struct {
 	adminStoryItem
 	Body     string `json:"body"`
 	BodyHTML string `json:"body_html"`
+	// Syndication is each chosen channel and its latest job (the 公众号).
+	Syndication []channelOut `json:"syndication"`
+}
+
+// storySyndication is each of the story's channels with its latest post
+// job (of any revision), or not_sent.
+func (h *handlers) storySyndication(ctx context.Context, s stories.Story) ([]channelOut, error) {
+	out := []channelOut{}
+	if len(s.Channels) == 0 {
+		return out, nil
+	}
+	var jobs []syndication.Job
+	if h.d.Outbox != nil {
+		var err error
+		if jobs, err = h.d.Outbox.List(ctx, syndication.JobQuery{Kind: stories.Kind, EntryID: s.ID, Limit: 50}); err != nil {
+			return out, err
+		}
+	}
+	for _, ch := range s.Channels {
+		c := channelOut{Name: ch, State: "not_sent"}
+		for _, j := range jobs { // newest first
+			if j.Channel == ch && j.Action == syndication.ActionPost {
+				jo := toJobOut(j)
+				c = channelOut{Name: ch, State: jo.State, Action: j.Action, Attempts: j.Attempts, LastError: jo.LastError,
+					PostURL: j.PostURL, Note: j.Note, Job: j.ID, DoneBy: j.DoneBy, UpdatedAt: &jo.UpdatedAt, Revision: j.Revision,
+					Confirm: wechatoa.AwaitsConfirm(j)}
+				break
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // adminStoryItem is a story in an admin list: the story without its texts
@@ -89,6 +135,10 @@ type adminStoryItem struct {
 	People         []personOut `json:"people"`
 	SEOTitle       string      `json:"seo_title"`
 	SEODescription string      `json:"seo_description"`
+	// Channels are where the story goes when published; ChannelChoices
+	// those this server can send it to.
+	Channels       []string `json:"channels"`
+	ChannelChoices []string `json:"channel_choices"`
 	lifecycleOut
 }
 
@@ -99,7 +149,7 @@ func (h *handlers) toAdminStory(s stories.Story) adminStory {
 func (h *handlers) toAdminStoryItem(s stories.Story) adminStoryItem {
 	return adminStoryItem{ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Column: s.Column,
 		Tags: httpx.NonNil(s.Tags), Cover: s.Cover, Credits: toCreditsOut(s.Credits), People: toPeopleOut(s.People),
-		SEOTitle: s.SEOTitle, SEODescription: s.SEODescription,
+		SEOTitle: s.SEOTitle, SEODescription: s.SEODescription, Channels: httpx.NonNil(s.Channels), ChannelChoices: h.storyChannels(),
 		lifecycleOut: toLifecycleOut(s.Lifecycle, s.Revision, s.Live != nil, s.HasUnpublishedChanges(), h.publicURL("stories", s.Slug))}
 }
 
@@ -127,6 +177,12 @@ func toPeopleOut(people []stories.Person) []personOut {
 		out[i] = personOut(p)
 	}
 	return out
+}
+
+// storyChannels are the channels this server can send stories to.
+func (h *handlers) storyChannels() []string {
+	offered, _ := h.d.Stories.Channels()
+	return httpx.NonNil(offered)
 }
 
 // publicURL is where readers find an item of a kind.

@@ -144,8 +144,10 @@ func (h *handlers) jobAction(c *fiber.Ctx) error {
 		j, err = o.Cancel(ctx, id, by)
 	case "done":
 		j, err = o.MarkDone(ctx, id, body.PostURL, body.Note, by)
+	case "confirm": // a step the job waits for a person to confirm (the 公众号's 群发)
+		j, err = o.Confirm(ctx, id, by)
 	default:
-		return fault.New(fault.NotFound, "no such action; one of retry, cancel, done")
+		return fault.New(fault.NotFound, "no such action; one of retry, cancel, done, confirm")
 	}
 	if err != nil {
 		return err

@@ -110,6 +110,10 @@ type channelOut struct {
 	// UpdatedAt when it last changed.
 	DoneBy    string     `json:"done_by,omitempty"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+	// Revision is the revision a story's job carries; Confirm says the
+	// job waits for a person to confirm a step (the 公众号's 群发).
+	Revision int64 `json:"revision,omitempty"`
+	Confirm  bool  `json:"confirm,omitempty"`
 }
 
 func (h *handlers) toAdminVideo(ctx context.Context, v videos.Video) (adminVideo, error) {

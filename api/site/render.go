@@ -53,7 +53,7 @@ func (h *handlers) base(c *fiber.Ctx, title string) themes.Page {
 // reader's preferences. Its link-preview picture is the site's (pages
 // with a picture of their own replace it).
 func (h *handlers) frame(ctx context.Context, path string, pr themes.Prefs) themes.Page {
-	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL}, Prefs: pr, Path: path, Return: path,
+	p := themes.Page{Site: themes.Site{Name: h.d.SiteName, BaseURL: h.d.BaseURL, WeChatShare: h.d.WeChatShare}, Prefs: pr, Path: path, Return: path,
 		Canonical: h.d.BaseURL + path, Type: "website", Image: h.siteImage,
 		Feeds: []themes.Feed{{Title: h.d.SiteName + " 最新报道", URL: "/feed.xml", Type: "application/rss+xml"}}}
 	links, st, err := h.d.Menu.Links(ctx)

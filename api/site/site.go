@@ -65,7 +65,16 @@ type Deps struct {
 	// their counts to the theme (nil: none).
 	Reads  *reads.Counter
 	Logger *slog.Logger
+	// WeChatShare, when a 公众号 is configured, has story, lecture and
+	// video pages load the theme's share-card script (which asks
+	// api/wechatjs for the page's signature), and lets the site's pages
+	// load WeChat's JS-SDK from res.wx.qq.com.
+	WeChatShare bool
 }
+
+// WeChatCSP is the website's Content-Security-Policy when WeChat's
+// JS-SDK may load: the default, with its script's host.
+const WeChatCSP = "default-src 'self'; script-src 'self' https://res.wx.qq.com; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
 
 // Surface is the website.
 type Surface struct{ h *handlers }
@@ -105,6 +114,15 @@ func New(d Deps) *Surface {
 // bound before these.
 func (s *Surface) Routes(app fiber.Router) {
 	h, std := s.h, httpx.Deadline(s.h.d.RequestTimeout)
+	if h.d.WeChatShare {
+		// Only the website's routes, bound from here on, pass here.
+		app.Use(func(c *fiber.Ctx) error {
+			if p := c.Path(); !strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/media/") && !strings.HasPrefix(p, "/admin") {
+				c.Set(fiber.HeaderContentSecurityPolicy, WeChatCSP)
+			}
+			return c.Next()
+		})
+	}
 	app.Get("/", std, h.home)
 	app.Get("/stories", std, h.storyList)
 	app.Get("/stories/:slug", std, h.story)

@@ -3,6 +3,7 @@ package stories
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +27,20 @@ type Config struct {
 	Columns *Columns
 	// Featured keeps the stories pinned to the home page.
 	Featured FeaturedStore
+	// Channels are the places this server can send a story to when it
+	// is published; DefaultChannels those a story goes to unless its
+	// editor says otherwise. Syndication, when set, is told when a
+	// revision goes live or the story is taken down.
+	Channels, DefaultChannels []string
+	Syndication               Syndication
+}
+
+// Syndication sends published stories to their channels.
+type Syndication interface {
+	// Published is told of each revision made live, once or more.
+	Published(ctx context.Context, st Story) error
+	// Unpublished is told when a story is taken from readers.
+	Unpublished(ctx context.Context, st Story) error
 }
 
 // Service is the story service: what is particular to stories (their
@@ -44,6 +59,12 @@ func New(cfg Config) *Service {
 	return s
 }
 
+// Channels are the channels this server can send stories to, and those
+// a story goes to unless its editor says otherwise.
+func (s *Service) Channels() (offered, defaults []string) {
+	return slices.Clone(s.cfg.Channels), slices.Clone(s.cfg.DefaultChannels)
+}
+
 // Columns is the column catalog stories are checked against.
 func (s *Service) Columns() *Columns { return s.cfg.Columns }
 
@@ -57,6 +78,9 @@ func (s *Service) Render(ctx context.Context, src string) (string, error) {
 // with its Markdown rendered.
 func (s *Service) apply(ctx context.Context, st *Story, in *Input) error {
 	if err := in.normalize(); err != nil {
+		return err
+	}
+	if err := s.channels(st, in); err != nil {
 		return err
 	}
 	if err := s.cfg.Columns.check(ctx, "column", in.Column); err != nil {
@@ -76,6 +100,47 @@ func (s *Service) apply(ctx context.Context, st *Story, in *Input) error {
 	st.Title, st.Summary, st.Body, st.BodyHTML = in.Title, in.Summary, in.Body, html
 	st.Column, st.Tags, st.Cover = in.Column, in.Tags, in.Cover
 	st.Credits, st.People, st.SEOTitle, st.SEODescription = in.Credits, in.People, in.SEOTitle, in.SEODescription
+	st.Channels = in.Channels
+	return nil
+}
+
+// channels checks a story's channels: nil takes the site's default; a
+// channel this server cannot send to is refused, unless the story had
+// it already (the server's setup changed since).
+func (s *Service) channels(st *Story, in *Input) error {
+	if in.Channels == nil {
+		in.Channels = slices.Clone(s.cfg.DefaultChannels)
+		if in.Channels == nil {
+			in.Channels = []string{}
+		}
+		return nil
+	}
+	out := make([]string, 0, len(in.Channels))
+	for _, ch := range in.Channels {
+		ch = strings.TrimSpace(ch)
+		if slices.Contains(out, ch) {
+			continue
+		}
+		if !slices.Contains(s.cfg.Channels, ch) && !slices.Contains(st.Channels, ch) {
+			return fault.Fields(fault.FieldError{Field: "channels", Message: fmt.Sprintf("%s: this server is not set up for the channel", ch)})
+		}
+		out = append(out, ch)
+	}
+	in.Channels = out
+	return nil
+}
+
+// saved tells Syndication of a revision made live or a story taken down.
+func (s *Service) saved(ctx context.Context, before, after Story) error {
+	if s.cfg.Syndication == nil {
+		return nil
+	}
+	switch {
+	case after.Live != nil && (before.Live == nil || before.Live.Revision != after.Live.Revision):
+		return s.cfg.Syndication.Published(ctx, after)
+	case before.Live != nil && after.Live == nil:
+		return s.cfg.Syndication.Unpublished(ctx, after)
+	}
 	return nil
 }
 

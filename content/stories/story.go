@@ -36,6 +36,9 @@ type Story struct {
 	// summary in search results and shared links.
 	SEOTitle       string
 	SEODescription string
+	// Channels are the places a published revision goes (see
+	// Config.Channels).
+	Channels []string
 	// Revision is the number of the revision the working copy is.
 	Revision int64
 	content.Lifecycle
@@ -56,6 +59,7 @@ type Live struct {
 	// and SEODescriptionOrDefault for what readers' pages use.
 	SEOTitle       string
 	SEODescription string
+	Channels       []string
 	PublishedAt    time.Time
 	UpdatedAt      time.Time // when this snapshot was taken
 	Revision       int64     // the revision it was taken from

@@ -33,6 +33,9 @@ type Input struct {
 	People         []Person `json:"people,omitempty"`
 	SEOTitle       string   `json:"seo_title,omitempty"`
 	SEODescription string   `json:"seo_description,omitempty"`
+	// Channels are the places the story goes when published (the
+	// 公众号: "wechat_oa"); nil takes the site's default.
+	Channels []string `json:"channels,omitempty"`
 }
 
 // normalize trims the input and checks every field, returning all field

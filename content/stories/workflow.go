@@ -17,7 +17,7 @@ func (s *Service) storyKind() content.Kind[Story, Input] {
 		Title: func(st *Story) string { return st.Title },
 		Fields: func(st *Story) Input {
 			return Input{Title: st.Title, Summary: st.Summary, Column: st.Column, Tags: st.Tags, Cover: st.Cover, Body: st.Body,
-				Credits: st.Credits, People: st.People, SEOTitle: st.SEOTitle, SEODescription: st.SEODescription}
+				Credits: st.Credits, People: st.People, SEOTitle: st.SEOTitle, SEODescription: st.SEODescription, Channels: st.Channels}
 		},
 		Apply:       s.apply,
 		NewSlug:     func(in Input) string { return content.Slugify(in.Title) },
@@ -30,6 +30,7 @@ func (s *Service) storyKind() content.Kind[Story, Input] {
 			st.Live = st.live(first, now)
 		},
 		GoDark: func(st *Story) { st.Live = nil },
+		Saved:  s.saved,
 	}
 }
 
@@ -41,7 +42,7 @@ func (st *Story) live(published, now time.Time) *Live {
 		Tags: append([]string(nil), st.Tags...), Cover: st.Cover,
 		Credits: Credits{Writers: slices.Clone(c.Writers), Photographers: slices.Clone(c.Photographers),
 			Videographers: slices.Clone(c.Videographers), Editors: slices.Clone(c.Editors)},
-		People: slices.Clone(st.People), SEOTitle: st.SEOTitle, SEODescription: st.SEODescription,
+		People: slices.Clone(st.People), SEOTitle: st.SEOTitle, SEODescription: st.SEODescription, Channels: slices.Clone(st.Channels),
 		PublishedAt: published, UpdatedAt: now, Revision: st.Revision,
 	}
 }

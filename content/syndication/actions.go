@@ -53,6 +53,34 @@ func (o *Outbox) Retry(ctx context.Context, id, by string) (Job, error) {
 	})
 }
 
+// StepConfirmed is recorded when a person confirms the step a job waits
+// for (the 公众号's 群发, which a verified account may do a limited
+// number of times); its value is who confirmed.
+const StepConfirmed = "confirmed"
+
+// StepAskConfirm is recorded by a channel that asks a person to confirm
+// a step (and waits for them); only such a job can be confirmed.
+const StepAskConfirm = "confirm_asked"
+
+// Confirm records a person's confirmation on a job that waits for one
+// (its channel asked for it in the job's note) and runs it again now.
+func (o *Outbox) Confirm(ctx context.Context, id, by string) (Job, error) {
+	return o.change(ctx, id, func(j *Job) error {
+		if j.State != WaitingPerson {
+			return fault.New(fault.Conflict, "the job is not waiting for a person (%s)", j.State)
+		}
+		if _, done := j.StepValue(StepConfirmed); done {
+			return fault.New(fault.Conflict, "the job is confirmed already")
+		}
+		if _, asked := j.StepValue(StepAskConfirm); !asked {
+			return fault.New(fault.Conflict, "the job asks for no confirmation")
+		}
+		j.Steps = append(j.Steps, Step{Name: StepConfirmed, Value: by, At: o.now()})
+		j.State, j.Attempts, j.NextAt, j.DoneBy, j.LeaseHolder = Queued, 0, o.now(), by, ""
+		return nil
+	})
+}
+
 // Cancel stops a job that has not ended. A delivery under way stops at
 // its next step.
 func (o *Outbox) Cancel(ctx context.Context, id, by string) (Job, error) {
@@ -89,7 +117,8 @@ func (o *Outbox) MarkDone(ctx context.Context, id, postURL, note, by string) (Jo
 		}
 		if j.Action == ActionPost {
 			g, ok := guides[j.Channel]
-			optional := ok && !g.URLRequired
+			// A job that found its post's address already needs none.
+			optional := (ok && !g.URLRequired) || j.PostURL != ""
 			u, err := url.Parse(postURL)
 			switch {
 			case postURL == "" && optional:

@@ -297,6 +297,9 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 			logger.Info("a syndication job will be retried", "attempts", j.Attempts, "at", j.NextAt, "err", err)
 		case out.State == Queued:
 			j.NextAt = out.Later
+			if out.Note != "" { // why it waits (a daily quota used up)
+				j.Note = out.Note
+			}
 		default:
 			j.State, j.LastError = out.State, ""
 			if out.PostURL != "" {

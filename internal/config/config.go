@@ -79,6 +79,15 @@ type Config struct {
 	DouyinClientKey    string
 	DouyinClientSecret string
 	DouyinBaseURL      string
+	// WeChatOAAppID and WeChatOAAppSecret are the office's 公众号
+	// ("": not set up); WeChatOABaseURL its API; WeChatOAMode how far a
+	// story goes (draft, publish, mass); WeChatOADefault whether stories
+	// go there unless their editor says otherwise.
+	WeChatOAAppID     string
+	WeChatOAAppSecret string
+	WeChatOABaseURL   string
+	WeChatOAMode      string
+	WeChatOADefault   bool
 	// SecretKey seals secrets the site keeps for others (Douyin's tokens)
 	// at rest: at least 32 random bytes, given in base64. nil: the
 	// embedded database's data folder keeps one (secret.key); with
@@ -317,6 +326,31 @@ func settings() []setting {
 				return errors.New("must be an http(s) URL")
 			}
 			c.DouyinBaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_WECHAT_OA_APP_ID", "wechat-oa-app-id", "", "the 公众号's AppID (empty: the 公众号 is not set up)", str(func(c *Config) *string { return &c.WeChatOAAppID })},
+		{"YINLING_WECHAT_OA_APP_SECRET", "wechat-oa-app-secret", "", "the 公众号's AppSecret", str(func(c *Config) *string { return &c.WeChatOAAppSecret })},
+		{"YINLING_WECHAT_OA_BASE_URL", "wechat-oa-base-url", "https://api.weixin.qq.com", "the 公众号 API's address (a stand-in's, in tests)", func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+			c.WeChatOABaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_WECHAT_OA_MODE", "wechat-oa-mode", "draft", "how far a story goes on the 公众号: draft (草稿箱), publish (发表), mass (发表, then 群发 once a person confirms)", func(c *Config, v string) error {
+			if v != "draft" && v != "publish" && v != "mass" {
+				return errors.New("must be draft, publish or mass")
+			}
+			c.WeChatOAMode = v
+			return nil
+		}},
+		{"YINLING_WECHAT_OA_DEFAULT", "wechat-oa-default", "true", "whether stories go to the 公众号 unless their editor says otherwise", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.WeChatOADefault = b
 			return nil
 		}},
 		{"YINLING_SECRET_KEY", "secret-key", "", "base64 of at least 32 random bytes (openssl rand -base64 32) that seals the Douyin tokens at rest; empty: the embedded database keeps one in its data folder", func(c *Config, v string) error {
@@ -573,6 +607,9 @@ func (f *Flags) Config(getenv func(string) string) (Config, error) {
 	}
 	if p := c.SMS.Provider; p != "" && (c.SMS.KeyID == "" || c.SMS.KeySecret == "" || c.SMS.Sign == "" || c.SMS.Templates == "" || p == "tencent" && c.SMS.AppID == "") {
 		return Config{}, errors.New("YINLING_SMS_PROVIDER: set YINLING_SMS_KEY_ID, YINLING_SMS_KEY_SECRET, YINLING_SMS_SIGN and YINLING_SMS_TEMPLATES too (and YINLING_SMS_APP_ID for tencent)")
+	}
+	if (c.WeChatOAAppID == "") != (c.WeChatOAAppSecret == "") {
+		return Config{}, errors.New("YINLING_WECHAT_OA_APP_ID and YINLING_WECHAT_OA_APP_SECRET: set both, or neither")
 	}
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")

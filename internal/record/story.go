@@ -26,6 +26,7 @@ type Story struct {
 	People         []Person `bson:"people,omitempty" json:"people,omitempty"`
 	SEOTitle       string   `bson:"seo_title,omitempty" json:"seo_title,omitempty"`
 	SEODescription string   `bson:"seo_description,omitempty" json:"seo_description,omitempty"`
+	Channels       []string `bson:"channels,omitempty" json:"channels,omitempty"`
 	Lifecycle      `bson:",inline"`
 	Live           *LiveStory `bson:"live" json:"live"`
 }
@@ -42,6 +43,7 @@ type LiveStory struct {
 	People         []Person  `bson:"people,omitempty" json:"people,omitempty"`
 	SEOTitle       string    `bson:"seo_title,omitempty" json:"seo_title,omitempty"`
 	SEODescription string    `bson:"seo_description,omitempty" json:"seo_description,omitempty"`
+	Channels       []string  `bson:"channels,omitempty" json:"channels,omitempty"`
 	PublishedAt    time.Time `bson:"published_at" json:"published_at"`
 	UpdatedAt      time.Time `bson:"updated_at" json:"updated_at"`
 	Revision       int64     `bson:"revision" json:"revision"`
@@ -133,11 +135,12 @@ func FromStory(s stories.Story) Story {
 		ID: s.ID, Slug: s.Slug, Title: s.Title, Summary: s.Summary, Body: s.Body, BodyHTML: s.BodyHTML,
 		Column: s.Column, Tags: nonNil(s.Tags), Cover: s.Cover, Lifecycle: FromLifecycle(s.Lifecycle, s.Revision),
 		Credits: fromCredits(s.Credits), People: fromPeople(s.People), SEOTitle: s.SEOTitle, SEODescription: s.SEODescription,
+		Channels: s.Channels,
 	}
 	if l := s.Live; l != nil {
 		d.Live = &LiveStory{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
 			Tags: nonNil(l.Tags), Cover: l.Cover, Credits: fromCredits(l.Credits), People: fromPeople(l.People),
-			SEOTitle: l.SEOTitle, SEODescription: l.SEODescription, PublishedAt: ms(l.PublishedAt), UpdatedAt: ms(l.UpdatedAt), Revision: l.Revision}
+			SEOTitle: l.SEOTitle, SEODescription: l.SEODescription, Channels: l.Channels, PublishedAt: ms(l.PublishedAt), UpdatedAt: ms(l.UpdatedAt), Revision: l.Revision}
 	}
 	return d
 }
@@ -148,11 +151,12 @@ func (d Story) Story() stories.Story {
 		ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary, Body: d.Body, BodyHTML: d.BodyHTML,
 		Column: d.Column, Tags: d.Tags, Cover: d.Cover, Revision: d.Revision, Lifecycle: d.Lifecycle.Lifecycle(),
 		Credits: d.Credits.credits(), People: toPeople(d.People), SEOTitle: d.SEOTitle, SEODescription: d.SEODescription,
+		Channels: d.Channels,
 	}
 	if l := d.Live; l != nil {
 		s.Live = &stories.Live{Title: l.Title, Summary: l.Summary, BodyHTML: l.BodyHTML, Column: l.Column,
 			Tags: l.Tags, Cover: l.Cover, Credits: l.Credits.credits(), People: toPeople(l.People),
-			SEOTitle: l.SEOTitle, SEODescription: l.SEODescription, PublishedAt: l.PublishedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Revision: l.Revision}
+			SEOTitle: l.SEOTitle, SEODescription: l.SEODescription, Channels: l.Channels, PublishedAt: l.PublishedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(), Revision: l.Revision}
 	}
 	return s
 }

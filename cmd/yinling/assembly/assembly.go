@@ -35,11 +35,13 @@ import (
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
 	"github.com/yinling-cms/yinling/content/syndication/sms"
+	"github.com/yinling-cms/yinling/content/syndication/wechatoa"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/wechatapi"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -73,6 +75,11 @@ type Options struct {
 	DouyinReviewPoll time.Duration
 	// SMSClient calls the SMS provider (nil: a 30-second time-out).
 	SMSClient *http.Client
+	// WeChatClient calls the 公众号 API (nil: a minute's time-out);
+	// WeChatPublishPoll is how often a publication under way is looked
+	// at (a minute when zero).
+	WeChatClient      *http.Client
+	WeChatPublishPoll time.Duration
 	// OutboxBackoff is the outbox's wait after a first failure (zero: its
 	// default).
 	OutboxBackoff time.Duration
@@ -133,9 +140,11 @@ type Site struct {
 	Syndicate   *syndication.Videos
 	// SMS tells registrants of changes by text (nil: no provider is
 	// configured; the office calls).
-	SMS     *sms.Notifier
-	Uploads *media.Uploads
-	Exports *admin.Exports
+	SMS *sms.Notifier
+	// SyndicateStories sends stories to the 公众号 (nil: not set up).
+	SyndicateStories *wechatoa.Stories
+	Uploads          *media.Uploads
+	Exports          *admin.Exports
 	// Search is the search index, answering "unavailable" until
 	// OpenSearch or RunSearch sets it (nil with Options.NoSearch).
 	Search *search.Deferred
@@ -207,8 +216,13 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	wf := content.WorkflowConfig{Changes: changes, Revisions: db, Locks: s.Locks, Audit: db, KeepRevisions: cfg.KeepRevisions, Now: opts.Clock,
 		Events: &syndication.Lifecycle{Outbox: s.Syndication.Outbox, Webhooks: s.Syndication.Webhooks, BaseURL: cfg.BaseURL}}
+	offered, defaults := storyChannels(cfg)
+	var storySyndication stories.Syndication
+	if s.SyndicateStories != nil {
+		storySyndication = s.SyndicateStories
+	}
 	s.Stories = stories.New(stories.Config{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
-		Featured: db, WorkflowConfig: wf})
+		Featured: db, WorkflowConfig: wf, Channels: offered, DefaultChannels: defaults, Syndication: storySyndication})
 	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
 		Series: db, Users: db, Registrations: db, Places: db,
 		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
@@ -317,14 +331,54 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 	if text != nil {
 		channels[sms.Channel] = text
 	}
+	oa, err := s.wireWeChatOA(cfg, opts)
+	if err != nil {
+		return err
+	}
+	if oa != nil {
+		channels[wechatoa.Channel] = oa
+	}
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
 		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
 	if text != nil {
 		s.SMS = &sms.Notifier{Outbox: outbox, SMS: text}
 	}
-	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks, SMS: s.SMS}
+	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks, SMS: s.SMS, WeChatOA: oa}
+	if oa != nil {
+		s.SyndicateStories = &wechatoa.Stories{Outbox: outbox, BaseURL: cfg.BaseURL}
+	}
 	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, ByHand: byHand, BaseURL: cfg.BaseURL}
 	return nil
+}
+
+// wireWeChatOA builds the 公众号 channel when an AppID is configured
+// (nil when none is): its client, and the images it sends read through
+// renditions of their own (one decode at a time, apart from readers').
+func (s *Site) wireWeChatOA(cfg config.Config, opts Options) (*wechatoa.OA, error) {
+	if cfg.WeChatOAAppID == "" {
+		return nil, nil
+	}
+	platform := wechatapi.New(wechatapi.Config{BaseURL: cfg.WeChatOABaseURL, AppID: cfg.WeChatOAAppID, AppSecret: cfg.WeChatOAAppSecret,
+		Client: opts.WeChatClient})
+	oa, err := wechatoa.New(wechatoa.Config{Platform: platform, Accounts: s.db, Mode: wechatoa.Mode(cfg.WeChatOAMode), PublishPoll: opts.WeChatPublishPoll,
+		Images: wechatoa.LibraryImages{Library: s.Media, Renditions: media.NewRenditions(s.Media, 1, 0)}})
+	if err != nil {
+		return nil, fmt.Errorf("YINLING_WECHAT_OA_MODE: %w", err)
+	}
+	return oa, nil
+}
+
+// storyChannels are the channels stories may go to on this server, and
+// those they go to unless their editor says otherwise.
+func storyChannels(cfg config.Config) (offered, defaults []string) {
+	if cfg.WeChatOAAppID == "" {
+		return nil, nil
+	}
+	offered = []string{wechatoa.Channel}
+	if cfg.WeChatOADefault {
+		defaults = offered
+	}
+	return offered, defaults
 }
 
 // liveChanges is the domain's change notifier as an instance runs it: the

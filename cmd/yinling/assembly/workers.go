@@ -8,6 +8,7 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/reads"
+	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
@@ -18,8 +19,9 @@ import (
 // publishing on every cfg.SchedulerTick; registrants' notices every
 // minute; trash purging, deleting past sessions' registrations,
 // forgetting old failed sign-ins and orphaned-media collection hourly;
-// every five minutes, the jobs of published videos a stopped server did
-// not write; the scheduled backup when one is due. The caller runs each; the outbox runs beside them
+// every five minutes, the jobs of published videos (and stories of the
+// last day) a stopped server did not write; the scheduled backup when one
+// is due. The caller runs each; the outbox runs beside them
 // (RunOutbox).
 func (s *Site) Workers() []*worker.Worker {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
@@ -63,6 +65,12 @@ func (s *Site) Workers() []*worker.Worker {
 				page, err := s.Videos.ListLive(ctx, videos.ListParams{Limit: 100, Cursor: cursor})
 				return page.Items, page.NextCursor, err
 			})
+			if s.SyndicateStories != nil && err == nil {
+				_, err = s.SyndicateStories.Reconcile(ctx, time.Now(), func(ctx context.Context, cursor string) ([]stories.Story, string, error) {
+					page, err := s.Stories.ListLive(ctx, content.ListRequest{Limit: 100, Cursor: cursor})
+					return page.Items, page.NextCursor, err
+				}, s.Stories.Get)
+			}
 			return time.Time{}, err
 		}},
 		{Name: "media-orphans", Every: time.Hour, Job: func(ctx context.Context) (time.Time, error) {

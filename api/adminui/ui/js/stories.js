@@ -15,11 +15,12 @@ import { state, t, el, field, call, say, main, page, failed, shown, route, navIt
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
 import { printLinks } from "./print.js";
+import { channelsPanel } from "./wechatoa.js";
 
 // A kind edited with this editor: stories, and pages (pages.js), which
 // have a title, a summary and a Markdown body but no column, tags or cover.
 export const storiesKind = { kind: "stories", story: true, api: "/stories/", admin: "/admin/stories/",
-  fields: ["title", "summary", "body", "column", "tags", "cover", "credits", "people", "seo_title", "seo_description"], title: "st.title", new: "st.new", edit: "st.edit" };
+  fields: ["title", "summary", "body", "column", "tags", "cover", "credits", "people", "seo_title", "seo_description", "channels"], title: "st.title", new: "st.new", edit: "st.edit" };
 
 navItem("/admin/stories", "st.menu", ["admin", "publisher", "editor"], 10);
 route(/^\/admin\/stories$/, (_, q) => listPage(q));
@@ -134,7 +135,7 @@ function localCopies(K) {
 const creditRoles = ["writers", "photographers", "videographers", "editors"];
 // emptyOf is a field's value when a story (or a copy kept from before
 // bylines) has none.
-const emptyOf = (k) => k === "tags" || k === "people" ? [] : k === "credits" ? {} : "";
+const emptyOf = (k) => k === "tags" || k === "people" || k === "channels" ? [] : k === "credits" ? {} : "";
 const normalCredits = (c) => Object.fromEntries(creditRoles.map((r) => [r, (c || {})[r] || []]));
 const normalField = (k, v) => k === "credits" ? normalCredits(v) : k === "people" ? (v || []).map((p) => ({ name: p.name, description: p.description || "" })) : v ?? emptyOf(k);
 // sameFieldsOf compares two copies of a kind's fields as saved.
@@ -232,11 +233,24 @@ export async function editorPage(id, K = storiesKind) {
   const lockSlot = el("div", { class: "lock-slot" });
   let lock = null; // the edit lock, once the story exists
   const uploads = el("ul", { class: "uploads", "aria-label": t("st.uploads") });
+  // The channels a published story goes to (the 公众号) and their jobs;
+  // while a job is queued, the story is read again every few seconds.
+  let polls = 0, pollTimer = 0;
+  const refreshChannels = async () => {
+    if (!item || !showing()) return;
+    const next = await call("GET", K.api + item.id);
+    item = { ...item, syndication: next.syndication, channels: next.channels, channel_choices: next.channel_choices };
+    channels.render(item);
+    clearTimeout(pollTimer);
+    if ((next.syndication || []).some((s) => s.state === "queued") && polls++ < 40) pollTimer = setTimeout(() => refreshChannels().catch(() => {}), 3000);
+  };
+  const channels = K.story ? channelsPanel(item, { onToggle: () => changed(), refresh: refreshChannels }) : null;
 
   const current = () => ({ title: title.value.trim(), summary: summary.value.trim(), body: body.value,
     ...(K.story ? { column: column.value, tags: splitTags(tags.value), cover: cover.value,
       credits: Object.fromEntries(creditRoles.map((r) => [r, splitTags(credits[r].value)])), people: parsePeople(people.value),
-      seo_title: seoTitle.value.trim(), seo_description: seoDescription.value.trim() } : {}) });
+      seo_title: seoTitle.value.trim(), seo_description: seoDescription.value.trim(),
+      ...(channels && channels.chosen() !== null ? { channels: channels.chosen() } : {}) } : {}) });
   const setFields = (f) => {
     title.value = f.title || ""; summary.value = f.summary || ""; body.value = f.body || "";
     column.value = f.column || ""; tags.value = (f.tags || []).join("、"); cover.value = f.cover || "";
@@ -398,6 +412,7 @@ export async function editorPage(id, K = storiesKind) {
         const wasNew = !item;
         item = next; version = next.version;
         Object.assign(saved, fields);
+        if (channels) { saved.channels = next.channels || []; channels.render(next); }
         if (sameFields(current(), fields)) forgetLocally(wasNew ? null : item.id); else keepLocally(item.id, current(), version);
         if (wasNew) {
           forgetLocally(null); history.replaceState({}, "", K.admin + item.id); lockFor(item.id).take();
@@ -473,6 +488,7 @@ export async function editorPage(id, K = storiesKind) {
     readOnly = on;
     for (const c of [title, summary, tags, body, people, seoTitle, seoDescription, ...Object.values(credits)]) c.readOnly = on;
     column.disabled = on;
+    if (channels) channels.disable(on);
     for (const b of toolbar.querySelectorAll("button")) b.disabled = on;
     if (why && lock) lock.show(el("p", {}, why));
   }
@@ -490,7 +506,10 @@ export async function editorPage(id, K = storiesKind) {
         [{ label: t("wf.addCoverFirst"), value: "" }, { label: t("wf.noCoverGoOn"), value: "ok", primary: true }]) === "ok",
     // After a step the lock follows what I may do now: a submit gave it
     // back (an editor may not change an item in review: read-only).
-    onChange: (next) => { item = next; version = next.version; trashButton.hidden = next.live; if (lock) lock.take().catch(() => {}); },
+    onChange: (next) => {
+      item = next; version = next.version; trashButton.hidden = next.live; if (lock) lock.take().catch(() => {});
+      if (channels) { polls = 0; refreshChannels().catch(() => {}); }
+    },
   });
   if (!item) bar.hidden = true;
   const revisionsLink = el("a", { href: item ? `${K.admin}${item.id}/revisions` : "#", hidden: !item, id: "st-revisions" }, t("st.revisions"));
@@ -538,6 +557,7 @@ export async function editorPage(id, K = storiesKind) {
           el("div", { class: "row" }, creditRoles.map((r) => field(t("st.credit." + r), credits[r])))) : null,
         K.story ? el("div", { class: "field" }, el("label", { for: "st-people" }, t("st.people")), people,
           el("span", { class: "hint", id: "st-people-hint" }, t("st.peopleHint"))) : null,
+        channels ? channels.el : null,
         K.story ? el("fieldset", { class: "seo" }, el("legend", {}, t("st.seo")),
           field(t("st.seoTitle"), seoTitle, t("st.seoTitleHint")),
           field(t("st.seoDescription"), seoDescription, t("st.seoDescriptionHint"))) : null,
@@ -547,6 +567,7 @@ export async function editorPage(id, K = storiesKind) {
     K.story && item ? printLinks("stories", item) : null);
   showCover();
   renderPreview();
+  if (channels && item && (item.syndication || []).some((x) => x.state === "queued")) refreshChannels().catch(() => {});
 
   // A copy kept in this browser that the server does not have (a crash,
   // a closed tab, a session that ended): offered back.

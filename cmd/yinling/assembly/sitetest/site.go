@@ -30,6 +30,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
+	"github.com/yinling-cms/yinling/internal/wechatapi/wechattest"
 	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -57,6 +58,8 @@ type Site struct {
 	Outbox *syndication.Outbox
 	// Douyin is the site's Douyin stand-in (authorise it by POST /api/admin/v1/channels/douyin/authorize).
 	Douyin *douyintest.Server
+	// WeChat is the 公众号 stand-in (WithWeChatOA; nil without).
+	WeChat *wechattest.Server
 	// searcher syncs the search index (WithSearch).
 	searcher *search.Syncer
 	// Stories is the stories service (RunDue publishes what is due).
@@ -123,7 +126,12 @@ type siteConfig struct {
 	noDouyinApp   bool
 	backupsTo     string
 	sms           smstest.Provider
+	wechatMode    string
 }
+
+// WithWeChatOA runs the site with a 公众号 configured (the stand-in in
+// Site.WeChat), in mode (draft, publish, mass).
+func WithWeChatOA(mode string) Option { return func(c *siteConfig) { c.wechatMode = mode } }
 
 // WithoutDouyinApp runs the site as one with no Douyin Open Platform app
 // configured: Douyin posts are made by hand, as on 视频号 (the stand-in
@@ -262,6 +270,12 @@ func New(t testing.TB, opts ...Option) *Site {
 	t.Cleanup(stand.Close)
 	conf := siteSettings(t, cfg, stand)
 	text := smsStandIn(t, cfg.sms, &conf)
+	var wx *wechattest.Server
+	if cfg.wechatMode != "" {
+		wx = wechattest.New()
+		t.Cleanup(wx.Close)
+		conf.WeChatOAAppID, conf.WeChatOAAppSecret, conf.WeChatOABaseURL, conf.WeChatOAMode = wx.AppID, wx.AppSecret, wx.URL, cfg.wechatMode
+	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -278,6 +292,7 @@ func New(t testing.TB, opts ...Option) *Site {
 	}
 	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
 		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: &http.Client{Timeout: 2 * time.Second},
+		WeChatClient: &http.Client{Timeout: 2 * time.Second}, WeChatPublishPoll: time.Millisecond,
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
 	if err != nil {
@@ -294,7 +309,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS}
+		Douyin: stand, WeChat: wx, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
