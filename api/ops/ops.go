@@ -1,6 +1,7 @@
 // Package ops is the operations surface: /healthz (the process lives),
 // /readyz (the database and the object store answer; 503 names what does
-// not) and /metrics (Prometheus text, no client library).
+// not) and /metrics (the Prometheus text format of the registry the
+// assembly passes in).
 package ops
 
 import (
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yinling-cms/yinling/api/httpx"
 )
@@ -23,14 +25,14 @@ type Surface struct{ h *handlers }
 
 type handlers struct {
 	ready   []Check
-	metrics *httpx.Metrics
+	metrics prometheus.Gatherer
 	timeout time.Duration
 	token   string
 }
 
-// New builds the surface: ready are the readiness checks, metrics what
-// the access log counted, token (when set) the bearer token /metrics asks.
-func New(ready []Check, metrics *httpx.Metrics, timeout time.Duration, token string) *Surface {
+// New builds the surface: ready are the readiness checks, metrics the
+// registry /metrics answers, token (when set) the bearer token it asks.
+func New(ready []Check, metrics prometheus.Gatherer, timeout time.Duration, token string) *Surface {
 	return &Surface{h: &handlers{ready: ready, metrics: metrics, timeout: timeout, token: token}}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ground/redact"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/internal/telemetry"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -57,7 +58,10 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 			s.close()
 		}
 	}()
-	db, err := openDatabase(ctx, cfg, logger)
+	// One registry for GET /metrics, the stores' calls timed on it.
+	metrics := telemetry.NewRegistry()
+	calls := telemetry.NewStores(metrics)
+	db, err := openDatabase(ctx, cfg, logger, calls)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +80,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 		}
 	}
 	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Kinds: db.Kinds, Blobs: blobs, Export: exportSource(cfg, db)},
-		assembly.Options{Logger: logger})
+		assembly.Options{Logger: logger, Metrics: metrics, StoreCalls: calls})
 	if err != nil {
 		return nil, err
 	}
