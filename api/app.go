@@ -237,7 +237,9 @@ func New(d Deps) *fiber.App {
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition
 	}
-	routes(app, ops.New(d.Ready, d.Metrics, d.RequestTimeout, d.MetricsToken), reading, mgmt, ui, website)
+	operations := ops.New(d.Ready, d.Metrics, d.RequestTimeout, d.MetricsToken)
+	operations.Register(d.Metrics)
+	routes(app, operations, reading, mgmt, ui, website)
 	timed.Learn(app)
 	return app
 }

@@ -43,3 +43,30 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/readyz", httpx.Deadline(h.timeout), h.readyz)
 	app.Get("/metrics", h.serveMetrics)
 }
+
+// Register adds yinling_dependency_up to reg: 1 for each readiness check
+// that answers within 3 s at the scrape, 0 for one that does not (what
+// /readyz says, for an alert without a prober).
+func (s *Surface) Register(reg prometheus.Registerer) {
+	reg.MustRegister(readiness{checks: s.h.ready, desc: prometheus.NewDesc("yinling_dependency_up",
+		"Whether a dependency answered its readiness check at this scrape (1) or not (0): database, object store.", []string{"dependency"}, nil)})
+}
+
+type readiness struct {
+	checks []Check
+	desc   *prometheus.Desc
+}
+
+func (r readiness) Describe(ch chan<- *prometheus.Desc) { ch <- r.desc }
+
+func (r readiness) Collect(ch chan<- prometheus.Metric) {
+	for _, c := range r.checks {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		up := 1.0
+		if c.Probe(ctx) != nil {
+			up = 0
+		}
+		cancel()
+		ch <- prometheus.MustNewConstMetric(r.desc, prometheus.GaugeValue, up, c.Name)
+	}
+}

@@ -38,29 +38,30 @@ type Workers struct {
 	runs       *prometheus.CounterVec
 }
 
-// NewWorkers registers yinling_job_lateness_seconds,
-// yinling_job_run_duration_seconds, yinling_job_runs_total and
-// yinling_job_last_success_timestamp_seconds (each by job) in reg.
+// NewWorkers registers yinling_worker_lateness_seconds,
+// yinling_worker_run_duration_seconds, yinling_worker_runs_total and
+// yinling_worker_last_success_timestamp_seconds (each by worker: the
+// label is not "job", which Prometheus gives every target) in reg.
 func NewWorkers(reg prometheus.Registerer) *Workers {
 	w := &Workers{
 		late: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "yinling_job_lateness_seconds",
-			Help:    "How late a background job's run began after its work was due (job=\"scheduler\": scheduled publishing), on the instance holding its lease.",
+			Name:    "yinling_worker_lateness_seconds",
+			Help:    "How late a background job's run began after its work was due (worker=\"scheduler\": scheduled publishing), on the instance holding its lease.",
 			Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300},
-		}, []string{"job"}),
+		}, []string{"worker"}),
 		took: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "yinling_job_run_duration_seconds",
-			Help:    "Time of a background job's run, by job.",
+			Name:    "yinling_worker_run_duration_seconds",
+			Help:    "Time of a background job's run, by worker.",
 			Buckets: []float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 120, 600},
-		}, []string{"job"}),
+		}, []string{"worker"}),
 		last: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "yinling_job_last_success_timestamp_seconds",
+			Name: "yinling_worker_last_success_timestamp_seconds",
 			Help: "When a background job last ran without error on this instance (unix seconds); take the max over instances, one holds the lease.",
-		}, []string{"job"}),
+		}, []string{"worker"}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "yinling_job_runs_total",
-			Help: "Runs of a background job on this instance, by job and outcome (ok, error).",
-		}, []string{"job", "outcome"}),
+			Name: "yinling_worker_runs_total",
+			Help: "Runs of a background job on this instance, by worker and outcome (ok, error).",
+		}, []string{"worker", "outcome"}),
 	}
 	reg.MustRegister(w.late, w.took, w.last, w.runs)
 	return w
@@ -169,6 +170,16 @@ func NewOutbox(reg prometheus.Registerer, store syndication.Store, now func() ti
 	}
 	reg.MustRegister(o.runs, o.took, o)
 	return o
+}
+
+// Channels shows the runs of each channel named at 0 from the start (a
+// first failure is then an increase an alert sees).
+func (o *Outbox) Channels(names ...string) {
+	for _, n := range names {
+		for _, outcome := range []string{"done", "failed"} {
+			o.runs.WithLabelValues(n, outcome)
+		}
+	}
 }
 
 // Observe counts one run of a job.

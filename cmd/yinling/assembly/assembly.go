@@ -10,8 +10,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -312,9 +314,10 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 		}
 		channels[douyin.Channel], byHand = dy, []string{syndication.ChannelWeChat}
 	}
+	metrics := telemetry.NewOutbox(s.Metrics, s.db, opts.Clock)
+	metrics.Channels(slices.Sorted(maps.Keys(channels))...)
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
-		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger,
-		Observe: telemetry.NewOutbox(s.Metrics, s.db, opts.Clock).Observe})
+		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger, Observe: metrics.Observe})
 	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks}
 	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, ByHand: byHand, BaseURL: cfg.BaseURL}
 	return nil
