@@ -42,8 +42,10 @@ import (
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/media/poster"
 	"github.com/yinling-cms/yinling/themes"
 )
 
@@ -102,6 +104,9 @@ type Services struct {
 	// Reads counts readers' views of the website's story, lecture and
 	// video pages and answers the counts (nil: none counted or shown).
 	Reads *reads.Counter
+	// Notices draws lectures' A4 notices for staff (nil: no Chinese font
+	// on the server; the notice route says so).
+	Notices *poster.Renderer
 }
 
 // Syndication is the outbox and the channels the admin API acts on.
@@ -111,6 +116,7 @@ type Syndication struct {
 	Packages *syndication.Packages
 	Douyin   *douyin.Douyin // nil: Douyin's app not set up (posted by hand)
 	Webhooks *syndication.Webhooks
+	SMS      *sms.Notifier // nil: no SMS provider (the office calls)
 }
 
 // Settings are how the app behaves (from the configuration).
@@ -230,9 +236,9 @@ func New(d Deps) *fiber.App {
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Reads: d.Reads, Logger: d.Logger})
 	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
-		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
+		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, SMS: d.Syndication.SMS, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
-		Present: views, Reads: d.Reads, Logger: d.Logger})
+		Present: views, Reads: d.Reads, Logger: d.Logger, Notices: d.Notices, SiteName: d.SiteName})
 	ui, err := adminui.New()
 	if err != nil {
 		panic(fmt.Sprintf("api: the embedded admin UI cannot be read: %v", err)) // a broken build, not a run-time condition

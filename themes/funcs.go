@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/yinling-cms/yinling/media/qr"
 )
 
 // shanghai is the time zone pages show (China has had no daylight
@@ -38,6 +40,9 @@ var shanghai = time.FixedZone("CST", 8*3600)
 //	                (?w=320, 640, 960, 1280) and itself at its width
 //	sized img w     the address of the rendition of width w (the image
 //	                itself when it is not wider)
+//	qrcode url      the QR code of url (an absolute address: the page's
+//	                Canonical) as an inline SVG 4 cm wide, titled with the
+//	                address, for the printed page
 func (t *Theme) funcs(opts Options) template.FuncMap {
 	now := opts.Now
 	if now == nil {
@@ -98,6 +103,13 @@ func (t *Theme) funcs(opts Options) template.FuncMap {
 		},
 		"srcset":    srcset,
 		"thousands": thousands,
+		"qrcode": func(url string) (template.HTML, error) {
+			c, err := qr.Encode(url)
+			if err != nil {
+				return "", err
+			}
+			return template.HTML(c.SVG()), nil // the SVG escapes the URL in its title
+		},
 		"sized": func(img *Image, w int) string {
 			if img == nil {
 				return ""

@@ -24,8 +24,10 @@ import (
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
+	"github.com/yinling-cms/yinling/media/poster"
 )
 
 // Deps is what the admin surface needs.
@@ -56,6 +58,9 @@ type Deps struct {
 	Packages *syndication.Packages
 	Douyin   *douyin.Douyin
 	Webhooks *syndication.Webhooks
+	// SMS tells registrants of changes by text (nil: no provider; the
+	// to-tell list shows no message states).
+	SMS *sms.Notifier
 	// Uploads takes big uploads in parts (nil: not set up).
 	Uploads *media.Uploads
 	// Search is the search index (nil: no search).
@@ -74,6 +79,11 @@ type Deps struct {
 	// Reads answers read counts (nil: every count 0).
 	Reads  *reads.Counter
 	Logger *slog.Logger
+	// Notices draws lectures' A4 notices (nil: no Chinese font on the
+	// server, and the notice route answers 503 saying so); SiteName heads
+	// them.
+	Notices  *poster.Renderer
+	SiteName string
 	// Present shows rendered Markdown as the website does (its photos
 	// with renditions, its videos' players in place of their links), for
 	// the live preview (nil: the rendered HTML as it is).

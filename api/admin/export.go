@@ -39,6 +39,8 @@ type Exports struct {
 	// export) an ErrBadExport, each with the reason in its message; when
 	// ctx ends first, its error.
 	Verify func(ctx context.Context, path string, ratio, floor int64) (ExportSummary, error)
+	// Schedule is the scheduled backups' settings (nil: none are made).
+	Schedule *BackupSchedule
 
 	running atomic.Bool // one export at a time: each reads everything
 }

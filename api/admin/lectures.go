@@ -277,6 +277,16 @@ type notificationItem struct {
 	// registrations); Tel is then its tel: link.
 	PhoneWhole bool   `json:"phone_whole"`
 	Tel        string `json:"tel,omitempty"`
+	// SMS is where the text message of the notice stands (absent: no
+	// SMS provider is set up).
+	SMS *smsOut `json:"sms,omitempty"`
+}
+
+// notificationsOut is the to-tell list, with the record of text
+// messages (sms) when a provider is set up.
+type notificationsOut struct {
+	httpx.List[notificationItem]
+	SMS *smsSummary `json:"sms"`
 }
 
 func toNotificationItem(it lectures.ToTell) notificationItem {
@@ -304,7 +314,10 @@ func toNotificationItem(it lectures.ToTell) notificationItem {
 // of the page before, ?lecture= one session's only. Phone numbers are
 // masked, unless ?phones=whole: then those of the sessions the user may
 // export (its creator, its series' organizers, administrators) are whole,
-// and each session's numbers shown are recorded in the audit log.
+// and each session's numbers shown are recorded in the audit log. With
+// an SMS provider set up, each item says where its text message stands,
+// and the first page carries the latest messages of the sessions the
+// user manages (sms.recent: sent with when, failed with why, waiting).
 func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	q, err := httpx.QueryParams(c, "after", "limit", "lecture", "phones")
 	if err != nil {
@@ -328,9 +341,17 @@ func (h *handlers) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := httpx.List[notificationItem]{Items: make([]notificationItem, len(items)), NextCursor: next}
+	out := notificationsOut{List: httpx.List[notificationItem]{Items: make([]notificationItem, len(items)), NextCursor: next}}
 	for i, it := range items {
 		out.Items[i] = toNotificationItem(it)
+	}
+	if err := h.smsStates(c.UserContext(), items, out.Items); err != nil {
+		return err
+	}
+	if q["after"] == "" {
+		if out.SMS, err = h.smsLog(c.UserContext(), editor(c), q["lecture"]); err != nil {
+			return err
+		}
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
@@ -349,6 +370,11 @@ func (h *handlers) markTold(c *fiber.Ctx) error {
 	r, err := h.d.Lectures.MarkTold(c.UserContext(), editor(c), c.Params("registration"), in.Sequence)
 	if err != nil {
 		return err
+	}
+	if h.d.SMS != nil { // a text that went unanswered needs no one now
+		if err := h.d.SMS.Settle(c.UserContext(), r.ID, in.Sequence, currentUser(c).Username); err != nil {
+			return err
+		}
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, toRegistrationItem(r))
 }

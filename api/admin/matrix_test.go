@@ -30,6 +30,9 @@ var roleMatrix = map[string]string{
 	"DELETE /api/admin/v1/tokens/:id":                               "apeo",
 	"GET /api/admin/v1/stories":                                     "ape",
 	"GET /api/admin/v1/reads/week":                                  "apeo", // titles and counts of what readers read
+	"GET /api/admin/v1/reads":                                       "apeo", // the office's report of the same
+	"GET /api/admin/v1/reads.csv":                                   "apeo",
+	"GET /api/admin/v1/backups":                                     "a",
 	"POST /api/admin/v1/stories":                                    "ape",
 	"GET /api/admin/v1/stories/:id":                                 "ape",
 	"PUT /api/admin/v1/stories/:id":                                 "ape",
@@ -120,6 +123,7 @@ var roleMatrix = map[string]string{
 	"PUT /api/admin/v1/series/:id":                                  "apo",
 	"DELETE /api/admin/v1/series/:id":                               "ap",
 	"POST /api/admin/v1/notifications/:registration/told":           "apo",
+	"POST /api/admin/v1/notifications/:registration/sms/retry":      "apo",
 	"GET /api/admin/v1/videos":                                      "ape",
 	"POST /api/admin/v1/videos":                                     "ape",
 	"GET /api/admin/v1/videos/:id":                                  "ape",
@@ -180,6 +184,13 @@ var roleMatrix = map[string]string{
 	"GET /api/admin/v1/jobs/:id/package":                            "ap",
 	"POST /api/admin/v1/jobs/:id/:action":                           "ap",
 	"GET /api/admin/v1/channels":                                    "a",
+	"GET /api/admin/v1/stories/:id/qr.png":                          "ape",
+	"GET /api/admin/v1/stories/:id/qr.svg":                          "ape",
+	"GET /api/admin/v1/lectures/:id/qr.png":                         "apo",
+	"GET /api/admin/v1/lectures/:id/qr.svg":                         "apo",
+	"GET /api/admin/v1/lectures/:id/notice.png":                     "apo",
+	"GET /api/admin/v1/videos/:id/qr.png":                           "ape",
+	"GET /api/admin/v1/videos/:id/qr.svg":                           "ape",
 	"POST /api/admin/v1/channels/douyin/authorize":                  "a",
 }
 
@@ -273,8 +284,12 @@ var sessionMatrix = map[string]string{
 	"DELETE /api/admin/v1/lectures/:id/registrations/:registration": "asp",
 	"GET /api/admin/v1/notifications":                               "asp", // x gets a list without this session's
 	"POST /api/admin/v1/notifications/:registration/told":           "asp",
+	"POST /api/admin/v1/notifications/:registration/sms/retry":      "asp",
 	"GET /api/admin/v1/series/:id":                                  "asxp",
 	"PUT /api/admin/v1/series/:id":                                  "sp",
+	"GET /api/admin/v1/lectures/:id/qr.png":                         "asxp", // read, as the session is
+	"GET /api/admin/v1/lectures/:id/qr.svg":                         "asxp",
+	"GET /api/admin/v1/lectures/:id/notice.png":                     "asxp",
 }
 
 func TestSessionActionMatrix(t *testing.T) {

@@ -1,11 +1,12 @@
 package admin
 
 import (
-	"time"
+	"bytes"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -44,7 +45,7 @@ func (h *handlers) mostRead(c *fiber.Ctx) error {
 		return err
 	}
 	from, to := h.d.Reads.Week()
-	out.From, out.To = dayDate(from), dayDate(to)
+	out.From, out.To = reads.DayDate(from), reads.DayDate(to)
 	for _, n := range counts {
 		if len(out.Items) == 10 {
 			break
@@ -65,7 +66,109 @@ func (h *handlers) mostRead(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
 }
 
-// dayDate is a reads.Day as a date (2026-12-07).
-func dayDate(d int) string {
-	return time.Date(d/10000, time.Month(d/100%100), d%100, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+// reportOut is the office's read-count report (GET /reads).
+type reportOut struct {
+	From  string       `json:"from"`
+	To    string       `json:"to"`
+	Sum   int64        `json:"sum"`
+	Cut   bool         `json:"cut"`
+	Items []reportItem `json:"items"`
+}
+
+type reportItem struct {
+	Kind  string `json:"kind"`
+	Label string `json:"label"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Reads int64  `json:"reads"`
+	Total int64  `json:"total"`
+}
+
+// report builds the read-count report the query asks for: from and to
+// (dates, Beijing time, both included; by default the month so far).
+// Items deleted since are left out.
+func (h *handlers) report(c *fiber.Ctx) (reads.Report, error) {
+	q, err := httpx.QueryParams(c, "from", "to")
+	if err != nil {
+		return reads.Report{}, err
+	}
+	today := h.d.Reads.Today()
+	r := reads.Report{From: today/100*100 + 1, To: today}
+	if v, ok := q["from"]; ok {
+		if r.From, err = reads.ParseDay("from", v); err != nil {
+			return r, err
+		}
+	}
+	if v, ok := q["to"]; ok {
+		if r.To, err = reads.ParseDay("to", v); err != nil {
+			return r, err
+		}
+	}
+	if err := reads.CheckSpan(r.From, r.To); err != nil {
+		return r, err
+	}
+	counts, err := h.d.Reads.Range(c.UserContext(), r.From, r.To, reads.MaxReportItems+1)
+	if err != nil {
+		return r, err
+	}
+	if len(counts) > reads.MaxReportItems {
+		counts, r.Cut = counts[:reads.MaxReportItems], true
+	}
+	byKind := map[string][]string{}
+	for _, n := range counts {
+		k, ok := h.d.Kinds.Lookup(n.Kind)
+		if !ok {
+			continue
+		}
+		it, err := k.Item(c.UserContext(), n.ID)
+		if f := fault.As(err); f != nil && f.Kind == fault.NotFound {
+			continue
+		}
+		if err != nil {
+			return r, err
+		}
+		r.Lines = append(r.Lines, reads.ReportLine{Kind: n.Kind, Label: k.Label, ID: n.ID, Title: it.Title, Reads: n.N})
+		r.Sum += n.N
+		byKind[n.Kind] = append(byKind[n.Kind], n.ID)
+	}
+	totals := map[string]map[string]int64{}
+	for kind, ids := range byKind {
+		if totals[kind], err = h.readCounts(c, kind, ids...); err != nil {
+			return r, err
+		}
+	}
+	for i, l := range r.Lines {
+		r.Lines[i].Total = totals[l.Kind][l.ID]
+	}
+	return r, nil
+}
+
+// readReport answers GET /reads: the office's read-count report of the
+// days asked for.
+func (h *handlers) readReport(c *fiber.Ctx) error {
+	r, err := h.report(c)
+	if err != nil {
+		return err
+	}
+	out := reportOut{From: reads.DayDate(r.From), To: reads.DayDate(r.To), Sum: r.Sum, Cut: r.Cut, Items: make([]reportItem, len(r.Lines))}
+	for i, l := range r.Lines {
+		out.Items[i] = reportItem(l)
+	}
+	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+// exportReadReport answers GET /reads.csv: the same report for a
+// spreadsheet program.
+func (h *handlers) exportReadReport(c *fiber.Ctx) error {
+	r, err := h.report(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := reads.WriteCSV(&buf, r); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="reads-`+reads.DayDate(r.From)+`-`+reads.DayDate(r.To)+`.csv"`)
+	return c.Send(buf.Bytes())
 }

@@ -52,6 +52,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)
 	admin.Post("/lectures/generate/preview", signedIn(organize, h.planLectures)...)
 	h.lecturesAPI().bind(admin, signedIn, organize, publish)
+	// The QR codes of items' pages, and a lecture's A4 notice (print.go).
+	h.storiesAPI().bindQR(admin, signedIn, edit)
+	h.lecturesAPI().bindQR(admin, signedIn, organize)
+	h.videosAPI().bindQR(admin, signedIn, edit)
+	admin.Get("/lectures/:id/notice.png", signedIn(organize, httpx.NoQuery, h.lectureNotice)...)
 	admin.Post("/lectures/:id/event", signedIn(organize, h.changeEvent)...)
 	admin.Post("/lectures/:id/event/preview", signedIn(organize, h.previewEvent)...)
 	admin.Get("/lectures/:id/registrations", signedIn(organize, h.listRegistrations)...)
@@ -64,7 +69,10 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Delete("/series/:id", signedIn(publish, h.deleteSeries)...)
 	admin.Get("/notifications", signedIn(organize, h.listNotifications)...)
 	admin.Get("/reads/week", signedIn(httpx.NoQuery, h.mostRead)...)
+	admin.Get("/reads", signedIn(h.readReport)...)
+	admin.Get("/reads.csv", signedIn(h.exportReadReport)...)
 	admin.Post("/notifications/:registration/told", signedIn(organize, h.markTold)...)
+	admin.Post("/notifications/:registration/sms/retry", signedIn(organize, h.retrySMS)...)
 
 	// Uploads may take the upload budget while every request timeout
 	// brings MinUploadRate's worth of their bytes.
@@ -116,6 +124,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	// An export reads everything before its first byte: its own deadline.
 	admin.Get("/export", httpx.Deadline(d.UploadTimeout), h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.exportSite)
 	admin.Post("/export/verify", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, require(account.ExportSite), sessionOnly, httpx.NoQuery, h.verifyExport)
+	admin.Get("/backups", signedIn(require(account.ExportSite), httpx.NoQuery, h.backups)...)
 
 	admin.Get("/search", signedIn(require(account.EditContent), h.searchAll)...)
 

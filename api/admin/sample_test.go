@@ -24,7 +24,7 @@ func TestSampleContent(t *testing.T) {
 	s.Publish(mine["id"].(string))
 
 	got := s.Do("POST", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusCreated).JSON()
-	if got["loaded"] != true || got["items"].(float64) != 8 || got["series"].(float64) != 1 || got["media"].(float64) != 8 {
+	if got["loaded"] != true || got["items"].(float64) != 9 || got["series"].(float64) != 1 || got["media"].(float64) != 10 {
 		t.Fatalf("loaded: %v", got)
 	}
 	s.Do("POST", "/api/admin/v1/sample", s.Token, nil).Problem(http.StatusConflict)
@@ -41,6 +41,15 @@ func TestSampleContent(t *testing.T) {
 	sitetest.HTML(t, s.Do("GET", "/lectures/sample-sleep", "", nil).Want(http.StatusOK), "【示例】老年人的睡眠与健康", "老年活动中心")
 	sitetest.HTML(t, s.Do("GET", "/lectures/series/sample-health-talks", "", nil).Want(http.StatusOK), "【示例】银龄健康大讲堂")
 	sitetest.HTML(t, s.Do("GET", "/pages/sample-about", "", nil).Want(http.StatusOK), "【示例】关于我们")
+	video := s.Do("GET", "/api/content/v1/videos/sample-autumn-walk", "", nil).Want(http.StatusOK).JSON()
+	clip, _ := video["video"].(map[string]any)
+	if clip == nil || video["duration_s"] != 9.0 || video["width"] != 720.0 || video["height"] != 1280.0 {
+		t.Fatalf("the sample video: %v", video)
+	}
+	if mp4 := s.Do("GET", clip["url"].(string), "", nil).Want(http.StatusOK); len(mp4.Body) < 100_000 || string(mp4.Body[4:8]) != "ftyp" {
+		t.Fatalf("the sample video's bytes: %d, %q", len(mp4.Body), mp4.Body[:8])
+	}
+	sitetest.HTML(t, s.Do("GET", "/videos/sample-autumn-walk", "", nil).Want(http.StatusOK), "【示例】金秋登高", "#重阳", "<video")
 	s.SyncSearch()
 	search := "/api/content/v1/search?q=" + url.QueryEscape("走访慰问")
 	if items := s.Do("GET", search, "", nil).Want(http.StatusOK).JSON()["items"].([]any); len(items) == 0 {
@@ -51,7 +60,7 @@ func TestSampleContent(t *testing.T) {
 	}
 
 	removed := s.Do("DELETE", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusOK).JSON()
-	if removed["items"].(float64) != 8 || removed["series"].(float64) != 1 || removed["assets"].(float64) != 8 || len(removed["kept"].([]any)) != 0 {
+	if removed["items"].(float64) != 9 || removed["series"].(float64) != 1 || removed["assets"].(float64) != 10 || len(removed["kept"].([]any)) != 0 {
 		t.Fatalf("removed: %v", removed)
 	}
 	s.Do("DELETE", "/api/admin/v1/sample", s.Token, nil).Problem(http.StatusNotFound)
@@ -60,7 +69,7 @@ func TestSampleContent(t *testing.T) {
 		t.Errorf("the home page still shows samples")
 	}
 	for _, path := range []string{"/stories/sample-autumn-walk", "/lectures/sample-sleep", "/lectures/series/sample-health-talks", "/pages/sample-about",
-		"/api/content/v1/stories/sample-autumn-walk"} {
+		"/videos/sample-autumn-walk", "/api/content/v1/stories/sample-autumn-walk"} {
 		if r := s.Do("GET", path, "", nil); r.Status != http.StatusNotFound {
 			t.Errorf("%s after removal: %d", path, r.Status)
 		}

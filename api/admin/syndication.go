@@ -95,6 +95,7 @@ func (h *handlers) listJobs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	jobs = withoutSMS(jobs)
 	out := httpx.List[jobOut]{Items: make([]jobOut, len(jobs))}
 	for i, j := range jobs {
 		out.Items[i] = toJobOut(j)
@@ -107,7 +108,7 @@ func (h *handlers) getJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	j, err := o.Get(c.UserContext(), c.Params("id"))
+	j, err := jobOutsideSMS(c.UserContext(), o, c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -131,6 +132,9 @@ func (h *handlers) jobAction(c *fiber.Ctx) error {
 		}
 	}
 	ctx, id, by := c.UserContext(), c.Params("id"), currentUser(c).Username
+	if _, err := jobOutsideSMS(ctx, o, id); err != nil {
+		return err
+	}
 	var j syndication.Job
 	action := c.Params("action")
 	switch action {
@@ -160,7 +164,7 @@ func (h *handlers) jobPackage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	j, err := o.Get(c.UserContext(), c.Params("id"))
+	j, err := jobOutsideSMS(c.UserContext(), o, c.Params("id"))
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,10 @@ import (
 
 // TestBrowserReadCounts: readers' views of a story, counted and written,
 // show on the dashboard's 本周最多阅读, in the stories list and on the
-// story's own page; the screens pass axe.
+// story's own page; the read-count report (阅读统计), reached from the
+// dashboard, lists this month's reads and downloads them as a
+// spreadsheet, and other spans are one press away, in the address for a
+// colleague; the screens pass axe.
 func TestBrowserReadCounts(t *testing.T) {
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
@@ -47,5 +50,35 @@ func TestBrowserReadCounts(t *testing.T) {
 	a.waitJS(`document.querySelector(".wf-reads")`, "the story's read count")
 	if got := js[string](a, `document.querySelector(".wf-reads").innerText`); got != "阅读 1,234" {
 		t.Errorf("the story's page shows %q", got)
+	}
+
+	a.open("/admin")
+	a.waitFor("阅读统计报表")
+	a.click(`a[href="/admin/reads"]`)
+	a.waitJS(`document.querySelector("table.list tbody tr")`, "the report's rows")
+	report := js[string](a, `document.querySelector("main").innerText`)
+	if !strings.Contains(report, "重阳节登高活动") || !strings.Contains(report, "1,234") || !strings.Contains(report, "共 1,234 次阅读") ||
+		strings.Contains(report, "没人读的报道") {
+		t.Errorf("the report:\n%s", report)
+	}
+	a.audit("the read-count report")
+	a.shot("admin-read-report")
+	csv := js[string](a, `fetch(document.querySelector("a.rd-download").href).then((r) => r.text())`)
+	if !strings.Contains(csv, "1,报道,重阳节登高活动,1234,1234") || !strings.Contains(csv, "合计,1234") {
+		t.Errorf("the downloaded report:\n%s", csv)
+	}
+	a.click(`.rd-presets button:nth-child(4)`) // 上月
+	a.waitFor("这段时间还没有阅读记录")
+	addr := js[string](a, `location.pathname + location.search`)
+	if !strings.Contains(addr, "/admin/reads?from=") {
+		t.Fatalf("the report's days are not in the address: %s", addr)
+	}
+	// A colleague opened on the link sees the same days.
+	b := openAdmin(t, base)
+	b.signIn("admin", sitetest.AdminPassword)
+	b.open(addr)
+	b.waitFor("这段时间还没有阅读记录")
+	if got, want := js[string](b, `document.getElementById("rd-from").value`), js[string](a, `document.getElementById("rd-from").value`); got != want {
+		t.Errorf("the colleague's report starts %s, want %s", got, want)
 	}
 }

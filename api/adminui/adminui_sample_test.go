@@ -29,6 +29,10 @@ func TestBrowserAdminSampleContent(t *testing.T) {
 	a.open("/stories/sample-autumn-walk")
 	a.waitJS(`document.querySelector("article img, main img") && document.querySelector("main img").complete && document.querySelector("main img").naturalWidth > 0`, "the sample photo")
 	a.shot("site-sample-story")
+	// The sample video plays in the browser: its first frame decoded.
+	a.open("/videos/sample-autumn-walk")
+	a.waitJS(`(() => { const v = document.querySelector("video"); if (v && v.readyState < 2) { v.muted = true; v.play().catch(() => {}) } return v && v.readyState >= 2 && v.videoWidth === 720 && Math.round(v.duration) === 9 })()`, "the sample video playing")
+	a.shot("site-sample-video")
 
 	a.open("/admin")
 	a.waitFor("网站上有示例内容")

@@ -496,3 +496,34 @@ func TestBrowserAdminStoryVideoButton(t *testing.T) {
 	a.audit("the editor with a video")
 	a.shot("admin-story-video-1280")
 }
+
+// TestBrowserAdminRevisionsCompareInWords: comparing two revisions that
+// changed the byline, the people and the tags shows them as words (文／张三
+// 图／李四, 陈老师（西迁老人）, 重阳、登高), never as JSON, each under its name.
+func TestBrowserAdminRevisionsCompareInWords(t *testing.T) {
+	t.Parallel()
+	s := sitetest.New(t, sitetest.AtLoopback(t))
+	base := s.Listen()
+	st := s.CreateStory(map[string]any{"title": "西迁老人的故事", "body": "第一段。", "tags": []string{"重阳"},
+		"credits": map[string]any{"writers": []string{"张三"}}})
+	id := st["id"].(string)
+	s.Do("PUT", "/api/admin/v1/stories/"+id, s.Token, map[string]any{"title": "西迁老人的故事", "body": "第一段。", "column": st["column"],
+		"tags": []string{"重阳", "登高"}, "version": st["version"],
+		"credits": map[string]any{"writers": []string{"张三"}, "photographers": []string{"李四", "王五"}},
+		"people":  []map[string]any{{"name": "陈老师", "description": "西迁老人"}}}).Want(http.StatusOK)
+
+	a := openAdmin(t, base)
+	a.signIn("admin", sitetest.AdminPassword)
+	a.open("/admin/stories/" + id + "/revisions")
+	a.waitJS(`document.querySelector(".field-changes li")`, "the changed fields")
+	got := js[string](a, `document.querySelector(".field-changes").innerText`)
+	for _, want := range []string{"署名：文／张三 → 文／张三　图／李四、王五", "人物：— → 陈老师（西迁老人）", "标签：重阳 → 重阳、登高"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the changed fields lack %q:\n%s", want, got)
+		}
+	}
+	if strings.ContainsAny(got, "{}[]\"") || strings.Contains(got, "st.field") {
+		t.Errorf("the changed fields show JSON or a message key:\n%s", got)
+	}
+	a.shot("admin-story-compare-fields")
+}

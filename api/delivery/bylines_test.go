@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
@@ -39,4 +40,25 @@ func TestContentAPIGivesTheByline(t *testing.T) {
 		}
 	}
 	s.Do("GET", "/api/content/v1/stories?person=x", "", nil).Problem(http.StatusBadRequest)
+}
+
+// TestSearchFindsStoriesByTheirPeople: a story is found by the name of a
+// person it features, by that person's description and by a name of its
+// byline, none of them in its text; a story naming no one is not.
+func TestSearchFindsStoriesByTheirPeople(t *testing.T) {
+	t.Parallel()
+	s := sitetest.New(t, sitetest.WithSearch())
+	st := s.CreateStory(map[string]any{"title": "合唱团新年演出", "summary": "合唱团为新年演出排练。", "body": "排练从十月开始。",
+		"credits": map[string]any{"photographers": []string{"欧阳晓峰"}},
+		"people":  []map[string]any{{"name": "司马光明", "description": "合唱团指挥"}}})
+	s.Publish(st["id"].(string))
+	other := s.CreateStory(map[string]any{"title": "书画展开幕", "summary": "书画展开幕。", "body": "作品三十余幅。"})
+	s.Publish(other["id"].(string))
+	s.SyncSearch()
+	for _, q := range []string{"司马光明", "欧阳晓峰", "指挥"} {
+		items := s.Do("GET", "/api/content/v1/search?q="+url.QueryEscape(q), "", nil).Want(http.StatusOK).JSON()["items"].([]any)
+		if len(items) != 1 || items[0].(map[string]any)["slug"] != st["slug"] {
+			t.Errorf("search %s: %v, want the chorus story alone", q, items)
+		}
+	}
 }

@@ -100,6 +100,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)
 	api.Post("/lectures/:slug/registrations", httpx.NoQuery, h.register)
 	api.Get("/registrations/:code", httpx.NoQuery, h.getRegistration)
+	h.qrRoutes(api)
 	api.Delete("/registrations/:code", httpx.NoQuery, h.cancelRegistration)
 
 	// Calendars (iCalendar feeds readers subscribe to). The website's

@@ -361,7 +361,7 @@ func TestSampleCommand(t *testing.T) {
 	if err := runWith(context.Background(), []string{"yinling", "sample", "load", "--data-dir", dir}, envOf(nil), nil, &out); err != nil {
 		t.Fatalf("sample load: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "8 items") {
+	if !strings.Contains(out.String(), "9 items") {
 		t.Fatalf("sample load said %q", out.String())
 	}
 	if err := runWith(context.Background(), []string{"yinling", "sample", "load", "--data-dir", dir}, envOf(nil), nil, io.Discard); err == nil ||
@@ -379,7 +379,7 @@ func TestSampleCommand(t *testing.T) {
 	if err := runWith(context.Background(), []string{"yinling", "sample", "remove", "--data-dir", dir}, envOf(nil), nil, &out); err != nil {
 		t.Fatalf("sample remove: %v", err)
 	}
-	if !strings.Contains(out.String(), "removed the sample content: 8 items, 1 lecture series, 8 photos") {
+	if !strings.Contains(out.String(), "removed the sample content: 9 items, 1 lecture series, 10 media files") {
 		t.Fatalf("sample remove said %q", out.String())
 	}
 	base, _, _ = server(t, map[string]string{"YINLING_DATA_DIR": dir})

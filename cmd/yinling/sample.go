@@ -49,7 +49,7 @@ func sampleCommand(ctx context.Context, args []string, getenv func(string) strin
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "loaded the sample content: %d items, %d lecture series, %d photos; remove it with `yinling sample remove`\n",
+		fmt.Fprintf(stdout, "loaded the sample content: %d items, %d lecture series, %d media files (photos and a video); remove it with `yinling sample remove`\n",
 			len(r.Items), len(r.Series), len(r.Assets))
 		return nil
 	}
@@ -57,7 +57,7 @@ func sampleCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "removed the sample content: %d items, %d lecture series, %d photos\n", out.Items, out.Series, out.Assets)
+	fmt.Fprintf(stdout, "removed the sample content: %d items, %d lecture series, %d media files\n", out.Items, out.Series, out.Assets)
 	if len(out.Kept) > 0 {
 		fmt.Fprintf(stdout, "kept, as something else uses them:\n  %s\n", strings.Join(out.Kept, "\n  "))
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -79,7 +81,11 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 			return nil, err
 		}
 	}
-	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Kinds: db.Kinds, Blobs: blobs, Export: exportSource(cfg, db)},
+	shelf, err := backupShelf(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Kinds: db.Kinds, Blobs: blobs, Export: exportSource(cfg, db), Backups: shelf},
 		assembly.Options{Logger: logger, Metrics: metrics, StoreCalls: calls})
 	if err != nil {
 		return nil, err
@@ -123,6 +129,34 @@ func openBlobs(ctx context.Context, cfg config.Config) (media.BlobStore, func() 
 		return nil, nil, fmt.Errorf("prepare the object store at %s: %w", cfg.S3Endpoint, err)
 	}
 	return s3, func() error { return nil }, nil
+}
+
+// backupShelf is where scheduled backups go (nil: none are made): a
+// folder, or a prefix of a bucket on the configured S3 service, written
+// in the system's temporary folder first (TMPDIR: room for one backup).
+func backupShelf(ctx context.Context, cfg config.Config) (backup.Shelf, error) {
+	rest, isS3 := strings.CutPrefix(cfg.BackupTo, "s3://")
+	switch {
+	case cfg.BackupTo == "":
+		return nil, nil
+	case !isS3:
+		return backup.Folder{Dir: cfg.BackupTo}, nil
+	case cfg.EmbeddedS3():
+		return nil, errors.New("YINLING_BACKUP_TO: an s3:// place needs the S3 service (YINLING_S3_ENDPOINT)")
+	}
+	bucket, prefix, _ := strings.Cut(rest, "/")
+	if prefix = strings.Trim(prefix, "/"); prefix != "" {
+		prefix += "/"
+	}
+	s3, err := blobstore.NewS3(blobstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		SecretKey: cfg.S3SecretKey, Bucket: bucket, TLS: cfg.S3TLS})
+	if err != nil {
+		return nil, fmt.Errorf("YINLING_BACKUP_TO: %w", err)
+	}
+	if err := s3.EnsureBucket(ctx); err != nil {
+		return nil, fmt.Errorf("YINLING_BACKUP_TO: prepare the bucket %s: %w", bucket, err)
+	}
+	return backup.Bucket{Blobs: s3, Prefix: prefix, Name: "s3://" + bucket + "/" + prefix, Temp: filepath.Join(os.TempDir(), "yinling-backup")}, nil
 }
 
 // exportSource is what the admin API exports from: on the embedded

@@ -40,6 +40,10 @@ const (
 	// PhonesShown is the whole phone numbers of a session's registrants
 	// shown to a person (the list of those to call).
 	PhonesShown Action = "phones_shown"
+	// BackupMade is a scheduled backup written, checked and kept;
+	// BackupFailed one that was not (its Detail says why).
+	BackupMade   Action = "backup_made"
+	BackupFailed Action = "backup_failed"
 )
 
 // Actor is who does something: a signed-in user (or the command line,

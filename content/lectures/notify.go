@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/yinling-cms/yinling/content"
+	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
 // Notifier tells registrants of their notices: an SMS gateway, WeChat
@@ -76,4 +77,43 @@ func (s *Service) NotifyPending(ctx context.Context, n Notifier) (int, error) {
 		}
 		after = page[len(page)-1].ID
 	}
+}
+
+// IsMobile reports whether a normalized phone number is a mainland mobile
+// number, one a text message reaches (a landline is not).
+func IsMobile(phone string) bool { return mobilePattern.MatchString(phone) }
+
+// NoticeOf reads registration id and its session for a notifier that
+// works from the registration's id (a job of the outbox): the session is
+// a zero Lecture when it is gone. No actor is checked: notifiers are the
+// system's.
+//
+// Errors: fault.NotFound (the registration was deleted), a store that does
+// not answer.
+func (s *Service) NoticeOf(ctx context.Context, id string) (Registration, Lecture, error) {
+	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
+	if err != nil {
+		return Registration{}, Lecture{}, err
+	}
+	l, err := s.cfg.Store.Get(ctx, r.LectureID)
+	if err != nil && !fault.Is(err, fault.NotFound) {
+		return Registration{}, Lecture{}, err
+	}
+	return r, l, nil
+}
+
+// MarkReached records that a notifier (by, a system actor such as the
+// SMS channel's) reached the registrant of registration id with the
+// notice of this sequence; the audit record names by. A notice already
+// told is left alone.
+//
+// Errors: fault.NotFound, fault.Conflict (a newer notice came meanwhile:
+// it stays to be told).
+func (s *Service) MarkReached(ctx context.Context, by content.Actor, id string, sequence int64) error {
+	r, err := s.cfg.Registrations.GetRegistration(ctx, id)
+	if err != nil {
+		return err
+	}
+	_, err = s.markTold(ctx, by, r, sequence)
+	return err
 }

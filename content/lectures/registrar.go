@@ -8,9 +8,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/audit"
@@ -90,7 +87,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor content.Actor, l Lecture,
 		if n, ok := positions[r.ID]; ok {
 			position = strconv.Itoa(n)
 		}
-		_ = cw.Write([]string{strconv.Itoa(i + 1), words[r.Status], csvSafe(r.Name), csvSafe(r.Phone), csvSafe(r.Note),
+		_ = cw.Write([]string{strconv.Itoa(i + 1), words[r.Status], plain.SpreadsheetSafe(r.Name), plain.SpreadsheetSafe(r.Phone), plain.SpreadsheetSafe(r.Note),
 			r.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), cancelled, repeat, position})
 	}
 	cw.Flush()
@@ -125,23 +122,6 @@ func waitingPositions(rs []Registration) map[string]int {
 		out[r.ID] = i + 1
 	}
 	return out
-}
-
-// csvSafe keeps a reader's text from being taken for a formula by a
-// spreadsheet program (CSV injection): text whose first visible character
-// is =, +, -, @ or their full-width forms (＝＋－＠, which spreadsheet
-// programs in Chinese and Japanese settings read as the ASCII ones), or
-// that starts with a tab or a line break, is quoted away with a '.
-func csvSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	visible := strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsSpace(r) || plain.Invisible(r) })
-	first, _ := utf8.DecodeRuneInString(visible)
-	if s[0] == '\t' || s[0] == '\r' || s[0] == '\n' || (visible != "" && strings.ContainsRune("=+-@＝＋－＠", first)) {
-		return "'" + s
-	}
-	return s
 }
 
 // maxNoticeScan is how many notices one page of Notices reads at most

@@ -1,7 +1,9 @@
 package sample
 
 import (
+	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
 	"time"
 
@@ -9,6 +11,8 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
+	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/media"
 )
 
 // altNote ends every sample picture's alternative text.
@@ -82,7 +86,46 @@ func (s *Service) make(ctx context.Context, actor content.Actor, rec *Record) er
 		return err
 	}
 	rec.Items = append(rec.Items, Item{pages.Kind, page.ID})
-	return publish(ctx, s.c.Pages.Workflow, actor, page.ID)
+	if err := publish(ctx, s.c.Pages.Workflow, actor, page.ID); err != nil {
+		return err
+	}
+	return s.makeVideo(ctx, actor, rec)
+}
+
+// sampleVideo is the sample short video (assets/make-video.sh tells how
+// it was made): two of the sample pictures, zoomed and cross-faded, 9 s.
+//
+//go:embed assets/autumn-walk.mp4
+var sampleVideo []byte
+
+// makeVideo stores the sample video and its cover through the media
+// library's checks and publishes a video entry of them, for the website
+// only: a sample goes to no channel.
+func (s *Service) makeVideo(ctx context.Context, actor content.Actor, rec *Record) error {
+	clip, err := s.c.Media.Store(ctx, media.Upload{Filename: "sample-video.mp4", ContentType: "video/mp4",
+		Alt: Mark + "秋日远山与夕阳的风景动画" + altNote, CreatedBy: actor.ID, Body: bytes.NewReader(sampleVideo)})
+	if err != nil {
+		return fmt.Errorf("store the sample video: %w", err)
+	}
+	rec.Assets = append(rec.Assets, clip.ID)
+	cover, err := Picture(2, 720, 1280)
+	if err != nil {
+		return err
+	}
+	c, err := s.c.Media.Store(ctx, media.Upload{Filename: "sample-video-cover.jpg", ContentType: "image/jpeg",
+		Alt: Mark + "夕阳下的层层远山" + altNote, CreatedBy: actor.ID, Body: bytes.NewReader(cover)})
+	if err != nil {
+		return fmt.Errorf("store the sample video's cover: %w", err)
+	}
+	rec.Assets = append(rec.Assets, c.ID)
+	v, err := s.c.Videos.Create(ctx, actor, videos.Input{Title: Mark + "金秋登高，银龄同行",
+		Caption:  "重阳前夕，退休教职工们沿湖畔步道健步登高。这是一段示例短视频，管理员可以在后台一键删除所有示例内容。",
+		Hashtags: []string{"重阳", "健步走"}, Video: clip.ID, Cover: c.ID}, SlugPrefix+"autumn-walk")
+	if err != nil {
+		return err
+	}
+	rec.Items = append(rec.Items, Item{videos.Kind, v.ID})
+	return publish(ctx, s.c.Videos.Workflow, actor, v.ID)
 }
 
 const aboutPage = `> 这是一个示例页面，展示“关于我们”一类的常设页面；管理员可以在后台一键删除所有示例内容。

@@ -20,6 +20,7 @@ import (
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
+	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/media"
@@ -67,6 +68,7 @@ type Config struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Pages    *pages.Service
+	Videos   *videos.Service
 	Media    *media.Library
 	Library  *library.Service
 	// Audit records each load and removal (the items' own steps are
@@ -181,6 +183,8 @@ func (s *Service) remove(ctx context.Context, actor content.Actor, rec Record) (
 			err = drop(ctx, s.c.Lectures.Workflow, actor, it.ID, func(l lectures.Lecture) bool { return l.Live != nil })
 		case pages.Kind:
 			err = drop(ctx, s.c.Pages.Workflow, actor, it.ID, func(p pages.Page) bool { return p.Live != nil })
+		case videos.Kind:
+			err = drop(ctx, s.c.Videos.Workflow, actor, it.ID, func(v videos.Video) bool { return v.Live != nil })
 		default:
 			err = fmt.Errorf("sample: an item of an unknown kind %q", it.Kind)
 		}

@@ -24,6 +24,20 @@ func Spec(s *Service) content.KindSpec {
 	return k
 }
 
+// searchPeople is what search finds a story by beside its text: the
+// people it features, with their descriptions, and the names of its
+// byline, so a reader searching 陈老师 or the photographer's name finds it.
+func searchPeople(c Credits, people []Person) []string {
+	var out []string
+	for _, p := range people {
+		out = append(out, p.Name, p.Description)
+	}
+	for _, r := range c.Roles() {
+		out = append(out, r.Names...)
+	}
+	return out
+}
+
 // searchSource is stories for the search index.
 func searchSource(s *Service) search.Source {
 	return search.Source{Kind: Kind,
@@ -34,9 +48,10 @@ func searchSource(s *Service) search.Source {
 				return search.Doc{}, err
 			}
 			d := search.Doc{Kind: Kind, ID: st.ID, Slug: st.Slug, Title: st.Title, Summary: st.Summary, Body: search.TextOf(st.BodyHTML),
-				Column: st.Column, Tags: st.Tags, At: st.CreatedAt, Status: string(st.Status), Revision: st.Revision, Version: st.Version}
+				Column: st.Column, Tags: st.Tags, People: searchPeople(st.Credits, st.People), At: st.CreatedAt, Status: string(st.Status), Revision: st.Revision, Version: st.Version}
 			if l := st.Live; l != nil {
 				d.Title, d.Summary, d.Body, d.Column, d.Tags, d.At, d.Live, d.Revision = l.Title, l.Summary, search.TextOf(l.BodyHTML), l.Column, l.Tags, l.PublishedAt, true, l.Revision
+				d.People = searchPeople(l.Credits, l.People)
 			}
 			return d, nil
 		}}

@@ -24,7 +24,10 @@ type Config struct {
 	// their publisher.
 	SiteName string
 	// ThemeDir is a theme overlaying the default ("": the default).
-	ThemeDir      string
+	ThemeDir string
+	// NoticeFont is the Chinese font lectures' notices are drawn with
+	// ("": the first system font found; "none": no notice images).
+	NoticeFont    string
 	Addr          string
 	BaseURL       string
 	DataDir       string
@@ -97,6 +100,9 @@ type Config struct {
 	// OutboxLease is how long a runner holds a job between renewals: an
 	// instance that dies mid-job is replaced after it.
 	OutboxLease time.Duration
+	// SMS is how registrants are told of changes by text message (SMS.Provider
+	// "": not at all; the office calls).
+	SMS SMS
 	// SearchURL is an OpenSearch index (https://user:pass@host:9200/name)
 	// used instead of the embedded search index ("": embedded).
 	SearchURL string
@@ -107,6 +113,15 @@ type Config struct {
 	// ReadCountsOff keeps this instance from counting readers' views
 	// (counts already kept are still shown).
 	ReadCountsOff bool
+	// BackupTo is where scheduled backups go: a folder, or
+	// s3://bucket/prefix on the configured S3 service ("": none are made).
+	// BackupAt is the time of day (Beijing time, 03:00) they fall due;
+	// BackupKeep how many of the newest stay, BackupMonths how many
+	// months keep their newest one beside them.
+	BackupTo     string
+	BackupAt     string
+	BackupKeep   int
+	BackupMonths int
 }
 
 // Embedded reports whether the database runs inside the process.
@@ -153,6 +168,10 @@ func settings() []setting {
 		}},
 		{"YINLING_THEME_DIR", "theme-dir", "", "a theme folder whose files overlay the default theme's (empty: the default)", func(c *Config, v string) error {
 			c.ThemeDir = v
+			return nil
+		}},
+		{"YINLING_NOTICE_FONT", "notice-font", "", "the Chinese font (.ttc, .otf, .ttf) lecture notices are drawn with (empty: Noto Sans CJK where the system keeps it; none: no notice images)", func(c *Config, v string) error {
+			c.NoticeFont = v
 			return nil
 		}},
 		{"YINLING_DATA_DIR", "data-dir", "./yinling-data", "folder of the embedded database and media", func(c *Config, v string) error {
@@ -302,6 +321,46 @@ func settings() []setting {
 			}
 			return errors.New("must be the base64 of at least 32 random bytes, like the output of openssl rand -base64 32")
 		}},
+		{"YINLING_SMS_PROVIDER", "sms-provider", "", "the SMS provider that tells registrants of changes: aliyun or tencent (empty: none, the office calls)", func(c *Config, v string) error {
+			if v != "" && v != "aliyun" && v != "tencent" {
+				return errors.New("must be aliyun, tencent or empty")
+			}
+			c.SMS.Provider = v
+			return nil
+		}},
+		{"YINLING_SMS_KEY_ID", "sms-key-id", "", "the SMS provider's AccessKey ID (Aliyun) or SecretId (Tencent Cloud)", str(func(c *Config) *string { return &c.SMS.KeyID })},
+		{"YINLING_SMS_KEY_SECRET", "sms-key-secret", "", "the SMS provider's AccessKey Secret (Aliyun) or SecretKey (Tencent Cloud)", str(func(c *Config) *string { return &c.SMS.KeySecret })},
+		{"YINLING_SMS_SIGN", "sms-sign", "", "the approved SMS signature (签名), without 【】", str(func(c *Config) *string { return &c.SMS.Sign })},
+		{"YINLING_SMS_TEMPLATES", "sms-templates", "", `approved templates by change as JSON: {"postponed": "SMS_123", "rescheduled": "...", "cancelled": "...", "moved_online": "...", "promoted": "..."}`, str(func(c *Config) *string { return &c.SMS.Templates })},
+		{"YINLING_SMS_APP_ID", "sms-app-id", "", "Tencent Cloud SMS only: the SMS application's SdkAppId (1400…)", str(func(c *Config) *string { return &c.SMS.AppID })},
+		{"YINLING_SMS_REGION", "sms-region", "", "Tencent Cloud SMS only: the region (empty: ap-guangzhou)", str(func(c *Config) *string { return &c.SMS.Region })},
+		{"YINLING_SMS_BASE_URL", "sms-base-url", "", "the SMS API's address (empty: the provider's own; a stand-in's, in tests)", func(c *Config, v string) error {
+			if v == "" {
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return errors.New("must be an http(s) URL")
+			}
+			c.SMS.BaseURL = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_SMS_PER_SECOND", "sms-per-second", "5", "text messages an instance sends a second at most", func(c *Config, v string) error {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil || n <= 0 || n > 1000 {
+				return errors.New("must be a number above 0, at most 1000")
+			}
+			c.SMS.PerSecond = n
+			return nil
+		}},
+		{"YINLING_SMS_MAX_VAR", "sms-max-var", "35", "the most characters a template variable may hold (Aliyun: 35; Tencent Cloud, a personal account: 12); a longer title is cut with …", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 6 || n > 500 {
+				return errors.New("must be a whole number from 6 to 500")
+			}
+			c.SMS.MaxVar = n
+			return nil
+		}},
 		{"YINLING_WEBHOOKS", "webhooks", "", `webhook endpoints as JSON: [{"name", "url", "secret": "whsec_...", "events": ["story.published", "lecture.*"]}]`, str(func(c *Config) *string { return &c.Webhooks })},
 		{"YINLING_CHANNEL_LIMITS", "channel-limits", "", `channel limits over the defaults as JSON: {"douyin": {"max_duration_s": 900}}`, str(func(c *Config) *string { return &c.ChannelLimits })},
 		{"YINLING_OUTBOX_ATTEMPTS", "outbox-attempts", "8", "failed runs a syndication job has before it fails", func(c *Config, v string) error {
@@ -346,6 +405,41 @@ func settings() []setting {
 			default:
 				return errors.New("must be on or off")
 			}
+			return nil
+		}},
+		{"YINLING_BACKUP_TO", "backup-to", "", "where scheduled backups go: a folder, or s3://bucket/prefix on the configured S3 service (empty: none are made)", func(c *Config, v string) error {
+			if rest, ok := strings.CutPrefix(v, "s3://"); ok {
+				bucket, _, _ := strings.Cut(rest, "/")
+				if bucket == "" {
+					return errors.New("must be a folder or s3://bucket/prefix")
+				}
+			} else if strings.Contains(v, "://") {
+				return errors.New("must be a folder or s3://bucket/prefix")
+			}
+			c.BackupTo = v
+			return nil
+		}},
+		{"YINLING_BACKUP_AT", "backup-at", "03:00", "the time of day, Beijing time, at which the scheduled backup falls due", func(c *Config, v string) error {
+			if _, err := time.Parse("15:04", v); err != nil {
+				return errors.New("must be a time of day as 03:00")
+			}
+			c.BackupAt = v
+			return nil
+		}},
+		{"YINLING_BACKUP_KEEP", "backup-keep", "7", "how many of the newest scheduled backups are kept", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return errors.New("must be a whole number from 1 to 1000")
+			}
+			c.BackupKeep = n
+			return nil
+		}},
+		{"YINLING_BACKUP_MONTHS", "backup-months", "12", "how many months keep their newest scheduled backup beside the newest ones", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 1200 {
+				return errors.New("must be a whole number from 0 to 1200")
+			}
+			c.BackupMonths = n
 			return nil
 		}},
 		{"YINLING_SEARCH_CACHE_MB", "search-cache-mb", "32", "memory for search answers kept until the index changes, in MiB", func(c *Config, v string) error {
@@ -467,10 +561,28 @@ func (f *Flags) Config(getenv func(string) string) (Config, error) {
 	if (c.DouyinClientKey == "") != (c.DouyinClientSecret == "") {
 		return Config{}, errors.New("YINLING_DOUYIN_CLIENT_KEY and YINLING_DOUYIN_CLIENT_SECRET: set both, or neither")
 	}
+	if p := c.SMS.Provider; p != "" && (c.SMS.KeyID == "" || c.SMS.KeySecret == "" || c.SMS.Sign == "" || c.SMS.Templates == "" || p == "tencent" && c.SMS.AppID == "") {
+		return Config{}, errors.New("YINLING_SMS_PROVIDER: set YINLING_SMS_KEY_ID, YINLING_SMS_KEY_SECRET, YINLING_SMS_SIGN and YINLING_SMS_TEMPLATES too (and YINLING_SMS_APP_ID for tencent)")
+	}
 	if c.S3Endpoint != "" && (c.S3AccessKey == "" || c.S3SecretKey == "") {
 		return Config{}, errors.New("YINLING_S3_ACCESS_KEY and YINLING_S3_SECRET_KEY: both are required when YINLING_S3_ENDPOINT is set")
 	}
 	return c, nil
+}
+
+// SMS is the SMS provider's account and the office's approved sign and
+// templates (content/syndication/sms reads the templates).
+type SMS struct {
+	Provider  string // aliyun, tencent; "": none
+	KeyID     string
+	KeySecret string
+	Sign      string
+	Templates string // JSON: change to template code or id
+	AppID     string // Tencent's SdkAppId
+	Region    string // Tencent's region
+	BaseURL   string // "": the provider's
+	PerSecond float64
+	MaxVar    int
 }
 
 // Load reads the configuration of a command that takes only these flags.

@@ -8,6 +8,7 @@ package assembly
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -37,7 +38,9 @@ import (
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
 	"github.com/yinling-cms/yinling/content/syndication/douyin"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/content/videos"
+	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -56,6 +59,9 @@ type Stores struct {
 	Blobs media.BlobStore
 	// Export opens what an export reads (nil: no exports offered).
 	Export ExportSource
+	// Backups is where scheduled backups go (nil: none are made; they
+	// also need Export).
+	Backups backup.Shelf
 }
 
 // Options are what a test changes beside the configuration; the zero
@@ -70,6 +76,8 @@ type Options struct {
 	// video in review is looked at (zero: the defaults).
 	DouyinClient     *http.Client
 	DouyinReviewPoll time.Duration
+	// SMSClient calls the SMS provider (nil: a 30-second time-out).
+	SMSClient *http.Client
 	// OutboxBackoff is the outbox's wait after a first failure (zero: its
 	// default).
 	OutboxBackoff time.Duration
@@ -104,10 +112,12 @@ type Options struct {
 // Site is an assembled Yinling: its services, its HTTP app, and what
 // runs in the background (Workers, RunOutbox, RunSearch).
 type Site struct {
-	cfg    config.Config
-	db     docstore.Store
-	logger *slog.Logger
-	clock  func() time.Time
+	cfg config.Config
+	db  docstore.Store
+	// backups makes the scheduled backups (nil: none are made).
+	backups *backups
+	logger  *slog.Logger
+	clock   func() time.Time
 
 	Stories  *stories.Service
 	Lectures *lectures.Service
@@ -133,8 +143,11 @@ type Site struct {
 	// through them.
 	Syndication api.Syndication
 	Syndicate   *syndication.Videos
-	Uploads     *media.Uploads
-	Exports     *admin.Exports
+	// SMS tells registrants of changes by text (nil: no provider is
+	// configured; the office calls).
+	SMS     *sms.Notifier
+	Uploads *media.Uploads
+	Exports *admin.Exports
 	// Search is the search index, answering "unavailable" until
 	// OpenSearch or RunSearch sets it (nil with Options.NoSearch).
 	Search *search.Deferred
@@ -152,6 +165,8 @@ type Site struct {
 	// index's syncer once RunSearch opened it (its lag is reported).
 	jobs   *telemetry.Workers
 	syncer atomic.Pointer[search.Syncer]
+
+	notices *noticeFace // nil: no Chinese font for notices
 }
 
 // New builds a site over stores. The database's secrets (cursor, preview
@@ -233,10 +248,16 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
 	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
-	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Media: s.Media,
+	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Videos: s.Videos, Media: s.Media,
 		Library: s.Library, Audit: db, Now: opts.Clock})
 	if stores.Export != nil {
 		s.Exports = backupExports(stores.Export, stores.Blobs)
+		if stores.Backups != nil {
+			if s.backups, err = newBackups(s, stores.Backups, stores.Export, stores.Blobs); err != nil {
+				return nil, err
+			}
+			s.Exports.Schedule = s.backups.schedule()
+		}
 	}
 	s.Theme = opts.Theme
 	if s.Theme == nil {
@@ -245,6 +266,9 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		}
 	}
 	s.Reads = reads.New(reads.Config{Store: db, Off: cfg.ReadCountsOff, Now: opts.Clock, Logger: opts.Logger})
+	if s.notices, err = noticeFont(cfg.NoticeFont, opts.Logger); err != nil {
+		return nil, err
+	}
 	var index search.Index
 	if !opts.NoSearch {
 		s.Search = &search.Deferred{}
@@ -253,7 +277,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Sample: s.Sample, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
-			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads},
+			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads, Notices: s.notices.renderer()},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
@@ -268,10 +292,11 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 
 // Close lets go of the search index; the caller closes the stores.
 func (s *Site) Close() error {
+	err := s.notices.close()
 	if s.Search == nil {
-		return nil
+		return err
 	}
-	return s.Search.Close()
+	return errors.Join(err, s.Search.Close())
 }
 
 // wireSyndication builds the outbox and its channels: 视频号 always, by
@@ -314,11 +339,21 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 		}
 		channels[douyin.Channel], byHand = dy, []string{syndication.ChannelWeChat}
 	}
+	text, err := s.smsChannel(cfg, opts)
+	if err != nil {
+		return err
+	}
+	if text != nil {
+		channels[sms.Channel] = text
+	}
 	metrics := telemetry.NewOutbox(s.Metrics, s.db, opts.Clock)
 	metrics.Channels(slices.Sorted(maps.Keys(channels))...)
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
 		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger, Observe: metrics.Observe})
-	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks}
+	if text != nil {
+		s.SMS = &sms.Notifier{Outbox: outbox, SMS: text}
+	}
+	s.Syndication = api.Syndication{Outbox: outbox, Packages: &syndication.Packages{Media: s.Media}, Douyin: dy, Webhooks: hooks, SMS: s.SMS}
 	s.Syndicate = &syndication.Videos{Outbox: outbox, Webhooks: hooks, Limits: limits, Channels: names, ByHand: byHand, BaseURL: cfg.BaseURL}
 	return nil
 }

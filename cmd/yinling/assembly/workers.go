@@ -19,14 +19,18 @@ import (
 // minute; trash purging, deleting past sessions' registrations,
 // forgetting old failed sign-ins and orphaned-media collection hourly;
 // every five minutes, the jobs of published videos a stopped server did
-// not write. The caller runs each; the outbox runs beside them
+// not write; the scheduled backup when one is due. The caller runs each; the outbox runs beside them
 // (RunOutbox).
 func (s *Site) Workers() []*worker.Worker {
 	trashFor := time.Duration(s.cfg.TrashDays) * 24 * time.Hour
 	logger := s.logger
-	// No SMS or WeChat notifier is configured yet: notices are logged once
-	// and wait for the office (GET /api/admin/v1/notifications).
-	notifier := &lectures.LogNotifier{Logger: logger}
+	// With an SMS provider configured, notices go by text through the
+	// outbox; without one they are logged once and wait for the office
+	// (GET /api/admin/v1/notifications).
+	var notifier lectures.Notifier = &lectures.LogNotifier{Logger: logger}
+	if s.SMS != nil {
+		notifier = s.SMS
+	}
 	jobs := []*worker.Worker{
 		{Name: "scheduler", Every: s.cfg.SchedulerTick, Job: func(ctx context.Context) (time.Time, error) {
 			return earliest(ctx, s.Kinds)
@@ -72,6 +76,9 @@ func (s *Site) Workers() []*worker.Worker {
 			}
 			return time.Time{}, errors.Join(err, aerr)
 		}},
+	}
+	if s.backups != nil {
+		jobs = append(jobs, s.backups.worker())
 	}
 	for _, w := range jobs {
 		w.Holder, w.Leases, w.Logger, w.Observe = s.Holder, s.db, logger, s.jobs.Observe(w.Name)

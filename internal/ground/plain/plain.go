@@ -2,11 +2,13 @@
 // not: control characters (C0 and C1, a line break in a title or a tag),
 // and the invisible characters that reorder or hide what follows them
 // (bidirectional overrides and isolates such as U+202E, zero-width
-// characters). It imports only the standard library, so every layer may
+// characters); and it quotes text away from spreadsheet formulas. It
+// imports only the standard library, so every layer may
 // use it.
 package plain
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -48,4 +50,22 @@ func hidden(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// SpreadsheetSafe keeps text written into a CSV file from being taken
+// for a formula by a spreadsheet program (CSV injection): text whose
+// first visible character is =, +, -, @ or their full-width forms
+// (＝＋－＠, which spreadsheet programs in Chinese and Japanese settings
+// read as the ASCII ones), or that starts with a tab or a line break, is
+// quoted away with a leading '.
+func SpreadsheetSafe(s string) string {
+	if s == "" {
+		return s
+	}
+	visible := strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsSpace(r) || Invisible(r) })
+	first, _ := utf8.DecodeRuneInString(visible)
+	if s[0] == '\t' || s[0] == '\r' || s[0] == '\n' || (visible != "" && strings.ContainsRune("=+-@＝＋－＠", first)) {
+		return "'" + s
+	}
+	return s
 }

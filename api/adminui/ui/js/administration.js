@@ -455,7 +455,7 @@ function columnForm(cur) {
 
 const actions = ["sign_in", "sign_in_failed", "sign_out", "session_revoked", "user_created", "user_changed", "password_reset",
   "token_created", "token_revoked", "transition", "restored", "lock_taken_over", "purged", "job_changed", "channel_authorized",
-  "created", "updated", "deleted", "exported", "phones_shown"];
+  "created", "updated", "deleted", "exported", "phones_shown", "backup_made", "backup_failed"];
 
 async function auditPage(q) {
   await managePage(t("adm.audit"), async () => {
@@ -726,8 +726,27 @@ function verifySection() {
   return el("section", { class: "card", "aria-labelledby": "adm-verify-h" }, form, bar, line, err, result);
 }
 
+// scheduledSection is the scheduled backups: where they go, when, how
+// many are kept, and the newest made or failed (with why).
+function scheduledSection(b) {
+  const rows = b.history.map((r) => el("tr", { class: r.ok ? "" : "adm-failed" },
+    el("td", {}, when(r.at)), el("td", {}, r.ok ? t("adm.schedOK") : el("strong", {}, t("adm.schedFailed"))),
+    el("td", {}, el("span", { class: "adm-file" }, r.name)), el("td", {}, r.detail)));
+  return el("section", { class: "card", "aria-labelledby": "adm-sched-h", id: "adm-scheduled" },
+    el("h2", { id: "adm-sched-h" }, t("adm.sched")),
+    b.scheduled ? el("p", {}, t("adm.schedOn", { where: b.where, at: b.at, keep: String(b.keep), months: String(b.months), next: when(b.next) }))
+      : el("p", {}, t("adm.schedOff")),
+    b.failing ? el("p", { class: "error", role: "alert" }, t("adm.schedFailing")) : null,
+    rows.length ? el("table", { class: "list", "aria-labelledby": "adm-sched-h" },
+      el("thead", {}, el("tr", {}, ["adm.schedAt", "adm.schedResult", "adm.schedName", "adm.schedDetail"].map((k) => el("th", { scope: "col" }, t(k))))),
+      el("tbody", {}, rows)) : el("p", { class: "muted" }, t("adm.schedNone")));
+}
+
 async function backupPage() {
-  await managePage(t("adm.backup"), async () => [el("div", { class: "adm-stack" }, exportSection(), verifySection(), importSection())]);
+  await managePage(t("adm.backup"), async () => {
+    const b = await call("GET", "/backups");
+    return [el("div", { class: "adm-stack" }, scheduledSection(b), exportSection(), verifySection(), importSection())];
+  });
 }
 
 // ---- routes and menu -----------------------------------------------------

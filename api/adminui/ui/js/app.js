@@ -1,7 +1,7 @@
 // The admin UI's entry: signing in and out, the dashboard and the
 // editors' search; the other screens are modules that register their
 // routes and menu entries (stories.js, featured.js, lectures.js, videos.js, media.js,
-// administration.js).
+// administration.js, reads.js).
 
 import { api, state, hooks, t, el, say, call, main, can, page, failed, route, navItem, dispatch, go, when, link, statusTag, problemText, readCount } from "./core.js";
 import "./stories.js";
@@ -12,6 +12,7 @@ import "./pages.js";
 import "./site.js";
 import "./media.js";
 import "./administration.js";
+import "./reads.js";
 import { sampleCard } from "./sample.js";
 
 function applyStaticText() {
@@ -186,13 +187,24 @@ function mostReadSection(week) {
     week.from ? el("p", { class: "muted" }, t("mostReadWeek", { from: week.from, to: week.to })) : null,
     items.length ? el("ol", { class: "most-read" }, items.map((it) => el("li", {},
       el("span", { class: "kind" }, t("kind." + it.kind)), " ", link(kindPath(it.kind, it.id), it.title || "—"), " ",
-      el("span", { class: "muted" }, readCount(it.reads))))) : el("p", { class: "muted" }, t("none")));
+      el("span", { class: "muted" }, readCount(it.reads))))) : el("p", { class: "muted" }, t("none")),
+    el("p", {}, link("/admin/reads", t("rd.more"))));
+}
+
+// backupFailedCard is the dashboard's word that the newest scheduled
+// backup failed, with why and the way to the backups page.
+function backupFailedCard(run) {
+  return el("section", { class: "card alert", "aria-labelledby": "backup-failed", id: "backup-failing" },
+    el("h2", { id: "backup-failed" }, t("backupFailed")),
+    el("p", { role: "alert" }, t("backupFailedText", { at: when(run.at) })),
+    el("p", { class: "muted" }, run.detail),
+    el("p", {}, link("/admin/manage/backup", t("backupFailedLink"))));
 }
 
 async function dashboard() {
   await page(t("dashboard"), async () => {
     const me = state.user.id;
-    const [drafts, review, scheduled, failed, waiting, notices, mostRead, sample] = await Promise.all([
+    const [drafts, review, scheduled, failed, waiting, notices, mostRead, sample, backups] = await Promise.all([
       items("draft", me).then((l) => l.filter((it) => it.author === me)),
       can("admin", "publisher") ? items("in_review") : Promise.resolve([]),
       items("scheduled"),
@@ -202,6 +214,7 @@ async function dashboard() {
         : Promise.resolve({ items: [] }),
       call("GET", "/reads/week").catch(() => ({ items: [] })),
       sampleCard(() => dashboard()),
+      can("admin") ? call("GET", "/backups").catch(() => null) : Promise.resolve(null),
     ]);
     const week = Date.now() + 7 * 24 * 3600 * 1000;
     const soon = scheduled.filter((it) => it.schedule && Date.parse(it.schedule.at) <= week);
@@ -214,6 +227,7 @@ async function dashboard() {
         catch (e) { say(t("error", { message: problemText(e.message) })); ev.target.disabled = false; }
       } } }, t("retry")) : null);
     return el("div", { class: "grid" },
+        backups && backups.failing ? backupFailedCard(backups.history[0]) : null,
         sample,
         section("drafts", t("myDrafts"), drafts.map((it) => itemRow(it))),
         can("admin", "publisher") ? section("review", t("toReview"), review.map((it) => itemRow(it))) : null,

@@ -8,6 +8,7 @@ import { state, t, el, fill, field, say, call, page, problemText, route, navItem
   statusTag, dialog, can, errorText, readCount } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
+import { printLinks } from "./print.js";
 
 const organizers = ["admin", "publisher", "organizer"];
 navItem("/admin/lectures", "lec.menu", organizers, 20);
@@ -449,7 +450,8 @@ function editor(loaded, series) {
       item.registration && item.registration.mode === "internal"
         ? el("p", {}, link("/admin/lectures/" + item.id + "/registrations", t("lec.registrations"))) : null);
     }
-    fill(container, toolbar(), head, lock ? lock.banner : null, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null);
+    fill(container, toolbar(), head, lock ? lock.banner : null, formNode, item && item.live ? eventSection(item, dirty, (next) => { item = next; render(); }) : null,
+      item ? printLinks("lectures", item) : null);
   }
   if (item && !item.trashed_at) lockFor(item.id).take().catch(() => {});
   render();
@@ -761,6 +763,15 @@ function toTellChanges(notices, reload, h) {
     el("ul", { class: "lec-tell-list" }, byChange.get(c).map((r) => el("li", {},
       el("span", { class: "lec-tell-who" }, el("strong", {}, r.name), " ", phoneOf(r)),
       el("span", { class: "lec-tell-what" }, noticeText(r.notice), r.notice.reason ? el("span", { class: "muted" }, "（" + r.notice.reason + "）") : null),
+      r.sms ? smsTag(r.sms) : null,
+      r.sms && (r.sms.state === "failed" || r.sms.state === "unsure") ? el("button", { type: "button", class: "secondary", on: { click: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await call("POST", `/notifications/${r.id}/sms/retry`);
+          say(t("lec.smsResent", { name: r.name }));
+          reload();
+        } catch (e) { ev.target.disabled = false; say(problem(e)); }
+      } } }, t("lec.smsResend"), el("span", { class: "visually-hidden" }, " " + r.name)) : null,
       el("button", { type: "button", on: { click: async (ev) => {
         ev.target.disabled = true;
         try {
@@ -771,6 +782,26 @@ function toTellChanges(notices, reload, h) {
       } } }, t("lec.markTold"), el("span", { class: "visually-hidden" }, " " + r.name)))))));
 }
 
+// smsTag is where a registrant's text message stands (sent, when; failed
+// or unconfirmed, why; waiting; not texted, why).
+function smsTag(st) {
+  return el("span", { class: "lec-sms lec-sms-" + st.state },
+    el("span", { class: "tag" }, t("lec.sms." + st.state, { at: st.at ? when(st.at) : "" })),
+    st.reason ? el("span", { class: "muted lec-sms-reason" }, " " + st.reason) : null);
+}
+
+// smsLog is the record of the latest text messages.
+function smsLog(sms) {
+  if (!sms || !sms.enabled) return null;
+  return el("section", { class: "card lec-sms-log", "aria-labelledby": "lec-sms-log" },
+    el("h2", { id: "lec-sms-log" }, t("lec.smsLog")), el("p", { class: "hint" }, t("lec.smsLogHint")),
+    sms.recent.length ? el("table", { class: "adm-table lec-sms-table" }, el("thead", {}, el("tr", {}, ["who", "session", "change", "state"].map((c) => el("th", {}, t("lec.smsCol." + c))))),
+      el("tbody", {}, sms.recent.map((m) => el("tr", {},
+        el("td", {}, m.name || "—", " ", el("span", { class: "lec-phone" }, m.phone || "")),
+        el("td", {}, m.lecture_title || "—"), el("td", {}, t("lec.what." + m.change)), el("td", {}, smsTag(m.sms))))))
+      : el("p", {}, t("lec.smsNone")));
+}
+
 // sessionWhen is the time of a notice's session.
 const sessionWhen = (n) => span(n.lecture_starts_at, n.lecture_ends_at);
 
@@ -779,7 +810,7 @@ const sessionWhen = (n) => span(n.lecture_starts_at, n.lecture_ends_at);
 // the sessions whose registrations they may export.
 async function toTellPage() {
   await page(t("lec.toTell"), async () => {
-    const notices = await everything("/notifications?phones=whole");
+    const [notices, first] = await Promise.all([everything("/notifications?phones=whole"), call("GET", "/notifications?limit=1")]);
     const starts = (n) => (n.lecture_starts_at ? Date.parse(n.lecture_starts_at) : Number.MAX_SAFE_INTEGER);
     notices.sort((a, b) => starts(a) - starts(b));
     const reload = () => go(location.pathname, { replace: true });
@@ -790,7 +821,7 @@ async function toTellPage() {
         el("h2", { id: "lec-tell-" + i }, link(`/admin/lectures/${rs[0].lecture_id}/registrations`, rs[0].lecture_title || "—")),
         el("p", { class: "lec-meta" }, el("span", {}, sessionWhen(rs[0])), eventTag(rs[0].lecture_event_status || "scheduled"),
           el("span", { class: "count" }, t("lec.people", { n: rs.length }))),
-        toTellChanges(rs, reload, "h3"))) : el("p", {}, t("lec.noneToTell")));
+        toTellChanges(rs, reload, "h3"))) : el("p", {}, t("lec.noneToTell")), smsLog(first.sms));
   });
 }
 
@@ -800,7 +831,7 @@ export function toTellRow(n) {
   return el("li", { class: "lec-tell-row" }, link(`/admin/lectures/${n.lecture_id}/registrations`, n.lecture_title || "—"),
     " ", el("span", { class: "muted" }, sessionWhen(n)), " ",
     el("span", { class: "tag lec-totell" }, t("lec.what." + (n.notice.change || "promoted"))), " ",
-    el("span", { class: "lec-tell-who" }, el("strong", {}, n.name), " ", phoneOf(n)));
+    el("span", { class: "lec-tell-who" }, el("strong", {}, n.name), " ", phoneOf(n)), n.sms ? [" ", smsTag(n.sms)] : null);
 }
 
 route(/^\/admin\/lectures\/notifications$/, () => toTellPage());

@@ -14,6 +14,7 @@ import { state, t, el, field, call, say, main, page, failed, shown, route, navIt
   dialog, errorText, uploadMedia, fill } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
+import { printLinks } from "./print.js";
 
 // A kind edited with this editor: stories, and pages (pages.js), which
 // have a title, a summary and a Markdown body but no column, tags or cover.
@@ -542,7 +543,8 @@ export async function editorPage(id, K = storiesKind) {
           field(t("st.seoDescription"), seoDescription, t("st.seoDescriptionHint"))) : null,
         el("div", { class: "field" }, el("label", { for: "st-body" }, t("st.body")), toolbar, body,
           el("span", { class: "hint", id: "st-body-hint" }, t("st.bodyHint")), imageFile, uploads)),
-      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)));
+      el("section", { class: "preview-pane", "aria-labelledby": "st-preview-h", tabindex: "0" }, el("h2", { id: "st-preview-h" }, t("st.preview")), preview)),
+    K.story && item ? printLinks("stories", item) : null);
   showCover();
   renderPreview();
 
@@ -631,6 +633,28 @@ export async function revisionsPage(id, K = storiesKind) {
 
 const noteText = (n) => n === "autosave" ? t("st.autosaved") : n === "created" ? t("st.created") : n;
 
+// fieldValue is a compared field's value as an editor reads it: the
+// comparison gives strings as they are and anything else as JSON, which
+// is shown as words: a list joined by 、, a byline as 文／张三　图／李四,
+// a person as 陈老师（西迁老人）, another object by its values.
+function fieldValue(text) {
+  if (!text || !/^[[{]/.test(text)) return text;
+  let v;
+  try { v = JSON.parse(text); } catch (_) { return text; }
+  const words = (x) => {
+    if (x === null || x === undefined) return "";
+    if (Array.isArray(x)) return x.map(words).filter(Boolean).join("、");
+    if (typeof x !== "object") return String(x);
+    if ("name" in x) return x.name + (x.description || x.title ? "（" + (x.description || x.title) + "）" : "");
+    const credited = Object.keys(x).filter((k) => t("st.credit." + k) !== "st.credit." + k);
+    if (credited.length === Object.keys(x).length) {
+      return credited.filter((k) => (x[k] || []).length).map((k) => t("st.credit." + k) + "／" + x[k].join("、")).join("　");
+    }
+    return Object.values(x).map(words).filter(Boolean).join(" ");
+  };
+  return words(v);
+}
+
 // sideBySide lays a comparison out in two columns: the older revision on
 // the left, the newer on the right, removed and added lines marked (by
 // colour and by a sign, for those who do not see the colour).
@@ -648,7 +672,7 @@ function sideBySide(c) {
     op === "-" || op === "+" ? el("span", { class: "sign", "aria-label": op === "-" ? t("st.removed") : t("st.added") }, op + " ") : null, text);
   return [
     (c.fields || []).filter((f) => f.field !== "body").length ? el("ul", { class: "field-changes" }, c.fields.filter((f) => f.field !== "body").map((f) =>
-      el("li", {}, el("strong", {}, t("st.field." + f.field)), "：", el("del", {}, f.from || "—"), " → ", el("ins", {}, f.to || "—")))) : null,
+      el("li", {}, el("strong", {}, t("st.field." + f.field)), "：", el("del", {}, fieldValue(f.from) || "—"), " → ", el("ins", {}, fieldValue(f.to) || "—")))) : null,
     el("table", { class: "side-by-side" },
       el("caption", {}, t("st.compareCaption", { a: c.from.number, b: c.to.number })),
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("st.revisionN", { n: c.from.number })), el("th", { scope: "col" }, t("st.revisionN", { n: c.to.number })))),

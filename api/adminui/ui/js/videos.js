@@ -7,6 +7,7 @@ import { bulkList } from "./bulk.js";
 import { t, el, fill, field, call, say, page, route, navItem, onLeave, go, link, when, statusTag, dialog, can, errorText, uploadMedia, problemText, readCount } from "./core.js";
 import { workflowBar } from "./workflow.js";
 import { editLock } from "./editlock.js";
+import { printLinks } from "./print.js";
 import { bigUpload, pending, abandon } from "./bigupload.js";
 
 const channelNames = ["douyin", "wechat_channels", "webhook"];
@@ -541,6 +542,7 @@ function editor(item, checks, known, assets) {
       coverProblem),
     el("section", { class: "card", "aria-labelledby": "vid-h-subs" }, el("h2", { id: "vid-h-subs" }, t("vid.subsSection")),
       subsView, field(t("vid.subsFile"), subsFile, t("vid.subsHint")), subsProblem),
+    printLinks("videos", item),
     el("section", { class: "card", "aria-labelledby": "vid-h-channels" }, el("h2", { id: "vid-h-channels" }, t("vid.channelsSection")),
       readiness, channelList,
       el("p", { class: "muted" }, t("vid.checksHint"), " ",

@@ -17,16 +17,20 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
+	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
+	"github.com/yinling-cms/yinling/content/syndication/sms"
 	"github.com/yinling-cms/yinling/internal/backup"
 	"github.com/yinling-cms/yinling/internal/blobstore"
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
+	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
+	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
 )
@@ -59,6 +63,26 @@ type Site struct {
 	Stories *stories.Service
 	// Reads counts readers' views (FlushReads writes them).
 	Reads *reads.Counter
+	// workers are the background jobs, run by the tests by name.
+	workers []*worker.Worker
+	// SMS is the SMS provider's stand-in (WithSMS; nil without).
+	SMS      *smstest.Server
+	lectures *lectures.Service
+	notifier *sms.Notifier
+}
+
+// RunBackups runs the scheduled-backup job once, as its worker does every
+// minute (WithBackupsTo): it makes the backup if one is due. A failed
+// backup is not the test's failure: it is recorded, for the test to read.
+func (s *Site) RunBackups() {
+	s.T.Helper()
+	for _, w := range s.workers {
+		if w.Name == "backup" {
+			_, _ = w.Job(context.Background())
+			return
+		}
+	}
+	s.T.Fatal("no backups are scheduled (WithBackupsTo)")
 }
 
 // FlushReads writes the views this instance counted, as the server does
@@ -79,6 +103,7 @@ type siteConfig struct {
 	s3            *testenv.S3Server
 	bucket        string
 	noCache       bool
+	noNoticeFont  bool
 	proxies       []string
 	origins       []string
 	timeout       time.Duration
@@ -96,6 +121,8 @@ type siteConfig struct {
 	log           io.Writer
 	uploadCaps    [2]int // open big uploads: per user, in total (0: the defaults)
 	noDouyinApp   bool
+	backupsTo     string
+	sms           smstest.Provider
 }
 
 // WithoutDouyinApp runs the site as one with no Douyin Open Platform app
@@ -119,6 +146,10 @@ func (s *Site) SyncSearch() {
 		s.T.Fatal(err)
 	}
 }
+
+// WithoutNoticeFont runs the site as on a server without a Chinese font
+// (YINLING_NOTICE_FONT=none): no lecture notice images.
+func WithoutNoticeFont() Option { return func(c *siteConfig) { c.noNoticeFont = true } }
 
 // WithBaseURL serves the site at base instead of baseURL.
 func WithBaseURL(base string) Option { return func(c *siteConfig) { c.base = base } }
@@ -157,6 +188,11 @@ func WithTheme(th *themes.Theme) Option { return func(c *siteConfig) { c.theme =
 
 // WithKeepRevisions sets how many revisions are kept per item.
 func WithKeepRevisions(n int) Option { return func(c *siteConfig) { c.keepRevisions = n } }
+
+// WithBackupsTo makes scheduled backups into the folder dir (the
+// defaults otherwise: 03:00, the newest 7, 12 months); RunBackups runs
+// the job as its worker would.
+func WithBackupsTo(dir string) Option { return func(c *siteConfig) { c.backupsTo = dir } }
 
 // WithMetricsToken makes /metrics ask for a bearer token.
 func WithMetricsToken(tok string) Option { return func(c *siteConfig) { c.metricsToken = tok } }
@@ -225,6 +261,7 @@ func New(t testing.TB, opts ...Option) *Site {
 	stand := douyintest.New()
 	t.Cleanup(stand.Close)
 	conf := siteSettings(t, cfg, stand)
+	text := smsStandIn(t, cfg.sms, &conf)
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -235,8 +272,12 @@ func New(t testing.TB, opts ...Option) *Site {
 		src, _ := store.Stores.Store.(backup.Source)
 		return src, teststore.Name(), func() error { return nil }, nil
 	}
-	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export}, assembly.Options{
-		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond,
+	var shelf backup.Shelf
+	if cfg.backupsTo != "" {
+		shelf = backup.Folder{Dir: cfg.backupsTo}
+	}
+	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
+		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: &http.Client{Timeout: 2 * time.Second},
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
 		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
 	if err != nil {
@@ -253,7 +294,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads}
+		Douyin: stand, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
@@ -291,6 +332,9 @@ func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config
 		conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
 	}
 	conf.SecretKey = bytes.Repeat([]byte("k"), 32)
+	if cfg.noNoticeFont {
+		conf.NoticeFont = "none"
+	}
 	if len(cfg.webhooks) > 0 {
 		hooks, err := json.Marshal(cfg.webhooks)
 		if err != nil {

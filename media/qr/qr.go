@@ -1,0 +1,77 @@
+// Package qr makes the QR codes printed on notices and posters: a URL
+// encoded at error-correction level Q (a quarter of the code may be
+// creased, faded or under a drawing pin and it still reads) with the
+// four-module quiet zone the standard asks for, drawn as a PNG that
+// prints PrintWidthMM wide at 300 dpi, as an SVG of that width, or into
+// an image (a notice) at a size the caller chooses.
+//
+// The encoding itself is github.com/yeqown/go-qrcode/v2 (its core module
+// only: the matrix, Reed-Solomon and masking); drawing the matrix is ours.
+package qr
+
+import (
+	"fmt"
+
+	"github.com/yeqown/go-qrcode/v2"
+)
+
+// QuietZone is the blank margin around the code, in modules (ISO/IEC
+// 18004 asks for four).
+const QuietZone = 4
+
+// PrintWidthMM is how wide a code prints, quiet zone included: 4 cm, the
+// size a phone held at arm's length reads off a notice board.
+const PrintWidthMM = 40
+
+// Code is an encoded text: a square of modules, quiet zone included.
+type Code struct {
+	text string
+	size int    // modules per side, quiet zone included
+	dark []bool // row by row
+}
+
+// Encode encodes text (a URL) at level Q in byte mode. An error means the
+// text is too long for any QR code (over 1,663 bytes at level Q).
+func Encode(text string) (*Code, error) {
+	q, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionQuart),
+		qrcode.WithEncodingMode(qrcode.EncModeByte))
+	if err != nil {
+		return nil, fmt.Errorf("qr: encode %d bytes: %w", len(text), err)
+	}
+	var m matrix
+	if err := q.Save(&m); err != nil {
+		return nil, fmt.Errorf("qr: read the matrix: %w", err)
+	}
+	n := len(m.bits)
+	c := &Code{text: text, size: n + 2*QuietZone, dark: make([]bool, (n+2*QuietZone)*(n+2*QuietZone))}
+	for y, row := range m.bits {
+		if len(row) != n {
+			return nil, fmt.Errorf("qr: the matrix is not square (%d by %d)", len(row), n)
+		}
+		for x, on := range row {
+			c.dark[(y+QuietZone)*c.size+x+QuietZone] = on
+		}
+	}
+	return c, nil
+}
+
+// Text is what the code says.
+func (c *Code) Text() string { return c.text }
+
+// Size is the number of modules per side, quiet zone included.
+func (c *Code) Size() int { return c.size }
+
+// Dark reports whether the module at column x, row y (counted from the
+// top left of the quiet zone) is dark; outside the code it is light.
+func (c *Code) Dark(x, y int) bool {
+	if x < 0 || y < 0 || x >= c.size || y >= c.size {
+		return false
+	}
+	return c.dark[y*c.size+x]
+}
+
+// matrix takes the library's matrix (its Writer interface).
+type matrix struct{ bits [][]bool }
+
+func (m *matrix) Write(mat qrcode.Matrix) error { m.bits = mat.Bitmap(); return nil }
+func (m *matrix) Close() error                  { return nil }
