@@ -225,3 +225,46 @@ func (o *Outbox) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 }
+
+// Backups reports the scheduled backups at each scrape, read from where
+// their outcomes are recorded (the same on every instance).
+type Backups struct {
+	last         func(ctx context.Context) (made, failed time.Time, err error)
+	made, failed *prometheus.Desc
+	timeout      time.Duration
+}
+
+// NewBackups registers yinling_backup_last_success_timestamp_seconds and
+// yinling_backup_last_failure_timestamp_seconds (unix seconds; 0: none
+// yet) in reg; last answers when the newest backup was made and when the
+// newest one failed.
+func NewBackups(reg prometheus.Registerer, last func(ctx context.Context) (made, failed time.Time, err error)) {
+	reg.MustRegister(&Backups{last: last, timeout: 5 * time.Second,
+		made:   prometheus.NewDesc("yinling_backup_last_success_timestamp_seconds", "When the newest scheduled backup was made, written and checked (unix seconds; 0: none yet).", nil, nil),
+		failed: prometheus.NewDesc("yinling_backup_last_failure_timestamp_seconds", "When the newest scheduled backup failed (unix seconds; 0: none has).", nil, nil)})
+}
+
+// Describe implements prometheus.Collector.
+func (b *Backups) Describe(ch chan<- *prometheus.Desc) {
+	ch <- b.made
+	ch <- b.failed
+}
+
+// Collect implements prometheus.Collector.
+func (b *Backups) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	made, failed, err := b.last(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(b.made, err)
+		return
+	}
+	unix := func(t time.Time) float64 {
+		if t.IsZero() {
+			return 0
+		}
+		return float64(t.UnixMilli()) / 1000
+	}
+	ch <- prometheus.MustNewConstMetric(b.made, prometheus.GaugeValue, unix(made))
+	ch <- prometheus.MustNewConstMetric(b.failed, prometheus.GaugeValue, unix(failed))
+}

@@ -257,6 +257,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 				return nil, err
 			}
 			s.Exports.Schedule = s.backups.schedule()
+			s.backups.registerBackupMetrics()
 		}
 	}
 	s.Theme = opts.Theme
