@@ -18,6 +18,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
 	"github.com/yinling-cms/yinling/api/admin"
@@ -62,8 +63,12 @@ type Deps struct {
 	// change notifier (cmd/yinling/assembly wires it), never by handlers.
 	Cache *readcache.Cache
 	// Ready are the readiness checks (the database, the object store).
-	Ready  []Check
-	Logger *slog.Logger
+	Ready []Check
+	// Metrics is the registry GET /metrics answers; the app adds its
+	// request histogram and the read cache's figures to it (nil: a
+	// registry of the app's own).
+	Metrics *prometheus.Registry
+	Logger  *slog.Logger
 }
 
 // Services are the domain's services the surfaces call.
@@ -209,16 +214,14 @@ func New(d Deps) *fiber.App {
 	app.Use(recover.New())
 	app.Use(httpx.ReadBodies())
 	app.Use(httpx.RequestIDs())
-	m := httpx.NewMetrics()
-	app.Use(httpx.AccessLog(d.Logger, m))
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	timed := httpx.NewMetrics(d.Metrics)
+	app.Use(httpx.AccessLog(d.Logger, timed))
 	app.Use(httpx.SecurityHeaders())
 	cache := d.Cache
-	if cache != nil {
-		m.Gauge("yinling_read_cache_answers", "Answers kept in the read cache (content API, website pages and feeds).",
-			func() float64 { n, _ := cache.Size(); return float64(n) })
-		m.Gauge("yinling_read_cache_bytes", "Bytes the read cache's answers count for (bounded by YINLING_READ_CACHE_MB).",
-			func() float64 { _, b := cache.Size(); return float64(b) })
-	}
+	cache.Register(d.Metrics)
 	// One count of registrations per address, whichever surface they
 	// come through.
 	regLimit := d.RegistrationLimit
@@ -252,7 +255,10 @@ func New(d Deps) *fiber.App {
 		}
 		js.Routes(app)
 	}
-	routes(app, ops.New(d.Ready, m, d.RequestTimeout, d.MetricsToken), reading, mgmt, ui, website)
+	operations := ops.New(d.Ready, d.Metrics, d.RequestTimeout, d.MetricsToken)
+	operations.Register(d.Metrics)
+	routes(app, operations, reading, mgmt, ui, website)
+	timed.Learn(app)
 	return app
 }
 

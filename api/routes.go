@@ -8,6 +8,7 @@ import (
 	"github.com/yinling-cms/yinling/api/admin"
 	"github.com/yinling-cms/yinling/api/adminui"
 	"github.com/yinling-cms/yinling/api/delivery"
+	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/ops"
 	"github.com/yinling-cms/yinling/api/site"
 )
@@ -22,6 +23,7 @@ func routes(app *fiber.App, operations *ops.Surface, content *delivery.Surface, 
 	ui.Routes(app)
 	website.Routes(app)
 	app.Use(func(c *fiber.Ctx) error {
+		httpx.Unmatched(c)
 		path := c.Path()
 		if (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) && !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/media/") {
 			return website.NotFound(c)

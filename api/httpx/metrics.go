@@ -1,102 +1,123 @@
 package httpx
 
 import (
-	"fmt"
-	"runtime"
-	"slices"
-	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics counts requests per surface and status class, with their total
-// time, for GET /metrics in the Prometheus text format. Labels are few and
-// fixed (no paths, no ids), so the series stay bounded.
+// Metrics times requests for GET /metrics: one histogram,
+// yinling_http_request_duration_seconds, by surface, method, route
+// template (fiber's matched route, never the raw path: /stories/:slug,
+// not /stories/spring-outing) and status class. Series stay bounded by
+// the routes the app binds.
 type Metrics struct {
-	start time.Time
-	mu    sync.Mutex
-	count map[[2]string]uint64
-	secs  map[string]float64
-	n     map[string]uint64
-	// gauges are figures read when they are asked for (Gauge).
-	gauges []gauge
+	requests *prometheus.HistogramVec
+	// routes are the app's routes ("GET /stories/:slug"), prefixes its
+	// middleware's paths ("/api/admin/v1"), both set by Learn before the
+	// app serves.
+	routes, prefixes map[string]bool
 }
 
-type gauge struct {
-	name, help string
-	value      func() float64
+// RequestBuckets are the request histogram's bounds, in seconds: most
+// answers take milliseconds (the read cache), a sign-in a few hundred
+// (argon2), an export or upload up to the request deadline and beyond.
+var RequestBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120}
+
+// NewMetrics registers the request histogram in reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "yinling_http_request_duration_seconds",
+		Help:    "Time to answer a request, by surface (site, content, admin, admin_ui, media, ops), method, route template and status class.",
+		Buckets: RequestBuckets,
+	}, []string{"surface", "method", "route", "code"})}
+	reg.MustRegister(m.requests)
+	return m
 }
 
-func NewMetrics() *Metrics {
-	return &Metrics{start: time.Now(), count: map[[2]string]uint64{}, secs: map[string]float64{}, n: map[string]uint64{}}
+// Learn reads the routes app binds; call it once they are all bound,
+// before the app serves. Until then every request is "unmatched".
+func (m *Metrics) Learn(app *fiber.App) {
+	routes, prefixes := map[string]bool{}, map[string]bool{}
+	for _, r := range app.GetRoutes(true) {
+		routes[r.Method+" "+r.Path] = true
+	}
+	for _, r := range app.GetRoutes(false) {
+		if !routes[r.Method+" "+r.Path] && r.Path != "/" {
+			prefixes[r.Path] = true
+		}
+	}
+	m.routes, m.prefixes = routes, prefixes
 }
 
-// surface names the part of the site a path belongs to.
-func surface(path string) string {
+// unmatched is the route label of a request no route took (the 404
+// fallback): its raw path would make a series per path a client invents.
+const unmatched = "unmatched"
+
+type unmatchedKey struct{}
+
+var localUnmatched = unmatchedKey{}
+
+// Unmatched marks c as taken by no route: the app's fallback calls it
+// before answering 404 (its route, "/", is the home page's too).
+func Unmatched(c *fiber.Ctx) { c.Locals(localUnmatched, true) }
+
+// routeOf is the route template that answered c, after the handlers ran:
+// the route fiber matched last; a group's middleware that answered
+// itself is its prefix and "/*"; "unmatched" when only the app-wide
+// fallback did (or fiber knows no route: it then hands the raw path).
+func (m *Metrics) routeOf(c *fiber.Ctx, method string) string {
+	r := c.Route()
 	switch {
-	case strings.HasPrefix(path, "/api/content/"):
+	case r == nil || c.Locals(localUnmatched) != nil:
+		return unmatched
+	case m.routes[method+" "+r.Path]:
+		return r.Path
+	case m.prefixes[r.Path]:
+		return strings.TrimSuffix(r.Path, "/") + "/*"
+	}
+	return unmatched
+}
+
+// SurfaceOf names the surface a route template belongs to.
+func SurfaceOf(route string) string {
+	switch {
+	case route == unmatched:
+		return "none"
+	case strings.HasPrefix(route, "/api/content/"), strings.HasSuffix(route, ".ics"):
 		return "content"
-	case strings.HasPrefix(path, "/api/admin/"):
+	case strings.HasPrefix(route, "/api/admin/"):
 		return "admin"
-	case strings.HasPrefix(path, "/media/"):
+	case strings.HasPrefix(route, "/api/"):
+		return "api"
+	case route == "/admin" || strings.HasPrefix(route, "/admin/"):
+		return "admin_ui"
+	case strings.HasPrefix(route, "/media/"):
 		return "media"
-	case path == "/healthz" || path == "/readyz" || path == "/metrics":
-		return "operations"
+	case route == "/healthz" || route == "/readyz" || route == "/metrics":
+		return "ops"
+	}
+	return "site"
+}
+
+// Observe counts one answered request.
+func (m *Metrics) Observe(c *fiber.Ctx, status int, d time.Duration) {
+	method := methodLabel(c.Method())
+	route := m.routeOf(c, method)
+	m.requests.WithLabelValues(SurfaceOf(route), method, route, strconv.Itoa(status/100)+"xx").Observe(d.Seconds())
+}
+
+// methodLabel is a constant for each method the app serves: fiber's
+// Method is a view of the request's buffer, reused by the next request,
+// and a label is kept for good. A method a client invents is "other".
+func methodLabel(m string) string {
+	for _, known := range []string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions} {
+		if m == known {
+			return known
+		}
 	}
 	return "other"
-}
-
-// Gauge adds a figure to the text, read each time the text is made: name
-// in Prometheus' form (yinling_...), help its one-line description.
-func (m *Metrics) Gauge(name, help string, value func() float64) {
-	m.mu.Lock()
-	m.gauges = append(m.gauges, gauge{name: name, help: help, value: value})
-	m.mu.Unlock()
-}
-
-func (m *Metrics) Observe(path string, status int, d time.Duration) {
-	s := surface(path)
-	class := fmt.Sprintf("%dxx", status/100)
-	m.mu.Lock()
-	m.count[[2]string{s, class}]++
-	m.secs[s] += d.Seconds()
-	m.n[s]++
-	m.mu.Unlock()
-}
-
-// Text renders the counts, the uptime, goroutines and heap in the
-// Prometheus text format.
-func (m *Metrics) Text() string {
-	var b strings.Builder
-	m.mu.Lock()
-	keys := make([][2]string, 0, len(m.count))
-	for k := range m.count {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
-	b.WriteString("# HELP yinling_http_requests_total Requests answered, by surface and status class.\n# TYPE yinling_http_requests_total counter\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "yinling_http_requests_total{surface=%q,code=%q} %d\n", k[0], k[1], m.count[k])
-	}
-	surfaces := make([]string, 0, len(m.n))
-	for s := range m.n {
-		surfaces = append(surfaces, s)
-	}
-	sort.Strings(surfaces)
-	b.WriteString("# HELP yinling_http_request_seconds Time spent answering requests, by surface.\n# TYPE yinling_http_request_seconds summary\n")
-	for _, s := range surfaces {
-		fmt.Fprintf(&b, "yinling_http_request_seconds_sum{surface=%q} %g\nyinling_http_request_seconds_count{surface=%q} %d\n", s, m.secs[s], s, m.n[s])
-	}
-	gauges := slices.Clone(m.gauges)
-	m.mu.Unlock()
-	for _, g := range gauges {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", g.name, g.help, g.name, g.name, g.value())
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(&b, "# HELP yinling_up_seconds Seconds since the process started.\n# TYPE yinling_up_seconds gauge\nyinling_up_seconds %g\n", time.Since(m.start).Seconds())
-	fmt.Fprintf(&b, "# HELP go_goroutines Goroutines.\n# TYPE go_goroutines gauge\ngo_goroutines %d\n", runtime.NumGoroutine())
-	fmt.Fprintf(&b, "# HELP go_memstats_heap_inuse_bytes Heap in use.\n# TYPE go_memstats_heap_inuse_bytes gauge\ngo_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
-	return b.String()
 }

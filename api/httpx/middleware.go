@@ -71,7 +71,7 @@ func setSecurityHeaders(c *fiber.Ctx) {
 }
 
 // AccessLog writes one line per request, after the error handler ran, and
-// counts it in the Metrics. The path is written without registration
+// times it in the Metrics (by route template). The path is written without registration
 // codes (RedactPath); the query string is not written.
 func AccessLog(logger *slog.Logger, m *Metrics) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -85,7 +85,7 @@ func AccessLog(logger *slog.Logger, m *Metrics) fiber.Handler {
 			}
 		}
 		took := time.Since(start)
-		m.Observe(c.Path(), c.Response().StatusCode(), took)
+		m.Observe(c, c.Response().StatusCode(), took)
 		logger.Info("request", "request_id", RequestID(c), "method", c.Method(), "path", RedactPath(c.Path()),
 			"status", c.Response().StatusCode(), "duration_ms", took.Milliseconds())
 		return nil

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 func TestRedactPathHidesRegistrationCodes(t *testing.T) {
@@ -33,9 +35,12 @@ func TestRedactPathHidesRegistrationCodes(t *testing.T) {
 func TestTheAccessLogKeepsNoRegistrationCode(t *testing.T) {
 	var logged bytes.Buffer
 	app := fiber.New()
-	app.Use(AccessLog(slog.New(slog.NewTextHandler(&logged, nil)), NewMetrics()))
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	app.Use(AccessLog(slog.New(slog.NewTextHandler(&logged, nil)), m))
 	app.Get("/registrations/:code", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/api/content/v1/registrations/:code", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	m.Learn(app)
 	for _, path := range []string{"/registrations/K7MQ2XH9PA", "/api/content/v1/registrations/K7MQ2XH9PA"} {
 		if _, err := app.Test(httptest.NewRequest("GET", path, nil), -1); err != nil {
 			t.Fatal(err)
@@ -43,5 +48,22 @@ func TestTheAccessLogKeepsNoRegistrationCode(t *testing.T) {
 	}
 	if strings.Contains(logged.String(), "K7MQ2XH9PA") || strings.Count(logged.String(), "registrations/-") != 2 {
 		t.Fatalf("the log:\n%s", logged.String())
+	}
+	// Nor in the metrics: they name the route, not the path.
+	families, err := reg.Gather()
+	if err != nil || len(families) != 1 {
+		t.Fatalf("gather: %v, %d families", err, len(families))
+	}
+	var routes []string
+	for _, m := range families[0].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "route" {
+				routes = append(routes, l.GetValue())
+			}
+		}
+	}
+	slices.Sort(routes)
+	if want := []string{"/api/content/v1/registrations/:code", "/registrations/:code"}; !slices.Equal(routes, want) {
+		t.Fatalf("routes in the metrics: %q, want %q", routes, want)
 	}
 }

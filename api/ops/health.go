@@ -1,12 +1,15 @@
 package ops
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
@@ -39,8 +42,8 @@ func (h *handlers) readyz(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, map[string]any{"status": "ready", "checks": checks})
 }
 
-// serveMetrics answers the request counts and the process's figures in
-// the Prometheus text format.
+// serveMetrics answers the registry's metrics in the Prometheus text
+// format (version 0.0.4, which every Prometheus reads).
 func (h *handlers) serveMetrics(c *fiber.Ctx) error {
 	if h.token != "" {
 		got := strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
@@ -49,7 +52,21 @@ func (h *handlers) serveMetrics(c *fiber.Ctx) error {
 			return fault.New(fault.Unauthorized, "the metrics need the configured token (YINLING_METRICS_TOKEN)")
 		}
 	}
-	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
+	families, err := h.metrics.Gather()
+	if err != nil && len(families) == 0 {
+		return fmt.Errorf("ops: gather the metrics: %w", err)
+	}
+	// A collector that failed (the database down when the outbox is
+	// counted) leaves its figures out; the rest are still worth a scrape.
+	format := expfmt.NewFormat(expfmt.TypeTextPlain)
+	var b bytes.Buffer
+	enc := expfmt.NewEncoder(&b, format)
+	for _, mf := range families {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("ops: encode the metrics: %w", err)
+		}
+	}
+	c.Set(fiber.HeaderContentType, string(format))
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.SendString(h.metrics.Text())
+	return c.Send(b.Bytes())
 }

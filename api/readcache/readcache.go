@@ -54,6 +54,18 @@ type Cache struct {
 	entries   map[string]*list.Element
 	bytes     int64
 	flights   map[string]*flight
+	stats     Stats
+}
+
+// Stats counts what the cache did since it was made (for /metrics).
+type Stats struct {
+	// Hits were answered from the cache; Misses were not (each waited for
+	// a build); Coalesced of the misses joined a build already under way
+	// instead of starting one.
+	Hits, Misses, Coalesced uint64
+	// Builds ran (one per miss that was not coalesced); BuildErrors of
+	// them failed; Evictions dropped a good answer for room.
+	Builds, BuildErrors, Evictions uint64
 }
 
 // Entry is an answer: its bytes, their strong ETag and when it was
@@ -114,13 +126,18 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 		e := el.Value.(*Entry)
 		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
 			rc.order.MoveToFront(el)
+			rc.stats.Hits++
 			rc.mu.Unlock()
 			return *e, nil
 		}
 		rc.remove(el) // stale: it would only take room
 	}
+	rc.stats.Misses++
 	f, building := rc.flights[key]
-	if !building {
+	if building {
+		rc.stats.Coalesced++
+	} else {
+		rc.stats.Builds++
 		f = &flight{done: make(chan struct{})}
 		rc.flights[key] = f
 		go rc.build(ctx, key, rc.gen, f, build)
@@ -145,6 +162,7 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	defer rc.mu.Unlock()
 	delete(rc.flights, key)
 	if err != nil {
+		rc.stats.BuildErrors++
 		f.err = err
 		close(f.done)
 		return
@@ -163,6 +181,7 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	rc.bytes += e.size()
 	for rc.bytes > rc.maxBytes {
 		rc.remove(rc.order.Back())
+		rc.stats.Evictions++
 	}
 }
 
@@ -236,6 +255,16 @@ func (rc *Cache) Size() (answers int, bytes int64) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return len(rc.entries), rc.bytes
+}
+
+// Stats returns the counts so far (zero for a nil cache).
+func (rc *Cache) Stats() Stats {
+	if rc == nil {
+		return Stats{}
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.stats
 }
 
 // invalidate makes the next answer look at the counter (after a change

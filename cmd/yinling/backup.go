@@ -44,7 +44,7 @@ func backupCommand(ctx context.Context, verb string, args []string, getenv func(
 			return err
 		}
 		db = opened{source: snap, name: "sqlite", close: snap.Close}
-	} else if db, err = openDatabase(ctx, cfg, logger); err != nil {
+	} else if db, err = openDatabase(ctx, cfg, logger, nil); err != nil {
 		return err
 	}
 	defer db.close()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/yinling-cms/yinling/content/docstore"
@@ -14,6 +15,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/mongostore"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/internal/telemetry"
 )
 
 // database is what the site needs of its document store: the interfaces
@@ -35,16 +37,25 @@ type opened struct {
 }
 
 // openDatabase opens the SQLite database in the data folder when no
-// MongoDB URI is configured, MongoDB otherwise.
-func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger) (opened, error) {
+// MongoDB URI is configured, MongoDB otherwise; calls, when set, times
+// every statement or command.
+func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger, calls *telemetry.Stores) (opened, error) {
 	if cfg.Embedded() {
-		s, err := sqlstore.Open(ctx, filepath.Join(cfg.DataDir, "db"))
+		var opts []sqlstore.Option
+		if calls != nil {
+			opts = append(opts, sqlstore.WithObserver(calls.SQL))
+		}
+		s, err := sqlstore.Open(ctx, filepath.Join(cfg.DataDir, "db"), opts...)
 		if err != nil {
 			return opened{}, fmt.Errorf("open the embedded database: %w", err)
 		}
 		return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
 	}
-	client, err := mongostore.Connect(cfg.MongoURI)
+	var monitor []*event.CommandMonitor
+	if calls != nil {
+		monitor = append(monitor, calls.MongoMonitor())
+	}
+	client, err := mongostore.Connect(cfg.MongoURI, monitor...)
 	if err != nil {
 		return opened{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/yinling-cms/yinling/internal/config"
+	"github.com/yinling-cms/yinling/internal/memlimit"
 )
 
 // serve runs the server until ctx ends (SIGINT or SIGTERM), then lets
@@ -19,6 +20,11 @@ func serve(ctx context.Context, self string, args []string, getenv func(string) 
 		return err
 	}
 	logger := newLogger(cfg, stdout)
+	// The Go runtime's memory limit, from the container's (or the
+	// setting), before the first allocation worth counting.
+	limit := memlimit.Choose(getenv, cfg.MemoryLimitMB, "/sys/fs/cgroup")
+	memlimit.Apply(limit)
+	logger.Info("memory limit (GOMEMLIMIT)", "limit", limit.String())
 	s, err := openSite(ctx, cfg, logger)
 	if err != nil {
 		return err

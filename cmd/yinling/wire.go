@@ -16,6 +16,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/ground/redact"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
+	"github.com/yinling-cms/yinling/internal/telemetry"
 	"github.com/yinling-cms/yinling/media"
 )
 
@@ -59,7 +60,10 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 			s.close()
 		}
 	}()
-	db, err := openDatabase(ctx, cfg, logger)
+	// One registry for GET /metrics, the stores' calls timed on it.
+	metrics := telemetry.NewRegistry()
+	calls := telemetry.NewStores(metrics)
+	db, err := openDatabase(ctx, cfg, logger, calls)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +86,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 		return nil, err
 	}
 	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Kinds: db.Kinds, Blobs: blobs, Export: exportSource(cfg, db), Backups: shelf},
-		assembly.Options{Logger: logger})
+		assembly.Options{Logger: logger, Metrics: metrics, StoreCalls: calls})
 	if err != nil {
 		return nil, err
 	}

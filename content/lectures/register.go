@@ -128,7 +128,10 @@ func (s *Service) Places(ctx context.Context, l Lecture) (Places, error) {
 // Errors: fault.Invalid (fields; a filled honeypot); fault.Conflict when
 // registration is not open, or the session and waiting list are full;
 // fault.NotFound.
-func (s *Service) Register(ctx context.Context, slug string, in RegistrationInput) (Receipt, error) {
+func (s *Service) Register(ctx context.Context, slug string, in RegistrationInput) (rc Receipt, err error) {
+	if s.cfg.Observe != nil {
+		defer func() { s.cfg.Observe(registrationOutcome(rc, err)) }()
+	}
 	if in.Trap != "" {
 		return Receipt{}, fault.New(fault.Invalid, "the registration could not be taken; please try again or call the office")
 	}
@@ -489,4 +492,21 @@ func (s *Service) cancel(ctx context.Context, r Registration) (Registration, err
 	}
 	s.placesChanged(ctx)
 	return r, nil
+}
+
+// registrationOutcome names how a registration ended, for
+// Config.Observe: the status taken (confirmed, waitlisted), or why none
+// was (refused: closed or full; invalid; not_found; error).
+func registrationOutcome(rc Receipt, err error) string {
+	switch {
+	case err == nil:
+		return string(rc.Status)
+	case fault.Is(err, fault.Conflict):
+		return "refused"
+	case fault.Is(err, fault.Invalid):
+		return "invalid"
+	case fault.Is(err, fault.NotFound):
+		return "not_found"
+	}
+	return "error"
 }

@@ -40,6 +40,10 @@ type Config struct {
 	// KeepPersonalData is how long registrations are kept after their
 	// session ends (0: DefaultKeepPersonalData).
 	KeepPersonalData time.Duration
+	// Observe, when set, is told how each Register ended: "confirmed",
+	// "waitlisted", "refused" (closed or full), "invalid", "not_found"
+	// or "error" (the metrics count them).
+	Observe func(outcome string)
 }
 
 // Service is the lecture service: what is particular to lectures is here;

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yinling-cms/yinling/internal/ground/fault"
@@ -36,6 +37,19 @@ type Syncer struct {
 	mu      sync.Mutex
 	known   map[string]int64
 	counter int64
+	// behind is when Run first saw the change counter ahead of the
+	// index (unix nanoseconds; 0: caught up), for Lag.
+	behind atomic.Int64
+}
+
+// Lag is how long the index has been behind the store: since Run first
+// saw the change counter move past what the index holds, 0 when it is
+// caught up (the metrics: the search index's lag).
+func (s *Syncer) Lag() time.Duration {
+	if b := s.behind.Load(); b != 0 {
+		return time.Since(time.Unix(0, b))
+	}
+	return 0
 }
 
 // Sync walks every source once: documents whose version moved are put,
@@ -139,11 +153,15 @@ func (s *Syncer) Run(ctx context.Context) {
 	failing, first := false, true
 	for {
 		n, err := s.Changes(ctx)
+		if err == nil && n != s.counter {
+			s.behind.CompareAndSwap(0, time.Now().UnixNano())
+		}
 		if err == nil && (n != s.counter && time.Since(last) >= settle || time.Since(last) >= full) {
 			var put, deleted int
 			put, deleted, err = s.Sync(ctx)
 			if err == nil {
 				s.counter, last = n, time.Now()
+				s.behind.Store(0)
 				if put+deleted > 0 {
 					logger.Debug("search index synced", "put", put, "deleted", deleted)
 				}

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,4 +89,36 @@ func TestRunCompactsAnIndexItBuilt(t *testing.T) {
 		cancel()
 		<-done
 	}
+}
+
+// TestLagTellsHowLongTheIndexIsBehind: Lag is 0 once Run has synced,
+// above 0 while a change waits for the settling time, and 0 again after.
+func TestLagTellsHowLongTheIndexIsBehind(t *testing.T) {
+	var counter atomic.Int64
+	counter.Store(1)
+	x := &compacting{docs: map[string]int64{}, compacted: make(chan int, 1)}
+	var walks atomic.Int32
+	src := stories(3)
+	walk := src.Walk
+	src.Walk = func(ctx context.Context, yield func(string, int64) error) error {
+		defer walks.Add(1)
+		return walk(ctx, yield)
+	}
+	s := &search.Syncer{Index: x, Sources: []search.Source{src}, Every: 10 * time.Millisecond, Settle: 300 * time.Millisecond,
+		Changes: func(context.Context) (int64, error) { return counter.Load(), nil }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Run(ctx)
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: Lag is %v", what, s.Lag())
+			}
+		}
+	}
+	until("after the first sync", func() bool { return walks.Load() >= 1 && s.Lag() == 0 })
+	counter.Add(1)
+	until("a change waiting", func() bool { return s.Lag() > 0 })
+	until("the change synced", func() bool { return s.Lag() == 0 })
 }

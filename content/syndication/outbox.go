@@ -69,6 +69,12 @@ type Config struct {
 	Workers int
 	Clock   func() time.Time
 	Logger  *slog.Logger
+	// Observe, when set, is told of every run of a job this instance
+	// made: its channel, how it ended ("done", "waiting_person",
+	// "later": the channel asked to be run again, "retry": failed and
+	// will be retried, "failed", "lost": taken by someone else) and how
+	// long the delivery took (the metrics count them).
+	Observe func(channel, outcome string, took time.Duration)
 }
 
 // Outbox writes jobs and runs them.
@@ -273,7 +279,12 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 			}
 		}
 	}()
+	began := time.Now()
 	out, err := o.deliver(dctx, run)
+	outcome := "lost"
+	if o.cfg.Observe != nil {
+		defer func() { o.cfg.Observe(j.Channel, outcome, time.Since(began)) }()
+	}
 	// A client's error holds the URL it dialled, keys in its query
 	// included; editors read the last error, and the log is kept.
 	err = redact.Error(err)
@@ -289,19 +300,19 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 			j.Attempts++
 			j.LastError = err.Error()
 			if IsFinal(err) || j.Attempts >= j.MaxAttempts {
-				j.State = Failed
+				j.State, outcome = Failed, "failed"
 				logger.Warn("a syndication job failed", "attempts", j.Attempts, "err", err)
 				return
 			}
-			j.NextAt = o.now().Add(o.backoff(j.Attempts))
+			j.NextAt, outcome = o.now().Add(o.backoff(j.Attempts)), "retry"
 			logger.Info("a syndication job will be retried", "attempts", j.Attempts, "at", j.NextAt, "err", err)
 		case out.State == Queued:
-			j.NextAt = out.Later
+			j.NextAt, outcome = out.Later, "later"
 			if out.Note != "" { // why it waits (a daily quota used up)
 				j.Note = out.Note
 			}
 		default:
-			j.State, j.LastError = out.State, ""
+			j.State, j.LastError, outcome = out.State, "", string(out.State)
 			if out.PostURL != "" {
 				j.PostURL = out.PostURL
 			}
@@ -311,6 +322,9 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 			logger.Info("a syndication job ended", "state", out.State, "post", out.PostURL)
 		}
 	})
+	if serr != nil {
+		outcome = "lost"
+	}
 	if serr != nil && !errors.Is(serr, ErrLost) {
 		logger.Error("the end of a syndication job could not be recorded; it will run again", "err", serr)
 	}

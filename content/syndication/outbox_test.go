@@ -325,3 +325,39 @@ func TestMarkDoneNeedsTheWaitingStateAndAPostURL(t *testing.T) {
 		t.Fatalf("marking twice: %v", err)
 	}
 }
+
+// TestEachRunIsObserved: Config.Observe hears of every run, by channel,
+// with how it ended (the metrics count them).
+func TestEachRunIsObserved(t *testing.T) {
+	c := &clock{now: time.Now()}
+	ch := &script{runs: []func(context.Context, *syndication.Run) (syndication.Outcome, error){
+		failing("503 from the API"), done,
+		func(context.Context, *syndication.Run) (syndication.Outcome, error) {
+			return syndication.Outcome{}, syndication.Final(errors.New("refused"))
+		}}}
+	var mu sync.Mutex
+	var seen []string
+	o := syndication.New(syndication.Config{Store: teststore.Open(t), Channels: map[string]syndication.Channel{"test": ch},
+		Holder: "a", Clock: c.Now, Backoff: time.Minute, MaxAttempts: 4, Lease: 30 * time.Second,
+		Observe: func(channel, outcome string, took time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, channel+":"+outcome)
+		}})
+	ctx := context.Background()
+	if _, err := o.Enqueue(ctx, job("e1", 1)); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = o.RunDue(ctx)
+	c.Add(time.Minute)
+	_, _ = o.RunDue(ctx)
+	if _, err := o.Enqueue(ctx, job("e2", 1)); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = o.RunDue(ctx)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"test:retry", "test:done", "test:failed"}; fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Fatalf("observed %v, want %v", seen, want)
+	}
+}

@@ -46,6 +46,10 @@ type Config struct {
 	UploadLimitMB int64
 	// ReadCacheMB bounds the content API answers kept in memory, in MiB.
 	ReadCacheMB int64
+	// MemoryLimitMB is the memory the process may use, in MiB (0: the
+	// container's limit); the Go runtime's limit is 90% of it, at most it
+	// less 96 MiB (internal/memlimit).
+	MemoryLimitMB int64
 	// RequestTimeout bounds each request but uploads.
 	RequestTimeout time.Duration
 	// SchedulerTick is how often the scheduler looks for due items (and
@@ -283,6 +287,18 @@ func settings() []setting {
 				return errors.New("must be a whole number of MiB from 1 to 65536")
 			}
 			c.ReadCacheMB = n
+			return nil
+		}},
+		{"YINLING_MEMORY_LIMIT", "memory-limit-mb", "", "memory the process may use, in MiB (empty: the container's cgroup limit); the Go runtime's limit is 90% of it (at most it less 96 MiB), and an explicit GOMEMLIMIT wins", func(c *Config, v string) error {
+			if v == "" {
+				c.MemoryLimitMB = 0
+				return nil
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 64 || n > 1<<20 {
+				return errors.New("must be a whole number of MiB from 64 to 1048576, or empty")
+			}
+			c.MemoryLimitMB = n
 			return nil
 		}},
 		{"YINLING_REQUEST_TIMEOUT", "request-timeout", "30s", "time limit of a request (uploads excepted)", duration(func(c *Config) *time.Duration { return &c.RequestTimeout })},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
@@ -27,8 +28,9 @@ type Store struct {
 }
 
 // Connect opens a client with majority write concern and journaling, as
-// durability asks; it does not wait for the server (see Ping).
-func Connect(uri string) (*mongo.Client, error) {
+// durability asks; it does not wait for the server (see Ping). monitor,
+// when given, is told of every command (the metrics time them).
+func Connect(uri string, monitor ...*event.CommandMonitor) (*mongo.Client, error) {
 	wc := writeconcern.Majority()
 	j := true
 	wc.Journal = &j
@@ -36,6 +38,9 @@ func Connect(uri string) (*mongo.Client, error) {
 		SetWriteConcern(wc).
 		SetServerSelectionTimeout(5 * time.Second).
 		SetConnectTimeout(5 * time.Second)
+	for _, m := range monitor {
+		opts.SetMonitor(m)
+	}
 	cli, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: connect: %w", err)

@@ -112,7 +112,7 @@ func TestStepTenKeepsRegistrations(t *testing.T) {
 // in their old shape and then opens it.
 func databaseAtStep(t *testing.T, dir string, n int) *sql.DB {
 	t.Helper()
-	db, err := openDB(filepath.Join(dir, FileName), false, 1)
+	db, err := openDB(filepath.Join(dir, FileName), false, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

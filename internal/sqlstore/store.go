@@ -51,7 +51,11 @@ type Store struct {
 // Open opens (creating when missing) the database in dir and brings its
 // schema up to date. It holds an exclusive lock on the folder while open:
 // a second process opening the same folder gets an error saying so.
-func Open(ctx context.Context, dir string) (*Store, error) {
+func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
@@ -65,9 +69,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	s := &Store{unlock: unlock}
-	if s.w, err = openDB(path, false, 1); err == nil {
+	if s.w, err = openDB(path, false, 1, o.observe); err == nil {
 		var r *sql.DB
-		r, err = openDB(path, true, max(4, 2*runtime.NumCPU()))
+		r, err = openDB(path, true, max(4, 2*runtime.NumCPU()), o.observe)
 		if err == nil {
 			s.r, s.closeR = r, r.Close
 		}
@@ -88,7 +92,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	return s, nil
 }
 
-func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
+func openDB(path string, readOnly bool, conns int, obs Observer) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -100,10 +104,7 @@ func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
 		q.Set("_txlock", "immediate")
 	}
 	dsn := (&url.URL{Scheme: "file", Path: path, OmitHost: true, RawQuery: q.Encode()}).String()
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
-	}
+	db := open(dsn, obs)
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(0)
@@ -124,7 +125,7 @@ func OpenSnapshot(ctx context.Context, dir string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("sqlstore: no database at %s: %w", path, err)
 	}
-	db, err := openDB(path, true, 1)
+	db, err := openDB(path, true, 1, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,11 @@ type Worker struct {
 	Leases Leases
 	Job    Job
 	Logger *slog.Logger
+	// Observe, when set, is told of every run this instance made under
+	// the lease: how late it began after its work was due (the tick, or
+	// the sooner time the last run answered), how long it took, and its
+	// error (the metrics: the scheduler's lateness).
+	Observe func(late, took time.Duration, err error)
 }
 
 // Run ticks until ctx ends, then gives the lease up so a standing-by
@@ -50,6 +55,7 @@ func (w *Worker) Run(ctx context.Context) {
 	}()
 	wait := time.Duration(0)
 	failing := false
+	due := time.Now() // when the next run's work is due
 	for {
 		select {
 		case <-ctx.Done():
@@ -57,6 +63,7 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-time.After(wait):
 		}
 		wait = w.Every
+		started := time.Now()
 		held, err := w.Leases.AcquireLease(ctx, w.Name, w.Holder, ttl)
 		if err != nil || !held {
 			if err != nil && ctx.Err() == nil && !failing {
@@ -66,9 +73,14 @@ func (w *Worker) Run(ctx context.Context) {
 			// Standing by: look four times a tick, so a holder that stops
 			// (and gives the lease up) is replaced within a quarter tick.
 			wait = w.Every / 4
+			due = time.Now().Add(wait) // the holder does the work meanwhile
 			continue
 		}
 		next, err := w.Job(ctx)
+		if w.Observe != nil && ctx.Err() == nil {
+			w.Observe(max(started.Sub(due), 0), time.Since(started), err)
+		}
+		due = time.Now().Add(wait)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			if !failing {
@@ -80,7 +92,7 @@ func (w *Worker) Run(ctx context.Context) {
 		}
 		if !next.IsZero() {
 			if until := time.Until(next); until < wait {
-				wait = max(until, w.Every/10)
+				wait, due = max(until, w.Every/10), next
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,5 +109,46 @@ func TestOneWorkerRunsAndAnotherTakesOver(t *testing.T) {
 	wg.Wait()
 	if overlaps.Load() != 0 {
 		t.Fatalf("runs overlapped %d times", overlaps.Load())
+	}
+}
+
+// TestRunsAreObservedWithTheirLateness: Observe hears of each run, with
+// how late it began after its work was due. A job that says its next
+// work is due in 10 ms is woken no sooner than a tenth of a tick (100
+// ms) after its run, so that run is at least 80 ms late.
+func TestRunsAreObservedWithTheirLateness(t *testing.T) {
+	store := teststore.Open(t)
+	type run struct {
+		late time.Duration
+		err  error
+	}
+	runs := make(chan run, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	w := &worker.Worker{Name: "observed", Holder: "a", Every: time.Second, Leases: store,
+		Job: func(ctx context.Context) (time.Time, error) {
+			n++
+			if n == 1 {
+				return time.Now().Add(10 * time.Millisecond), nil
+			}
+			return time.Time{}, errors.New("the database went away")
+		},
+		Observe: func(late, took time.Duration, err error) {
+			select {
+			case runs <- run{late, err}:
+			default:
+			}
+		}}
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	first, second := <-runs, <-runs
+	cancel()
+	<-done
+	if first.err != nil || second.err == nil {
+		t.Fatalf("errors observed: %v, %v", first.err, second.err)
+	}
+	if second.late < 80*time.Millisecond {
+		t.Fatalf("the second run was %v late, want at least 80ms (due 10 ms after the first, woken 100 ms after)", second.late)
 	}
 }

@@ -11,11 +11,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/api/admin"
@@ -41,6 +45,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/telemetry"
 	"github.com/yinling-cms/yinling/internal/wechatapi"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -102,6 +107,13 @@ type Options struct {
 	// bounded title search and no search API (cfg.SearchOff keeps the
 	// index's place, answering that search is unavailable).
 	NoSearch bool
+	// Metrics is the registry GET /metrics answers (nil: a new one with
+	// the Go runtime and process collectors, telemetry.NewRegistry).
+	// StoreCalls times the stores' calls, registered in Metrics (nil:
+	// made here); New times the object store's calls with it, the
+	// database's are timed when its opener was given StoreCalls' hooks.
+	Metrics    *prometheus.Registry
+	StoreCalls *telemetry.Stores
 }
 
 // Site is an assembled Yinling: its services, its HTTP app, and what
@@ -156,6 +168,12 @@ type Site struct {
 	Reads *reads.Counter
 	// HTTP is the app serving every surface.
 	HTTP *fiber.App
+	// Metrics is the registry GET /metrics answers.
+	Metrics *prometheus.Registry
+	// jobs times the background jobs (Workers); syncer is the search
+	// index's syncer once RunSearch opened it (its lag is reported).
+	jobs   *telemetry.Workers
+	syncer atomic.Pointer[search.Syncer]
 
 	notices *noticeFace // nil: no Chinese font for notices
 }
@@ -169,6 +187,15 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	db := stores.DB
 	s := &Site{cfg: cfg, db: db, logger: opts.Logger, clock: opts.Clock, Holder: ident.New(), SearchDir: filepath.Join(cfg.DataDir, "search")}
+	s.Metrics = opts.Metrics
+	if s.Metrics == nil {
+		s.Metrics = telemetry.NewRegistry()
+	}
+	if opts.StoreCalls == nil {
+		opts.StoreCalls = telemetry.NewStores(s.Metrics)
+	}
+	stores.Blobs = opts.StoreCalls.Blobs(stores.Blobs)
+	s.jobs = telemetry.NewWorkers(s.Metrics)
 	key, err := db.Secret(ctx, "cursor")
 	if err != nil {
 		return nil, err
@@ -226,6 +253,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
 		Series: db, Users: db, Registrations: db, Places: db,
 		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
+		Observe:          telemetry.NewRegistrations(s.Metrics).Observe,
 		WorkflowConfig:   wf})
 	s.Accounts = account.NewService(db, db, opts.Clock)
 	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
@@ -243,6 +271,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 				return nil, err
 			}
 			s.Exports.Schedule = s.backups.schedule()
+			s.backups.registerBackupMetrics()
 		}
 	}
 	s.Theme = opts.Theme
@@ -258,7 +287,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	var index search.Index
 	if !opts.NoSearch {
 		s.Search = &search.Deferred{}
-		index = s.Search
+		index = s.searchMetrics().Index(s.Search)
 	}
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
@@ -268,9 +297,10 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
 			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
-		Cache:  cache,
-		Ready:  []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
-		Logger: opts.Logger,
+		Cache:   cache,
+		Ready:   []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
+		Metrics: s.Metrics,
+		Logger:  opts.Logger,
 	})
 	return s, nil
 }
@@ -338,8 +368,10 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 	if oa != nil {
 		channels[wechatoa.Channel] = oa
 	}
+	metrics := telemetry.NewOutbox(s.Metrics, s.db, opts.Clock)
+	metrics.Channels(slices.Sorted(maps.Keys(channels))...)
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
-		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger})
+		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger, Observe: metrics.Observe})
 	if text != nil {
 		s.SMS = &sms.Notifier{Outbox: outbox, SMS: text}
 	}
@@ -393,4 +425,15 @@ func (n liveChanges) BumpChanges(ctx context.Context) error {
 	err := n.counter.BumpChanges(ctx)
 	n.cache.Invalidate()
 	return err
+}
+
+// searchMetrics registers the search figures: searches timed, and the
+// index's lag read from the syncer RunSearch opened.
+func (s *Site) searchMetrics() *telemetry.Search {
+	return telemetry.NewSearch(s.Metrics, func() time.Duration {
+		if sy := s.syncer.Load(); sy != nil {
+			return sy.Lag()
+		}
+		return 0
+	})
 }

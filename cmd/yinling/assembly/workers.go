@@ -89,7 +89,7 @@ func (s *Site) Workers() []*worker.Worker {
 		jobs = append(jobs, s.backups.worker())
 	}
 	for _, w := range jobs {
-		w.Holder, w.Leases, w.Logger = s.Holder, s.db, logger
+		w.Holder, w.Leases, w.Logger, w.Observe = s.Holder, s.db, logger, s.jobs.Observe(w.Name)
 	}
 	return jobs
 }
