@@ -1,6 +1,7 @@
 // Package ops is the operations surface: /healthz (the process lives),
 // /readyz (the database and the object store answer; 503 names what does
-// not) and /metrics (Prometheus text, no client library).
+// not; advisory checks, search, are reported beside them without making
+// the instance unready) and /metrics (Prometheus text, no client library).
 package ops
 
 import (
@@ -16,6 +17,11 @@ import (
 type Check struct {
 	Name  string
 	Probe func(ctx context.Context) error
+	// Advisory checks are reported ("ok", or the probe's error's text,
+	// e.g. "starting") but never make the instance unready: search that
+	// is still opening leaves every other route serving, so a load
+	// balancer must keep sending traffic.
+	Advisory bool
 }
 
 // Surface is the operations surface.
