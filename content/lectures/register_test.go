@@ -454,7 +454,7 @@ func TestAnInsertWhoseAnswerWasLostKeepsItsPlace(t *testing.T) {
 	l := f.open(t, 10, 50)
 	svc := lectures.New(lectures.Config{Store: f.store.Lectures, Assets: f.store, Markdown: mustMarkdown(t), Cursors: content.NewCursors([]byte("k")),
 		Series: f.store, Users: f.store, Places: f.store,
-		Registrations: lostAnswers{f.store, func(r lectures.Registration) bool { return r.Seq%3 == 0 }},
+		Registrations:  lostAnswers{f.store, func(r lectures.Registration) bool { return r.Seq%3 == 0 }},
 		WorkflowConfig: content.WorkflowConfig{Changes: f.store, Revisions: f.store, Locks: content.NewLocks(f.store, f.store, f.clock), Audit: f.store, Now: f.clock}})
 	var (
 		wg       sync.WaitGroup
