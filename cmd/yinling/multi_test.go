@@ -130,8 +130,8 @@ func TestThreeInstancesAreOneSite(t *testing.T) {
 		res.Body.Close()
 	}
 
-	// A story published on one instance is served by the others; the
-	// lists agree.
+	// A story published on one instance is served by the others (the
+	// content API and the website); the lists agree.
 	st, story := call(t, "POST", b+"/api/admin/v1/stories", token, map[string]any{
 		"title": "乐老学院开学典礼", "body": "今天，乐老学院开学了！", "column": "culture", "cover": cover})
 	if st != http.StatusCreated {
@@ -145,7 +145,8 @@ func TestThreeInstancesAreOneSite(t *testing.T) {
 	for i, in := range inst {
 		waitFor(t, 30*time.Second, fmt.Sprintf("the story on instance %d", i), func() bool {
 			st, _ := call(t, "GET", in.base+"/api/content/v1/stories/"+story["slug"].(string), "", nil)
-			return st == http.StatusOK
+			page, _ := get(t, in.base+"/stories/"+story["slug"].(string))
+			return st == http.StatusOK && page == http.StatusOK
 		})
 	}
 	t.Logf("a story published on one instance served by all three %v after publishing", time.Since(published).Round(time.Millisecond))
