@@ -20,7 +20,9 @@ func (h *handlers) healthz(c *fiber.Ctx) error {
 	return httpx.WriteJSON(c, fiber.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz checks the database and the object store; 503 names what is down.
+// readyz checks the database and the object store; 503 names what is
+// down. Advisory checks (search) are reported in "checks" and never
+// answer 503.
 func (h *handlers) readyz(c *fiber.Ctx) error {
 	var down []string
 	checks := map[string]string{}
@@ -28,10 +30,13 @@ func (h *handlers) readyz(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 		err := chk.Probe(ctx)
 		cancel()
-		if err != nil {
+		switch {
+		case err != nil && chk.Advisory:
+			checks[chk.Name] = err.Error()
+		case err != nil:
 			down = append(down, chk.Name)
 			checks[chk.Name] = "down"
-		} else {
+		default:
 			checks[chk.Name] = "ok"
 		}
 	}

@@ -1,7 +1,8 @@
 // Package ops is the operations surface: /healthz (the process lives),
 // /readyz (the database and the object store answer; 503 names what does
-// not) and /metrics (the Prometheus text format of the registry the
-// assembly passes in).
+// not; advisory checks, search, are reported beside them without making
+// the instance unready) and /metrics (the Prometheus text format of the
+// registry the assembly passes in).
 package ops
 
 import (
@@ -18,6 +19,11 @@ import (
 type Check struct {
 	Name  string
 	Probe func(ctx context.Context) error
+	// Advisory checks are reported ("ok", or the probe's error's text,
+	// e.g. "starting") but never make the instance unready: search that
+	// is still opening leaves every other route serving, so a load
+	// balancer must keep sending traffic.
+	Advisory bool
 }
 
 // Surface is the operations surface.

@@ -47,8 +47,12 @@ func process(t *testing.T, bin string, env map[string]string) (string, *exec.Cmd
 	lines := bufio.NewScanner(out)
 	addr := regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
 	found := make(chan string, 1)
+	exited := make(chan struct{})
+	var seen syncBuffer
 	go func() {
+		defer close(exited)
 		for lines.Scan() {
+			seen.Write([]byte(lines.Text() + "\n"))
 			if m := addr.FindStringSubmatch(lines.Text()); m != nil {
 				found <- m[1]
 			}
@@ -57,8 +61,10 @@ func process(t *testing.T, bin string, env map[string]string) (string, *exec.Cmd
 	select {
 	case a := <-found:
 		return "http://" + a, cmd
+	case <-exited:
+		t.Fatalf("the server stopped:\n%s", seen.String())
 	case <-time.After(60 * time.Second):
-		t.Fatal("the server did not start")
+		t.Fatalf("the server did not start:\n%s", seen.String())
 	}
 	return "", nil
 }

@@ -16,7 +16,24 @@ import (
 // index from the store, and the next server finds the story in it.
 func TestTheServerKeepsItsSearchIndexAndReindexRebuildsIt(t *testing.T) {
 	env := map[string]string{"YINLING_ADMIN_PASSWORD": "correct-horse-battery", "YINLING_DATA_DIR": t.TempDir()}
+	began := time.Now()
 	base, _, stop := server(t, env)
+	// /readyz answers 200 from the start and says when search is ready.
+	for {
+		st, r := call(t, "GET", base+"/readyz", "", nil)
+		checks, _ := r["checks"].(map[string]any)
+		if st != 200 || (checks["search"] != "starting" && checks["search"] != "ok") {
+			t.Fatalf("readyz = %d %v", st, r)
+		}
+		if checks["search"] == "ok" {
+			t.Logf("search ready %v after the start", time.Since(began).Round(time.Millisecond))
+			break
+		}
+		if time.Since(began) > 60*time.Second {
+			t.Fatal("search not ready within 60 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	_, login := call(t, "POST", base+"/api/admin/v1/session", "", map[string]string{"username": "admin", "password": "correct-horse-battery"})
 	token := login["token"].(string)
 	_, story := call(t, "POST", base+"/api/admin/v1/stories", token, map[string]any{

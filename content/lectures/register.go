@@ -150,6 +150,13 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	if err != nil {
 		return Receipt{}, err
 	}
+	// From the first counter on, the registration is finished whatever
+	// becomes of the request: a deadline or a reader who leaves between
+	// taking a place and storing the registration would leave a counter
+	// that no registration matches (a place lost, or given twice when a
+	// write that did reach the store is undone). Its own deadline.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+	defer cancel()
 	seq, _, err := s.cfg.Places.TakePlace(ctx, arrivalsKey(l.ID), math.MaxInt64)
 	if err != nil {
 		return Receipt{}, err
@@ -174,7 +181,7 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 		}
 		r.WaitSeq = WaitUnnumbered
 	}
-	if err := s.cfg.Registrations.InsertRegistration(ctx, r); err != nil {
+	if err := s.insert(ctx, r); err != nil {
 		s.release(held)
 		return Receipt{}, err
 	}
@@ -196,6 +203,25 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 	}
 	s.placesChanged(ctx)
 	return receipt, nil
+}
+
+// insert stores a new registration. An insert that failed may have been
+// stored all the same (the store wrote it, the answer was lost: a
+// connection cut, a deadline reached as the reply came): the place it
+// took is then held by a stored registration and must not be given back
+// (it would be given twice: the session overbooked, or a reader promoted
+// from the list while everyone behind them had been told their position
+// already). So a failure is checked by reading the registration back by
+// its id; only one that is not there failed.
+func (s *Service) insert(ctx context.Context, r Registration) error {
+	err := s.cfg.Registrations.InsertRegistration(ctx, r)
+	if err == nil {
+		return nil
+	}
+	if _, gerr := s.cfg.Registrations.GetRegistration(ctx, r.ID); gerr == nil {
+		return nil
+	}
+	return err
 }
 
 // Closed says why a session takes no registration here now ("": it

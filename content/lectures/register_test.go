@@ -16,6 +16,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/markdown"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
 
@@ -419,4 +420,126 @@ func TestNormalizeCodeReadsWhatReadersType(t *testing.T) {
 			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
+}
+
+// lostAnswers is the store with its answer to some inserts lost: the
+// registration is stored, the caller is told the write failed (a
+// connection cut as the reply came, a deadline reached meanwhile).
+type lostAnswers struct {
+	lectures.RegistrationStore
+	lose func(r lectures.Registration) bool
+}
+
+func (s lostAnswers) InsertRegistration(ctx context.Context, r lectures.Registration) error {
+	if err := s.RegistrationStore.InsertRegistration(ctx, r); err != nil {
+		return err
+	}
+	if s.lose(r) {
+		return fault.New(fault.Unavailable, "connection reset by peer")
+	}
+	return nil
+}
+
+// TestAnInsertWhoseAnswerWasLostKeepsItsPlace: an insert that reached the
+// store though the answer did not must keep the place it took. Given
+// back, it was taken again by the next reader (31 confirmed for 30
+// places) or, through the waiting list, promoted someone while readers
+// behind had been told their positions: two readers were told one
+// position (issue 23). Every third reader's answer is lost here, racing;
+// the session holds exactly its places, each reader has a receipt, and
+// the waiting positions are 1 to n once each.
+func TestAnInsertWhoseAnswerWasLostKeepsItsPlace(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	l := f.open(t, 10, 50)
+	svc := lectures.New(lectures.Config{Store: f.store.Lectures, Assets: f.store, Markdown: mustMarkdown(t), Cursors: content.NewCursors([]byte("k")),
+		Series: f.store, Users: f.store, Places: f.store,
+		Registrations:  lostAnswers{f.store, func(r lectures.Registration) bool { return r.Seq%3 == 0 }},
+		WorkflowConfig: content.WorkflowConfig{Changes: f.store, Revisions: f.store, Locks: content.NewLocks(f.store, f.store, f.clock), Audit: f.store, Now: f.clock}})
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		receipts []lectures.Receipt
+	)
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := svc.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)})
+			if err != nil {
+				t.Errorf("registration %d: %v", i, err)
+				return
+			}
+			mu.Lock()
+			receipts = append(receipts, r)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	told := map[int]int{}
+	for _, r := range receipts {
+		told[r.Position]++
+	}
+	if told[0] != 10 {
+		t.Errorf("%d confirmed receipts, want 10", told[0])
+	}
+	for p := 1; p <= 20; p++ {
+		if told[p] != 1 {
+			t.Errorf("position %d told %d times", p, told[p])
+		}
+	}
+	places, err := f.Places(ctx, mustLive(t, f, l.Slug))
+	if err != nil || places.Confirmed != 10 || places.Waiting != 20 {
+		t.Fatalf("places: %+v, %v", places, err)
+	}
+	stored, err := f.Registrations(ctx, publisher, l.ID, lectures.Confirmed, 0, 100)
+	if err != nil || len(stored) != 10 {
+		t.Fatalf("%d confirmed stored, %v; want 10", len(stored), err)
+	}
+}
+
+// TestARegistrationOutlivesItsRequest: a reader who leaves (the request's
+// context cancelled) once the registration is under way leaves no
+// counter without its registration.
+func TestARegistrationOutlivesItsRequest(t *testing.T) {
+	f := newFixture(t)
+	l := f.open(t, 3, 10)
+	for i := range 8 {
+		ctx, cancel := context.WithCancel(context.Background())
+		svc := lectures.New(lectures.Config{Store: f.store.Lectures, Assets: f.store, Markdown: mustMarkdown(t), Cursors: content.NewCursors([]byte("k")),
+			Series: f.store, Users: f.store, Registrations: f.store,
+			Places:         cancelOnTake{f.store, cancel},
+			WorkflowConfig: content.WorkflowConfig{Changes: f.store, Revisions: f.store, Locks: content.NewLocks(f.store, f.store, f.clock), Audit: f.store, Now: f.clock}})
+		if _, err := svc.Register(ctx, l.Slug, lectures.RegistrationInput{Name: "读者", Phone: phone(i)}); err != nil {
+			t.Fatalf("registration %d, its request cancelled as it took its place: %v", i, err)
+		}
+	}
+	places, err := f.Places(context.Background(), mustLive(t, f, l.Slug))
+	if err != nil || places.Confirmed != 3 || places.Waiting != 5 {
+		t.Fatalf("places: %+v, %v", places, err)
+	}
+}
+
+// cancelOnTake cancels the request as soon as a place is taken.
+type cancelOnTake struct {
+	content.PlaceStore
+	cancel context.CancelFunc
+}
+
+func (c cancelOnTake) TakePlace(ctx context.Context, key string, capacity int64) (int64, bool, error) {
+	n, ok, err := c.PlaceStore.TakePlace(ctx, key, capacity)
+	c.cancel()
+	return n, ok, err
+}
+
+func mustMarkdown(t *testing.T) *markdown.Renderer {
+	t.Helper()
+	md, err := markdown.New(baseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
 }

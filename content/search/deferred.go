@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 
 	"github.com/yinling-cms/yinling/internal/ground/fault"
@@ -12,6 +13,18 @@ import (
 // fault.Unavailable, so the server starts at once.
 type Deferred struct {
 	x atomic.Pointer[Index]
+}
+
+// ErrStarting is what Ready answers while the index is being opened.
+var ErrStarting = errors.New("starting")
+
+// Ready answers nil once the index is open, ErrStarting before (for
+// /readyz: search opening is reported, not a reason to take no traffic).
+func (d *Deferred) Ready(context.Context) error {
+	if d.x.Load() == nil {
+		return ErrStarting
+	}
+	return nil
 }
 
 // Set makes the index ready.

@@ -32,7 +32,7 @@ const (
 var language = sync.OnceValues(func() (*lang, error) {
 	// Text is folded to simplified characters before it is cut, so the
 	// simplified dictionary is enough (and half the memory of both).
-	seg, err := zhseg.New("zh_s")
+	seg, err := zhseg.New()
 	if err != nil {
 		return nil, err
 	}

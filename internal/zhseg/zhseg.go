@@ -9,22 +9,28 @@
 // that made each cycle slow every search running beside it. Here the
 // words are bytes of one string and the table is arrays of numbers, so a
 // cycle has nothing of them to walk. The words and their frequencies are
-// gse's (its embedded simplified-Chinese dictionary, read once through
-// gse and then let go); the cut is checked word for word against gse's.
+// gse's (its embedded simplified-Chinese dictionary, kept here as a list
+// of words and numbers made from gse's by go generate, so a start reads
+// it in a tenth of a second instead of running gse's loader for
+// seconds); the cut is checked word for word against gse's.
 // Where gse strays from jieba it follows jieba: gse gives a character
 // that only begins words (a digit, say) probability 0, which makes every
 // cut before it a tie the longest word wins; here it counts as seen once.
 package zhseg
 
 import (
+	"bytes"
+	"compress/gzip"
+	_ "embed" // the dictionary
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"math"
-	"runtime/debug"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-ego/gse"
 	"github.com/go-ego/gse/hmm"
 )
 
@@ -34,30 +40,149 @@ type Segmenter struct {
 	logT  float64 // log of the sum of all the words' frequencies
 }
 
-// New reads gse's embedded dictionary named dict ("zh_s": simplified
-// Chinese) into a Segmenter. It takes a second or more: gse parses the
-// dictionary first.
-func New(dict string) (*Segmenter, error) {
-	g, err := gse.NewEmbed(dict)
+// Word is one word of the dictionary and its frequency, as gse reads
+// it from its dictionary file.
+type Word struct {
+	Text string
+	Freq float64
+}
+
+// dictZhS is gse's embedded simplified-Chinese dictionary as zhseg keeps
+// it: the words and their frequencies, in gse's order, made by gendict
+// (go generate) and checked against gse by TestTheDictionaryIsGses. The
+// words are gse's data (github.com/go-ego/gse, Apache License 2.0; in
+// part from jieba, MIT), shipped in the binary as gse shipped them.
+// Reading gse's text with gse took 2 s on an idle core and 14 s on a
+// busy 2-core machine (each instance starting at once paid it, and
+// searched nothing meanwhile); this takes a tenth of a second.
+//
+//go:generate go run ./gendict -o dict_zh_s.bin.gz
+//go:embed dict_zh_s.bin.gz
+var dictZhS []byte
+
+// New is a Segmenter over the simplified-Chinese dictionary embedded in
+// the program (gse's words and frequencies, see dictZhS).
+func New() (*Segmenter, error) {
+	raw, err := unzipped()
 	if err != nil {
-		return nil, fmt.Errorf("zhseg: load gse's dictionary %q: %w", dict, err)
+		return nil, err
 	}
-	tokens := g.Dict.Tokens
+	// The words' bytes, one after another, are the table's blob: read
+	// in place, without a string of each.
 	var blob strings.Builder
-	total := 0.0
-	type word struct {
-		at, n int
-		freq  float64
+	blob.Grow(len(raw))
+	var ws []word
+	err = walk(raw, func(text []byte, freq float64) {
+		if ws == nil {
+			ws = make([]word, 0, len(raw)/16)
+		}
+		ws = append(ws, word{at: blob.Len(), n: len(text), freq: freq})
+		blob.Write(text)
+	})
+	if err != nil {
+		return nil, err
 	}
-	ws := make([]word, 0, len(tokens))
-	for i := range tokens {
-		t := tokens[i].Text()
-		ws = append(ws, word{at: blob.Len(), n: len(t), freq: tokens[i].Freq()})
-		blob.WriteString(t)
-		total += tokens[i].Freq()
+	return fromTable(blob.String(), ws), nil
+}
+
+// Words are the words of the embedded dictionary, in gse's order.
+func Words() ([]Word, error) {
+	raw, err := unzipped()
+	if err != nil {
+		return nil, err
+	}
+	var words []Word
+	err = walk(raw, func(text []byte, freq float64) { words = append(words, Word{Text: string(text), Freq: freq}) })
+	return words, err
+}
+
+func unzipped() ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(dictZhS))
+	if err != nil {
+		return nil, fmt.Errorf("zhseg: read the dictionary: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("zhseg: read the dictionary: %w", err)
+	}
+	return raw, nil
+}
+
+// walk calls f with each word of raw (the format WriteWords writes,
+// unzipped) in order.
+func walk(raw []byte, f func(text []byte, freq float64)) error {
+	if !bytes.HasPrefix(raw, []byte(dictMagic)) {
+		return errors.New("zhseg: the dictionary is not of this version")
+	}
+	raw = raw[len(dictMagic):]
+	count, k := binary.Uvarint(raw)
+	if k <= 0 || count > uint64(len(raw)) {
+		return errors.New("zhseg: the dictionary is damaged")
+	}
+	raw = raw[k:]
+	for range count {
+		n, k := binary.Uvarint(raw)
+		if k <= 0 || uint64(len(raw)-k) < n+8 {
+			return errors.New("zhseg: the dictionary is damaged")
+		}
+		text := raw[k : k+int(n)]
+		raw = raw[k+int(n):]
+		f(text, math.Float64frombits(binary.LittleEndian.Uint64(raw)))
+		raw = raw[8:]
+	}
+	if len(raw) != 0 {
+		return errors.New("zhseg: the dictionary is damaged")
+	}
+	return nil
+}
+
+// dictMagic begins the dictionary's bytes (once unzipped): the format.
+const dictMagic = "zhseg-dict-1\n"
+
+// WriteWords writes words in the format Words reads (gzip-compressed).
+func WriteWords(w io.Writer, words []Word) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	b := []byte(dictMagic)
+	b = binary.AppendUvarint(b, uint64(len(words)))
+	for _, wd := range words {
+		b = binary.AppendUvarint(b, uint64(len(wd.Text)))
+		b = append(b, wd.Text...)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(wd.Freq))
+	}
+	if _, err := zw.Write(b); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// FromWords is a Segmenter over words (in gse's order: the first of
+// duplicate words keeps its frequency).
+func FromWords(words []Word) *Segmenter {
+	var blob strings.Builder
+	ws := make([]word, 0, len(words))
+	for _, w := range words {
+		ws = append(ws, word{at: blob.Len(), n: len(w.Text), freq: w.Freq})
+		blob.WriteString(w.Text)
+	}
+	return fromTable(blob.String(), ws)
+}
+
+// word is a word of a blob: its bytes blob[at:at+n] and its frequency.
+type word struct {
+	at, n int
+	freq  float64
+}
+
+func fromTable(blob string, ws []word) *Segmenter {
+	total := 0.0
+	for _, w := range ws {
+		total += w.freq
 	}
 	s := &Segmenter{logT: math.Log(total)}
-	s.words = newTable(blob.String(), 2*len(ws))
+	s.words = newTable(blob, 4*len(ws))
 	for _, w := range ws {
 		// Every prefix of a word is known (with no frequency of its own
 		// unless it is a word too), as in gse's trie: the walk through a
@@ -69,11 +194,7 @@ func New(dict string) (*Segmenter, error) {
 		}
 		s.words.add(w.at, w.n, w.freq)
 	}
-	// gse's structures, 130 MB and more, are garbage from here: hand
-	// their memory back to the system now rather than as the runtime
-	// finds time (the process's resident size after start drops by it).
-	debug.FreeOSMemory()
-	return s, nil
+	return s
 }
 
 // freq is the frequency of w: > 0 for a word, 0 for the beginning of

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-ego/gse"
 	"github.com/yinling-cms/yinling/internal/benchcorpus"
@@ -53,7 +54,7 @@ func texts(t *testing.T) []string {
 // word wins. There ours is checked to be the cut of the sentence ended
 // just before that character, which gse cuts by the rule (the first such character).
 func TestCutsAsGseDoes(t *testing.T) {
-	ours, err := zhseg.New("zh_s")
+	ours, err := zhseg.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,4 +106,34 @@ func TestCutsAsGseDoes(t *testing.T) {
 // may be longer in got, which knows what follows).
 func hasPrefix(got, want []string) bool {
 	return len(got) >= len(want) && slices.Equal(got[:len(want)], want)
+}
+
+// TestTheDictionaryIsGses: the embedded dictionary holds gse's words and
+// frequencies, in gse's order (run go generate in internal/zhseg after
+// upgrading gse), and loads in a fraction of gse's time.
+func TestTheDictionaryIsGses(t *testing.T) {
+	began := time.Now()
+	if _, err := zhseg.New(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("zhseg's dictionary read and tabled in %v", time.Since(began))
+	ours, err := zhseg.Words()
+	if err != nil {
+		t.Fatal(err)
+	}
+	began = time.Now()
+	g, err := gse.NewEmbed("zh_s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("gse's loader: %v", time.Since(began))
+	tokens := g.Dict.Tokens
+	if len(tokens) != len(ours) {
+		t.Fatalf("%d words, gse has %d: run go generate in internal/zhseg", len(ours), len(tokens))
+	}
+	for i := range tokens {
+		if w := (zhseg.Word{Text: tokens[i].Text(), Freq: tokens[i].Freq()}); w != ours[i] {
+			t.Fatalf("word %d is %v, gse's %v: run go generate in internal/zhseg", i, ours[i], w)
+		}
+	}
 }

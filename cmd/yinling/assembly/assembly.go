@@ -285,9 +285,17 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		return nil, err
 	}
 	var index search.Index
+	ready := []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}}
 	if !opts.NoSearch {
 		s.Search = &search.Deferred{}
 		index = s.searchMetrics().Index(s.Search)
+	}
+	// /readyz shows search's state without making it a condition.
+	switch {
+	case cfg.SearchOff:
+		ready = append(ready, api.Check{Name: "search", Advisory: true, Probe: func(context.Context) error { return errors.New("off") }})
+	case s.Search != nil:
+		ready = append(ready, api.Check{Name: "search", Advisory: true, Probe: s.Search.Ready})
 	}
 	s.HTTP = api.New(api.Deps{
 		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
@@ -298,7 +306,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
 			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
 		Cache:   cache,
-		Ready:   []api.Check{{Name: "database", Probe: db.Ping}, {Name: "object store", Probe: stores.Blobs.Ping}},
+		Ready:   ready,
 		Metrics: s.Metrics,
 		Logger:  opts.Logger,
 	})
