@@ -51,8 +51,12 @@ func (a *adminTab) editable(what string) {
 // a full page load, closes its tab or submits it for review gives back
 // the edit lock at once: a colleague opening it next edits without
 // 接管编辑.
+//
+// It runs alone, not beside the other walks: a tab closed while its
+// renderer is starved of CPU may be killed before its pagehide runs
+// (seen in three loaded runs of the whole package, never alone), and
+// then nothing can give the lock back but its lapse.
 func TestBrowserAdminLocksGoBackWithTheTab(t *testing.T) {
-	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	zhangPW, zhang := colleague(s, "zhangsan", "张三", "editor")

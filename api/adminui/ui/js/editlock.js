@@ -24,15 +24,19 @@ const heartbeat = 60 * 1000;
 export function editLock(kind, id, { readOnly, note = () => "", unsaved = () => "" }) {
   const banner = el("div", { class: "lock-banner", hidden: true });
   const path = `/${kind}/${id}/lock`;
-  let beat = 0, held = false, gone = false;
+  // taking: a request for the lock is on its way (the server may have
+  // granted it before its answer reaches this page).
+  let beat = 0, held = false, gone = false, taking = false;
   const show = (...children) => {
     const nodes = children.flat().filter((c) => c != null && c !== false && c !== "");
     fill(banner, nodes);
     banner.hidden = nodes.length === 0;
   };
   async function take(takeover = false) {
+    taking = true;
     try {
       const l = await call("POST", path, takeover ? { takeover: true } : undefined);
+      taking = false;
       held = true;
       readOnly(false);
       show(l.taken_from_name ? el("p", {}, t("lock.tookOver", { name: l.taken_from_name })) : null);
@@ -40,6 +44,7 @@ export function editLock(kind, id, { readOnly, note = () => "", unsaved = () => 
       beat = setInterval(() => take(), heartbeat);
       return true;
     } catch (e) {
+      taking = false;
       if (e.status === 409 || e.status === 423) return !(await check());
       if (e.status === 403) { held = false; clearInterval(beat); readOnly(true); show(el("p", {}, problemText(e.message))); return false; }
       throw e;
@@ -82,8 +87,10 @@ export function editLock(kind, id, { readOnly, note = () => "", unsaved = () => 
   // When the tab goes, the lock goes back with a request that outlives
   // the page; should the page come back from the back-forward cache, it
   // takes the lock again.
+  // A tab closed while its request for the lock is on the way gives the
+  // lock back too: the server may have granted it already.
   const onHide = () => {
-    if (!held) return;
+    if (!held && !taking) return;
     clearInterval(beat);
     held = false;
     gone = true;
