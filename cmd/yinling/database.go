@@ -65,15 +65,38 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger, c
 		return opened{}, err
 	}
 	s := mongostore.New(client.Database(cfg.MongoDB))
-	if err := s.EnsureIndexes(ctx); err != nil {
+	if err := prepareDatabase(ctx, s, logger); err != nil {
 		_ = closeClient()
-		return opened{}, fmt.Errorf("prepare the database: %w", err)
+		return opened{}, err
 	}
 	if err := s.CheckImport(ctx); err != nil {
 		_ = closeClient()
 		return opened{}, err
 	}
 	return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
+}
+
+// prepareDatabase makes the indexes, trying again up to four times (0.5,
+// 1, 2 and 4 s apart): instances started together on a new database
+// create the same indexes at once, and a server may drop a connection
+// over it (FerretDB v1 does; it is idempotent, so trying again is safe).
+func prepareDatabase(ctx context.Context, s *mongostore.Store, logger *slog.Logger) error {
+	wait := 500 * time.Millisecond
+	for try := 1; ; try++ {
+		err := s.EnsureIndexes(ctx)
+		if err == nil {
+			return nil
+		}
+		if try == 5 || ctx.Err() != nil {
+			return fmt.Errorf("prepare the database: %w", err)
+		}
+		logger.Warn("preparing the database failed; trying again", "try", try, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
 }
 
 // waitForDatabase pings until MongoDB answers, for up to 30 seconds (a
