@@ -50,20 +50,33 @@ func (h *handlers) mostRead(c *fiber.Ctx) error {
 		if len(out.Items) == 10 {
 			break
 		}
-		k, ok := h.d.Kinds.Lookup(n.Kind)
-		if !ok {
-			continue
-		}
-		it, err := k.Item(c.UserContext(), n.ID)
-		if f := fault.As(err); f != nil && f.Kind == fault.NotFound {
-			continue
-		}
+		l, ok, err := h.readLine(c, n)
 		if err != nil {
 			return err
 		}
-		out.Items = append(out.Items, mostReadItem{Kind: n.Kind, ID: n.ID, Title: it.Title, Reads: n.N})
+		if ok {
+			out.Items = append(out.Items, mostReadItem{Kind: l.Kind, ID: l.ID, Title: l.Title, Reads: l.Reads})
+		}
 	}
 	return httpx.WriteJSON(c, fiber.StatusOK, out)
+}
+
+// readLine is a count as the office reads it: the item's kind, label
+// and title beside its reads. ok is false for an item of a kind this site
+// no longer has or one deleted since (left out of every list of counts).
+func (h *handlers) readLine(c *fiber.Ctx, n reads.Count) (l reads.ReportLine, ok bool, err error) {
+	k, ok := h.d.Kinds.Lookup(n.Kind)
+	if !ok {
+		return l, false, nil
+	}
+	it, err := k.Item(c.UserContext(), n.ID)
+	if f := fault.As(err); f != nil && f.Kind == fault.NotFound {
+		return l, false, nil
+	}
+	if err != nil {
+		return l, false, err
+	}
+	return reads.ReportLine{Kind: n.Kind, Label: k.Label, ID: n.ID, Title: it.Title, Reads: n.N}, true, nil
 }
 
 // reportOut is the office's read-count report (GET /reads).
@@ -116,18 +129,14 @@ func (h *handlers) report(c *fiber.Ctx) (reads.Report, error) {
 	}
 	byKind := map[string][]string{}
 	for _, n := range counts {
-		k, ok := h.d.Kinds.Lookup(n.Kind)
-		if !ok {
-			continue
-		}
-		it, err := k.Item(c.UserContext(), n.ID)
-		if f := fault.As(err); f != nil && f.Kind == fault.NotFound {
-			continue
-		}
+		l, ok, err := h.readLine(c, n)
 		if err != nil {
 			return r, err
 		}
-		r.Lines = append(r.Lines, reads.ReportLine{Kind: n.Kind, Label: k.Label, ID: n.ID, Title: it.Title, Reads: n.N})
+		if !ok {
+			continue
+		}
+		r.Lines = append(r.Lines, l)
 		r.Sum += n.N
 		byKind[n.Kind] = append(byKind[n.Kind], n.ID)
 	}
