@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -95,7 +96,9 @@ type options struct {
 	duration time.Duration
 	mongoURI string
 	cold     int
-	extraEnv []string // beside the server's usual settings
+	extraEnv []string       // beside the server's usual settings
+	only     *regexp.Regexp // the load phases to run (all when nil)
+	profile  string         // a folder for each phase's CPU profile of the server
 }
 
 func run(ctx context.Context, args []string) error {
@@ -107,8 +110,22 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load phase")
 	fs.StringVar(&o.mongoURI, "mongo-uri", "", "run the server on this MongoDB instead of the embedded SQLite")
 	fs.IntVar(&o.cold, "cold", 200, "cold reads measured per phase")
+	only := fs.String("only", "", "run only the load phases whose names match this regular expression")
+	fs.StringVar(&o.profile, "profile", "", "build the server with -tags pprof and write its CPU profile of each load phase into this folder")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+		o.only = re
+	}
+	if o.profile != "" {
+		if err := os.MkdirAll(o.profile, 0o755); err != nil {
+			return fmt.Errorf("-profile: %w", err)
+		}
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,9 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 	if err != nil {
 		return err
 	}
+	if o.only != nil {
+		ps = slices.DeleteFunc(ps, func(p phase) bool { return !o.only.MatchString(p.name) })
+	}
 	// Cold: a publish makes every cached answer stale; then one client's
 	// first reads of a sample, then the same again warm.
 	type coldWarm struct{ cold, warm result }
@@ -128,7 +132,11 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for i, p := range ps {
 		token := adminToken(s, p)
+		profiled := s.profilePhase(ctx, o, len(stories), p.name)
 		got := load(ctx, s.base, p.urls, token, o.conns, o.duration)
+		if err := profiled(); err != nil {
+			return err
+		}
 		top := load(ctx, ceil.base, p.urls, "", o.conns, o.duration)
 		fmt.Printf("| %s | %.0f | %s | %s | %d | %.0f | %.0f%% | %s / %s | %s / %s |\n", p.name, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)),
 			got.non2xx+got.errs, top.rate(), 100*got.rate()/top.rate(),

@@ -20,6 +20,7 @@ const password = "bench-password-银龄-2026"
 // server is a running yinling binary.
 type server struct {
 	base  string
+	pprof string // the profiles' address, when the run takes them
 	token string
 	store string
 	cmd   *exec.Cmd
@@ -36,7 +37,7 @@ func workspace(ctx context.Context, o *options, pattern string) (tmp string, cle
 	}
 	cleanup = func() { os.RemoveAll(tmp) }
 	if o.binary == "" {
-		if o.binary, err = build(ctx, tmp); err != nil {
+		if o.binary, err = build(ctx, tmp, o.profile != ""); err != nil {
 			cleanup()
 			return "", nil, err
 		}
@@ -44,9 +45,15 @@ func workspace(ctx context.Context, o *options, pattern string) (tmp string, cle
 	return tmp, cleanup, nil
 }
 
-func build(ctx context.Context, dir string) (string, error) {
+// build compiles the binary as a release is built (trimmed, without
+// symbols), or with -tags pprof when the run takes profiles.
+func build(ctx context.Context, dir string, profiled bool) (string, error) {
 	out := filepath.Join(dir, "yinling")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/yinling")
+	args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", out}
+	if profiled {
+		args = []string{"build", "-tags", "pprof", "-o", out}
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "./cmd/yinling")...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/yinling (run from the module's folder): %w", err)
@@ -75,7 +82,14 @@ func startServer(ctx context.Context, o options, tmp string) (*server, error) {
 	cmd.Env = append(os.Environ(), "YINLING_ADDR="+addr, "YINLING_DATA_DIR="+filepath.Join(tmp, "data"),
 		"YINLING_ADMIN_PASSWORD="+password, "YINLING_LOG_LEVEL=warn", "YINLING_BASE_URL=http://"+addr)
 	cmd.Env = append(cmd.Env, o.extraEnv...)
-	s := &server{base: "http://" + addr, cmd: cmd, store: "embedded SQLite", http: newClient(64)}
+	var pprofAddr string
+	if o.profile != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, "YINLING_PPROF_ADDR="+pprofAddr)
+	}
+	s := &server{pprof: pprofAddr, base: "http://" + addr, cmd: cmd, store: "embedded SQLite", http: newClient(64)}
 	if o.mongoURI != "" {
 		cmd.Env = append(cmd.Env, "YINLING_MONGO_URI="+o.mongoURI, fmt.Sprintf("YINLING_MONGO_DB=bench_%d", time.Now().Unix()))
 		s.store = "MongoDB at " + o.mongoURI

@@ -25,6 +25,9 @@ func serve(ctx context.Context, self string, args []string, getenv func(string) 
 	limit := memlimit.Choose(getenv, cfg.MemoryLimitMB, "/sys/fs/cgroup")
 	memlimit.Apply(limit)
 	logger.Info("memory limit (GOMEMLIMIT)", "limit", limit.String())
+	if err := startProfiler(ctx, getenv, stdout); err != nil {
+		return err
+	}
 	s, err := openSite(ctx, cfg, logger)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"strings"
 	"time"
 
@@ -26,27 +27,17 @@ type options struct{ observe Observer }
 func WithObserver(obs Observer) Option { return func(o *options) { o.observe = obs } }
 
 // open is sql.Open of the sqlite driver, each connection observed when
-// obs is set.
-func open(dsn string, obs Observer) *sql.DB {
-	drv := &sqlite.Driver{}
-	if obs == nil {
-		return sql.OpenDB(plainConnector{dsn, drv})
-	}
-	return sql.OpenDB(observedConnector{dsn, drv, obs})
+// obs is set. Connections of a pool opened with stmts > 0 keep up to that
+// many of their queries prepared (see observedConn.QueryContext).
+func open(dsn string, obs Observer, stmts int) *sql.DB {
+	return sql.OpenDB(observedConnector{dsn, &sqlite.Driver{}, obs, stmts})
 }
-
-type plainConnector struct {
-	dsn string
-	drv driver.Driver
-}
-
-func (c plainConnector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
-func (c plainConnector) Driver() driver.Driver                        { return c.drv }
 
 type observedConnector struct {
-	dsn string
-	drv driver.Driver
-	obs Observer
+	dsn   string
+	drv   driver.Driver
+	obs   Observer
+	stmts int
 }
 
 func (c observedConnector) Connect(context.Context) (driver.Conn, error) {
@@ -54,16 +45,26 @@ func (c observedConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &observedConn{Conn: conn, obs: c.obs}, nil
+	obs := c.obs
+	if obs == nil {
+		obs = func(string, time.Duration, error) {}
+	}
+	oc := &observedConn{Conn: conn, obs: obs}
+	if c.stmts > 0 {
+		oc.stmts = newStmtCache(c.stmts)
+	}
+	return oc, nil
 }
 
 func (c observedConnector) Driver() driver.Driver { return c.drv }
 
-// observedConn times a connection's statements; what it does not time it
-// hands to the driver's connection as it is.
+// observedConn times a connection's statements, and keeps its queries
+// prepared when it has a statement cache; what it does not time it hands
+// to the driver's connection as it is.
 type observedConn struct {
 	driver.Conn
-	obs Observer
+	obs   Observer
+	stmts *stmtCache // nil: every query is prepared anew
 }
 
 // sqlOp is the first word of a statement, from a fixed set (a label's
@@ -90,7 +91,15 @@ func (c *observedConn) ExecContext(ctx context.Context, query string, args []dri
 	return r, err
 }
 
+// QueryContext runs a query: on the connection's prepared statement for
+// its text when the connection keeps them (preparing it the first time),
+// else on the driver's connection, which prepares it each time.
 func (c *observedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if c.stmts != nil {
+		if rows, ok, err := c.stmts.query(ctx, c, query, args); ok {
+			return rows, err
+		}
+	}
 	qu, ok := c.Conn.(driver.QueryerContext)
 	if !ok {
 		return nil, driver.ErrSkip
@@ -127,6 +136,15 @@ func (c *observedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 		return nil, err
 	}
 	return observedTx{tx: tx, obs: c.obs}, nil
+}
+
+// Close closes the connection's prepared statements, then the connection.
+func (c *observedConn) Close() error {
+	var err error
+	if c.stmts != nil {
+		err = c.stmts.close()
+	}
+	return errors.Join(err, c.Conn.Close())
 }
 
 func (c *observedConn) Ping(ctx context.Context) error {
