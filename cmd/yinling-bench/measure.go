@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yinling-cms/yinling/internal/benchcorpus"
@@ -89,10 +90,13 @@ func pages(ctx context.Context, s *server, path string) ([]string, error) {
 	}
 }
 
-func measure(ctx context.Context, o options, s *server, stories []story, tmp string) error {
+// measure runs the load phases on the corpus and prints their table, then
+// the reads during a burst of publishing; it returns the stories that
+// burst published.
+func measure(ctx context.Context, o options, s *server, stories []story, tmp string) ([]story, error) {
 	ps, err := phases(ctx, s, stories)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if o.only != nil {
 		ps = slices.DeleteFunc(ps, func(p phase) bool { return !o.only.MatchString(p.name) })
@@ -102,7 +106,7 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 	type coldWarm struct{ cold, warm result }
 	cw := make([]coldWarm, len(ps))
 	if _, _, err := seed(ctx, s, len(stories)+1_000_000, 1); err != nil {
-		return err
+		return nil, err
 	}
 	for i, p := range ps {
 		sample := p.urls
@@ -113,19 +117,14 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 		cw[i].cold = sequential(ctx, s.base, sample, token)
 		cw[i].warm = sequential(ctx, s.base, sample, token)
 	}
-	answers := map[string]answer{}
-	for _, p := range ps {
-		for _, u := range p.urls { // also warms the server's cache for the load phases
-			a, err := capture(ctx, s, u, adminToken(s, p))
-			if err != nil {
-				return err
-			}
-			answers[u] = a
-		}
+	answers, err := captureAll(ctx, s, ps) // also warms the server's cache for the load phases
+	if err != nil {
+		return nil, err
 	}
+	ceilRate := map[string]float64{}
 	ceil, err := startCeiling(ctx, tmp, answers)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer ceil.stop()
 	fmt.Println("| request | yinling req/s | p50 | p99 | non-2xx | memory ceiling req/s | ratio | cold p50 / p99 (1 client) | warm p50 / p99 |")
@@ -135,9 +134,10 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 		profiled := s.profilePhase(ctx, o, len(stories), p.name)
 		got := load(ctx, s.base, p.urls, token, o.conns, o.duration)
 		if err := profiled(); err != nil {
-			return err
+			return nil, err
 		}
 		top := load(ctx, ceil.base, p.urls, "", o.conns, o.duration)
+		ceilRate[p.name] = top.rate()
 		fmt.Printf("| %s | %.0f | %s | %s | %d | %.0f | %.0f%% | %s / %s | %s / %s |\n", p.name, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)),
 			got.non2xx+got.errs, top.rate(), 100*got.rate()/top.rate(),
 			ms(cw[i].cold.pct(0.5)), ms(cw[i].cold.pct(0.99)), ms(cw[i].warm.pct(0.5)), ms(cw[i].warm.pct(0.99)))
@@ -146,7 +146,7 @@ func measure(ctx context.Context, o options, s *server, stories []story, tmp str
 		}
 	}
 	fmt.Println()
-	return nil
+	return publishingBurst(ctx, o, s, stories, ps, ceilRate)
 }
 
 func adminToken(s *server, p phase) string {
@@ -177,6 +177,40 @@ func capture(ctx context.Context, s *server, u, token string) (answer, error) {
 		return answer{}, fmt.Errorf("capture %s: %d, %v", u, r.StatusCode, err)
 	}
 	return answer{Status: r.StatusCode, ContentType: r.Header.Get("Content-Type"), ETag: r.Header.Get("ETag"), Body: b}, nil
+}
+
+// captureAll reads every URL of the phases once, with 8 clients, for the
+// memory ceiling to serve.
+func captureAll(ctx context.Context, s *server, ps []phase) (map[string]answer, error) {
+	type job struct{ url, token string }
+	jobs := make(chan job)
+	var (
+		mu      sync.Mutex
+		answers = map[string]answer{}
+		fail    error
+		wg      sync.WaitGroup
+	)
+	for range 8 {
+		wg.Go(func() {
+			for j := range jobs {
+				a, err := capture(ctx, s, j.url, j.token)
+				mu.Lock()
+				if err != nil && fail == nil {
+					fail = err
+				}
+				answers[j.url] = a
+				mu.Unlock()
+			}
+		})
+	}
+	for _, p := range ps {
+		for _, u := range p.urls {
+			jobs <- job{u, adminToken(s, p)}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return answers, fail
 }
 
 // ceiling is the running memory server.
@@ -229,4 +263,51 @@ func startCeiling(ctx context.Context, tmp string, answers map[string]answer) (*
 func (c *ceilingServer) stop() {
 	_ = c.cmd.Process.Kill()
 	_ = c.cmd.Wait()
+}
+
+// burstPhases are the reads measured again while stories are published.
+var burstPhases = []string{"get one story (every slug)", "list of 20, first page", "website: home page"}
+
+// publishingBurst measures readers' requests while 8 clients create and
+// publish stories (the office's burst, as the seeding does it), one phase
+// at a time, beside the same requests' memory ceiling measured idle. It
+// returns the stories published.
+func publishingBurst(ctx context.Context, o options, s *server, stories []story, ps []phase, ceilRate map[string]float64) ([]story, error) {
+	var published []story
+	header := false
+	for _, p := range ps {
+		if !slices.Contains(burstPhases, p.name) {
+			continue
+		}
+		if !header {
+			fmt.Println("While 8 clients create and publish stories (the ceiling: the same requests from memory, idle):")
+			fmt.Println()
+			fmt.Println("| request | yinling req/s | p50 | p99 | non-2xx | memory ceiling req/s | ratio | published meanwhile |")
+			fmt.Println("|---|---|---|---|---|---|---|---|")
+			header = true
+		}
+		type burst struct {
+			rate float64
+			more []story
+			err  error
+		}
+		done := make(chan burst, 1)
+		first := 3_000_000 + len(stories) + len(published)
+		go func() {
+			rate, more, err := publishFor(ctx, s, first, o.duration)
+			done <- burst{rate, more, err}
+		}()
+		got := load(ctx, s.base, p.urls, adminToken(s, p), o.conns, o.duration)
+		b := <-done
+		if b.err != nil {
+			return published, fmt.Errorf("publishing during %q: %w", p.name, b.err)
+		}
+		published = append(published, b.more...)
+		fmt.Printf("| %s | %.0f | %s | %s | %d | %.0f | %.0f%% | %.0f stories/s |\n", p.name, got.rate(), ms(got.pct(0.5)), ms(got.pct(0.99)),
+			got.non2xx+got.errs, ceilRate[p.name], 100*got.rate()/ceilRate[p.name], b.rate)
+	}
+	if header {
+		fmt.Println()
+	}
+	return published, nil
 }

@@ -26,7 +26,8 @@ const (
 // Service signs staff in and out, checks their sessions and tokens, and
 // manages users.
 type Service struct {
-	store   Store
+	store   Store // forgets recent's sessions on every write that matters
+	recent  *recentSessions
 	audit   audit.Log
 	limiter *Limiter
 	hashing *hashing
@@ -41,7 +42,8 @@ func NewService(store Store, log audit.Log, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, audit: log, limiter: NewLimiter(store, now), hashing: newHashing(hashSlots()), now: now,
+	recent := &recentSessions{}
+	return &Service{store: forgettingStore{Store: store, recent: recent}, recent: recent, audit: log, limiter: NewLimiter(store, now), hashing: newHashing(hashSlots()), now: now,
 		dummyHash: HashPassword("not a password of anyone")}
 }
 
@@ -149,14 +151,28 @@ func (s *Service) Login(ctx context.Context, c Credentials) (SignedIn, error) {
 
 // Authenticate finds the session (or API token) and user of a token.
 // Expired sessions are deleted; disabled users and revoked tokens are
-// refused.
+// refused. What it opened it keeps for RecentFor (see there).
 //
 // Errors: fault.Unauthorized for any token that opens nothing.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, User, error) {
-	denied := fault.New(fault.Unauthorized, "sign in first")
 	if len(token) < 20 || len(token) > 200 {
-		return Session{}, User{}, denied
+		return Session{}, User{}, fault.New(fault.Unauthorized, "sign in first")
 	}
+	key, now := hashToken(token), s.clock()
+	sess, u, gen, ok := s.recent.get(key, now)
+	if ok && (sess.ExpiresAt.IsZero() || !now.After(sess.ExpiresAt)) {
+		return sess, u, nil
+	}
+	sess, u, err := s.authenticate(ctx, token)
+	if err == nil {
+		s.recent.put(key, sess, u, gen, now)
+	}
+	return sess, u, err
+}
+
+// authenticate is Authenticate from the database.
+func (s *Service) authenticate(ctx context.Context, token string) (Session, User, error) {
+	denied := fault.New(fault.Unauthorized, "sign in first")
 	if strings.HasPrefix(token, tokenPrefix) {
 		return s.authenticateToken(ctx, token)
 	}
