@@ -208,10 +208,17 @@ func NewWorkflow[T any, F any](kind Kind[T, F], cfg WorkflowConfig) *Workflow[T,
 
 func (w *Workflow[T, F]) clock() time.Time { return w.now().UTC().Truncate(time.Millisecond) }
 
-// liveChanged tells the caches that readers' content changed. The change
-// itself is saved already; should the notice fail, caches still expire by
-// age (the API caps it at a minute), so the error is not the caller's.
-func (w *Workflow[T, F]) liveChanged(ctx context.Context) { _ = w.changes.BumpChanges(ctx) }
+// liveChanged tells the caches that readers' content changed: the items
+// of ids. The change itself is saved already; should the notice fail,
+// caches still expire by age (the API caps it at a minute), so the error
+// is not the caller's.
+func (w *Workflow[T, F]) liveChanged(ctx context.Context, ids ...string) {
+	refs := make([]ItemRef, len(ids))
+	for i, id := range ids {
+		refs[i] = ItemRef{Kind: w.kind.Name, ID: id}
+	}
+	_ = w.changes.BumpChanges(ctx, refs...)
+}
 
 // record appends an event about an item to the audit log.
 func (w *Workflow[T, F]) record(ctx context.Context, actor Actor, action audit.Action, id, detail string) error {
@@ -430,7 +437,7 @@ func (w *Workflow[T, F]) Act(ctx context.Context, actor Actor, id string, versio
 	}
 	lc = w.kind.Head(&item).Lifecycle
 	if wasLive != w.kind.Live(&item) || in.Action == ActPublish {
-		w.liveChanged(ctx)
+		w.liveChanged(ctx, id)
 	}
 	detail := fmt.Sprintf("%s: %s -> %s", in.Action, from, lc.Status)
 	if lc.Schedule != nil && in.Action == ActSchedule {

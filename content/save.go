@@ -368,7 +368,7 @@ func (w *Workflow[T, F]) Amend(ctx context.Context, actor Actor, id string, vers
 		_ = prune(ctx, w.revisions, w.kind.Name, id, w.keep)
 	}
 	if wasLive || w.kind.Live(&item) {
-		w.liveChanged(ctx)
+		w.liveChanged(ctx, id)
 	}
 	return item, errors.Join(w.record(ctx, actor, audit.Transition, id, detail), w.saved(ctx, before, item, false))
 }

@@ -88,7 +88,7 @@ func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 		}
 		return nil
 	}
-	changed := false
+	var changed []string // the items whose live copy changed
 	var runErr error
 	for _, item := range due {
 		if ctx.Err() != nil {
@@ -99,7 +99,9 @@ func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 		cancel()
 		if entry.ID != "" { // saved (what follows the save may have failed)
 			entries = append(entries, entry)
-			changed = changed || live
+			if live {
+				changed = append(changed, *w.kind.Head(&item).ID)
+			}
 		}
 		if err != nil {
 			if entry.ID == "" && (fault.Is(err, fault.Conflict) || fault.Is(err, fault.NotFound)) {
@@ -115,9 +117,9 @@ func (w *Workflow[T, F]) runBatch(ctx context.Context, due []T) error {
 			}
 		}
 	}
-	if changed {
+	if len(changed) > 0 {
 		cctx, cancel := context.WithTimeout(detached, 10*time.Second)
-		w.liveChanged(cctx)
+		w.liveChanged(cctx, changed...)
 		cancel()
 	}
 	if err := flush(); err != nil && runErr == nil {

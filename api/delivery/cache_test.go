@@ -1,7 +1,10 @@
 package delivery_test
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,5 +33,67 @@ func TestReadCacheAgreesAcrossInstances(t *testing.T) {
 	list := a.Do("GET", "/api/content/v1/stories", "", nil).Want(http.StatusOK).JSON()
 	if n := len(list["items"].([]any)); n != 0 {
 		t.Fatalf("instance a still lists %d stories", n)
+	}
+}
+
+// cacheBuilds is how many answers the read cache of s has built, from
+// its /metrics.
+func cacheBuilds(t *testing.T, s *sitetest.Site) int {
+	t.Helper()
+	r := s.Do("GET", "/metrics", "", nil).Want(http.StatusOK)
+	for line := range strings.Lines(string(r.Body)) {
+		if v, ok := strings.CutPrefix(line, "yinling_read_cache_builds_total "); ok {
+			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(n)
+		}
+	}
+	t.Fatalf("no yinling_read_cache_builds_total in /metrics:\n%s", r.Body)
+	return 0
+}
+
+// TestAPublicationKeepsOtherStoriesCached: a story published on either
+// instance drops its own answer and every list, and no other story's
+// answer: those are served from the cache without a build.
+func TestAPublicationKeepsOtherStoriesCached(t *testing.T) {
+	t.Parallel()
+	a := sitetest.New(t)
+	b := sitetest.New(t, sitetest.WithStore(a.Store))
+	kept := a.CreateStory(map[string]any{"title": "重阳登高"})
+	a.Publish(kept["id"].(string))
+	changed := a.CreateStory(map[string]any{"title": "书画班开课"})
+	a.Publish(changed["id"].(string))
+	keptPath := "/api/content/v1/stories/" + kept["slug"].(string)
+	changedPath := "/api/content/v1/stories/" + changed["slug"].(string)
+	for _, p := range []string{keptPath, changedPath, "/api/content/v1/stories"} {
+		a.Do("GET", p, "", nil).Want(http.StatusOK)
+	}
+
+	for i, who := range []*sitetest.Site{a, b} { // this instance, then another
+		title := fmt.Sprintf("书画班开课（第%d次修改）", i+1)
+		cur := who.Do("GET", "/api/admin/v1/stories/"+changed["id"].(string), who.Token, nil).Want(http.StatusOK).JSON()
+		who.Do("PUT", "/api/admin/v1/stories/"+changed["id"].(string), who.Token, map[string]any{"title": title, "body": cur["body"],
+			"column": cur["column"], "version": cur["version"]}).Want(http.StatusOK)
+		who.Publish(changed["id"].(string))
+		if who == b {
+			time.Sleep(1100 * time.Millisecond) // past a's look at the shared counter
+		}
+		before := cacheBuilds(t, a)
+		a.Do("GET", keptPath, "", nil).Want(http.StatusOK)
+		if n := cacheBuilds(t, a); n != before {
+			t.Fatalf("change %d: the untouched story's answer was built again (%d builds)", i+1, n-before)
+		}
+		if got := a.Do("GET", changedPath, "", nil).Want(http.StatusOK).JSON()["title"]; got != title {
+			t.Fatalf("change %d: the changed story reads %q, want %q", i+1, got, title)
+		}
+		list := a.Do("GET", "/api/content/v1/stories", "", nil).Want(http.StatusOK).JSON()["items"].([]any)
+		if got := list[0].(map[string]any)["title"]; got != title && list[1].(map[string]any)["title"] != title {
+			t.Fatalf("change %d: the list was not built again: %v", i+1, list)
+		}
+		if n := cacheBuilds(t, a); n != before+2 {
+			t.Fatalf("change %d: %d builds for the changed story and the list, want 2", i+1, n-before)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/present"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
@@ -150,6 +151,9 @@ func (h *handlers) getLiveLecture(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
+		// The session, its places (a registration names it as changed)
+		// and its series (a change of a series changes everything).
+		readcache.Shows(ctx, lectures.Kind, l.ID)
 		out, err := h.withPlaces(ctx, l, true)
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/yinling-cms/yinling/api/httpx"
 	"github.com/yinling-cms/yinling/api/present"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/pages"
 )
 
@@ -60,6 +61,7 @@ func (h *handlers) getLivePage(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
+		readcache.Shows(ctx, pages.Kind, p.ID)
 		return h.toPublicPage(p, true), nil
 	})
 }

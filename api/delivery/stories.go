@@ -135,6 +135,7 @@ func (h *handlers) getLiveStory(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
+		readcache.Shows(ctx, stories.Kind, s.ID) // the answer is the story alone
 		return h.toPublicStory(s, true), nil
 	})
 }

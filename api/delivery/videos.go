@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 )
@@ -77,6 +78,7 @@ func (h *handlers) getLiveVideo(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
+		readcache.Shows(ctx, videos.Kind, v.ID)
 		return h.toPublicVideo(ctx, v, true)
 	})
 }

@@ -24,7 +24,7 @@ func videoLinkPattern(base string) *regexp.Regexp {
 // the page is the body as it is, and the stores' errors other than
 // fault.NotFound.
 func (v *Views) EmbeddedVideos(ctx context.Context, body string) ([]themes.BodyPart, error) {
-	if v.d.Videos == nil || !strings.Contains(body, "/videos/") {
+	if v.d.Videos == nil || !LinksVideos(body) {
 		return nil, nil // most stories: no pattern to run
 	}
 	found := v.videoLink.FindAllStringSubmatchIndex(body, -1)
@@ -62,6 +62,11 @@ func (v *Views) EmbeddedVideos(ctx context.Context, body string) ([]themes.BodyP
 	}
 	return parts, nil
 }
+
+// LinksVideos reports whether a rendered body may link a video of the
+// site (EmbeddedVideos would look it up): a body without it shows no
+// video.
+func LinksVideos(body string) bool { return strings.Contains(body, "/videos/") }
 
 // Body is a story's rendered body as its page shows it: its photos with
 // their renditions (Photos, the first loaded at once), each embedded

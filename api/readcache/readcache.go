@@ -8,14 +8,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/yinling-cms/yinling/content"
 )
 
-// ChangeCounter tells how many times what readers see has changed; every
-// instance reads the same counter (kept in the database).
+// ChangeCounter tells how many times what readers see has changed, and
+// what changed after a reading of it; every instance reads the same
+// counter (kept in the database).
 type ChangeCounter interface {
-	Changes(ctx context.Context) (int64, error)
+	ChangesSince(ctx context.Context, after int64) (content.Changes, error)
 }
 
 // Read-cache timing: how often an instance looks at the shared counter (so
@@ -35,8 +39,12 @@ const DefaultBytes = 128 << 20
 
 // Cache keeps encoded answers of the content API in memory, least
 // recently used first out when they pass maxBytes (never all at once). An
-// answer is good while the change counter has not moved since it was
-// built and it is younger than cacheMaxAge. Concurrent misses of one key
+// answer is good while it is younger than cacheMaxAge and the change
+// counter has not moved since it was built, or has moved only for items
+// other than those the answer shows: a build that calls Shows names the
+// items its answer is made of (one story's JSON), and such an answer
+// outlives the publication of another story, while every other answer
+// (lists, home pages, feeds) is dropped by any change. Concurrent misses of one key
 // wait for one build (no stampede on the database after a publish). When
 // the database does not answer, answers already cached are served until
 // they age out.
@@ -74,6 +82,7 @@ type Entry struct {
 	key   string
 	gen   int64
 	until time.Time // when it goes stale whatever the counter says (zero: never)
+	shows []string  // the items ("kind/id") the answer is made of alone (nil: anything)
 	Built time.Time
 	ETag  string
 	Body  []byte
@@ -156,8 +165,8 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, build func(ctx context.Context) ([]byte, string, error)) {
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cacheBuildTime)
 	defer cancel()
-	until := new(time.Time)
-	b, note, err := build(context.WithValue(bctx, untilKey{}, until))
+	notes := new(buildNotes)
+	b, note, err := build(context.WithValue(bctx, buildKey{}, notes))
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	delete(rc.flights, key)
@@ -171,7 +180,10 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 		b = bytes.Clone(b) // a page rendered into a growing buffer: keep only the page
 	}
 	f.entry = newEntry(key, gen, rc.now(), b, note)
-	f.entry.until = *until
+	f.entry.until = notes.until
+	if !notes.more {
+		f.entry.shows = notes.shows
+	}
 	close(f.done)
 	if gen != rc.gen || int64(len(b)) > rc.maxBytes/8 {
 		return // built on what has changed since, or too big to be worth a place
@@ -185,16 +197,45 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	}
 }
 
-type untilKey struct{}
+// buildNotes is what a build tells the cache of its answer through its
+// context (GoodUntil, Shows).
+type buildNotes struct {
+	until time.Time
+	shows []string
+	more  bool // Shows was told of more than maxShows items
+}
+
+type buildKey struct{}
+
+// maxShows is how many items an answer may be made of and still outlive
+// other items' changes; an answer of more is dropped by any change.
+const maxShows = 16
 
 // GoodUntil tells the cache building an answer on ctx that the answer
 // goes stale at t whatever the change counter says: a page showing a
 // story pinned until t, which no write will announce the end of. The
 // earliest of several calls counts; outside a build it does nothing.
 func GoodUntil(ctx context.Context, t time.Time) {
-	if u, ok := ctx.Value(untilKey{}).(*time.Time); ok && !t.IsZero() && (u.IsZero() || t.Before(*u)) {
-		*u = t
+	if n, ok := ctx.Value(buildKey{}).(*buildNotes); ok && !t.IsZero() && (n.until.IsZero() || t.Before(n.until)) {
+		n.until = t
 	}
+}
+
+// Shows tells the cache building an answer on ctx that the answer is made
+// of this item alone (with any others it is told of), and of nothing else
+// that changes (no list, no menu): it stays good through changes of other
+// items. Call it only when that holds; an answer whose build never calls
+// it is dropped by every change. Outside a build it does nothing.
+func Shows(ctx context.Context, kind, id string) {
+	n, ok := ctx.Value(buildKey{}).(*buildNotes)
+	if !ok {
+		return
+	}
+	if len(n.shows) >= maxShows {
+		n.more = true
+		return
+	}
+	n.shows = append(n.shows, kind+"/"+id)
 }
 
 func newEntry(key string, gen int64, built time.Time, body []byte, note string) Entry {
@@ -202,15 +243,20 @@ func newEntry(key string, gen int64, built time.Time, body []byte, note string) 
 	return Entry{key: key, gen: gen, Built: built, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Body: body, Note: note}
 }
 
-// entryBytes is what an entry costs beside its body, key and ETag: the
-// Entry, its list element, its map slot, and the allocator's rounding of
-// each (measured: about 220 bytes; TestReadCacheHeapStaysWithinItsBytes).
-const entryBytes = 256
+// entryBytes is what an entry costs beside its body, key, ETag and the
+// items it shows: the Entry, its list element, its map slot, and the
+// allocator's rounding of each (measured: about 250 bytes;
+// TestReadCacheHeapStaysWithinItsBytes).
+const entryBytes = 288
 
 // size is what an entry costs: the array of its bytes (not only their
-// length), its key and ETag, plus the bookkeeping.
+// length), its key and ETag, the items it shows, plus the bookkeeping.
 func (e *Entry) size() int64 {
-	return int64(cap(e.Body)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
+	n := int64(cap(e.Body)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
+	for _, k := range e.shows {
+		n += int64(len(k)) + 16 + 16 // the string, its header in the array, rounding
+	}
+	return n
 }
 
 // remove drops an entry; rc.mu is held.
@@ -233,14 +279,39 @@ func (rc *Cache) refresh(ctx context.Context) {
 	rc.checking = true
 	epoch := rc.epoch
 	rc.mu.Unlock()
-	gen, err := rc.counter.Changes(ctx)
+	after := rc.gen
+	ch, err := rc.counter.ChangesSince(ctx, after)
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.checking = false
 	if err == nil {
-		rc.gen = gen
+		if ch.To != rc.gen {
+			if ch.To > after && after == rc.gen && !ch.Everything {
+				rc.carry(after, ch.To, ch.Items)
+			}
+			rc.gen = ch.To
+		}
 		if epoch == rc.epoch {
 			rc.checkedAt = rc.now()
+		}
+	}
+}
+
+// carry moves the answers good at generation from to generation to when
+// they show none of the changed items (and name what they show); the
+// rest stay at from, stale. rc.mu is held.
+func (rc *Cache) carry(from, to int64, changed []content.ItemRef) {
+	gone := make(map[string]bool, len(changed))
+	for _, it := range changed {
+		gone[it.Kind+"/"+it.ID] = true
+	}
+	for el := rc.order.Front(); el != nil; el = el.Next() {
+		e := el.Value.(*Entry)
+		if e.gen != from || e.shows == nil {
+			continue
+		}
+		if !slices.ContainsFunc(e.shows, func(k string) bool { return gone[k] }) {
+			e.gen = to
 		}
 	}
 }

@@ -10,21 +10,46 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/content"
 )
 
-// counter is a ChangeCounter the test moves by hand.
+// counter is a ChangeCounter the test moves by hand: n.Add is a change of
+// anything, bump a change of items.
 type counter struct {
 	n     atomic.Int64
 	fail  atomic.Bool
 	calls atomic.Int64
+
+	mu  sync.Mutex
+	log map[int64][]content.ItemRef // each raise by bump: its items
 }
 
-func (c *counter) Changes(context.Context) (int64, error) {
+func (c *counter) bump(items ...content.ItemRef) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.log == nil {
+		c.log = map[int64][]content.ItemRef{}
+	}
+	c.log[c.n.Add(1)] = items
+}
+
+func (c *counter) ChangesSince(_ context.Context, after int64) (content.Changes, error) {
 	c.calls.Add(1)
 	if c.fail.Load() {
-		return 0, errors.New("the database is not answering")
+		return content.Changes{}, errors.New("the database is not answering")
 	}
-	return c.n.Load(), nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := content.Changes{To: c.n.Load()}
+	seen := 0
+	for seq := after + 1; seq <= out.To; seq++ {
+		if items, ok := c.log[seq]; ok {
+			seen++
+			out.Items = append(out.Items, items...)
+		}
+	}
+	return content.CompleteChanges(out, after, seen), nil
 }
 
 func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
@@ -255,4 +280,79 @@ func TestReadCacheAnswerGoesStaleWhenItsBuildSaid(t *testing.T) {
 		t.Fatalf("at its end the answer is built again; got %q", got)
 	}
 	GoodUntil(context.Background(), now) // outside a build: nothing
+}
+
+// TestReadCacheKeepsAnswersOfItemsAChangeDidNotTouch: an answer whose
+// build named the items it shows outlives a change of other items; it is
+// dropped by a change of its own item, by a change of anything, and when
+// the record of changes has a gap. Answers that named nothing (lists) are
+// dropped by every change.
+func TestReadCacheKeepsAnswersOfItemsAChangeDidNotTouch(t *testing.T) {
+	c := &counter{}
+	rc := New(c, 1<<20)
+	now := time.Now()
+	rc.now = func() time.Time { return now }
+	builds := map[string]int{}
+	answer := func(key string, shows ...string) {
+		t.Helper()
+		_, err := rc.Answer(context.Background(), key, func(ctx context.Context) ([]byte, error) {
+			builds[key]++
+			for _, id := range shows {
+				Shows(ctx, "stories", id)
+			}
+			return []byte(key), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	look := func() { now = now.Add(cacheCheckEvery) } // the next answer looks at the counter
+	want := func(step string, counts map[string]int) {
+		t.Helper()
+		for k, n := range counts {
+			if builds[k] != n {
+				t.Errorf("%s: %s built %d times, want %d", step, k, builds[k], n)
+			}
+		}
+	}
+	all := func() {
+		answer("/stories/a", "a")
+		answer("/stories/b", "b")
+		answer("/stories")
+	}
+	all()
+	want("first answers", map[string]int{"/stories/a": 1, "/stories/b": 1, "/stories": 1})
+
+	c.bump(content.ItemRef{Kind: "stories", ID: "a"})
+	look()
+	all()
+	want("story a changed", map[string]int{"/stories/a": 2, "/stories/b": 1, "/stories": 2})
+
+	c.bump(content.ItemRef{Kind: "lectures", ID: "b"}) // same id, another kind
+	look()
+	all()
+	want("lecture b changed", map[string]int{"/stories/a": 2, "/stories/b": 1, "/stories": 3})
+
+	c.n.Add(1) // a change of anything (a column, the menu)
+	look()
+	all()
+	want("anything changed", map[string]int{"/stories/a": 3, "/stories/b": 2, "/stories": 4})
+
+	c.n.Add(1) // a raise whose record is not written yet: a gap
+	c.bump(content.ItemRef{Kind: "stories", ID: "zz"})
+	look()
+	all()
+	want("a gap in the record", map[string]int{"/stories/a": 4, "/stories/b": 3, "/stories": 5})
+
+	// A build told of more items than it may name is dropped by any change.
+	ids := make([]string, maxShows+1)
+	for i := range ids {
+		ids[i] = fmt.Sprint("m", i)
+	}
+	answer("/many", ids...)
+	c.bump(content.ItemRef{Kind: "stories", ID: "other"})
+	look()
+	answer("/many", ids...)
+	all()
+	want("a change of another item", map[string]int{"/many": 2, "/stories/a": 4, "/stories/b": 3, "/stories": 6})
 }

@@ -159,6 +159,13 @@ func (h *handlers) story(c *fiber.Ctx) error {
 		if err != nil {
 			return "", "", p, err
 		}
+		if !present.LinksVideos(s.Live.BodyHTML) {
+			// The page is the story (with the menu, its column and the
+			// site's settings, whose changes change everything); a page
+			// with videos in it shows them as they are published, which
+			// no change of the story announces.
+			readcache.Shows(ctx, stories.Kind, s.ID)
+		}
 		p.Reads = h.readsOf(ctx, stories.Kind, s.ID)
 		page, p, err := h.storyPage(ctx, p, s)
 		return s.ID, page, p, err
@@ -346,6 +353,9 @@ func (h *handlers) lecture(c *fiber.Ctx) error {
 		if err != nil {
 			return "", "", p, err
 		}
+		// The session with its places (a registration names it as
+		// changed) and its series (whose changes change everything).
+		readcache.Shows(ctx, lectures.Kind, l.ID)
 		p.Reads = h.readsOf(ctx, lectures.Kind, l.ID)
 		page, p, err := h.lecturePage(ctx, p, l, nil)
 		return l.ID, page, p, err

@@ -59,6 +59,7 @@ func (h *handlers) video(c *fiber.Ctx) error {
 		if err != nil {
 			return "", "", p, err
 		}
+		readcache.Shows(ctx, videos.Kind, v.ID)
 		view, _, err := h.d.Present.Video(ctx, v)
 		if err != nil {
 			return "", "", p, err

@@ -45,6 +45,10 @@ type Store interface {
 	sample.Store
 	// Changes returns the change counter BumpChanges raises (0 at first).
 	Changes(ctx context.Context) (int64, error)
+	// ChangesSince tells what changed after the counter read after: each
+	// bump's items, or Everything (a bump without items, more than
+	// content.MaxChangesBehind bumps since, or a bump not yet fully written).
+	ChangesSince(ctx context.Context, after int64) (content.Changes, error)
 	// Secret returns the named site secret, made on first use; every
 	// caller gets the same bytes.
 	Secret(ctx context.Context, name string) ([]byte, error)

@@ -201,7 +201,7 @@ func (s *Service) Register(ctx context.Context, slug string, in RegistrationInpu
 			return Receipt{}, err
 		}
 	}
-	s.placesChanged(ctx)
+	s.placesChanged(ctx, l.ID)
 	return receipt, nil
 }
 
@@ -380,9 +380,12 @@ func (s *Service) release(key string) {
 	_, _ = s.cfg.Places.ReleasePlace(ctx, key)
 }
 
-// placesChanged tells the caches that places left changed; they also
-// expire by age, so a failure is not the caller's.
-func (s *Service) placesChanged(ctx context.Context) { _ = s.cfg.Changes.BumpChanges(ctx) }
+// placesChanged tells the caches that the places left of the session
+// lectureID changed; they also expire by age, so a failure is not the
+// caller's.
+func (s *Service) placesChanged(ctx context.Context, lectureID string) {
+	_ = s.cfg.Changes.BumpChanges(ctx, content.ItemRef{Kind: Kind, ID: lectureID})
+}
 
 // promoteNext gives the place a cancellation freed to the first on the
 // waiting list (by WaitSeq), with a notice to tell them; false when nobody
@@ -516,7 +519,7 @@ func (s *Service) cancel(ctx context.Context, r Registration) (Registration, err
 			return r, err
 		}
 	}
-	s.placesChanged(ctx)
+	s.placesChanged(ctx, l.ID)
 	return r, nil
 }
 

@@ -102,7 +102,7 @@ func (s *Service) saved(ctx context.Context, before, after Lecture) error {
 		if err := s.settle(ctx, after); err != nil {
 			return fmt.Errorf("lectures: the change is saved, but the waiting list could not move up: %w", err)
 		}
-		s.placesChanged(ctx)
+		s.placesChanged(ctx, after.ID)
 	}
 	if after.Event.Sequence == before.Event.Sequence {
 		return nil

@@ -3,9 +3,13 @@ package storetest
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/content"
 )
 
 var coordinationTests = []test{
@@ -76,6 +80,53 @@ var coordinationTests = []test{
 		race(t, 50, func(int) (bool, error) { return true, s.BumpChanges(ctxFor(t)) })
 		if n, err := s.Changes(ctx); err != nil || n != 50 {
 			t.Fatalf("after 50 bumps = %d, %v", n, err)
+		}
+	}},
+	{"the changes since a reading of the counter name their items, or everything", func(t *testing.T, s Stores) {
+		ctx := ctxFor(t)
+		story := func(id string) content.ItemRef { return content.ItemRef{Kind: "stories", ID: id} }
+		if ch, err := s.ChangesSince(ctx, 0); err != nil || ch.To != 0 || ch.Everything || len(ch.Items) != 0 {
+			t.Fatalf("before any change: %+v, %v", ch, err)
+		}
+		for _, items := range [][]content.ItemRef{{story("a")}, {story("b"), {Kind: "lectures", ID: "l"}}} {
+			if err := s.BumpChanges(ctx, items...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sorted := func(items []content.ItemRef) string {
+			out := make([]string, len(items))
+			for i, it := range items {
+				out[i] = it.Kind + "/" + it.ID
+			}
+			slices.Sort(out)
+			return strings.Join(out, " ")
+		}
+		ch, err := s.ChangesSince(ctx, 0)
+		if err != nil || ch.To != 2 || ch.Everything || sorted(ch.Items) != "lectures/l stories/a stories/b" {
+			t.Fatalf("two changes of items: %+v, %v", ch, err)
+		}
+		if ch, err := s.ChangesSince(ctx, 1); err != nil || ch.To != 2 || sorted(ch.Items) != "lectures/l stories/b" {
+			t.Fatalf("since the first: %+v, %v", ch, err)
+		}
+		if ch, err := s.ChangesSince(ctx, 2); err != nil || ch.To != 2 || ch.Everything || len(ch.Items) != 0 {
+			t.Fatalf("since the last: %+v, %v", ch, err)
+		}
+		if err := s.BumpChanges(ctx); err != nil { // a change of anything
+			t.Fatal(err)
+		}
+		if ch, err := s.ChangesSince(ctx, 1); err != nil || ch.To != 3 || !ch.Everything {
+			t.Fatalf("with a change of anything among them: %+v, %v", ch, err)
+		}
+		for range content.MaxChangesBehind {
+			if err := s.BumpChanges(ctx, story("c")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ch, err := s.ChangesSince(ctx, 2); err != nil || !ch.Everything {
+			t.Fatalf("further behind than MaxChangesBehind: %+v, %v", ch, err)
+		}
+		if ch, err := s.ChangesSince(ctx, 4); err != nil || ch.Everything || len(ch.Items) != content.MaxChangesBehind-1 {
+			t.Fatalf("just within MaxChangesBehind: everything %v, %d items, %v", ch.Everything, len(ch.Items), err)
 		}
 	}},
 	{"a secret is made once: every caller, concurrent ones too, gets the same bytes", func(t *testing.T, s Stores) {

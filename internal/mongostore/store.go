@@ -57,6 +57,7 @@ const (
 	colUsers     = "users"
 	colSessions  = "sessions"
 	colSettings  = "settings"
+	colChanges   = "change_log"
 	colTokens    = "tokens"
 	colAudit     = "audit"
 	colRevisions = "revisions"

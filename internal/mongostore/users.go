@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content/account"
-	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -168,31 +167,4 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 		return nil, dbFault(err, "read secret")
 	}
 	return d.Value, nil
-}
-
-// Changes returns the site's change counter: it goes up whenever what
-// readers see changes, so every instance can tell its cached answers are
-// stale (0 before the first change).
-func (s *Store) Changes(ctx context.Context) (int64, error) {
-	var d struct {
-		N int64 `bson:"n"`
-	}
-	err := s.db.Collection(colSettings).FindOne(ctx, bson.D{{Key: "_id", Value: "changes"}}).Decode(&d)
-	if err != nil {
-		if fault.Is(dbFault(err, "read changes"), fault.NotFound) {
-			return 0, nil
-		}
-		return 0, dbFault(err, "read changes")
-	}
-	return d.N, nil
-}
-
-// BumpChanges implements content.ChangeNotifier.
-func (s *Store) BumpChanges(ctx context.Context) error {
-	_, err := s.db.Collection(colSettings).UpdateOne(ctx, bson.D{{Key: "_id", Value: "changes"}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return dbFault(err, "bump changes")
-	}
-	return nil
 }

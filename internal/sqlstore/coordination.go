@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/yinling-cms/yinling/content"
 )
 
 // AcquireLease implements worker.Leases with one upsert: the lease is
@@ -59,10 +61,68 @@ func (s *Store) Changes(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// BumpChanges implements content.ChangeNotifier.
-func (s *Store) BumpChanges(ctx context.Context) error {
-	_, err := s.exec(ctx, "bump changes", "INSERT INTO settings(name, n) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET n = n + 1", changesName)
-	return err
+// keepChanges is how many raises of the change counter change_log keeps
+// (at least content.MaxChangesBehind); it is trimmed every 100th raise.
+const keepChanges = 4 * content.MaxChangesBehind
+
+// BumpChanges implements content.ChangeNotifier: the counter raised and
+// what changed recorded, in one transaction.
+func (s *Store) BumpChanges(ctx context.Context, items ...content.ItemRef) error {
+	return s.tx(ctx, "bump changes", func(tx *sql.Tx) error {
+		var n int64
+		err := tx.QueryRowContext(ctx, "INSERT INTO settings(name, n) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET n = n + 1 RETURNING n", changesName).Scan(&n)
+		if err != nil {
+			return dbFault(err, "bump changes")
+		}
+		if len(items) == 0 {
+			items = []content.ItemRef{{}} // everything
+		}
+		for _, it := range items {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO change_log(seq, kind, item_id) VALUES (?, ?, ?)", n, it.Kind, it.ID); err != nil {
+				return dbFault(err, "record a change")
+			}
+		}
+		if n%100 == 0 {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM change_log WHERE seq <= ?", n-keepChanges); err != nil {
+				return dbFault(err, "trim the changes")
+			}
+		}
+		return nil
+	})
+}
+
+// ChangesSince implements docstore.Store. The counter and its record are
+// written in one transaction and read here in one statement.
+func (s *Store) ChangesSince(ctx context.Context, after int64) (content.Changes, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.n, l.seq, l.kind, l.item_id FROM settings c
+		LEFT JOIN change_log l ON l.seq > ? AND l.seq <= c.n AND c.n - ? <= ?
+		WHERE c.name = ? ORDER BY l.seq`, after, after, content.MaxChangesBehind, changesName)
+	if err != nil {
+		return content.Changes{}, dbFault(err, "read changes")
+	}
+	defer rows.Close()
+	var out content.Changes
+	seqs := map[int64]bool{}
+	for rows.Next() {
+		var seq sql.NullInt64
+		var kind, id sql.NullString
+		if err := rows.Scan(&out.To, &seq, &kind, &id); err != nil {
+			return content.Changes{}, dbFault(err, "read changes")
+		}
+		if !seq.Valid {
+			continue
+		}
+		seqs[seq.Int64] = true
+		if kind.String == "" {
+			out.Everything = true
+			continue
+		}
+		out.Items = append(out.Items, content.ItemRef{Kind: kind.String, ID: id.String})
+	}
+	if err := rows.Err(); err != nil {
+		return content.Changes{}, dbFault(err, "read changes")
+	}
+	return content.CompleteChanges(out, after, len(seqs)), nil
 }
 
 // Secret returns the site's secret of the given name, creating it (32

@@ -359,6 +359,18 @@ CREATE TABLE reads (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX reads_day ON reads(day, kind, item_id, n) WHERE day > 0;
 `,
+	// Step 12: what each raise of the change counter changed, for the
+	// read caches to drop only that (ChangesSince): the items, or a row
+	// with an empty kind for a change of anything. The last few thousand
+	// are kept.
+	`
+CREATE TABLE change_log (
+	seq INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	item_id TEXT NOT NULL,
+	PRIMARY KEY (seq, kind, item_id)
+) STRICT, WITHOUT ROWID;
+`,
 }
 
 // migrate runs the schema steps the database has not had yet.

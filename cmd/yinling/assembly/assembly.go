@@ -429,8 +429,8 @@ type liveChanges struct {
 	cache   *readcache.Cache
 }
 
-func (n liveChanges) BumpChanges(ctx context.Context) error {
-	err := n.counter.BumpChanges(ctx)
+func (n liveChanges) BumpChanges(ctx context.Context, items ...content.ItemRef) error {
+	err := n.counter.BumpChanges(ctx, items...)
 	n.cache.Invalidate()
 	return err
 }
