@@ -10,8 +10,13 @@
 // (embedded SQLite; -mongo-uri for the Mongo store), seeds stories through
 // the admin API with 8 clients (create, then publish), and after each size
 // runs every load phase against the server and against the ceiling. Cold
-// figures are one client's first reads after a publish has made every
-// cached answer stale. Results are a Markdown table on stdout.
+// figures are one client's first reads after a publish (which drops the
+// lists and pages it touches; a story's own answers stay). Then the reads
+// of a story, the first list page and the home page are measured again
+// while 8 clients publish stories, beside the same ceiling. Results are
+// Markdown tables on stdout. -only runs the load phases whose names match
+// a regular expression; -profile DIR builds the server with -tags pprof
+// and writes its CPU profile of each phase into DIR.
 //
 //	go run ./cmd/yinling-bench registrations -n 500 -capacity 300
 //
