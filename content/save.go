@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
@@ -197,6 +198,12 @@ func (w *Workflow[T, F]) Lock(ctx context.Context, actor Actor, id string, takeo
 // with its own to find what changed, without reading the items.
 func (w *Workflow[T, F]) Versions(ctx context.Context, yield func(id string, version int64) error) error {
 	return w.kind.Store.Versions(ctx, yield)
+}
+
+// ChangedSince reads the kind's change feed (ItemStore.ChangedSince):
+// what an index derived from the store follows between its walks.
+func (w *Workflow[T, F]) ChangedSince(ctx context.Context, after int64, limit int) (search.Changes, error) {
+	return w.kind.Store.ChangedSince(ctx, after, limit)
 }
 
 func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
