@@ -482,7 +482,7 @@ func (f *lateFeed) source() search.Source {
 // feed that says its writes land in order (Window 0), the syncer reads on
 // from the highest seq it has seen.
 func TestAWriteLandingLateWithinTheWindowIsRead(t *testing.T) {
-	for _, window := range []time.Duration{0, 300 * time.Millisecond} {
+	for _, window := range []time.Duration{0, time.Second} {
 		f := &lateFeed{window: window}
 		f.show(search.Change{ID: "a", Version: 1, Seq: 1})
 		x := newMemIndex()
