@@ -192,7 +192,6 @@ func (w *Workflow[T, F]) Lock(ctx context.Context, actor Actor, id string, takeo
 	return w.locks.Acquire(ctx, actor, w.kind.Name, id, takeover)
 }
 
-// Head points into an item at its id, slug, revision and lifecycle.
 // Versions walks the id and version of every untrashed item of the kind
 // (ItemStore.Versions): what an index derived from the store compares
 // with its own to find what changed, without reading the items.
@@ -206,6 +205,7 @@ func (w *Workflow[T, F]) ChangedSince(ctx context.Context, after int64, limit in
 	return w.kind.Store.ChangedSince(ctx, after, limit)
 }
 
+// Head points into an item at its id, slug, revision and lifecycle.
 func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
 
 // revision is the snapshot of the item's working copy after a save.

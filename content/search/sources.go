@@ -11,7 +11,8 @@ import (
 // own, in its content.KindSpec): Walk yields the id and
 // version of every item not in the trash (the store's Versions: two
 // columns, no record read); Changes reads what changed after a seq (the
-// store's ChangedSince: an index range); Load
+// store's ChangedSince: an index range; a Source without it is only
+// walked, at the Syncer's start and repairs); Load
 // reads one whole as a document: a published item with the text readers
 // see (Live), any other with its working copy.
 type Source struct {
