@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
@@ -39,6 +40,12 @@ type ItemStore[T any] interface {
 	// from the store (search) needs to find what changed. An error from
 	// yield ends the walk and is returned.
 	Versions(ctx context.Context, yield func(id string, version int64) error) error
+	// ChangedSince reads the kind's change feed (search.ChangeFeed): the
+	// items written or deleted after seq after, ascending by their seq,
+	// at most limit, from an index. Every write of an item (Insert,
+	// Update, Delete) gives it the next number of one store-wide sequence;
+	// Delete leaves a tombstone, kept search.TombstoneAge at least.
+	ChangedSince(ctx context.Context, after int64, limit int) (search.Changes, error)
 }
 
 // ListStore is the store of a kind that readers and the admin list: the

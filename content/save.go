@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/audit"
+	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 )
@@ -191,7 +192,6 @@ func (w *Workflow[T, F]) Lock(ctx context.Context, actor Actor, id string, takeo
 	return w.locks.Acquire(ctx, actor, w.kind.Name, id, takeover)
 }
 
-// Head points into an item at its id, slug, revision and lifecycle.
 // Versions walks the id and version of every untrashed item of the kind
 // (ItemStore.Versions): what an index derived from the store compares
 // with its own to find what changed, without reading the items.
@@ -199,6 +199,13 @@ func (w *Workflow[T, F]) Versions(ctx context.Context, yield func(id string, ver
 	return w.kind.Store.Versions(ctx, yield)
 }
 
+// ChangedSince reads the kind's change feed (ItemStore.ChangedSince):
+// what an index derived from the store follows between its walks.
+func (w *Workflow[T, F]) ChangedSince(ctx context.Context, after int64, limit int) (search.Changes, error) {
+	return w.kind.Store.ChangedSince(ctx, after, limit)
+}
+
+// Head points into an item at its id, slug, revision and lifecycle.
 func (w *Workflow[T, F]) Head(item *T) Head { return w.kind.Head(item) }
 
 // revision is the snapshot of the item's working copy after a save.

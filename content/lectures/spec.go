@@ -28,7 +28,7 @@ func Spec(s *Service) content.KindSpec {
 // session's start; People: the speakers, their titles and the series).
 func searchSource(s *Service) search.Source {
 	return search.Source{Kind: Kind,
-		Walk: s.Versions,
+		Walk: s.Versions, Changes: s.ChangedSince,
 		Load: func(ctx context.Context, id string) (search.Doc, error) {
 			l, err := s.Get(ctx, id)
 			if err != nil {

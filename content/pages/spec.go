@@ -14,7 +14,7 @@ import (
 func Spec(s *Service) content.KindSpec {
 	k := s.KindSpec(Page.MediaUses)
 	k.Label = "页面"
-	k.Search = search.Source{Kind: Kind, Walk: s.Versions,
+	k.Search = search.Source{Kind: Kind, Walk: s.Versions, Changes: s.ChangedSince,
 		Load: func(ctx context.Context, id string) (search.Doc, error) {
 			p, err := s.Get(ctx, id)
 			if err != nil {

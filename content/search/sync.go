@@ -14,37 +14,103 @@ import (
 )
 
 // Syncer keeps an index current with the store. Each instance keeps its
-// own index and its own syncer: it looks at the store's change counter
-// every Every (a second by default), which every publish and unpublish
-// raises, and then walks the sources (at most every Settle, 2 s by
-// default), putting what moved and deleting what is gone; drafts (which
-// do not raise the counter) are walked every Full (a minute by default).
-// So readers' search follows a change within about two seconds plus the
-// walk, editors' within a minute.
+// own index and its own syncer; the store is shared, so every instance
+// follows every instance's writes the same way.
+//
+// After a full walk (Sync: every source's Walk, putting what moved and
+// deleting what is gone) it follows the kinds' change feeds (Follow: each
+// Source's Changes after the highest seq it has seen, in pages), so the
+// work per change is the changed items alone, drafts included: readers'
+// and editors' search follow a write within about Every (a second). The
+// full walk remains as a repair: at start, after an error, when a feed
+// has pruned the tombstones it would need (a syncer a day behind), and
+// every Repair (ten minutes).
+//
+// A store whose writes may become visible out of their seqs' order says
+// so by its feed's Window (the Mongo store): the syncer then reads each
+// feed again from the highest seq it had seen Window ago, not from the
+// highest it has seen, so a write that lands late (within Window of its
+// seq) is still read; items whose version the index holds already are
+// not loaded again. The first full walk on such a store is followed by a
+// second once Window has passed (writes under way during the first).
 type Syncer struct {
 	Index   Index
 	Sources []Source
-	// Changes reads the store's change counter.
-	Changes func(ctx context.Context) (int64, error)
-	Every   time.Duration
-	Full    time.Duration
-	// Settle is the least time between two walks a moving counter starts
-	// (2 s when zero): a burst of publications costs one walk, not one
-	// per second.
-	Settle time.Duration
+	// Every is the time between two reads of the change feeds (a second
+	// when zero).
+	Every time.Duration
+	// Repair is the time between two full walks (ten minutes when zero).
+	Repair time.Duration
 	Logger *slog.Logger
 
-	mu      sync.Mutex
-	known   map[string]int64
-	counter int64
-	// behind is when Run first saw the change counter ahead of the
-	// index (unix nanoseconds; 0: caught up), for Lag.
+	mu    sync.Mutex
+	known map[string]int64
+	feeds map[string]*feedState
+	// settleAt is when the second walk after the first is due (a store
+	// with a Window; zero: none).
+	settleAt time.Time
+	// behind is when the syncer found changes it has not applied yet
+	// (unix nanoseconds; 0: caught up), for Lag.
 	behind atomic.Int64
 }
 
-// Lag is how long the index has been behind the store: since Run first
-// saw the change counter move past what the index holds, 0 when it is
-// caught up (the metrics: the search index's lag).
+// feedState is where the syncer stands in one kind's change feed.
+type feedState struct {
+	// seen is the highest seq read, or the feed's head at the last full
+	// walk, whichever is higher.
+	seen   int64
+	window time.Duration
+	// samples are seen after each read (and each walk), oldest first,
+	// trimmed to the window: each read starts from the newest at least
+	// window old.
+	samples []sample
+}
+
+type sample struct {
+	at  time.Time
+	seq int64
+}
+
+// from is the seq a read at now starts after: the highest seen when the
+// window is 0, else what had been seen window ago (the oldest sample
+// when none is that old).
+func (f *feedState) from(now time.Time) int64 {
+	if f.window <= 0 {
+		return f.seen
+	}
+	from := int64(0)
+	if len(f.samples) > 0 {
+		from = f.samples[0].seq
+	}
+	for _, s := range f.samples {
+		if s.at.After(now.Add(-f.window)) {
+			break
+		}
+		from = s.seq
+	}
+	return from
+}
+
+// note records what has been seen at.
+func (f *feedState) note(at time.Time, seq int64) {
+	f.seen = max(f.seen, seq)
+	f.samples = append(f.samples, sample{at, f.seen})
+	// Keep the newest sample at least window old and those after it.
+	cut := 0
+	for i, s := range f.samples {
+		if !s.at.After(at.Add(-f.window)) {
+			cut = i
+		}
+	}
+	f.samples = f.samples[cut:]
+}
+
+// FeedPage is how many changes Follow reads at once.
+const FeedPage = 500
+
+// Lag is how long the index has been behind the store: since the syncer
+// found changes it has not applied yet, 0 when it is caught up (the
+// metrics: the search index's lag).
 func (s *Syncer) Lag() time.Duration {
 	if b := s.behind.Load(); b != 0 {
 		return time.Since(time.Unix(0, b))
@@ -54,15 +120,33 @@ func (s *Syncer) Lag() time.Duration {
 
 // Sync walks every source once: documents whose version moved are put,
 // documents no source yields are deleted. It returns how many of each.
+// Follow goes on from the feeds' heads read before the walk.
 func (s *Syncer) Sync(ctx context.Context) (put, deleted int, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.sync(ctx)
+}
+
+func (s *Syncer) sync(ctx context.Context) (put, deleted int, err error) {
 	if s.known == nil {
 		if s.known, err = s.Index.Versions(ctx); err != nil {
 			s.known = nil
 			return 0, 0, err
 		}
 	}
+	// The heads first: every write at or below a head began before the
+	// walk, so the walk or the feed after the head sees it (the walk all
+	// of them when the Window is 0).
+	heads := make([]Changes, len(s.Sources))
+	for i, src := range s.Sources {
+		if src.Changes == nil {
+			continue
+		}
+		if heads[i], err = src.Changes(ctx, 0, 0); err != nil {
+			return 0, 0, fmt.Errorf("search: the %s' change feed: %w", src.Kind, err)
+		}
+	}
+	headsAt := time.Now()
 	seen := make(map[string]bool, len(s.known))
 	var batch []Doc
 	flush := func() error {
@@ -86,6 +170,7 @@ func (s *Syncer) Sync(ctx context.Context) (put, deleted int, err error) {
 			if v, ok := s.known[k]; ok && v == version {
 				return nil
 			}
+			s.behind.CompareAndSwap(0, time.Now().UnixNano())
 			d, err := src.Load(ctx, id)
 			if fault.Is(err, fault.NotFound) {
 				delete(seen, k) // trashed or gone since the list was read
@@ -123,6 +208,121 @@ func (s *Syncer) Sync(ctx context.Context) (put, deleted int, err error) {
 		}
 		deleted += len(ids)
 	}
+	first := s.feeds == nil
+	if first {
+		s.feeds = map[string]*feedState{}
+	}
+	for i, src := range s.Sources {
+		if src.Changes == nil {
+			continue
+		}
+		f := s.feeds[src.Kind]
+		if f == nil {
+			f = &feedState{}
+			s.feeds[src.Kind] = f
+		}
+		f.window = heads[i].Window
+		f.note(headsAt, heads[i].Head)
+		if at := headsAt.Add(f.window); first && f.window > 0 && at.After(s.settleAt) {
+			s.settleAt = at
+		}
+	}
+	return put, deleted, nil
+}
+
+// Follow applies what the change feeds tell since the last read (after
+// a Sync; without one it is Sync): changed items whose version the index
+// does not hold are loaded and put, trashed and deleted ones deleted. It
+// returns how many of each. A feed that pruned what it would need
+// returns an error wrapping ErrChangesPruned: the caller walks (Sync).
+func (s *Syncer) Follow(ctx context.Context) (put, deleted int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.known == nil || s.feeds == nil {
+		return s.sync(ctx)
+	}
+	for _, src := range s.Sources {
+		f := s.feeds[src.Kind]
+		if src.Changes == nil || f == nil {
+			continue
+		}
+		after := f.from(time.Now())
+		seen := f.seen
+		for {
+			page, err := src.Changes(ctx, after, FeedPage)
+			if err != nil {
+				return put, deleted, fmt.Errorf("search: follow the %s: %w", src.Kind, err)
+			}
+			f.window = page.Window
+			p, d, err := s.apply(ctx, src, page.Changes)
+			put, deleted = put+p, deleted+d
+			if err != nil {
+				return put, deleted, err
+			}
+			for _, c := range page.Changes {
+				seen = max(seen, c.Seq)
+			}
+			if len(page.Changes) < FeedPage {
+				break
+			}
+			after = page.Changes[len(page.Changes)-1].Seq
+		}
+		f.note(time.Now(), seen)
+	}
+	return put, deleted, nil
+}
+
+// apply puts the changed items of src the index does not hold at their
+// version and deletes those gone.
+func (s *Syncer) apply(ctx context.Context, src Source, changes []Change) (put, deleted int, err error) {
+	var batch []Doc
+	var gone []string
+	for _, c := range changes {
+		k := Key(src.Kind, c.ID)
+		v, held := s.known[k]
+		switch {
+		case c.Gone:
+			if held {
+				gone = append(gone, c.ID)
+			}
+			continue
+		case held && v == c.Version:
+			continue
+		}
+		s.behind.CompareAndSwap(0, time.Now().UnixNano())
+		d, err := src.Load(ctx, c.ID)
+		if fault.Is(err, fault.NotFound) {
+			if held {
+				gone = append(gone, c.ID) // trashed or deleted since the feed was read
+			}
+			continue
+		}
+		if err != nil {
+			return put, deleted, fmt.Errorf("search: load from the %s: %w", src.Kind, err)
+		}
+		batch = append(batch, d)
+	}
+	for len(batch) > 0 {
+		n := min(len(batch), 200)
+		if err := s.Index.Put(ctx, batch[:n]...); err != nil {
+			return put, deleted, err
+		}
+		for _, d := range batch[:n] {
+			s.known[Key(d.Kind, d.ID)] = d.Version
+		}
+		put += n
+		batch = batch[n:]
+	}
+	if len(gone) > 0 {
+		s.behind.CompareAndSwap(0, time.Now().UnixNano())
+		if err := s.Index.Delete(ctx, src.Kind, gone...); err != nil {
+			return put, deleted, err
+		}
+		for _, id := range gone {
+			delete(s.known, Key(src.Kind, id))
+		}
+		deleted += len(gone)
+	}
 	return put, deleted, nil
 }
 
@@ -131,39 +331,38 @@ func (s *Syncer) Sync(ctx context.Context) (put, deleted int, err error) {
 // after it (see Compacter).
 const CompactAfter = 1000
 
-// Run syncs at once, then whenever the change counter moves, and fully
-// every Full, until ctx ends.
+// Run walks at once, then follows the change feeds every Every, walking
+// again every Repair, after an error and when a feed pruned what it
+// would need, until ctx ends.
 func (s *Syncer) Run(ctx context.Context) {
-	every, full := s.Every, s.Full
+	every, repair := s.Every, s.Repair
 	if every <= 0 {
 		every = time.Second
 	}
-	if full <= 0 {
-		full = time.Minute
-	}
-	settle := s.Settle
-	if settle <= 0 {
-		settle = 2 * time.Second
+	if repair <= 0 {
+		repair = 10 * time.Minute
 	}
 	logger := s.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	last := time.Time{}
-	failing, first := false, true
+	var lastWalk time.Time
+	failing, first, walk := false, true, true
 	for {
-		n, err := s.Changes(ctx)
-		if err == nil && n != s.counter {
-			s.behind.CompareAndSwap(0, time.Now().UnixNano())
-		}
-		if err == nil && (n != s.counter && time.Since(last) >= settle || time.Since(last) >= full) {
-			var put, deleted int
-			put, deleted, err = s.Sync(ctx)
-			if err == nil {
-				s.counter, last = n, time.Now()
+		var put, deleted int
+		var err error
+		s.mu.Lock()
+		settle := !s.settleAt.IsZero() && !time.Now().Before(s.settleAt)
+		s.mu.Unlock()
+		if walk || settle || time.Since(lastWalk) >= repair {
+			began := time.Now()
+			if put, deleted, err = s.Sync(ctx); err == nil {
+				lastWalk, walk = began, false
 				s.behind.Store(0)
-				if put+deleted > 0 {
-					logger.Debug("search index synced", "put", put, "deleted", deleted)
+				if settle {
+					s.mu.Lock()
+					s.settleAt = time.Time{}
+					s.mu.Unlock()
 				}
 				if first && put >= CompactAfter {
 					// A (re)built index: merged once, its searches are
@@ -178,11 +377,22 @@ func (s *Syncer) Run(ctx context.Context) {
 				}
 				first = false
 			}
+		} else if put, deleted, err = s.Follow(ctx); err == nil {
+			s.behind.Store(0)
+		}
+		if err == nil && put+deleted > 0 {
+			logger.Debug("search index synced", "put", put, "deleted", deleted)
 		}
 		switch {
-		case err != nil && !errors.Is(err, context.Canceled) && !failing:
-			logger.Warn("the search index cannot follow the store; will retry", "err", err)
-			failing = true
+		case errors.Is(err, ErrChangesPruned):
+			logger.Info("the search index is behind the store's kept deletions; walking everything", "err", err)
+			walk = true
+		case err != nil && !errors.Is(err, context.Canceled):
+			walk = true // repaired by a full walk once the store answers
+			if !failing {
+				logger.Warn("the search index cannot follow the store; will retry", "err", err)
+				failing = true
+			}
 		case err == nil:
 			failing = false
 		}

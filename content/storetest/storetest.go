@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"media library", libraryTests},
 		{"coordination", coordinationTests},
 		{"read counts", readTests},
+		{"change feed", changeTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

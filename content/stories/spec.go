@@ -41,7 +41,7 @@ func searchPeople(c Credits, people []Person) []string {
 // searchSource is stories for the search index.
 func searchSource(s *Service) search.Source {
 	return search.Source{Kind: Kind,
-		Walk: s.Versions,
+		Walk: s.Versions, Changes: s.ChangedSince,
 		Load: func(ctx context.Context, id string) (search.Doc, error) {
 			st, err := s.Get(ctx, id)
 			if err != nil {

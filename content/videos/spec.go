@@ -28,7 +28,7 @@ func Spec(s *Service) content.KindSpec {
 // caption; Tags: the hashtags).
 func searchSource(s *Service) search.Source {
 	return search.Source{Kind: Kind,
-		Walk: s.Versions,
+		Walk: s.Versions, Changes: s.ChangedSince,
 		Load: func(ctx context.Context, id string) (search.Doc, error) {
 			v, err := s.Get(ctx, id)
 			if err != nil {

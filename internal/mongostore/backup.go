@@ -132,6 +132,9 @@ func (im *Import) Commit(ctx context.Context) error {
 	if err := im.s.writeMediaPaths(ctx, true); err != nil {
 		return err
 	}
+	if err := im.s.stampUnsequenced(ctx); err != nil {
+		return err
+	}
 	if _, err := im.s.db.Collection(colSettings).DeleteOne(ctx, bson.D{{Key: "_id", Value: importMarker}}); err != nil {
 		return dbFault(err, "finish the import")
 	}

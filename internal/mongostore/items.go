@@ -55,6 +55,7 @@ type itemKind interface {
 	paths() record.Paths
 	writeMediaPaths(ctx context.Context, m *record.MediaPaths) (int, error)
 	fillMediaUses(ctx context.Context) error
+	stampUnsequenced(ctx context.Context) error
 }
 
 // kinds are the kinds the store keeps: the one list of them here.
@@ -85,6 +86,7 @@ func kindIndexes(p record.Paths) []index {
 		{"schedule_at", bson.D{asc("schedule.at")}, false},
 		{"trashed_at", bson.D{asc("trashed_at")}, false},
 		{"media_refs", bson.D{asc(mediaRefs), asc("_id")}, false},
+		seqIndex,
 	}
 }
 
@@ -92,7 +94,10 @@ func (k *Items[T, R]) coll() string { return k.kind.Name }
 
 // Insert implements content.ItemStore.
 func (k *Items[T, R]) Insert(ctx context.Context, item T) error {
-	_, err := k.db.db.Collection(k.coll()).InsertOne(ctx, k.doc(item))
+	err := k.db.stampedWrite(ctx, func(ctx context.Context, seq int64) error {
+		_, err := k.db.db.Collection(k.coll()).InsertOne(ctx, k.doc(item, seq))
+		return err
+	})
 	if isDuplicate(err) {
 		return fmt.Errorf("mongostore: insert %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}
@@ -131,7 +136,10 @@ func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
 		return err
 	}
 	defer release()
-	_, err = k.db.db.Collection(k.coll()).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ix.ID}}, k.doc(item))
+	err = k.db.stampedWrite(ctx, func(ctx context.Context, seq int64) error {
+		_, err := k.db.db.Collection(k.coll()).ReplaceOne(ctx, bson.D{{Key: "_id", Value: ix.ID}}, k.doc(item, seq))
+		return err
+	})
 	if isDuplicate(err) {
 		return fmt.Errorf("mongostore: update %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}
@@ -197,15 +205,21 @@ func (k *Items[T, R]) find(ctx context.Context, filter bson.D, opts *options.Fin
 }
 
 // Delete implements content.ItemStore: the item goes for good, with its
-// revisions and lock.
+// revisions and lock, leaving a tombstone for the change feed.
 func (k *Items[T, R]) Delete(ctx context.Context, id string, expect int64) error {
 	release, err := k.db.claimVersion(ctx, k.coll(), id, expect+1)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := k.db.db.Collection(k.coll()).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-		return dbFault(err, "delete "+k.kind.Name)
+	err = k.db.stampedWrite(ctx, func(ctx context.Context, seq int64) error {
+		if _, err := k.db.db.Collection(k.coll()).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+			return dbFault(err, "delete "+k.kind.Name)
+		}
+		return k.db.bury(ctx, k.kind.Name, id, seq, time.Now())
+	})
+	if err != nil {
+		return err
 	}
 	if _, err := k.db.db.Collection(colRevisions).DeleteMany(ctx, bson.D{{Key: "kind", Value: k.kind.Name}, {Key: "item_id", Value: id}}); err != nil {
 		return dbFault(err, "delete revisions")

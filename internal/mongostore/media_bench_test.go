@@ -33,7 +33,7 @@ func BenchmarkMediaUsersAt10000Stories(b *testing.B) {
 		if i%100 == 0 {
 			st.Body += "\n\n![合影](/media/" + asset + "/a.jpg?w=640)"
 		}
-		docs = append(docs, k.doc(st))
+		docs = append(docs, k.doc(st, int64(i+1)))
 		if len(docs) == 500 {
 			if _, err := s.db.Collection(k.coll()).InsertMany(ctx, docs); err != nil {
 				b.Fatal(err)

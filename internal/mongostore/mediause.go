@@ -26,10 +26,12 @@ const colMigrations = "migrations"
 type stored[R any] struct {
 	Record R        `bson:",inline"`
 	Media  []string `bson:"media_refs"`
+	// Seq is the write's number in the change feed (see changes.go).
+	Seq int64 `bson:"seq"`
 }
 
-func (k *Items[T, R]) doc(item T) stored[R] {
-	return stored[R]{Record: k.kind.Record(item), Media: k.kind.Index(item).Media}
+func (k *Items[T, R]) doc(item T, seq int64) stored[R] {
+	return stored[R]{Record: k.kind.Record(item), Media: k.kind.Index(item).Media, Seq: seq}
 }
 
 // MediaUsers implements content.MediaUseStore.

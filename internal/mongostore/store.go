@@ -107,6 +107,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	}
 	idx[colAssets] = assetIndexes()
 	idx[colReads] = readIndexes()
+	idx[colItemGone] = goneIndexes()
 	// Indexes of earlier versions that must go: a phone may register
 	// again for a session, so its active key is no longer unique.
 	obsolete := map[string][]string{colRegistrations: {"active_unique"}}
@@ -147,6 +148,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		return err
 	}
 	if err := s.fillMediaUses(ctx, false); err != nil {
+		return err
+	}
+	if err := s.stampUnsequenced(ctx); err != nil {
 		return err
 	}
 	return s.writeMediaPaths(ctx, false)

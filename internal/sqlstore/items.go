@@ -185,10 +185,14 @@ func (k *Items[T, R]) insert(ctx context.Context, tx *sql.Tx, item T) error {
 		return err
 	}
 	ix := k.kind.Index(item)
+	seq, err := nextSeq(ctx, tx)
+	if err != nil {
+		return err
+	}
 	args := append([]any{k.kind.Name, ix.ID}, k.columns(ix)...)
-	args = append(args, meta, texts)
+	args = append(args, meta, texts, seq)
 	_, err = tx.ExecContext(ctx, `INSERT INTO items(kind, id, slug, version, status, group_key, trashed, trashed_at,
-		due_at, listed_at, listed_group, author, meta, texts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		due_at, listed_at, listed_group, author, meta, texts, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if isDuplicate(err) {
 		return fmt.Errorf("sqlstore: insert %s: %w", k.kind.Name, content.ErrSlugTaken)
 	}
@@ -226,7 +230,8 @@ func (k *Items[T, R]) getOne(ctx context.Context, where string, arg any) (T, err
 }
 
 // Update implements content.ItemStore: one UPDATE conditional on the
-// version, and the tag rows, in one transaction.
+// version (stamped with the next seq), and the tag rows, in one
+// transaction.
 func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
 	meta, texts, err := k.encode(item)
 	if err != nil {
@@ -234,9 +239,13 @@ func (k *Items[T, R]) Update(ctx context.Context, item T, expect int64) error {
 	}
 	ix := k.kind.Index(item)
 	return k.db.tx(ctx, "update "+k.kind.Name, func(tx *sql.Tx) error {
-		args := append(k.columns(ix), meta, texts, k.kind.Name, ix.ID, expect)
+		seq, err := nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		args := append(k.columns(ix), meta, texts, seq, k.kind.Name, ix.ID, expect)
 		res, err := tx.ExecContext(ctx, `UPDATE items SET slug = ?, version = ?, status = ?, group_key = ?, trashed = ?,
-			trashed_at = ?, due_at = ?, listed_at = ?, listed_group = ?, author = ?, meta = ?, texts = ?
+			trashed_at = ?, due_at = ?, listed_at = ?, listed_group = ?, author = ?, meta = ?, texts = ?, seq = ?
 			WHERE kind = ? AND id = ? AND version = ?`, args...)
 		if isDuplicate(err) {
 			return fmt.Errorf("sqlstore: update %s: %w", k.kind.Name, content.ErrSlugTaken)
@@ -337,7 +346,8 @@ func (k *Items[T, R]) find(ctx context.Context, withTexts bool, query string, ar
 }
 
 // Delete implements content.ItemStore: the item, its tags, revisions
-// and lock go in one transaction.
+// and lock go in one transaction, which leaves its tombstone for the
+// change feed.
 func (k *Items[T, R]) Delete(ctx context.Context, id string, expect int64) error {
 	name := k.kind.Name
 	return k.db.tx(ctx, "delete "+name, func(tx *sql.Tx) error {
@@ -347,6 +357,13 @@ func (k *Items[T, R]) Delete(ctx context.Context, id string, expect int64) error
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return k.versionConflict(ctx, tx, id)
+		}
+		seq, err := nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := bury(ctx, tx, name, id, seq, time.Now()); err != nil {
+			return err
 		}
 		for _, del := range []struct{ doing, query, key string }{
 			{"delete tags", "DELETE FROM item_tags WHERE kind = ? AND item_id = ?", id},

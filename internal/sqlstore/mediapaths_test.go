@@ -92,14 +92,34 @@ func writeOld(ctx context.Context, tx *sql.Tx, old oldtexts.Records) error {
 	}
 	stories, lectures := itemsOf(&Store{}, record.StoryKind), itemsOf(&Store{}, record.LectureKind)
 	for _, r := range old.Stories {
-		if err := stories.insert(ctx, tx, r.Story()); err != nil {
+		if err := insertBeforeSeq(ctx, tx, stories, r.Story()); err != nil {
 			return err
 		}
 	}
 	for _, r := range old.Lectures {
-		if err := lectures.insert(ctx, tx, r.Lecture()); err != nil {
+		if err := insertBeforeSeq(ctx, tx, lectures, r.Lecture()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertBeforeSeq inserts an item as Insert did before schema step 12
+// (no seq), into a database at step 8 to 11.
+func insertBeforeSeq[T, R any](ctx context.Context, tx *sql.Tx, k *Items[T, R], item T) error {
+	meta, texts, err := k.encode(item)
+	if err != nil {
+		return err
+	}
+	ix := k.kind.Index(item)
+	args := append([]any{k.kind.Name, ix.ID}, k.columns(ix)...)
+	args = append(args, meta, texts)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO items(kind, id, slug, version, status, group_key, trashed, trashed_at,
+		due_at, listed_at, listed_group, author, meta, texts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...); err != nil {
+		return err
+	}
+	if err := k.writeTags(ctx, tx, ix); err != nil {
+		return err
+	}
+	return writeMediaUses(ctx, tx, k.kind.Name, ix)
 }

@@ -359,7 +359,31 @@ CREATE TABLE reads (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX reads_day ON reads(day, kind, item_id, n) WHERE day > 0;
 `,
-	// Step 12: what each raise of the change counter changed, for the
+	// Step 12: the items' change feed (search.ChangeFeed). Every write of
+	// an item takes the next number of item_seq in its own transaction and
+	// keeps it in seq; a delete leaves a tombstone in item_gone, pruned
+	// after a day (pruned: the highest seq pruned). Items kept from before
+	// take their rowid, unique, and the sequence goes on from the highest.
+	`
+ALTER TABLE items ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+UPDATE items SET seq = rowid;
+CREATE INDEX items_seq ON items(kind, seq);
+CREATE TABLE item_gone (
+	kind TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	id TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	PRIMARY KEY (kind, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX item_gone_at ON item_gone(at, seq);
+CREATE TABLE item_seq (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	n INTEGER NOT NULL,
+	pruned INTEGER NOT NULL
+) STRICT;
+INSERT INTO item_seq(id, n, pruned) SELECT 1, coalesce(max(seq), 0), 0 FROM items;
+`,
+	// Step 13: what each raise of the change counter changed, for the
 	// read caches to drop only that (ChangesSince): the items, or a row
 	// with an empty kind for a change of anything. The last few thousand
 	// are kept.

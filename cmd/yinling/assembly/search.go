@@ -61,7 +61,7 @@ func (s *Site) OpenSearch(ctx context.Context) (*search.Syncer, error) {
 	x = &search.Cached{Index: x, MaxBytes: s.cfg.SearchCacheMB << 20}
 	s.Search.Set(x)
 	s.logger.Info("search index open", "where", where, "new", created, "took", time.Since(began).Round(time.Millisecond))
-	syncer := &search.Syncer{Index: x, Changes: s.db.Changes, Sources: s.SearchSources(), Logger: s.logger}
+	syncer := &search.Syncer{Index: x, Sources: s.SearchSources(), Logger: s.logger}
 	s.syncer.Store(syncer)
 	return syncer, nil
 }
