@@ -96,6 +96,7 @@ type Surface struct{ h *handlers }
 type handlers struct {
 	d             Deps
 	secureCookies bool
+	lists         *listCache // the admin lists' answers (listcache.go)
 }
 
 // New builds the surface.
@@ -103,7 +104,7 @@ func New(d Deps) *Surface {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Surface{h: &handlers{d: d, secureCookies: isHTTPS(d.BaseURL)}}
+	return &Surface{h: &handlers{d: d, secureCookies: isHTTPS(d.BaseURL), lists: newListCache()}}
 }
 
 func isHTTPS(base string) bool {

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ type kindAPI[T any, F any, B editBody[F]] struct {
 // handlers in the session check, edit and publish are the permissions.
 func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handler) []fiber.Handler, edit, publish fiber.Handler) {
 	p := "/" + k.name
-	admin.Get(p, signedIn(edit, k.list)...)
+	admin.Get(p, signedIn(edit, k.cachedList)...)
 	admin.Post(p, signedIn(edit, k.create)...)
 	admin.Post(p+"/bulk", signedIn(edit, k.bulk)...)
 	admin.Get(p+"/:id", signedIn(edit, httpx.NoQuery, k.get)...)
@@ -64,6 +65,17 @@ func (k kindAPI[T, F, B]) bind(admin fiber.Router, signedIn func(...fiber.Handle
 	admin.Get(p+"/:id/lock", signedIn(edit, httpx.NoQuery, k.getLock)...)
 	admin.Post(p+"/:id/lock", signedIn(edit, k.takeLock)...)
 	admin.Delete(p+"/:id/lock", signedIn(edit, k.releaseLock)...)
+}
+
+// cachedList is the kind's admin list from the admin lists' cache
+// (listcache.go), kept per user as well as query: what a list shows may
+// depend on who asks.
+func (k kindAPI[T, F, B]) cachedList(c *fiber.Ctx) error {
+	key := currentUser(c).ID + "\x00" + k.name + "?" + string(c.Request().URI().QueryString())
+	return k.h.lists.serve(c, key, func(ctx context.Context) (int64, error) {
+		ch, err := k.wf.ChangedSince(ctx, 0, 0)
+		return ch.Head, err
+	}, k.list)
 }
 
 // slugFixed refuses a slug in a replace: links and references name it.

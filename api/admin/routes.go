@@ -23,7 +23,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	// permission (account.Permission; the role table is in content/account).
 	// Chains are spelled out per route: a Fiber group's handlers become
 	// middleware for every path under its prefix.
-	admin := app.Group("/api/admin/v1", httpx.NoStore())
+	admin := app.Group("/api/admin/v1", httpx.NoStore(), h.lists.forgetOnWrite)
 	admin.Post("/session", std, h.login)
 	signedIn := func(hs ...fiber.Handler) []fiber.Handler {
 		return append([]fiber.Handler{std, h.authenticate}, hs...)
