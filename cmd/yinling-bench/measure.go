@@ -66,6 +66,7 @@ func phases(ctx context.Context, s *server, stories []story) ([]phase, error) {
 		{name: "list of 20, every deeper page by cursor", urls: deep[1:]},
 		{name: "column filter (6 columns)", urls: cols},
 		{name: "tag filter (100 tags)", urls: tags},
+		{name: "admin list of 20, first page", urls: adminPages[:1], admin: true},
 		{name: "admin list of 20, every page", urls: adminPages, admin: true},
 		{name: "website: story page (every story)", urls: pagesOf},
 		{name: "website: home page", urls: []string{"/"}},
