@@ -18,8 +18,9 @@ import (
 //   - no item of any kind has been written since it was built (the
 //     change feed's head has not moved: every write of an item, drafts
 //     included, on any instance, raises it);
-//   - no write has gone through this instance's admin API since (columns,
-//     media, users: what a list shows beside its items);
+//   - no write by a signed-in user has gone through this instance's admin
+//     API since (columns, media, users: what a list shows beside its
+//     items);
 //   - it is younger than listFresh, which bounds what neither tells: read
 //     counts, registrations made on the website, and on the Mongo store a
 //     write that took its number before the answer was built and landed
@@ -123,12 +124,17 @@ func (lc *listCache) remove(el *list.Element) {
 
 // forgetOnWrite is the admin API's middleware that drops the kept lists
 // after every request that may have written (any method but GET, HEAD
-// and OPTIONS), whatever its answer.
+// and OPTIONS) by a signed-in user, whatever its answer. A list built
+// while the write ran is not kept either: it began at the old epoch.
+// Requests that opened no session (a sign-in, a refused token) write
+// nothing a list shows, and may not empty the cache.
 func (lc *listCache) forgetOnWrite(c *fiber.Ctx) error {
 	if isSafeMethod(c.Method()) {
 		return c.Next()
 	}
-	defer lc.forget()
-	lc.forget()
-	return c.Next()
+	err := c.Next()
+	if currentUser(c).ID != "" {
+		lc.forget()
+	}
+	return err
 }

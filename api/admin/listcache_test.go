@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/yinling-cms/yinling/content/account"
 )
 
 // TestAdminListsAreKeptUntilAWriteOrTheirTime: a list is built once while
@@ -24,6 +25,12 @@ func TestAdminListsAreKeptUntilAWriteOrTheirTime(t *testing.T) {
 	builds := map[string]int{}
 	status := fiber.StatusOK
 	app := fiber.New()
+	app.Use(func(c *fiber.Ctx) error {
+		if c.Get("X-Signed-In") != "" {
+			c.Locals(localUser, account.User{ID: "u1"})
+		}
+		return c.Next()
+	})
 	app.Use(lc.forgetOnWrite)
 	app.Get("/list", func(c *fiber.Ctx) error {
 		key := c.Query("q")
@@ -58,6 +65,12 @@ func TestAdminListsAreKeptUntilAWriteOrTheirTime(t *testing.T) {
 	head++
 	want("an item written (on any instance)", "a", 2)
 	if _, err := app.Test(httptest.NewRequest("POST", "/write", nil)); err != nil {
+		t.Fatal(err)
+	}
+	want("a request that opened no session", "a", 2)
+	w := httptest.NewRequest("POST", "/write", nil)
+	w.Header.Set("X-Signed-In", "yes")
+	if _, err := app.Test(w); err != nil {
 		t.Fatal(err)
 	}
 	want("a write through this instance", "a", 3)
