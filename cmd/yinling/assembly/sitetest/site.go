@@ -101,6 +101,7 @@ func (s *Site) FlushReads() {
 type Option func(*siteConfig)
 
 type siteConfig struct {
+	openapi       string // YINLING_OPENAPI (WithOpenAPI)
 	uploadLimit   int64
 	store         *teststore.Store
 	s3            *testenv.S3Server
@@ -343,6 +344,9 @@ func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config
 		conf.RequestTimeout = cfg.timeout
 	}
 	conf.TrustedProxies, conf.CORSOrigins, conf.MetricsToken = cfg.proxies, cfg.origins, cfg.metricsToken
+	if cfg.openapi != "" {
+		conf.OpenAPI = cfg.openapi
+	}
 	if !cfg.noDouyinApp {
 		conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
 	}
