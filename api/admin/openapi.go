@@ -10,6 +10,7 @@ import (
 	"github.com/yinling-cms/yinling/api/openapi"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
+	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/media"
 )
@@ -111,7 +112,7 @@ func OpenAPI() []openapi.Op {
 		}),
 		with(op("GET", "/notifications", "registrations", "Registrants still to be told of a change", staff, account.EditLectures), func(o *openapi.Op) {
 			o.Query = []openapi.Param{{Name: "after", Description: "the next_cursor of the page before"}, {Name: "limit"},
-				{Name: "lecture", Description: "one session's id"}, {Name: "phones", Type: "boolean", Description: "true: phones whole (organizers of the session and administrators)"}}
+				{Name: "lecture", Description: "one session's id"}, {Name: "phones", Enum: []string{"masked", "whole"}, Description: "whole: phones whole (organizers of the session and administrators); masked by default"}}
 			o.Answers = ok(openapi.JSON[notificationsOut]())
 		}),
 		with(op("POST", "/notifications/:registration/told", "registrations", "Mark a registrant as told", staff, account.EditLectures), func(o *openapi.Op) {
@@ -148,7 +149,7 @@ func OpenAPI() []openapi.Op {
 		}),
 		with(op("DELETE", "/media/uploads/:id", "media", "Abort a big upload", staff, account.UseMedia), func(o *openapi.Op) { o.Answers = none }),
 		with(op("GET", "/media", "media", "The media library", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Query = append([]openapi.Param{{Name: "type", Enum: []string{"image", "video", "audio", "document"}}, {Name: "q", Description: "words of the file name or alt text"}}, list...)
+			o.Query = append([]openapi.Param{{Name: "type", Enum: media.Kinds()}, {Name: "q", Description: "words of the file name or alt text"}}, list...)
 			o.Answers = ok(openapi.JSON[httpx.List[assetOut]]())
 		}),
 		with(op("PATCH", "/media/:id", "media", "Change an asset's alt text (with its version)", staff, account.UseMedia), func(o *openapi.Op) {
@@ -204,7 +205,8 @@ func OpenAPI() []openapi.Op {
 			o.Answers, o.Problems = created(openapi.JSON[sampleOut]()), []int{409}
 		}),
 		with(op("DELETE", "/sample", "sample content", "Remove the sample content", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Answers, o.Problems = ok(openapi.JSON[sampleOut]()), []int{409}
+			o.Description = "What was deleted and what was kept (and why); 404 when none is loaded."
+			o.Answers, o.Problems = ok(openapi.JSON[sample.Removed]()), []int{409}
 		}),
 		with(op("GET", "/audit", "audit", "The audit log, newest first", staff, account.ReadAudit), func(o *openapi.Op) {
 			o.Query = append([]openapi.Param{{Name: "actor", Description: "a user's id"}, {Name: "action"}, {Name: "target", Description: "kind/id"},
@@ -324,7 +326,7 @@ func kindOps[B, Out, Item any](kind, tag string, edit account.Permission, listQu
 	takeLock := o("POST", "/:id/lock", "Take, renew or take over the edit lock", string(edit))
 	takeLock.Body, takeLock.Answers = &openapi.Body{Type: openapi.JSON[lockIn](), Optional: true}, []openapi.Answer{{Status: http.StatusOK, Type: openapi.JSON[lockOut]()}}
 	release := o("DELETE", "/:id/lock", "Release the edit lock", string(edit))
-	release.Answers, release.Problems = []openapi.Answer{{Status: http.StatusNoContent}}, nil
+	release.Answers, release.Problems = []openapi.Answer{{Status: http.StatusNoContent}}, []int{409}
 	return append(ops, history, revs, cmp, rev, restoreRev, preview, getLock, takeLock, release)
 }
 

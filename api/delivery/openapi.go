@@ -84,8 +84,8 @@ func calendar() []openapi.Answer {
 }
 
 func mediaBytes() []openapi.Answer {
-	return []openapi.Answer{{Status: http.StatusOK, Media: "application/octet-stream", Description: "the bytes, with the asset's own content type"},
-		{Status: http.StatusPartialContent, Media: "application/octet-stream", Description: "the range asked for"},
+	return []openapi.Answer{{Status: http.StatusOK, Media: "*/*", Description: "the bytes, with the asset's own (sniffed) content type"},
+		{Status: http.StatusPartialContent, Media: "*/*", Description: "the range asked for"},
 		{Status: http.StatusNotModified}}
 }
 

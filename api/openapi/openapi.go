@@ -284,7 +284,14 @@ func (s *schemas) operation(op Op, pathParams []string) (map[string]any, error) 
 		}
 		sch := map[string]any{"type": typ}
 		if len(q.Enum) > 0 {
-			sch["enum"] = q.Enum
+			enum := make([]any, len(q.Enum))
+			for i, e := range q.Enum {
+				enum[i] = e
+				if n, err := strconv.Atoi(e); err == nil && typ == "integer" {
+					enum[i] = n
+				}
+			}
+			sch["enum"] = enum
 		}
 		p := map[string]any{"name": q.Name, "in": "query", "required": q.Required, "schema": sch}
 		if q.Description != "" {
@@ -421,5 +428,5 @@ func Self(auth Auth) Op {
 	return Op{Method: "GET", Path: Path, Tag: "contract", Summary: "This document (OpenAPI 3.1)", Auth: auth,
 		Description: "Served when YINLING_OPENAPI is public (anyone) or admin (signed-in staff); off: 404.",
 		Answers: []Answer{{Status: http.StatusOK, Schema: map[string]any{"type": "object", "required": []any{"openapi", "info", "paths"}}},
-			{Status: http.StatusNotModified}}}
+			{Status: http.StatusNotModified}}, Problems: []int{401, 403}}
 }

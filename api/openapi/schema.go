@@ -41,7 +41,10 @@ var (
 	textMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var (
+	unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+	importPath = regexp.MustCompile(`[A-Za-z0-9_./-]*/`)
+)
 
 // componentName is a type's name in components/schemas: its package's
 // last element and its name, type arguments shortened alike
@@ -53,7 +56,7 @@ func componentName(t reflect.Type) string {
 		pkg = pkg[i+1:]
 	}
 	// Type arguments are spelled with their full import paths.
-	name = regexp.MustCompile(`[A-Za-z0-9_./-]*/`).ReplaceAllString(name, "")
+	name = importPath.ReplaceAllString(name, "")
 	name = strings.TrimSuffix(unsafeName.ReplaceAllString(name, "_"), "_")
 	return pkg + "." + name
 }
@@ -186,13 +189,11 @@ type field struct {
 func (s *schemas) object(t reflect.Type, input bool) map[string]any {
 	props := map[string]any{}
 	var required []any
-	var order []string
 	for _, f := range s.fields(t, input, false) {
 		if _, dup := props[f.name]; dup {
 			continue // the shallower field wins, as in encoding/json
 		}
 		props[f.name] = f.sch
-		order = append(order, f.name)
 		if f.required && !input {
 			required = append(required, f.name)
 		}

@@ -50,6 +50,11 @@ var shared env //nolint:gochecknoglobals // one set of servers per test binary, 
 // Call it from TestMain: func TestMain(m *testing.M) { testenv.Main(m) }.
 func Main(m *testing.M) {
 	code := m.Run()
+	atEnd.Lock()
+	for _, f := range atEnd.fs {
+		f()
+	}
+	atEnd.Unlock()
 	shared.close()
 	os.Exit(code)
 }
@@ -285,4 +290,18 @@ func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop, restart func())
 		t.Fatalf("testenv: create bucket: %v", err)
 	}
 	return gw.server, bucket, sw.stop, func() { sw.restart(t) }
+}
+
+// atEnd are what AtEnd registered.
+var atEnd struct {
+	sync.Mutex
+	fs []func()
+}
+
+// AtEnd runs f when the package's tests have run (under Main), to report
+// what they measured as a whole.
+func AtEnd(f func()) {
+	atEnd.Lock()
+	defer atEnd.Unlock()
+	atEnd.fs = append(atEnd.fs, f)
 }

@@ -110,6 +110,9 @@ func (c *Contract) Find(method, path string) (*routers.Route, map[string]string,
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/") // routing is not strict: /x/ is /x
+	}
 	for _, r := range c.routes {
 		m := r.re.FindStringSubmatch(path)
 		if m == nil {
