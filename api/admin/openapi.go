@@ -30,231 +30,100 @@ func OpenAPI() []openapi.Op {
 	op := func(method, path, tag, summary string, auth openapi.Auth, perm account.Permission) openapi.Op {
 		return openapi.Op{Method: method, Path: v1 + path, Tag: tag, Summary: summary, Auth: auth, Permission: string(perm)}
 	}
-	with := func(o openapi.Op, f func(*openapi.Op)) openapi.Op { f(&o); return o }
 	staff, person := openapi.Staff, openapi.Person
 
 	ops := []openapi.Op{
-		with(op("POST", "/session", "sessions", "Sign in", openapi.Anyone, ""), func(o *openapi.Op) {
-			o.Description = "Answers the bearer token and sets the admin UI's HttpOnly cookie (with `X-Session: cookie`, the cookie alone). Wrong credentials are 401; too many tries 429."
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[loginIn]()), created(openapi.JSON[sessionOut]()), append([]int{401, 429}, writes...)
-		}),
-		with(op("GET", "/session", "sessions", "The current session and its user", staff, ""), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[sessionOut]()) }),
-		with(op("DELETE", "/session", "sessions", "Sign out", person, ""), func(o *openapi.Op) { o.Answers = none }),
-		with(op("GET", "/sessions", "sessions", "One's own sessions", person, ""), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[httpx.List[sessionListItem]]())
-		}),
-		with(op("DELETE", "/sessions", "sessions", "End one's other sessions", person, ""), func(o *openapi.Op) { o.Answers = none }),
-		with(op("DELETE", "/sessions/:id", "sessions", "End one of one's sessions", person, ""), func(o *openapi.Op) { o.Answers = none }),
-		with(op("POST", "/password", "sessions", "Change one's own password", person, ""), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[ownPasswordIn]()), none, writes
-		}),
-		with(op("PATCH", "/profile", "sessions", "Change one's own profile (the UI's language)", person, ""), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[profileIn]()), ok(openapi.JSON[userOut]()), writes
-		}),
-		with(op("GET", "/tokens", "tokens", "One's API tokens", person, ""), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[httpx.List[tokenOut]]()) }),
-		with(op("POST", "/tokens", "tokens", "Create an API token (its secret is shown once)", person, ""), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[tokenIn]()), created(openapi.JSON[tokenOut]()), writes
-		}),
-		with(op("DELETE", "/tokens/:id", "tokens", "Revoke one's API token", person, ""), func(o *openapi.Op) { o.Answers = none }),
+		{Method: "POST", Path: v1 + "/session", Tag: "sessions", Summary: "Sign in", Auth: openapi.Anyone, Description: "Answers the bearer token and sets the admin UI's HttpOnly cookie (with `X-Session: cookie`, the cookie alone). Wrong credentials are 401; too many tries 429.", Body: body(openapi.JSON[loginIn]()), Answers: created(openapi.JSON[sessionOut]()), Problems: append([]int{401, 429}, writes...)},
+		{Method: "GET", Path: v1 + "/session", Tag: "sessions", Summary: "The current session and its user", Auth: staff, Answers: ok(openapi.JSON[sessionOut]())},
+		{Method: "DELETE", Path: v1 + "/session", Tag: "sessions", Summary: "Sign out", Auth: person, Answers: none},
+		{Method: "GET", Path: v1 + "/sessions", Tag: "sessions", Summary: "One's own sessions", Auth: person, Answers: ok(openapi.JSON[httpx.List[sessionListItem]]())},
+		{Method: "DELETE", Path: v1 + "/sessions", Tag: "sessions", Summary: "End one's other sessions", Auth: person, Answers: none},
+		{Method: "DELETE", Path: v1 + "/sessions/:id", Tag: "sessions", Summary: "End one of one's sessions", Auth: person, Answers: none},
+		{Method: "POST", Path: v1 + "/password", Tag: "sessions", Summary: "Change one's own password", Auth: person, Body: body(openapi.JSON[ownPasswordIn]()), Answers: none, Problems: writes},
+		{Method: "PATCH", Path: v1 + "/profile", Tag: "sessions", Summary: "Change one's own profile (the UI's language)", Auth: person, Body: body(openapi.JSON[profileIn]()), Answers: ok(openapi.JSON[userOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/tokens", Tag: "tokens", Summary: "One's API tokens", Auth: person, Answers: ok(openapi.JSON[httpx.List[tokenOut]]())},
+		{Method: "POST", Path: v1 + "/tokens", Tag: "tokens", Summary: "Create an API token (its secret is shown once)", Auth: person, Body: body(openapi.JSON[tokenIn]()), Answers: created(openapi.JSON[tokenOut]()), Problems: writes},
+		{Method: "DELETE", Path: v1 + "/tokens/:id", Tag: "tokens", Summary: "Revoke one's API token", Auth: person, Answers: none},
 
-		with(op("POST", "/markdown", "editing", "Render Markdown as a save would store it (previews)", staff, ""), func(o *openapi.Op) {
-			o.Description = "Needs `content:edit` or `lectures:edit`."
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[renderIn]()), ok(openapi.JSON[renderOut]()), writes
-		}),
-		with(op("GET", "/featured", "stories", "The pinned stories (置顶), in order", staff, account.EditContent), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[featuredOut]())
-		}),
-		with(op("PUT", "/featured", "stories", "Replace the pinned stories", staff, account.PublishContent), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[featuredIn]()), ok(openapi.JSON[featuredOut]()), writes
-		}),
-		with(op("GET", "/videos/:id/checks", "videos", "What publishing the video to each channel would refuse", staff, account.EditContent), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[checksOut]())
-		}),
-		with(op("POST", "/lectures/generate", "lectures", "Make the sessions of a recurring rule", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[generateIn]()), created(openapi.JSON[httpx.List[adminLecture]]()), writes
-		}),
-		with(op("POST", "/lectures/generate/preview", "lectures", "The sessions a recurring rule would make (nothing saved)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[generateIn]()), ok(openapi.JSON[httpx.List[plannedOut]]()), writes
-		}),
-		with(op("GET", "/lectures/:id/notice.png", "lectures", "A session's A4 notice (PNG)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Description = "503 when the server has no Chinese font for it."
-			o.Answers = []openapi.Answer{{Status: http.StatusOK, Media: "image/png"}}
-		}),
-		with(op("POST", "/lectures/:id/event", "lectures", "Change a session's event (postponed, rescheduled, cancelled, moved online, scheduled)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Description = "Applies at once to what readers and calendars see, raises `sequence`, and marks every registrant as to be told. Needs the version (body or If-Match)."
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[eventIn]()), ok(openapi.JSON[adminLecture]()), writes
-		}),
-		with(op("POST", "/lectures/:id/event/preview", "lectures", "What an event change would do (nothing saved)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[eventIn]()), ok(openapi.JSON[eventPreviewOut]()), writes
-		}),
-		with(op("GET", "/lectures/:id/registrations", "registrations", "A session's registrations in order of arrival (phones masked)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Description = "Pages by `after`, the `seq` of the last registration seen (not a cursor)."
-			o.Query = []openapi.Param{{Name: "status", Enum: []string{"confirmed", "waitlisted", "cancelled"}}, {Name: "after", Type: "integer"}, {Name: "limit"}}
-			o.Answers = ok(openapi.JSON[httpx.List[registrationItem]]())
-		}),
-		with(op("GET", "/lectures/:id/registrations.csv", "registrations", "A session's registrations as CSV, phones whole", staff, account.ExportRegistrations), func(o *openapi.Op) {
-			o.Description = "For the session's organizers and administrators."
-			o.Answers = []openapi.Answer{{Status: http.StatusOK, Media: "text/csv; charset=utf-8"}}
-		}),
-		with(op("DELETE", "/lectures/:id/registrations/:registration", "registrations", "Cancel a registration (promotes the next waiting)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Answers, o.Problems = ok(openapi.JSON[registrationItem]()), []int{409}
-		}),
-		with(op("GET", "/series", "series", "List the lecture series", staff, account.EditLectures), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[httpx.List[seriesOut]]()) }),
-		with(op("POST", "/series", "series", "Create a series", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[seriesIn]()), created(openapi.JSON[seriesOut]()), writes
-		}),
-		with(op("GET", "/series/:id", "series", "Read a series", staff, account.EditLectures), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[seriesOut]()) }),
-		with(op("PUT", "/series/:id", "series", "Replace a series (with its version)", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[seriesIn]()), ok(openapi.JSON[seriesOut]()), writes
-		}),
-		with(op("DELETE", "/series/:id", "series", "Delete a series no session uses", staff, account.PublishContent), func(o *openapi.Op) {
-			o.Answers, o.Problems = none, []int{409}
-		}),
-		with(op("GET", "/notifications", "registrations", "Registrants still to be told of a change", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Query = []openapi.Param{{Name: "after", Description: "the next_cursor of the page before"}, {Name: "limit"},
-				{Name: "lecture", Description: "one session's id"}, {Name: "phones", Enum: []string{"masked", "whole"}, Description: "whole: phones whole (organizers of the session and administrators); masked by default"}}
-			o.Answers = ok(openapi.JSON[notificationsOut]())
-		}),
-		with(op("POST", "/notifications/:registration/told", "registrations", "Mark a registrant as told", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[toldIn]()), ok(openapi.JSON[registrationItem]()), writes
-		}),
-		with(op("POST", "/notifications/:registration/sms/retry", "registrations", "Send a failed SMS notice again", staff, account.EditLectures), func(o *openapi.Op) {
-			o.Answers, o.Problems = ok(openapi.JSON[smsOut]()), []int{409}
-		}),
-		with(op("GET", "/reads/week", "read counts", "This week's ten items read most", staff, ""), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[mostReadOut]()) }),
-		with(op("GET", "/reads", "read counts", "Read counts of any days", staff, ""), func(o *openapi.Op) {
-			o.Query = []openapi.Param{{Name: "from", Description: "the first day (YYYY-MM-DD)"}, {Name: "to", Description: "the last day (YYYY-MM-DD)"}}
-			o.Answers = ok(openapi.JSON[reportOut]())
-		}),
-		with(op("GET", "/reads.csv", "read counts", "Read counts of any days as CSV", staff, ""), func(o *openapi.Op) {
-			o.Query = []openapi.Param{{Name: "from"}, {Name: "to"}}
-			o.Answers = []openapi.Answer{{Status: http.StatusOK, Media: "text/csv; charset=utf-8"}}
-		}),
+		{Method: "POST", Path: v1 + "/markdown", Tag: "editing", Summary: "Render Markdown as a save would store it (previews)", Auth: staff, Description: "Needs `content:edit` or `lectures:edit`.", Body: body(openapi.JSON[renderIn]()), Answers: ok(openapi.JSON[renderOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/featured", Tag: "stories", Summary: "The pinned stories (置顶), in order", Auth: staff, Permission: string(account.EditContent), Answers: ok(openapi.JSON[featuredOut]())},
+		{Method: "PUT", Path: v1 + "/featured", Tag: "stories", Summary: "Replace the pinned stories", Auth: staff, Permission: string(account.PublishContent), Body: body(openapi.JSON[featuredIn]()), Answers: ok(openapi.JSON[featuredOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/videos/:id/checks", Tag: "videos", Summary: "What publishing the video to each channel would refuse", Auth: staff, Permission: string(account.EditContent), Answers: ok(openapi.JSON[checksOut]())},
+		{Method: "POST", Path: v1 + "/lectures/generate", Tag: "lectures", Summary: "Make the sessions of a recurring rule", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[generateIn]()), Answers: created(openapi.JSON[httpx.List[adminLecture]]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/lectures/generate/preview", Tag: "lectures", Summary: "The sessions a recurring rule would make (nothing saved)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[generateIn]()), Answers: ok(openapi.JSON[httpx.List[plannedOut]]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/lectures/:id/notice.png", Tag: "lectures", Summary: "A session's A4 notice (PNG)", Auth: staff, Permission: string(account.EditLectures), Description: "503 when the server has no Chinese font for it.", Answers: []openapi.Answer{{Status: http.StatusOK, Media: "image/png"}}},
+		{Method: "POST", Path: v1 + "/lectures/:id/event", Tag: "lectures", Summary: "Change a session's event (postponed, rescheduled, cancelled, moved online, scheduled)", Auth: staff, Permission: string(account.EditLectures), Description: "Applies at once to what readers and calendars see, raises `sequence`, and marks every registrant as to be told. Needs the version (body or If-Match).", Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[adminLecture]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/lectures/:id/event/preview", Tag: "lectures", Summary: "What an event change would do (nothing saved)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[eventPreviewOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/lectures/:id/registrations", Tag: "registrations", Summary: "A session's registrations in order of arrival (phones masked)", Auth: staff, Permission: string(account.EditLectures), Description: "Pages by `after`, the `seq` of the last registration seen (not a cursor).", Query: []openapi.Param{{Name: "status", Enum: []string{"confirmed", "waitlisted", "cancelled"}}, {Name: "after", Type: "integer"}, {Name: "limit"}}, Answers: ok(openapi.JSON[httpx.List[registrationItem]]())},
+		{Method: "GET", Path: v1 + "/lectures/:id/registrations.csv", Tag: "registrations", Summary: "A session's registrations as CSV, phones whole", Auth: staff, Permission: string(account.ExportRegistrations), Description: "For the session's organizers and administrators.", Answers: []openapi.Answer{{Status: http.StatusOK, Media: "text/csv; charset=utf-8"}}},
+		{Method: "DELETE", Path: v1 + "/lectures/:id/registrations/:registration", Tag: "registrations", Summary: "Cancel a registration (promotes the next waiting)", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[registrationItem]()), Problems: []int{409}},
+		{Method: "GET", Path: v1 + "/series", Tag: "series", Summary: "List the lecture series", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[httpx.List[seriesOut]]())},
+		{Method: "POST", Path: v1 + "/series", Tag: "series", Summary: "Create a series", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[seriesIn]()), Answers: created(openapi.JSON[seriesOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/series/:id", Tag: "series", Summary: "Read a series", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[seriesOut]())},
+		{Method: "PUT", Path: v1 + "/series/:id", Tag: "series", Summary: "Replace a series (with its version)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[seriesIn]()), Answers: ok(openapi.JSON[seriesOut]()), Problems: writes},
+		{Method: "DELETE", Path: v1 + "/series/:id", Tag: "series", Summary: "Delete a series no session uses", Auth: staff, Permission: string(account.PublishContent), Answers: none, Problems: []int{409}},
+		{Method: "GET", Path: v1 + "/notifications", Tag: "registrations", Summary: "Registrants still to be told of a change", Auth: staff, Permission: string(account.EditLectures), Query: []openapi.Param{{Name: "after", Description: "the next_cursor of the page before"}, {Name: "limit"}, {Name: "lecture", Description: "one session's id"}, {Name: "phones", Enum: []string{"masked", "whole"}, Description: "whole: phones whole (organizers of the session and administrators); masked by default"}}, Answers: ok(openapi.JSON[notificationsOut]())},
+		{Method: "POST", Path: v1 + "/notifications/:registration/told", Tag: "registrations", Summary: "Mark a registrant as told", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[toldIn]()), Answers: ok(openapi.JSON[registrationItem]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/notifications/:registration/sms/retry", Tag: "registrations", Summary: "Send a failed SMS notice again", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[smsOut]()), Problems: []int{409}},
+		{Method: "GET", Path: v1 + "/reads/week", Tag: "read counts", Summary: "This week's ten items read most", Auth: staff, Answers: ok(openapi.JSON[mostReadOut]())},
+		{Method: "GET", Path: v1 + "/reads", Tag: "read counts", Summary: "Read counts of any days", Auth: staff, Query: []openapi.Param{{Name: "from", Description: "the first day (YYYY-MM-DD)"}, {Name: "to", Description: "the last day (YYYY-MM-DD)"}}, Answers: ok(openapi.JSON[reportOut]())},
+		{Method: "GET", Path: v1 + "/reads.csv", Tag: "read counts", Summary: "Read counts of any days as CSV", Auth: staff, Query: []openapi.Param{{Name: "from"}, {Name: "to"}}, Answers: []openapi.Answer{{Status: http.StatusOK, Media: "text/csv; charset=utf-8"}}},
 
-		with(op("POST", "/media", "media", "Upload a file (multipart: alt, then file)", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Description = "Streamed to the object store; the type is sniffed and checked. Over the upload limit is 413; a type not allowed 415."
-			o.Body = &openapi.Body{Media: "multipart/form-data", Schema: map[string]any{"type": "object", "required": []any{"file"},
-				"properties": map[string]any{"alt": map[string]any{"type": "string"}, "file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}
-			o.Answers, o.Problems = created(openapi.JSON[assetOut]()), append([]int{429}, writes...)
-		}),
-		with(op("GET", "/media/:id", "media", "Read an asset", staff, account.UseMedia), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[assetOut]()) }),
-		with(op("POST", "/media/uploads", "media", "Start a big upload: presigned part URLs", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[uploadIn]()), created(openapi.JSON[media.State]()), append([]int{429}, writes...)
-		}),
-		with(op("GET", "/media/uploads/:id", "media", "A big upload's parts received, and fresh URLs for the rest", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[media.State]())
-		}),
-		with(op("POST", "/media/uploads/:id/complete", "media", "Complete a big upload: the object is checked and becomes an asset", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = optional(openapi.JSON[completeIn]()), created(openapi.JSON[assetOut]()), writes
-		}),
-		with(op("DELETE", "/media/uploads/:id", "media", "Abort a big upload", staff, account.UseMedia), func(o *openapi.Op) { o.Answers = none }),
-		with(op("GET", "/media", "media", "The media library", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Query = append([]openapi.Param{{Name: "type", Enum: media.Kinds()}, {Name: "q", Description: "words of the file name or alt text"}}, list...)
-			o.Answers = ok(openapi.JSON[httpx.List[assetOut]]())
-		}),
-		with(op("PATCH", "/media/:id", "media", "Change an asset's alt text (with its version)", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[mediaIn]()), ok(openapi.JSON[assetOut]()), writes
-		}),
-		with(op("GET", "/media/:id/usage", "media", "The items that use an asset", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[httpx.List[useOut]]())
-		}),
-		with(op("DELETE", "/media/:id", "media", "Delete an unused asset (its uploader or a publisher)", staff, account.UseMedia), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = optional(openapi.JSON[deleteMediaIn]()), none, writes
-		}),
+		{Method: "POST", Path: v1 + "/media", Tag: "media", Summary: "Upload a file (multipart: alt, then file)", Auth: staff, Permission: string(account.UseMedia), Description: "Streamed to the object store; the type is sniffed and checked. Over the upload limit is 413; a type not allowed 415.", Body: &openapi.Body{Media: "multipart/form-data", Schema: map[string]any{"type": "object", "required": []any{"file"}, "properties": map[string]any{"alt": map[string]any{"type": "string"}, "file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}, Answers: created(openapi.JSON[assetOut]()), Problems: append([]int{429}, writes...)},
+		{Method: "GET", Path: v1 + "/media/:id", Tag: "media", Summary: "Read an asset", Auth: staff, Permission: string(account.UseMedia), Answers: ok(openapi.JSON[assetOut]())},
+		{Method: "POST", Path: v1 + "/media/uploads", Tag: "media", Summary: "Start a big upload: presigned part URLs", Auth: staff, Permission: string(account.UseMedia), Body: body(openapi.JSON[uploadIn]()), Answers: created(openapi.JSON[media.State]()), Problems: append([]int{429}, writes...)},
+		{Method: "GET", Path: v1 + "/media/uploads/:id", Tag: "media", Summary: "A big upload's parts received, and fresh URLs for the rest", Auth: staff, Permission: string(account.UseMedia), Answers: ok(openapi.JSON[media.State]())},
+		{Method: "POST", Path: v1 + "/media/uploads/:id/complete", Tag: "media", Summary: "Complete a big upload: the object is checked and becomes an asset", Auth: staff, Permission: string(account.UseMedia), Body: optional(openapi.JSON[completeIn]()), Answers: created(openapi.JSON[assetOut]()), Problems: writes},
+		{Method: "DELETE", Path: v1 + "/media/uploads/:id", Tag: "media", Summary: "Abort a big upload", Auth: staff, Permission: string(account.UseMedia), Answers: none},
+		{Method: "GET", Path: v1 + "/media", Tag: "media", Summary: "The media library", Auth: staff, Permission: string(account.UseMedia), Query: append([]openapi.Param{{Name: "type", Enum: media.Kinds()}, {Name: "q", Description: "words of the file name or alt text"}}, list...), Answers: ok(openapi.JSON[httpx.List[assetOut]]())},
+		{Method: "PATCH", Path: v1 + "/media/:id", Tag: "media", Summary: "Change an asset's alt text (with its version)", Auth: staff, Permission: string(account.UseMedia), Body: body(openapi.JSON[mediaIn]()), Answers: ok(openapi.JSON[assetOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/media/:id/usage", Tag: "media", Summary: "The items that use an asset", Auth: staff, Permission: string(account.UseMedia), Answers: ok(openapi.JSON[httpx.List[useOut]]())},
+		{Method: "DELETE", Path: v1 + "/media/:id", Tag: "media", Summary: "Delete an unused asset (its uploader or a publisher)", Auth: staff, Permission: string(account.UseMedia), Body: optional(openapi.JSON[deleteMediaIn]()), Answers: none, Problems: writes},
 		{Method: "PUT", Path: "/uploads/:id/parts/:n", Tag: "media", Auth: openapi.Signed, Summary: "Send a part of a big upload (disk store)",
 			Description: "The URL POST /media/uploads handed out; the signature is the permission.",
 			Query:       []openapi.Param{{Name: "expires", Type: "integer", Required: true}, {Name: "signature", Required: true}},
 			Body:        &openapi.Body{Media: "application/octet-stream"}, Answers: []openapi.Answer{{Status: http.StatusOK}}, Problems: []int{409, 413}},
 
-		with(op("GET", "/users", "users", "List the users", person, account.ManageUsers), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[httpx.List[userOut]]()) }),
-		with(op("POST", "/users", "users", "Create a user", person, account.ManageUsers), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[newUserIn]()), created(openapi.JSON[userOut]()), writes
-		}),
-		with(op("GET", "/users/:id", "users", "Read a user", person, account.ManageUsers), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[userOut]()) }),
-		with(op("PATCH", "/users/:id", "users", "Change a user's name, roles or disabled", person, account.ManageUsers), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[userChangeIn]()), ok(openapi.JSON[userOut]()), writes
-		}),
-		with(op("POST", "/users/:id/password", "users", "Set a user's password", person, account.ManageUsers), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[passwordIn]()), none, writes
-		}),
-		with(op("GET", "/users/:id/sessions", "users", "A user's sessions", person, account.ManageUsers), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[httpx.List[sessionListItem]]())
-		}),
-		with(op("DELETE", "/users/:id/sessions", "users", "End a user's sessions", person, account.ManageUsers), func(o *openapi.Op) { o.Answers = none }),
-		with(op("GET", "/users/:id/tokens", "users", "A user's API tokens", person, account.ManageUsers), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[httpx.List[tokenOut]]())
-		}),
-		with(op("DELETE", "/users/:id/tokens/:token", "users", "Revoke a user's API token", person, account.ManageUsers), func(o *openapi.Op) { o.Answers = none }),
+		{Method: "GET", Path: v1 + "/users", Tag: "users", Summary: "List the users", Auth: person, Permission: string(account.ManageUsers), Answers: ok(openapi.JSON[httpx.List[userOut]]())},
+		{Method: "POST", Path: v1 + "/users", Tag: "users", Summary: "Create a user", Auth: person, Permission: string(account.ManageUsers), Body: body(openapi.JSON[newUserIn]()), Answers: created(openapi.JSON[userOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/users/:id", Tag: "users", Summary: "Read a user", Auth: person, Permission: string(account.ManageUsers), Answers: ok(openapi.JSON[userOut]())},
+		{Method: "PATCH", Path: v1 + "/users/:id", Tag: "users", Summary: "Change a user's name, roles or disabled", Auth: person, Permission: string(account.ManageUsers), Body: body(openapi.JSON[userChangeIn]()), Answers: ok(openapi.JSON[userOut]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/users/:id/password", Tag: "users", Summary: "Set a user's password", Auth: person, Permission: string(account.ManageUsers), Body: body(openapi.JSON[passwordIn]()), Answers: none, Problems: writes},
+		{Method: "GET", Path: v1 + "/users/:id/sessions", Tag: "users", Summary: "A user's sessions", Auth: person, Permission: string(account.ManageUsers), Answers: ok(openapi.JSON[httpx.List[sessionListItem]]())},
+		{Method: "DELETE", Path: v1 + "/users/:id/sessions", Tag: "users", Summary: "End a user's sessions", Auth: person, Permission: string(account.ManageUsers), Answers: none},
+		{Method: "GET", Path: v1 + "/users/:id/tokens", Tag: "users", Summary: "A user's API tokens", Auth: person, Permission: string(account.ManageUsers), Answers: ok(openapi.JSON[httpx.List[tokenOut]]())},
+		{Method: "DELETE", Path: v1 + "/users/:id/tokens/:token", Tag: "users", Summary: "Revoke a user's API token", Auth: person, Permission: string(account.ManageUsers), Answers: none},
 
-		with(op("GET", "/columns", "columns and site", "List the columns", staff, ""), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[httpx.List[columnOut]]()) }),
-		with(op("POST", "/columns", "columns and site", "Create a column", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[columnIn]()), created(openapi.JSON[columnOut]()), writes
-		}),
-		with(op("PUT", "/columns/:key", "columns and site", "Replace a column", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[columnIn]()), ok(openapi.JSON[columnOut]()), writes
-		}),
-		with(op("DELETE", "/columns/:key", "columns and site", "Delete a column no story uses", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Answers, o.Problems = none, []int{409}
-		}),
-		with(op("GET", "/site", "columns and site", "The site's menu and phone number", staff, ""), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[siteOut]()) }),
-		with(op("PUT", "/site", "columns and site", "Replace the menu and phone number (with the version)", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[siteIn]()), ok(openapi.JSON[siteOut]()), writes
-		}),
-		with(op("GET", "/sample", "sample content", "Whether the sample content is loaded", staff, account.ManageColumns), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[sampleOut]()) }),
-		with(op("POST", "/sample", "sample content", "Load the sample content", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Answers, o.Problems = created(openapi.JSON[sampleOut]()), []int{409}
-		}),
-		with(op("DELETE", "/sample", "sample content", "Remove the sample content", staff, account.ManageColumns), func(o *openapi.Op) {
-			o.Description = "What was deleted and what was kept (and why); 404 when none is loaded."
-			o.Answers, o.Problems = ok(openapi.JSON[sample.Removed]()), []int{409}
-		}),
-		with(op("GET", "/audit", "audit", "The audit log, newest first", staff, account.ReadAudit), func(o *openapi.Op) {
-			o.Query = append([]openapi.Param{{Name: "actor", Description: "a user's id"}, {Name: "action"}, {Name: "target", Description: "kind/id"},
-				{Name: "from", Description: "RFC 3339"}, {Name: "to", Description: "RFC 3339"}}, list...)
-			o.Answers = ok(openapi.JSON[httpx.List[auditOut]]())
-		}),
-		with(op("GET", "/export", "export", "Download an export of the whole site (.tar.gz)", person, account.ExportSite), func(o *openapi.Op) {
-			o.Answers = []openapi.Answer{{Status: http.StatusOK, Media: "application/gzip"}}
-		}),
-		with(op("POST", "/export/verify", "export", "Check an export file without importing it", person, account.ExportSite), func(o *openapi.Op) {
-			o.Body = &openapi.Body{Media: "application/gzip"}
-			o.Answers, o.Problems = ok(openapi.JSON[verifiedOut]()), []int{413, 415}
-		}),
-		with(op("GET", "/backups", "export", "Scheduled backups: the schedule and the last runs", staff, account.ExportSite), func(o *openapi.Op) {
-			o.Answers = ok(openapi.JSON[backupsOut]())
-		}),
-		with(op("GET", "/search", "search", "Search every item, drafts too", staff, account.EditContent), func(o *openapi.Op) {
-			o.Description = "404 when search is not set up on this server; 503 while the index opens."
-			for _, p := range search.QueryParams {
-				o.Query = append(o.Query, openapi.Param{Name: p})
-			}
-			o.Answers = ok(openapi.JSON[search.PublicResults]())
-		}),
-		with(op("GET", "/jobs", "syndication", "The outbox's jobs", staff, account.EditContent), func(o *openapi.Op) {
-			o.Query = []openapi.Param{{Name: "state"}, {Name: "kind"}, {Name: "entry", Description: "an item's id"}}
-			o.Answers = ok(openapi.JSON[httpx.List[jobOut]]())
-		}),
-		with(op("GET", "/jobs/:id", "syndication", "Read a job", staff, account.EditContent), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[jobOut]()) }),
-		with(op("GET", "/jobs/:id/package", "syndication", "A post's publishing package, for posting by hand (.zip)", staff, account.Syndicate), func(o *openapi.Op) {
-			o.Answers = []openapi.Answer{{Status: http.StatusOK, Media: "application/zip"}}
-		}),
-		with(op("POST", "/jobs/:id/:action", "syndication", "Act on a job: retry, cancel, done (with the post's URL) or confirm", staff, account.Syndicate), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = optional(openapi.JSON[jobActionIn]()), ok(openapi.JSON[jobOut]()), writes
-		}),
-		with(op("GET", "/channels", "syndication", "The channels and their state", staff, account.ManageChannels), func(o *openapi.Op) { o.Answers = ok(openapi.JSON[channelsOut]()) }),
-		with(op("POST", "/channels/douyin/authorize", "syndication", "Finish Douyin's authorisation with the code it handed back", person, account.ManageChannels), func(o *openapi.Op) {
-			o.Body, o.Answers, o.Problems = body(openapi.JSON[douyinAuthIn]()), ok(openapi.JSON[douyinOut]()), writes
-		}),
+		{Method: "GET", Path: v1 + "/columns", Tag: "columns and site", Summary: "List the columns", Auth: staff, Answers: ok(openapi.JSON[httpx.List[columnOut]]())},
+		{Method: "POST", Path: v1 + "/columns", Tag: "columns and site", Summary: "Create a column", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[columnIn]()), Answers: created(openapi.JSON[columnOut]()), Problems: writes},
+		{Method: "PUT", Path: v1 + "/columns/:key", Tag: "columns and site", Summary: "Replace a column", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[columnIn]()), Answers: ok(openapi.JSON[columnOut]()), Problems: writes},
+		{Method: "DELETE", Path: v1 + "/columns/:key", Tag: "columns and site", Summary: "Delete a column no story uses", Auth: staff, Permission: string(account.ManageColumns), Answers: none, Problems: []int{409}},
+		{Method: "GET", Path: v1 + "/site", Tag: "columns and site", Summary: "The site's menu and phone number", Auth: staff, Answers: ok(openapi.JSON[siteOut]())},
+		{Method: "PUT", Path: v1 + "/site", Tag: "columns and site", Summary: "Replace the menu and phone number (with the version)", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[siteIn]()), Answers: ok(openapi.JSON[siteOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/sample", Tag: "sample content", Summary: "Whether the sample content is loaded", Auth: staff, Permission: string(account.ManageColumns), Answers: ok(openapi.JSON[sampleOut]())},
+		{Method: "POST", Path: v1 + "/sample", Tag: "sample content", Summary: "Load the sample content", Auth: staff, Permission: string(account.ManageColumns), Answers: created(openapi.JSON[sampleOut]()), Problems: []int{409}},
+		{Method: "DELETE", Path: v1 + "/sample", Tag: "sample content", Summary: "Remove the sample content", Auth: staff, Permission: string(account.ManageColumns), Description: "What was deleted and what was kept (and why); 404 when none is loaded.", Answers: ok(openapi.JSON[sample.Removed]()), Problems: []int{409}},
+		{Method: "GET", Path: v1 + "/audit", Tag: "audit", Summary: "The audit log, newest first", Auth: staff, Permission: string(account.ReadAudit), Query: append([]openapi.Param{{Name: "actor", Description: "a user's id"}, {Name: "action"}, {Name: "target", Description: "kind/id"}, {Name: "from", Description: "RFC 3339"}, {Name: "to", Description: "RFC 3339"}}, list...), Answers: ok(openapi.JSON[httpx.List[auditOut]]())},
+		{Method: "GET", Path: v1 + "/export", Tag: "export", Summary: "Download an export of the whole site (.tar.gz)", Auth: person, Permission: string(account.ExportSite), Answers: []openapi.Answer{{Status: http.StatusOK, Media: "application/gzip"}}},
+		{Method: "POST", Path: v1 + "/export/verify", Tag: "export", Summary: "Check an export file without importing it", Auth: person, Permission: string(account.ExportSite), Body: &openapi.Body{Media: "application/gzip"}, Answers: ok(openapi.JSON[verifiedOut]()), Problems: []int{413, 415}},
+		{Method: "GET", Path: v1 + "/backups", Tag: "export", Summary: "Scheduled backups: the schedule and the last runs", Auth: staff, Permission: string(account.ExportSite), Answers: ok(openapi.JSON[backupsOut]())},
+		{Method: "GET", Path: v1 + "/search", Tag: "search", Summary: "Search every item, drafts too", Auth: staff, Permission: string(account.EditContent), Description: "404 when search is not set up on this server; 503 while the index opens.", Query: searchQuery(), Answers: ok(openapi.JSON[search.PublicResults]())},
+		{Method: "GET", Path: v1 + "/jobs", Tag: "syndication", Summary: "The outbox's jobs", Auth: staff, Permission: string(account.EditContent), Query: []openapi.Param{{Name: "state"}, {Name: "kind"}, {Name: "entry", Description: "an item's id"}}, Answers: ok(openapi.JSON[httpx.List[jobOut]]())},
+		{Method: "GET", Path: v1 + "/jobs/:id", Tag: "syndication", Summary: "Read a job", Auth: staff, Permission: string(account.EditContent), Answers: ok(openapi.JSON[jobOut]())},
+		{Method: "GET", Path: v1 + "/jobs/:id/package", Tag: "syndication", Summary: "A post's publishing package, for posting by hand (.zip)", Auth: staff, Permission: string(account.Syndicate), Answers: []openapi.Answer{{Status: http.StatusOK, Media: "application/zip"}}},
+		{Method: "POST", Path: v1 + "/jobs/:id/:action", Tag: "syndication", Summary: "Act on a job: retry, cancel, done (with the post's URL) or confirm", Auth: staff, Permission: string(account.Syndicate), Body: optional(openapi.JSON[jobActionIn]()), Answers: ok(openapi.JSON[jobOut]()), Problems: writes},
+		{Method: "GET", Path: v1 + "/channels", Tag: "syndication", Summary: "The channels and their state", Auth: staff, Permission: string(account.ManageChannels), Answers: ok(openapi.JSON[channelsOut]())},
+		{Method: "POST", Path: v1 + "/channels/douyin/authorize", Tag: "syndication", Summary: "Finish Douyin's authorisation with the code it handed back", Auth: person, Permission: string(account.ManageChannels), Body: body(openapi.JSON[douyinAuthIn]()), Answers: ok(openapi.JSON[douyinOut]()), Problems: writes},
 	}
-	ops = append(ops, kindOps[storyIn, adminStory, adminStoryItem]("stories", "stories", account.EditContent,
+	ops = append(ops, kindOps("stories", "stories", account.EditContent,
 		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "column"}, {Name: "tag"},
-			{Name: "author", Description: "a user's id (with status only)"}, {Name: "person", Description: "stories featuring a person"}, {Name: "credit", Description: "stories naming one in their byline"}, {Name: "limit"}, {Name: "cursor"}})...)
-	ops = append(ops, kindOps[videoIn, adminVideo, adminVideo]("videos", "videos", account.EditContent,
-		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "tag"}, {Name: "limit"}, {Name: "cursor"}})...)
-	ops = append(ops, kindOps[pageIn, adminPage, adminPage]("pages", "pages", account.EditContent,
-		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}})...)
-	ops = append(ops, kindOps[lectureIn, adminLecture, adminLecture]("lectures", "lectures", account.EditLectures,
-		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "series"}, {Name: "from"}, {Name: "to"}, {Name: "upcoming", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}})...)
+			{Name: "author", Description: "a user's id (with status only)"}, {Name: "person", Description: "stories featuring a person"}, {Name: "credit", Description: "stories naming one in their byline"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[storyIn](), openapi.JSON[adminStory](), openapi.JSON[httpx.List[adminStoryItem]]())...)
+	ops = append(ops, kindOps("videos", "videos", account.EditContent,
+		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "tag"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[videoIn](), openapi.JSON[adminVideo](), openapi.JSON[httpx.List[adminVideo]]())...)
+	ops = append(ops, kindOps("pages", "pages", account.EditContent,
+		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[pageIn](), openapi.JSON[adminPage](), openapi.JSON[httpx.List[adminPage]]())...)
+	ops = append(ops, kindOps("lectures", "lectures", account.EditLectures,
+		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "series"}, {Name: "from"}, {Name: "to"}, {Name: "upcoming", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[lectureIn](), openapi.JSON[adminLecture](), openapi.JSON[httpx.List[adminLecture]]())...)
 	for _, k := range []struct {
 		name string
 		perm account.Permission
@@ -269,11 +138,13 @@ func OpenAPI() []openapi.Op {
 }
 
 // kindOps are the routes every kind has (kindAPI.bind), with the kind's
-// request body B, item Out and list item Item.
-func kindOps[B, Out, Item any](kind, tag string, edit account.Permission, listQuery []openapi.Param) []openapi.Op {
+// request body in, item out and list page (the types kindAPI
+// decodes and encodes; one function for all, not a generic one, keeps
+// the binary small).
+func kindOps(kind, tag string, edit account.Permission, listQuery []openapi.Param, in, out, page reflect.Type) []openapi.Op {
 	p := "/api/admin/v1/" + kind
 	publish := string(account.PublishContent)
-	item := []openapi.Answer{{Status: http.StatusOK, Type: openapi.JSON[Out](), Description: "the item; its version is the ETag"}}
+	item := []openapi.Answer{{Status: http.StatusOK, Type: out, Description: "the item; its version is the ETag"}}
 	step := &openapi.Body{Type: openapi.JSON[stepIn](), Optional: true}
 	writes := []int{409, 413, 415}
 	o := func(method, path, summary, perm string) openapi.Op {
@@ -281,12 +152,12 @@ func kindOps[B, Out, Item any](kind, tag string, edit account.Permission, listQu
 			Answers: item, Problems: writes}
 	}
 	list := o("GET", "", "List "+kind+" (any status)", string(edit))
-	list.Query, list.Answers, list.Problems = listQuery, []openapi.Answer{{Status: http.StatusOK, Type: openapi.JSON[httpx.List[Item]]()}}, nil
+	list.Query, list.Answers, list.Problems = listQuery, []openapi.Answer{{Status: http.StatusOK, Type: page}}, nil
 	create := o("POST", "", "Create a draft", string(edit))
-	create.Body, create.Answers = &openapi.Body{Type: openapi.JSON[B]()}, []openapi.Answer{{Status: http.StatusCreated, Type: openapi.JSON[Out]()}}
+	create.Body, create.Answers = &openapi.Body{Type: in}, []openapi.Answer{{Status: http.StatusCreated, Type: out}}
 	replace := o("PUT", "/:id", "Replace the editable fields (with the version; makes a revision)", string(edit))
 	replace.Description = "The version is the body's `version` or `If-Match: \"N\"`; a stale one is 409 with `current_version`."
-	replace.Body = &openapi.Body{Type: openapi.JSON[B]()}
+	replace.Body = &openapi.Body{Type: in}
 	get := o("GET", "/:id", "Read one", string(edit))
 	get.Problems = nil
 	trash := o("DELETE", "/:id", "Move to the trash (published items must be unpublished first)", string(edit))
@@ -333,3 +204,12 @@ func kindOps[B, Out, Item any](kind, tag string, edit account.Permission, listQu
 // SignedIn is the admin API's session check, for a route beside it that
 // staff alone may read (the OpenAPI document when YINLING_OPENAPI=admin).
 func (s *Surface) SignedIn() fiber.Handler { return s.h.authenticate }
+
+// searchQuery are the search's parameters (content/search).
+func searchQuery() []openapi.Param {
+	out := make([]openapi.Param, len(search.QueryParams))
+	for i, p := range search.QueryParams {
+		out[i] = openapi.Param{Name: p}
+	}
+	return out
+}

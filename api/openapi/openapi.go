@@ -172,7 +172,7 @@ func Build(info Info, ops ...[]Op) ([]byte, error) {
 		},
 		"tags": tags(ops),
 	}
-	return json.MarshalIndent(doc, "", " ")
+	return json.Marshal(doc)
 }
 
 func tags(ops [][]Op) []any {

@@ -52,7 +52,10 @@ func Main(m *testing.M) {
 	code := m.Run()
 	atEnd.Lock()
 	for _, f := range atEnd.fs {
-		f()
+		if err := f(); err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
+			code = max(code, 1)
+		}
 	}
 	atEnd.Unlock()
 	shared.close()
@@ -295,12 +298,12 @@ func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop, restart func())
 // atEnd are what AtEnd registered.
 var atEnd struct {
 	sync.Mutex
-	fs []func()
+	fs []func() error
 }
 
 // AtEnd runs f when the package's tests have run (under Main), to report
-// what they measured as a whole.
-func AtEnd(f func()) {
+// what they measured as a whole; an error fails the run.
+func AtEnd(f func() error) {
 	atEnd.Lock()
 	defer atEnd.Unlock()
 	atEnd.fs = append(atEnd.fs, f)

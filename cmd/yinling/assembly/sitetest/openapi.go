@@ -2,6 +2,7 @@ package sitetest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -54,11 +55,12 @@ func loadContract() (*openapitest.Contract, error) {
 			contract.c, err = openapitest.Load(b)
 		}
 		contract.err = err
-		testenv.AtEnd(func() {
+		testenv.AtEnd(func() error {
 			if n := contract.checked.Load(); n > 0 {
 				fmt.Fprintf(os.Stderr, "openapi: %d exchanges checked against the document (%d requests marked BadInput, %d answered 404 off the document)\n",
 					n, contract.bad.Load(), contract.unrouted.Load())
 			}
+			return nil
 		})
 	})
 	return contract.c, contract.err
@@ -100,35 +102,42 @@ func keepBody(req *http.Request) ([]byte, bool) {
 // OpenAPI document (see docs/openapi.md).
 func (s *Site) checkExchange(req *http.Request, body []byte, kept bool, r Resp) {
 	s.T.Helper()
+	if msg := checkOne(req, body, kept, s.badInput, r); msg != "" {
+		s.T.Errorf("%s", msg)
+	}
+}
+
+// checkOne checks one exchange under the documented paths; it says what
+// is off the document ("": nothing).
+func checkOne(req *http.Request, body []byte, kept, bad bool, r Resp) string {
 	if !documented(req.URL.Path) {
-		return
+		return ""
 	}
 	if req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "" {
-		return // a CORS preflight: the browser's protocol, answered before any route
+		return "" // a CORS preflight: the browser's protocol, answered before any route
 	}
 	c, err := loadContract()
 	if err != nil {
-		s.T.Errorf("the OpenAPI document: %v", err)
-		return
+		return fmt.Sprintf("the OpenAPI document: %v", err)
 	}
 	contract.checked.Add(1)
-	if s.badInput {
+	if bad {
 		contract.bad.Add(1)
 	}
-	err = c.Check(openapitest.Exchange{Request: req, Body: body, BodyKept: kept, BadRequest: s.badInput,
+	err = c.Check(openapitest.Exchange{Request: req, Body: body, BodyKept: kept, BadRequest: bad,
 		Status: r.Status, Header: r.Header, Answer: r.Body})
 	if errors.Is(err, openapitest.ErrNotDocumented) {
 		// A path no route takes: the API's 404 (or a method's 405).
 		if (r.Status == http.StatusNotFound || r.Status == http.StatusMethodNotAllowed) && r.Header.Get("Content-Type") == "application/problem+json" {
 			contract.unrouted.Add(1)
-			return
+			return ""
 		}
-		s.T.Errorf("openapi: %s %s answered %d but no documented operation takes it", req.Method, req.URL.Path, r.Status)
-		return
+		return fmt.Sprintf("openapi: %s %s answered %d but no documented operation takes it", req.Method, req.URL.Path, r.Status)
 	}
 	if err != nil {
-		s.T.Errorf("openapi: %v", err)
+		return fmt.Sprintf("openapi: %v", err)
 	}
+	return ""
 }
 
 // served are the apps whose server handler checkServed wraps already.
@@ -179,4 +188,80 @@ func (s *Site) checkServed(next fasthttp.RequestHandler) fasthttp.RequestHandler
 		}
 		s.checkExchange(&req, body, kept, r)
 	}
+}
+
+// badInputKey marks a request's context as off the contract on purpose.
+type badInputKey struct{}
+
+// MarkBadInput is a request a test sends off the contract on purpose
+// through a CheckHTTP transport: its answer is checked, not the request.
+func MarkBadInput(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), badInputKey{}, true))
+}
+
+// offContract are what CheckHTTP's transport found, for the end of the
+// package's run.
+var offContract struct {
+	sync.Mutex
+	found []string
+}
+
+// CheckHTTP makes http.DefaultTransport check every exchange under the
+// documented paths against the OpenAPI document, for tests that call real
+// servers (cmd/yinling runs the binary): call it in TestMain before
+// testenv.Main. The exchanges are not tied to a test, so what is off the
+// contract is reported when the package's tests have run, and fails the
+// run.
+func CheckHTTP() {
+	http.DefaultTransport = &checkingTransport{next: http.DefaultTransport}
+	testenv.AtEnd(func() error {
+		offContract.Lock()
+		defer offContract.Unlock()
+		if len(offContract.found) == 0 {
+			return nil
+		}
+		return fmt.Errorf("%d exchanges off the OpenAPI document:\n%s", len(offContract.found), strings.Join(offContract.found, "\n"))
+	})
+}
+
+type checkingTransport struct{ next http.RoundTripper }
+
+func (c *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !documented(req.URL.Path) {
+		return c.next.RoundTrip(req)
+	}
+	var body []byte
+	kept := req.Body == nil || req.Body == http.NoBody
+	if !kept && req.GetBody != nil && req.ContentLength >= 0 && req.ContentLength <= maxKept {
+		if rd, err := req.GetBody(); err == nil {
+			if b, err := io.ReadAll(rd); err == nil {
+				body, kept = b, true
+			}
+			_ = rd.Close()
+		}
+	}
+	res, err := c.next.RoundTrip(req)
+	if err != nil {
+		return res, err
+	}
+	r := Resp{Status: res.StatusCode, Header: res.Header.Clone()}
+	ct := res.Header.Get("Content-Type")
+	if strings.Contains(ct, "json") && res.ContentLength <= maxKept {
+		b, err := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		res.Body = io.NopCloser(bytes.NewReader(b))
+		if err != nil {
+			return res, nil // cut off (a server killed): nothing to check
+		}
+		r.Body = b
+	} else {
+		r.Header.Del("Content-Type") // bytes not read: the status is checked
+	}
+	bad, _ := req.Context().Value(badInputKey{}).(bool)
+	if msg := checkOne(req, body, kept, bad, r); msg != "" {
+		offContract.Lock()
+		offContract.found = append(offContract.found, msg)
+		offContract.Unlock()
+	}
+	return res, nil
 }
