@@ -52,15 +52,15 @@ func OpenAPI() []openapi.Op {
 		{Method: "POST", Path: v1 + "/lectures/generate", Tag: "lectures", Summary: "Make the sessions of a recurring rule", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[generateIn]()), Answers: created(openapi.JSON[httpx.List[adminLecture]]()), Problems: writes},
 		{Method: "POST", Path: v1 + "/lectures/generate/preview", Tag: "lectures", Summary: "The sessions a recurring rule would make (nothing saved)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[generateIn]()), Answers: ok(openapi.JSON[httpx.List[plannedOut]]()), Problems: writes},
 		{Method: "GET", Path: v1 + "/lectures/:id/notice.png", Tag: "lectures", Summary: "A session's A4 notice (PNG)", Auth: staff, Permission: string(account.EditLectures), Description: "503 when the server has no Chinese font for it.", Answers: []openapi.Answer{{Status: http.StatusOK, Media: "image/png"}}},
-		{Method: "POST", Path: v1 + "/lectures/:id/event", Tag: "lectures", Summary: "Change a session's event (postponed, rescheduled, cancelled, moved online, scheduled)", Auth: staff, Permission: string(account.EditLectures), Description: "Applies at once to what readers and calendars see, raises `sequence`, and marks every registrant as to be told. Needs the version (body or If-Match).", Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[adminLecture]()), Problems: writes},
-		{Method: "POST", Path: v1 + "/lectures/:id/event/preview", Tag: "lectures", Summary: "What an event change would do (nothing saved)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[eventPreviewOut]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/lectures/:id/event", IfMatch: true, Tag: "lectures", Summary: "Change a session's event (postponed, rescheduled, cancelled, moved online, scheduled)", Auth: staff, Permission: string(account.EditLectures), Description: "Applies at once to what readers and calendars see, raises `sequence`, and marks every registrant as to be told. Needs the version (body or If-Match).", Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[adminLecture]()), Problems: writes},
+		{Method: "POST", Path: v1 + "/lectures/:id/event/preview", IfMatch: true, Tag: "lectures", Summary: "What an event change would do (nothing saved)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[eventIn]()), Answers: ok(openapi.JSON[eventPreviewOut]()), Problems: writes},
 		{Method: "GET", Path: v1 + "/lectures/:id/registrations", Tag: "registrations", Summary: "A session's registrations in order of arrival (phones masked)", Auth: staff, Permission: string(account.EditLectures), Description: "Pages by `after`, the `seq` of the last registration seen (not a cursor).", Query: []openapi.Param{{Name: "status", Enum: []string{"confirmed", "waitlisted", "cancelled"}}, {Name: "after", Type: "integer"}, {Name: "limit"}}, Answers: ok(openapi.JSON[httpx.List[registrationItem]]())},
 		{Method: "GET", Path: v1 + "/lectures/:id/registrations.csv", Tag: "registrations", Summary: "A session's registrations as CSV, phones whole", Auth: staff, Permission: string(account.ExportRegistrations), Description: "For the session's organizers and administrators.", Answers: []openapi.Answer{{Status: http.StatusOK, Media: "text/csv; charset=utf-8"}}},
 		{Method: "DELETE", Path: v1 + "/lectures/:id/registrations/:registration", Tag: "registrations", Summary: "Cancel a registration (promotes the next waiting)", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[registrationItem]()), Problems: []int{409}},
 		{Method: "GET", Path: v1 + "/series", Tag: "series", Summary: "List the lecture series", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[httpx.List[seriesOut]]())},
 		{Method: "POST", Path: v1 + "/series", Tag: "series", Summary: "Create a series", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[seriesIn]()), Answers: created(openapi.JSON[seriesOut]()), Problems: writes},
 		{Method: "GET", Path: v1 + "/series/:id", Tag: "series", Summary: "Read a series", Auth: staff, Permission: string(account.EditLectures), Answers: ok(openapi.JSON[seriesOut]())},
-		{Method: "PUT", Path: v1 + "/series/:id", Tag: "series", Summary: "Replace a series (with its version)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[seriesIn]()), Answers: ok(openapi.JSON[seriesOut]()), Problems: writes},
+		{Method: "PUT", Path: v1 + "/series/:id", IfMatch: true, Tag: "series", Summary: "Replace a series (with its version)", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[seriesIn]()), Answers: ok(openapi.JSON[seriesOut]()), Problems: writes},
 		{Method: "DELETE", Path: v1 + "/series/:id", Tag: "series", Summary: "Delete a series no session uses", Auth: staff, Permission: string(account.PublishContent), Answers: none, Problems: []int{409}},
 		{Method: "GET", Path: v1 + "/notifications", Tag: "registrations", Summary: "Registrants still to be told of a change", Auth: staff, Permission: string(account.EditLectures), Query: []openapi.Param{{Name: "after", Description: "the next_cursor of the page before"}, {Name: "limit"}, {Name: "lecture", Description: "one session's id"}, {Name: "phones", Enum: []string{"masked", "whole"}, Description: "whole: phones whole (organizers of the session and administrators); masked by default"}}, Answers: ok(openapi.JSON[notificationsOut]())},
 		{Method: "POST", Path: v1 + "/notifications/:registration/told", Tag: "registrations", Summary: "Mark a registrant as told", Auth: staff, Permission: string(account.EditLectures), Body: body(openapi.JSON[toldIn]()), Answers: ok(openapi.JSON[registrationItem]()), Problems: writes},
@@ -76,9 +76,9 @@ func OpenAPI() []openapi.Op {
 		{Method: "POST", Path: v1 + "/media/uploads/:id/complete", Tag: "media", Summary: "Complete a big upload: the object is checked and becomes an asset", Auth: staff, Permission: string(account.UseMedia), Body: optional(openapi.JSON[completeIn]()), Answers: created(openapi.JSON[assetOut]()), Problems: writes},
 		{Method: "DELETE", Path: v1 + "/media/uploads/:id", Tag: "media", Summary: "Abort a big upload", Auth: staff, Permission: string(account.UseMedia), Answers: none},
 		{Method: "GET", Path: v1 + "/media", Tag: "media", Summary: "The media library", Auth: staff, Permission: string(account.UseMedia), Query: append([]openapi.Param{{Name: "type", Enum: media.Kinds()}, {Name: "q", Description: "words of the file name or alt text"}}, list...), Answers: ok(openapi.JSON[httpx.List[assetOut]]())},
-		{Method: "PATCH", Path: v1 + "/media/:id", Tag: "media", Summary: "Change an asset's alt text (with its version)", Auth: staff, Permission: string(account.UseMedia), Body: body(openapi.JSON[mediaIn]()), Answers: ok(openapi.JSON[assetOut]()), Problems: writes},
+		{Method: "PATCH", Path: v1 + "/media/:id", IfMatch: true, Tag: "media", Summary: "Change an asset's alt text (with its version)", Auth: staff, Permission: string(account.UseMedia), Body: body(openapi.JSON[mediaIn]()), Answers: ok(openapi.JSON[assetOut]()), Problems: writes},
 		{Method: "GET", Path: v1 + "/media/:id/usage", Tag: "media", Summary: "The items that use an asset", Auth: staff, Permission: string(account.UseMedia), Answers: ok(openapi.JSON[httpx.List[useOut]]())},
-		{Method: "DELETE", Path: v1 + "/media/:id", Tag: "media", Summary: "Delete an unused asset (its uploader or a publisher)", Auth: staff, Permission: string(account.UseMedia), Body: optional(openapi.JSON[deleteMediaIn]()), Answers: none, Problems: writes},
+		{Method: "DELETE", Path: v1 + "/media/:id", IfMatch: true, Tag: "media", Summary: "Delete an unused asset (its uploader or a publisher)", Auth: staff, Permission: string(account.UseMedia), Body: optional(openapi.JSON[deleteMediaIn]()), Answers: none, Problems: writes},
 		{Method: "PUT", Path: "/uploads/:id/parts/:n", Tag: "media", Auth: openapi.Signed, Summary: "Send a part of a big upload (disk store)",
 			Description: "The URL POST /media/uploads handed out; the signature is the permission.",
 			Query:       []openapi.Param{{Name: "expires", Type: "integer", Required: true}, {Name: "signature", Required: true}},
@@ -96,10 +96,10 @@ func OpenAPI() []openapi.Op {
 
 		{Method: "GET", Path: v1 + "/columns", Tag: "columns and site", Summary: "List the columns", Auth: staff, Answers: ok(openapi.JSON[httpx.List[columnOut]]())},
 		{Method: "POST", Path: v1 + "/columns", Tag: "columns and site", Summary: "Create a column", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[columnIn]()), Answers: created(openapi.JSON[columnOut]()), Problems: writes},
-		{Method: "PUT", Path: v1 + "/columns/:key", Tag: "columns and site", Summary: "Replace a column", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[columnIn]()), Answers: ok(openapi.JSON[columnOut]()), Problems: writes},
+		{Method: "PUT", Path: v1 + "/columns/:key", IfMatch: true, Tag: "columns and site", Summary: "Replace a column", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[columnIn]()), Answers: ok(openapi.JSON[columnOut]()), Problems: writes},
 		{Method: "DELETE", Path: v1 + "/columns/:key", Tag: "columns and site", Summary: "Delete a column no story uses", Auth: staff, Permission: string(account.ManageColumns), Answers: none, Problems: []int{409}},
 		{Method: "GET", Path: v1 + "/site", Tag: "columns and site", Summary: "The site's menu and phone number", Auth: staff, Answers: ok(openapi.JSON[siteOut]())},
-		{Method: "PUT", Path: v1 + "/site", Tag: "columns and site", Summary: "Replace the menu and phone number (with the version)", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[siteIn]()), Answers: ok(openapi.JSON[siteOut]()), Problems: writes},
+		{Method: "PUT", Path: v1 + "/site", IfMatch: true, Tag: "columns and site", Summary: "Replace the menu and phone number (with the version)", Auth: staff, Permission: string(account.ManageColumns), Body: body(openapi.JSON[siteIn]()), Answers: ok(openapi.JSON[siteOut]()), Problems: writes},
 		{Method: "GET", Path: v1 + "/sample", Tag: "sample content", Summary: "Whether the sample content is loaded", Auth: staff, Permission: string(account.ManageColumns), Answers: ok(openapi.JSON[sampleOut]())},
 		{Method: "POST", Path: v1 + "/sample", Tag: "sample content", Summary: "Load the sample content", Auth: staff, Permission: string(account.ManageColumns), Answers: created(openapi.JSON[sampleOut]()), Problems: []int{409}},
 		{Method: "DELETE", Path: v1 + "/sample", Tag: "sample content", Summary: "Remove the sample content", Auth: staff, Permission: string(account.ManageColumns), Description: "What was deleted and what was kept (and why); 404 when none is loaded.", Answers: ok(openapi.JSON[sample.Removed]()), Problems: []int{409}},
@@ -157,13 +157,13 @@ func kindOps(kind, tag string, edit account.Permission, listQuery []openapi.Para
 	create.Body, create.Answers = &openapi.Body{Type: in}, []openapi.Answer{{Status: http.StatusCreated, Type: out}}
 	replace := o("PUT", "/:id", "Replace the editable fields (with the version; makes a revision)", string(edit))
 	replace.Description = "The version is the body's `version` or `If-Match: \"N\"`; a stale one is 409 with `current_version`."
-	replace.Body = &openapi.Body{Type: in}
+	replace.Body, replace.IfMatch = &openapi.Body{Type: in}, true
 	get := o("GET", "/:id", "Read one", string(edit))
 	get.Problems = nil
 	trash := o("DELETE", "/:id", "Move to the trash (published items must be unpublished first)", string(edit))
-	trash.Body = step
+	trash.Body, trash.IfMatch = step, true
 	restore := o("POST", "/:id/restore", "Restore from the trash", string(edit))
-	restore.Body = step
+	restore.Body, restore.IfMatch = step, true
 	bulk := o("POST", "/bulk", "One step for many items", string(edit))
 	bulk.Body, bulk.Answers = &openapi.Body{Type: openapi.JSON[bulkIn]()}, []openapi.Answer{{Status: http.StatusOK, Type: openapi.JSON[bulkOut]()}}
 	ops := []openapi.Op{list, create, bulk, get, replace, trash, restore}
@@ -173,7 +173,7 @@ func kindOps(kind, tag string, edit account.Permission, listQuery []openapi.Para
 			perm = string(edit)
 		}
 		s := o("POST", "/:id/"+string(a), "Workflow: "+string(a), perm)
-		s.Body = step
+		s.Body, s.IfMatch = step, true
 		if a == content.ActSchedule {
 			s.Description = "Needs `at` (RFC 3339 with an offset); `unpublish: true` schedules the unpublishing."
 		}
@@ -189,7 +189,7 @@ func kindOps(kind, tag string, edit account.Permission, listQuery []openapi.Para
 	rev := o("GET", "/:id/revisions/:n", "Read a revision", string(edit))
 	rev.Answers, rev.Problems = []openapi.Answer{{Status: http.StatusOK, Type: openapi.JSON[revisionOut]()}}, nil
 	restoreRev := o("POST", "/:id/revisions/:n/restore", "Restore a revision (makes a new one; needs the version)", string(edit))
-	restoreRev.Body = step
+	restoreRev.Body, restoreRev.IfMatch = step, true
 	preview := o("POST", "/:id/preview", "A signed, expiring preview link", string(edit))
 	preview.Body, preview.Answers = &openapi.Body{Type: openapi.JSON[previewIn](), Optional: true}, []openapi.Answer{{Status: http.StatusCreated, Type: openapi.JSON[previewOut]()}}
 	getLock := o("GET", "/:id/lock", "Who is editing the item (404: nobody)", string(edit))

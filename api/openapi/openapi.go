@@ -107,6 +107,9 @@ type Op struct {
 	// Problems are the statuses the route answers with problem+json,
 	// beside those every route of its kind may give (see Build).
 	Problems []int
+	// IfMatch says the route takes the version a write is based on in
+	// If-Match ("N", quoted) as well as in the body's "version".
+	IfMatch bool
 	// Condition says when the route is there at all (a service set up in
 	// the configuration): x-condition. Without it the route answers 404.
 	Condition string
@@ -150,6 +153,11 @@ func Build(info Info, ops ...[]Op) ([]byte, error) {
 			item[m] = o
 		}
 	}
+	responses := map[string]any{}
+	for st := range s.problems {
+		responses["Problem"+strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st) + " (problem+json)",
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
+	}
 	s.defs["Problem"] = problemSchema
 	s.defs["FieldError"] = fieldErrorSchema
 	doc := map[string]any{
@@ -158,7 +166,8 @@ func Build(info Info, ops ...[]Op) ([]byte, error) {
 		"info":              map[string]any{"title": info.Title, "version": info.Version, "description": info.Description},
 		"paths":             paths,
 		"components": map[string]any{
-			"schemas": s.defs,
+			"schemas":   s.defs,
+			"responses": responses,
 			"securitySchemes": map[string]any{
 				"bearer": map[string]any{"type": "http", "scheme": "bearer",
 					"description": "The token of POST /api/admin/v1/session, or a long-lived API token (POST /api/admin/v1/tokens)."},
@@ -277,6 +286,10 @@ func (s *schemas) operation(op Op, pathParams []string) (map[string]any, error) 
 	for _, p := range pathParams {
 		params = append(params, map[string]any{"name": p, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 	}
+	if op.IfMatch {
+		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false, "schema": map[string]any{"type": "string", "pattern": `^"[0-9]+"$`},
+			"description": "the version the write is based on, quoted (\"3\"), instead of the body's version; both must agree"})
+	}
 	for _, q := range op.Query {
 		typ := q.Type
 		if typ == "" {
@@ -358,8 +371,8 @@ func (s *schemas) operation(op Op, pathParams []string) (map[string]any, error) 
 		if _, ok := responses[key]; ok {
 			continue
 		}
-		responses[key] = map[string]any{"description": http.StatusText(st) + " (problem+json)",
-			"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
+		s.problems[st] = true
+		responses[key] = map[string]any{"$ref": "#/components/responses/Problem" + key}
 	}
 	o["responses"] = responses
 	return o, nil

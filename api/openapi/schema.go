@@ -23,12 +23,13 @@ import (
 // are refused (the decoder refuses them), and null is accepted where the
 // Go field is a pointer, slice or map.
 type schemas struct {
-	defs  map[string]any          // component name → schema
-	names map[reflect.Type]string // out-mode names; in-mode adds ".input"
+	problems map[int]bool            // the problem answers' statuses, each a component
+	defs     map[string]any          // component name → schema
+	names    map[reflect.Type]string // out-mode names; in-mode adds ".input"
 }
 
 func newSchemas() *schemas {
-	return &schemas{defs: map[string]any{}, names: map[reflect.Type]string{}}
+	return &schemas{defs: map[string]any{}, names: map[reflect.Type]string{}, problems: map[int]bool{}}
 }
 
 var (
@@ -174,7 +175,11 @@ func (s *schemas) named(t reflect.Type, input bool) map[string]any {
 		return ref
 	}
 	s.defs[name] = map[string]any{} // breaks cycles
-	s.defs[name] = s.object(t, input)
+	obj := s.object(t, input)
+	if isList(t) {
+		obj["description"] = "A page of a list: its items, and next_cursor, the ?cursor= of the next page (empty on the last page)."
+	}
+	s.defs[name] = obj
 	return ref
 }
 
@@ -254,5 +259,10 @@ func (s *schemas) fields(t reflect.Type, input, viaPointer bool) []field {
 // listItems tells whether sf is the items of a list answer (httpx.List's
 // items), which the API promises is an array, never null.
 func (s *schemas) listItems(t reflect.Type, sf reflect.StructField) bool {
-	return strings.HasSuffix(t.PkgPath(), "/api/httpx") && strings.HasPrefix(t.Name(), "List[") && sf.Tag.Get("json") == "items"
+	return isList(t) && sf.Tag.Get("json") == "items"
+}
+
+// isList tells whether t is httpx.List, a page of a list.
+func isList(t reflect.Type) bool {
+	return strings.HasSuffix(t.PkgPath(), "/api/httpx") && strings.HasPrefix(t.Name(), "List[")
 }
