@@ -24,6 +24,8 @@ const module = "github.com/yinling-cms/yinling"
 //	content          the domain: the engine, the kinds, the outbox and its channels,
 //	                 search's interface and sources
 //	themes           the theme engine and the themes
+//	api/openapi      the OpenAPI document's builder (from the surfaces' tables)
+//	                 and, in openapitest, its validator for the tests
 //	api              the HTTP surfaces
 //	internal         adapters (stores, blob stores, search indexes, the Douyin client,
 //	                 backup, config) and the test environment
@@ -41,10 +43,11 @@ var layers = []struct {
 	{"media", []string{"media", "internal/ground"}},
 	{"content", []string{"content", "media", "internal/ground"}},
 	{"themes", []string{"themes", "content", "media", "internal/ground"}},
-	{"api", []string{"api", "content", "media", "themes", "internal/ground"}},
+	{"api/openapi", []string{"api/openapi", "internal/ground"}},
+	{"api", []string{"api", "api/openapi", "content", "media", "themes", "internal/ground"}},
 	{"internal", []string{"internal", "content", "media", "internal/ground"}},
-	{"cmd/yinling/assembly", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
-	{"cmd", []string{"cmd/yinling/assembly", "api", "content", "media", "themes", "internal", "internal/ground"}},
+	{"cmd/yinling/assembly", []string{"cmd/yinling/assembly", "api", "api/openapi", "content", "media", "themes", "internal", "internal/ground"}},
+	{"cmd", []string{"cmd/yinling/assembly", "api", "api/openapi", "content", "media", "themes", "internal", "internal/ground"}},
 	{"deploy", nil},
 	{"", nil},
 }

@@ -156,6 +156,9 @@ type Settings struct {
 	CORSOrigins []string
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// OpenAPI is who may read GET /api/openapi.json: "public" (also
+	// ""), "admin" (signed-in staff) or "off".
+	OpenAPI string
 	// TrustedProxies (IPs or CIDRs) may name the client in X-Real-IP; the
 	// client address decides per-address sign-in limits.
 	TrustedProxies []string
@@ -257,7 +260,7 @@ func New(d Deps) *fiber.App {
 	}
 	operations := ops.New(d.Ready, d.Metrics, d.RequestTimeout, d.MetricsToken)
 	operations.Register(d.Metrics)
-	routes(app, operations, reading, mgmt, ui, website)
+	routes(app, operations, reading, mgmt, ui, website, contract(d.OpenAPI, mgmt))
 	timed.Learn(app)
 	return app
 }

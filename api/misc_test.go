@@ -22,8 +22,8 @@ func TestColumnsAreListed(t *testing.T) {
 	if r.Header.Get("ETag") == "" {
 		t.Fatal("no ETag")
 	}
-	s.Do("GET", "/api/content/v1/columns?lang=en", "", nil).Problem(http.StatusBadRequest)
-	s.Do("GET", "/api/content/v1/stories/some-slug?preview=1", "", nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/content/v1/columns?lang=en", "", nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/content/v1/stories/some-slug?preview=1", "", nil).Problem(http.StatusBadRequest)
 }
 
 func TestMediaURLWithAFileName(t *testing.T) {

@@ -27,7 +27,7 @@ func TestEveryAdminRouteNeedsASession(t *testing.T) {
 		n++
 		path := strings.NewReplacer(":id", "06h2836hak9s5hv8r0h6gy4a", ":name", "x").Replace(r.Path)
 		for _, token := range []string{"", "not-a-real-token-but-long-enough"} {
-			p := s.Do(r.Method, path, token, nil).Problem(http.StatusUnauthorized)
+			p := s.BadInput().Do(r.Method, path, token, nil).Problem(http.StatusUnauthorized)
 			if p["detail"] == "" {
 				t.Errorf("%s %s: empty detail", r.Method, path)
 			}

@@ -157,7 +157,7 @@ func TestBulkRequestsThatCannotBeRightDoNothing(t *testing.T) {
 			t.Errorf("%v: fields %v, want %s", c.body, got, c.field)
 		}
 	}
-	s.Do("POST", "/api/admin/v1/stories/bulk", s.Token, map[string]any{"action": "publish", "ids": []string{id}, "extra": 1}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/stories/bulk", s.Token, map[string]any{"action": "publish", "ids": []string{id}, "extra": 1}).Problem(http.StatusBadRequest)
 	if st := s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON(); st["status"] != "draft" {
 		t.Fatalf("a refused request moved the item: %v", st["status"])
 	}

@@ -70,7 +70,7 @@ func TestStoryBylines(t *testing.T) {
 				t.Errorf("%s: errors %v, want field %s", tc.name, p["errors"], tc.field)
 			}
 		}
-		p := s.Do("POST", "/api/admin/v1/stories", s.Token, map[string]any{"title": "未知", "credits": map[string]any{"author": []string{"甲"}}}).Problem(http.StatusBadRequest)
+		p := s.BadInput().Do("POST", "/api/admin/v1/stories", s.Token, map[string]any{"title": "未知", "credits": map[string]any{"author": []string{"甲"}}}).Problem(http.StatusBadRequest)
 		if !strings.Contains(fmt.Sprint(p), "author") {
 			t.Errorf("unknown credit role: %v", p)
 		}

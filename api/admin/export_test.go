@@ -55,7 +55,7 @@ func TestAnAdministratorDownloadsAnExport(t *testing.T) {
 	if h := s.Do("HEAD", "/api/admin/v1/export", s.Token, nil); h.Status != http.StatusMethodNotAllowed || len(h.Body) != 0 {
 		t.Fatalf("HEAD answers %d with %d bytes", h.Status, len(h.Body))
 	}
-	s.Do("GET", "/api/admin/v1/export?media=false", s.Token, nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/admin/v1/export?media=false", s.Token, nil).Problem(http.StatusBadRequest)
 	token := s.Do("POST", "/api/admin/v1/tokens", s.Token, map[string]any{"name": "备份", "scope": "read"}).Want(http.StatusCreated).Field("token").(string)
 	s.Do("GET", "/api/admin/v1/export", token, nil).Problem(http.StatusForbidden)
 	editor := s.Staff("editor")["editor"]
@@ -110,8 +110,8 @@ func TestAnExportIsCheckedBeforeAnyImport(t *testing.T) {
 	cut := archive[:len(archive)/2]
 	s.Do("POST", "/api/admin/v1/export/verify", s.Token, cut, gz...).Problem(http.StatusBadRequest)
 	s.Do("POST", "/api/admin/v1/export/verify", s.Token, []byte("not gzip at all"), gz...).Problem(http.StatusBadRequest)
-	s.Do("POST", "/api/admin/v1/export/verify", s.Token, archive).Problem(http.StatusUnsupportedMediaType)
-	s.Do("POST", "/api/admin/v1/export/verify?import=true", s.Token, archive, gz...).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/export/verify", s.Token, archive).Problem(http.StatusUnsupportedMediaType)
+	s.BadInput().Do("POST", "/api/admin/v1/export/verify?import=true", s.Token, archive, gz...).Problem(http.StatusBadRequest)
 
 	small := sitetest.New(t, sitetest.WithUploadLimit(1<<10))
 	small.Do("POST", "/api/admin/v1/export/verify", small.Token, archive, gz...).Problem(http.StatusRequestEntityTooLarge)

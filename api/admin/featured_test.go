@@ -96,6 +96,6 @@ func TestFeaturedStories(t *testing.T) {
 			}
 		}
 		s.Do("PUT", "/api/admin/v1/featured", s.Token, map[string]any{"pins": []map[string]any{}}).Problem(http.StatusBadRequest)
-		s.Do("PUT", "/api/admin/v1/featured", s.Token, map[string]any{"version": cur["version"], "pins": []map[string]any{{"story_id": ids[0], "until": "tomorrow"}}}).Problem(http.StatusBadRequest)
+		s.BadInput().Do("PUT", "/api/admin/v1/featured", s.Token, map[string]any{"version": cur["version"], "pins": []map[string]any{{"story_id": ids[0], "until": "tomorrow"}}}).Problem(http.StatusBadRequest)
 	})
 }

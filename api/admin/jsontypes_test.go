@@ -34,7 +34,7 @@ func TestAWrongJSONTypeNamesTheFieldAndWhatItExpects(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := s.With(t)
-			p := s.Do(c.method, c.path, s.Token, c.body).Problem(http.StatusBadRequest)
+			p := s.BadInput().Do(c.method, c.path, s.Token, c.body).Problem(http.StatusBadRequest)
 			errs, _ := p["errors"].([]any)
 			if len(errs) != 1 {
 				t.Fatalf("errors: %v", p)

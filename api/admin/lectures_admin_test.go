@@ -54,7 +54,7 @@ func TestAdminLectureListByTime(t *testing.T) {
 		t.Fatalf("the second page: %v", second)
 	}
 	for _, q := range []string{"from=yesterday", "to=2026-13-01", "upcoming=soon", "from=2027-01-02&to=2027-01-01", "when=now"} {
-		s.Do("GET", "/api/admin/v1/lectures?"+q, org, nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", "/api/admin/v1/lectures?"+q, org, nil).Problem(http.StatusBadRequest)
 	}
 }
 
@@ -129,7 +129,7 @@ func TestEventChangePreview(t *testing.T) {
 	}
 	preview(map[string]any{"event_status": "scheduled", "reason": "照常"}).Problem(http.StatusConflict) // nothing would change
 	preview(map[string]any{"event_status": "cancelled", "reason": "x", "version": 99}).Problem(http.StatusConflict)
-	s.Do("POST", "/api/admin/v1/lectures/"+id+"/event/preview", tk["publisher"], map[string]any{"event_status": "cancelled", "reason": "x", "extra": 1}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/lectures/"+id+"/event/preview", tk["publisher"], map[string]any{"event_status": "cancelled", "reason": "x", "extra": 1}).Problem(http.StatusBadRequest)
 }
 
 // TestGeneratePreview: POST /lectures/generate/preview answers the times
@@ -162,5 +162,5 @@ func TestGeneratePreview(t *testing.T) {
 	if got := sitetest.FieldErrors(s.Do("POST", "/api/admin/v1/lectures/generate/preview", org, map[string]any{"template": tpl, "rule": rule}).Problem(http.StatusBadRequest)); !slices.Equal(got, []string{"series"}) {
 		t.Fatalf("an unknown series: %v", got)
 	}
-	s.Do("POST", "/api/admin/v1/lectures/generate/preview", tk["publisher"], map[string]any{"template": tpl, "rule": rule, "dry": true}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/lectures/generate/preview", tk["publisher"], map[string]any{"template": tpl, "rule": rule, "dry": true}).Problem(http.StatusBadRequest)
 }

@@ -95,9 +95,7 @@ func (h *handlers) mediaUsage(c *fiber.Ctx) error {
 // deleteMedia deletes an unused asset (library.Service.Delete); the
 // version (If-Match or a body's "version") is optional.
 func (h *handlers) deleteMedia(c *fiber.Ctx) error {
-	var in struct {
-		Version *int64 `json:"version"`
-	}
+	var in deleteMediaIn
 	if err := optionalBody(c, &in); err != nil {
 		return err
 	}
@@ -109,4 +107,9 @@ func (h *handlers) deleteMedia(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// deleteMediaIn is DELETE /media/{id}'s optional body.
+type deleteMediaIn struct {
+	Version *int64 `json:"version"`
 }

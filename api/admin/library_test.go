@@ -88,7 +88,7 @@ func TestMediaLibraryListsByTypeAndTextInPages(t *testing.T) {
 
 	for _, bad := range []string{"?type=audio", "?limit=0", "?limit=101", "?cursor=not-a-cursor", "?sort=name", "?q=" + strings.Repeat("x", 101),
 		"?q=a%0Ab", "?type=image&type=video"} {
-		s.Do("GET", "/api/admin/v1/media"+bad, s.Token, nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", "/api/admin/v1/media"+bad, s.Token, nil).Problem(http.StatusBadRequest)
 	}
 }
 
@@ -132,10 +132,10 @@ func TestMediaAltTextIsEditedAtItsVersion(t *testing.T) {
 				req := httptest.NewRequest("PATCH", path, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 				req.Header.Set("Authorization", "Bearer "+s.Token)
-				s.Send(req).Problem(c.status)
+				s.BadInput().Send(req).Problem(c.status)
 				return
 			}
-			s.Do("PATCH", path, s.Token, c.body).Problem(c.status)
+			s.BadInput().Do("PATCH", path, s.Token, c.body).Problem(c.status)
 		})
 	}
 	s.Do("PATCH", "/api/admin/v1/media/06h2836hak9s5hv8r0h6gy4a", s.Token, map[string]any{"alt": "x", "version": 1}).Problem(http.StatusNotFound)

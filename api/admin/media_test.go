@@ -162,11 +162,11 @@ func TestBadUploadsAreRefusedAndLeaveNothing(t *testing.T) {
 		req := httptest.NewRequest("POST", "/api/admin/v1/media", &body)
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		req.Header.Set("Authorization", "Bearer "+s.Token)
-		s.Send(req).Problem(http.StatusBadRequest)
+		s.BadInput().Send(req).Problem(http.StatusBadRequest)
 	})
 	t.Run("not multipart", func(t *testing.T) {
 		s := s.With(t)
-		s.Do("POST", "/api/admin/v1/media", s.Token, `{"file":"x"}`).Problem(http.StatusUnsupportedMediaType)
+		s.BadInput().Do("POST", "/api/admin/v1/media", s.Token, `{"file":"x"}`).Problem(http.StatusUnsupportedMediaType)
 	})
 	t.Run("nothing is left behind", func(t *testing.T) {
 		s := s.With(t)

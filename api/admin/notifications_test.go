@@ -100,7 +100,7 @@ func TestNotificationsForCallingRegistrants(t *testing.T) {
 		t.Fatalf("%d showings recorded, want still 2 (masked answers are not showings)", n)
 	}
 	for _, q := range []string{"?phones=all", "?who=me", "?limit=1000"} {
-		s.Do("GET", "/api/admin/v1/notifications"+q, org, nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", "/api/admin/v1/notifications"+q, org, nil).Problem(http.StatusBadRequest)
 	}
 }
 

@@ -92,7 +92,7 @@ func TestPageLifecycle(t *testing.T) {
 	if got := sitetest.FieldErrors(prob); !reflect.DeepEqual(got, []string{"body"}) {
 		t.Fatalf("publishing an empty page: %v", prob)
 	}
-	s.Do("POST", "/api/admin/v1/pages", ed, map[string]any{"title": "x", "column": "culture"}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/pages", ed, map[string]any{"title": "x", "column": "culture"}).Problem(http.StatusBadRequest)
 }
 
 func TestSiteMenuAndPhone(t *testing.T) {
@@ -136,7 +136,7 @@ func TestSiteMenuAndPhone(t *testing.T) {
 			}
 		})
 	}
-	s.Do("PUT", "/api/admin/v1/site", s.Token, map[string]any{"menu": good, "phone": "x", "bogus": 1}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("PUT", "/api/admin/v1/site", s.Token, map[string]any{"menu": good, "phone": "x", "bogus": 1}).Problem(http.StatusBadRequest)
 
 	saved := s.Do("PUT", "/api/admin/v1/site", s.Token, map[string]any{"menu": good, "phone": "029-8266 8000"}).Want(http.StatusOK).JSON()
 	if saved["custom"] != true || saved["version"] != float64(1) || saved["phone"] != "029-8266 8000" || len(saved["menu"].([]any)) != 5 {

@@ -43,7 +43,7 @@ func TestStaffDownloadTheQRCodeOfADraft(t *testing.T) {
 	s.Do("GET", "/api/admin/v1/stories/"+id+"/qr.png", tk["organizer"], nil).Problem(http.StatusForbidden)
 	s.Do("GET", "/api/admin/v1/stories/"+id+"/qr.png", "", nil).Problem(http.StatusUnauthorized)
 	s.Do("GET", "/api/admin/v1/stories/06h2836hak9s5hv8r0h6gy4a/qr.png", tk["editor"], nil).Problem(http.StatusNotFound)
-	s.Do("GET", "/api/admin/v1/stories/"+id+"/qr.png?w=10", tk["editor"], nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/admin/v1/stories/"+id+"/qr.png?w=10", tk["editor"], nil).Problem(http.StatusBadRequest)
 }
 
 func TestALecturesNoticeIsAnA4PNGWithItsCodeAndThePhone(t *testing.T) {

@@ -107,7 +107,7 @@ func TestReadReport(t *testing.T) {
 		"?from=2026-12-01&from=2026-12-02": "from",
 		"?month=12":                        "month",
 	} {
-		p := s.Do("GET", "/api/admin/v1/reads"+q, s.Token, nil).Problem(http.StatusBadRequest)
+		p := s.BadInput().Do("GET", "/api/admin/v1/reads"+q, s.Token, nil).Problem(http.StatusBadRequest)
 		if !strings.Contains(fmt.Sprint(p["errors"]), field) {
 			t.Errorf("%s: %v, want an error naming %s", q, p, field)
 		}

@@ -24,18 +24,21 @@ func (s *Surface) Routes(app fiber.Router) {
 	// Chains are spelled out per route: a Fiber group's handlers become
 	// middleware for every path under its prefix.
 	admin := app.Group("/api/admin/v1", httpx.NoStore(), h.lists.forgetOnWrite)
-	admin.Post("/session", std, h.login)
+	admin.Post("/session", std, httpx.NoQuery, h.login)
+	// Writes take no query parameter (api.md: unknown ones are refused,
+	// never ignored); the handler comes last, after the permission.
 	signedIn := func(hs ...fiber.Handler) []fiber.Handler {
-		return append([]fiber.Handler{std, h.authenticate}, hs...)
+		chain := append([]fiber.Handler{std, h.authenticate}, hs[:len(hs)-1]...)
+		return append(chain, writesTakeNoQuery, hs[len(hs)-1])
 	}
-	admin.Get("/session", signedIn(h.currentSession)...)
+	admin.Get("/session", signedIn(httpx.NoQuery, h.currentSession)...)
 	admin.Delete("/session", signedIn(sessionOnly, h.logout)...)
-	admin.Get("/sessions", signedIn(sessionOnly, h.listMySessions)...)
+	admin.Get("/sessions", signedIn(sessionOnly, httpx.NoQuery, h.listMySessions)...)
 	admin.Delete("/sessions", signedIn(sessionOnly, h.endMyOtherSessions)...)
 	admin.Delete("/sessions/:id", signedIn(sessionOnly, h.endMySession)...)
 	admin.Post("/password", signedIn(sessionOnly, h.changeOwnPassword)...)
 	admin.Patch("/profile", signedIn(sessionOnly, h.updateProfile)...)
-	admin.Get("/tokens", signedIn(sessionOnly, h.listTokens)...)
+	admin.Get("/tokens", signedIn(sessionOnly, httpx.NoQuery, h.listTokens)...)
 	admin.Post("/tokens", signedIn(sessionOnly, h.createToken)...)
 	admin.Delete("/tokens/:id", signedIn(sessionOnly, h.revokeToken)...)
 
@@ -78,7 +81,7 @@ func (s *Surface) Routes(app fiber.Router) {
 	// brings MinUploadRate's worth of their bytes.
 	slowBody := httpx.MinBodyRate(MinUploadRate, d.RequestTimeout, d.UploadTimeout)
 	media := require(account.UseMedia)
-	admin.Post("/media", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, media, h.uploadMedia)
+	admin.Post("/media", httpx.Deadline(d.UploadTimeout), slowBody, h.authenticate, media, httpx.NoQuery, h.uploadMedia)
 	admin.Get("/media/:id", signedIn(media, httpx.NoQuery, h.getMedia)...)
 	admin.Post("/media/uploads", signedIn(media, h.startUpload)...)
 	admin.Get("/media/uploads/:id", signedIn(media, httpx.NoQuery, h.getUpload)...)
@@ -95,12 +98,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Put("/uploads/:id/parts/:n", httpx.Deadline(d.UploadTimeout), slowBody, httpx.NoStore(), h.putPart)
 
 	manage := require(account.ManageUsers)
-	admin.Get("/users", signedIn(manage, sessionOnly, h.listUsers)...)
+	admin.Get("/users", signedIn(manage, sessionOnly, httpx.NoQuery, h.listUsers)...)
 	admin.Post("/users", signedIn(manage, sessionOnly, h.createUser)...)
 	admin.Get("/users/:id", signedIn(manage, sessionOnly, httpx.NoQuery, h.getUser)...)
 	admin.Patch("/users/:id", signedIn(manage, sessionOnly, h.updateUser)...)
 	admin.Post("/users/:id/password", signedIn(manage, sessionOnly, h.resetPassword)...)
-	admin.Get("/users/:id/sessions", signedIn(manage, sessionOnly, h.listUserSessions)...)
+	admin.Get("/users/:id/sessions", signedIn(manage, sessionOnly, httpx.NoQuery, h.listUserSessions)...)
 	admin.Delete("/users/:id/sessions", signedIn(manage, sessionOnly, h.endUserSessions)...)
 	admin.Get("/users/:id/tokens", signedIn(manage, sessionOnly, httpx.NoQuery, h.listUserTokens)...)
 	admin.Delete("/users/:id/tokens/:token", signedIn(manage, sessionOnly, h.revokeUserToken)...)
@@ -137,4 +140,14 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/channels", signedIn(channels, httpx.NoQuery, h.listChannels)...)
 	admin.Post("/channels/douyin/authorize", signedIn(channels, sessionOnly, h.authorizeDouyin)...)
 
+}
+
+// writesTakeNoQuery refuses a query parameter on a write (no write of the
+// admin API takes one); reads check theirs themselves (QueryParams,
+// NoQuery).
+func writesTakeNoQuery(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return c.Next()
+	}
+	return httpx.NoQuery(c)
 }

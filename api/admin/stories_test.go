@@ -231,7 +231,7 @@ func TestBadInputGetsClearProblems(t *testing.T) {
 			if c.body != "" {
 				body = c.body
 			}
-			p := s.Do(c.method, c.path, s.Token, body, c.headers...).Problem(c.status)
+			p := s.BadInput().Do(c.method, c.path, s.Token, body, c.headers...).Problem(c.status)
 			if c.field != "" && !strings.Contains(strings.Join(sitetest.FieldErrors(p), ","), c.field) {
 				t.Fatalf("errors %v do not name %s", p["errors"], c.field)
 			}
@@ -354,8 +354,8 @@ func TestMarkdownPreviewIsTheSavedRendering(t *testing.T) {
 	if !strings.Contains(got, "<strong>老教授</strong>") || strings.Contains(got, "<script") || strings.Contains(got, "javascript:") {
 		t.Fatalf("preview: %s", got)
 	}
-	s.Do("POST", "/api/admin/v1/markdown", s.Token, map[string]any{"markdown": 3}).Problem(http.StatusBadRequest)
-	s.Do("POST", "/api/admin/v1/markdown", s.Token, map[string]any{"markdown": "x", "extra": true}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/markdown", s.Token, map[string]any{"markdown": 3}).Problem(http.StatusBadRequest)
+	s.BadInput().Do("POST", "/api/admin/v1/markdown", s.Token, map[string]any{"markdown": "x", "extra": true}).Problem(http.StatusBadRequest)
 	deep := strings.Repeat(">", 10000) + " 深"
 	p := s.Do("POST", "/api/admin/v1/markdown", s.Token, map[string]any{"markdown": deep}).Problem(http.StatusBadRequest)
 	if !strings.Contains(strings.Join(sitetest.FieldErrors(p), ","), "markdown") {

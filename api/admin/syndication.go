@@ -122,10 +122,7 @@ func (h *handlers) jobAction(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		PostURL string `json:"post_url"`
-		Note    string `json:"note"`
-	}
+	var body jobActionIn
 	if c.Get(fiber.HeaderContentType) != "" { // retry and cancel need no body
 		if err := httpx.DecodeJSON(c, &body); err != nil {
 			return err
@@ -287,10 +284,7 @@ func (h *handlers) authorizeDouyin(c *fiber.Ctx) error {
 	if h.d.Douyin == nil {
 		return fault.New(fault.NotFound, "Douyin is not set up on this server (YINLING_DOUYIN_CLIENT_KEY)")
 	}
-	var body struct {
-		Code  string `json:"code"`
-		State string `json:"state"`
-	}
+	var body douyinAuthIn
 	if err := httpx.DecodeJSON(c, &body); err != nil {
 		return err
 	}
@@ -325,4 +319,16 @@ func (h *handlers) audited(c *fiber.Ctx, action audit.Action, target, detail str
 	a := actor(c)
 	return h.d.Audit.Append(c.UserContext(), audit.Entry{ID: ident.New(), At: time.Now().UTC(), ActorID: a.ID, Actor: a.Name,
 		Address: a.Address, Action: action, Target: target, Detail: detail})
+}
+
+// jobActionIn is a job step's optional body (done: the post's URL).
+type jobActionIn struct {
+	PostURL string `json:"post_url"`
+	Note    string `json:"note"`
+}
+
+// douyinAuthIn is what Douyin's authorisation page handed back.
+type douyinAuthIn struct {
+	Code  string `json:"code"`
+	State string `json:"state"`
 }

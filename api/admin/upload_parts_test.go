@@ -183,7 +183,7 @@ func TestBigUploadsAreDeclaredBeforeTheyStart(t *testing.T) {
 	if got := sitetest.FieldErrors(p); !slices.Equal(got, []string{"filename"}) {
 		t.Fatalf("a PDF name declared as video: %v", p)
 	}
-	s.Do("POST", "/api/admin/v1/media/uploads", s.Token, map[string]any{"filename": "a.mp4", "content_type": "video/mp4",
+	s.BadInput().Do("POST", "/api/admin/v1/media/uploads", s.Token, map[string]any{"filename": "a.mp4", "content_type": "video/mp4",
 		"size": 100, "sha256": strings.Repeat("a", 64), "parts": 3}).Problem(http.StatusBadRequest)
 }
 

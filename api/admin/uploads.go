@@ -74,12 +74,7 @@ func (h *handlers) completeUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Parts []struct {
-			Number int    `json:"number"`
-			MD5    string `json:"md5"`
-		} `json:"parts"`
-	}
+	var body completeIn
 	if c.Get(fiber.HeaderContentType) != "" {
 		if err := httpx.DecodeJSON(c, &body); err != nil {
 			return err
@@ -138,3 +133,12 @@ func (h *handlers) putPart(c *fiber.Ctx) error {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// completeIn is the optional body of completing a big upload: the parts'
+// checksums.
+type completeIn struct {
+	Parts []struct {
+		Number int    `json:"number"`
+		MD5    string `json:"md5"`
+	} `json:"parts"`
+}

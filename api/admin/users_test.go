@@ -75,7 +75,7 @@ func TestUserManagement(t *testing.T) {
 			t.Fatalf("%d users, want 2", n)
 		}
 		s.Do("GET", "/api/admin/v1/users/06h2836hak9s5hv8r0h6gy4a", s.Token, nil).Problem(http.StatusNotFound)
-		s.Do("PATCH", "/api/admin/v1/users/"+id, s.Token, map[string]any{"is_admin": true}).Problem(http.StatusBadRequest)
+		s.BadInput().Do("PATCH", "/api/admin/v1/users/"+id, s.Token, map[string]any{"is_admin": true}).Problem(http.StatusBadRequest)
 	})
 }
 
@@ -242,7 +242,7 @@ func TestOwnLanguage(t *testing.T) {
 		t.Fatalf("the session's user: %v", got)
 	}
 	for _, bad := range []map[string]any{{"language": "fr"}, {"language": ""}, {"language": 3}, {"language": "en", "roles": []string{"admin"}}} {
-		s.Do("PATCH", "/api/admin/v1/profile", s.Token, bad).Problem(http.StatusBadRequest)
+		s.BadInput().Do("PATCH", "/api/admin/v1/profile", s.Token, bad).Problem(http.StatusBadRequest)
 	}
 	tok := s.Do("POST", "/api/admin/v1/tokens", s.Token, map[string]any{"name": "integration", "scope": "write"}).Want(http.StatusCreated).JSON()["token"].(string)
 	s.Do("PATCH", "/api/admin/v1/profile", tok, map[string]any{"language": "zh-CN"}).Problem(http.StatusForbidden)

@@ -81,7 +81,7 @@ func TestVideoChecksBeforePublishing(t *testing.T) {
 
 	s.Do("GET", "/api/admin/v1/videos/06h2836hak9s5hv8r0h6gy4a/checks", s.Token, nil).Problem(http.StatusNotFound)
 	s.Do("GET", "/api/admin/v1/videos/not-an-id/checks", s.Token, nil).Problem(http.StatusNotFound)
-	s.Do("GET", "/api/admin/v1/videos/"+id+"/checks?channel=douyin", s.Token, nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/admin/v1/videos/"+id+"/checks?channel=douyin", s.Token, nil).Problem(http.StatusBadRequest)
 }
 
 // fieldMessages are the messages of a problem's field errors.

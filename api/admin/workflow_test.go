@@ -158,7 +158,7 @@ func TestRevisions(t *testing.T) {
 	if got := strings.Join(diff, "|"); got != " 一| 贰| 三|+四|+五" {
 		t.Fatalf("body diff: %s", got)
 	}
-	s.Do("GET", path+"/revisions/compare?from=2", s.Token, nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", path+"/revisions/compare?from=2", s.Token, nil).Problem(http.StatusBadRequest)
 
 	restored := s.Do("POST", path+"/revisions/2/restore", s.Token, map[string]any{"version": last["version"]}).Want(http.StatusOK).JSON()
 	if restored["title"] != "第二版" || restored["body"] != "一\n贰\n三" || restored["revision"].(float64) <= last["revision"].(float64) {

@@ -39,7 +39,7 @@ func TestContentAPIGivesTheByline(t *testing.T) {
 			t.Fatalf("a list item without its byline: %v", it)
 		}
 	}
-	s.Do("GET", "/api/content/v1/stories?person=x", "", nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/content/v1/stories?person=x", "", nil).Problem(http.StatusBadRequest)
 }
 
 // TestSearchFindsStoriesByTheirPeople: a story is found by the name of a

@@ -46,6 +46,6 @@ func TestContentAPIFeatured(t *testing.T) {
 		t.Fatalf("after a pin ended: %q", got)
 	}
 	for _, q := range []string{"featured=false", "featured=yes", "featured=true&limit=5", "featured=true&column=culture"} {
-		s.Do("GET", "/api/content/v1/stories?"+q, "", nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", "/api/content/v1/stories?"+q, "", nil).Problem(http.StatusBadRequest)
 	}
 }

@@ -44,7 +44,7 @@ func TestLectureLifecycleAndEvents(t *testing.T) {
 		if want := []string{"capacity", "ends_at", "online_url", "series", "title"}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("field errors %v, want %v: %v", got, want, p)
 		}
-		s.Do("POST", "/api/admin/v1/lectures", org, map[string]any{"title": "x", "sequence": 3}).Problem(http.StatusBadRequest)
+		s.BadInput().Do("POST", "/api/admin/v1/lectures", org, map[string]any{"title": "x", "sequence": 3}).Problem(http.StatusBadRequest)
 		s.Do("POST", "/api/admin/v1/lectures", tk["editor"], sitetest.LectureFields("编辑不能建讲座", "wu-tong-yu", 3)).Problem(http.StatusForbidden)
 	})
 	t.Run("a rule makes a draft per session", func(t *testing.T) {
@@ -218,7 +218,7 @@ func TestLectureLists(t *testing.T) {
 	}
 	for _, bad := range []string{"from=tomorrow", "upcoming=yes", "upcoming=true&past=true", "series=Bad_Slug", "sort=start",
 		"from=" + day(3) + "&to=" + day(1)} {
-		s.Do("GET", "/api/content/v1/lectures?"+bad, "", nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", "/api/content/v1/lectures?"+bad, "", nil).Problem(http.StatusBadRequest)
 	}
 	admin := s.Do("GET", "/api/admin/v1/lectures?series=le-lao", pub, nil).Want(http.StatusOK).JSON()["items"].([]any)
 	if len(admin) != 1 || admin[0].(map[string]any)["slug"] != slugs[5] {

@@ -76,7 +76,7 @@ func TestNoQRCodeOfAnUnknownOrUnpublishedItem(t *testing.T) {
 			t.Fatalf("%s: %v", path, p)
 		}
 	}
-	s.Do("GET", "/api/content/v1/stories/"+slugs["stories"]+"/qr.png?size=9", "", nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/content/v1/stories/"+slugs["stories"]+"/qr.png?size=9", "", nil).Problem(http.StatusBadRequest)
 	s.Do("GET", "/api/content/v1/stories/"+slugs["stories"]+"/qr.gif", "", nil).Problem(http.StatusNotFound)
 
 	// Unpublished, its code is gone at once (the cached answer too).

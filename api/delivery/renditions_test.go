@@ -54,7 +54,7 @@ func TestImageRenditions(t *testing.T) {
 	}
 	s.Do("GET", path+"?w=640", "", nil, "If-None-Match", r.Header.Get("ETag")).Want(http.StatusNotModified)
 	for _, bad := range []string{"?w=500", "?w=2000", "?w=abc", "?size=640"} {
-		s.Do("GET", path+bad, "", nil).Problem(http.StatusBadRequest)
+		s.BadInput().Do("GET", path+bad, "", nil).Problem(http.StatusBadRequest)
 	}
 	small := s.Upload("小图.jpg", "image/jpeg", sitetest.JPEGOf(t, 300, 200), "小图").Want(http.StatusCreated).JSON()
 	orig := s.Do("GET", "/media/"+small["id"].(string), "", nil).Want(http.StatusOK).Body

@@ -46,7 +46,7 @@ func TestPagesSignThemselvesForShareCards(t *testing.T) {
 		"javascript:alert(1)", sitetest.BaseURL + "/" + strings.Repeat("a", 2100)} {
 		s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(bad), "", nil).Problem(http.StatusBadRequest)
 	}
-	s.Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(page)+"&callback=x", "", nil).Problem(http.StatusBadRequest)
+	s.BadInput().Do("GET", "/api/content/v1/wechat/jssdk?url="+url.QueryEscape(page)+"&callback=x", "", nil).Problem(http.StatusBadRequest)
 
 	html := s.Do("GET", "/stories/"+st["slug"].(string), "", nil).Want(http.StatusOK)
 	if csp := html.Header.Get("Content-Security-Policy"); csp != site.WeChatCSP || !strings.Contains(csp, "https://res.wx.qq.com") {

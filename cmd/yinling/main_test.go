@@ -17,10 +17,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+// TestMain checks every exchange with the servers the tests start
+// against the OpenAPI document (sitetest.CheckHTTP).
+func TestMain(m *testing.M) {
+	sitetest.CheckHTTP()
+	testenv.Main(m)
+}
 
 // syncBuffer is an io.Writer safe for the server goroutine and the test.
 type syncBuffer struct {

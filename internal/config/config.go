@@ -71,6 +71,10 @@ type Config struct {
 	CORSOrigins []string
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// OpenAPI is who may read the OpenAPI document at GET
+	// /api/openapi.json: "public" (anyone), "admin" (signed-in staff) or
+	// "off" (404).
+	OpenAPI string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse
 	// proxies whose X-Real-IP header names the client; from anyone else the
 	// header is ignored.
@@ -535,6 +539,14 @@ func settings() []setting {
 			}
 			c.MetricsToken = v
 			return nil
+		}},
+		{"YINLING_OPENAPI", "openapi", "public", "who may read the OpenAPI document at GET /api/openapi.json: public, admin (signed-in staff) or off", func(c *Config, v string) error {
+			switch v {
+			case "public", "admin", "off":
+				c.OpenAPI = v
+				return nil
+			}
+			return errors.New("must be public, admin or off")
 		}},
 		{"YINLING_CORS_ORIGINS", "cors-origins", "", "comma-separated origins (https://front.example.edu) that may read the content API from a browser, or *", func(c *Config, v string) error {
 			c.CORSOrigins = nil

@@ -50,6 +50,14 @@ var shared env //nolint:gochecknoglobals // one set of servers per test binary, 
 // Call it from TestMain: func TestMain(m *testing.M) { testenv.Main(m) }.
 func Main(m *testing.M) {
 	code := m.Run()
+	atEnd.Lock()
+	for _, f := range atEnd.fs {
+		if err := f(); err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: %v\n", err)
+			code = max(code, 1)
+		}
+	}
+	atEnd.Unlock()
 	shared.close()
 	os.Exit(code)
 }
@@ -285,4 +293,18 @@ func PrivateS3(t testing.TB) (srv S3Server, bucket string, stop, restart func())
 		t.Fatalf("testenv: create bucket: %v", err)
 	}
 	return gw.server, bucket, sw.stop, func() { sw.restart(t) }
+}
+
+// atEnd are what AtEnd registered.
+var atEnd struct {
+	sync.Mutex
+	fs []func() error
+}
+
+// AtEnd runs f when the package's tests have run (under Main), to report
+// what they measured as a whole; an error fails the run.
+func AtEnd(f func() error) {
+	atEnd.Lock()
+	defer atEnd.Unlock()
+	atEnd.fs = append(atEnd.fs, f)
 }

@@ -304,7 +304,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,
 			RegistrationLimit: cfg.RegistrationLimit, RequestTimeout: cfg.RequestTimeout, UploadLimit: limit,
 			HeaderTimeout: opts.HeaderTimeout, IdleTimeout: opts.IdleTimeout,
-			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken},
+			TrustedProxies: cfg.TrustedProxies, CORSOrigins: cfg.CORSOrigins, MetricsToken: cfg.MetricsToken, OpenAPI: cfg.OpenAPI},
 		Cache:   cache,
 		Ready:   ready,
 		Metrics: s.Metrics,

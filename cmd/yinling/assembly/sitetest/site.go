@@ -72,6 +72,9 @@ type Site struct {
 	SMS      *smstest.Server
 	lectures *lectures.Service
 	notifier *sms.Notifier
+	// badInput marks the next requests as off the contract on purpose
+	// (BadInput).
+	badInput bool
 }
 
 // RunBackups runs the scheduled-backup job once, as its worker does every
@@ -101,6 +104,7 @@ func (s *Site) FlushReads() {
 type Option func(*siteConfig)
 
 type siteConfig struct {
+	openapi       string // YINLING_OPENAPI (WithOpenAPI)
 	uploadLimit   int64
 	store         *teststore.Store
 	s3            *testenv.S3Server
@@ -343,6 +347,9 @@ func siteSettings(t testing.TB, cfg siteConfig, stand *douyintest.Server) config
 		conf.RequestTimeout = cfg.timeout
 	}
 	conf.TrustedProxies, conf.CORSOrigins, conf.MetricsToken = cfg.proxies, cfg.origins, cfg.metricsToken
+	if cfg.openapi != "" {
+		conf.OpenAPI = cfg.openapi
+	}
 	if !cfg.noDouyinApp {
 		conf.DouyinBaseURL, conf.DouyinClientKey, conf.DouyinClientSecret = stand.URL, stand.ClientKey, stand.ClientSecret
 	}
@@ -371,6 +378,10 @@ func (s *Site) Listen() string {
 		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			s.T.Fatal(err)
 		}
+	}
+	if _, wrapped := served.LoadOrStore(s.App, true); !wrapped {
+		srv := s.App.Server()
+		srv.Handler = s.checkServed(srv.Handler)
 	}
 	go func() { _ = s.App.Listener(ln) }()
 	s.T.Cleanup(func() { _ = s.App.Shutdown() })
@@ -486,8 +497,12 @@ func (s *Site) Do(method, path, token string, body any, headers ...string) Resp 
 	return s.Send(req)
 }
 
+// Send sends a request through the app in-process. An exchange under the
+// documented paths is checked against the OpenAPI document (BadInput
+// exempts a deliberately bad request; its answer is still checked).
 func (s *Site) Send(req *http.Request) Resp {
 	s.T.Helper()
+	kept, whole := keepBody(req)
 	res, err := s.App.Test(req, -1)
 	if err != nil {
 		s.T.Fatalf("%s %s: %v", req.Method, req.URL, err)
@@ -497,7 +512,9 @@ func (s *Site) Send(req *http.Request) Resp {
 	if err != nil {
 		s.T.Fatal(err)
 	}
-	return Resp{T: s.T, Status: res.StatusCode, Header: res.Header, Body: b}
+	r := Resp{T: s.T, Status: res.StatusCode, Header: res.Header, Body: b}
+	s.checkExchange(req, kept, whole, r)
+	return r
 }
 
 // CreateStory makes a draft and returns its JSON.
