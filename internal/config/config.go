@@ -285,7 +285,7 @@ func settings() []setting {
 			c.UploadLimitMB = n
 			return nil
 		}},
-		{"YINLING_READ_CACHE_MB", "read-cache-mb", "128", "memory for content API answers kept ready, in MiB", func(c *Config, v string) error {
+		{"YINLING_READ_CACHE_MB", "read-cache-mb", "256", "memory for content API answers kept ready, in MiB", func(c *Config, v string) error {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n < 1 || n > 65536 {
 				return errors.New("must be a whole number of MiB from 1 to 65536")
