@@ -3,8 +3,6 @@ package delivery_test
 import (
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -36,24 +34,6 @@ func TestReadCacheAgreesAcrossInstances(t *testing.T) {
 	}
 }
 
-// cacheBuilds is how many answers the read cache of s has built, from
-// its /metrics.
-func cacheBuilds(t *testing.T, s *sitetest.Site) int {
-	t.Helper()
-	r := s.Do("GET", "/metrics", "", nil).Want(http.StatusOK)
-	for line := range strings.Lines(string(r.Body)) {
-		if v, ok := strings.CutPrefix(line, "yinling_read_cache_builds_total "); ok {
-			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return int(n)
-		}
-	}
-	t.Fatalf("no yinling_read_cache_builds_total in /metrics:\n%s", r.Body)
-	return 0
-}
-
 // TestAPublicationKeepsOtherStoriesCached: a story published on either
 // instance drops its own answer and every list, and no other story's
 // answer: those are served from the cache without a build.
@@ -80,9 +60,9 @@ func TestAPublicationKeepsOtherStoriesCached(t *testing.T) {
 		if who == b {
 			time.Sleep(1100 * time.Millisecond) // past a's look at the shared counter
 		}
-		before := cacheBuilds(t, a)
+		before := a.CacheBuilds()
 		a.Do("GET", keptPath, "", nil).Want(http.StatusOK)
-		if n := cacheBuilds(t, a); n != before {
+		if n := a.CacheBuilds(); n != before {
 			t.Fatalf("change %d: the untouched story's answer was built again (%d builds)", i+1, n-before)
 		}
 		if got := a.Do("GET", changedPath, "", nil).Want(http.StatusOK).JSON()["title"]; got != title {
@@ -92,7 +72,7 @@ func TestAPublicationKeepsOtherStoriesCached(t *testing.T) {
 		if got := list[0].(map[string]any)["title"]; got != title && list[1].(map[string]any)["title"] != title {
 			t.Fatalf("change %d: the list was not built again: %v", i+1, list)
 		}
-		if n := cacheBuilds(t, a); n != before+2 {
+		if n := a.CacheBuilds(); n != before+2 {
 			t.Fatalf("change %d: %d builds for the changed story and the list, want 2", i+1, n-before)
 		}
 	}
