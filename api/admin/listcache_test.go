@@ -33,7 +33,7 @@ func TestAdminListsAreKeptUntilAWriteOrTheirTime(t *testing.T) {
 	})
 	app.Use(lc.forgetOnWrite)
 	app.Get("/list", func(c *fiber.Ctx) error {
-		key := c.Query("q")
+		key := strings.Clone(c.Query("q")) // fasthttp's string is a view of a reused buffer
 		return lc.serve(c, key, func(context.Context) (int64, error) { return head, nil }, func(c *fiber.Ctx) error {
 			builds[key]++
 			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
