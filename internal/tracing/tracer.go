@@ -186,7 +186,8 @@ var unsampled = &Span{}
 
 // Record records a call that has ended as a child span of ctx's span;
 // with no recorded span in ctx, nothing. err, when set, makes the span's
-// status an error, its type in error.type.
+// status an error, its kind in error.type and the status message (never
+// its text, which may quote data): timeout, canceled or _OTHER.
 func (t *Tracer) Record(ctx context.Context, name string, kind Kind, start, end time.Time, err error, attrs ...Attr) {
 	if t == nil {
 		return
@@ -197,14 +198,15 @@ func (t *Tracer) Record(ctx context.Context, name string, kind Kind, start, end 
 	}
 	s := &Span{t: t, trace: p.trace, id: newSpanID(), parent: p.id, name: name, kind: kind, start: start, attrs: attrs}
 	if err != nil {
-		s.attrs = append(s.attrs, String("error.type", errorType(err)))
-		s.Fail(err.Error())
+		typ := errorType(err)
+		s.attrs = append(s.attrs, String("error.type", typ))
+		s.Fail(typ)
 	}
 	s.EndAt(end)
 }
 
 // errorType is a short, bounded name of an error's kind: a context's end
-// by name, anything else "error" (a driver's message may hold data).
+// by name, anything else "_OTHER" (a driver's message may hold data).
 func errorType(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -223,9 +225,6 @@ func (t *Tracer) DBCall(ctx context.Context, system, op string, took time.Durati
 		return
 	}
 	end := time.Now()
-	if err != nil {
-		err = errors.New("database call failed") // the driver's message may quote data
-	}
 	t.Record(ctx, op, Client, end.Add(-took), end, err, String("db.system.name", system), String("db.operation.name", op))
 }
 

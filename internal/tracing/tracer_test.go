@@ -3,6 +3,7 @@ package tracing_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -281,5 +282,36 @@ func TestLongValuesAreCutOnACharacter(t *testing.T) {
 	got := spans[0].Attrs["long"].(string)
 	if len(got) > 256 || !utf8.ValidString(got) || !strings.HasPrefix(long, got) || len(got) < 250 || spans[0].Attrs["short"] != "ok" {
 		t.Errorf("cut to %d bytes: %q; short %v", len(got), got, spans[0].Attrs["short"])
+	}
+}
+
+// TestAFailedCallIsAnErrorWithoutItsText: a database call that failed is
+// an error span of a bounded type; the driver's text (which may quote
+// data) is not sent.
+func TestAFailedCallIsAnErrorWithoutItsText(t *testing.T) {
+	rx := otlptest.New(t)
+	tr, _ := newTracer(t, tracing.Config{Endpoint: rx.URL, SampleRatio: 1, Interval: time.Hour})
+	ctx, s := tr.Start(context.Background(), "POST /x", tracing.Server)
+	tr.DBCall(ctx, "sqlite", "insert", time.Millisecond, errors.New("UNIQUE constraint failed: phone=13800000000"))
+	tr.DBCall(ctx, "mongodb", "find", time.Millisecond, fmt.Errorf("find: %w", context.DeadlineExceeded))
+	s.End()
+	if err := tr.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]otlptest.Span{}
+	for _, sp := range rx.Spans() {
+		got[sp.Name] = sp
+		if strings.Contains(sp.StatusMessage, "1380") {
+			t.Errorf("span %s carries the driver's text: %q", sp.Name, sp.StatusMessage)
+		}
+	}
+	if sp := got["insert"]; sp.StatusCode != 2 || sp.Attrs["error.type"] != "_OTHER" || sp.StatusMessage != "_OTHER" {
+		t.Errorf("the failed insert: %+v", sp)
+	}
+	if sp := got["find"]; sp.StatusCode != 2 || sp.Attrs["error.type"] != "timeout" {
+		t.Errorf("the timed-out find: %+v", sp)
+	}
+	if sp := got["POST /x"]; sp.StatusCode != 0 {
+		t.Errorf("the parent: %+v", sp)
 	}
 }
