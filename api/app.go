@@ -68,7 +68,11 @@ type Deps struct {
 	// request histogram and the read cache's figures to it (nil: a
 	// registry of the app's own).
 	Metrics *prometheus.Registry
-	Logger  *slog.Logger
+	// Trace, when set, makes the middleware that traces each request,
+	// given the route template of an answered request ("" when no route
+	// took it); nil (tracing off): nothing is installed.
+	Trace  func(route func(*fiber.Ctx) string) fiber.Handler
+	Logger *slog.Logger
 }
 
 // Services are the domain's services the surfaces call.
@@ -221,6 +225,9 @@ func New(d Deps) *fiber.App {
 		d.Metrics = prometheus.NewRegistry()
 	}
 	timed := httpx.NewMetrics(d.Metrics)
+	if d.Trace != nil {
+		app.Use(d.Trace(timed.Route))
+	}
 	app.Use(httpx.AccessLog(d.Logger, timed))
 	app.Use(httpx.SecurityHeaders())
 	cache := d.Cache

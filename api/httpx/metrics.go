@@ -82,6 +82,15 @@ func (m *Metrics) routeOf(c *fiber.Ctx, method string) string {
 	return unmatched
 }
 
+// Route is the route template that answered c, as the histogram's route
+// label has it, once the handlers ran; "" when no route took it.
+func (m *Metrics) Route(c *fiber.Ctx) string {
+	if r := m.routeOf(c, methodLabel(c.Method())); r != unmatched {
+		return r
+	}
+	return ""
+}
+
 // SurfaceOf names the surface a route template belongs to.
 func SurfaceOf(route string) string {
 	switch {

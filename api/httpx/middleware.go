@@ -43,10 +43,11 @@ func RequestID(c *fiber.Ctx) string {
 
 // Deadline gives the request a context that ends after d, so every database
 // and object-store call it makes has a timeout (Fiber's UserContext is
-// context.Background otherwise).
+// context.Background otherwise). It keeps the values of the context it
+// replaces (the request's trace span), not its deadline.
 func Deadline(d time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(context.Background(), d)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), d)
 		defer cancel()
 		c.SetUserContext(ctx)
 		return c.Next()

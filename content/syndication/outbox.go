@@ -75,6 +75,10 @@ type Config struct {
 	// will be retried, "failed", "lost": taken by someone else) and how
 	// long the delivery took (the metrics count them).
 	Observe func(channel, outcome string, took time.Duration)
+	// Trace, when set, is told when a run of a job begins: it returns
+	// the context the run goes on in (carrying its trace span) and what
+	// to call with its outcome (as Observe has it) when it ends.
+	Trace func(ctx context.Context, j Job) (context.Context, func(outcome string))
 }
 
 // Outbox writes jobs and runs them.
@@ -255,6 +259,12 @@ func (r *Run) save(ctx context.Context, change func(*Job)) error {
 
 // runOne claims a job with its lease, delivers it and records the end.
 func (o *Outbox) runOne(ctx context.Context, j Job) {
+	outcome := "lost"
+	if o.cfg.Trace != nil {
+		var end func(string)
+		ctx, end = o.cfg.Trace(ctx, j)
+		defer func() { end(outcome) }()
+	}
 	now := o.now()
 	expect := j.Version
 	j.LeaseHolder, j.LeaseUntil, j.UpdatedAt, j.Version = o.cfg.Holder, now.Add(o.cfg.Lease), now, j.Version+1
@@ -281,7 +291,6 @@ func (o *Outbox) runOne(ctx context.Context, j Job) {
 	}()
 	began := time.Now()
 	out, err := o.deliver(dctx, run)
-	outcome := "lost"
 	if o.cfg.Observe != nil {
 		defer func() { o.cfg.Observe(j.Channel, outcome, time.Since(began)) }()
 	}

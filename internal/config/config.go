@@ -71,6 +71,12 @@ type Config struct {
 	CORSOrigins []string
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// OTLPEndpoint is the OpenTelemetry collector's OTLP/HTTP address
+	// spans are sent to ("": tracing off); TraceSample the share of new
+	// traces recorded (0 to 1); OTLPHeaders are sent with each export.
+	OTLPEndpoint string
+	TraceSample  float64
+	OTLPHeaders  map[string]string
 	// OpenAPI is who may read the OpenAPI document at GET
 	// /api/openapi.json: "public" (anyone), "admin" (signed-in staff) or
 	// "off" (404).
@@ -540,6 +546,34 @@ func settings() []setting {
 			c.MetricsToken = v
 			return nil
 		}},
+		{"YINLING_OTLP_ENDPOINT", "otlp-endpoint", "", "the OpenTelemetry collector's OTLP/HTTP address spans are sent to, like http://127.0.0.1:4318 (POST …/v1/traces, JSON); empty: tracing off", func(c *Config, v string) error {
+			if v == "" {
+				c.OTLPEndpoint = ""
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return errors.New("must be an http(s) URL without a query, like http://127.0.0.1:4318, or empty")
+			}
+			c.OTLPEndpoint = strings.TrimSuffix(v, "/")
+			return nil
+		}},
+		{"YINLING_TRACE_SAMPLE", "trace-sample", "1", "the share of new traces recorded, from 0 to 1 (a request with a traceparent header is recorded as its sampled flag says); only with YINLING_OTLP_ENDPOINT", func(c *Config, v string) error {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || !(f >= 0 && f <= 1) {
+				return errors.New("must be a number from 0 to 1")
+			}
+			c.TraceSample = f
+			return nil
+		}},
+		{"YINLING_OTLP_HEADERS", "otlp-headers", "", "headers sent with each export, as key=value pairs separated by commas, values percent-encoded (Authorization=Bearer%20…)", func(c *Config, v string) error {
+			h, err := parseHeaders(v)
+			if err != nil {
+				return err
+			}
+			c.OTLPHeaders = h
+			return nil
+		}},
 		{"YINLING_OPENAPI", "openapi", "public", "who may read the OpenAPI document at GET /api/openapi.json: public, admin (signed-in staff) or off", func(c *Config, v string) error {
 			switch v {
 			case "public", "admin", "off":
@@ -676,8 +710,33 @@ func Load(name string, args []string, getenv func(string) string, output io.Writ
 
 func redact(env, v string) string {
 	if strings.Contains(env, "SECRET") || strings.Contains(env, "PASSWORD") || strings.Contains(env, "URI") || strings.Contains(env, "WEBHOOKS") ||
-		strings.Contains(env, "SEARCH_URL") {
+		strings.Contains(env, "SEARCH_URL") || strings.Contains(env, "OTLP_HEADERS") {
 		return "…"
 	}
 	return v
 }
+
+// parseHeaders reads key=value pairs separated by commas, values
+// percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS has them (nil for "").
+func parseHeaders(v string) (map[string]string, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	h := map[string]string{}
+	for i, pair := range strings.Split(v, ",") {
+		key, value, ok := strings.Cut(pair, "=")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" || !headerName.MatchString(key) {
+			return nil, fmt.Errorf("pair %d is not a header as key=value", i+1) // the value may be a key: not echoed
+		}
+		value, err := url.PathUnescape(strings.TrimSpace(value))
+		if err != nil || strings.ContainsAny(value, "\r\n") {
+			return nil, fmt.Errorf("the value of %s is not percent-encoded text", key)
+		}
+		h[key] = value
+	}
+	return h, nil
+}
+
+// headerName is an HTTP header name (a token).
+var headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")

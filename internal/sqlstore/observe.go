@@ -15,8 +15,10 @@ import (
 // statement's first word: select, insert, update, delete, with, begin,
 // commit, rollback; "other" for the rest), how long the driver took
 // (a query: until its first row is ready, not the reading of the rest)
-// and its error. The metrics time the database with it.
-type Observer func(op string, took time.Duration, err error)
+// and its error, with the context of the call (a request's, carrying its
+// trace span; a commit or rollback has its transaction's). The metrics
+// time the database with it, tracing records it.
+type Observer func(ctx context.Context, op string, took time.Duration, err error)
 
 // Option changes how Open opens a store.
 type Option func(*options)
@@ -47,7 +49,7 @@ func (c observedConnector) Connect(context.Context) (driver.Conn, error) {
 	}
 	obs := c.obs
 	if obs == nil {
-		obs = func(string, time.Duration, error) {}
+		obs = func(context.Context, string, time.Duration, error) {}
 	}
 	oc := &observedConn{Conn: conn, obs: obs}
 	if c.stmts > 0 {
@@ -87,7 +89,7 @@ func (c *observedConn) ExecContext(ctx context.Context, query string, args []dri
 	}
 	began := time.Now()
 	r, err := ex.ExecContext(ctx, query, args)
-	c.obs(sqlOp(query), time.Since(began), err)
+	c.obs(ctx, sqlOp(query), time.Since(began), err)
 	return r, err
 }
 
@@ -106,7 +108,7 @@ func (c *observedConn) QueryContext(ctx context.Context, query string, args []dr
 	}
 	began := time.Now()
 	r, err := qu.QueryContext(ctx, query, args)
-	c.obs(sqlOp(query), time.Since(began), err)
+	c.obs(ctx, sqlOp(query), time.Since(began), err)
 	return r, err
 }
 
@@ -131,11 +133,11 @@ func (c *observedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 	}
 	began := time.Now()
 	tx, err := b.BeginTx(ctx, opts)
-	c.obs("begin", time.Since(began), err)
+	c.obs(ctx, "begin", time.Since(began), err)
 	if err != nil {
 		return nil, err
 	}
-	return observedTx{tx: tx, obs: c.obs}, nil
+	return observedTx{tx: tx, obs: c.obs, ctx: ctx}, nil
 }
 
 // Close closes the connection's prepared statements, then the connection.
@@ -171,19 +173,20 @@ func (c *observedConn) IsValid() bool {
 type observedTx struct {
 	tx  driver.Tx
 	obs Observer
+	ctx context.Context // the transaction's, from BeginTx
 }
 
 func (t observedTx) Commit() error {
 	began := time.Now()
 	err := t.tx.Commit()
-	t.obs("commit", time.Since(began), err)
+	t.obs(t.ctx, "commit", time.Since(began), err)
 	return err
 }
 
 func (t observedTx) Rollback() error {
 	began := time.Now()
 	err := t.tx.Rollback()
-	t.obs("rollback", time.Since(began), err)
+	t.obs(t.ctx, "rollback", time.Since(began), err)
 	return err
 }
 
@@ -201,7 +204,7 @@ func (s *observedStmt) ExecContext(ctx context.Context, args []driver.NamedValue
 	}
 	began := time.Now()
 	r, err := ex.ExecContext(ctx, args)
-	s.obs(s.op, time.Since(began), err)
+	s.obs(ctx, s.op, time.Since(began), err)
 	return r, err
 }
 
@@ -212,6 +215,6 @@ func (s *observedStmt) QueryContext(ctx context.Context, args []driver.NamedValu
 	}
 	began := time.Now()
 	r, err := qu.QueryContext(ctx, args)
-	s.obs(s.op, time.Since(began), err)
+	s.obs(ctx, s.op, time.Since(began), err)
 	return r, err
 }

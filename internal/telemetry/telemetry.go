@@ -10,7 +10,10 @@
 package telemetry
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,9 +38,26 @@ func NewRegistry() *prometheus.Registry {
 // millisecond or more, an object-store transfer up to minutes.
 var callBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60}
 
-// Stores times the calls to the database and the object store.
+// Stores times the calls to the database and the object store, and
+// hands each database call, with its context, to a tracer when one is
+// set (TraceCalls).
 type Stores struct {
 	db, objects *prometheus.HistogramVec
+	trace       atomic.Pointer[CallTracer]
+}
+
+// CallTracer is told of each database call with its context: the store
+// ("sqlite", "mongodb"), the operation, how long it took and its error.
+// tracing.Tracer.DBCall is one.
+type CallTracer func(ctx context.Context, store, op string, took time.Duration, err error)
+
+// TraceCalls hands every database call from now on to f as well.
+func (s *Stores) TraceCalls(f CallTracer) { s.trace.Store(&f) }
+
+func (s *Stores) traced(ctx context.Context, store, op string, took time.Duration, err error) {
+	if f := s.trace.Load(); f != nil && ctx != nil {
+		(*f)(ctx, store, op, took, err)
+	}
 }
 
 // NewStores registers yinling_db_call_duration_seconds (by store,
@@ -68,8 +88,9 @@ func outcome(err error) string {
 }
 
 // SQL is the observer sqlstore.WithObserver takes.
-func (s *Stores) SQL(op string, took time.Duration, err error) {
+func (s *Stores) SQL(ctx context.Context, op string, took time.Duration, err error) {
 	s.db.WithLabelValues("sqlite", op, outcome(err)).Observe(took.Seconds())
+	s.traced(ctx, "sqlite", op, took, err)
 }
 
 // mongoCommands are the commands Yinling sends, named as they are; any
@@ -77,6 +98,9 @@ func (s *Stores) SQL(op string, took time.Duration, err error) {
 var mongoCommands = map[string]bool{"find": true, "insert": true, "update": true, "delete": true, "aggregate": true,
 	"findAndModify": true, "count": true, "distinct": true, "getMore": true, "createIndexes": true, "ping": true,
 	"commitTransaction": true, "abortTransaction": true, "listCollections": true, "drop": true, "killCursors": true}
+
+// errFailed stands for a failed command's missing failure.
+var errFailed = errors.New("the command failed")
 
 // MongoMonitor is the command monitor mongostore.Connect takes.
 func (s *Stores) MongoMonitor() *event.CommandMonitor {
@@ -87,11 +111,15 @@ func (s *Stores) MongoMonitor() *event.CommandMonitor {
 		return "other"
 	}
 	return &event.CommandMonitor{
-		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
-			s.db.WithLabelValues("mongodb", name(e.CommandName), "ok").Observe(e.Duration.Seconds())
+		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) {
+			op := name(e.CommandName)
+			s.db.WithLabelValues("mongodb", op, "ok").Observe(e.Duration.Seconds())
+			s.traced(ctx, "mongodb", op, e.Duration, nil)
 		},
-		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
-			s.db.WithLabelValues("mongodb", name(e.CommandName), "error").Observe(e.Duration.Seconds())
+		Failed: func(ctx context.Context, e *event.CommandFailedEvent) {
+			op := name(e.CommandName)
+			s.db.WithLabelValues("mongodb", op, "error").Observe(e.Duration.Seconds())
+			s.traced(ctx, "mongodb", op, e.Duration, cmp.Or(e.Failure, errFailed))
 		},
 	}
 }

@@ -46,6 +46,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
 	"github.com/yinling-cms/yinling/internal/telemetry"
+	"github.com/yinling-cms/yinling/internal/tracing"
 	"github.com/yinling-cms/yinling/internal/wechatapi"
 	"github.com/yinling-cms/yinling/media"
 	"github.com/yinling-cms/yinling/themes"
@@ -114,6 +115,11 @@ type Options struct {
 	// database's are timed when its opener was given StoreCalls' hooks.
 	Metrics    *prometheus.Registry
 	StoreCalls *telemetry.Stores
+	// TraceTuning changes how the tracer batches and bounds its queue
+	// (its Interval, BatchSpans, MaxQueueSpans, MaxQueueBytes,
+	// ExportTimeout, RetryWait; zero: tracing's defaults). Tracing itself
+	// is on only with cfg.OTLPEndpoint.
+	TraceTuning tracing.Config
 }
 
 // Site is an assembled Yinling: its services, its HTTP app, and what
@@ -174,6 +180,8 @@ type Site struct {
 	// index's syncer once RunSearch opened it (its lag is reported).
 	jobs   *telemetry.Workers
 	syncer atomic.Pointer[search.Syncer]
+	// tracer sends spans to the OTLP collector (nil: tracing off).
+	tracer *tracing.Tracer
 
 	notices *noticeFace // nil: no Chinese font for notices
 }
@@ -196,6 +204,9 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	stores.Blobs = opts.StoreCalls.Blobs(stores.Blobs)
 	s.jobs = telemetry.NewWorkers(s.Metrics)
+	if err := s.wireTracing(cfg, opts.StoreCalls, opts.TraceTuning); err != nil {
+		return nil, fmt.Errorf("YINLING_OTLP_ENDPOINT: %w", err)
+	}
 	key, err := db.Secret(ctx, "cursor")
 	if err != nil {
 		return nil, err
@@ -308,14 +319,18 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		Cache:   cache,
 		Ready:   ready,
 		Metrics: s.Metrics,
+		Trace:   s.traceRequests(cfg.BaseURL),
 		Logger:  opts.Logger,
 	})
 	return s, nil
 }
 
-// Close lets go of the search index; the caller closes the stores.
+// Close sends the spans still queued (for up to 5 seconds) and lets go
+// of the search index; the caller closes the stores.
 func (s *Site) Close() error {
-	err := s.notices.close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := errors.Join(s.tracer.Shutdown(ctx), s.notices.close())
 	if s.Search == nil {
 		return err
 	}
@@ -379,7 +394,7 @@ func (s *Site) wireSyndication(ctx context.Context, cfg config.Config, opts Opti
 	metrics := telemetry.NewOutbox(s.Metrics, s.db, opts.Clock)
 	metrics.Channels(slices.Sorted(maps.Keys(channels))...)
 	outbox := syndication.New(syndication.Config{Store: s.db, Channels: channels, MaxAttempts: cfg.OutboxAttempts, Lease: cfg.OutboxLease,
-		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger, Observe: metrics.Observe})
+		Backoff: opts.OutboxBackoff, Holder: s.Holder, Logger: s.logger, Observe: metrics.Observe, Trace: s.traceJobs()})
 	if text != nil {
 		s.SMS = &sms.Notifier{Outbox: outbox, SMS: text}
 	}

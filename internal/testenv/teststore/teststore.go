@@ -9,8 +9,13 @@ package teststore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
 
 	"github.com/yinling-cms/yinling/content/storetest"
 	"github.com/yinling-cms/yinling/internal/mongostore"
@@ -66,4 +71,37 @@ func Open(t testing.TB) *Store {
 // FromMongo wraps a Mongo store the test made itself (on a private server).
 func FromMongo(s *mongostore.Store) *Store {
 	return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+}
+
+// OpenObserved is Open with the store's calls told to obs (SQLite) or to
+// monitor (MongoDB, on a client of the test's own), as `yinling serve`
+// opens its database with the metrics' hooks.
+func OpenObserved(t testing.TB, obs sqlstore.Observer, monitor *event.CommandMonitor) *Store {
+	t.Helper()
+	if !Mongo() {
+		s, err := sqlstore.Open(context.Background(), t.TempDir(), sqlstore.WithObserver(obs))
+		if err != nil {
+			t.Fatalf("teststore: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+	}
+	client, err := mongostore.Connect(testenv.MongoURI(t), monitor)
+	if err != nil {
+		t.Fatalf("teststore: %v", err)
+	}
+	name := make([]byte, 6)
+	_, _ = rand.Read(name)
+	db := client.Database("t_" + hex.EncodeToString(name))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = db.Drop(ctx)
+		_ = client.Disconnect(ctx)
+	})
+	s := mongostore.New(db)
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatalf("teststore: indexes: %v", err)
+	}
+	return FromMongo(s)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly"
 	"github.com/yinling-cms/yinling/content/lectures"
@@ -28,8 +29,10 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi/douyintest"
 	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
+	"github.com/yinling-cms/yinling/internal/telemetry"
 	"github.com/yinling-cms/yinling/internal/testenv"
 	"github.com/yinling-cms/yinling/internal/testenv/teststore"
+	"github.com/yinling-cms/yinling/internal/tracing"
 	"github.com/yinling-cms/yinling/internal/wechatapi/wechattest"
 	"github.com/yinling-cms/yinling/internal/worker"
 	"github.com/yinling-cms/yinling/media"
@@ -131,6 +134,21 @@ type siteConfig struct {
 	backupsTo     string
 	sms           smstest.Provider
 	wechatMode    string
+	traceTo       string         // YINLING_OTLP_ENDPOINT (WithTracing)
+	traceTuning   tracing.Config // its queue and batches
+}
+
+// WithTracing sends the site's spans to the OTLP/HTTP collector at
+// endpoint (an otlptest.Receiver's URL), every database call observed as
+// `yinling serve` observes them; tuning changes the tracer's batches
+// and queue (zero: an export every 50 ms, else tracing's defaults).
+func WithTracing(endpoint string, tuning tracing.Config) Option {
+	return func(c *siteConfig) {
+		if tuning.Interval == 0 {
+			tuning.Interval = 50 * time.Millisecond
+		}
+		c.traceTo, c.traceTuning = endpoint, tuning
+	}
 }
 
 // WithWeChatOA runs the site with a 公众号 configured (the stand-in in
@@ -247,6 +265,15 @@ func New(t testing.TB, opts ...Option) *Site {
 	}
 	ctx := context.Background()
 	store := cfg.store
+	var metrics *prometheus.Registry
+	var calls *telemetry.Stores
+	if cfg.traceTo != "" {
+		metrics = telemetry.NewRegistry()
+		calls = telemetry.NewStores(metrics)
+		if store == nil {
+			store = teststore.OpenObserved(t, calls.SQL, calls.MongoMonitor())
+		}
+	}
 	if store == nil {
 		store = teststore.Open(t)
 	}
@@ -280,6 +307,7 @@ func New(t testing.TB, opts ...Option) *Site {
 		t.Cleanup(wx.Close)
 		conf.WeChatOAAppID, conf.WeChatOAAppSecret, conf.WeChatOABaseURL, conf.WeChatOAMode = wx.AppID, wx.AppSecret, wx.URL, cfg.wechatMode
 	}
+	conf.OTLPEndpoint = cfg.traceTo
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	if cfg.log != nil {
 		logger = slog.New(slog.NewTextHandler(cfg.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -298,7 +326,8 @@ func New(t testing.TB, opts ...Option) *Site {
 		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: &http.Client{Timeout: 2 * time.Second},
 		WeChatClient: &http.Client{Timeout: 2 * time.Second}, WeChatPublishPoll: time.Millisecond,
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
-		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search})
+		HeaderTimeout: cfg.headerTimeout, IdleTimeout: cfg.idleTimeout, NoReadCache: cfg.noCache, NoSearch: !cfg.search,
+		Metrics: metrics, StoreCalls: calls, TraceTuning: cfg.traceTuning})
 	if err != nil {
 		t.Fatal(err)
 	}
