@@ -75,15 +75,16 @@ func (r *recentSessions) forget() {
 
 // forgettingStore is the account store as the service uses it: every
 // write that can close a session or change what it may do forgets the
-// sessions Authenticate keeps, before and after the write (so a lookup
-// racing the write cannot keep the old state).
+// sessions Authenticate keeps once the write ends. A lookup racing the
+// write cannot keep the old state: one that put before the forget is
+// dropped by it, one that began before it and puts after holds the old
+// generation and is refused.
 type forgettingStore struct {
 	Store
 	recent *recentSessions
 }
 
 func (f forgettingStore) around(write func() error) error {
-	f.recent.forget()
 	err := write()
 	f.recent.forget()
 	return err
