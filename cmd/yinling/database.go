@@ -21,15 +21,14 @@ import (
 // database is what the site needs of its document store: the interfaces
 // the domain declares, the shared change counter and secrets, leases, and
 // a readiness probe. internal/sqlstore and internal/mongostore both give
-// it, held to one suite (content/storetest); the store of each kind comes
-// beside it (opened).
+// it, held to one suite (content/storetest); the store of each kind opens
+// on it (the assembly's itemsOf).
 type database = docstore.Store
 
-// opened is an open document store: the database, the store of each
-// kind, what export and import use of it, and how to close it.
+// opened is an open document store: the database, what export and
+// import use of it, and how to close it.
 type opened struct {
-	db database
-	docstore.Kinds
+	db     database
 	source backup.Source
 	target backup.Target
 	name   string // "sqlite" or "mongodb"
@@ -49,7 +48,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger, c
 		if err != nil {
 			return opened{}, fmt.Errorf("open the embedded database: %w", err)
 		}
-		return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
+		return opened{db: s, source: s, target: backup.TargetOf(s), name: "sqlite", close: s.Close}, nil
 	}
 	var monitor []*event.CommandMonitor
 	if calls != nil {
@@ -73,7 +72,7 @@ func openDatabase(ctx context.Context, cfg config.Config, logger *slog.Logger, c
 		_ = closeClient()
 		return opened{}, err
 	}
-	return opened{db: s, Kinds: s.Kinds(), source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
+	return opened{db: s, source: s, target: backup.TargetOf(s), name: "mongodb", close: closeClient}, nil
 }
 
 // prepareDatabase makes the indexes, trying again up to four times (0.5,

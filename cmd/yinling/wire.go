@@ -85,7 +85,7 @@ func openSite(ctx context.Context, cfg config.Config, logger *slog.Logger) (*sit
 	if err != nil {
 		return nil, err
 	}
-	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Kinds: db.Kinds, Blobs: blobs, Export: exportSource(cfg, db), Backups: shelf},
+	s.Site, err = assembly.New(ctx, cfg, assembly.Stores{DB: db.db, Blobs: blobs, Export: exportSource(cfg, db), Backups: shelf},
 		assembly.Options{Logger: logger, Metrics: metrics, StoreCalls: calls})
 	if err != nil {
 		return nil, err

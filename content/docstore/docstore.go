@@ -1,8 +1,8 @@
 // Package docstore names the document store as the domain asks for it:
 // the stores of each aggregate in one interface, which both
 // internal/sqlstore and internal/mongostore give (held to one suite,
-// content/storetest), and the stores of each kind beside it. The server
-// (cmd/yinling) and the suite both use it, so the list is written once.
+// content/storetest). The stores of each kind are not listed here: each
+// store opens one by its record.Kind (ItemsOf).
 package docstore
 
 import (
@@ -14,17 +14,15 @@ import (
 	"github.com/yinling-cms/yinling/content/audit"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/menu"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/syndication"
-	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/media"
 )
 
 // Store is everything the domain asks of a document store but the stores
-// of each kind (Kinds).
+// of each kind (each store's generic ItemsOf, bound to a record.Kind).
 type Store interface {
 	content.RevisionStore
 	content.LockStore
@@ -57,12 +55,4 @@ type Store interface {
 	ReleaseLease(ctx context.Context, name, holder string) error
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
-}
-
-// Kinds are the stores of each kind of item.
-type Kinds struct {
-	Stories  stories.Store
-	Lectures lectures.Store
-	Videos   videos.Store
-	Pages    pages.Store
 }

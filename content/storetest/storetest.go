@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/yinling-cms/yinling/content/docstore"
+	"github.com/yinling-cms/yinling/content/lectures"
+	"github.com/yinling-cms/yinling/content/pages"
+	"github.com/yinling-cms/yinling/content/stories"
+	"github.com/yinling-cms/yinling/content/videos"
 )
 
 // Store is everything the domain asks of a document store but the stores
@@ -23,7 +27,16 @@ type Store = docstore.Store
 // the rest.
 type Stores struct {
 	Store
-	docstore.Kinds
+	Kinds
+}
+
+// Kinds are the stores of each kind of item the suite tests, each opened
+// by the store's ItemsOf with the kind's record.Kind.
+type Kinds struct {
+	Stories  stories.Store
+	Lectures lectures.Store
+	Videos   videos.Store
+	Pages    pages.Store
 }
 
 // Run runs the suite. open returns an empty store for one test; the

@@ -68,7 +68,7 @@ func sqliteSite(t *testing.T) site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = disk.Close() })
-	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s, stories: s.Stories(), lectures: s.Lectures()}
+	return site{src: s, dst: backup.TargetOf(s), blobs: disk, name: "sqlite", seeder: s, stories: sqlstore.ItemsOf(s, record.StoryKind), lectures: sqlstore.ItemsOf(s, record.LectureKind)}
 }
 
 func mongoSite(t *testing.T) site {
@@ -82,7 +82,7 @@ func mongoSite(t *testing.T) site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s, stories: s.Stories(), lectures: s.Lectures()}
+	return site{src: s, dst: backup.TargetOf(s), blobs: s3, name: "mongodb", seeder: s, stories: mongostore.ItemsOf(s, record.StoryKind), lectures: mongostore.ItemsOf(s, record.LectureKind)}
 }
 
 // seed fills a site with some of everything an export holds.

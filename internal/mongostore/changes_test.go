@@ -66,14 +66,14 @@ func TestMongoTombstonesArePrunedAfterADay(t *testing.T) {
 	}
 	old, young := feedStory("old"), feedStory("young")
 	for _, st := range []stories.Story{old, young} {
-		if err := s.Stories().Insert(ctx, st); err != nil {
+		if err := ItemsOf(s, record.StoryKind).Insert(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Stories().Delete(ctx, old.ID, 1); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, old.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.Stories().ChangedSince(ctx, 0, 10)
+	page, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, 0, 10)
 	if err != nil || len(page.Changes) != 2 || !page.Changes[1].Gone || page.Changes[1].ID != old.ID || page.Window != ChangeWindow {
 		t.Fatalf("after a delete: %+v, %v", page, err)
 	}
@@ -82,13 +82,13 @@ func TestMongoTombstonesArePrunedAfterADay(t *testing.T) {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now().Add(-48 * time.Hour).UTC()}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stories().Delete(ctx, young.ID, 1); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, young.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Stories().ChangedSince(ctx, buried-1, 10); !errors.Is(err, search.ErrChangesPruned) {
+	if _, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, buried-1, 10); !errors.Is(err, search.ErrChangesPruned) {
 		t.Fatalf("from before the pruned tombstone: %v", err)
 	}
-	page, err = s.Stories().ChangedSince(ctx, buried, 10)
+	page, err = ItemsOf(s, record.StoryKind).ChangedSince(ctx, buried, 10)
 	if err != nil || len(page.Changes) != 1 || page.Changes[0].ID != young.ID || !page.Changes[0].Gone {
 		t.Fatalf("from the pruned tombstone on: %+v, %v", page, err)
 	}
@@ -109,7 +109,7 @@ func TestItemsWithoutASeqAreStamped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	page, err := s.Stories().ChangedSince(ctx, 0, 10)
+	page, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, 0, 10)
 	if err != nil || len(page.Changes) != 1 || page.Changes[0].ID != old.ID || page.Head != page.Changes[0].Seq {
 		t.Fatalf("the old story: %+v, %v", page, err)
 	}
@@ -130,7 +130,7 @@ func TestItemsWithoutASeqAreStamped(t *testing.T) {
 	if err := im.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	page, err = target.Stories().ChangedSince(ctx, 0, 10)
+	page, err = ItemsOf(target, record.StoryKind).ChangedSince(ctx, 0, 10)
 	if err != nil || len(page.Changes) != 1 || page.Changes[0].ID != imported.ID {
 		t.Fatalf("after the import: %+v, %v", page, err)
 	}

@@ -24,13 +24,13 @@ func TestVersionClaims(t *testing.T) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	st := stories.Story{ID: ident.New(), Slug: "claims", Title: "t", Revision: 1,
 		Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, CreatedAt: now, UpdatedAt: now}}
-	if err := s.Stories().Insert(ctx, st); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Insert(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	save := func(title string, expect int64) error {
 		next := st
 		next.Title, next.Version = title, expect+1
-		return s.Stories().Update(ctx, next, expect)
+		return ItemsOf(s, record.StoryKind).Update(ctx, next, expect)
 	}
 	if err := save("second", 1); err != nil {
 		t.Fatalf("a save of the current version: %v", err)
@@ -56,17 +56,17 @@ func TestVersionClaims(t *testing.T) {
 	if err := save("after a crash", 2); err != nil {
 		t.Fatalf("a save after a stale claim: %v", err)
 	}
-	got, err := s.Stories().Get(ctx, st.ID)
+	got, err := ItemsOf(s, record.StoryKind).Get(ctx, st.ID)
 	if err != nil || got.Title != "after a crash" || got.Version != 3 {
 		t.Fatalf("story = %q v%d, %v", got.Title, got.Version, err)
 	}
 	if n, _ := claims.CountDocuments(ctx, bson.D{}); n != 0 {
 		t.Fatalf("%d claims left behind", n)
 	}
-	if err := s.Stories().Delete(ctx, st.ID, 2); !fault.Is(err, fault.Conflict) {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, st.ID, 2); !fault.Is(err, fault.Conflict) {
 		t.Fatalf("deleting a stale version: %v", err)
 	}
-	if err := s.Stories().Delete(ctx, st.ID, 3); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, st.ID, 3); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/yinling-cms/yinling/content/storetest"
+	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
 
@@ -16,6 +17,12 @@ func TestConformance(t *testing.T) {
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		return storetest.Stores{Store: s, Kinds: s.Kinds()}
+		return storetest.Stores{Store: s, Kinds: kindsOf(s)}
 	})
+}
+
+// kindsOf are the stores of the kinds the suite tests.
+func kindsOf(s *Store) storetest.Kinds {
+	return storetest.Kinds{Stories: ItemsOf(s, record.StoryKind), Lectures: ItemsOf(s, record.LectureKind),
+		Videos: ItemsOf(s, record.VideoKind), Pages: ItemsOf(s, record.PageKind)}
 }

@@ -9,11 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/yinling-cms/yinling/content"
-	"github.com/yinling-cms/yinling/content/docstore"
-	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/pages"
-	"github.com/yinling-cms/yinling/content/stories"
-	"github.com/yinling-cms/yinling/content/videos"
 	"github.com/yinling-cms/yinling/internal/record"
 )
 
@@ -25,26 +20,11 @@ type Items[T any, R any] struct {
 	kind record.Kind[T, R]
 }
 
-// Stories returns the store of stories.
-func (s *Store) Stories() *Items[stories.Story, record.Story] { return itemsOf(s, record.StoryKind) }
-
-// Lectures returns the store of lectures.
-func (s *Store) Lectures() *Items[lectures.Lecture, record.Lecture] {
-	return itemsOf(s, record.LectureKind)
-}
-
-// Videos returns the store of videos.
-func (s *Store) Videos() *Items[videos.Video, record.Video] { return itemsOf(s, record.VideoKind) }
-
-// Pages returns the store of pages.
-func (s *Store) Pages() *Items[pages.Page, record.Page] { return itemsOf(s, record.PageKind) }
-
-// Kinds returns the store of every kind.
-func (s *Store) Kinds() docstore.Kinds {
-	return docstore.Kinds{Stories: s.Stories(), Lectures: s.Lectures(), Videos: s.Videos(), Pages: s.Pages()}
-}
-
-func itemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
+// ItemsOf returns the store of one kind on s: every kind is kept by this
+// one generic implementation bound to its record.Kind. The kinds it may
+// be asked for are those kinds() lists (export, import and the schema
+// steps walk that list).
+func ItemsOf[T, R any](s *Store, kind record.Kind[T, R]) *Items[T, R] {
 	return &Items[T, R]{db: s, kind: kind}
 }
 
@@ -60,7 +40,7 @@ type itemKind interface {
 
 // kinds are the kinds the store keeps: the one list of them here.
 func (s *Store) kinds() []itemKind {
-	return []itemKind{s.Stories(), s.Lectures(), s.Videos(), s.Pages()}
+	return []itemKind{ItemsOf(s, record.StoryKind), ItemsOf(s, record.LectureKind), ItemsOf(s, record.VideoKind), ItemsOf(s, record.PageKind)}
 }
 
 func (k *Items[T, R]) paths() record.Paths { return k.kind.Paths }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/internal/record"
+
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -25,7 +27,7 @@ func BenchmarkMediaUsersAt10000Stories(b *testing.B) {
 	asset := ident.New()
 	body := strings.Repeat("西迁精神代代传，老同志们讲述当年的故事。", 100)
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	k := s.Stories()
+	k := ItemsOf(s, record.StoryKind)
 	var docs []any
 	for i := range 10_000 {
 		st := stories.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},

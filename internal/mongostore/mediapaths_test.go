@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/yinling-cms/yinling/internal/record"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/yinling-cms/yinling/internal/testenv"
@@ -34,7 +36,7 @@ func TestOldTextsGetMediaAsPaths(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+		oldtexts.Check(t, s, ItemsOf(s, record.StoryKind), ItemsOf(s, record.LectureKind))
 		if n, err := s.Changes(ctx); err != nil || n != 1 {
 			t.Errorf("the change counter: %d, %v; want 1 (one rewrite, told once)", n, err)
 		}
@@ -66,7 +68,7 @@ func TestOldTextsGetMediaAsPaths(t *testing.T) {
 		if err := im.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+		oldtexts.Check(t, s, ItemsOf(s, record.StoryKind), ItemsOf(s, record.LectureKind))
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/yinling-cms/yinling/internal/record"
+
 	"github.com/yinling-cms/yinling/content"
 )
 
@@ -32,15 +34,15 @@ func TestStoriesSavedBeforeBylinesRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	st, err := s.Stories().Get(ctx, "old1")
+	st, err := ItemsOf(s, record.StoryKind).Get(ctx, "old1")
 	if err != nil || st.Title != "旧报道" || !st.Credits.Empty() || st.People != nil || st.SEOTitle != "" {
 		t.Fatalf("the old story: %+v, %v", st, err)
 	}
-	live, err := s.Stories().GetLive(ctx, "old")
+	live, err := ItemsOf(s, record.StoryKind).GetLive(ctx, "old")
 	if err != nil || !live.Live.Credits.Empty() || live.Live.SEOTitleOrTitle() != "旧报道" || live.Live.SEODescriptionOrDefault() != "从前的摘要" {
 		t.Fatalf("the old live copy: %+v, %v", live.Live, err)
 	}
-	list, err := s.Stories().List(ctx, content.ItemQuery{Limit: 10})
+	list, err := ItemsOf(s, record.StoryKind).List(ctx, content.ItemQuery{Limit: 10})
 	if err != nil || len(list) != 1 || !list[0].Credits.Empty() {
 		t.Fatalf("the admin list: %+v, %v", list, err)
 	}

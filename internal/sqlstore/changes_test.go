@@ -47,14 +47,14 @@ func TestTombstonesArePrunedAfterADay(t *testing.T) {
 	s := openTemp(t)
 	old, young := feedStory("old"), feedStory("young")
 	for _, st := range []stories.Story{old, young} {
-		if err := s.Stories().Insert(ctx, st); err != nil {
+		if err := ItemsOf(s, record.StoryKind).Insert(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.Stories().Delete(ctx, old.ID, 1); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, old.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	page, err := s.Stories().ChangedSince(ctx, 0, 10)
+	page, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, 0, 10)
 	if err != nil || len(page.Changes) != 2 || !page.Changes[1].Gone || page.Changes[1].ID != old.ID {
 		t.Fatalf("after a delete: %+v, %v", page, err)
 	}
@@ -63,13 +63,13 @@ func TestTombstonesArePrunedAfterADay(t *testing.T) {
 	if _, err := s.w.ExecContext(ctx, "UPDATE item_gone SET at = ?", millis(time.Now().Add(-48*time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stories().Delete(ctx, young.ID, 1); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Delete(ctx, young.ID, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Stories().ChangedSince(ctx, buried-1, 10); !errors.Is(err, search.ErrChangesPruned) {
+	if _, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, buried-1, 10); !errors.Is(err, search.ErrChangesPruned) {
 		t.Fatalf("from before the pruned tombstone: %v", err)
 	}
-	page, err = s.Stories().ChangedSince(ctx, buried, 10)
+	page, err = ItemsOf(s, record.StoryKind).ChangedSince(ctx, buried, 10)
 	if err != nil || len(page.Changes) != 1 || page.Changes[0].ID != young.ID || !page.Changes[0].Gone {
 		t.Fatalf("from the pruned tombstone on: %+v, %v", page, err)
 	}
@@ -98,15 +98,15 @@ func TestStepTwelveStampsTheItemsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	page, err := s.Stories().ChangedSince(ctx, 0, 10)
+	page, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, 0, 10)
 	if err != nil || len(page.Changes) != 2 || page.Changes[0].ID != ids[0] || page.Changes[1].ID != ids[1] || page.Head != page.Changes[1].Seq {
 		t.Fatalf("the items kept: %+v, %v", page, err)
 	}
 	c := feedStory("c")
-	if err := s.Stories().Insert(ctx, c); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Insert(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	next, err := s.Stories().ChangedSince(ctx, page.Head, 10)
+	next, err := ItemsOf(s, record.StoryKind).ChangedSince(ctx, page.Head, 10)
 	if err != nil || len(next.Changes) != 1 || next.Changes[0].ID != c.ID {
 		t.Fatalf("the next write: %+v, %v", next, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/internal/record"
+
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/fault"
@@ -37,7 +39,7 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	before := story("before", "# 正文")
-	if err := s.Stories().Insert(ctx, before); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Insert(ctx, before); err != nil {
 		t.Fatal(err)
 	}
 	var pages int64
@@ -48,7 +50,7 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := story("too-big", strings.Repeat("西迁精神代代传。", 20000))
-	err := s.Stories().Insert(ctx, big)
+	err := ItemsOf(s, record.StoryKind).Insert(ctx, big)
 	fe := fault.As(err)
 	if fe == nil || fe.Kind != fault.Unavailable || !strings.Contains(fe.Message, "disk is full") || fe.RetryAfter == 0 {
 		t.Fatalf("a write to a full database: %v, want Unavailable naming the full disk with a Retry-After", err)
@@ -56,17 +58,17 @@ func TestAFullDiskIsUnavailableAndCorruptsNothing(t *testing.T) {
 	if err := s.Ping(ctx); err != nil && !fault.Is(err, fault.Unavailable) {
 		t.Fatalf("ping of a full database: %v", err)
 	}
-	if _, err := s.Stories().Get(ctx, big.ID); !fault.Is(err, fault.NotFound) {
+	if _, err := ItemsOf(s, record.StoryKind).Get(ctx, big.ID); !fault.Is(err, fault.NotFound) {
 		t.Fatalf("the refused story: %v, want NotFound (nothing half-written)", err)
 	}
-	if got, err := s.Stories().Get(ctx, before.ID); err != nil || got.Body != before.Body {
+	if got, err := ItemsOf(s, record.StoryKind).Get(ctx, before.ID); err != nil || got.Body != before.Body {
 		t.Fatalf("the story from before: %v", err)
 	}
 	integrity(t, s)
 	if _, err := s.w.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Stories().Insert(ctx, big); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Insert(ctx, big); err != nil {
 		t.Fatalf("with room again: %v", err)
 	}
 	integrity(t, s)
@@ -81,20 +83,20 @@ func TestAReadOnlyDatabaseIsUnavailable(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	st := story("kept", "# 正文")
-	if err := s.Stories().Insert(ctx, st); err != nil {
+	if err := ItemsOf(s, record.StoryKind).Insert(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.w.ExecContext(ctx, "PRAGMA query_only = 1"); err != nil {
 		t.Fatal(err)
 	}
-	err := s.Stories().Insert(ctx, story("refused", "x"))
+	err := ItemsOf(s, record.StoryKind).Insert(ctx, story("refused", "x"))
 	if fe := fault.As(err); fe == nil || fe.Kind != fault.Unavailable || !strings.Contains(fe.Message, "read-only") {
 		t.Fatalf("a write to a read-only database: %v, want Unavailable naming it", err)
 	}
 	if err := s.Ping(ctx); !fault.Is(err, fault.Unavailable) {
 		t.Fatalf("ping of a read-only database: %v, want Unavailable", err)
 	}
-	if _, err := s.Stories().Get(ctx, st.ID); err != nil {
+	if _, err := ItemsOf(s, record.StoryKind).Get(ctx, st.ID); err != nil {
 		t.Fatalf("reads of a read-only database: %v", err)
 	}
 	integrity(t, s)

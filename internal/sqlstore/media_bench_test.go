@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/internal/record"
+
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
@@ -21,7 +23,7 @@ func benchStories(b *testing.B, s *Store, n int, asset string) {
 	ctx := context.Background()
 	body := strings.Repeat("西迁精神代代传，老同志们讲述当年的故事。", 100)
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	k := s.Stories()
+	k := ItemsOf(s, record.StoryKind)
 	err := s.tx(ctx, "fill", func(tx *sql.Tx) error {
 		for i := range n {
 			st := stories.Story{ID: ident.New(), Slug: "s" + strconv.Itoa(i), Title: "报道", Body: body, Column: "culture", Tags: []string{},
@@ -82,7 +84,7 @@ func BenchmarkSearchWalkAt10000Stories(b *testing.B) {
 	b.Run("versions", func(b *testing.B) {
 		for b.Loop() {
 			n := 0
-			if err := s.Stories().Versions(ctx, func(string, int64) error { n++; return nil }); err != nil || n != 10_000 {
+			if err := ItemsOf(s, record.StoryKind).Versions(ctx, func(string, int64) error { n++; return nil }); err != nil || n != 10_000 {
 				b.Fatalf("%d, %v", n, err)
 			}
 		}
@@ -92,7 +94,7 @@ func BenchmarkSearchWalkAt10000Stories(b *testing.B) {
 			n := 0
 			q := content.ItemQuery{Limit: content.MaxLimit}
 			for {
-				page, err := s.Stories().List(ctx, q)
+				page, err := ItemsOf(s, record.StoryKind).List(ctx, q)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -35,7 +35,7 @@ func TestStepSevenIndexesTheLibrary(t *testing.T) {
 	}
 	st := stories.Story{ID: "06h36qb17yt48jk5vrzzdsdq", Slug: "he-chang", Title: "合唱", Body: "![合唱团](/media/" + photo.ID + "/Chorus.jpg)",
 		Column: "culture", Tags: []string{}, Lifecycle: content.Lifecycle{Status: content.StatusDraft, Version: 1, Author: "editor-x", CreatedAt: at, UpdatedAt: at}}
-	k := itemsOf(&Store{}, record.StoryKind)
+	k := ItemsOf(&Store{}, record.StoryKind)
 	meta, texts, err := k.encode(st)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestStepSevenIndexesTheLibrary(t *testing.T) {
 		t.Fatalf("the marker: %d, %v", left, err)
 	}
 	// Step 8 read each item's author out of its record.
-	mine, err := s.Stories().List(ctx, content.ItemQuery{Author: "editor-x", Limit: 10})
+	mine, err := ItemsOf(s, record.StoryKind).List(ctx, content.ItemQuery{Author: "editor-x", Limit: 10})
 	if err != nil || len(mine) != 1 || mine[0].ID != st.ID {
 		t.Fatalf("the author's stories after step 8: %v, %v", mine, err)
 	}

@@ -39,7 +39,7 @@ func TestStepNineWritesMediaAsPaths(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = s.Close() })
-		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+		oldtexts.Check(t, s, ItemsOf(s, record.StoryKind), ItemsOf(s, record.LectureKind))
 	})
 	t.Run("importing old records", func(t *testing.T) {
 		s, err := Open(ctx, t.TempDir())
@@ -69,7 +69,7 @@ func TestStepNineWritesMediaAsPaths(t *testing.T) {
 		if err := im.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		oldtexts.Check(t, s, s.Stories(), s.Lectures())
+		oldtexts.Check(t, s, ItemsOf(s, record.StoryKind), ItemsOf(s, record.LectureKind))
 	})
 }
 
@@ -90,7 +90,7 @@ func writeOld(ctx context.Context, tx *sql.Tx, old oldtexts.Records) error {
 			return err
 		}
 	}
-	stories, lectures := itemsOf(&Store{}, record.StoryKind), itemsOf(&Store{}, record.LectureKind)
+	stories, lectures := ItemsOf(&Store{}, record.StoryKind), ItemsOf(&Store{}, record.LectureKind)
 	for _, r := range old.Stories {
 		if err := insertBeforeSeq(ctx, tx, stories, r.Story()); err != nil {
 			return err

@@ -48,7 +48,7 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	got, err := s.Stories().GetLive(ctx, "xi-qian")
+	got, err := ItemsOf(s, record.StoryKind).GetLive(ctx, "xi-qian")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestStepTwoMovesStoriesIntoItems(t *testing.T) {
 	}
 	for _, q := range []content.ItemQuery{{Published: true, Tag: "西迁"}, {Tag: "讲座"}, {Published: true, Group: "culture"}} {
 		q.Limit = 10
-		list, err := s.Stories().List(ctx, q)
+		list, err := ItemsOf(s, record.StoryKind).List(ctx, q)
 		if err != nil || len(list) != 1 || list[0].ID != st.ID {
 			t.Errorf("list %+v after the step: %v, %v", q, list, err)
 		}

@@ -45,6 +45,7 @@ import (
 	"github.com/yinling-cms/yinling/internal/config"
 	"github.com/yinling-cms/yinling/internal/douyinapi"
 	"github.com/yinling-cms/yinling/internal/ground/ident"
+	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/internal/telemetry"
 	"github.com/yinling-cms/yinling/internal/tracing"
 	"github.com/yinling-cms/yinling/internal/wechatapi"
@@ -55,9 +56,9 @@ import (
 // Stores are the open stores a site is built over; the caller opens and
 // closes them.
 type Stores struct {
-	// DB is the document store, Kinds the store of each kind beside it.
-	DB    docstore.Store
-	Kinds docstore.Kinds
+	// DB is the document store (a *sqlstore.Store or a *mongostore.Store:
+	// each kind's store opens on it, itemsOf).
+	DB docstore.Store
 	// Blobs holds the media.
 	Blobs media.BlobStore
 	// Export opens what an export reads (nil: no exports offered).
@@ -231,7 +232,12 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	}
 	s.Locks = content.NewLocks(db, db, opts.Clock)
 	cursors := content.NewCursors(key)
-	columns := stories.NewColumns(db, stores.Kinds.Stories, db, changes, nil)
+	items, err := itemDBOf(db)
+	if err != nil {
+		return nil, err
+	}
+	storyItems := itemsOf(items, record.StoryKind)
+	columns := stories.NewColumns(db, storyItems, db, changes, nil)
 	if err := columns.Seed(ctx); err != nil {
 		return nil, fmt.Errorf("seed the columns: %w", err)
 	}
@@ -259,17 +265,17 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 	if s.SyndicateStories != nil {
 		storySyndication = s.SyndicateStories
 	}
-	s.Stories = stories.New(stories.Config{Store: stores.Kinds.Stories, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
+	s.Stories = stories.New(stories.Config{Store: storyItems, Columns: columns, Assets: db, Markdown: md, Cursors: cursors,
 		Featured: db, WorkflowConfig: wf, Channels: offered, DefaultChannels: defaults, Syndication: storySyndication})
-	s.Lectures = lectures.New(lectures.Config{Store: stores.Kinds.Lectures, Assets: db, Markdown: md, Cursors: cursors,
+	s.Lectures = lectures.New(lectures.Config{Store: itemsOf(items, record.LectureKind), Assets: db, Markdown: md, Cursors: cursors,
 		Series: db, Users: db, Registrations: db, Places: db,
 		KeepPersonalData: time.Duration(cfg.RegistrationDays) * 24 * time.Hour,
 		Observe:          telemetry.NewRegistrations(s.Metrics).Observe,
 		WorkflowConfig:   wf})
 	s.Accounts = account.NewService(db, db, opts.Clock)
-	s.Videos = videos.New(videos.Config{Store: stores.Kinds.Videos, Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
+	s.Videos = videos.New(videos.Config{Store: itemsOf(items, record.VideoKind), Media: s.Media, Cursors: cursors, Syndication: s.Syndicate,
 		WorkflowConfig: wf})
-	s.Pages = pages.New(pages.Config{Store: stores.Kinds.Pages, Markdown: md, Cursors: cursors, WorkflowConfig: wf})
+	s.Pages = pages.New(pages.Config{Store: itemsOf(items, record.PageKind), Markdown: md, Cursors: cursors, WorkflowConfig: wf})
 	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
 	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/yinling-cms/yinling/content/storetest"
 	"github.com/yinling-cms/yinling/internal/mongostore"
+	"github.com/yinling-cms/yinling/internal/record"
 	"github.com/yinling-cms/yinling/internal/sqlstore"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
@@ -58,19 +60,19 @@ func Open(t testing.TB) *Store {
 		if err := s.EnsureIndexes(context.Background()); err != nil {
 			t.Fatalf("teststore: indexes: %v", err)
 		}
-		return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+		return &Store{Stores: storetest.Stores{Store: s, Kinds: KindsOf(s)}, count: s.Count}
 	}
 	s, err := sqlstore.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatalf("teststore: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+	return &Store{Stores: storetest.Stores{Store: s, Kinds: KindsOf(s)}, count: s.Count}
 }
 
 // FromMongo wraps a Mongo store the test made itself (on a private server).
 func FromMongo(s *mongostore.Store) *Store {
-	return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+	return &Store{Stores: storetest.Stores{Store: s, Kinds: KindsOf(s)}, count: s.Count}
 }
 
 // OpenObserved is Open with the store's calls told to obs (SQLite) or to
@@ -84,7 +86,7 @@ func OpenObserved(t testing.TB, obs sqlstore.Observer, monitor *event.CommandMon
 			t.Fatalf("teststore: %v", err)
 		}
 		t.Cleanup(func() { _ = s.Close() })
-		return &Store{Stores: storetest.Stores{Store: s, Kinds: s.Kinds()}, count: s.Count}
+		return &Store{Stores: storetest.Stores{Store: s, Kinds: KindsOf(s)}, count: s.Count}
 	}
 	client, err := mongostore.Connect(testenv.MongoURI(t), monitor)
 	if err != nil {
@@ -104,4 +106,18 @@ func OpenObserved(t testing.TB, obs sqlstore.Observer, monitor *event.CommandMon
 		t.Fatalf("teststore: indexes: %v", err)
 	}
 	return FromMongo(s)
+}
+
+// KindsOf are the stores of every kind on s (a *sqlstore.Store or a
+// *mongostore.Store), as the conformance suite names them.
+func KindsOf(s storetest.Store) storetest.Kinds {
+	switch s := s.(type) {
+	case *sqlstore.Store:
+		return storetest.Kinds{Stories: sqlstore.ItemsOf(s, record.StoryKind), Lectures: sqlstore.ItemsOf(s, record.LectureKind),
+			Videos: sqlstore.ItemsOf(s, record.VideoKind), Pages: sqlstore.ItemsOf(s, record.PageKind)}
+	case *mongostore.Store:
+		return storetest.Kinds{Stories: mongostore.ItemsOf(s, record.StoryKind), Lectures: mongostore.ItemsOf(s, record.LectureKind),
+			Videos: mongostore.ItemsOf(s, record.VideoKind), Pages: mongostore.ItemsOf(s, record.PageKind)}
+	}
+	panic(fmt.Sprintf("teststore: %T is not a store of ours", s))
 }

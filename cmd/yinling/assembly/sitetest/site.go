@@ -322,7 +322,7 @@ func New(t testing.TB, opts ...Option) *Site {
 	if cfg.backupsTo != "" {
 		shelf = backup.Folder{Dir: cfg.backupsTo}
 	}
-	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store, Kinds: store.Kinds, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
+	a, err := assembly.New(ctx, conf, assembly.Stores{DB: store.Stores.Store, Blobs: blobs, Export: export, Backups: shelf}, assembly.Options{
 		Logger: logger, DouyinClient: &http.Client{Timeout: 5 * time.Second}, DouyinReviewPoll: time.Millisecond, OutboxBackoff: time.Millisecond, SMSClient: &http.Client{Timeout: 2 * time.Second},
 		WeChatClient: &http.Client{Timeout: 2 * time.Second}, WeChatPublishPoll: time.Millisecond,
 		UploadLimit: cfg.uploadLimit, UploadCaps: cfg.uploadCaps, TempDir: t.TempDir(), Theme: cfg.theme,
