@@ -36,7 +36,6 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/menu"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
@@ -80,7 +79,9 @@ type Services struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Pages    *pages.Service
+	// KindRoutes are the kinds whose routes on every surface are their
+	// own (pages): what a kind adds to each surface, from its files there.
+	KindRoutes []KindRoutes
 	// Menu is the site's menu and phone number.
 	Menu *menu.Service
 	// Sample loads and removes the sample content.
@@ -242,15 +243,16 @@ func New(d Deps) *fiber.App {
 	// And one count of lookups and cancellations by code: the website's
 	// pages do not add tries at guessing a code to the content API's.
 	lookingUp := httpx.LookupLimit(registering)
-	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
+	kindRoutes := splitKindRoutes(d.KindRoutes)
+	reading := delivery.New(delivery.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, KindRoutes: kindRoutes.delivery, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Renditions: media.NewRenditions(d.Media, 2, d.RenditionMemory), Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout, StreamTimeout: d.UploadTimeout, CORSOrigins: d.CORSOrigins})
 	// One presentation of content: the website's pages and the admin's
 	// live preview show a body alike.
 	views := present.New(present.Deps{Media: d.Media, Videos: d.Videos, Theme: d.Theme, BaseURL: d.BaseURL})
-	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
+	website := site.New(site.Deps{Search: d.Search, Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, KindRoutes: kindRoutes.site, Menu: d.Menu, Kinds: d.Kinds, Media: d.Media, Theme: d.Theme, Present: views, Previews: d.Previews, Cache: cache,
 		BaseURL: d.BaseURL, SiteName: d.SiteName, Registering: registering, LookingUp: lookingUp, RequestTimeout: d.RequestTimeout,
 		Reads: d.Reads, Logger: d.Logger, WeChatShare: d.Syndication.WeChatOA != nil})
-	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, Pages: d.Pages, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
+	mgmt := admin.New(admin.Deps{Stories: d.Stories, Lectures: d.Lectures, Videos: d.Videos, KindRoutes: kindRoutes.admin, Menu: d.Menu, Kinds: d.Kinds, Previews: d.Previews,
 		Outbox: d.Syndication.Outbox, Packages: d.Syndication.Packages, Douyin: d.Syndication.Douyin, Webhooks: d.Syndication.Webhooks, SMS: d.Syndication.SMS, Uploads: d.Uploads, Search: d.Search, Exports: d.Exports, Locks: d.Locks, Accounts: d.Accounts, Audit: d.Audit, Media: d.Media, Library: d.Library, Sample: d.Sample,
 		BaseURL: d.BaseURL, RequestTimeout: d.RequestTimeout, UploadTimeout: d.UploadTimeout, UploadLimit: d.UploadLimit,
 		Present: views, Reads: d.Reads, Logger: d.Logger, Notices: d.Notices, SiteName: d.SiteName})
@@ -267,7 +269,7 @@ func New(d Deps) *fiber.App {
 	}
 	operations := ops.New(d.Ready, d.Metrics, d.RequestTimeout, d.MetricsToken)
 	operations.Register(d.Metrics)
-	routes(app, operations, reading, mgmt, ui, website, contract(d.OpenAPI, mgmt))
+	routes(app, operations, reading, mgmt, ui, website, contract(d.OpenAPI, mgmt, d.KindRoutes))
 	timed.Learn(app)
 	return app
 }

@@ -20,9 +20,10 @@ const ContractVersion = "1"
 // Document is the OpenAPI 3.1 document of the HTTP contract: every route
 // of the content API, the calendars and media bytes, the admin API and
 // the operations routes, from the surfaces' own tables (their OpenAPI
-// functions). exposure is YINLING_OPENAPI ("admin": the document's own
-// route needs staff).
-func Document(exposure string) ([]byte, error) {
+// functions, with each kind's own routes). exposure is YINLING_OPENAPI
+// ("admin": the document's own route needs staff).
+func Document(exposure string, kinds []KindRoutes) ([]byte, error) {
+	split := splitKindRoutes(kinds)
 	self := openapi.Self(openapi.Anyone)
 	if exposure == "admin" {
 		self = openapi.Self(openapi.Staff)
@@ -37,15 +38,15 @@ func Document(exposure string) ([]byte, error) {
 			"lists take ?limit= (1-100, default 20) and an opaque ?cursor= and answer {\"items\": [...], \"next_cursor\": \"...\"} " +
 			"(next_cursor empty on the last page); unknown query parameters are refused with 400; writes carry the version they were " +
 			"based on (\"version\" in the body or If-Match) and a stale one is 409 with current_version."},
-		own, ops.OpenAPI(), delivery.OpenAPI(), wechatjs.OpenAPI(), admin.OpenAPI())
+		own, ops.OpenAPI(), delivery.OpenAPI(split.delivery...), wechatjs.OpenAPI(), admin.OpenAPI(split.admin...))
 }
 
 // contract is the document's route as YINLING_OPENAPI says (nil: off).
-func contract(exposure string, mgmt *admin.Surface) []fiber.Handler {
+func contract(exposure string, mgmt *admin.Surface, kinds []KindRoutes) []fiber.Handler {
 	if exposure == "off" {
 		return nil
 	}
-	doc, err := Document(exposure)
+	doc, err := Document(exposure, kinds)
 	if err != nil {
 		panic(fmt.Sprintf("api: the OpenAPI document: %v", err)) // a defect of a route table, caught by its tests
 	}

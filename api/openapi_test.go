@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/api/openapi"
 	"github.com/yinling-cms/yinling/api/openapi/openapitest"
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
@@ -17,8 +16,9 @@ import (
 // The document is valid OpenAPI 3.1 (kin-openapi's validator, with
 // JSON Schema 2020-12), in each exposure.
 func TestOpenAPIDocumentIsValid(t *testing.T) {
+	s := sitetest.New(t)
 	for _, exposure := range []string{"public", "admin", "off"} {
-		b, err := api.Document(exposure)
+		b, err := s.Document(exposure)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 // document, and every documented operation is routed.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	s := sitetest.New(t, sitetest.WithWeChatOA("draft"))
-	b, err := api.Document("public")
+	b, err := s.Document("public")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestOpenAPIExposure(t *testing.T) {
 func TestOpenAPIEveryOperationRefusesUnknownParameters(t *testing.T) {
 	s := sitetest.New(t, sitetest.WithWeChatOA("draft"), sitetest.WithSearch())
 	s.SyncSearch()
-	b, err := api.Document("public")
+	b, err := s.Document("public")
 	if err != nil {
 		t.Fatal(err)
 	}

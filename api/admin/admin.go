@@ -17,7 +17,6 @@ import (
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/library"
 	"github.com/yinling-cms/yinling/content/menu"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/sample"
 	"github.com/yinling-cms/yinling/content/search"
@@ -35,7 +34,9 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Pages    *pages.Service
+	// KindRoutes are the kinds whose admin routes are all their own
+	// (pages), each bound beside the kinds above.
+	KindRoutes []KindRoutes
 	// Menu is the site's menu and phone number.
 	Menu *menu.Service
 	// Kinds are the site's kinds, which a search may name.

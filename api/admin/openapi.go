@@ -16,9 +16,10 @@ import (
 )
 
 // OpenAPI describes the routes Routes binds (see api/openapi): the admin
-// API and the parts of big uploads. Each entry names the types its
-// handler decodes and encodes.
-func OpenAPI() []openapi.Op {
+// API and the parts of big uploads, with the routes of kinds, the
+// KindRoutes the surface is given. Each entry names the types its handler
+// decodes and encodes.
+func OpenAPI(kinds ...KindRoutes) []openapi.Op {
 	const v1 = "/api/admin/v1"
 	ok := func(t reflect.Type) []openapi.Answer { return []openapi.Answer{{Status: http.StatusOK, Type: t}} }
 	created := func(t reflect.Type) []openapi.Answer { return []openapi.Answer{{Status: http.StatusCreated, Type: t}} }
@@ -120,8 +121,9 @@ func OpenAPI() []openapi.Op {
 			{Name: "author", Description: "a user's id (with status only)"}, {Name: "person", Description: "stories featuring a person"}, {Name: "credit", Description: "stories naming one in their byline"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[storyIn](), openapi.JSON[adminStory](), openapi.JSON[httpx.List[adminStoryItem]]())...)
 	ops = append(ops, kindOps("videos", "videos", account.EditContent,
 		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "tag"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[videoIn](), openapi.JSON[adminVideo](), openapi.JSON[httpx.List[adminVideo]]())...)
-	ops = append(ops, kindOps("pages", "pages", account.EditContent,
-		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[pageIn](), openapi.JSON[adminPage](), openapi.JSON[httpx.List[adminPage]]())...)
+	for _, k := range kinds {
+		ops = append(ops, k.ops...)
+	}
 	ops = append(ops, kindOps("lectures", "lectures", account.EditLectures,
 		[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "series"}, {Name: "from"}, {Name: "to"}, {Name: "upcoming", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[lectureIn](), openapi.JSON[adminLecture](), openapi.JSON[httpx.List[adminLecture]]())...)
 	for _, k := range []struct {

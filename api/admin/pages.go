@@ -4,6 +4,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/openapi"
+	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/pages"
 )
 
@@ -20,10 +22,18 @@ func (in pageIn) slug() string        { return in.Slug }
 func (in pageIn) version() *int64     { return in.Version }
 func (in pageIn) note() string        { return in.Note }
 
-// pagesAPI is the admin API of pages.
-func (h *handlers) pagesAPI() kindAPI[pages.Page, pages.Input, pageIn] {
-	return kindAPI[pages.Page, pages.Input, pageIn]{h: h, name: pages.Kind, wf: h.d.Pages.Workflow,
-		out: func(_ *fiber.Ctx, p pages.Page) (any, error) { return h.toAdminPage(p, true), nil }, list: h.listPages}
+// Pages are the admin API of pages: the routes every kind has, and
+// nothing else.
+func Pages(svc *pages.Service) KindRoutes {
+	return KindRoutes{
+		bind: func(h *handlers, admin fiber.Router, signedIn func(...fiber.Handler) []fiber.Handler, edit, publish fiber.Handler) {
+			kindAPI[pages.Page, pages.Input, pageIn]{h: h, name: pages.Kind, wf: svc.Workflow,
+				out:  func(_ *fiber.Ctx, p pages.Page) (any, error) { return h.toAdminPage(p, true), nil },
+				list: func(c *fiber.Ctx) error { return h.listPages(c, svc) }}.bind(admin, signedIn, edit, publish)
+		},
+		ops: kindOps(pages.Kind, "pages", account.EditContent,
+			[]openapi.Param{{Name: "status"}, {Name: "trashed", Type: "boolean"}, {Name: "limit"}, {Name: "cursor"}}, openapi.JSON[pageIn](), openapi.JSON[adminPage](), openapi.JSON[httpx.List[adminPage]]()),
+	}
 }
 
 // adminPage is a page as staff see it; a list leaves out the texts.
@@ -46,12 +56,12 @@ func (h *handlers) toAdminPage(p pages.Page, texts bool) adminPage {
 	return out
 }
 
-func (h *handlers) listPages(c *fiber.Ctx) error {
+func (h *handlers) listPages(c *fiber.Ctx, svc *pages.Service) error {
 	p, err := httpx.ListParams(c, "status", "trashed", "limit", "cursor")
 	if err != nil {
 		return err
 	}
-	page, err := h.d.Pages.List(c.UserContext(), pages.ListParams{Status: p.Status, Trashed: p.Trashed, Limit: p.Limit, Cursor: p.Cursor})
+	page, err := svc.List(c.UserContext(), pages.ListParams{Status: p.Status, Trashed: p.Trashed, Limit: p.Limit, Cursor: p.Cursor})
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	admin.Get("/featured", signedIn(edit, httpx.NoQuery, h.getFeatured)...)
 	admin.Put("/featured", signedIn(publish, h.setFeatured)...)
 	h.videosAPI().bind(admin, signedIn, edit, publish)
-	h.pagesAPI().bind(admin, signedIn, edit, publish)
+	for _, k := range d.KindRoutes {
+		if k.bind != nil {
+			k.bind(h, admin, signedIn, edit, publish)
+		}
+	}
 	admin.Get("/videos/:id/checks", signedIn(edit, httpx.NoQuery, h.videoChecks)...)
 	organize := require(account.EditLectures)
 	admin.Post("/lectures/generate", signedIn(organize, h.generateLectures)...)

@@ -14,7 +14,6 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/menu"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
 	"github.com/yinling-cms/yinling/content/videos"
@@ -26,7 +25,9 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Pages    *pages.Service
+	// KindRoutes are the kinds whose content API is all their own
+	// (pages), each bound beside the kinds above.
+	KindRoutes []KindRoutes
 	// Menu is the site's menu and phone number.
 	Menu *menu.Service
 	// Kinds are the site's kinds, which a search may name.
@@ -92,9 +93,12 @@ func (s *Surface) Routes(app fiber.Router) {
 	api.Get("/lectures/:slug", httpx.NoQuery, h.getLiveLecture)
 	api.Get("/videos", h.listLiveVideos)
 	api.Get("/videos/:slug", httpx.NoQuery, h.getLiveVideo)
-	api.Get("/pages", h.listLivePages)
 	api.Get("/menu", httpx.NoQuery, h.getMenu)
-	api.Get("/pages/:slug", httpx.NoQuery, h.getLivePage)
+	for _, k := range h.d.KindRoutes {
+		if k.bind != nil {
+			k.bind(h, api)
+		}
+	}
 	api.Get("/search", h.searchLive)
 	api.Get("/series", httpx.NoQuery, h.listSeries)
 	api.Get("/series/:slug", httpx.NoQuery, h.getSeries)

@@ -11,17 +11,16 @@ import (
 )
 
 // OpenAPI describes the routes Routes binds: the content API, the
-// calendars and the media bytes (see api/openapi).
-func OpenAPI() []openapi.Op {
+// calendars and the media bytes (see api/openapi), with the routes of
+// kinds, the KindRoutes the surface is given.
+func OpenAPI(kinds ...KindRoutes) []openapi.Op {
 	const v1 = "/api/content/v1"
 	cached := "Published content only, from the read cache: `ETag` and `Cache-Control`; `If-None-Match` answers 304."
-	list := func(extra ...openapi.Param) []openapi.Param {
-		return append(extra, openapi.Param{Name: "limit"}, openapi.Param{Name: "cursor"})
-	}
+	list := listParams
 	ok := func(t any) []openapi.Answer {
 		return []openapi.Answer{{Status: http.StatusOK, Type: reflect.TypeOf(t)}, {Status: http.StatusNotModified, Description: "the client's copy (If-None-Match) is current"}}
 	}
-	get := func(path, tag, summary string, t any, q ...openapi.Param) openapi.Op {
+	var get getOp = func(path, tag, summary string, t any, q ...openapi.Param) openapi.Op {
 		return openapi.Op{Method: "GET", Path: v1 + path, Tag: tag, Summary: summary, Description: cached, Query: q, Answers: ok(t)}
 	}
 	ops := []openapi.Op{
@@ -36,8 +35,6 @@ func OpenAPI() []openapi.Op {
 		get("/lectures/{slug}", "content: lectures", "Read a published lecture, with places left and its schema.org Event (json_ld)", publicLecture{}),
 		get("/videos", "content: videos", "List published videos", httpx.List[publicVideo]{}, list(openapi.Param{Name: "tag"})...),
 		get("/videos/{slug}", "content: videos", "Read a published video", publicVideo{}),
-		get("/pages", "content: pages", "List published pages", httpx.List[publicPage]{}, list()...),
-		get("/pages/{slug}", "content: pages", "Read a published page", publicPage{}),
 		get("/menu", "content: site", "The site's menu and the office's phone number", publicMenu{}),
 		get("/series", "content: lectures", "List the lecture series", httpx.List[publicSeries]{}),
 		get("/series/{slug}", "content: lectures", "Read a lecture series", publicSeries{}),
@@ -73,6 +70,11 @@ func OpenAPI() []openapi.Op {
 				Answers: []openapi.Answer{{Status: http.StatusOK, Media: qr.Formats[format]}, {Status: http.StatusNotModified}}})
 		}
 	}
+	for _, k := range kinds {
+		if k.ops != nil {
+			ops = append(ops, k.ops(get)...)
+		}
+	}
 	for i := range ops {
 		ops[i].Path = openapi.FiberPath(ops[i].Path)
 	}
@@ -100,4 +102,9 @@ func searchParams() []openapi.Param {
 		out = append(out, q)
 	}
 	return out
+}
+
+// listParams are a list's parameters: extra ones, the limit and the cursor.
+func listParams(extra ...openapi.Param) []openapi.Param {
+	return append(extra, openapi.Param{Name: "limit"}, openapi.Param{Name: "cursor"})
 }

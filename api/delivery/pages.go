@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/api/httpx"
+	"github.com/yinling-cms/yinling/api/openapi"
 	"github.com/yinling-cms/yinling/api/present"
 	"github.com/yinling-cms/yinling/api/readcache"
 	"github.com/yinling-cms/yinling/content/pages"
@@ -36,13 +37,29 @@ func (h *handlers) toPublicPage(p pages.Page, withBody bool) publicPage {
 	return out
 }
 
-func (h *handlers) listLivePages(c *fiber.Ctx) error {
+// Pages are the content API of pages: their list and each one by slug.
+func Pages(svc *pages.Service) KindRoutes {
+	return KindRoutes{
+		bind: func(h *handlers, api fiber.Router) {
+			api.Get("/pages", func(c *fiber.Ctx) error { return h.listLivePages(c, svc) })
+			api.Get("/pages/:slug", httpx.NoQuery, func(c *fiber.Ctx) error { return h.getLivePage(c, svc) })
+		},
+		ops: func(get getOp) []openapi.Op {
+			return []openapi.Op{
+				get("/pages", "content: pages", "List published pages", httpx.List[publicPage]{}, listParams()...),
+				get("/pages/{slug}", "content: pages", "Read a published page", publicPage{}),
+			}
+		},
+	}
+}
+
+func (h *handlers) listLivePages(c *fiber.Ctx, svc *pages.Service) error {
 	p, err := httpx.ListParams(c, "limit", "cursor")
 	if err != nil {
 		return err
 	}
 	return h.cacheable(c, func(ctx context.Context) (any, error) {
-		page, err := h.d.Pages.ListLive(ctx, p.Limit, p.Cursor)
+		page, err := svc.ListLive(ctx, p.Limit, p.Cursor)
 		if err != nil {
 			return nil, err
 		}
@@ -54,10 +71,10 @@ func (h *handlers) listLivePages(c *fiber.Ctx) error {
 	})
 }
 
-func (h *handlers) getLivePage(c *fiber.Ctx) error {
+func (h *handlers) getLivePage(c *fiber.Ctx, svc *pages.Service) error {
 	slug := strings.Clone(c.Params("slug"))
 	return h.cacheable(c, func(ctx context.Context) (any, error) {
-		p, err := h.d.Pages.GetLive(ctx, slug)
+		p, err := svc.GetLive(ctx, slug)
 		if err != nil {
 			return nil, err
 		}

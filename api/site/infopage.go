@@ -10,11 +10,29 @@ import (
 	"github.com/yinling-cms/yinling/themes"
 )
 
+// Pages are the website's pages of pages: each at /pages/{slug}, and
+// its previews.
+func Pages(svc *pages.Service) KindRoutes {
+	return KindRoutes{
+		name: pages.Kind,
+		bind: func(h *handlers, app fiber.Router, std fiber.Handler) {
+			app.Get("/pages/:slug", std, func(c *fiber.Ctx) error { return h.infoPage(c, svc) })
+		},
+		preview: func(ctx context.Context, h *handlers, p themes.Page, id string, revision int64) (string, themes.Page, error) {
+			pg, err := svc.Preview(ctx, id, revision)
+			if err != nil {
+				return "", p, err
+			}
+			return h.infoPageOf(ctx, p, pg)
+		},
+	}
+}
+
 // infoPage is GET /pages/{slug}: a standing page (关于我们, 办事指南).
-func (h *handlers) infoPage(c *fiber.Ctx) error {
+func (h *handlers) infoPage(c *fiber.Ctx, svc *pages.Service) error {
 	slug := strings.Clone(c.Params("slug"))
 	return h.cachedPage(c, nil, func(ctx context.Context, p themes.Page) (string, themes.Page, error) {
-		pg, err := h.d.Pages.GetLive(ctx, slug)
+		pg, err := svc.GetLive(ctx, slug)
 		if err != nil {
 			return "", p, err
 		}

@@ -1,12 +1,12 @@
 package site
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/yinling-cms/yinling/content/lectures"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/stories"
 )
 
@@ -53,16 +53,14 @@ func (h *handlers) preview(c *fiber.Ctx) error {
 		}
 		p.Lecture.Open = false
 		p.Lecture.Closed = "这是预览：发布后才能报名。"
-	case pages.Kind:
-		pg, err := h.d.Pages.Preview(ctx, pv.ID, pv.Revision)
-		if err != nil {
-			return h.failed(c, err)
-		}
-		if page, p, err = h.infoPageOf(ctx, p, pg); err != nil {
-			return h.failed(c, err)
-		}
 	default:
-		return h.NotFoundPage(c)
+		i := slices.IndexFunc(h.d.KindRoutes, func(k KindRoutes) bool { return k.name == kind && k.preview != nil })
+		if i < 0 {
+			return h.NotFoundPage(c)
+		}
+		if page, p, err = h.d.KindRoutes[i].preview(ctx, h, p, pv.ID, pv.Revision); err != nil {
+			return h.failed(c, err)
+		}
 	}
 	p.NoIndex, p.Canonical, p.JSONLD = true, "", nil
 	p.Title = "预览：" + p.Title

@@ -18,7 +18,6 @@ import (
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/lectures"
 	"github.com/yinling-cms/yinling/content/menu"
-	"github.com/yinling-cms/yinling/content/pages"
 	"github.com/yinling-cms/yinling/content/reads"
 	"github.com/yinling-cms/yinling/content/search"
 	"github.com/yinling-cms/yinling/content/stories"
@@ -35,7 +34,9 @@ type Deps struct {
 	Stories  *stories.Service
 	Lectures *lectures.Service
 	Videos   *videos.Service
-	Pages    *pages.Service
+	// KindRoutes are the kinds whose pages are all their own (pages),
+	// each bound beside the kinds above.
+	KindRoutes []KindRoutes
 	// Menu is the site's menu and the office's phone number, on every
 	// page.
 	Menu *menu.Service
@@ -150,7 +151,11 @@ func (s *Surface) Routes(app fiber.Router) {
 	app.Get("/videos", std, h.videoList)
 	app.Get("/videos.xml", std, h.videosFeed)
 	app.Get("/videos/:slug", std, h.video)
-	app.Get("/pages/:slug", std, h.infoPage)
+	for _, k := range h.d.KindRoutes {
+		if k.bind != nil {
+			k.bind(h, app, std)
+		}
+	}
 	app.Post("/settings", std, h.settings)
 	app.Get("/search", std, h.search)
 	app.Get("/static/:hash/*", h.static)

@@ -23,7 +23,9 @@ import (
 
 	"github.com/yinling-cms/yinling/api"
 	"github.com/yinling-cms/yinling/api/admin"
+	"github.com/yinling-cms/yinling/api/delivery"
 	"github.com/yinling-cms/yinling/api/readcache"
+	"github.com/yinling-cms/yinling/api/site"
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/account"
 	"github.com/yinling-cms/yinling/content/docstore"
@@ -144,9 +146,12 @@ type Site struct {
 	// Kinds describes every kind above to the code that treats them
 	// alike (the scheduler, the trash, the library, search, the sitemap):
 	// the one list of the site's kinds.
-	Kinds    content.KindSpecs
-	Locks    *content.Locks
-	Accounts *account.Service
+	Kinds content.KindSpecs
+	// kindRoutes are the routes of the kinds whose routes are all their
+	// own, given to the surfaces (api.Services.KindRoutes).
+	kindRoutes []api.KindRoutes
+	Locks      *content.Locks
+	Accounts   *account.Service
 	// Media holds the assets; Library is the library as editors use it
 	// (uses, deletion).
 	Media    *media.Library
@@ -277,7 +282,14 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		WorkflowConfig: wf})
 	s.Pages = pages.New(pages.Config{Store: itemsOf(items, record.PageKind), Markdown: md, Cursors: cursors, WorkflowConfig: wf})
 	s.Menu = menu.New(menu.Config{Store: db, Columns: columns, Pages: s.Pages, Audit: db, Changes: changes, Now: opts.Clock})
-	s.Kinds = content.KindSpecs{stories.Spec(s.Stories), lectures.Spec(s.Lectures), videos.Spec(s.Videos), pages.Spec(s.Pages)}
+	// The site's kinds, the one list of them: each kind's description,
+	// and the routes of a kind whose routes are all its own.
+	s.Kinds, s.kindRoutes = kindsOf(
+		siteKind{spec: stories.Spec(s.Stories)},
+		siteKind{spec: lectures.Spec(s.Lectures)},
+		siteKind{spec: videos.Spec(s.Videos)},
+		siteKind{spec: pages.Spec(s.Pages), routes: &api.KindRoutes{Admin: admin.Pages(s.Pages), Delivery: delivery.Pages(s.Pages), Site: site.Pages(s.Pages)}},
+	)
 	s.Library = library.New(library.Config{Media: s.Media, Uses: db, Kinds: s.Kinds, Audit: db})
 	s.Sample = sample.New(sample.Config{Store: db, Stories: s.Stories, Lectures: s.Lectures, Pages: s.Pages, Videos: s.Videos, Media: s.Media,
 		Library: s.Library, Audit: db, Now: opts.Clock})
@@ -315,7 +327,7 @@ func New(ctx context.Context, cfg config.Config, stores Stores, opts Options) (*
 		ready = append(ready, api.Check{Name: "search", Advisory: true, Probe: s.Search.Ready})
 	}
 	s.HTTP = api.New(api.Deps{
-		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, Pages: s.Pages, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
+		Services: api.Services{Stories: s.Stories, Lectures: s.Lectures, Videos: s.Videos, KindRoutes: s.kindRoutes, Menu: s.Menu, Kinds: s.Kinds, Locks: s.Locks, Accounts: s.Accounts, Audit: db,
 			Media: s.Media, Library: s.Library, Sample: s.Sample, Theme: s.Theme, Previews: s.Previews, Syndication: s.Syndication,
 			Uploads: s.Uploads, Search: index, Exports: s.Exports, Reads: s.Reads, Notices: s.notices.renderer()},
 		Settings: api.Settings{BaseURL: cfg.BaseURL, SiteName: cfg.SiteName,

@@ -3,6 +3,8 @@ package assembly
 import (
 	"fmt"
 
+	"github.com/yinling-cms/yinling/api"
+
 	"github.com/yinling-cms/yinling/content"
 	"github.com/yinling-cms/yinling/content/docstore"
 	"github.com/yinling-cms/yinling/internal/mongostore"
@@ -36,4 +38,33 @@ func itemsOf[T, R any](db itemDB, kind record.Kind[T, R]) content.ListStore[T] {
 		return sqlstore.ItemsOf(db.sql, kind)
 	}
 	return mongostore.ItemsOf(db.mongo, kind)
+}
+
+// siteKind is one kind as the site runs it: its description for the
+// code that treats every kind alike, and, when every route of the kind
+// is its own, those routes on each surface (nil: the surfaces name the
+// kind's service themselves, as they do stories, lectures and videos).
+type siteKind struct {
+	spec   content.KindSpec
+	routes *api.KindRoutes
+}
+
+// kindsOf splits the site's kinds into their descriptions and routes.
+func kindsOf(kinds ...siteKind) (content.KindSpecs, []api.KindRoutes) {
+	specs := make(content.KindSpecs, 0, len(kinds))
+	var routes []api.KindRoutes
+	for _, k := range kinds {
+		specs = append(specs, k.spec)
+		if k.routes != nil {
+			routes = append(routes, *k.routes)
+		}
+	}
+	return specs, routes
+}
+
+// Document is the OpenAPI document of the site's HTTP contract, in the
+// exposure YINLING_OPENAPI names, with the routes of its kinds (what
+// GET /api/openapi.json serves).
+func (s *Site) Document(exposure string) ([]byte, error) {
+	return api.Document(exposure, s.kindRoutes)
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/yinling-cms/yinling/api"
+	"github.com/yinling-cms/yinling/api/openapi"
 	"github.com/yinling-cms/yinling/api/openapi/openapitest"
 	"github.com/yinling-cms/yinling/internal/testenv"
 )
@@ -48,9 +48,11 @@ var contract struct {
 	checked, bad, unrouted atomic.Int64
 }
 
-func loadContract() (*openapitest.Contract, error) {
+// loadContract loads the document the first caller's doc gives: every
+// site of a test binary is assembled alike, so they serve one document.
+func loadContract(doc func() ([]byte, error)) (*openapitest.Contract, error) {
 	contract.once.Do(func() {
-		b, err := api.Document("public")
+		b, err := doc()
 		if err == nil {
 			contract.c, err = openapitest.Load(b)
 		}
@@ -102,21 +104,21 @@ func keepBody(req *http.Request) ([]byte, bool) {
 // OpenAPI document (see docs/openapi.md).
 func (s *Site) checkExchange(req *http.Request, body []byte, kept bool, r Resp) {
 	s.T.Helper()
-	if msg := checkOne(req, body, kept, s.badInput, r); msg != "" {
+	if msg := checkOne(req, body, kept, s.badInput, r, s.public); msg != "" {
 		s.T.Errorf("%s", msg)
 	}
 }
 
 // checkOne checks one exchange under the documented paths; it says what
 // is off the document ("": nothing).
-func checkOne(req *http.Request, body []byte, kept, bad bool, r Resp) string {
+func checkOne(req *http.Request, body []byte, kept, bad bool, r Resp, doc func() ([]byte, error)) string {
 	if !documented(req.URL.Path) {
 		return ""
 	}
 	if req.Method == http.MethodOptions && req.Header.Get("Access-Control-Request-Method") != "" {
 		return "" // a CORS preflight: the browser's protocol, answered before any route
 	}
-	c, err := loadContract()
+	c, err := loadContract(doc)
 	if err != nil {
 		return fmt.Sprintf("the OpenAPI document: %v", err)
 	}
@@ -229,6 +231,26 @@ func CheckHTTP() {
 
 type checkingTransport struct{ next http.RoundTripper }
 
+// served fetches the document the server req goes to serves: the binary
+// runs the one assembly, whose document lists its kinds' routes.
+func (c *checkingTransport) served(req *http.Request) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		get, err := http.NewRequestWithContext(context.Background(), http.MethodGet, req.URL.Scheme+"://"+req.URL.Host+openapi.Path, nil)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.next.RoundTrip(get)
+		if err != nil {
+			return nil, fmt.Errorf("fetch the served document: %w", err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("fetch the served document: %s answered %d", get.URL, res.StatusCode)
+		}
+		return io.ReadAll(res.Body)
+	}
+}
+
 func (c *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if !documented(req.URL.Path) {
 		return c.next.RoundTrip(req)
@@ -261,10 +283,17 @@ func (c *checkingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		r.Header.Del("Content-Type") // bytes not read: the status is checked
 	}
 	bad, _ := req.Context().Value(badInputKey{}).(bool)
-	if msg := checkOne(req, body, kept, bad, r); msg != "" {
+	if msg := checkOne(req, body, kept, bad, r, c.served(req)); msg != "" {
 		offContract.Lock()
 		offContract.found = append(offContract.found, msg)
 		offContract.Unlock()
 	}
 	return res, nil
 }
+
+// Document is the OpenAPI document the site serves in the given exposure.
+func (s *Site) Document(exposure string) ([]byte, error) { return s.document(exposure) }
+
+// public is the document in the default exposure, the one exchanges are
+// checked against.
+func (s *Site) public() ([]byte, error) { return s.document("public") }

@@ -78,6 +78,8 @@ type Site struct {
 	// badInput marks the next requests as off the contract on purpose
 	// (BadInput).
 	badInput bool
+	// document is the site's OpenAPI document in an exposure.
+	document func(exposure string) ([]byte, error)
 }
 
 // RunBackups runs the scheduled-backup job once, as its worker does every
@@ -342,7 +344,8 @@ func New(t testing.TB, opts ...Option) *Site {
 		}
 	}
 	s := &Site{T: t, App: a.HTTP, Store: store, Blobs: blobs, Listener: cfg.listener, Outbox: a.Syndication.Outbox,
-		Douyin: stand, WeChat: wx, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS}
+		Douyin: stand, WeChat: wx, searcher: searcher, Stories: a.Stories, Reads: a.Reads, workers: a.Workers(), SMS: text, lectures: a.Lectures, notifier: a.SMS,
+		document: a.Document}
 	if cfg.timeout == 0 {
 		s.Token = s.Login("admin", AdminPassword)
 	}
