@@ -82,15 +82,23 @@ type Stats struct {
 }
 
 // Entry is an answer: its bytes, their strong ETag and when it was
-// built.
+// built. A cached answer keeps its bytes gzip-compressed when that saves
+// an eighth or more (Gzip, Body nil): what browsers and WeChat ask for,
+// sent as it is kept, and three to four times as many answers of Chinese
+// text in the same bytes. Bytes gives the bytes either way.
 type Entry struct {
 	key   string
 	gen   int64
 	until time.Time // when it goes stale whatever the counter says (zero: never)
 	shows []string  // the items ("kind/id") the answer is made of alone (nil: anything)
 	Built time.Time
-	ETag  string
-	Body  []byte
+	// ETag is the strong ETag of the bytes (Body, or Gzip inflated); the
+	// compressed bytes have their own (GzipETag).
+	ETag string
+	// Body is the answer's bytes, nil when only Gzip is kept.
+	Body []byte
+	// Gzip is the bytes gzip-compressed (nil: not kept so).
+	Gzip []byte
 	// Note is what the build told of the answer beside its bytes (the
 	// website: the id of the item a page shows, to count its views on
 	// every answer, cached or not).
@@ -172,6 +180,10 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	defer cancel()
 	notes := new(buildNotes)
 	b, note, err := build(context.WithValue(bctx, buildKey{}, notes))
+	var packed []byte
+	if err == nil {
+		packed = compress(b) // before the lock: it takes a while
+	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	delete(rc.flights, key)
@@ -181,16 +193,19 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 		close(f.done)
 		return
 	}
-	if cap(b)-len(b) > len(b)/8 {
+	if packed == nil && cap(b)-len(b) > len(b)/8 {
 		b = bytes.Clone(b) // a page rendered into a growing buffer: keep only the page
 	}
 	f.entry = newEntry(key, gen, rc.now(), b, note)
+	if packed != nil {
+		f.entry.Body, f.entry.Gzip = nil, packed // kept compressed only
+	}
 	f.entry.until = notes.until
 	if !notes.more {
 		f.entry.shows = notes.shows
 	}
 	close(f.done)
-	if gen != rc.gen || int64(len(b)) > rc.maxBytes/8 {
+	if gen != rc.gen || f.entry.size() > rc.maxBytes/8 {
 		return // built on what has changed since, or too big to be worth a place
 	}
 	e := f.entry
@@ -257,7 +272,7 @@ const entryBytes = 288
 // size is what an entry costs: the array of its bytes (not only their
 // length), its key and ETag, the items it shows, plus the bookkeeping.
 func (e *Entry) size() int64 {
-	n := int64(cap(e.Body)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
+	n := int64(cap(e.Body)+cap(e.Gzip)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
 	for _, k := range e.shows {
 		n += int64(len(k)) + 16 + 16 // the string, its header in the array, rounding
 	}

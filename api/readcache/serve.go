@@ -46,7 +46,14 @@ func (rc *Cache) ServeNoted(c *fiber.Ctx, key string, a Answer, build func(ctx c
 	if a.CacheControl == "" {
 		a.CacheControl = "public, max-age=60, stale-while-revalidate=300"
 	}
-	c.Set(fiber.HeaderETag, e.ETag)
+	// A client that takes gzip (every browser, WeChat) gets the bytes as
+	// they are kept; another gets them inflated.
+	packed := e.Gzip != nil && acceptsGzip(c.Get(fiber.HeaderAcceptEncoding))
+	etag := e.ETag
+	if packed {
+		etag = e.GzipETag()
+	}
+	c.Set(fiber.HeaderETag, etag)
 	modified := e.Built.UTC().Truncate(time.Second).Add(time.Second)
 	dated := !time.Now().Before(modified)
 	if dated {
@@ -55,12 +62,20 @@ func (rc *Cache) ServeNoted(c *fiber.Ctx, key string, a Answer, build func(ctx c
 	c.Set(fiber.HeaderCacheControl, a.CacheControl)
 	c.Vary(append([]string{fiber.HeaderAcceptEncoding}, a.Vary...)...) // added to CORS's Vary: Origin, never in its place
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
-		if httpx.ETagMatches(inm, e.ETag) {
+		if httpx.ETagMatches(inm, etag) {
 			return e.Note, c.SendStatus(fiber.StatusNotModified)
 		}
 	} else if ims, err := http.ParseTime(c.Get(fiber.HeaderIfModifiedSince)); err == nil && dated && !modified.After(ims) {
 		return e.Note, c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
-	return e.Note, c.Send(e.Body)
+	if packed {
+		c.Set(fiber.HeaderContentEncoding, "gzip")
+		return e.Note, c.Send(e.Gzip)
+	}
+	b, err := e.Bytes()
+	if err != nil {
+		return e.Note, err
+	}
+	return e.Note, c.Send(b)
 }

@@ -14,8 +14,11 @@ import (
 type answer struct {
 	Status      int
 	ContentType string
-	ETag        string
-	Body        []byte
+	// ContentEncoding is "gzip" when the server sent Body compressed (the
+	// load phases take gzip, as browsers do).
+	ContentEncoding string
+	ETag            string
+	Body            []byte
 }
 
 // runCeiling serves captured answers from a map by path and query, with
@@ -46,6 +49,10 @@ func runCeiling(args []string) error {
 		c.Set(fiber.HeaderContentType, a.ContentType)
 		c.Set(fiber.HeaderETag, a.ETag)
 		c.Set(fiber.HeaderCacheControl, "public, max-age=60, stale-while-revalidate=300")
+		if a.ContentEncoding != "" {
+			c.Set(fiber.HeaderContentEncoding, a.ContentEncoding)
+		}
+		c.Set(fiber.HeaderVary, "Accept-Encoding")
 		if strings.HasPrefix(a.ContentType, "text/html") {
 			c.Set(fiber.HeaderVary, "Accept-Encoding, Cookie")
 		}

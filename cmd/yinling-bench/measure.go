@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/gob"
 	"encoding/json"
@@ -167,17 +169,32 @@ func capture(ctx context.Context, s *server, u, token string) (answer, error) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	req.Header.Set("Accept-Encoding", browserEncodings)
 	r, err := s.http.Do(req)
 	if err != nil {
 		return answer{}, err
 	}
 	defer r.Body.Close()
 	b, err := io.ReadAll(r.Body)
-	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
-	if err != nil || r.StatusCode != 200 || isJSON && !json.Valid(b) || len(b) == 0 {
-		return answer{}, fmt.Errorf("capture %s: %d, %v", u, r.StatusCode, err)
+	plain := b
+	enc := r.Header.Get("Content-Encoding")
+	if err == nil && enc == "gzip" {
+		plain, err = gunzip(b)
 	}
-	return answer{Status: r.StatusCode, ContentType: r.Header.Get("Content-Type"), ETag: r.Header.Get("ETag"), Body: b}, nil
+	isJSON := strings.HasPrefix(r.Header.Get("Content-Type"), "application/json")
+	if err != nil || r.StatusCode != 200 || isJSON && !json.Valid(plain) || len(plain) == 0 || enc != "" && enc != "gzip" {
+		return answer{}, fmt.Errorf("capture %s: %d %q, %v", u, r.StatusCode, enc, err)
+	}
+	return answer{Status: r.StatusCode, ContentType: r.Header.Get("Content-Type"), ContentEncoding: enc, ETag: r.Header.Get("ETag"), Body: b}, nil
+}
+
+// gunzip inflates a captured answer, to check it.
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }
 
 // captureAll reads every URL of the phases once, with 8 clients, for the

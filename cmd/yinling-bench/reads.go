@@ -199,6 +199,7 @@ func getAs(ctx context.Context, client *http.Client, url, ua string) (int, error
 		return 0, err
 	}
 	req.Header.Set("User-Agent", ua)
+	req.Header.Set("Accept-Encoding", browserEncodings)
 	r, err := client.Do(req)
 	if err != nil {
 		return 0, err
