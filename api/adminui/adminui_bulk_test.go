@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
@@ -29,28 +31,28 @@ func TestBrowserAdminBulkPublishOfAGeneratedRun(t *testing.T) {
 	}
 	s.Do("POST", "/api/admin/v1/lectures/"+ids[3]+"/publish", s.Token, nil).Want(http.StatusOK)
 
-	a := openAdmin(t, s.Listen())
-	a.signIn("fabu", "password-of-fabu")
-	a.waitFor("我的草稿")
-	a.open("/admin/lectures")
-	a.waitJS(`document.querySelectorAll(".lec-items .bulk-box").length === 4`, "a checkbox on each session")
-	if n := js[string](a, `document.querySelector(".bulk-count").textContent`); n != "已选 0 项" {
+	a := admintab.Open(t, s.Listen())
+	a.SignIn("fabu", "password-of-fabu")
+	a.WaitFor("我的草稿")
+	a.Open("/admin/lectures")
+	a.WaitJS(`document.querySelectorAll(".lec-items .bulk-box").length === 4`, "a checkbox on each session")
+	if n := admintab.JS[string](a, `document.querySelector(".bulk-count").textContent`); n != "已选 0 项" {
 		t.Fatalf("the count before ticking: %q", n)
 	}
-	a.click("#bulk-all-lectures")
-	a.waitJS(`document.querySelector(".bulk-count").textContent === "已选 4 项"`, "four ticked")
-	a.do(chromedp.SetValue(chromedp.CSS("#bulk-action-lectures"), "publish"))
-	a.shot("admin-bulk-ticked")
-	a.click(".bulk-bar button.primary")
-	a.waitJS(`/发布：3 项完成，1 项未完成/.test(document.querySelector(".bulk-results").textContent)`, "the results")
-	results := js[string](a, `document.querySelector(".bulk-results").innerText`)
+	a.Click("#bulk-all-lectures")
+	a.WaitJS(`document.querySelector(".bulk-count").textContent === "已选 4 项"`, "four ticked")
+	a.Do(chromedp.SetValue(chromedp.CSS("#bulk-action-lectures"), "publish"))
+	a.Shot("admin-bulk-ticked")
+	a.Click(".bulk-bar button.primary")
+	a.WaitJS(`/发布：3 项完成，1 项未完成/.test(document.querySelector(".bulk-results").textContent)`, "the results")
+	results := admintab.JS[string](a, `document.querySelector(".bulk-results").innerText`)
 	if !strings.Contains(results, "✗ 西迁精神讲座 · ") || !strings.Contains(results, "不能发布") && !strings.Contains(results, "已发布") {
 		t.Fatalf("the refused session is not named with its reason in Chinese:\n%s", results)
 	}
 	if strings.Contains(results, "cannot") || strings.Contains(results, "published") {
 		t.Fatalf("the results speak English:\n%s", results)
 	}
-	if n := js[int](a, `document.querySelectorAll(".lec-items .status-published").length`); n != 4 {
+	if n := admintab.JS[int](a, `document.querySelectorAll(".lec-items .status-published").length`); n != 4 {
 		t.Fatalf("%d badges say 已发布, want 4 (three turned, one was)", n)
 	}
 	for _, id := range ids {
@@ -58,6 +60,6 @@ func TestBrowserAdminBulkPublishOfAGeneratedRun(t *testing.T) {
 			t.Fatalf("%s: %v", id, st["status"])
 		}
 	}
-	a.shot("admin-bulk-results")
-	a.audit("the sessions list after a bulk publish")
+	a.Shot("admin-bulk-results")
+	a.Audit("the sessions list after a bulk publish")
 }

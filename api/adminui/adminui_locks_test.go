@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -37,16 +39,6 @@ func waitLock(s *sitetest.Site, path, token string, status int) {
 	}
 }
 
-// editable waits until the story editor takes typing, with no lock
-// banner and no takeover offered.
-func (a *adminTab) editable(what string) {
-	a.t.Helper()
-	a.waitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly && document.querySelector(".lock-banner") && document.querySelector(".lock-banner").hidden`, what)
-	if js[bool](a, `!!document.querySelector(".lock-takeover")`) {
-		a.t.Fatalf("%s: 接管编辑 is offered", what)
-	}
-}
-
 // TestBrowserAdminLocksGoBackWithTheTab: an editor who leaves a story by
 // a full page load, closes its tab or submits it for review gives back
 // the edit lock at once: a colleague opening it next edits without
@@ -68,47 +60,47 @@ func TestBrowserAdminLocksGoBackWithTheTab(t *testing.T) {
 	}
 	left, closed, submitted := story("重阳登高"), story("书画展侧记"), story("秋游")
 
-	ed := openAdmin(t, base)
-	ed.signIn("zhangsan", zhangPW)
-	li := openAdmin(t, base)
-	li.signIn("lilaoshi", liPW)
-	openAs := func(a *adminTab, api string) { a.open(strings.Replace(api, "/api/admin/v1/", "/admin/", 1)) }
+	ed := admintab.Open(t, base)
+	ed.SignIn("zhangsan", zhangPW)
+	li := admintab.Open(t, base)
+	li.SignIn("lilaoshi", liPW)
+	openAs := func(a *admintab.Tab, api string) { a.Open(strings.Replace(api, "/api/admin/v1/", "/admin/", 1)) }
 
 	// Left by a full page load (the website, in the same tab).
 	openAs(ed, left)
-	ed.editable("the editor's form")
+	ed.Editable("the editor's form")
 	waitLock(s, left, zhang, http.StatusOK)
-	ed.do(chromedp.Navigate(base + "/"))
+	ed.Do(chromedp.Navigate(base + "/"))
 	waitLock(s, left, zhang, http.StatusNotFound)
 	openAs(li, left)
-	li.editable("the colleague's form after a page load took the editor away")
+	li.Editable("the colleague's form after a page load took the editor away")
 
 	// A tab closed (the editor's own browser, its one tab: Page.close,
 	// as the user closing it).
-	other := openAdmin(t, base)
-	other.signIn("zhangsan", zhangPW)
+	other := admintab.Open(t, base)
+	other.SignIn("zhangsan", zhangPW)
 	openAs(other, closed)
-	other.editable("the editor's form in the tab to close")
+	other.Editable("the editor's form in the tab to close")
 	waitLock(s, closed, zhang, http.StatusOK)
-	other.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+	other.Do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 		_, err := cdp.Call(ctx, tg, page.Close, cdp.Empty{})
 		return chromedp.Void{}, err
 	})
 	waitLock(s, closed, zhang, http.StatusNotFound)
 	openAs(li, closed)
-	li.editable("the colleague's form after the editor's tab closed")
-	li.shot("admin-lock-free-after-tab-closed")
+	li.Editable("the colleague's form after the editor's tab closed")
+	li.Shot("admin-lock-free-after-tab-closed")
 
 	// Submitted for review from the editor: read-only for its editor,
 	// and free for the reviewer.
 	openAs(ed, submitted)
-	ed.editable("the editor's form before submitting")
+	ed.Editable("the editor's form before submitting")
 	waitLock(s, submitted, zhang, http.StatusOK)
-	ed.click(`.workflow button[data-action="submit"]`)
-	ed.waitJS(`document.querySelector(".workflow .status-in_review") && document.getElementById("st-body").readOnly`, "in review and read-only for its editor")
+	ed.Click(`.workflow button[data-action="submit"]`)
+	ed.WaitJS(`document.querySelector(".workflow .status-in_review") && document.getElementById("st-body").readOnly`, "in review and read-only for its editor")
 	waitLock(s, submitted, zhang, http.StatusNotFound)
 	openAs(li, submitted)
-	li.editable("the reviewer's form after the submit")
+	li.Editable("the reviewer's form after the submit")
 }
 
 // TestBrowserAdminTakeoverIsNamed: a reviewer takes over a story its
@@ -124,43 +116,43 @@ func TestBrowserAdminTakeoverIsNamed(t *testing.T) {
 	st := s.Do("POST", "/api/admin/v1/stories", zhang, map[string]any{"title": "书画展侧记", "body": "开幕式。", "column": "culture"}).Want(http.StatusCreated).JSON()
 	path := "/api/admin/v1/stories/" + st["id"].(string)
 
-	ed := openAdmin(t, base)
-	ed.signIn("zhangsan", zhangPW)
-	ed.open("/admin/stories/" + st["id"].(string))
-	ed.editable("the editor's form")
+	ed := admintab.Open(t, base)
+	ed.SignIn("zhangsan", zhangPW)
+	ed.Open("/admin/stories/" + st["id"].(string))
+	ed.Editable("the editor's form")
 	waitLock(s, path, zhang, http.StatusOK)
 
-	li := openAdmin(t, base)
-	li.signIn("lilaoshi", liPW)
-	li.open("/admin/stories/" + st["id"].(string))
-	li.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
-	if got := js[string](li, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "张三 正在编辑") {
+	li := admintab.Open(t, base)
+	li.SignIn("lilaoshi", liPW)
+	li.Open("/admin/stories/" + st["id"].(string))
+	li.WaitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
+	if got := admintab.JS[string](li, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "张三 正在编辑") {
 		t.Fatalf("the reviewer's banner: %s", got)
 	}
-	li.click(".lock-takeover")
-	li.waitJS(`!document.getElementById("st-body").readOnly`, "the reviewer's form after taking over")
+	li.Click(".lock-takeover")
+	li.WaitJS(`!document.getElementById("st-body").readOnly`, "the reviewer's form after taking over")
 	cur := s.Do("GET", path, liToken, nil).Want(http.StatusOK).JSON()
 	s.Do("PUT", path, liToken, map[string]any{"title": "书画展侧记", "body": "开幕式。李老师补了一句。", "column": "culture", "version": cur["version"]}).Want(http.StatusOK)
 
-	ed.typeInto("#st-body", "来宾题字。")
-	ed.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-taken")`, "the editor told of the takeover")
-	banner := js[string](ed, `document.querySelector(".lock-banner").innerText`)
+	ed.TypeInto("#st-body", "来宾题字。")
+	ed.WaitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-taken")`, "the editor told of the takeover")
+	banner := admintab.JS[string](ed, `document.querySelector(".lock-banner").innerText`)
 	if !strings.Contains(banner, "李老师 于 ") || !strings.Contains(banner, "接管了编辑") || strings.Contains(banner, "lilaoshi") {
 		t.Fatalf("the editor's banner does not name the takeover by display name: %s", banner)
 	}
-	if js[bool](ed, `!!document.querySelector("dialog[open]")`) {
-		t.Fatalf("a dialog opened over the takeover: %s", js[string](ed, `document.querySelector("dialog[open]").innerText`))
+	if admintab.JS[bool](ed, `!!document.querySelector("dialog[open]")`) {
+		t.Fatalf("a dialog opened over the takeover: %s", admintab.JS[string](ed, `document.querySelector("dialog[open]").innerText`))
 	}
-	if !js[bool](ed, `document.getElementById("st-body").readOnly`) {
+	if !admintab.JS[bool](ed, `document.getElementById("st-body").readOnly`) {
 		t.Fatal("the displaced editor can still type")
 	}
-	if kept := js[string](ed, `document.querySelector(".lock-kept").value`); !strings.Contains(kept, "开幕式。来宾题字。") {
+	if kept := admintab.JS[string](ed, `document.querySelector(".lock-kept").value`); !strings.Contains(kept, "开幕式。来宾题字。") {
 		t.Fatalf("the editor's unsaved text is not kept to copy: %q", kept)
 	}
 	if body := s.Do("GET", path, zhang, nil).Want(http.StatusOK).JSON()["body"]; body != "开幕式。李老师补了一句。" {
 		t.Fatalf("the refused save changed the story: %v", body)
 	}
-	ed.shot("admin-lock-taken-over")
-	ed.audit("the displaced editor")
-	li.shot("admin-lock-taker")
+	ed.Shot("admin-lock-taken-over")
+	ed.Audit("the displaced editor")
+	li.Shot("admin-lock-taker")
 }

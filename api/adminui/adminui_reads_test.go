@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 )
 
@@ -28,57 +30,57 @@ func TestBrowserReadCounts(t *testing.T) {
 	}
 	s.FlushReads()
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.waitFor("本周最多阅读")
-	a.waitJS(`document.querySelector('[aria-labelledby="most-read"] li')`, "the most read list")
-	most := js[string](a, `document.querySelector('[aria-labelledby="most-read"]').innerText`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.WaitFor("本周最多阅读")
+	a.WaitJS(`document.querySelector('[aria-labelledby="most-read"] li')`, "the most read list")
+	most := admintab.JS[string](a, `document.querySelector('[aria-labelledby="most-read"]').innerText`)
 	if !strings.Contains(most, "重阳节登高活动") || !strings.Contains(most, "阅读 1,234") || strings.Contains(most, "没人读的报道") {
 		t.Errorf("the dashboard's most read:\n%s", most)
 	}
-	a.audit("the dashboard with the most read")
+	a.Audit("the dashboard with the most read")
 
-	a.open("/admin/stories")
-	a.waitFor("重阳节登高活动")
-	row := js[string](a, `[...document.querySelectorAll("table.list tbody tr")].find((r) => r.innerText.includes("重阳节登高活动")).innerText`)
+	a.Open("/admin/stories")
+	a.WaitFor("重阳节登高活动")
+	row := admintab.JS[string](a, `[...document.querySelectorAll("table.list tbody tr")].find((r) => r.innerText.includes("重阳节登高活动")).innerText`)
 	if !strings.Contains(row, "1,234") {
 		t.Errorf("the stories list's row: %q", row)
 	}
-	a.audit("the stories list with reads")
+	a.Audit("the stories list with reads")
 
-	a.open("/admin/stories/" + st["id"].(string))
-	a.waitJS(`document.querySelector(".wf-reads")`, "the story's read count")
-	if got := js[string](a, `document.querySelector(".wf-reads").innerText`); got != "阅读 1,234" {
+	a.Open("/admin/stories/" + st["id"].(string))
+	a.WaitJS(`document.querySelector(".wf-reads")`, "the story's read count")
+	if got := admintab.JS[string](a, `document.querySelector(".wf-reads").innerText`); got != "阅读 1,234" {
 		t.Errorf("the story's page shows %q", got)
 	}
 
-	a.open("/admin")
-	a.waitFor("阅读统计报表")
-	a.click(`a[href="/admin/reads"]`)
-	a.waitJS(`document.querySelector("table.list tbody tr")`, "the report's rows")
-	report := js[string](a, `document.querySelector("main").innerText`)
+	a.Open("/admin")
+	a.WaitFor("阅读统计报表")
+	a.Click(`a[href="/admin/reads"]`)
+	a.WaitJS(`document.querySelector("table.list tbody tr")`, "the report's rows")
+	report := admintab.JS[string](a, `document.querySelector("main").innerText`)
 	if !strings.Contains(report, "重阳节登高活动") || !strings.Contains(report, "1,234") || !strings.Contains(report, "共 1,234 次阅读") ||
 		strings.Contains(report, "没人读的报道") {
 		t.Errorf("the report:\n%s", report)
 	}
-	a.audit("the read-count report")
-	a.shot("admin-read-report")
-	csv := js[string](a, `fetch(document.querySelector("a.rd-download").href).then((r) => r.text())`)
+	a.Audit("the read-count report")
+	a.Shot("admin-read-report")
+	csv := admintab.JS[string](a, `fetch(document.querySelector("a.rd-download").href).then((r) => r.text())`)
 	if !strings.Contains(csv, "1,报道,重阳节登高活动,1234,1234") || !strings.Contains(csv, "合计,1234") {
 		t.Errorf("the downloaded report:\n%s", csv)
 	}
-	a.click(`.rd-presets button:nth-child(4)`) // 上月
-	a.waitFor("这段时间还没有阅读记录")
-	addr := js[string](a, `location.pathname + location.search`)
+	a.Click(`.rd-presets button:nth-child(4)`) // 上月
+	a.WaitFor("这段时间还没有阅读记录")
+	addr := admintab.JS[string](a, `location.pathname + location.search`)
 	if !strings.Contains(addr, "/admin/reads?from=") {
 		t.Fatalf("the report's days are not in the address: %s", addr)
 	}
 	// A colleague opened on the link sees the same days.
-	b := openAdmin(t, base)
-	b.signIn("admin", sitetest.AdminPassword)
-	b.open(addr)
-	b.waitFor("这段时间还没有阅读记录")
-	if got, want := js[string](b, `document.getElementById("rd-from").value`), js[string](a, `document.getElementById("rd-from").value`); got != want {
+	b := admintab.Open(t, base)
+	b.SignIn("admin", sitetest.AdminPassword)
+	b.Open(addr)
+	b.WaitFor("这段时间还没有阅读记录")
+	if got, want := admintab.JS[string](b, `document.getElementById("rd-from").value`), admintab.JS[string](a, `document.getElementById("rd-from").value`); got != want {
 		t.Errorf("the colleague's report starts %s, want %s", got, want)
 	}
 }

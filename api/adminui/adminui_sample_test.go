@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 )
 
@@ -14,40 +16,40 @@ import (
 func TestBrowserAdminSampleContent(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
-	a := adminSignedIn(t, s)
-	a.waitFor("网站还是空的")
-	a.shot("admin-sample-offer")
-	a.audit("the dashboard offering sample content")
-	a.click(`#sample button.primary`)
-	a.waitFor("网站上有示例内容")
-	a.waitJS(`document.getElementById("status").innerText.includes("示例内容已载入")`, "loaded")
-	a.shot("admin-sample-loaded")
+	a := admintab.SignedIn(t, s)
+	a.WaitFor("网站还是空的")
+	a.Shot("admin-sample-offer")
+	a.Audit("the dashboard offering sample content")
+	a.Click(`#sample button.primary`)
+	a.WaitFor("网站上有示例内容")
+	a.WaitJS(`document.getElementById("status").innerText.includes("示例内容已载入")`, "loaded")
+	a.Shot("admin-sample-loaded")
 
-	a.open("/")
-	a.waitFor("【示例】金秋登高，银龄同行")
-	a.shot("site-home-with-samples")
-	a.open("/stories/sample-autumn-walk")
-	a.waitJS(`document.querySelector("article img, main img") && document.querySelector("main img").complete && document.querySelector("main img").naturalWidth > 0`, "the sample photo")
-	a.shot("site-sample-story")
+	a.Open("/")
+	a.WaitFor("【示例】金秋登高，银龄同行")
+	a.Shot("site-home-with-samples")
+	a.Open("/stories/sample-autumn-walk")
+	a.WaitJS(`document.querySelector("article img, main img") && document.querySelector("main img").complete && document.querySelector("main img").naturalWidth > 0`, "the sample photo")
+	a.Shot("site-sample-story")
 	// The sample video plays in the browser: its first frame decoded.
-	a.open("/videos/sample-autumn-walk")
-	a.waitJS(`(() => { const v = document.querySelector("video"); if (v && v.readyState < 2) { v.muted = true; v.play().catch(() => {}) } return v && v.readyState >= 2 && v.videoWidth === 720 && Math.round(v.duration) === 9 })()`, "the sample video playing")
-	a.shot("site-sample-video")
+	a.Open("/videos/sample-autumn-walk")
+	a.WaitJS(`(() => { const v = document.querySelector("video"); if (v && v.readyState < 2) { v.muted = true; v.play().catch(() => {}) } return v && v.readyState >= 2 && v.videoWidth === 720 && Math.round(v.duration) === 9 })()`, "the sample video playing")
+	a.Shot("site-sample-video")
 
-	a.open("/admin")
-	a.waitFor("网站上有示例内容")
-	a.click(`#sample button`)
-	a.waitJS(`document.querySelector("dialog[open]")`, "the confirmation")
-	a.shot("admin-sample-confirm")
-	a.click(`dialog[open] .actions button:not(.primary)`)
-	a.waitJS(`!document.querySelector("dialog[open]") && !document.querySelector("#sample button").disabled`, "cancelled")
+	a.Open("/admin")
+	a.WaitFor("网站上有示例内容")
+	a.Click(`#sample button`)
+	a.WaitJS(`document.querySelector("dialog[open]")`, "the confirmation")
+	a.Shot("admin-sample-confirm")
+	a.Click(`dialog[open] .actions button:not(.primary)`)
+	a.WaitJS(`!document.querySelector("dialog[open]") && !document.querySelector("#sample button").disabled`, "cancelled")
 	if st := s.Do("GET", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusOK).JSON(); st["loaded"] != true {
 		t.Fatalf("cancelling removed the samples: %v", st)
 	}
-	a.click(`#sample button`)
-	a.confirm()
-	a.waitJS(`document.getElementById("status").innerText.includes("示例内容已删除")`, "removed")
-	a.waitFor("网站还是空的")
+	a.Click(`#sample button`)
+	a.Confirm()
+	a.WaitJS(`document.getElementById("status").innerText.includes("示例内容已删除")`, "removed")
+	a.WaitFor("网站还是空的")
 	if st := s.Do("GET", "/api/admin/v1/sample", s.Token, nil).Want(http.StatusOK).JSON(); st["loaded"] != false {
 		t.Fatalf("after removal: %v", st)
 	}
@@ -55,11 +57,11 @@ func TestBrowserAdminSampleContent(t *testing.T) {
 	// (max-age=60): this browser fetched the home page with the samples
 	// above, so it asks the server again, as a reader's reload after the
 	// minute would.
-	js[bool](a, `fetch("/", {cache: "reload"}).then(() => true)`)
-	a.open("/")
-	a.waitFor("还没有")
-	if js[bool](a, `document.body.innerText.includes("【示例】")`) {
-		t.Fatalf("the home page still shows samples: %s", js[string](a, `document.body.innerText`))
+	admintab.JS[bool](a, `fetch("/", {cache: "reload"}).then(() => true)`)
+	a.Open("/")
+	a.WaitFor("还没有")
+	if admintab.JS[bool](a, `document.body.innerText.includes("【示例】")`) {
+		t.Fatalf("the home page still shows samples: %s", admintab.JS[string](a, `document.body.innerText`))
 	}
-	a.shot("site-home-after-removal")
+	a.Shot("site-home-after-removal")
 }

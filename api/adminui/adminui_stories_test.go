@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
@@ -35,35 +37,6 @@ func pngFixture(t *testing.T) string {
 	return base64.StdEncoding.EncodeToString(b.Bytes())
 }
 
-// pasteImage pastes a PNG into the story's text, as a screenshot pasted
-// from the clipboard arrives.
-func (a *adminTab) pasteImage(b64, name string) {
-	a.t.Helper()
-	js[bool](a, `(() => {
-		const bytes = Uint8Array.from(atob("`+b64+`"), (c) => c.charCodeAt(0));
-		const dt = new DataTransfer();
-		dt.items.add(new File([bytes], "`+name+`", { type: "image/png" }));
-		const area = document.getElementById("st-body");
-		area.focus();
-		area.setSelectionRange(area.value.length, area.value.length);
-		area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
-		return true;
-	})()`)
-}
-
-// typeInto types text at the end of a field, as keystrokes.
-func (a *adminTab) typeInto(css, text string) {
-	a.t.Helper()
-	a.do(chromedp.Click(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), text))
-}
-
-// waitSaved waits until the editor says it saved (and nothing is left
-// unsaved).
-func (a *adminTab) waitSaved() {
-	a.t.Helper()
-	a.waitJS(`document.querySelector(".saved-at") && /已保存于|Saved at/.test(document.querySelector(".saved-at").innerText)`, "the editor saved")
-}
-
 // TestBrowserAdminStoryFromDraftToWebsite: an editor writes a story in
 // Chinese with the toolbar and a pasted image (alt text asked, progress
 // shown, uploaded), sees the server's preview, and submits it; a
@@ -77,60 +50,60 @@ func TestBrowserAdminStoryFromDraftToWebsite(t *testing.T) {
 	s.CreateUser("laowang", "autumn-moon-bright", "publisher")
 	img := pngFixture(t)
 
-	ed := openAdmin(t, base)
-	ed.signIn("xiaozhang", "spring-rain-falls")
-	ed.click(`#nav a[href="/admin/stories"]`)
-	ed.waitFor("写新报道")
-	ed.audit("the stories list")
-	ed.click(`a[href="/admin/stories/new"]`)
-	ed.waitJS(`document.getElementById("st-title")`, "the editor")
-	ed.typeInto("#st-title", "重阳登高：老同志的秋日诗会")
-	ed.waitJS(`document.querySelector("#st-column-edit option[value=culture]")`, "the columns")
-	ed.do(chromedp.SetValue(chromedp.CSS("#st-column-edit"), "culture"))
-	js[bool](ed, `document.getElementById("st-column-edit").dispatchEvent(new Event("change")), true`)
-	ed.typeInto("#st-tags", "重阳、登高")
-	ed.typeInto("#st-body", "九月九日，离退休处组织老同志登高望远。\n\n")
-	ed.click(`.toolbar button[title^="加粗"]`)
-	ed.pasteImage(img, "登高合影.png")
-	ed.waitJS(`document.getElementById("st-alt")`, "the alt-text prompt")
-	ed.shot("admin-story-alt-prompt")
-	ed.do(chromedp.SendKeys(chromedp.CSS("#st-alt"), "老同志们在山顶合影"))
-	ed.click(`dialog .actions button.primary`)
-	ed.waitJS(`/!\[老同志们在山顶合影\]\(\/media\/[a-z0-9]{24}\//.test(document.getElementById("st-body").value)`, "the uploaded image in the text, by its path")
-	ed.waitJS(`document.querySelector("#st-preview img[alt='老同志们在山顶合影']") && document.querySelector("#st-preview strong")`, "the preview with the image and the bold text")
-	ed.waitSaved()
+	ed := admintab.Open(t, base)
+	ed.SignIn("xiaozhang", "spring-rain-falls")
+	ed.Click(`#nav a[href="/admin/stories"]`)
+	ed.WaitFor("写新报道")
+	ed.Audit("the stories list")
+	ed.Click(`a[href="/admin/stories/new"]`)
+	ed.WaitJS(`document.getElementById("st-title")`, "the editor")
+	ed.TypeInto("#st-title", "重阳登高：老同志的秋日诗会")
+	ed.WaitJS(`document.querySelector("#st-column-edit option[value=culture]")`, "the columns")
+	ed.Do(chromedp.SetValue(chromedp.CSS("#st-column-edit"), "culture"))
+	admintab.JS[bool](ed, `document.getElementById("st-column-edit").dispatchEvent(new Event("change")), true`)
+	ed.TypeInto("#st-tags", "重阳、登高")
+	ed.TypeInto("#st-body", "九月九日，离退休处组织老同志登高望远。\n\n")
+	ed.Click(`.toolbar button[title^="加粗"]`)
+	ed.PasteImage(img, "登高合影.png")
+	ed.WaitJS(`document.getElementById("st-alt")`, "the alt-text prompt")
+	ed.Shot("admin-story-alt-prompt")
+	ed.Do(chromedp.SendKeys(chromedp.CSS("#st-alt"), "老同志们在山顶合影"))
+	ed.Click(`dialog .actions button.primary`)
+	ed.WaitJS(`/!\[老同志们在山顶合影\]\(\/media\/[a-z0-9]{24}\//.test(document.getElementById("st-body").value)`, "the uploaded image in the text, by its path")
+	ed.WaitJS(`document.querySelector("#st-preview img[alt='老同志们在山顶合影']") && document.querySelector("#st-preview strong")`, "the preview with the image and the bold text")
+	ed.WaitSaved()
 	// The first autosave made the story: the screen is its editor now.
-	if h := js[string](ed, `document.querySelector("main h1").textContent`); h != "编辑报道" {
+	if h := admintab.JS[string](ed, `document.querySelector("main h1").textContent`); h != "编辑报道" {
 		t.Fatalf("the heading after the first autosave: %q", h)
 	}
-	ed.shot("admin-story-editor")
-	ed.audit("the story editor")
-	id := js[string](ed, `location.pathname.split("/").pop()`)
+	ed.Shot("admin-story-editor")
+	ed.Audit("the story editor")
+	id := admintab.JS[string](ed, `location.pathname.split("/").pop()`)
 	st := s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	if st["title"] != "重阳登高：老同志的秋日诗会" || st["column"] != "culture" || !strings.Contains(st["body"].(string), "**加粗的文字**") ||
 		!strings.Contains(st["body_html"].(string), `alt="老同志们在山顶合影"`) || len(st["tags"].([]any)) != 2 {
 		t.Fatalf("the saved story: %v", st)
 	}
-	ed.click(`button[data-action="submit"]`)
-	ed.waitJS(`document.querySelector(".workflow .status-in_review")`, "submitted")
-	if js[bool](ed, `!!document.querySelector('button[data-action="publish"]')`) {
+	ed.Click(`button[data-action="submit"]`)
+	ed.WaitJS(`document.querySelector(".workflow .status-in_review")`, "submitted")
+	if admintab.JS[bool](ed, `!!document.querySelector('button[data-action="publish"]')`) {
 		t.Fatal("an editor is offered publishing")
 	}
 
-	pub := openAdmin(t, base)
-	pub.signIn("laowang", "autumn-moon-bright")
-	pub.waitFor("等待我审核")
-	pub.click(`section[aria-labelledby="review"] a[href="/admin/stories/` + id + `"]`)
-	pub.waitJS(`document.querySelector('button[data-action="approve"]')`, "the approve button")
-	pub.click(`button[data-action="approve"]`)
-	pub.waitJS(`document.querySelector(".workflow .status-approved")`, "approved")
-	pub.click(`button[data-action="publish"]`)
+	pub := admintab.Open(t, base)
+	pub.SignIn("laowang", "autumn-moon-bright")
+	pub.WaitFor("等待我审核")
+	pub.Click(`section[aria-labelledby="review"] a[href="/admin/stories/` + id + `"]`)
+	pub.WaitJS(`document.querySelector('button[data-action="approve"]')`, "the approve button")
+	pub.Click(`button[data-action="approve"]`)
+	pub.WaitJS(`document.querySelector(".workflow .status-approved")`, "approved")
+	pub.Click(`button[data-action="publish"]`)
 	// No cover: the publisher is asked first, and goes on without one.
-	pub.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
-	pub.shot("admin-story-no-cover")
-	pub.click(`dialog[open] .actions button.primary`)
-	pub.waitJS(`document.querySelector(".workflow .status-published")`, "published")
-	pub.shot("admin-story-published")
+	pub.WaitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	pub.Shot("admin-story-no-cover")
+	pub.Click(`dialog[open] .actions button.primary`)
+	pub.WaitJS(`document.querySelector(".workflow .status-published")`, "published")
+	pub.Shot("admin-story-published")
 
 	st = s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	slug := st["slug"].(string)
@@ -152,16 +125,16 @@ func TestBrowserAdminRefusedImageIsNamed(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	st := s.CreateStory(map[string]any{"title": "重阳登高", "body": "第一段。", "column": "culture"})
-	a := adminSignedIn(t, s)
-	a.open("/admin/stories/" + st["id"].(string))
-	a.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the editor")
-	a.typeInto("#st-body", "\n\n![外站](https://cdn.example.com/a.jpg)")
+	a := admintab.SignedIn(t, s)
+	a.Open("/admin/stories/" + st["id"].(string))
+	a.WaitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the editor")
+	a.TypeInto("#st-body", "\n\n![外站](https://cdn.example.com/a.jpg)")
 	want := `图片 "https://cdn.example.com/a.jpg" 不在本站的媒体库中，不会显示出来；请上传这张图片后重新插入`
-	a.waitJS(`document.querySelector("#st-preview .error") && document.querySelector("#st-preview .error").innerText.includes(`+strconv.Quote(want)+`)`,
+	a.WaitJS(`document.querySelector("#st-preview .error") && document.querySelector("#st-preview .error").innerText.includes(`+strconv.Quote(want)+`)`,
 		"the preview naming the image")
-	a.waitJS(`[...document.querySelectorAll("p.error[role=alert]")].some((p) => p.innerText.includes(`+strconv.Quote("正文："+want)+`))`,
+	a.WaitJS(`[...document.querySelectorAll("p.error[role=alert]")].some((p) => p.innerText.includes(`+strconv.Quote("正文："+want)+`))`,
 		"the refused save naming the field and the image")
-	a.shot("admin-story-image-refused")
+	a.Shot("admin-story-image-refused")
 	if got := s.Do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.Token, nil).Want(http.StatusOK).JSON(); got["body"] != "第一段。" || got["version"] != st["version"] {
 		t.Fatalf("the refused text reached the story: %v", got)
 	}
@@ -179,25 +152,25 @@ func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
 	st := s.CreateStory(map[string]any{"title": "西迁精神座谈会", "body": "第一段。", "column": "culture"})
 	id := st["id"].(string)
 
-	one, two := openAdmin(t, base), openAdmin(t, base)
-	one.signIn("admin", sitetest.AdminPassword)
-	two.signIn("admin", sitetest.AdminPassword)
-	one.open("/admin/stories/" + id)
-	two.open("/admin/stories/" + id)
-	one.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the first editor")
-	two.waitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the second editor")
-	one.typeInto("#st-body", "办公室里写的一段。")
-	one.waitSaved()
-	two.typeInto("#st-body", "平板上写的另一段。")
-	two.waitJS(`document.querySelector("dialog .conflict")`, "the conflict dialog")
-	got := js[string](two, `document.querySelector("dialog").innerText`)
+	one, two := admintab.Open(t, base), admintab.Open(t, base)
+	one.SignIn("admin", sitetest.AdminPassword)
+	two.SignIn("admin", sitetest.AdminPassword)
+	one.Open("/admin/stories/" + id)
+	two.Open("/admin/stories/" + id)
+	one.WaitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the first editor")
+	two.WaitJS(`document.getElementById("st-body") && document.getElementById("st-body").value === "第一段。"`, "the second editor")
+	one.TypeInto("#st-body", "办公室里写的一段。")
+	one.WaitSaved()
+	two.TypeInto("#st-body", "平板上写的另一段。")
+	two.WaitJS(`document.querySelector("dialog .conflict")`, "the conflict dialog")
+	got := admintab.JS[string](two, `document.querySelector("dialog").innerText`)
 	if !strings.Contains(got, "第一段。办公室里写的一段。") || !strings.Contains(got, "第一段。平板上写的另一段。") {
 		t.Fatalf("the dialog does not show both texts:\n%s", got)
 	}
-	two.shot("admin-story-conflict")
-	two.audit("the conflict dialog")
-	two.click(`dialog .actions button.primary`) // keep mine
-	two.waitSaved()
+	two.Shot("admin-story-conflict")
+	two.Audit("the conflict dialog")
+	two.Click(`dialog .actions button.primary`) // keep mine
+	two.WaitSaved()
 
 	cur := s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	if cur["body"] != "第一段。平板上写的另一段。" {
@@ -212,19 +185,19 @@ func TestBrowserAdminConflictKeepsBothTexts(t *testing.T) {
 	if !found {
 		t.Fatal("the other text is not in the history")
 	}
-	two.click("#st-revisions")
-	two.waitJS(`document.querySelector("table.side-by-side td.ins")`, "the side-by-side diff")
-	diff := js[string](two, `document.querySelector("table.side-by-side").innerText`)
+	two.Click("#st-revisions")
+	two.WaitJS(`document.querySelector("table.side-by-side td.ins")`, "the side-by-side diff")
+	diff := admintab.JS[string](two, `document.querySelector("table.side-by-side").innerText`)
 	if !strings.Contains(diff, "平板上写的另一段") || !strings.Contains(diff, "办公室里写的一段") {
 		t.Fatalf("the diff:\n%s", diff)
 	}
 	// Each revision says its own number (第 N 版); the list adds none of
 	// its own beside it ("4. 第 6 版" read as two numbers).
-	if marks := js[[]string](two, `[...document.querySelectorAll(".revisions li")].map(li => getComputedStyle(li).listStyleType)`); len(marks) < 2 || slices.ContainsFunc(marks, func(m string) bool { return m != "none" }) {
+	if marks := admintab.JS[[]string](two, `[...document.querySelectorAll(".revisions li")].map(li => getComputedStyle(li).listStyleType)`); len(marks) < 2 || slices.ContainsFunc(marks, func(m string) bool { return m != "none" }) {
 		t.Fatalf("the revisions are numbered by the list as well: %v", marks)
 	}
-	two.shot("admin-story-revisions")
-	two.audit("the revisions page")
+	two.Shot("admin-story-revisions")
+	two.Audit("the revisions page")
 }
 
 // TestBrowserAdminScheduleGoesLive: a publisher schedules a story in
@@ -236,23 +209,23 @@ func TestBrowserAdminScheduleGoesLive(t *testing.T) {
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "银龄讲坛开讲", "body": "讲坛今天开讲。", "column": "culture"})
 	id := st["id"].(string)
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/stories/" + id)
-	a.waitJS(`document.querySelector('button[data-action="schedule"]')`, "the schedule button")
-	a.click(`button[data-action="schedule"]`)
-	a.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
-	a.click(`dialog[open] .actions button.primary`)
-	a.waitJS(`document.getElementById("wf-at")`, "the date-time picker")
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/stories/" + id)
+	a.WaitJS(`document.querySelector('button[data-action="schedule"]')`, "the schedule button")
+	a.Click(`button[data-action="schedule"]`)
+	a.WaitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	a.Click(`dialog[open] .actions button.primary`)
+	a.WaitJS(`document.getElementById("wf-at")`, "the date-time picker")
 	due := time.Now().Add(3 * time.Second)
 	if due.Second() == 0 { // the picker writes a whole minute as 15:04, not 15:04:00
 		due = due.Add(time.Second)
 	}
 	at := due.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04:05")
-	a.do(chromedp.SetValue(chromedp.CSS("#wf-at"), at))
-	a.shot("admin-story-schedule")
-	a.click(`dialog .actions button.primary`)
-	a.waitJS(`document.querySelector(".workflow .status-scheduled")`, "scheduled")
+	a.Do(chromedp.SetValue(chromedp.CSS("#wf-at"), at))
+	a.Shot("admin-story-schedule")
+	a.Click(`dialog .actions button.primary`)
+	a.WaitJS(`document.querySelector(".workflow .status-scheduled")`, "scheduled")
 	sched := s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON()["schedule"].(map[string]any)["at"].(string)
 	want, _ := time.Parse("2006-01-02T15:04:05", at)
 	if got, err := time.Parse(time.RFC3339, sched); err != nil || !got.Equal(want.Add(-8*time.Hour)) {
@@ -269,8 +242,8 @@ func TestBrowserAdminScheduleGoesLive(t *testing.T) {
 			t.Fatal("the story never went live")
 		}
 	}
-	a.open("/admin/stories/" + id)
-	a.waitJS(`document.querySelector(".workflow .status-published")`, "shown live in the editor")
+	a.Open("/admin/stories/" + id)
+	a.WaitJS(`document.querySelector(".workflow .status-published")`, "shown live in the editor")
 }
 
 // TestBrowserAdminEditLockAndTakeover: while an editor has a story open,
@@ -287,34 +260,34 @@ func TestBrowserAdminEditLockAndTakeover(t *testing.T) {
 	st := s.Do("POST", "/api/admin/v1/stories", li, map[string]any{"title": "书画展侧记", "body": "开幕式。", "column": "culture"}).Want(http.StatusCreated).JSON()
 	id := st["id"].(string)
 
-	ed := openAdmin(t, base)
-	ed.signIn("xiaozhang", "spring-rain-falls")
-	ed.open("/admin/stories/" + id)
-	ed.waitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor's form")
+	ed := admintab.Open(t, base)
+	ed.SignIn("xiaozhang", "spring-rain-falls")
+	ed.Open("/admin/stories/" + id)
+	ed.WaitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor's form")
 	for deadline := time.Now().Add(10 * time.Second); s.Do("GET", "/api/admin/v1/stories/"+id+"/lock", li, nil).Status != http.StatusOK; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the editor never took the lock")
 		}
 	}
 
-	pub := openAdmin(t, base)
-	pub.signIn("laowang", "autumn-moon-bright")
-	pub.open("/admin/stories/" + id)
-	pub.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
-	if got := js[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "王老师 正在编辑") { // the display name
+	pub := admintab.Open(t, base)
+	pub.SignIn("laowang", "autumn-moon-bright")
+	pub.Open("/admin/stories/" + id)
+	pub.WaitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, "the lock banner with takeover")
+	if got := admintab.JS[string](pub, `document.querySelector(".lock-banner").innerText`); !strings.Contains(got, "王老师 正在编辑") { // the display name
 		t.Fatalf("the banner: %s", got)
 	}
-	if !js[bool](pub, `document.getElementById("st-body").readOnly`) {
+	if !admintab.JS[bool](pub, `document.getElementById("st-body").readOnly`) {
 		t.Fatal("the publisher can type into a story someone else holds")
 	}
-	pub.shot("admin-story-locked")
-	pub.audit("the locked editor")
-	pub.click(".lock-takeover")
-	pub.waitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
+	pub.Shot("admin-story-locked")
+	pub.Audit("the locked editor")
+	pub.Click(".lock-takeover")
+	pub.WaitJS(`!document.getElementById("st-body").readOnly`, "the publisher's form after taking over")
 
-	ed.typeInto("#st-body", "来宾题字。")
-	ed.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("接管了编辑")`, "the editor told who holds it now")
-	if !js[bool](ed, `Object.keys(localStorage).some((k) => k.startsWith("yinling.draft.") && localStorage.getItem(k).includes("来宾题字"))`) {
+	ed.TypeInto("#st-body", "来宾题字。")
+	ed.WaitJS(`document.querySelector(".lock-banner:not([hidden])") && document.querySelector(".lock-banner").innerText.includes("接管了编辑")`, "the editor told who holds it now")
+	if !admintab.JS[bool](ed, `Object.keys(localStorage).some((k) => k.startsWith("yinling.draft.") && localStorage.getItem(k).includes("来宾题字"))`) {
 		t.Fatal("the editor's unsaved text is not kept")
 	}
 	if body := s.Do("GET", "/api/admin/v1/stories/"+id, li, nil).Want(http.StatusOK).JSON()["body"]; body != "开幕式。" {
@@ -332,25 +305,25 @@ func TestBrowserAdminTrashAndRestore(t *testing.T) {
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "旧稿待删", "body": "草稿。", "column": "culture"})
 	id := st["id"].(string)
-	a := openAdmin(t, base)
-	a.do(chromedp.EmulateViewport(768, 1024))
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/stories/" + id)
-	a.waitJS(`document.getElementById("st-trash") && !document.getElementById("st-trash").hidden`, "the trash button")
-	a.noSidewaysScroll("the story editor")
-	a.shot("admin-story-editor-768")
-	a.click("#st-trash")
-	a.click(`dialog .actions button.primary`)
-	a.waitFor("写新报道") // back on the list
-	if strings.Contains(a.text(), "旧稿待删") {
+	a := admintab.Open(t, base)
+	a.Do(chromedp.EmulateViewport(768, 1024))
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/stories/" + id)
+	a.WaitJS(`document.getElementById("st-trash") && !document.getElementById("st-trash").hidden`, "the trash button")
+	a.NoSidewaysScroll("the story editor")
+	a.Shot("admin-story-editor-768")
+	a.Click("#st-trash")
+	a.Click(`dialog .actions button.primary`)
+	a.WaitFor("写新报道") // back on the list
+	if strings.Contains(a.Text(), "旧稿待删") {
 		t.Fatal("a trashed story is still in the list")
 	}
-	a.open("/admin/stories?status=trash")
-	a.waitFor("旧稿待删")
-	a.open("/admin/stories/" + id)
-	a.waitJS(`document.querySelector(".lock-banner:not([hidden])") && document.getElementById("st-body").readOnly`, "a read-only trashed story")
-	a.click(".lock-banner button.primary")
-	a.waitJS(`!document.getElementById("st-body").readOnly`, "restored and editable")
+	a.Open("/admin/stories?status=trash")
+	a.WaitFor("旧稿待删")
+	a.Open("/admin/stories/" + id)
+	a.WaitJS(`document.querySelector(".lock-banner:not([hidden])") && document.getElementById("st-body").readOnly`, "a read-only trashed story")
+	a.Click(".lock-banner button.primary")
+	a.WaitJS(`!document.getElementById("st-body").readOnly`, "restored and editable")
 	if got := s.Do("GET", "/api/admin/v1/stories/"+id, s.Token, nil).Want(http.StatusOK).JSON()["trashed_at"]; got != nil {
 		t.Fatalf("still trashed: %v", got)
 	}
@@ -358,13 +331,13 @@ func TestBrowserAdminTrashAndRestore(t *testing.T) {
 	s.CreateUser("xiaozhang", "spring-rain-falls", "editor")
 	zhang := s.Login("xiaozhang", "spring-rain-falls")
 	s.Do("POST", "/api/admin/v1/stories", zhang, map[string]any{"title": "小张的稿子", "body": "一"}).Want(http.StatusCreated)
-	a.open("/admin/stories")
-	a.waitFor("小张的稿子")
-	a.do(chromedp.SetValue(chromedp.CSS("#st-author"), js[string](a, `document.querySelector("#st-author option:last-child").value`)))
-	a.click(`.filters button[type=submit]`)
-	a.waitJS(`location.search.includes("author=")`, "the author filter applied")
-	a.waitFor("旧稿待删")
-	if strings.Contains(a.text(), "小张的稿子") {
+	a.Open("/admin/stories")
+	a.WaitFor("小张的稿子")
+	a.Do(chromedp.SetValue(chromedp.CSS("#st-author"), admintab.JS[string](a, `document.querySelector("#st-author option:last-child").value`)))
+	a.Click(`.filters button[type=submit]`)
+	a.WaitJS(`location.search.includes("author=")`, "the author filter applied")
+	a.WaitFor("旧稿待删")
+	if strings.Contains(a.Text(), "小张的稿子") {
 		t.Fatal("the author filter shows someone else's story")
 	}
 }
@@ -377,22 +350,22 @@ func TestBrowserAdminEditorByKeyboard(t *testing.T) {
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
 	st := s.CreateStory(map[string]any{"title": "键盘测试", "body": "第一行", "column": "culture"})
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/stories/" + st["id"].(string))
-	a.waitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor")
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/stories/" + st["id"].(string))
+	a.WaitJS(`document.getElementById("st-body") && !document.getElementById("st-body").readOnly`, "the editor")
 	type focus struct {
 		Key     string `json:"key"`
 		Outline string `json:"outline"`
 	}
-	controls := js[[]string](a, `[...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
+	controls := admintab.JS[[]string](a, `[...document.querySelectorAll("main button, main input, main select, main textarea, main a[href]")]
 		.filter((e) => !e.closest("[hidden]") && !e.hidden && e.type !== "hidden" && !e.disabled).map((e) => e.id || e.textContent.trim())`)
 	reached := map[string]bool{}
-	a.do(chromedp.Click(chromedp.CSS("h1")))
-	js[bool](a, `document.activeElement.blur(), window.scrollTo(0, 0), true`)
+	a.Do(chromedp.Click(chromedp.CSS("h1")))
+	admintab.JS[bool](a, `document.activeElement.blur(), window.scrollTo(0, 0), true`)
 	for i := 0; i < len(controls)+30; i++ {
-		a.do(chromedp.KeyEvent("\t"))
-		f := js[focus](a, `(() => { const e = document.activeElement; if (e === document.body) return {key: "", outline: ""}; return {key: e.id || e.textContent.trim(), outline: getComputedStyle(e).outlineStyle}; })()`)
+		a.Do(chromedp.KeyEvent("\t"))
+		f := admintab.JS[focus](a, `(() => { const e = document.activeElement; if (e === document.body) return {key: "", outline: ""}; return {key: e.id || e.textContent.trim(), outline: getComputedStyle(e).outlineStyle}; })()`)
 		if f.Key != "" && f.Outline == "none" && f.Key != "st-body" {
 			t.Errorf("the focused %q shows no outline", f.Key)
 		}
@@ -403,22 +376,22 @@ func TestBrowserAdminEditorByKeyboard(t *testing.T) {
 			t.Errorf("the keyboard never reaches %q", c)
 		}
 	}
-	js[bool](a, `(() => { const b = document.getElementById("st-body"); b.focus(); b.setSelectionRange(0, 3); return true; })()`)
-	a.do(chromedp.KeyEvent("b", chromedp.KeyModifiers(2))) // Ctrl
-	if got := js[string](a, `document.getElementById("st-body").value`); got != "**第一行**" {
+	admintab.JS[bool](a, `(() => { const b = document.getElementById("st-body"); b.focus(); b.setSelectionRange(0, 3); return true; })()`)
+	a.Do(chromedp.KeyEvent("b", chromedp.KeyModifiers(2))) // Ctrl
+	if got := admintab.JS[string](a, `document.getElementById("st-body").value`); got != "**第一行**" {
 		t.Fatalf("Ctrl+B made %q", got)
 	}
-	a.do(chromedp.KeyEvent("s", chromedp.KeyModifiers(2)))
-	a.waitSaved()
+	a.Do(chromedp.KeyEvent("s", chromedp.KeyModifiers(2)))
+	a.WaitSaved()
 	if body := s.Do("GET", "/api/admin/v1/stories/"+st["id"].(string), s.Token, nil).Want(http.StatusOK).JSON()["body"]; body != "**第一行**" {
 		t.Fatalf("saved %v", body)
 	}
 
 	// A story longer than the screen scrolls inside the preview, which a
 	// keyboard reaches too (axe's scrollable-region-focusable).
-	js[bool](a, `(() => { const b = document.querySelector("#st-body"); b.value += "九月九日，离退休处组织老同志登高望远。\n\n".repeat(80); b.dispatchEvent(new Event("input")); return true })()`)
-	a.waitJS(`(() => { const p = document.querySelector(".preview-pane"); return p.scrollHeight > p.clientHeight })()`, "the preview scrolling")
-	a.audit("the editor with a long preview")
+	admintab.JS[bool](a, `(() => { const b = document.querySelector("#st-body"); b.value += "九月九日，离退休处组织老同志登高望远。\n\n".repeat(80); b.dispatchEvent(new Event("input")); return true })()`)
+	a.WaitJS(`(() => { const p = document.querySelector(".preview-pane"); return p.scrollHeight > p.clientHeight })()`, "the preview scrolling")
+	a.Audit("the editor with a long preview")
 }
 
 // TestBrowserAdminLecturesAndVideosAreLockedToo: the lecture and video
@@ -434,28 +407,28 @@ func TestBrowserAdminLecturesAndVideosAreLockedToo(t *testing.T) {
 	vid := s.Do("POST", "/api/admin/v1/videos", s.Token, map[string]any{"title": "太极拳表演"}).Want(http.StatusCreated).JSON()
 	s.CreateUser("laowang", "autumn-moon-bright", "publisher")
 
-	holder := openAdmin(t, base)
-	holder.signIn("admin", sitetest.AdminPassword)
-	other := openAdmin(t, base)
-	other.signIn("laowang", "autumn-moon-bright")
+	holder := admintab.Open(t, base)
+	holder.SignIn("admin", sitetest.AdminPassword)
+	other := admintab.Open(t, base)
+	other.SignIn("laowang", "autumn-moon-bright")
 	for _, c := range []struct{ kind, id, field string }{
 		{"lectures", lec["id"].(string), "main form input"},
 		{"videos", vid["id"].(string), "#vid-title"},
 	} {
-		holder.open("/admin/" + c.kind + "/" + c.id)
+		holder.Open("/admin/" + c.kind + "/" + c.id)
 		for deadline := time.Now().Add(15 * time.Second); s.Do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.Token, nil).Status != http.StatusOK; time.Sleep(100 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s: the first editor never took the lock", c.kind)
 			}
 		}
-		other.open("/admin/" + c.kind + "/" + c.id)
-		other.waitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, c.kind+": the lock banner")
-		if !js[bool](other, `document.querySelector("`+c.field+`").disabled`) {
+		other.Open("/admin/" + c.kind + "/" + c.id)
+		other.WaitJS(`document.querySelector(".lock-banner:not([hidden]) .lock-takeover")`, c.kind+": the lock banner")
+		if !admintab.JS[bool](other, `document.querySelector("`+c.field+`").disabled`) {
 			t.Fatalf("%s: the second person can type while the first holds the lock", c.kind)
 		}
-		other.shot("admin-" + c.kind + "-locked")
-		other.click(".lock-takeover")
-		other.waitJS(`!document.querySelector("`+c.field+`").disabled`, c.kind+": editable after taking over")
+		other.Shot("admin-" + c.kind + "-locked")
+		other.Click(".lock-takeover")
+		other.WaitJS(`!document.querySelector("`+c.field+`").disabled`, c.kind+": editable after taking over")
 		lock := s.Do("GET", "/api/admin/v1/"+c.kind+"/"+c.id+"/lock", s.Token, nil).Want(http.StatusOK).JSON()
 		if lock["holder_name"] != "王老师" { // laowang's display name
 			t.Fatalf("%s: the lock after takeover: %v", c.kind, lock)
@@ -475,26 +448,26 @@ func TestBrowserAdminStoryVideoButton(t *testing.T) {
 	v := s.Do("POST", "/api/admin/v1/videos", s.Token, map[string]any{"title": "重阳登高", "caption": "登高",
 		"video": clip["id"], "cover": cover["id"]}).Want(http.StatusCreated).JSON()
 	s.Do("POST", "/api/admin/v1/videos/"+v["id"].(string)+"/publish", s.Token, nil).Want(http.StatusOK)
-	a := adminSignedIn(t, s)
-	a.open("/admin/stories/new")
-	a.waitJS(`document.querySelector("#st-body")`, "the editor")
-	a.do(chromedp.SendKeys(chromedp.CSS("#st-title"), "重阳节登高"), chromedp.SendKeys(chromedp.CSS("#st-body"), "老同志们登高望远。"))
-	a.click(`button.tool[title="视频"]`)
-	a.waitJS(`document.querySelector("dialog[open] #st-video-pick") && document.querySelector("#st-video-pick").options.length === 1`, "the videos to pick from")
-	if got := js[string](a, `document.querySelector("#st-video-pick").selectedOptions[0].textContent`); got != "重阳登高" {
+	a := admintab.SignedIn(t, s)
+	a.Open("/admin/stories/new")
+	a.WaitJS(`document.querySelector("#st-body")`, "the editor")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#st-title"), "重阳节登高"), chromedp.SendKeys(chromedp.CSS("#st-body"), "老同志们登高望远。"))
+	a.Click(`button.tool[title="视频"]`)
+	a.WaitJS(`document.querySelector("dialog[open] #st-video-pick") && document.querySelector("#st-video-pick").options.length === 1`, "the videos to pick from")
+	if got := admintab.JS[string](a, `document.querySelector("#st-video-pick").selectedOptions[0].textContent`); got != "重阳登高" {
 		t.Fatalf("the video offered: %q", got)
 	}
-	a.click("dialog[open] .actions .primary")
-	a.waitJS(`document.querySelector("#st-preview video")`, "the player in the preview")
-	if got := js[string](a, `document.querySelector("#st-body").value`); got != "老同志们登高望远。\n\n[▶ 视频：重阳登高](/videos/"+v["slug"].(string)+")\n\n" {
+	a.Click("dialog[open] .actions .primary")
+	a.WaitJS(`document.querySelector("#st-preview video")`, "the player in the preview")
+	if got := admintab.JS[string](a, `document.querySelector("#st-body").value`); got != "老同志们登高望远。\n\n[▶ 视频：重阳登高](/videos/"+v["slug"].(string)+")\n\n" {
 		// a path, not the address of the moment: it survives a move of the site
 		t.Fatalf("the body reads %q", got)
 	}
-	if poster := js[string](a, `document.querySelector("#st-preview video").getAttribute("poster")`); !strings.Contains(poster, "/media/"+cover["id"].(string)) {
+	if poster := admintab.JS[string](a, `document.querySelector("#st-preview video").getAttribute("poster")`); !strings.Contains(poster, "/media/"+cover["id"].(string)) {
 		t.Fatalf("the player's poster is %q", poster)
 	}
-	a.audit("the editor with a video")
-	a.shot("admin-story-video-1280")
+	a.Audit("the editor with a video")
+	a.Shot("admin-story-video-1280")
 }
 
 // TestBrowserAdminRevisionsCompareInWords: comparing two revisions that
@@ -512,11 +485,11 @@ func TestBrowserAdminRevisionsCompareInWords(t *testing.T) {
 		"credits": map[string]any{"writers": []string{"张三"}, "photographers": []string{"李四", "王五"}},
 		"people":  []map[string]any{{"name": "陈老师", "description": "西迁老人"}}}).Want(http.StatusOK)
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/stories/" + id + "/revisions")
-	a.waitJS(`document.querySelector(".field-changes li")`, "the changed fields")
-	got := js[string](a, `document.querySelector(".field-changes").innerText`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/stories/" + id + "/revisions")
+	a.WaitJS(`document.querySelector(".field-changes li")`, "the changed fields")
+	got := admintab.JS[string](a, `document.querySelector(".field-changes").innerText`)
 	for _, want := range []string{"署名：文／张三 → 文／张三　图／李四、王五", "人物：— → 陈老师（西迁老人）", "标签：重阳 → 重阳、登高"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the changed fields lack %q:\n%s", want, got)
@@ -525,5 +498,5 @@ func TestBrowserAdminRevisionsCompareInWords(t *testing.T) {
 	if strings.ContainsAny(got, "{}[]\"") || strings.Contains(got, "st.field") {
 		t.Errorf("the changed fields show JSON or a message key:\n%s", got)
 	}
-	a.shot("admin-story-compare-fields")
+	a.Shot("admin-story-compare-fields")
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/yinling-cms/yinling/api/adminui"
@@ -70,34 +72,34 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	soon := s.CreateStory(map[string]any{"title": "冬至包饺子", "body": "一起包饺子。", "column": "culture"})
 	s.Do("POST", "/api/admin/v1/stories/"+soon["id"].(string)+"/schedule", s.Token, map[string]any{"at": time.Now().Add(49 * time.Hour).Format(time.RFC3339)}).Want(http.StatusOK)
 
-	a := openAdmin(t, base)
-	a.waitFor("登录管理后台")
-	a.audit("the sign-in page")
-	a.do(chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
+	a := admintab.Open(t, base)
+	a.WaitFor("登录管理后台")
+	a.Audit("the sign-in page")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#username"), "admin"), chromedp.SendKeys(chromedp.CSS("#password"), "wrong-password"),
 		chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
-	a.waitFor("登录失败")
-	a.do(chromedp.SetValue(chromedp.CSS("#password"), sitetest.AdminPassword), chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
-	a.waitFor("重阳节登高活动纪实")
-	a.waitFor("同步失败的任务")
-	a.shot("admin-dashboard-1280")
-	got := a.text()
+	a.WaitFor("登录失败")
+	a.Do(chromedp.SetValue(chromedp.CSS("#password"), sitetest.AdminPassword), chromedp.Click(chromedp.CSS(".signin button[type=submit]")))
+	a.WaitFor("重阳节登高活动纪实")
+	a.WaitFor("同步失败的任务")
+	a.Shot("admin-dashboard-1280")
+	got := a.Text()
 	for _, want := range []string{"我的草稿", "Webhook", "410", "视频号", "等待人工处理的任务"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the dashboard lacks %q:\n%s", want, got)
 		}
 	}
-	a.audit("the dashboard")
+	a.Audit("the dashboard")
 	// The week's calendar: the story two days on sits in its day's column,
 	// not today's.
-	if got := js[string](a, `[...document.querySelectorAll(".week-day")].map((d) => d.innerText.includes("冬至包饺子") ? "x" : "-").join("")`); got != "--x----" && got != "---x---" {
+	if got := admintab.JS[string](a, `[...document.querySelectorAll(".week-day")].map((d) => d.innerText.includes("冬至包饺子") ? "x" : "-").join("")`); got != "--x----" && got != "---x---" {
 		t.Errorf("the week calendar places the scheduled story at %q", got)
 	}
-	if cookie := js[string](a, `document.cookie`); strings.Contains(cookie, "session") {
+	if cookie := admintab.JS[string](a, `document.cookie`); strings.Contains(cookie, "session") {
 		t.Fatalf("the session cookie is readable by scripts: %q", cookie)
 	}
-	a.do(chromedp.Click(chromedp.CSS(`section[aria-labelledby="failed"] button`)))
-	a.waitFor("同步失败的任务")
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(a.status(), "已重新排队"); {
+	a.Do(chromedp.Click(chromedp.CSS(`section[aria-labelledby="failed"] button`)))
+	a.WaitFor("同步失败的任务")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(a.Status(), "已重新排队"); {
 		if time.Now().After(deadline) {
 			t.Fatal("the retry was not confirmed")
 		}
@@ -105,21 +107,21 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	}
 	// The editors' search: the draft is found, with its status, the
 	// match marked.
-	a.do(chromedp.SendKeys(chromedp.CSS("#q"), "重阳节登高"), chromedp.Click(chromedp.CSS("#search button")))
-	a.waitFor("找到")
-	if got := a.text(); !strings.Contains(got, "重阳节登高活动纪实") || !strings.Contains(got, "草稿") || strings.Contains(got, "null") {
+	a.Do(chromedp.SendKeys(chromedp.CSS("#q"), "重阳节登高"), chromedp.Click(chromedp.CSS("#search button")))
+	a.WaitFor("找到")
+	if got := a.Text(); !strings.Contains(got, "重阳节登高活动纪实") || !strings.Contains(got, "草稿") || strings.Contains(got, "null") {
 		t.Fatalf("the search page:\n%s", got)
 	}
-	if n := js[int](a, `document.querySelectorAll("main mark").length`); n == 0 {
+	if n := admintab.JS[int](a, `document.querySelectorAll("main mark").length`); n == 0 {
 		t.Fatal("no match is marked")
 	}
 	// Narrowed to videos, the story is gone; to stories, it is back.
-	a.click(`.kinds a[href$="kind=videos"]`)
-	a.waitJS(`location.search.includes("kind=videos") && !document.querySelector("main").innerText.includes("重阳节登高活动纪实")`, "the search narrowed to videos")
-	a.click(`.kinds a[href$="kind=stories"]`)
-	a.waitFor("重阳节登高活动纪实")
-	a.shot("admin-search-1280")
-	a.audit("the search page")
+	a.Click(`.kinds a[href$="kind=videos"]`)
+	a.WaitJS(`location.search.includes("kind=videos") && !document.querySelector("main").innerText.includes("重阳节登高活动纪实")`, "the search narrowed to videos")
+	a.Click(`.kinds a[href$="kind=stories"]`)
+	a.WaitFor("重阳节登高活动纪实")
+	a.Shot("admin-search-1280")
+	a.Audit("the search page")
 	jobs, _ := s.Outbox.List(t.Context(), syndication.JobQuery{Kind: "videos"})
 	retried := false
 	for _, j := range jobs {
@@ -128,18 +130,18 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	if !retried {
 		t.Fatalf("the retry did not reach the job: %+v", jobs)
 	}
-	a.do(chromedp.EmulateViewport(768, 1024), chromedp.SetValue(chromedp.CSS("#lang"), "en"))
-	js[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
-	a.waitFor("Search: “重阳节登高”") // the page stays, in English
-	a.click(`#nav a[href="/admin"]`)
-	a.waitFor("My drafts")
-	a.shot("admin-dashboard-768-en")
-	a.noSidewaysScroll("the dashboard")
+	a.Do(chromedp.EmulateViewport(768, 1024), chromedp.SetValue(chromedp.CSS("#lang"), "en"))
+	admintab.JS[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
+	a.WaitFor("Search: “重阳节登高”") // the page stays, in English
+	a.Click(`#nav a[href="/admin"]`)
+	a.WaitFor("My drafts")
+	a.Shot("admin-dashboard-768-en")
+	a.NoSidewaysScroll("the dashboard")
 	// Signed out, the page is in the browser's own choice again (none:
 	// Chinese); the language was this user's.
-	a.do(chromedp.Click(chromedp.CSS("#signout")))
-	a.waitFor("登录管理后台")
-	if st := js[float64](a, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`); st != 401 {
+	a.Do(chromedp.Click(chromedp.CSS("#signout")))
+	a.WaitFor("登录管理后台")
+	if st := admintab.JS[float64](a, `fetch("/api/admin/v1/session", {credentials: "same-origin"}).then(r => r.status)`); st != 401 {
 		t.Fatalf("after signing out, the browser's session answers %v", st)
 	}
 	// The choice is the user's, kept on the server: another browser, with
@@ -147,10 +149,10 @@ func TestBrowserAdminSignInAndDashboard(t *testing.T) {
 	if lang := s.Do("GET", "/api/admin/v1/session", s.Token, nil).Want(http.StatusOK).JSON()["user"].(map[string]any)["language"]; lang != "en" {
 		t.Fatalf("the user's language on the server: %v", lang)
 	}
-	other := openAdmin(t, base)
-	other.waitFor("登录管理后台")
-	other.signIn("admin", sitetest.AdminPassword)
-	other.waitFor("My drafts")
+	other := admintab.Open(t, base)
+	other.WaitFor("登录管理后台")
+	other.SignIn("admin", sitetest.AdminPassword)
+	other.WaitFor("My drafts")
 }
 
 // TestBrowserAdminASlowScreenIsNotDrawnOverTheNext: a screen whose data
@@ -162,8 +164,8 @@ func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	s.CreateStory(map[string]any{"title": "重阳节登高活动纪实", "body": "老同志们登高望远。"})
-	a := adminSignedIn(t, s)
-	js[bool](a, `(() => {
+	a := admintab.SignedIn(t, s)
+	admintab.JS[bool](a, `(() => {
 		const real = window.fetch;
 		window.slowAnswers = 0;
 		window.fetch = (url, opts) => {
@@ -173,17 +175,17 @@ func TestBrowserAdminASlowScreenIsNotDrawnOverTheNext(t *testing.T) {
 		};
 		return true;
 	})()`)
-	a.click(`#nav a[href="/admin/stories"]`)
-	a.waitJS(`document.querySelector("main h1").textContent === "报道"`, "the story list begun")
-	a.click(`#nav a[href="/admin/media"]`)
-	a.waitFor("上传文件")
-	a.waitJS(`window.slowAnswers > 0`, "the story list's late answer")
+	a.Click(`#nav a[href="/admin/stories"]`)
+	a.WaitJS(`document.querySelector("main h1").textContent === "报道"`, "the story list begun")
+	a.Click(`#nav a[href="/admin/media"]`)
+	a.WaitFor("上传文件")
+	a.WaitJS(`window.slowAnswers > 0`, "the story list's late answer")
 	// Let whatever that answer would draw be drawn.
-	js[bool](a, `new Promise((r) => setTimeout(() => r(true), 300))`)
-	if h := js[string](a, `document.querySelector("main h1").textContent`); h != "媒体库" || !strings.Contains(a.text(), "上传文件") {
-		t.Fatalf("after the late answer the page shows %q:\n%s", h, a.text())
+	admintab.JS[bool](a, `new Promise((r) => setTimeout(() => r(true), 300))`)
+	if h := admintab.JS[string](a, `document.querySelector("main h1").textContent`); h != "媒体库" || !strings.Contains(a.Text(), "上传文件") {
+		t.Fatalf("after the late answer the page shows %q:\n%s", h, a.Text())
 	}
-	if p := js[string](a, `location.pathname`); p != "/admin/media" {
+	if p := admintab.JS[string](a, `location.pathname`); p != "/admin/media" {
 		t.Fatalf("the address is %q", p)
 	}
 }
@@ -198,14 +200,14 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	st := s.CreateStory(map[string]any{"title": "只有标题的报道", "body": "", "column": ""})
-	a := adminSignedIn(t, s)
-	a.open("/admin/stories/" + st["id"].(string))
-	a.waitJS(`document.querySelector('button[data-action="publish"]')`, "the publish button")
-	a.click(`button[data-action="publish"]`)
-	a.waitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
-	a.click(`dialog[open] .actions button.primary`)
-	a.waitFor("发布前必须填写")
-	got := a.text()
+	a := admintab.SignedIn(t, s)
+	a.Open("/admin/stories/" + st["id"].(string))
+	a.WaitJS(`document.querySelector('button[data-action="publish"]')`, "the publish button")
+	a.Click(`button[data-action="publish"]`)
+	a.WaitJS(`(d => d && /还没有封面图/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover")
+	a.Click(`dialog[open] .actions button.primary`)
+	a.WaitFor("发布前必须填写")
+	got := a.Text()
 	for _, want := range []string{"这条报道还不能发布", "正文：发布前必须填写", "栏目：发布前必须填写"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the refusal lacks %q:\n%s", want, got)
@@ -215,7 +217,7 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 		t.Errorf("English reached the editor:\n%s", got)
 	}
 	translate := func(message string) string {
-		return js[string](a, `import(document.querySelector("script[type=module]").src.replace(/app\.js$/, "core.js")).then((m) => m.problemText(`+strconv.Quote(message)+`))`)
+		return admintab.JS[string](a, `import(document.querySelector("script[type=module]").src.replace(/app\.js$/, "core.js")).then((m) => m.problemText(`+strconv.Quote(message)+`))`)
 	}
 	for message, want := range map[string]string{
 		"the story is in the trash; restore it first":       "这条报道在回收站里；请先恢复",
@@ -235,16 +237,16 @@ func TestBrowserAdminServerProblemsInChinese(t *testing.T) {
 		}
 	}
 
-	a.do(chromedp.SetValue(chromedp.CSS("#lang"), "en"))
-	js[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
+	a.Do(chromedp.SetValue(chromedp.CSS("#lang"), "en"))
+	admintab.JS[bool](a, `document.getElementById("lang").dispatchEvent(new Event("change")), true`)
 	// The language applies to the page's frame at once and to the editor
 	// when it is drawn again: wait for the editor's own button in English,
 	// not for one of the screen being replaced (a click there is dropped).
-	a.waitJS(`document.documentElement.lang === "en" && (b => b && b.textContent === "Publish")(document.querySelector('button[data-action="publish"]'))`, "the editor drawn in English")
-	a.click(`button[data-action="publish"]`)
-	a.waitJS(`(d => d && /has no cover yet/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover, in English")
-	a.click(`dialog[open] .actions button.primary`)
-	a.waitFor("Body: is required to publish")
+	a.WaitJS(`document.documentElement.lang === "en" && (b => b && b.textContent === "Publish")(document.querySelector('button[data-action="publish"]'))`, "the editor drawn in English")
+	a.Click(`button[data-action="publish"]`)
+	a.WaitJS(`(d => d && /has no cover yet/.test(d.textContent))(document.querySelector("dialog[open]"))`, "the question about the cover, in English")
+	a.Click(`dialog[open] .actions button.primary`)
+	a.WaitFor("Body: is required to publish")
 	if got := translate("the story is in the trash; restore it first"); got != "the story is in the trash; restore it first" {
 		t.Errorf("in English the server's words became %q", got)
 	}

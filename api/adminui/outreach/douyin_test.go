@@ -1,10 +1,12 @@
-package adminui_test
+package outreach_test
 
 import (
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
 
 	"github.com/chromedp/chromedp"
 
@@ -30,11 +32,11 @@ func TestBrowserAdminDouyinByHand(t *testing.T) {
 		"hashtags": []string{"重阳节", "银龄风采"}, "video": clip["id"], "channels": []string{"douyin"}}).Want(http.StatusCreated).JSON()
 	id := v["id"].(string)
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/videos/" + id)
-	a.waitFor("检查通过：可以发布。")
-	dy, hook := js[string](a, channelBox("douyin")+`.innerText`), js[string](a, channelBox("webhook")+`.innerText`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/videos/" + id)
+	a.WaitFor("检查通过：可以发布。")
+	dy, hook := admintab.JS[string](a, channelBox("douyin")+`.innerText`), admintab.JS[string](a, channelBox("webhook")+`.innerText`)
 	if !strings.Contains(dy, "人工发布") || !strings.Contains(dy, "抖音发布包") || !strings.Contains(dy, "符合要求") {
 		t.Fatalf("Douyin's box: %q", dy)
 	}
@@ -42,46 +44,46 @@ func TestBrowserAdminDouyinByHand(t *testing.T) {
 		t.Fatalf("the webhook's box: %q", hook)
 	}
 	// #话题 typed in the caption count; a # in a link does not.
-	a.waitFor("共 2 个话题，最多 10 个")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), " #金秋 #Taichi 详见 https://ltx.example.edu/videos/a#top"))
-	a.waitFor("共 4 个话题，最多 10 个；每个话题最多 20 字（其中 2 个是在简介里用 # 输入的）")
-	a.shot("admin-video-douyin-by-hand-1280")
-	a.audit("the editor with Douyin posted by hand")
-	if got := a.text(); strings.Contains(got, "this server") || strings.Contains(got, "YINLING_") {
+	a.WaitFor("共 2 个话题，最多 10 个")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), " #金秋 #Taichi 详见 https://ltx.example.edu/videos/a#top"))
+	a.WaitFor("共 4 个话题，最多 10 个；每个话题最多 20 字（其中 2 个是在简介里用 # 输入的）")
+	a.Shot("admin-video-douyin-by-hand-1280")
+	a.Audit("the editor with Douyin posted by hand")
+	if got := a.Text(); strings.Contains(got, "this server") || strings.Contains(got, "YINLING_") {
 		t.Fatalf("English or a setting reached the editor:\n%s", got)
 	}
 
 	// Published from the editor: the Douyin post waits for a person.
-	a.click(`.workflow [data-action="publish"]`)
-	a.waitJS(`document.querySelector('.workflow [data-action="unpublish"]')`, "the video published")
+	a.Click(`.workflow [data-action="publish"]`)
+	a.WaitJS(`document.querySelector('.workflow [data-action="unpublish"]')`, "the video published")
 	s.RunOutbox()
-	a.click("#vid-recheck")
-	a.waitJS(channelBox("douyin")+`.innerText.includes("抖音：等待人工发布")`, "Douyin waiting for a person")
-	pkg := js[string](a, `fetch(document.getElementById("vid-package-douyin").href).then(r => r.status + " " + r.headers.get("content-type") + " " + r.headers.get("content-disposition"))`)
+	a.Click("#vid-recheck")
+	a.WaitJS(channelBox("douyin")+`.innerText.includes("抖音：等待人工发布")`, "Douyin waiting for a person")
+	pkg := admintab.JS[string](a, `fetch(document.getElementById("vid-package-douyin").href).then(r => r.status + " " + r.headers.get("content-type") + " " + r.headers.get("content-disposition"))`)
 	if pkg != `200 application/zip attachment; filename="douyin-`+id+`.zip"` {
 		t.Fatalf("the package link: %s", pkg)
 	}
-	if label := js[string](a, `document.querySelector('label[for="vid-posted-url-douyin"]').textContent`); label != "抖音上的作品链接（可不填）" {
+	if label := admintab.JS[string](a, `document.querySelector('label[for="vid-posted-url-douyin"]').textContent`); label != "抖音上的作品链接（可不填）" {
 		t.Fatalf("the link's label: %q", label)
 	}
-	a.shot("admin-video-douyin-package-1280")
-	a.audit("the editor with the Douyin package")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-posted-note-douyin"), "王老师用办公室手机发的"))
-	a.click("#vid-mark-posted-douyin")
-	a.waitJS(channelBox("douyin")+`.innerText.includes("抖音：已发布")`, "Douyin marked as posted")
-	if box := js[string](a, channelBox("douyin")+`.innerText`); !strings.Contains(box, "admin 于 ") || !strings.Contains(box, "标记为已发布。") {
+	a.Shot("admin-video-douyin-package-1280")
+	a.Audit("the editor with the Douyin package")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-posted-note-douyin"), "王老师用办公室手机发的"))
+	a.Click("#vid-mark-posted-douyin")
+	a.WaitJS(channelBox("douyin")+`.innerText.includes("抖音：已发布")`, "Douyin marked as posted")
+	if box := admintab.JS[string](a, channelBox("douyin")+`.innerText`); !strings.Contains(box, "admin 于 ") || !strings.Contains(box, "标记为已发布。") {
 		t.Fatalf("Douyin's box after posting: %q", box)
 	}
 	jobs, _ := s.Outbox.List(t.Context(), syndication.JobQuery{Kind: "videos", EntryID: id})
 	if len(jobs) != 1 || jobs[0].State != syndication.Done || jobs[0].DoneBy != "admin" || jobs[0].PostURL != "" {
 		t.Fatalf("the Douyin job: %+v", jobs)
 	}
-	a.shot("admin-video-douyin-posted-1280")
+	a.Shot("admin-video-douyin-posted-1280")
 
 	// The channels page: Douyin by hand, no webhook, no setting named.
-	a.open("/admin/channels")
-	a.waitJS(`!!document.getElementById("ch-douyin-state")`, "the channels page")
-	got := a.text()
+	a.Open("/admin/channels")
+	a.WaitJS(`!!document.getElementById("ch-douyin-state")`, "the channels page")
+	got := a.Text()
 	for _, want := range []string{"人工发布", "抖音发布包", "请联系系统管理员", "未设置"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the channels page lacks %q:\n%s", want, got)
@@ -90,11 +92,11 @@ func TestBrowserAdminDouyinByHand(t *testing.T) {
 	if strings.Contains(got, "YINLING_") {
 		t.Errorf("the channels page names a setting:\n%s", got)
 	}
-	a.shot("admin-channels-by-hand-1280")
-	a.audit("the channels page without a Douyin app")
+	a.Shot("admin-channels-by-hand-1280")
+	a.Audit("the channels page without a Douyin app")
 
 	translate := func(message string) string {
-		return js[string](a, `import(document.querySelector("script[type=module]").src.replace(/app\.js$/, "core.js")).then((m) => m.problemText(`+strconv.Quote(message)+`))`)
+		return admintab.JS[string](a, `import(document.querySelector("script[type=module]").src.replace(/app\.js$/, "core.js")).then((m) => m.problemText(`+strconv.Quote(message)+`))`)
 	}
 	for message, want := range map[string]string{
 		"this server is not set up for the channel":                                                   "这台服务器没有设置这个渠道",

@@ -1,9 +1,11 @@
-package adminui_test
+package outreach_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
 
 	"github.com/chromedp/chromedp"
 
@@ -56,39 +58,39 @@ func TestBrowserCallingRegistrants(t *testing.T) {
 		s.Do("POST", "/api/admin/v1/lectures/"+m["id"].(string)+"/submit", org, map[string]any{"version": m["version"]}).Want(http.StatusOK)
 	}
 
-	a := openAdmin(t, base)
-	a.signIn("zhaolaoshi", "password-of-zhaolaoshi")
-	a.waitFor("待通知的报名者")
-	a.waitJS(`document.querySelector('#notices ~ ul a[href="tel:13987654321"]')`, "the dashboard's tel: link")
-	dash := js[string](a, `document.querySelector('[aria-labelledby="notices"]').innerText`)
+	a := admintab.Open(t, base)
+	a.SignIn("zhaolaoshi", "password-of-zhaolaoshi")
+	a.WaitFor("待通知的报名者")
+	a.WaitJS(`document.querySelector('#notices ~ ul a[href="tel:13987654321"]')`, "the dashboard's tel: link")
+	dash := admintab.JS[string](a, `document.querySelector('[aria-labelledby="notices"]').innerText`)
 	for _, want := range []string{"梧桐语讲坛 西迁往事", "候补转正", "李老师", "13987654321", "乐老学院 太极拳", "取消", "张秀兰", "029-88881234"} {
 		if !strings.Contains(dash, want) {
 			t.Errorf("the dashboard's registrants to tell lack %q:\n%s", want, dash)
 		}
 	}
-	a.press("main", "全部待通知名单（按讲座和变动分组）→")
-	a.waitJS(`document.querySelectorAll(".lec-tell-session").length === 2`, "two sessions to tell of")
-	groups := js[string](a, `[...document.querySelectorAll(".lec-tell-session")].map((s) => s.querySelector("h2").innerText + " | " +
+	a.Press("main", "全部待通知名单（按讲座和变动分组）→")
+	a.WaitJS(`document.querySelectorAll(".lec-tell-session").length === 2`, "two sessions to tell of")
+	groups := admintab.JS[string](a, `[...document.querySelectorAll(".lec-tell-session")].map((s) => s.querySelector("h2").innerText + " | " +
 		[...s.querySelectorAll(".lec-tell-change h3")].map((h) => h.innerText).join(",")).join("\n")`)
 	// The soonest session first: the rescheduled one moved to May.
 	if want := "乐老学院 太极拳 | 取消 1 人\n梧桐语讲坛 西迁往事 | 候补转正 1 人"; groups != want {
 		t.Errorf("the groups:\n%s\nwant:\n%s", groups, want)
 	}
-	moved := js[string](a, `document.querySelector(".lec-change-promoted li").innerText`)
+	moved := admintab.JS[string](a, `document.querySelector(".lec-change-promoted li").innerText`)
 	for _, want := range []string{"李老师", "13987654321", "候补转为正式名额", "讲座时间改为", "2027年5月6日", "原定", "报告厅维修"} {
 		if !strings.Contains(moved, want) {
 			t.Errorf("the promoted reader's entry lacks %q: %s", want, moved)
 		}
 	}
-	if !js[bool](a, `!!document.querySelector('.lec-tell-session a[href="tel:029-88881234"]')`) {
-		t.Errorf("no tel: link for the landline:\n%s", a.text())
+	if !admintab.JS[bool](a, `!!document.querySelector('.lec-tell-session a[href="tel:029-88881234"]')`) {
+		t.Errorf("no tel: link for the landline:\n%s", a.Text())
 	}
-	a.shot("admin-totell-organizer-1280")
-	a.audit("the list of registrants to tell")
-	a.do(chromedp.EmulateViewport(375, 812))
-	a.noSidewaysScroll("the list of registrants to tell")
-	a.shot("admin-totell-organizer-375")
-	a.do(chromedp.EmulateViewport(1280, 900))
+	a.Shot("admin-totell-organizer-1280")
+	a.Audit("the list of registrants to tell")
+	a.Do(chromedp.EmulateViewport(375, 812))
+	a.NoSidewaysScroll("the list of registrants to tell")
+	a.Shot("admin-totell-organizer-375")
+	a.Do(chromedp.EmulateViewport(1280, 900))
 
 	entries := s.Do("GET", "/api/admin/v1/audit?action=phones_shown&target=lectures:"+id, s.Token, nil).Want(http.StatusOK).JSON()["items"].([]any)
 	if len(entries) == 0 || entries[0].(map[string]any)["actor"] != "zhaolaoshi" {
@@ -96,39 +98,39 @@ func TestBrowserCallingRegistrants(t *testing.T) {
 	}
 
 	// Marked told: gone from the list.
-	a.press(".lec-change-cancelled", "已通知 张秀兰")
-	a.waitJS(`document.querySelectorAll(".lec-tell-session").length === 1`, "one session left to tell of")
+	a.Press(".lec-change-cancelled", "已通知 张秀兰")
+	a.WaitJS(`document.querySelectorAll(".lec-tell-session").length === 1`, "one session left to tell of")
 
 	// Another organizer (who publishes too, so sees every session's list):
 	// the numbers are masked, without links.
-	b := openAdmin(t, base)
-	b.signIn("qianlaoshi", "password-of-qianlaoshi")
-	b.waitFor("等待我审核")
-	b.waitJS(`document.querySelectorAll('[aria-labelledby="review"] li').length === 4`, "four sessions to review")
-	review := js[string](b, `[...document.querySelectorAll('[aria-labelledby="review"] li')].map((li) => li.innerText).join("\n")`)
+	b := admintab.Open(t, base)
+	b.SignIn("qianlaoshi", "password-of-qianlaoshi")
+	b.WaitFor("等待我审核")
+	b.WaitJS(`document.querySelectorAll('[aria-labelledby="review"] li').length === 4`, "four sessions to review")
+	review := admintab.JS[string](b, `[...document.querySelectorAll('[aria-labelledby="review"] li')].map((li) => li.innerText).join("\n")`)
 	if strings.Count(review, "乐老学院 书法") != 4 || !strings.Contains(review, "2027年3月3日") || !strings.Contains(review, "2027年3月24日") {
 		t.Errorf("the sessions to review are not told apart by their dates:\n%s", review)
 	}
-	b.waitJS(`document.querySelector('[aria-labelledby="notices"] .lec-phone')`, "the dashboard's registrants to tell")
-	if d := js[string](b, `document.querySelector('[aria-labelledby="notices"]').innerText`); !strings.Contains(d, "139****4321") || strings.Contains(d, "13987654321") {
+	b.WaitJS(`document.querySelector('[aria-labelledby="notices"] .lec-phone')`, "the dashboard's registrants to tell")
+	if d := admintab.JS[string](b, `document.querySelector('[aria-labelledby="notices"]').innerText`); !strings.Contains(d, "139****4321") || strings.Contains(d, "13987654321") {
 		t.Errorf("another organizer's dashboard:\n%s", d)
 	}
-	b.shot("admin-totell-dashboard-other-1280")
-	b.open("/admin/lectures/notifications")
-	b.waitJS(`document.querySelectorAll(".lec-tell-session").length === 1`, "the list")
-	list := js[string](b, `document.querySelector("main").innerText`)
-	if !strings.Contains(list, "139****4321") || strings.Contains(list, "13987654321") || js[bool](b, `!!document.querySelector('a[href^="tel:"]')`) {
+	b.Shot("admin-totell-dashboard-other-1280")
+	b.Open("/admin/lectures/notifications")
+	b.WaitJS(`document.querySelectorAll(".lec-tell-session").length === 1`, "the list")
+	list := admintab.JS[string](b, `document.querySelector("main").innerText`)
+	if !strings.Contains(list, "139****4321") || strings.Contains(list, "13987654321") || admintab.JS[bool](b, `!!document.querySelector('a[href^="tel:"]')`) {
 		t.Errorf("another organizer's list shows a whole number or a tel: link:\n%s", list)
 	}
 	if !strings.Contains(list, "只有讲座的创建者、系列的组织者和管理员能看到完整号码") {
 		t.Errorf("another organizer is not told why numbers are hidden:\n%s", list)
 	}
-	b.do(chromedp.EmulateViewport(375, 812))
-	b.noSidewaysScroll("another organizer's list")
-	b.shot("admin-totell-other-375")
-	b.open("/admin")
-	b.waitJS(`document.querySelectorAll('[aria-labelledby="review"] li').length === 4`, "the dashboard on a phone")
-	b.noSidewaysScroll("the dashboard")
-	b.shot("admin-dashboard-other-375")
-	b.audit("the dashboard")
+	b.Do(chromedp.EmulateViewport(375, 812))
+	b.NoSidewaysScroll("another organizer's list")
+	b.Shot("admin-totell-other-375")
+	b.Open("/admin")
+	b.WaitJS(`document.querySelectorAll('[aria-labelledby="review"] li').length === 4`, "the dashboard on a phone")
+	b.NoSidewaysScroll("the dashboard")
+	b.Shot("admin-dashboard-other-375")
+	b.Audit("the dashboard")
 }

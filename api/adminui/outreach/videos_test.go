@@ -1,4 +1,4 @@
-package adminui_test
+package outreach_test
 
 import (
 	"crypto/sha256"
@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
 
 	"github.com/chromedp/chromedp"
 	"github.com/valyala/fasthttp"
@@ -157,27 +159,27 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 	s.CreateUser("zhang", "zhang-password-1", "editor")
 	file := videoFile(t, "讲座录像.mp4", 300<<20)
 
-	a := openAdmin(t, base)
-	a.signIn("zhang", "zhang-password-1")
-	a.click(`#nav a[href="/admin/videos"]`)
-	a.waitFor("这里还没有短视频")
-	a.click("#vid-new")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-new-title"), "太极拳讲座全程"), chromedp.Click(chromedp.CSS("dialog .primary")))
-	a.waitFor("视频文件")
-	a.waitJS(`document.getElementById("vid-title").value === "太极拳讲座全程"`, "the editor of the new entry")
-	a.audit("the video editor")
-	a.shot("admin-video-editor-1280")
-	js[bool](a, watchProgress)
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
-	a.waitFor("1080×1920")
-	got := a.text()
+	a := admintab.Open(t, base)
+	a.SignIn("zhang", "zhang-password-1")
+	a.Click(`#nav a[href="/admin/videos"]`)
+	a.WaitFor("这里还没有短视频")
+	a.Click("#vid-new")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-new-title"), "太极拳讲座全程"), chromedp.Click(chromedp.CSS("dialog .primary")))
+	a.WaitFor("视频文件")
+	a.WaitJS(`document.getElementById("vid-title").value === "太极拳讲座全程"`, "the editor of the new entry")
+	a.Audit("the video editor")
+	a.Shot("admin-video-editor-1280")
+	admintab.JS[bool](a, watchProgress)
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
+	a.WaitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the uploaded video's facts")
+	a.WaitFor("1080×1920")
+	got := a.Text()
 	for _, want := range []string{"1:00", "300.0 MB", "video/mp4", "讲座录像.mp4"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the editor does not show %q:\n%s", want, got)
 		}
 	}
-	seen := js[[]float64](a, `window.seenProgress`)
+	seen := admintab.JS[[]float64](a, `window.seenProgress`)
 	between := 0
 	for i, v := range seen {
 		if v > 0 && v < 1000 && (i == 0 || v > seen[i-1]) {
@@ -187,9 +189,9 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 	if between < 3 || seen[len(seen)-1] != 1000 {
 		t.Errorf("the progress bar did not move while sending: %v", seen)
 	}
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "the entry saved with its video")
-	a.shot("admin-video-uploaded-1280")
-	a.audit("the video editor after the upload")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "the entry saved with its video")
+	a.Shot("admin-video-uploaded-1280")
+	a.Audit("the video editor after the upload")
 
 	list := s.Do("GET", "/api/admin/v1/videos", s.Token, nil).Want(http.StatusOK).JSON()["items"].([]any)
 	if len(list) != 1 {
@@ -210,15 +212,15 @@ func TestBrowserAdminVideoUpload(t *testing.T) {
 	if _, _, counts := parts.state(); len(counts) != 19 {
 		t.Fatalf("parts taken: %v", counts)
 	}
-	if n := js[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.upload.")).length`); n != 0 {
+	if n := admintab.JS[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.upload.")).length`); n != 0 {
 		t.Fatalf("the finished upload is still remembered (%d)", n)
 	}
-	a.click(`#nav a[href="/admin/videos"]`)
-	a.waitFor("时长 1:00 · 画面 1080×1920")
-	a.shot("admin-videos-list-1280")
-	a.audit("the videos list")
-	a.do(chromedp.EmulateViewport(768, 1024))
-	a.noSidewaysScroll("the videos list")
+	a.Click(`#nav a[href="/admin/videos"]`)
+	a.WaitFor("时长 1:00 · 画面 1080×1920")
+	a.Shot("admin-videos-list-1280")
+	a.Audit("the videos list")
+	a.Do(chromedp.EmulateViewport(768, 1024))
+	a.NoSidewaysScroll("the videos list")
 }
 
 // TestBrowserAdminVideoUploadResumes: a 200 MB upload is cut off midway
@@ -236,35 +238,35 @@ func TestBrowserAdminVideoUploadResumes(t *testing.T) {
 	v := s.Do("POST", "/api/admin/v1/videos", s.Token, map[string]any{"title": "重阳联欢会"}).Want(http.StatusCreated).JSON()
 	editor := "/admin/videos/" + v["id"].(string)
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open(editor)
-	a.waitFor("视频文件")
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open(editor)
+	a.WaitFor("视频文件")
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if taken, waiting, _ := parts.state(); taken >= 4 && waiting > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the upload never reached its fifth part:\n%s", a.text())
+			t.Fatalf("the upload never reached its fifth part:\n%s", a.Text())
 		}
 	}
-	a.waitFor("正在上传")
-	a.shot("admin-video-uploading-1280")
-	a.do(chromedp.Reload()) // cut off: the page's requests end with it
+	a.WaitFor("正在上传")
+	a.Shot("admin-video-uploading-1280")
+	a.Do(chromedp.Reload()) // cut off: the page's requests end with it
 	parts.release(t)
-	a.open(editor) // the notice as things stand now that nothing is under way
+	a.Open(editor) // the notice as things stand now that nothing is under way
 	taken, _, before := parts.state()
 	if taken == 0 || taken >= 13 {
 		t.Fatalf("the reload did not cut the upload off midway: %d of 13 parts taken", taken)
 	}
-	a.waitFor("有一个没传完的文件")
-	a.waitFor(fmt.Sprintf("已传 %d%%", taken*16*100/200))
-	a.shot("admin-video-resume-1280")
-	a.audit("the editor with an upload to resume")
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
-	a.waitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
-	a.waitFor("200.0 MB")
+	a.WaitFor("有一个没传完的文件")
+	a.WaitFor(fmt.Sprintf("已传 %d%%", taken*16*100/200))
+	a.Shot("admin-video-resume-1280")
+	a.Audit("the editor with an upload to resume")
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
+	a.WaitJSFor(5*time.Minute, `document.getElementById("vid-meta-duration")`, "the resumed upload's facts")
+	a.WaitFor("200.0 MB")
 	_, _, counts := parts.state()
 	if len(counts) != 13 {
 		t.Fatalf("parts taken: %v", counts)
@@ -300,40 +302,40 @@ func TestBrowserAdminVideoEditor(t *testing.T) {
 		"channels": []string{"douyin"}}).Want(http.StatusCreated).JSON()
 	id := v["id"].(string)
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/videos/" + id)
-	a.waitFor("简介已写 0 字，最多 1000 字")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), "老同志们登高望远 #重"))
-	a.waitJS(`[...document.querySelectorAll("#vid-suggest .vid-offer")].some(b => b.textContent === "#重阳节")`, "the # helper offering #重阳节")
-	a.shot("admin-video-hashtag-helper-1280")
-	a.audit("the editor with the # helper open")
-	js[bool](a, `[...document.querySelectorAll("#vid-suggest .vid-offer")].find(b => b.textContent === "#重阳节").click(), true`)
-	if got := js[string](a, `document.getElementById("vid-caption").value`); got != "老同志们登高望远 #重阳节 " {
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/videos/" + id)
+	a.WaitFor("简介已写 0 字，最多 1000 字")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), "老同志们登高望远 #重"))
+	a.WaitJS(`[...document.querySelectorAll("#vid-suggest .vid-offer")].some(b => b.textContent === "#重阳节")`, "the # helper offering #重阳节")
+	a.Shot("admin-video-hashtag-helper-1280")
+	a.Audit("the editor with the # helper open")
+	admintab.JS[bool](a, `[...document.querySelectorAll("#vid-suggest .vid-offer")].find(b => b.textContent === "#重阳节").click(), true`)
+	if got := admintab.JS[string](a, `document.getElementById("vid-caption").value`); got != "老同志们登高望远 #重阳节 " {
 		t.Fatalf("the caption after the helper: %q", got)
 	}
-	a.waitFor("简介已写 13 字，最多 1000 字")
-	a.waitFor("连同话题发到平台的文字共 13 字，所选渠道最多 1000 字")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "#太极拳\r"))
-	a.waitFor("共 2 个话题，最多 10 个")
-	a.waitFor("连同话题发到平台的文字共 18 字")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "一二三四五六七八九十一二三四五六七八九十一\r"))
-	a.waitFor("这个话题太长了，最多 20 字。")
-	if chips := js[string](a, `document.getElementById("vid-chips").innerText`); !strings.Contains(chips, "#重阳节") || !strings.Contains(chips, "#太极拳") || strings.Contains(chips, "一二三") {
+	a.WaitFor("简介已写 13 字，最多 1000 字")
+	a.WaitFor("连同话题发到平台的文字共 13 字，所选渠道最多 1000 字")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "#太极拳\r"))
+	a.WaitFor("共 2 个话题，最多 10 个")
+	a.WaitFor("连同话题发到平台的文字共 18 字")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-tag-input"), "一二三四五六七八九十一二三四五六七八九十一\r"))
+	a.WaitFor("这个话题太长了，最多 20 字。")
+	if chips := admintab.JS[string](a, `document.getElementById("vid-chips").innerText`); !strings.Contains(chips, "#重阳节") || !strings.Contains(chips, "#太极拳") || strings.Contains(chips, "一二三") {
 		t.Fatalf("the hashtags shown: %q", chips)
 	}
 	// The cover: the frame at 12.3 s.
-	js[bool](a, `(() => { const r = document.getElementById("vid-frame-range"); r.value = "12300"; r.dispatchEvent(new Event("input")); return true; })()`)
-	a.waitFor("第 12.3 秒")
-	a.click("#vid-use-frame")
-	a.waitFor("现在的封面是视频第 12.3 秒的画面。")
-	a.click("#vid-save")
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved")
+	admintab.JS[bool](a, `(() => { const r = document.getElementById("vid-frame-range"); r.value = "12300"; r.dispatchEvent(new Event("input")); return true; })()`)
+	a.WaitFor("第 12.3 秒")
+	a.Click("#vid-use-frame")
+	a.WaitFor("现在的封面是视频第 12.3 秒的画面。")
+	a.Click("#vid-save")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved")
 	got := s.Do("GET", "/api/admin/v1/videos/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	if got["cover_at_ms"] != 12300.0 || got["caption"] != "老同志们登高望远 #重阳节" || fmt.Sprint(got["hashtags"]) != "[重阳节 太极拳]" {
 		t.Fatalf("saved: %v", got)
 	}
-	a.shot("admin-video-cover-frame-1280")
+	a.Shot("admin-video-cover-frame-1280")
 
 	// Subtitles (WebVTT) and a cover image, uploaded and saved; the image
 	// then stands for the cover, and choosing a frame again drops it.
@@ -345,27 +347,27 @@ func TestBrowserAdminVideoEditor(t *testing.T) {
 	if err := os.WriteFile(jpg, sitetest.JPEGOf(t, 720, 1280), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-subs-file"), []string{vtt}))
-	a.waitFor("字幕：“重阳登高.vtt”")
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-cover-alt"), "老同志们在山顶合影"))
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-cover-file"), []string{jpg}))
-	a.waitFor("现在的封面是图片“封面.jpg”")
-	if alt := js[string](a, `document.querySelector("#vid-cover-now img").alt`); alt != "老同志们在山顶合影" {
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-subs-file"), []string{vtt}))
+	a.WaitFor("字幕：“重阳登高.vtt”")
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-cover-alt"), "老同志们在山顶合影"))
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-cover-file"), []string{jpg}))
+	a.WaitFor("现在的封面是图片“封面.jpg”")
+	if alt := admintab.JS[string](a, `document.querySelector("#vid-cover-now img").alt`); alt != "老同志们在山顶合影" {
 		t.Fatalf("the cover's alt text: %q", alt)
 	}
-	a.click("#vid-save")
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved with subtitles and cover")
+	a.Click("#vid-save")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved with subtitles and cover")
 	got = s.Do("GET", "/api/admin/v1/videos/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	subs := s.Do("GET", "/api/admin/v1/media/"+got["subtitles"].(string), s.Token, nil).Want(http.StatusOK).JSON()
 	cover := s.Do("GET", "/api/admin/v1/media/"+got["cover"].(string), s.Token, nil).Want(http.StatusOK).JSON()
 	if subs["content_type"] != "text/vtt" || cover["alt"] != "老同志们在山顶合影" || cover["width"] != 720.0 {
 		t.Fatalf("subtitles %v, cover %v", subs, cover)
 	}
-	a.shot("admin-video-cover-image-1280")
-	a.click("#vid-use-frame")
-	a.waitFor("现在的封面是视频第 12.3 秒的画面。")
-	a.click("#vid-save")
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存") && !document.getElementById("vid-save").disabled`, "saved with the frame")
+	a.Shot("admin-video-cover-image-1280")
+	a.Click("#vid-use-frame")
+	a.WaitFor("现在的封面是视频第 12.3 秒的画面。")
+	a.Click("#vid-save")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存") && !document.getElementById("vid-save").disabled`, "saved with the frame")
 	got = s.Do("GET", "/api/admin/v1/videos/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	if got["cover"] != "" || got["cover_at_ms"] != 12300.0 || got["subtitles"] != subs["id"] {
 		t.Fatalf("after choosing the frame again: %v", got)
@@ -375,46 +377,46 @@ func TestBrowserAdminVideoEditor(t *testing.T) {
 	// keeps what I typed, then goes in as a new version when I ask.
 	s.Do("PUT", "/api/admin/v1/videos/"+id, s.Token, map[string]any{"title": "别人改的标题", "caption": "别人的简介", "video": clip["id"],
 		"channels": []string{"douyin"}, "version": got["version"]}).Want(http.StatusOK)
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-title"), "（修订）"))
-	a.click("#vid-save")
-	a.waitFor("这条短视频刚被别人改过")
-	if title := js[string](a, `document.getElementById("vid-title").value`); title != "重阳登高（修订）" {
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-title"), "（修订）"))
+	a.Click("#vid-save")
+	a.WaitFor("这条短视频刚被别人改过")
+	if title := admintab.JS[string](a, `document.getElementById("vid-title").value`); title != "重阳登高（修订）" {
 		t.Fatalf("the typed title after the conflict: %q", title)
 	}
-	a.shot("admin-video-conflict-1280")
-	a.audit("the editor after a conflict")
-	a.click("#vid-keep-mine")
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved over the other version")
+	a.Shot("admin-video-conflict-1280")
+	a.Audit("the editor after a conflict")
+	a.Click("#vid-keep-mine")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "saved over the other version")
 	got = s.Do("GET", "/api/admin/v1/videos/"+id, s.Token, nil).Want(http.StatusOK).JSON()
 	if got["title"] != "重阳登高（修订）" || got["caption"] != "老同志们登高望远 #重阳节" || got["cover_at_ms"] != 12300.0 {
 		t.Fatalf("after keeping mine: %v", got)
 	}
 	// Typed, never saved, the page reloaded: the browser kept the text,
 	// and the editor offers it back.
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), "，秋高气爽"))
-	a.waitJS(`(localStorage.getItem("yinling.videoDraft.`+id+`") || "").includes("秋高气爽")`, "the draft kept")
-	a.do(chromedp.Reload())
-	a.waitFor("没保存的修改")
-	if c := js[string](a, `document.getElementById("vid-caption").value`); c != "老同志们登高望远 #重阳节" {
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-caption"), "，秋高气爽"))
+	a.WaitJS(`(localStorage.getItem("yinling.videoDraft.`+id+`") || "").includes("秋高气爽")`, "the draft kept")
+	a.Do(chromedp.Reload())
+	a.WaitFor("没保存的修改")
+	if c := admintab.JS[string](a, `document.getElementById("vid-caption").value`); c != "老同志们登高望远 #重阳节" {
 		t.Fatalf("the draft was applied unasked: %q", c)
 	}
-	a.shot("admin-video-draft-1280")
-	a.click("#vid-draft-restore")
-	a.waitJS(`document.getElementById("vid-caption").value.includes("秋高气爽")`, "the draft restored")
-	if c := js[string](a, `document.getElementById("vid-caption").value`); c != "老同志们登高望远 #重阳节 ，秋高气爽" {
+	a.Shot("admin-video-draft-1280")
+	a.Click("#vid-draft-restore")
+	a.WaitJS(`document.getElementById("vid-caption").value.includes("秋高气爽")`, "the draft restored")
+	if c := admintab.JS[string](a, `document.getElementById("vid-caption").value`); c != "老同志们登高望远 #重阳节 ，秋高气爽" {
 		t.Fatalf("the restored caption: %q", c)
 	}
-	a.click("#vid-save")
-	a.waitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "the restored draft saved")
+	a.Click("#vid-save")
+	a.WaitJS(`document.getElementById("vid-saved").textContent.includes("已保存")`, "the restored draft saved")
 	if got = s.Do("GET", "/api/admin/v1/videos/"+id, s.Token, nil).Want(http.StatusOK).JSON(); got["caption"] != "老同志们登高望远 #重阳节 ，秋高气爽" {
 		t.Fatalf("after restoring the draft: %v", got)
 	}
-	if n := js[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.videoDraft.")).length`); n != 0 {
+	if n := admintab.JS[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.videoDraft.")).length`); n != 0 {
 		t.Fatal("the saved draft is still kept")
 	}
-	a.do(chromedp.EmulateViewport(768, 1024))
-	a.noSidewaysScroll("the video editor")
-	a.shot("admin-video-editor-768")
+	a.Do(chromedp.EmulateViewport(768, 1024))
+	a.NoSidewaysScroll("the video editor")
+	a.Shot("admin-video-editor-768")
 }
 
 // channelBox is the editor's box of one channel.
@@ -442,34 +444,34 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 	s.Do("POST", "/api/admin/v1/videos/"+pub["id"].(string)+"/publish", s.Token, nil).Want(http.StatusOK)
 	s.RunOutbox()
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/videos/" + draft["id"].(string))
-	a.waitFor("还有问题，发布前请先处理")
-	douyin := js[string](a, channelBox("douyin")+`.innerText`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/videos/" + draft["id"].(string))
+	a.WaitFor("还有问题，发布前请先处理")
+	douyin := admintab.JS[string](a, channelBox("douyin")+`.innerText`)
 	if !strings.Contains(douyin, "1 个问题") || !strings.Contains(douyin, "视频长 20 分钟，最长只能 15 分钟") || strings.Contains(douyin, "at most") {
 		t.Fatalf("Douyin's checks: %q", douyin)
 	}
-	if wx := js[string](a, channelBox("wechat_channels")+`.innerText`); !strings.Contains(wx, "符合要求") {
+	if wx := admintab.JS[string](a, channelBox("wechat_channels")+`.innerText`); !strings.Contains(wx, "符合要求") {
 		t.Fatalf("视频号's checks: %q", wx)
 	}
-	a.shot("admin-video-checks-1280")
-	a.audit("the editor with channel problems")
+	a.Shot("admin-video-checks-1280")
+	a.Audit("the editor with channel problems")
 	// Unchoosing Douyin and saving makes it ready.
-	a.click("#vid-ch-douyin")
-	a.click("#vid-save")
-	a.waitFor("检查通过：可以发布。")
+	a.Click("#vid-ch-douyin")
+	a.Click("#vid-save")
+	a.WaitFor("检查通过：可以发布。")
 
-	a.open("/admin/videos/" + pub["id"].(string))
-	a.waitFor("等待人工发布")
-	hook := js[string](a, channelBox("webhook")+`.innerText`)
+	a.Open("/admin/videos/" + pub["id"].(string))
+	a.WaitFor("等待人工发布")
+	hook := admintab.JS[string](a, channelBox("webhook")+`.innerText`)
 	if !strings.Contains(hook, "失败") || !strings.Contains(hook, "410") || !strings.Contains(hook, "已尝试 1 次") {
 		t.Fatalf("the webhook's state: %q", hook)
 	}
-	a.shot("admin-video-jobs-1280")
-	a.audit("the editor with jobs")
-	a.click(`.vid-channel[data-channel="webhook"] .vid-retry`)
-	a.waitJS(channelBox("webhook")+`.innerText.includes("排队中")`, "the retried job queued")
+	a.Shot("admin-video-jobs-1280")
+	a.Audit("the editor with jobs")
+	a.Click(`.vid-channel[data-channel="webhook"] .vid-retry`)
+	a.WaitJS(channelBox("webhook")+`.innerText.includes("排队中")`, "the retried job queued")
 	jobs, _ := s.Outbox.List(t.Context(), syndication.JobQuery{Kind: "videos", EntryID: pub["id"].(string)})
 	var retried, waiting *syndication.Job
 	for i, j := range jobs {
@@ -484,37 +486,37 @@ func TestBrowserAdminVideoChannels(t *testing.T) {
 		t.Fatalf("the retried job: %+v", retried)
 	}
 	// 视频号: the package, then marked as posted.
-	pkg := js[string](a, `fetch(document.getElementById("vid-package-wechat_channels").href).then(r => r.status + " " + r.headers.get("content-type"))`)
+	pkg := admintab.JS[string](a, `fetch(document.getElementById("vid-package-wechat_channels").href).then(r => r.status + " " + r.headers.get("content-type"))`)
 	if pkg != "200 application/zip" {
 		t.Fatalf("the package link: %s", pkg)
 	}
 	postURL := "https://channels.weixin.qq.com/web/pages/feed?eid=export%2Fabc"
-	a.do(chromedp.SendKeys(chromedp.CSS("#vid-posted-url-wechat_channels"), postURL), chromedp.SendKeys(chromedp.CSS("#vid-posted-note-wechat_channels"), "王老师发的"))
-	a.click("#vid-mark-posted-wechat_channels")
-	a.waitJS(channelBox("wechat_channels")+`.innerText.includes("视频号：已发布")`, "视频号 marked as posted")
-	if href := js[string](a, channelBox("wechat_channels")+`.querySelector(".vid-post-url").href`); href != postURL {
+	a.Do(chromedp.SendKeys(chromedp.CSS("#vid-posted-url-wechat_channels"), postURL), chromedp.SendKeys(chromedp.CSS("#vid-posted-note-wechat_channels"), "王老师发的"))
+	a.Click("#vid-mark-posted-wechat_channels")
+	a.WaitJS(channelBox("wechat_channels")+`.innerText.includes("视频号：已发布")`, "视频号 marked as posted")
+	if href := admintab.JS[string](a, channelBox("wechat_channels")+`.querySelector(".vid-post-url").href`); href != postURL {
 		t.Fatalf("the post's link: %q", href)
 	}
-	a.shot("admin-video-posted-1280")
+	a.Shot("admin-video-posted-1280")
 	j := s.Do("GET", "/api/admin/v1/jobs/"+waiting.ID, s.Token, nil).Want(http.StatusOK).JSON()
 	if j["state"] != "done" || j["post_url"] != postURL || j["done_by"] != "admin" {
 		t.Fatalf("the 视频号 job: %v", j)
 	}
 	// The list, filtered by status, shows where each post stands.
-	a.click(`#nav a[href="/admin/videos"]`)
-	a.waitFor("讲座全程")
-	js[bool](a, `(() => { const s = document.getElementById("vid-status"); s.value = "published"; s.dispatchEvent(new Event("change")); return true; })()`)
-	a.waitJS(`location.search === "?status=published" && !document.querySelector("main").innerText.includes("讲座全程")`, "the list of published videos")
-	a.waitFor("视频号：已发布")
-	a.waitFor("Webhook：排队中")
-	a.shot("admin-videos-published-1280")
+	a.Click(`#nav a[href="/admin/videos"]`)
+	a.WaitFor("讲座全程")
+	admintab.JS[bool](a, `(() => { const s = document.getElementById("vid-status"); s.value = "published"; s.dispatchEvent(new Event("change")); return true; })()`)
+	a.WaitJS(`location.search === "?status=published" && !document.querySelector("main").innerText.includes("讲座全程")`, "the list of published videos")
+	a.WaitFor("视频号：已发布")
+	a.WaitFor("Webhook：排队中")
+	a.Shot("admin-videos-published-1280")
 	// An editor sees where the posts stand but takes no steps on jobs.
 	s.CreateUser("li", "li-password-12", "editor")
-	e := openAdmin(t, base)
-	e.signIn("li", "li-password-12")
-	e.open("/admin/videos/" + pub["id"].(string))
-	e.waitFor("已尝试")
-	if n := js[int](e, `document.querySelectorAll(".vid-retry, .vid-mark-posted, .vid-package").length`); n != 0 {
+	e := admintab.Open(t, base)
+	e.SignIn("li", "li-password-12")
+	e.Open("/admin/videos/" + pub["id"].(string))
+	e.WaitFor("已尝试")
+	if n := admintab.JS[int](e, `document.querySelectorAll(".vid-retry, .vid-mark-posted, .vid-package").length`); n != 0 {
 		t.Fatalf("an editor is offered %d job steps", n)
 	}
 }
@@ -529,18 +531,18 @@ func TestBrowserAdminChannelsDouyin(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t, sitetest.AtLoopback(t))
 	base := s.Listen()
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.click(`#nav a[href="/admin/channels"]`)
-	a.waitFor("还没有授权抖音账号")
-	href := js[string](a, `document.getElementById("ch-douyin-authorize").href`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Click(`#nav a[href="/admin/channels"]`)
+	a.WaitFor("还没有授权抖音账号")
+	href := admintab.JS[string](a, `document.getElementById("ch-douyin-authorize").href`)
 	u, err := url.Parse(href)
 	if err != nil || !strings.HasPrefix(href, s.Douyin.URL+"/platform/oauth/connect/") || u.Query().Get("redirect_uri") != base+"/admin/channels/douyin" ||
 		u.Query().Get("client_key") != s.Douyin.ClientKey {
 		t.Fatalf("the authorise link: %s", href)
 	}
-	a.shot("admin-channels-1280")
-	a.audit("the channels page")
+	a.Shot("admin-channels-1280")
+	a.Audit("the channels page")
 
 	state := u.Query().Get("state")
 	if state == "" {
@@ -548,28 +550,28 @@ func TestBrowserAdminChannelsDouyin(t *testing.T) {
 	}
 	// A code arriving without this session's state (someone else's
 	// authorisation sent as a link) is refused.
-	a.open("/admin/channels/douyin?code=" + s.Douyin.Code())
-	a.waitFor("授权没有成功")
-	a.open("/admin/channels/douyin?code=" + s.Douyin.Code() + "&state=" + url.QueryEscape(state))
-	a.waitFor("抖音账号已授权：open-office")
-	if q := js[string](a, `location.search`); q != "" {
+	a.Open("/admin/channels/douyin?code=" + s.Douyin.Code())
+	a.WaitFor("授权没有成功")
+	a.Open("/admin/channels/douyin?code=" + s.Douyin.Code() + "&state=" + url.QueryEscape(state))
+	a.WaitFor("抖音账号已授权：open-office")
+	if q := admintab.JS[string](a, `location.search`); q != "" {
 		t.Fatalf("the code stays in the address: %q", q)
 	}
-	a.shot("admin-channels-douyin-callback-1280")
-	a.audit("the Douyin callback page")
-	a.open("/admin/channels/douyin?code=not-a-code")
-	a.waitFor("授权没有成功")
-	a.open("/admin/channels/douyin?error=access_denied")
-	a.waitFor("access_denied")
-	a.open("/admin/channels")
-	a.waitFor("已授权的抖音账号：open-office")
-	a.waitFor("最晚需要在")
-	a.shot("admin-channels-authorized-1280")
+	a.Shot("admin-channels-douyin-callback-1280")
+	a.Audit("the Douyin callback page")
+	a.Open("/admin/channels/douyin?code=not-a-code")
+	a.WaitFor("授权没有成功")
+	a.Open("/admin/channels/douyin?error=access_denied")
+	a.WaitFor("access_denied")
+	a.Open("/admin/channels")
+	a.WaitFor("已授权的抖音账号：open-office")
+	a.WaitFor("最晚需要在")
+	a.Shot("admin-channels-authorized-1280")
 
 	s.CreateUser("li", "li-password-12", "editor")
-	e := openAdmin(t, base)
-	e.signIn("li", "li-password-12")
-	if n := js[int](e, `document.querySelectorAll('#nav a[href="/admin/channels"]').length`); n != 0 {
+	e := admintab.Open(t, base)
+	e.SignIn("li", "li-password-12")
+	if n := admintab.JS[int](e, `document.querySelectorAll('#nav a[href="/admin/channels"]').length`); n != 0 {
 		t.Fatal("an editor's menu has the channels page")
 	}
 }
@@ -581,8 +583,8 @@ func TestBrowserAdminSHA256(t *testing.T) {
 	t.Parallel()
 	s := sitetest.New(t)
 	base := s.Listen()
-	a := openAdmin(t, base)
-	a.waitFor("登录管理后台")
+	a := admintab.Open(t, base)
+	a.WaitFor("登录管理后台")
 	const n = 3_000_017
 	buf := make([]byte, n)
 	for i := range buf {
@@ -590,7 +592,7 @@ func TestBrowserAdminSHA256(t *testing.T) {
 	}
 	sum := sha256.Sum256(buf)
 	want := hex.EncodeToString(sum[:])
-	got := js[[]string](a, `(async () => {
+	got := admintab.JS[[]string](a, `(async () => {
   const m = await import(document.querySelector('script[type=module]').src.replace("js/app.js", "js/sha256.js"));
   const enc = (s) => new TextEncoder().encode(s);
   const one = (b) => new m.SHA256().update(b).hex();
@@ -627,34 +629,34 @@ func TestBrowserAdminVideoUploadPausedAndAbandoned(t *testing.T) {
 	file := videoFile(t, "春节团拜会.mp4", 100<<20)
 	v := s.Do("POST", "/api/admin/v1/videos", s.Token, map[string]any{"title": "春节团拜会"}).Want(http.StatusCreated).JSON()
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/videos/" + v["id"].(string))
-	a.waitFor("视频文件")
-	a.do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/videos/" + v["id"].(string))
+	a.WaitFor("视频文件")
+	a.Do(chromedp.SetUploadFiles(chromedp.CSS("#vid-file"), []string{file}))
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if taken, waiting, _ := parts.state(); taken >= 1 && waiting > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the upload never reached its fourth part:\n%s", a.text())
+			t.Fatalf("the upload never reached its fourth part:\n%s", a.Text())
 		}
 	}
-	a.click("#vid-pause")
-	a.waitFor("上传已暂停")
-	a.waitFor("有一个没传完的文件")
+	a.Click("#vid-pause")
+	a.WaitFor("上传已暂停")
+	a.WaitFor("有一个没传完的文件")
 	parts.release(t)
-	a.open("/admin/videos/" + v["id"].(string)) // the notice as things stand now that nothing is under way
+	a.Open("/admin/videos/" + v["id"].(string)) // the notice as things stand now that nothing is under way
 	taken, _, _ := parts.state()
-	a.waitFor(fmt.Sprintf("有一个没传完的文件：“春节团拜会.mp4”（已传 %d%%）", taken*16))
-	id := js[string](a, `JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith("yinling.upload.")))).id`)
+	a.WaitFor(fmt.Sprintf("有一个没传完的文件：“春节团拜会.mp4”（已传 %d%%）", taken*16))
+	id := admintab.JS[string](a, `JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith("yinling.upload.")))).id`)
 	s.Do("GET", "/api/admin/v1/media/uploads/"+id, s.Token, nil).Want(http.StatusOK)
-	a.shot("admin-video-paused-1280")
-	a.audit("the editor with a paused upload")
-	a.click(".vid-abandon")
-	a.waitJS(`!document.querySelector(".vid-abandon")`, "the upload gone from the editor")
+	a.Shot("admin-video-paused-1280")
+	a.Audit("the editor with a paused upload")
+	a.Click(".vid-abandon")
+	a.WaitJS(`!document.querySelector(".vid-abandon")`, "the upload gone from the editor")
 	s.Do("GET", "/api/admin/v1/media/uploads/"+id, s.Token, nil).Problem(http.StatusNotFound)
-	if n := js[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.upload.")).length`); n != 0 {
+	if n := admintab.JS[int](a, `Object.keys(localStorage).filter(k => k.startsWith("yinling.upload.")).length`); n != 0 {
 		t.Fatalf("the abandoned upload is still remembered (%d)", n)
 	}
 }

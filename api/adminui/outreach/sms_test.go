@@ -1,9 +1,11 @@
-package adminui_test
+package outreach_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest/admintab"
 
 	"github.com/yinling-cms/yinling/cmd/yinling/assembly/sitetest"
 	"github.com/yinling-cms/yinling/internal/smsapi/smstest"
@@ -38,17 +40,17 @@ func TestBrowserTextMessagesOnTheToTellList(t *testing.T) {
 	s.Do("POST", "/api/content/v1/lectures/"+l2["slug"].(string)+"/registrations", "", map[string]any{"name": "钱老师", "phone": "13611112222"}).Want(http.StatusCreated)
 	s.Do("POST", "/api/admin/v1/lectures/"+l2["id"].(string)+"/event", s.Token, map[string]any{"event_status": "postponed", "reason": "场地检修"}).Want(http.StatusOK)
 
-	a := openAdmin(t, base)
-	a.signIn("admin", sitetest.AdminPassword)
-	a.open("/admin/lectures/notifications")
-	a.waitJS(`document.querySelector(".lec-sms-log tbody tr") !== null`, "the record of text messages")
-	list := js[string](a, `[...document.querySelectorAll(".lec-tell-list li")].map((li) => li.innerText.replace(/\s+/g, " ")).join("\n")`)
+	a := admintab.Open(t, base)
+	a.SignIn("admin", sitetest.AdminPassword)
+	a.Open("/admin/lectures/notifications")
+	a.WaitJS(`document.querySelector(".lec-sms-log tbody tr") !== null`, "the record of text messages")
+	list := admintab.JS[string](a, `[...document.querySelectorAll(".lec-tell-list li")].map((li) => li.innerText.replace(/\s+/g, " ")).join("\n")`)
 	for _, want := range []string{"赵芳", "短信发送失败", "手机号码无效", "重发短信", "张秀兰", "不发短信", "固定电话收不到短信", "钱老师", "短信待发送"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("the to-tell list lacks %q:\n%s", want, list)
 		}
 	}
-	record := js[string](a, `document.querySelector(".lec-sms-log").innerText`)
+	record := admintab.JS[string](a, `document.querySelector(".lec-sms-log").innerText`)
 	for _, want := range []string{"短信记录", "王阿姨", "138****5678", "短信已发送", "赵芳", "短信发送失败", "手机号码无效"} {
 		if !strings.Contains(record, want) {
 			t.Errorf("the record of messages lacks %q:\n%s", want, record)
@@ -60,12 +62,12 @@ func TestBrowserTextMessagesOnTheToTellList(t *testing.T) {
 	if strings.Contains(list, "王阿姨") || strings.Contains(list, "李老师") {
 		t.Errorf("those texted are still on the list:\n%s", list)
 	}
-	a.shot("sms-to-tell")
-	a.audit("the to-tell list with text messages")
-	a.noSidewaysScroll("the to-tell list with text messages")
+	a.Shot("sms-to-tell")
+	a.Audit("the to-tell list with text messages")
+	a.NoSidewaysScroll("the to-tell list with text messages")
 	s.SMS.RefuseNumber("13700001111", "")
-	js[bool](a, `[...document.querySelectorAll(".lec-tell-list button")].find((b) => b.textContent.startsWith("重发短信") && b.textContent.includes("赵芳")).click(), true`)
-	a.waitJS(`[...document.querySelectorAll(".lec-tell-list li")].some((li) => li.innerText.includes("赵芳") && li.innerText.includes("短信待发送"))`,
+	admintab.JS[bool](a, `[...document.querySelectorAll(".lec-tell-list button")].find((b) => b.textContent.startsWith("重发短信") && b.textContent.includes("赵芳")).click(), true`)
+	a.WaitJS(`[...document.querySelectorAll(".lec-tell-list li")].some((li) => li.innerText.includes("赵芳") && li.innerText.includes("短信待发送"))`,
 		"the refused message queued again")
 	s.NotifyBySMS()
 	sent := map[string]int{}
