@@ -80,10 +80,9 @@ func (e Entry) Bytes() ([]byte, error) {
 
 // GzipETag is the strong ETag of the compressed bytes: the bytes' own with
 // "-gz" inside the quotes, so a shared cache never takes one
-// representation's validator for the other's.
-func (e Entry) GzipETag() string {
-	return strings.TrimSuffix(e.ETag, `"`) + `-gz"`
-}
+// representation's validator for the other's. It is made when the bytes
+// are compressed, not on each answer.
+func (e Entry) GzipETag() string { return e.gzipETag }
 
 // acceptsGzip reports whether an Accept-Encoding header takes gzip: named
 // (or "*") with a q-value that is not zero.

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,8 +100,10 @@ type Entry struct {
 	ETag string
 	// Body is the answer's bytes, nil when only Gzip is kept.
 	Body []byte
-	// Gzip is the bytes gzip-compressed (nil: not kept so).
-	Gzip []byte
+	// Gzip is the bytes gzip-compressed (nil: not kept so), gzipETag
+	// theirs (GzipETag), made with them once.
+	Gzip     []byte
+	gzipETag string
 	// Note is what the build told of the answer beside its bytes (the
 	// website: the id of the item a page shows, to count its views on
 	// every answer, cached or not).
@@ -201,6 +204,7 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 	f.entry = newEntry(key, gen, rc.now(), b, note)
 	if packed != nil {
 		f.entry.Body, f.entry.Gzip = nil, packed // kept compressed only
+		f.entry.gzipETag = strings.TrimSuffix(f.entry.ETag, `"`) + `-gz"`
 	}
 	f.entry.until = notes.until
 	if !notes.more {
@@ -274,7 +278,7 @@ const entryBytes = 288
 // size is what an entry costs: the array of its bytes (not only their
 // length), its key and ETag, the items it shows, plus the bookkeeping.
 func (e *Entry) size() int64 {
-	n := int64(cap(e.Body)+cap(e.Gzip)+len(e.key)+len(e.ETag)+len(e.Note)) + entryBytes
+	n := int64(cap(e.Body)+cap(e.Gzip)+len(e.key)+len(e.ETag)+len(e.gzipETag)+len(e.Note)) + entryBytes
 	for _, k := range e.shows {
 		n += int64(len(k)) + 16 + 16 // the string, its header in the array, rounding
 	}
