@@ -5,15 +5,8 @@
 // prints PrintWidthMM wide at 300 dpi, as an SVG of that width, or into
 // an image (a notice) at a size the caller chooses.
 //
-// The encoding itself is github.com/yeqown/go-qrcode/v2 (its core module
-// only: the matrix, Reed-Solomon and masking); drawing the matrix is ours.
+// The encoding (encode.go) and the drawing are ours.
 package qr
-
-import (
-	"fmt"
-
-	"github.com/yeqown/go-qrcode/v2"
-)
 
 // QuietZone is the blank margin around the code, in modules (ISO/IEC
 // 18004 asks for four).
@@ -30,31 +23,6 @@ type Code struct {
 	dark []bool // row by row
 }
 
-// Encode encodes text (a URL) at level Q in byte mode. An error means the
-// text is too long for any QR code (over 1,663 bytes at level Q).
-func Encode(text string) (*Code, error) {
-	q, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionQuart),
-		qrcode.WithEncodingMode(qrcode.EncModeByte))
-	if err != nil {
-		return nil, fmt.Errorf("qr: encode %d bytes: %w", len(text), err)
-	}
-	var m matrix
-	if err := q.Save(&m); err != nil {
-		return nil, fmt.Errorf("qr: read the matrix: %w", err)
-	}
-	n := len(m.bits)
-	c := &Code{text: text, size: n + 2*QuietZone, dark: make([]bool, (n+2*QuietZone)*(n+2*QuietZone))}
-	for y, row := range m.bits {
-		if len(row) != n {
-			return nil, fmt.Errorf("qr: the matrix is not square (%d by %d)", len(row), n)
-		}
-		for x, on := range row {
-			c.dark[(y+QuietZone)*c.size+x+QuietZone] = on
-		}
-	}
-	return c, nil
-}
-
 // Text is what the code says.
 func (c *Code) Text() string { return c.text }
 
@@ -69,9 +37,3 @@ func (c *Code) Dark(x, y int) bool {
 	}
 	return c.dark[y*c.size+x]
 }
-
-// matrix takes the library's matrix (its Writer interface).
-type matrix struct{ bits [][]bool }
-
-func (m *matrix) Write(mat qrcode.Matrix) error { m.bits = mat.Bitmap(); return nil }
-func (m *matrix) Close() error                  { return nil }

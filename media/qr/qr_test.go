@@ -3,6 +3,7 @@ package qr_test
 import (
 	"bytes"
 	"encoding/binary"
+	"image"
 	"image/png"
 	"regexp"
 	"strings"
@@ -122,4 +123,89 @@ func atoi(t *testing.T, s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// BenchmarkEncodeStoryURL is the QR code a story's page prints: its
+// address, as long as a story's usually is.
+func BenchmarkEncodeStoryURL(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := qr.Encode("https://ltx.example.edu.cn/stories/wu-tong-shu-xia-hua-jian-kang-di-12-qi-3f9a")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = c.SVG()
+	}
+}
+
+// TestEveryVersionReadsBack reads back, with zbarimg, the longest text
+// each of the 40 versions holds (the version information from 7, the
+// 16-bit count from 10, blocks of two lengths, version 32's own step
+// between alignment patterns): the encoder is ours, so a real decoder is
+// its judge. Eight codes go in each image, side by side.
+func TestEveryVersionReadsBack(t *testing.T) {
+	longest := map[int]string{}
+	for n := 1; n <= 1663; n++ {
+		text := ("https://x.cn/s/" + strings.Repeat("abcdefghij0123456789", 84))[:n]
+		c, err := qr.Encode(text)
+		if err != nil {
+			t.Fatalf("%d bytes: %v", n, err)
+		}
+		longest[(c.Size()-2*qr.QuietZone-17)/4] = text
+	}
+	if len(longest) != 40 {
+		t.Fatalf("texts of 1 to 1,663 bytes took %d versions, not 40", len(longest))
+	}
+	for first := 1; first <= 40; first += 8 {
+		var codes []*qr.Code
+		want := map[string]bool{}
+		for ver := first; ver < first+8; ver++ {
+			c, err := qr.Encode(longest[ver])
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, c)
+			want[longest[ver]] = true
+		}
+		got := zbar.QR(t, sideBySide(t, codes, 3))
+		for _, text := range got {
+			delete(want, text)
+		}
+		if len(want) > 0 || len(got) != len(codes) {
+			t.Fatalf("versions %d to %d: zbarimg read %d codes and missed %d", first, first+7, len(got), len(want))
+		}
+	}
+	if _, err := qr.Encode(strings.Repeat("x", 1664)); err == nil {
+		t.Fatal("1,664 bytes encoded at level Q")
+	}
+}
+
+// sideBySide draws codes in a row, scale pixels a module, as a PNG.
+func sideBySide(t *testing.T, codes []*qr.Code, scale int) []byte {
+	t.Helper()
+	w, h := 0, 0
+	for _, c := range codes {
+		w += c.Size() * scale
+		h = max(h, c.Size()*scale)
+	}
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	x0 := 0
+	for _, c := range codes {
+		for y := range c.Size() * scale {
+			for x := range c.Size() * scale {
+				if c.Dark(x/scale, y/scale) {
+					img.Pix[y*img.Stride+x0+x] = 0
+				}
+			}
+		}
+		x0 += c.Size() * scale
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
