@@ -412,11 +412,26 @@ func (g *grid) penalty() int {
 
 // linePenalty scores one row or column of n modules held in line[4:4+n]
 // between four light modules each side: its runs of five or more, and its
-// 1:1:3:1:1 patterns with four light modules before or after.
+// 1:1:3:1:1 patterns with four light modules before or after, found as
+// the last eleven modules read as bits.
 func linePenalty(line []bool, n int) int {
-	score, run := 0, 1
-	for i := 5; i <= n+4; i++ {
-		if i < n+4 && line[i] == line[i-1] {
+	const (
+		lightBefore = 0b0000_1011101
+		lightAfter  = 0b1011101_0000
+	)
+	score, run, window := 0, 0, uint32(0)
+	for i, dark := range line[:n+8] {
+		window = window<<1 & 0x7FF
+		if dark {
+			window |= 1
+		}
+		if i >= 11-1 && (window == lightBefore || window == lightAfter) {
+			score += penaltyFinder
+		}
+		if i < 4 || i >= n+4 {
+			continue // the quiet zone counts for patterns, not runs
+		}
+		if i > 4 && dark == line[i-1] {
 			run++
 			continue
 		}
@@ -425,11 +440,8 @@ func linePenalty(line []bool, n int) int {
 		}
 		run = 1
 	}
-	for p := 4; p+7 <= n+4; p++ {
-		if line[p] && !line[p+1] && line[p+2] && line[p+3] && line[p+4] && !line[p+5] && line[p+6] &&
-			(!line[p-4] && !line[p-3] && !line[p-2] && !line[p-1] || !line[p+7] && !line[p+8] && !line[p+9] && !line[p+10]) {
-			score += penaltyFinder
-		}
+	if run >= 5 {
+		score += penaltyRun + run - 5
 	}
 	return score
 }
