@@ -1,5 +1,5 @@
 // Package delivery is the content (delivery) API and the media bytes:
-// published items only, read-only, answered from memory (an LRU of encoded
+// published items only, read-only, answered from memory (a cache of encoded
 // answers, bounded by bytes, kept fresh by a change counter in the
 // database) with ETags and Cache-Control, and CORS as configured.
 package delivery

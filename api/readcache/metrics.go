@@ -4,7 +4,7 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Register adds the cache's figures to reg, read at each scrape:
 // yinling_read_cache_{hits,misses,coalesced_builds,builds,build_errors,
-// evictions}_total, and the answers and bytes held now. A nil cache
+// evictions,declined}_total, and the answers and bytes held now. A nil cache
 // registers nothing.
 func (rc *Cache) Register(reg prometheus.Registerer) {
 	if rc == nil {
@@ -21,6 +21,7 @@ func (rc *Cache) Register(reg prometheus.Registerer) {
 		counter("builds", "Answers built for the read cache.", func(s Stats) uint64 { return s.Builds }),
 		counter("build_errors", "Builds for the read cache that failed.", func(s Stats) uint64 { return s.BuildErrors }),
 		counter("evictions", "Answers dropped from the read cache to keep within its bound.", func(s Stats) uint64 { return s.Evictions }),
+		counter("declined", "Answers built and not kept: their key was asked for no more often than those they would have pushed out.", func(s Stats) uint64 { return s.Declined }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yinling_read_cache_answers", Help: "Answers held in the read cache."},
 			func() float64 { n, _ := rc.Size(); return float64(n) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yinling_read_cache_bytes", Help: "Bytes the read cache's answers count for (bounded by YINLING_READ_CACHE_MB)."},

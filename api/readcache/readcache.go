@@ -38,15 +38,18 @@ const (
 // say: room for what readers of a 10,000-story site ask for, every
 // story's content API answer and its website page (measured: about 135
 // MB with the lists uncompressed; kept compressed, about a third of it).
-// Past the bound the least recently used go first, so a reader walking
-// every story in turn finds none kept once the stories' answers outgrow
-// it (yinling-bench, 2026-12-07: the website's story pages at 4 % of the
-// memory ceiling with 128 MB uncompressed, 76-81 % with 256; at 100,000
-// stories, 3 %).
+// Past the bound a new answer takes the place of old ones only when its
+// key is asked for more often than theirs (Cache.admit), so a reader or a
+// robot walking every story of a larger site in turn finds the share the
+// bound holds kept, not none (least recently used alone, yinling-bench,
+// 2026-12-07: story pages at 3 % of the memory ceiling at 100,000
+// stories).
 const DefaultBytes = 256 << 20
 
-// Cache keeps encoded answers of the content API in memory, least
-// recently used first out when they pass maxBytes (never all at once). An
+// Cache keeps encoded answers of the content API in memory within
+// maxBytes: when a new answer needs room, it takes the place of the least
+// recently used only if its key has lately been asked for more often than
+// theirs (see sketch), or else it is answered and not kept. An
 // answer is good while it is younger than cacheMaxAge and the change
 // counter has not moved since it was built, or has moved only for items
 // other than those the answer shows: a build that calls Shows names the
@@ -70,6 +73,7 @@ type Cache struct {
 	entries   map[string]*list.Element
 	bytes     int64
 	flights   map[string]*flight
+	freq      *sketch // how often each key was asked for lately
 	stats     Stats
 }
 
@@ -80,8 +84,10 @@ type Stats struct {
 	// instead of starting one.
 	Hits, Misses, Coalesced uint64
 	// Builds ran (one per miss that was not coalesced); BuildErrors of
-	// them failed; Evictions dropped a good answer for room.
-	Builds, BuildErrors, Evictions uint64
+	// them failed; Evictions dropped a good answer for room; Declined
+	// answers were not kept, their key asked for no more often than those
+	// of the answers they would have pushed out.
+	Builds, BuildErrors, Evictions, Declined uint64
 }
 
 // Entry is an answer: its bytes, their strong ETag and when it was
@@ -122,7 +128,7 @@ func New(counter ChangeCounter, maxBytes int64) *Cache {
 		maxBytes = DefaultBytes
 	}
 	return &Cache{counter: counter, now: time.Now, maxBytes: maxBytes, order: list.New(),
-		entries: map[string]*list.Element{}, flights: map[string]*flight{}}
+		entries: map[string]*list.Element{}, flights: map[string]*flight{}, freq: newSketch(maxBytes)}
 }
 
 // answer returns the answer for key: cached, or built by build (its bytes)
@@ -149,6 +155,7 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()
+	rc.freq.add(key)
 	if el, ok := rc.entries[key]; ok {
 		e := el.Value.(*Entry)
 		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
@@ -215,12 +222,40 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 		return // built on what has changed since, or too big to be worth a place
 	}
 	e := f.entry
+	if !rc.admit(&e) {
+		rc.stats.Declined++
+		return
+	}
 	rc.entries[key] = rc.order.PushFront(&e)
 	rc.bytes += e.size()
 	for rc.bytes > rc.maxBytes {
 		rc.remove(rc.order.Back())
 		rc.stats.Evictions++
 	}
+}
+
+// admit reports whether e may take the room it needs: there is room, or
+// the answers it would push out (least recently used first, those gone
+// stale aside) were each asked for at least two times fewer than e's key
+// lately. An answer kept has the advantage of one request: in a walk
+// through more answers than the cache holds, the key asked for now is one
+// request ahead of the kept ones the walk has not reached yet, and must
+// not push them out (least recently used, a walk keeps nothing).
+// rc.mu is held.
+func (rc *Cache) admit(e *Entry) bool {
+	room, need := rc.maxBytes-rc.bytes, e.size()
+	if room >= need {
+		return true
+	}
+	f := rc.freq.estimate(e.key)
+	for el := rc.order.Back(); el != nil && room < need; el = el.Prev() {
+		v := el.Value.(*Entry)
+		if v.gen == rc.gen && rc.freq.estimate(v.key)+1 >= f {
+			return false
+		}
+		room += v.size()
+	}
+	return true
 }
 
 // buildNotes is what a build tells the cache of its answer through its

@@ -84,19 +84,39 @@ func TestReadCacheCoalescesConcurrentMisses(t *testing.T) {
 	}
 }
 
-func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
+// TestReadCacheKeepsWithinItsBytesWhatIsAskedFor fills a cache of 64 KiB
+// with answers of 1 KB: it keeps about its bound's worth, the answer asked
+// for again and again among them; once full, an answer asked for once is
+// answered and not kept (it would push out one asked for as often), and
+// so is one asked for twice (a kept answer has the advantage of one
+// request), while one asked for three times takes the place of the least
+// recently used.
+func TestReadCacheKeepsWithinItsBytesWhatIsAskedFor(t *testing.T) {
 	rc := New(&counter{}, 64<<10)
 	body := make([]byte, 1000)
 	_, _ = rand.Read(body) // kept as it is: random bytes do not compress
 	build := func(context.Context) ([]byte, error) { return body, nil }
-	for i := range 200 {
-		if _, err := rc.Answer(context.Background(), fmt.Sprint("/k", i), build); err != nil {
+	ask := func(key string) {
+		t.Helper()
+		if _, err := rc.Answer(context.Background(), key, build); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for i := range 200 {
+		ask(fmt.Sprint("/k", i))
 		if i >= 1 {
-			_, _ = rc.Answer(context.Background(), "/k0", build) // kept warm
+			ask("/k0") // kept warm
 		}
 	}
+	ask("/again")
+	ask("/again")
+	rc.mu.Lock()
+	_, kept := rc.entries["/again"]
+	rc.mu.Unlock()
+	if kept {
+		t.Error("/again is kept after two requests")
+	}
+	ask("/again")
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.bytes > rc.maxBytes {
@@ -105,13 +125,43 @@ func TestReadCacheEvictsLeastRecentlyUsedByBytes(t *testing.T) {
 	if n := len(rc.entries); n < 45 || n > 64 {
 		t.Fatalf("%d entries kept; want the bound's worth (about 50), not a cleared cache", n)
 	}
-	for _, key := range []string{"/k0", "/k199", "/k160"} {
+	for _, key := range []string{"/k0", "/again", "/k20"} {
 		if _, ok := rc.entries[key]; !ok {
-			t.Errorf("%s was evicted; the recently used stay", key)
+			t.Errorf("%s is not kept", key)
 		}
 	}
-	if _, ok := rc.entries["/k1"]; ok {
-		t.Error("/k1, the least recently used, is still there")
+	for _, key := range []string{"/k1", "/k199", "/k160"} {
+		if _, ok := rc.entries[key]; ok {
+			t.Errorf("%s is kept: the least recently used (/k1) gave way to /again, and answers asked for once do not push out others", key)
+		}
+	}
+	if rc.stats.Declined < 100 || rc.stats.Evictions == 0 {
+		t.Errorf("stats %+v: want most of the 200 one-off answers declined once full, and /again in by an eviction", rc.stats)
+	}
+}
+
+// TestReadCacheWalkKeepsAShare walks four times, in the same order,
+// through three times as many answers as the cache holds (a robot, or a
+// reader paging through every story): least recently used, each walk
+// would find nothing kept; the cache keeps the share it has room for.
+func TestReadCacheWalkKeepsAShare(t *testing.T) {
+	rc := New(&counter{}, 256<<10)
+	body := make([]byte, 1000)
+	_, _ = rand.Read(body)
+	build := func(context.Context) ([]byte, error) { return body, nil }
+	const keys = 750 // about 3 times the 200-odd the cache holds
+	for walk := range 4 {
+		before := rc.Stats().Hits
+		for i := range keys {
+			if _, err := rc.Answer(context.Background(), fmt.Sprint("/stories/", i), build); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hits := rc.Stats().Hits - before
+		t.Logf("walk %d: %d of %d kept", walk, hits, keys)
+		if walk > 0 && hits < keys/4 {
+			t.Fatalf("walk %d found %d of %d answers kept; want about a third (what the bound holds)", walk, hits, keys)
+		}
 	}
 }
 
@@ -237,7 +287,8 @@ func TestReadCacheHeapStaysWithinItsBytes(t *testing.T) {
 				}
 			}
 			grew := heap() - began
-			t.Logf("the heap grew by %.1f MiB: %d answers, %d bytes counted", float64(grew)/(1<<20), len(rc.entries), rc.bytes)
+			answers, counted := rc.Size()
+			t.Logf("the heap grew by %.1f MiB: %d answers, %d bytes counted", float64(grew)/(1<<20), answers, counted)
 			if grew > maxBytes+1<<20 {
 				t.Fatalf("the heap grew by %.1f MiB, over the cache's %d MiB and 1 MiB", float64(grew)/(1<<20), maxBytes>>20)
 			}
