@@ -14,7 +14,7 @@ import (
 func benchSite(b *testing.B, n int, opts ...sitetest.Option) (*sitetest.Site, string) {
 	b.Helper()
 	s := sitetest.New(b, opts...)
-	body, err := os.ReadFile("../content/markdown/testdata/bench-story.md.txt")
+	body, err := os.ReadFile("../../content/markdown/testdata/bench-story.md.txt")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -421,7 +421,7 @@ func linePenalty(line []bool, n int) int {
 	)
 	score, run, window := 0, 0, uint32(0)
 	for i, dark := range line[:n+8] {
-		window = window<<1 & 0x7FF
+		window = (window << 1) & 0x7FF
 		if dark {
 			window |= 1
 		}
