@@ -59,11 +59,11 @@ func (k *Items[T, R]) encode(item T) (meta, texts string, err error) {
 	if err != nil {
 		return "", "", fmt.Errorf("sqlstore: encode %s: %w", k.kind.Name, err)
 	}
-	t, err := json.Marshal(vals)
+	t, err := encodeTexts(vals)
 	if err != nil {
 		return "", "", fmt.Errorf("sqlstore: encode %s: %w", k.kind.Name, err)
 	}
-	return string(m), string(t), nil
+	return string(m), t, nil
 }
 
 // decodeRecord joins a row's meta and texts (nil for a list, which leaves
@@ -76,8 +76,8 @@ func (k *Items[T, R]) decodeRecord(meta, texts []byte) (R, error) {
 	if texts == nil {
 		return r, nil
 	}
-	var vals []string
-	if err := json.Unmarshal(texts, &vals); err != nil {
+	vals, err := decodeTexts(texts)
+	if err != nil {
 		return r, fmt.Errorf("sqlstore: decode %s: %w", k.kind.Name, err)
 	}
 	for i, p := range k.kind.Texts(&r) {
