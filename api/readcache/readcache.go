@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,17 +63,25 @@ type Cache struct {
 	now      func() time.Time
 	maxBytes int64
 
-	mu        sync.Mutex
-	gen       int64
-	checkedAt time.Time
-	checking  bool
-	epoch     int64      // raised by invalidate: a look begun before it does not count
-	order     *list.List // of *Entry, most recently used first
-	entries   map[string]*list.Element
-	bytes     int64
-	flights   map[string]*flight
-	freq      *sketch // how often each key was asked for lately
-	stats     Stats
+	mu  sync.Mutex
+	gen int64
+	// Answers made of named items alone (Shows) outlive changes of other
+	// items: such an answer built at generation g is good while no item
+	// it shows changed after g (changed: the generation of each item's
+	// last change seen, at most maxChanged of them) and nothing but items
+	// changed after g (everything: the last generation at which something
+	// else did, or the changes were not told item by item).
+	changed    map[string]int64
+	everything int64
+	checkedAt  time.Time
+	checking   bool
+	epoch      int64      // raised by invalidate: a look begun before it does not count
+	order      *list.List // of *Entry, most recently used first
+	entries    map[string]*list.Element
+	bytes      int64
+	flights    map[string]*flight
+	freq       *sketch // how often each key was asked for lately
+	stats      Stats
 }
 
 // Stats counts what the cache did since it was made (for /metrics).
@@ -128,7 +135,8 @@ func New(counter ChangeCounter, maxBytes int64) *Cache {
 		maxBytes = DefaultBytes
 	}
 	return &Cache{counter: counter, now: time.Now, maxBytes: maxBytes, order: list.New(),
-		entries: map[string]*list.Element{}, flights: map[string]*flight{}, freq: newSketch(maxBytes)}
+		entries: map[string]*list.Element{}, flights: map[string]*flight{}, freq: newSketch(maxBytes),
+		changed: map[string]int64{}}
 }
 
 // answer returns the answer for key: cached, or built by build (its bytes)
@@ -158,7 +166,7 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 	rc.freq.add(key)
 	if el, ok := rc.entries[key]; ok {
 		e := el.Value.(*Entry)
-		if e.gen == rc.gen && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
+		if rc.good(e) && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
 			rc.order.MoveToFront(el)
 			rc.stats.Hits++
 			rc.mu.Unlock()
@@ -250,7 +258,7 @@ func (rc *Cache) admit(e *Entry) bool {
 	f := rc.freq.estimate(e.key)
 	for el := rc.order.Back(); el != nil && room < need; el = el.Prev() {
 		v := el.Value.(*Entry)
-		if v.gen == rc.gen && rc.freq.estimate(v.key)+1 >= f {
+		if rc.good(v) && rc.freq.estimate(v.key)+1 >= f {
 			return false
 		}
 		room += v.size()
@@ -347,9 +355,15 @@ func (rc *Cache) refresh(ctx context.Context) {
 	rc.checking = false
 	if err == nil {
 		if ch.To != rc.gen {
-			if ch.To > after && after == rc.gen && !ch.Everything {
-				rc.carry(after, ch.To, ch.Items)
+			if ch.To < after {
+				// The counter went back (a database restored): answers
+				// built at the generations it will count again are not
+				// told apart from new ones, so none is kept.
+				rc.order.Init()
+				clear(rc.entries)
+				rc.bytes = 0
 			}
+			rc.note(ch.To, ch.Items, ch.Everything || ch.To < after || after != rc.gen)
 			rc.gen = ch.To
 		}
 		if epoch == rc.epoch {
@@ -358,22 +372,40 @@ func (rc *Cache) refresh(ctx context.Context) {
 	}
 }
 
-// carry moves the answers good at generation from to generation to when
-// they show none of the changed items (and name what they show); the
-// rest stay at from, stale. rc.mu is held.
-func (rc *Cache) carry(from, to int64, changed []content.ItemRef) {
-	gone := make(map[string]bool, len(changed))
-	for _, it := range changed {
-		gone[it.Kind+"/"+it.ID] = true
+// maxChanged bounds the items whose last change the cache remembers
+// (changed); past it, every answer built before counts as stale, as if
+// everything had changed.
+const maxChanged = 1 << 16
+
+// good reports whether e still shows what the database holds, as far as
+// the change counter last told: built at the current generation, or made
+// of items none of which changed since it was built. rc.mu is held.
+func (rc *Cache) good(e *Entry) bool {
+	if e.gen == rc.gen {
+		return true
 	}
-	for el := rc.order.Front(); el != nil; el = el.Next() {
-		e := el.Value.(*Entry)
-		if e.gen != from || e.shows == nil {
-			continue
+	if e.shows == nil || e.gen < rc.everything {
+		return false
+	}
+	for _, k := range e.shows {
+		if rc.changed[k] > e.gen {
+			return false
 		}
-		if !slices.ContainsFunc(e.shows, func(k string) bool { return gone[k] }) {
-			e.gen = to
-		}
+	}
+	return true
+}
+
+// note records changes seen at generation to: each item's, or, when they
+// were not told item by item, everything's. Its work is in proportion to
+// the changes, not to the answers kept. rc.mu is held.
+func (rc *Cache) note(to int64, items []content.ItemRef, everything bool) {
+	if everything || len(rc.changed)+len(items) > maxChanged {
+		rc.everything = to
+		clear(rc.changed)
+		return
+	}
+	for _, it := range items {
+		rc.changed[it.Kind+"/"+it.ID] = to
 	}
 }
 

@@ -397,6 +397,38 @@ func TestReadCacheKeepsAnswersOfItemsAChangeDidNotTouch(t *testing.T) {
 	all()
 	want("a gap in the record", map[string]int{"/stories/a": 4, "/stories/b": 3, "/stories": 5})
 
+	// Changes of other items, one look after another: the answers of a
+	// and b are kept through all of them, then a's goes with a's change.
+	for _, id := range []string{"c", "d", "e"} {
+		c.bump(content.ItemRef{Kind: "stories", ID: id})
+		look()
+		all()
+	}
+	want("three other stories changed", map[string]int{"/stories/a": 4, "/stories/b": 3, "/stories": 8})
+	c.bump(content.ItemRef{Kind: "stories", ID: "d"}, content.ItemRef{Kind: "stories", ID: "a"})
+	look()
+	all()
+	want("a changed with d", map[string]int{"/stories/a": 5, "/stories/b": 3, "/stories": 9})
+
+	// More changed items than the cache remembers count as a change of
+	// everything.
+	many := make([]content.ItemRef, maxChanged+1)
+	for i := range many {
+		many[i] = content.ItemRef{Kind: "videos", ID: fmt.Sprint(i)}
+	}
+	c.bump(many...)
+	look()
+	all()
+	want("more items than remembered", map[string]int{"/stories/a": 6, "/stories/b": 4, "/stories": 10})
+
+	// A counter that goes back (a database restored) keeps nothing:
+	// the generations it counts again are not those the answers were
+	// built at.
+	c.n.Add(-3)
+	look()
+	all()
+	want("the counter went back", map[string]int{"/stories/a": 7, "/stories/b": 5, "/stories": 11})
+
 	// A build told of more items than it may name is dropped by any change.
 	ids := make([]string, maxShows+1)
 	for i := range ids {
@@ -407,5 +439,5 @@ func TestReadCacheKeepsAnswersOfItemsAChangeDidNotTouch(t *testing.T) {
 	look()
 	answer("/many", ids...)
 	all()
-	want("a change of another item", map[string]int{"/many": 2, "/stories/a": 4, "/stories/b": 3, "/stories": 6})
+	want("a change of another item", map[string]int{"/many": 2, "/stories/a": 7, "/stories/b": 5, "/stories": 12})
 }
