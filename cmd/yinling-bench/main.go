@@ -16,7 +16,8 @@
 // while 8 clients publish stories, beside the same ceiling. Results are
 // Markdown tables on stdout. -only runs the load phases whose names match
 // a regular expression; -profile DIR builds the server with -tags pprof
-// and writes its CPU profile of each phase into DIR.
+// and writes its CPU profile of each phase into DIR (of the seeding, its
+// first seconds, as long as a phase).
 //
 //	go run ./cmd/yinling-bench registrations -n 500 -capacity 300
 //
@@ -116,7 +117,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.mongoURI, "mongo-uri", "", "run the server on this MongoDB instead of the embedded SQLite")
 	fs.IntVar(&o.cold, "cold", 200, "cold reads measured per phase")
 	only := fs.String("only", "", "run only the load phases whose names match this regular expression")
-	fs.StringVar(&o.profile, "profile", "", "build the server with -tags pprof and write its CPU profile of each load phase into this folder")
+	fs.StringVar(&o.profile, "profile", "", "build the server with -tags pprof and write its CPU profile of each phase (the seeding's first seconds too) into this folder")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -155,8 +156,12 @@ func run(ctx context.Context, args []string) error {
 		// The bursts of publishing measured at the last size count
 		// towards this one.
 		from := len(seeded)
+		profiled := srv.profilePhase(ctx, o, n, "create and publish")
 		rate, more, err := seed(ctx, srv, from, max(0, n-from))
 		if err != nil {
+			return err
+		}
+		if err := profiled(); err != nil {
 			return err
 		}
 		seeded = append(seeded, more...)

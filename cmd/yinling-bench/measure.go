@@ -315,8 +315,12 @@ func publishingBurst(ctx context.Context, o options, s *server, stories []story,
 			rate, more, err := publishFor(ctx, s, first, o.duration)
 			done <- burst{rate, more, err}
 		}()
+		profiled := s.profilePhase(ctx, o, len(stories), "while publishing: "+p.name)
 		got := load(ctx, s.base, p.urls, adminToken(s, p), o.conns, o.duration)
 		b := <-done
+		if err := profiled(); err != nil {
+			return published, err
+		}
 		if b.err != nil {
 			return published, fmt.Errorf("publishing during %q: %w", p.name, b.err)
 		}
