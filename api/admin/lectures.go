@@ -34,8 +34,8 @@ func (h *handlers) lecturesAPI() kindAPI[lectures.Lecture, lectures.Input, lectu
 	return kindAPI[lectures.Lecture, lectures.Input, lectureIn]{h: h, name: lectures.Kind, wf: h.d.Lectures.Workflow,
 		out: func(c *fiber.Ctx, l lectures.Lecture) (any, error) {
 			out := h.toAdminLecture(l, true)
-			n, err := h.readCounts(c, lectures.Kind, l.ID)
-			out.Reads = n[l.ID]
+			var err error
+			out.Reads, err = h.readCount(c, lectures.Kind, l.ID, l.Version)
 			return out, err
 		}, list: h.listLectures}
 }

@@ -19,6 +19,18 @@ func (h *handlers) readCounts(c *fiber.Ctx, kind string, ids ...string) (map[str
 	return h.d.Reads.Totals(c.UserContext(), kind, ids)
 }
 
+// readCount is one item's read count for its admin answer. An item at
+// version 1 was only just created (every later write raises the version)
+// and has never been live, so none of it has been read: its answer (a
+// create's, half of every publishing) asks the database nothing.
+func (h *handlers) readCount(c *fiber.Ctx, kind, id string, version int64) (int64, error) {
+	if version <= 1 {
+		return 0, nil
+	}
+	n, err := h.readCounts(c, kind, id)
+	return n[id], err
+}
+
 // mostReadOut is the dashboard's 本周最多阅读: the Beijing-time week's
 // days and its items read most.
 type mostReadOut struct {

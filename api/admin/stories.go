@@ -59,8 +59,8 @@ func (h *handlers) storiesAPI() kindAPI[stories.Story, stories.Input, storyIn] {
 	return kindAPI[stories.Story, stories.Input, storyIn]{h: h, name: stories.Kind, wf: h.d.Stories.Workflow,
 		out: func(c *fiber.Ctx, s stories.Story) (any, error) {
 			out := h.toAdminStory(s)
-			n, err := h.readCounts(c, stories.Kind, s.ID)
-			out.Reads = n[s.ID]
+			var err error
+			out.Reads, err = h.readCount(c, stories.Kind, s.ID, s.Version)
 			if err != nil {
 				return out, err
 			}

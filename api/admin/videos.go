@@ -71,8 +71,7 @@ func (h *handlers) videosAPI() kindAPI[videos.Video, videos.Input, videoIn] {
 			if err != nil {
 				return nil, err
 			}
-			n, err := h.readCounts(c, videos.Kind, v.ID)
-			out.Reads = n[v.ID]
+			out.Reads, err = h.readCount(c, videos.Kind, v.ID, v.Version)
 			return out, err
 		}, list: h.listVideos}
 }
