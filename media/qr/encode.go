@@ -375,34 +375,36 @@ const (
 	penaltyBalance = 10 // each 5 % the dark share strays from half, past the first
 )
 
-// penalty scores the symbol as drawn: the lower, the easier to read.
+// penalty scores the symbol as drawn: the lower, the easier to read. It
+// runs eight times a code, so it avoids branches on the modules (which
+// a code's near-random pattern makes a processor guess wrong half the
+// time); TestPenaltyIsTheStandardsRules holds it to a plain reading.
 func (g *grid) penalty() int {
 	n, score := g.size, 0
 	// Each row and column in turn, with four light modules either side
 	// (the quiet zone) so that a finder-like pattern at an edge counts.
 	line := make([]bool, n+8)
 	for l := range n {
-		for _, row := range [2]bool{true, false} {
-			for i := range n {
-				if row {
-					line[4+i] = g.dark[l*n+i]
-				} else {
-					line[4+i] = g.dark[i*n+l]
-				}
-			}
-			score += linePenalty(line, n)
+		copy(line[4:], g.dark[l*n:(l+1)*n])
+		score += linePenalty(line, n)
+		for i := range n {
+			line[4+i] = g.dark[i*n+l]
 		}
+		score += linePenalty(line, n)
 	}
 	dark := 0
 	for y := range n {
-		for x := range n {
-			c := g.dark[y*n+x]
-			if c {
-				dark++
-			}
-			if x+1 < n && y+1 < n && g.dark[y*n+x+1] == c && g.dark[(y+1)*n+x] == c && g.dark[(y+1)*n+x+1] == c {
-				score += penaltyBlock
-			}
+		row := g.dark[y*n : (y+1)*n]
+		for _, d := range row {
+			dark += int(bit(d))
+		}
+		if y+1 == n {
+			break
+		}
+		next := g.dark[(y+1)*n : (y+2)*n]
+		for x := 0; x+1 < n; x++ {
+			s := bit(row[x]) + bit(row[x+1]) + bit(next[x]) + bit(next[x+1])
+			score += penaltyBlock * int(bit(s&3 == 0)) // four dark or four light
 		}
 	}
 	total := n * n
@@ -410,38 +412,38 @@ func (g *grid) penalty() int {
 	return score + k*penaltyBalance
 }
 
+// bit is 1 for true and 0 for false, without a branch.
+func bit(b bool) uint32 {
+	var v uint32
+	if b {
+		v = 1
+	}
+	return v
+}
+
 // linePenalty scores one row or column of n modules held in line[4:4+n]
-// between four light modules each side: its runs of five or more, and its
-// 1:1:3:1:1 patterns with four light modules before or after, found as
-// the last eleven modules read as bits.
+// between four light modules each side, reading the last eleven modules
+// as the bits of a window: each run of five or more of a colour (3, and
+// 1 for each module past five: 1 at every module that ends five alike,
+// and 2 more where the five begin the run), and each 1:1:3:1:1 pattern
+// with four light modules before or after it.
 func linePenalty(line []bool, n int) int {
 	const (
 		lightBefore = 0b0000_1011101
 		lightAfter  = 0b1011101_0000
 	)
-	score, run, window := 0, 0, uint32(0)
+	score, window := 0, uint32(0)
 	for i, dark := range line[:n+8] {
-		window = (window << 1) & 0x7FF
-		if dark {
-			window |= 1
+		window = (window<<1 | bit(dark)) & 0x7FF
+		score += penaltyFinder * int(bit(window == lightBefore)+bit(window == lightAfter))
+		if k := i - 4; k >= 4 && k < n {
+			alike := bit((window+1)&31 <= 1)   // the last five all light or all dark
+			begins := (window>>5 ^ window) & 1 // the one before them differs
+			if k == 4 {
+				begins = 1 // the line begins before them
+			}
+			score += int(alike * (1 + (penaltyRun-1)*begins))
 		}
-		if i >= 11-1 && (window == lightBefore || window == lightAfter) {
-			score += penaltyFinder
-		}
-		if i < 4 || i >= n+4 {
-			continue // the quiet zone counts for patterns, not runs
-		}
-		if i > 4 && dark == line[i-1] {
-			run++
-			continue
-		}
-		if run >= 5 {
-			score += penaltyRun + run - 5
-		}
-		run = 1
-	}
-	if run >= 5 {
-		score += penaltyRun + run - 5
 	}
 	return score
 }
