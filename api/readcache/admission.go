@@ -1,11 +1,16 @@
 package readcache
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"time"
+)
 
 // sketch estimates how often each key has been asked for lately, in a
 // fixed space: a count-min sketch of sketchRows rows of small saturating
 // counters, all halved once as many requests have been counted as ten
-// times a row's width, so that what was popular last week gives way.
+// times a row's width, or an hour has passed (sketchAgeEvery: a quiet
+// site counts that many requests in months), so that what was popular
+// last week gives way.
 // The cache admits a new answer only when its key has been asked for more
 // often than the answers it would push out (TinyLFU: Einziger, Friedman
 // and Manes, 2017; see Cache.admit): a reader or a robot walking every story in turn does
@@ -21,8 +26,9 @@ type sketch struct {
 }
 
 const (
-	sketchRows = 4
-	sketchMax  = 15 // a counter saturates here
+	sketchRows     = 4
+	sketchAgeEvery = time.Hour
+	sketchMax      = 15 // a counter saturates here
 	// sketchBytesPerCounter sets a row's width from the cache's bound:
 	// one counter for every KiB it may hold, about one per answer kept
 	// compressed (a story's JSON is about 1.3 KB, its page 4 KB), so that
@@ -72,13 +78,18 @@ func (s *sketch) add(key string) {
 	}
 	s.added++
 	if s.added >= s.resetAt {
-		for _, row := range s.rows {
-			for j := range row {
-				row[j] >>= 1
-			}
-		}
-		s.added /= 2
+		s.halve()
 	}
+}
+
+// halve ages every count by half.
+func (s *sketch) halve() {
+	for _, row := range s.rows {
+		for j := range row {
+			row[j] >>= 1
+		}
+	}
+	s.added /= 2
 }
 
 // estimate is how many times key has been asked for lately (at most

@@ -80,7 +80,8 @@ type Cache struct {
 	entries    map[string]*list.Element
 	bytes      int64
 	flights    map[string]*flight
-	freq       *sketch // how often each key was asked for lately
+	freq       *sketch   // how often each key was asked for lately
+	agedAt     time.Time // when freq was last halved for its age
 	stats      Stats
 }
 
@@ -163,6 +164,7 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()
+	rc.age(rc.now())
 	rc.freq.add(key)
 	if el, ok := rc.entries[key]; ok {
 		e := el.Value.(*Entry)
@@ -264,6 +266,21 @@ func (rc *Cache) admit(e *Entry) bool {
 		room += v.size()
 	}
 	return true
+}
+
+// age halves the counts of the sketch once for each sketchAgeEvery since
+// it was last aged (four times at most: a count is below 16). rc.mu is
+// held.
+func (rc *Cache) age(now time.Time) {
+	if rc.agedAt.IsZero() {
+		rc.agedAt = now
+		return
+	}
+	periods := now.Sub(rc.agedAt) / sketchAgeEvery
+	for i := time.Duration(0); i < min(periods, 4); i++ {
+		rc.freq.halve()
+	}
+	rc.agedAt = rc.agedAt.Add(periods * sketchAgeEvery)
 }
 
 // buildNotes is what a build tells the cache of its answer through its

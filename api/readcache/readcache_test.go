@@ -140,6 +140,44 @@ func TestReadCacheKeepsWithinItsBytesWhatIsAskedFor(t *testing.T) {
 	}
 }
 
+// TestReadCacheFrequenciesAge fills a small cache with answers asked for
+// eight times each: a newcomer asked for three times is not kept, but
+// three hours later (the counts halved thrice) it is.
+func TestReadCacheFrequenciesAge(t *testing.T) {
+	rc := New(&counter{}, 64<<10) // room for about 50 answers of 1 KB
+	now := time.Now()
+	rc.now = func() time.Time { return now }
+	body := make([]byte, 1000)
+	_, _ = rand.Read(body)
+	build := func(context.Context) ([]byte, error) { return body, nil }
+	ask := func(key string, times int) {
+		t.Helper()
+		for range times {
+			if _, err := rc.Answer(context.Background(), key, build); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	kept := func(key string) bool {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		_, ok := rc.entries[key]
+		return ok
+	}
+	for i := range 60 {
+		ask(fmt.Sprint("/old", i), 8)
+	}
+	ask("/new", 3)
+	if kept("/new") {
+		t.Fatal("a newcomer asked for three times took the place of answers asked for eight")
+	}
+	now = now.Add(3*time.Hour + time.Minute)
+	ask("/new", 3)
+	if !kept("/new") {
+		t.Fatal("three hours on, the old answers' counts still keep out a newcomer asked for three times")
+	}
+}
+
 // TestReadCacheWalkKeepsAShare walks four times, in the same order,
 // through three times as many answers as the cache holds (a robot, or a
 // reader paging through every story): least recently used, each walk
