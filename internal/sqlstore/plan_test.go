@@ -141,3 +141,18 @@ func TestASecondProcessOnTheFolderIsRefused(t *testing.T) {
 	}
 	_ = again.Close()
 }
+
+// TestReadersMapTheFile: SQLite takes the readers' mmap_size as asked (it
+// clamps what passes its compile-time limit, silently), so that a
+// database of 100,000 stories is read through the map, not a system call
+// a page.
+func TestReadersMapTheFile(t *testing.T) {
+	s := openTemp(t)
+	var size int64
+	if err := s.r.QueryRowContext(context.Background(), "PRAGMA mmap_size").Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if size < 1<<30 {
+		t.Fatalf("the readers map %d bytes of the file; want 2 GiB less 64 KiB", size)
+	}
+}
