@@ -164,11 +164,12 @@ func (rc *Cache) AnswerNoted(ctx context.Context, key string, build func(ctx con
 	}
 	rc.refresh(ctx)
 	rc.mu.Lock()
-	rc.age(rc.now())
+	now := rc.now()
+	rc.age(now)
 	rc.freq.add(key)
 	if el, ok := rc.entries[key]; ok {
 		e := el.Value.(*Entry)
-		if rc.good(e) && rc.now().Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || rc.now().Before(e.until)) {
+		if rc.fresh(e, now) {
 			rc.order.MoveToFront(el)
 			rc.stats.Hits++
 			rc.mu.Unlock()
@@ -245,8 +246,8 @@ func (rc *Cache) build(ctx context.Context, key string, gen int64, f *flight, bu
 }
 
 // admit reports whether e may take the room it needs: there is room, or
-// the answers it would push out (least recently used first, those gone
-// stale aside) were each asked for at least two times fewer than e's key
+// the answers it would push out (least recently used first, those no
+// longer fresh aside) were each asked for at least two times fewer than e's key
 // lately. An answer kept has the advantage of one request: in a walk
 // through more answers than the cache holds, the key asked for now is one
 // request ahead of the kept ones the walk has not reached yet, and must
@@ -257,10 +258,10 @@ func (rc *Cache) admit(e *Entry) bool {
 	if room >= need {
 		return true
 	}
-	f := rc.freq.estimate(e.key)
+	f, now := rc.freq.estimate(e.key), rc.now()
 	for el := rc.order.Back(); el != nil && room < need; el = el.Prev() {
 		v := el.Value.(*Entry)
-		if rc.good(v) && rc.freq.estimate(v.key)+1 >= f {
+		if rc.fresh(v, now) && rc.freq.estimate(v.key)+1 >= f {
 			return false
 		}
 		room += v.size()
@@ -393,6 +394,13 @@ func (rc *Cache) refresh(ctx context.Context) {
 // (changed); past it, every answer built before counts as stale, as if
 // everything had changed.
 const maxChanged = 1 << 16
+
+// fresh reports whether e may be answered at now: it still shows what
+// the database holds (good), is younger than cacheMaxAge and not past the
+// end its build named (GoodUntil). rc.mu is held.
+func (rc *Cache) fresh(e *Entry, now time.Time) bool {
+	return rc.good(e) && now.Sub(e.Built) < cacheMaxAge && (e.until.IsZero() || now.Before(e.until))
+}
 
 // good reports whether e still shows what the database holds, as far as
 // the change counter last told: built at the current generation, or made
